@@ -1,0 +1,161 @@
+package org.tiphotline.calllog;
+
+import static org.tiphotline.db.Tables.APP_USER;
+import static org.tiphotline.db.Tables.CALL;
+import static org.tiphotline.db.Tables.HOTLINE_REPORT;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Service;
+import org.tiphotline.calls.Call;
+import org.tiphotline.calls.CallEvent;
+import org.tiphotline.calls.CallId;
+import org.tiphotline.calls.CallOutcome;
+import org.tiphotline.calls.Calls;
+import org.tiphotline.intake.ReportId;
+import org.tiphotline.operators.Actor;
+import org.tiphotline.operators.OperatorId;
+import org.tiphotline.operators.Role;
+
+/**
+ * Pages through calls newest first by keyset (arrival time, id), so page 500 costs what page 1 costs; filters
+ * use the indexes on arrival, outcome and operator. Shows masked numbers only, so reading it is not an access
+ * to personal data; the report behind a call is read through intake, which audits it.
+ */
+@Service
+public class CallLog {
+
+    public record Filter(Instant from, Instant to, CallOutcome outcome, OperatorId operator) {}
+
+    /** Where the next page starts: the last row of the previous one. */
+    public record Cursor(Instant arrivedAt, UUID id) {
+
+        public static Cursor parse(String text) {
+            String[] parts = text.split("_", 2);
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("cursor is malformed");
+            }
+            try {
+                return new Cursor(Instant.ofEpochSecond(0, Long.parseLong(parts[0])), UUID.fromString(parts[1]));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("cursor is malformed");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return (arrivedAt.getEpochSecond() * 1_000_000_000L + arrivedAt.getNano()) + "_" + id;
+        }
+    }
+
+    public record Row(CallId call, Instant arrivedAt, String provider, String callerMask, String state,
+            CallOutcome outcome, boolean urgent, String language, String callerType, long waitSeconds,
+            long talkSeconds, String operatorName, ReportId report, String reportStatus) {}
+
+    public record Page(List<Row> rows, Cursor next) {}
+
+    public record Detail(Row summary, Map<String, String> ivrPath, List<CallEvent> timeline,
+            Map<Long, String> operatorNames) {}
+
+    private final DSLContext db;
+    private final Calls calls;
+    private final Clock clock;
+
+    public CallLog(DSLContext db, Calls calls, Clock clock) {
+        this.db = db;
+        this.calls = calls;
+        this.clock = clock;
+    }
+
+    public Page page(Actor actor, Filter filter, Cursor after, int limit) {
+        requireReviewer(actor);
+        if (limit < 1 || limit > 200) {
+            throw new IllegalArgumentException("limit must be between 1 and 200");
+        }
+        List<Condition> where = new ArrayList<>();
+        if (filter.from() != null) {
+            where.add(CALL.ARRIVED_AT.ge(filter.from().atOffset(ZoneOffset.UTC)));
+        }
+        if (filter.to() != null) {
+            where.add(CALL.ARRIVED_AT.lt(filter.to().atOffset(ZoneOffset.UTC)));
+        }
+        if (filter.outcome() != null) {
+            where.add(CALL.OUTCOME.eq(filter.outcome().name()));
+        }
+        if (filter.operator() != null) {
+            where.add(CALL.OPERATOR_ID.eq(filter.operator().value()));
+        }
+        if (after != null) {
+            where.add(DSL.row(CALL.ARRIVED_AT, CALL.ID)
+                    .lt(after.arrivedAt().atOffset(ZoneOffset.UTC), after.id()));
+        }
+        List<Row> rows = select().where(where).orderBy(CALL.ARRIVED_AT.desc(), CALL.ID.desc()).limit(limit + 1)
+                .fetch(this::row);
+        Cursor next = null;
+        if (rows.size() > limit) {
+            rows = rows.subList(0, limit);
+            Row last = rows.getLast();
+            next = new Cursor(last.arrivedAt(), last.call().value());
+        }
+        return new Page(List.copyOf(rows), next);
+    }
+
+    public Detail detail(Actor actor, CallId id) {
+        requireReviewer(actor);
+        Record record = select().where(CALL.ID.eq(id.value())).fetchOne();
+        if (record == null) {
+            throw new org.tiphotline.calls.UnknownCall(id);
+        }
+        Call call = calls.load(id).orElseThrow();
+        Map<Long, String> names = new java.util.HashMap<>();
+        call.events().stream().filter(e -> e.operator() != null).map(e -> e.operator().value()).distinct()
+                .forEach(op -> names.put(op, db.select(APP_USER.DISPLAY_NAME).from(APP_USER)
+                        .where(APP_USER.ID.eq(op)).fetchOne(APP_USER.DISPLAY_NAME)));
+        return new Detail(row(record), call.ivrPath(), call.events(), names);
+    }
+
+    private static void requireReviewer(Actor actor) {
+        if (!actor.is(Role.SUPERVISOR, Role.DATA_MANAGER)) {
+            throw new SecurityException("the call log is for supervisors and data managers");
+        }
+    }
+
+    private org.jooq.SelectOnConditionStep<? extends Record> select() {
+        return db.select(CALL.ID, CALL.ARRIVED_AT, CALL.PROVIDER, CALL.CALLER_MASK, CALL.STATE, CALL.OUTCOME,
+                        CALL.URGENT, CALL.LANGUAGE, CALL.CALLER_TYPE, CALL.QUEUED_AT, CALL.ANSWERED_AT,
+                        CALL.ENDED_AT, APP_USER.DISPLAY_NAME, HOTLINE_REPORT.ID, HOTLINE_REPORT.STATUS)
+                .from(CALL)
+                .leftJoin(APP_USER).on(APP_USER.ID.eq(CALL.OPERATOR_ID))
+                .leftJoin(HOTLINE_REPORT).on(HOTLINE_REPORT.CALL_ID.eq(CALL.ID));
+    }
+
+    private Row row(Record r) {
+        Instant now = clock.instant();
+        Instant queued = instant(r.get(CALL.QUEUED_AT));
+        Instant answered = instant(r.get(CALL.ANSWERED_AT));
+        Instant ended = instant(r.get(CALL.ENDED_AT));
+        long wait = queued == null ? 0
+                : Duration.between(queued, answered != null ? answered : ended != null ? ended : now).toSeconds();
+        long talk = answered == null ? 0 : Duration.between(answered, ended != null ? ended : now).toSeconds();
+        UUID report = r.get(HOTLINE_REPORT.ID);
+        return new Row(new CallId(r.get(CALL.ID)), r.get(CALL.ARRIVED_AT).toInstant(), r.get(CALL.PROVIDER),
+                r.get(CALL.CALLER_MASK), r.get(CALL.STATE),
+                r.get(CALL.OUTCOME) == null ? null : CallOutcome.valueOf(r.get(CALL.OUTCOME)), r.get(CALL.URGENT),
+                r.get(CALL.LANGUAGE), r.get(CALL.CALLER_TYPE), wait, talk, r.get(APP_USER.DISPLAY_NAME),
+                report == null ? null : new ReportId(report), r.get(HOTLINE_REPORT.STATUS));
+    }
+
+    private static Instant instant(java.time.OffsetDateTime at) {
+        return at == null ? null : at.toInstant();
+    }
+}

@@ -1,0 +1,2 @@
+/** The supervisors' call log: every call, abandoned ones included, with its timeline and its report. */
+package org.tiphotline.calllog;

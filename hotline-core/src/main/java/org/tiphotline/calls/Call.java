@@ -1,0 +1,217 @@
+package org.tiphotline.calls;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tiphotline.operators.OperatorId;
+
+/**
+ * A call: who carried it, its masked caller number, and its timeline. Everything else (state, language,
+ * urgency, wait and talk time, outcome) is derived by folding the timeline, so there is one truth.
+ */
+public record Call(CallId id, CallRef ref, String callerMask, String dialled, List<CallEvent> events) {
+
+    public Call {
+        events = List.copyOf(events);
+        if (events.isEmpty() || events.getFirst().type() != CallEventType.ARRIVED) {
+            throw new IllegalArgumentException("a call's timeline starts with ARRIVED");
+        }
+    }
+
+    /** Facts the core publishes about calls; listeners react, nobody is commanded. */
+    public sealed interface Event permits Arrived, Queued, Offered, Ringing, OfferUnanswered, Answered, Transferred,
+            Ended {
+        CallId call();
+    }
+
+    public record Arrived(CallId call) implements Event {}
+
+    public record Queued(CallId call, boolean urgent, String language, Instant queuedAt) implements Event {}
+
+    public record Offered(CallId call, OperatorId operator) implements Event {}
+
+    public record Ringing(CallId call, OperatorId operator) implements Event {}
+
+    public record OfferUnanswered(CallId call, OperatorId operator, String reason) implements Event {}
+
+    public record Answered(CallId call, OperatorId operator) implements Event {}
+
+    public record Transferred(CallId call, String destinationLabel) implements Event {}
+
+    /** {@code operator} is whoever answered, or null when nobody did. */
+    public record Ended(CallId call, CallOutcome outcome, OperatorId operator) implements Event {}
+
+    public Instant arrivedAt() {
+        return events.getFirst().at();
+    }
+
+    public CallState state() {
+        return fold().state;
+    }
+
+    public String language() {
+        return fold().language;
+    }
+
+    public boolean urgent() {
+        return fold().urgent;
+    }
+
+    public String callerType() {
+        return fold().callerType;
+    }
+
+    public Instant queuedAt() {
+        return fold().queuedAt;
+    }
+
+    public Instant answeredAt() {
+        return fold().answeredAt;
+    }
+
+    public Instant endedAt() {
+        return fold().endedAt;
+    }
+
+    /** The operator ringing now, talking now, or who talked; null when none. */
+    public OperatorId operator() {
+        return fold().operator;
+    }
+
+    public CallOutcome outcome() {
+        return fold().outcome;
+    }
+
+    /** The IVR answers in the order given: question name → answer. */
+    public Map<String, String> ivrPath() {
+        Map<String, String> path = new LinkedHashMap<>();
+        for (CallEvent e : events) {
+            if (e.type() == CallEventType.IVR_ANSWER) {
+                path.put(e.detail("question"), e.detail("answer"));
+            }
+        }
+        return path;
+    }
+
+    /** Time in the queue: from queued until answered, ended or {@code now}. Zero if never queued. */
+    public Duration waited(Instant now) {
+        Folded f = fold();
+        if (f.queuedAt == null) {
+            return Duration.ZERO;
+        }
+        Instant until = f.answeredAt != null ? f.answeredAt : f.endedAt != null ? f.endedAt : now;
+        return Duration.between(f.queuedAt, until);
+    }
+
+    /** Time talking with an operator, until ended or {@code now}. Zero if never answered. */
+    public Duration talked(Instant now) {
+        Folded f = fold();
+        if (f.answeredAt == null) {
+            return Duration.ZERO;
+        }
+        return Duration.between(f.answeredAt, f.endedAt != null ? f.endedAt : now);
+    }
+
+    public int lastSeq() {
+        return events.getLast().seq();
+    }
+
+    /**
+     * Whether an event of this type, from this operator, fits the call's life now. Events that do not fit
+     * (a late RINGING after the caller hung up, a webhook delivered twice) are dropped, not stored, so a
+     * provider's retries and reordering cannot corrupt the timeline.
+     */
+    public boolean accepts(CallEventType type, OperatorId operator) {
+        Folded f = fold();
+        return switch (type) {
+            case ARRIVED -> false;
+            case IVR_ANSWER -> f.state == CallState.IVR;
+            case QUEUED -> f.state == CallState.IVR;
+            case OFFERED -> f.state == CallState.QUEUED;
+            case RINGING -> f.state == CallState.RINGING && operator != null && operator.equals(f.operator)
+                    && !f.ringConfirmed;
+            case NO_ANSWER -> f.state == CallState.RINGING && operator != null && operator.equals(f.operator);
+            case ANSWERED -> f.state == CallState.RINGING && operator != null && operator.equals(f.operator);
+            case ESCALATED, TRANSFERRED -> f.state != CallState.ENDED;
+            case ENDED -> f.state != CallState.ENDED;
+            case ABANDONED -> f.state != CallState.ENDED && f.state != CallState.TALKING;
+        };
+    }
+
+    public Call with(CallEvent event) {
+        List<CallEvent> next = new ArrayList<>(events);
+        next.add(event);
+        return new Call(id, ref, callerMask, dialled, next);
+    }
+
+    private Folded fold() {
+        Folded f = new Folded();
+        for (CallEvent e : events) {
+            switch (e.type()) {
+                case ARRIVED -> f.state = CallState.IVR;
+                case IVR_ANSWER -> {
+                    String answer = e.detail("answer");
+                    switch (IvrQuestion.valueOf(e.detail("question"))) {
+                        case LANGUAGE -> f.language = answer;
+                        case IMMEDIATE_DANGER -> f.urgent = !"NO".equals(answer);
+                        case CALLER_TYPE -> f.callerType = answer;
+                    }
+                }
+                case QUEUED -> {
+                    f.state = CallState.QUEUED;
+                    f.queuedAt = e.at();
+                }
+                case OFFERED -> {
+                    f.state = CallState.RINGING;
+                    f.operator = e.operator();
+                    f.ringConfirmed = false;
+                }
+                case RINGING -> f.ringConfirmed = true;
+                case NO_ANSWER -> {
+                    f.state = CallState.QUEUED;
+                    f.operator = null;
+                }
+                case ANSWERED -> {
+                    f.state = CallState.TALKING;
+                    f.answeredAt = e.at();
+                    f.operator = e.operator();
+                }
+                case ESCALATED -> { }
+                case TRANSFERRED -> f.transferred = true;
+                case ENDED -> {
+                    f.outcome = f.answeredAt == null ? CallOutcome.LOST
+                            : f.transferred ? CallOutcome.TRANSFERRED : CallOutcome.COMPLETED;
+                    f.state = CallState.ENDED;
+                    f.endedAt = e.at();
+                }
+                case ABANDONED -> {
+                    f.outcome = switch (f.state) {
+                        case IVR -> CallOutcome.ABANDONED_IN_IVR;
+                        case QUEUED -> CallOutcome.ABANDONED_IN_QUEUE;
+                        default -> CallOutcome.ABANDONED_RINGING;
+                    };
+                    f.state = CallState.ENDED;
+                    f.endedAt = e.at();
+                }
+            }
+        }
+        return f;
+    }
+
+    private static final class Folded {
+        CallState state;
+        String language;
+        boolean urgent;
+        String callerType;
+        Instant queuedAt;
+        Instant answeredAt;
+        Instant endedAt;
+        OperatorId operator;
+        boolean ringConfirmed;
+        boolean transferred;
+        CallOutcome outcome;
+    }
+}

@@ -1,0 +1,193 @@
+package org.tiphotline.calls;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.tiphotline.operators.OperatorId;
+import org.tiphotline.protection.AuditTrail;
+import org.tiphotline.protection.CallerNumbers;
+import org.tiphotline.protection.FieldCipher;
+
+/**
+ * Where every telephony provider reports what happens to its calls, in provider-neutral terms. Each report is
+ * stored as an event in its own transaction before anything reacts to it; the facts are published only after
+ * the commit, so no listener ever acts on a call that is not durably recorded. Reports that do not fit the
+ * call's life (duplicates, late arrivals) are dropped and answered with {@code false}.
+ */
+@Service
+public class Switchboard {
+
+    private static final Logger log = LoggerFactory.getLogger(Switchboard.class);
+
+    private final Calls calls;
+    private final FieldCipher cipher;
+    private final CallerNumbers numbers;
+    private final AuditTrail audit;
+    private final TransactionTemplate tx;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+    private final CallSettings settings;
+
+    public Switchboard(Calls calls, FieldCipher cipher, CallerNumbers numbers, AuditTrail audit,
+            TransactionTemplate tx, ApplicationEventPublisher events, Clock clock, CallSettings settings) {
+        this.calls = calls;
+        this.cipher = cipher;
+        this.numbers = numbers;
+        this.audit = audit;
+        this.tx = tx;
+        this.events = events;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** A new call reached the hotline. Idempotent: the same provider call reported twice is one call. */
+    public CallId arrived(CallRef ref, String callerNumber, String dialled) {
+        if (dialled == null || dialled.isBlank() || dialled.length() > 40) {
+            throw new IllegalArgumentException("dialled number must be 1-40 characters");
+        }
+        Optional<CallId> known = calls.idOf(ref);
+        if (known.isPresent()) {
+            return known.get();
+        }
+        String number = CallerNumbers.isUsable(callerNumber) ? CallerNumbers.normalise(callerNumber) : null;
+        CallId id = CallId.random();
+        try {
+            tx.executeWithoutResult(status -> {
+                calls.insert(id, ref, cipher.encrypt(number, "call.caller_number:" + id), numbers.hash(number),
+                        CallerNumbers.mask(number), dialled.strip(), clock.instant());
+                if (number != null) {
+                    audit.record("system:" + ref.provider(), AuditTrail.Action.CREATE, "call", id,
+                            List.of("caller_number"));
+                }
+            });
+        } catch (DuplicateKeyException raced) {
+            // Two deliveries of the same arrival raced; the other one stored it.
+            return calls.idOf(ref).orElseThrow(() -> raced);
+        }
+        events.publishEvent(new Call.Arrived(id));
+        return id;
+    }
+
+    /** Refuses an answer the IVR could not have produced; adapters check all answers before storing a call. */
+    public void checkIvrAnswer(IvrQuestion question, String answer) {
+        String problem = question.problemWith(answer);
+        if (problem == null && question == IvrQuestion.LANGUAGE && !settings.languages().contains(answer)) {
+            problem = "language must be one of " + settings.languages();
+        }
+        if (problem != null) {
+            throw new IllegalArgumentException(question + ": " + problem);
+        }
+    }
+
+    public boolean ivrAnswered(CallRef ref, IvrQuestion question, String answer) {
+        checkIvrAnswer(question, answer);
+        return record(ref, CallEventType.IVR_ANSWER, null, Map.of("question", question.name(), "answer", answer))
+                .isPresent();
+    }
+
+    /** The IVR is done and the caller waits for an operator. */
+    public boolean ivrCompleted(CallRef ref) {
+        return record(ref, CallEventType.QUEUED, null, Map.of()).map(call -> {
+            events.publishEvent(new Call.Queued(call.id(), call.urgent(), call.language(), call.queuedAt()));
+            return true;
+        }).orElse(false);
+    }
+
+    public boolean ringing(CallRef ref, OperatorId operator) {
+        return record(ref, CallEventType.RINGING, operator, Map.of()).map(call -> {
+            events.publishEvent(new Call.Ringing(call.id(), operator));
+            return true;
+        }).orElse(false);
+    }
+
+    public boolean answered(CallRef ref, OperatorId operator) {
+        return record(ref, CallEventType.ANSWERED, operator, Map.of()).map(call -> {
+            events.publishEvent(new Call.Answered(call.id(), operator));
+            return true;
+        }).orElse(false);
+    }
+
+    /** The operator's endpoint did not answer, was busy, or the call to it failed. */
+    public boolean noAnswer(CallRef ref, OperatorId operator, String reason) {
+        return record(ref, CallEventType.NO_ANSWER, operator, Map.of("reason", reason)).map(call -> {
+            events.publishEvent(new Call.OfferUnanswered(call.id(), operator, reason));
+            return true;
+        }).orElse(false);
+    }
+
+    /** The caller hung up. Before an operator answered this is an abandoned call; after, the end of the call. */
+    public boolean callerHungUp(CallRef ref) {
+        return tx.execute(status -> calls.lock(ref).map(call -> {
+            if (call.state() == CallState.ENDED) {
+                return Optional.<Call>empty();
+            }
+            CallEventType type = call.state() == CallState.TALKING ? CallEventType.ENDED : CallEventType.ABANDONED;
+            Map<String, String> detail = type == CallEventType.ENDED ? Map.of("by", "caller")
+                    : Map.of("stage", call.state().name());
+            return Optional.of(calls.append(call, type, clock.instant(), null, detail));
+        }).orElseThrow(() -> new UnknownCall(ref))).map(this::publishEnded).orElse(false);
+    }
+
+    /** The call ended for another reason: the operator hung up, the provider lost it, reconciliation closed it. */
+    public boolean ended(CallRef ref, String by) {
+        return record(ref, CallEventType.ENDED, null, Map.of("by", by)).map(this::publishEnded).orElse(false);
+    }
+
+    public boolean transferred(CallRef ref, String destinationLabel) {
+        return record(ref, CallEventType.TRANSFERRED, null, Map.of("to", destinationLabel)).map(call -> {
+            events.publishEvent(new Call.Transferred(call.id(), destinationLabel));
+            return true;
+        }).orElse(false);
+    }
+
+    /** The routing brain offers the call to an operator; only the core records offers. */
+    public boolean offered(CallId id, OperatorId operator) {
+        Optional<Call> call = tx.execute(status -> calls.lock(id)
+                .filter(c -> c.accepts(CallEventType.OFFERED, operator))
+                .map(c -> calls.append(c, CallEventType.OFFERED, clock.instant(), operator, Map.of())));
+        call.ifPresent(c -> events.publishEvent(new Call.Offered(c.id(), operator)));
+        return call.isPresent();
+    }
+
+    /** The routing brain withdrew an offer nobody answered in time. */
+    public boolean offerTimedOut(CallId id, OperatorId operator, String reason) {
+        Optional<Call> call = tx.execute(status -> calls.lock(id)
+                .filter(c -> c.accepts(CallEventType.NO_ANSWER, operator))
+                .map(c -> calls.append(c, CallEventType.NO_ANSWER, clock.instant(), operator,
+                        Map.of("reason", reason))));
+        call.ifPresent(c -> events.publishEvent(new Call.OfferUnanswered(c.id(), operator, reason)));
+        return call.isPresent();
+    }
+
+    /** Lists what to reconcile: the calls of this provider the system still believes are in progress. */
+    public List<CallRef> unfinished(String provider) {
+        return new ArrayList<>(calls.unfinished(provider));
+    }
+
+    private boolean publishEnded(Call call) {
+        events.publishEvent(new Call.Ended(call.id(), call.outcome(),
+                call.answeredAt() == null ? null : call.operator()));
+        return true;
+    }
+
+    private Optional<Call> record(CallRef ref, CallEventType type, OperatorId operator, Map<String, String> detail) {
+        Optional<Call> stored = tx.execute(status -> {
+            Call call = calls.lock(ref).orElseThrow(() -> new UnknownCall(ref));
+            if (!call.accepts(type, operator)) {
+                log.debug("dropped {} for call {} in state {}", type, call.id(), call.state());
+                return Optional.empty();
+            }
+            return Optional.of(calls.append(call, type, clock.instant(), operator, detail));
+        });
+        return stored;
+    }
+}

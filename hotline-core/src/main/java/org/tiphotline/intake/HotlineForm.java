@@ -1,0 +1,229 @@
+package org.tiphotline.intake;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/**
+ * The "Hotline Registering Form about Potential Human Trafficking Case" of the Saint Lucia IOM recommendations
+ * (2018), field by field, with the seed's options as code lists. The console renders it from this definition,
+ * so the screen and the server can never disagree about what a field accepts. The report date and the data
+ * manager's name are not fields: they are the submission time and the operator who submits.
+ */
+@Component
+public class HotlineForm {
+
+    static final List<String> TRAFFICKING_TYPES = List.of("SEXUAL_EXPLOITATION", "PORNOGRAPHY",
+            "ONLINE_SEXUAL_EXPLOITATION", "LABOUR", "DOMESTIC_LABOUR", "FORCED_MARRIAGE", "CHILD_LABOUR", "BEGGING",
+            "STREET_SELLING", "OTHER");
+
+    private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
+
+    private final Map<String, FormField> fields = new LinkedHashMap<>();
+
+    public HotlineForm(JurisdictionSettings jurisdiction) {
+        add(FormField.code("situation", "Situation",
+                "The human trafficking effectively occurred / a potential situation was detected",
+                List.of("OCCURRED", "POTENTIAL")));
+        add(FormField.typed("periodFrom", "Situation", "Date or start of the period it occurred or was detected",
+                FormField.Kind.DATE));
+        add(FormField.typed("periodTo", "Situation", "End of that period (if a period)", FormField.Kind.DATE));
+        add(new FormField("place", "Situation", "Location: " + jurisdiction.name() + " place", FormField.Kind.CODE,
+                jurisdiction.places(), false, 0));
+        add(FormField.personal("locationDetail", "Situation", "Location of the situation (town, village, details)",
+                FormField.Kind.TEXT, 500));
+        add(FormField.typed("registeredOn", "Situation", "Date of the register of the potential situation",
+                FormField.Kind.DATE));
+        add(FormField.code("victimSex", "Victim", "Sex of the victim",
+                List.of("FEMALE", "MALE", "TRANSGENDER_FEMALE", "TRANSGENDER_MALE", "UNKNOWN")));
+        add(FormField.typed("victimAge", "Victim", "Age of the victim", FormField.Kind.INTEGER));
+        add(FormField.typed("victimCountryOfBirth", "Victim", "Country of birth of the victim",
+                FormField.Kind.COUNTRY));
+        add(FormField.personal("victimEthnicity", "Victim", "Ethnicity of the victim", FormField.Kind.TEXT, 100));
+        add(FormField.codes("victimDescriptors", "Victim", "More details about the victim",
+                List.of("TRANSGENDER_MALE", "TRANSGENDER_FEMALE", "INDIVIDUAL_ALONE", "GROUP_OF_PEOPLE", "FAMILY",
+                        "NATIONAL", "FOREIGNER")));
+        add(FormField.personal("victimDetails", "Victim", "Describe more details about the victim",
+                FormField.Kind.TEXT, 2000));
+        add(FormField.codes("traffickingTypes", "Exploitation",
+                "Type of trafficking (all that apply, as far as you know)", TRAFFICKING_TYPES));
+        add(FormField.personal("traffickingOther", "Exploitation", "Other type of trafficking, please specify",
+                FormField.Kind.TEXT, 200));
+        add(FormField.personal("exploitationDescription", "Exploitation",
+                "Type of exploitation to which the victim was submitted", FormField.Kind.TEXT, 4000));
+        add(FormField.personal("traffickerInfo", "Exploitation", "Information about the trafficker(s) or exploiters",
+                FormField.Kind.TEXT, 4000));
+        add(FormField.code("reportedTo", "Reporting", "Has the caller reported this potential case?",
+                List.of("NO_REPORT", "NTF", "POLICE", "OTHER_AGENCY")));
+        add(FormField.personal("reportedToAgency", "Reporting", "Reported to which agency, please specify",
+                FormField.Kind.TEXT, 200));
+        add(FormField.typed("anonymous", "Caller", "The person asked to remain anonymous", FormField.Kind.BOOLEAN));
+        add(FormField.code("callerSex", "Caller", "Caller is (for statistics)", List.of("FEMALE", "MALE")));
+        add(FormField.personal("callerLocality", "Caller", "City, village or neighbourhood the caller lives in",
+                FormField.Kind.TEXT, 200));
+        add(FormField.typed("contactConsent", "Caller",
+                "The person is comfortable to be contacted by the NTF if more detail is needed",
+                FormField.Kind.BOOLEAN));
+        add(FormField.personal("contactFirstName", "Caller", "First name", FormField.Kind.TEXT, 100));
+        add(FormField.personal("contactLastName", "Caller", "Last name", FormField.Kind.TEXT, 100));
+        add(FormField.personal("contactAddress", "Caller", "Address", FormField.Kind.TEXT, 300));
+        add(FormField.personal("contactPhone", "Caller", "Phone number", FormField.Kind.PHONE, 30));
+        add(FormField.personal("contactAgency", "Caller", "Agency (if a public agent)", FormField.Kind.TEXT, 200));
+    }
+
+    public Collection<FormField> fields() {
+        return fields.values();
+    }
+
+    public FormField field(String name) {
+        FormField field = name == null ? null : fields.get(name);
+        if (field == null) {
+            throw new InvalidField(String.valueOf(name).length() > 40 ? "field" : String.valueOf(name),
+                    "the hotline form has no such field");
+        }
+        return field;
+    }
+
+    /**
+     * Checks a value typed into a field and returns it in stored form (String, LocalDate, Integer, Boolean,
+     * List of codes), or null when the field was cleared.
+     */
+    public Object normalise(FormField field, Object raw) {
+        if (raw == null || (raw instanceof String s && s.isBlank()) || (raw instanceof List<?> l && l.isEmpty()
+                && field.kind() != FormField.Kind.CODES)) {
+            return null;
+        }
+        String name = field.name();
+        return switch (field.kind()) {
+            case CODE -> {
+                String code = text(name, raw);
+                if (!field.codes().contains(code)) {
+                    throw new InvalidField(name, "choose one of the listed options");
+                }
+                yield code;
+            }
+            case CODES -> {
+                if (!(raw instanceof List<?> list)) {
+                    throw new InvalidField(name, "expected a list of options");
+                }
+                Set<String> chosen = new LinkedHashSet<>();
+                for (Object item : list) {
+                    if (!(item instanceof String code) || !field.codes().contains(code)) {
+                        throw new InvalidField(name, "choose only listed options");
+                    }
+                    chosen.add(code);
+                }
+                yield List.copyOf(chosen);
+            }
+            case DATE -> {
+                try {
+                    LocalDate date = LocalDate.parse(text(name, raw));
+                    if (date.getYear() < 1900 || date.isAfter(LocalDate.now().plusDays(1))) {
+                        throw new InvalidField(name, "date must be between 1900 and today");
+                    }
+                    yield date;
+                } catch (DateTimeParseException e) {
+                    throw new InvalidField(name, "date must be written as YYYY-MM-DD");
+                }
+            }
+            case INTEGER -> {
+                int value;
+                if (raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+                    value = n.intValue();
+                } else if (raw instanceof String s && s.strip().matches("\\d{1,3}")) {
+                    value = Integer.parseInt(s.strip());
+                } else {
+                    throw new InvalidField(name, "must be a whole number");
+                }
+                if (value < 0 || value > 120) {
+                    throw new InvalidField(name, "must be between 0 and 120");
+                }
+                yield value;
+            }
+            case BOOLEAN -> {
+                if (!(raw instanceof Boolean b)) {
+                    throw new InvalidField(name, "must be true or false");
+                }
+                yield b;
+            }
+            case COUNTRY -> {
+                String code = text(name, raw).toUpperCase(Locale.ROOT);
+                if (!COUNTRIES.contains(code)) {
+                    throw new InvalidField(name, "must be a two-letter ISO country code");
+                }
+                yield code;
+            }
+            case PHONE -> {
+                String phone = text(name, raw).strip();
+                if (!phone.matches("\\+?[0-9 ()./-]{3,30}")) {
+                    throw new InvalidField(name, "must be a phone number (digits, spaces, + ( ) - .)");
+                }
+                yield phone;
+            }
+            case TEXT -> {
+                String value = text(name, raw);
+                if (value.length() > field.maxLength()) {
+                    throw new InvalidField(name, "must be at most " + field.maxLength() + " characters");
+                }
+                if (value.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
+                    throw new InvalidField(name, "contains control characters");
+                }
+                yield value;
+            }
+        };
+    }
+
+    /** Rules across fields, checked on submit: field name → problem. Empty when the report may be submitted. */
+    public Map<String, String> problemsOnSubmit(Map<String, Object> values) {
+        Map<String, String> problems = new LinkedHashMap<>();
+        if (values.get("situation") == null) {
+            problems.put("situation", "say whether trafficking occurred or a potential situation was detected");
+        }
+        if (values.get("periodFrom") instanceof LocalDate from && values.get("periodTo") instanceof LocalDate to
+                && to.isBefore(from)) {
+            problems.put("periodTo", "the period cannot end before it starts");
+        }
+        if (values.get("traffickingTypes") instanceof List<?> types && types.contains("OTHER")
+                && values.get("traffickingOther") == null) {
+            problems.put("traffickingOther", "specify the other type of trafficking");
+        }
+        if ("OTHER_AGENCY".equals(values.get("reportedTo")) && values.get("reportedToAgency") == null) {
+            problems.put("reportedToAgency", "say which agency it was reported to");
+        }
+        if (Boolean.TRUE.equals(values.get("anonymous")) && Boolean.TRUE.equals(values.get("contactConsent"))) {
+            problems.put("contactConsent", "an anonymous caller cannot also leave contact details");
+        }
+        if (!Boolean.TRUE.equals(values.get("contactConsent"))) {
+            for (String contact : contactFields()) {
+                if (values.get(contact) != null) {
+                    problems.put(contact, "contact details may only be kept when the person agreed to be contacted");
+                }
+            }
+        }
+        return problems;
+    }
+
+    static List<String> contactFields() {
+        return new ArrayList<>(List.of("contactFirstName", "contactLastName", "contactAddress", "contactPhone",
+                "contactAgency"));
+    }
+
+    private void add(FormField field) {
+        fields.put(field.name(), field);
+    }
+
+    private static String text(String name, Object raw) {
+        if (!(raw instanceof String s)) {
+            throw new InvalidField(name, "must be text");
+        }
+        return s;
+    }
+}

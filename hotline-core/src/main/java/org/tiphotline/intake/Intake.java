@@ -1,0 +1,176 @@
+package org.tiphotline.intake;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.tiphotline.calls.Call;
+import org.tiphotline.calls.CallId;
+import org.tiphotline.calls.Calls;
+import org.tiphotline.db.tables.records.HotlineReportRecord;
+import org.tiphotline.operators.Actor;
+import org.tiphotline.operators.OperatorId;
+import org.tiphotline.operators.Operators;
+import org.tiphotline.operators.Role;
+import org.tiphotline.protection.AuditTrail;
+
+/**
+ * The hotline registering form's life: a draft opens, bound to the call, the moment the call rings at an
+ * operator; each field is validated and stored on its own as the operator types, in a transaction with its
+ * audit row; the operator submits, and the report becomes read-only. An operator sees only reports of calls
+ * that rang at them; supervisors and data managers see all; nobody else sees any.
+ */
+@Service
+public class Intake {
+
+    private final Reports reports;
+    private final HotlineForm form;
+    private final Calls calls;
+    private final Operators operators;
+    private final AuditTrail audit;
+    private final TransactionTemplate tx;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    public Intake(Reports reports, HotlineForm form, Calls calls, Operators operators, AuditTrail audit,
+            TransactionTemplate tx, ApplicationEventPublisher events, Clock clock) {
+        this.reports = reports;
+        this.form = form;
+        this.calls = calls;
+        this.operators = operators;
+        this.audit = audit;
+        this.tx = tx;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** The call rings at an operator: open (or hand over) its draft and tell the console what to show. */
+    @EventListener
+    public void on(Call.Ringing ringing) {
+        Call call = calls.load(ringing.call()).orElseThrow();
+        ReportId report = openDraft(call.id(), ringing.operator());
+        String username = operators.byId(ringing.operator()).orElseThrow().username();
+        Instant now = clock.instant();
+        events.publishEvent(new ScreenPop(username, call.id(), report, call.ref().provider(),
+                call.ref().providerCallId(), call.callerMask(), call.language(), call.urgent(), call.callerType(),
+                call.ivrPath(), call.waited(now).toSeconds(), calls.earlierContacts(call.id()), now));
+    }
+
+    /**
+     * Opens the draft bound to the call, or gives it to the operator it now rings at. A call only rings before
+     * anyone answered, so the draft cannot hold anything learned from the caller when it changes hands.
+     */
+    public ReportId openDraft(CallId call, OperatorId operator) {
+        return tx.execute(status -> reports.forCall(call).map(existing -> {
+            if (existing.getStatus().equals(HotlineReport.Status.DRAFT.name())
+                    && existing.getOperatorId() != operator.value()) {
+                existing.setOperatorId(operator.value()).store();
+            }
+            return new ReportId(existing.getId());
+        }).orElseGet(() -> {
+            ReportId id = new ReportId(UUID.randomUUID());
+            reports.insertDraft(id, call, operator, clock.instant());
+            return id;
+        }));
+    }
+
+    public HotlineReport view(ReportId id, Actor actor) {
+        return tx.execute(status -> {
+            HotlineReportRecord report = reports.find(id).filter(r -> maySee(r, actor))
+                    .orElseThrow(() -> new ReportNotFound(id));
+            Map<String, String> personal = reports.personal(report);
+            if (!personal.isEmpty()) {
+                audit.record(actor.username(), AuditTrail.Action.READ, "hotline_report", id, personal.keySet());
+            }
+            return toView(report, personal);
+        });
+    }
+
+    /** Validates and stores one field; returns the report's new version. Clearing a field is a change too. */
+    public int saveField(ReportId id, Actor actor, String fieldName, Object raw) {
+        FormField field = form.field(fieldName);
+        Object value = form.normalise(field, raw);
+        return tx.execute(status -> {
+            HotlineReportRecord report = editable(id, actor);
+            if (field.personal()) {
+                Map<String, String> personal = reports.personal(report);
+                String previous = value == null ? personal.remove(field.name())
+                        : personal.put(field.name(), (String) value);
+                if (Objects.equals(previous, value)) {
+                    return report.getVersion();
+                }
+                reports.setPersonal(report, personal);
+                audit.record(actor.username(), AuditTrail.Action.CHANGE, "hotline_report", id, Set.of(field.name()));
+            } else {
+                reports.setTyped(report, field.name(), value);
+                if (!report.changed()) {
+                    return report.getVersion();
+                }
+            }
+            report.setVersion(report.getVersion() + 1).setUpdatedAt(Reports.utc(clock.instant())).store();
+            return report.getVersion();
+        });
+    }
+
+    /** Checks the rules across fields, then makes the report final. */
+    public HotlineReport submit(ReportId id, Actor actor) {
+        HotlineReport submitted = tx.execute(status -> {
+            HotlineReportRecord report = editable(id, actor);
+            Map<String, String> personal = reports.personal(report);
+            Map<String, String> problems = form.problemsOnSubmit(reports.values(report, personal));
+            if (!problems.isEmpty()) {
+                throw new InvalidField(problems);
+            }
+            Instant now = clock.instant();
+            report.setStatus(HotlineReport.Status.SUBMITTED.name()).setSubmittedAt(Reports.utc(now))
+                    .setUpdatedAt(Reports.utc(now)).setVersion(report.getVersion() + 1).store();
+            audit.record(actor.username(), AuditTrail.Action.CHANGE, "hotline_report", id, List.of("status"));
+            return toView(report, personal);
+        });
+        events.publishEvent(new HotlineReport.Submitted(id, submitted.call(), submitted.operator()));
+        return submitted;
+    }
+
+    /** The operator's unfinished drafts, newest first: what the console reopens after a reload or restart. */
+    public List<DraftSummary> drafts(Actor actor) {
+        return reports.drafts(actor.id()).stream()
+                .map(r -> new DraftSummary(new ReportId(r.getId()), new CallId(r.getCallId()), r.getVersion(),
+                        r.getCreatedAt().toInstant()))
+                .collect(Collectors.toList());
+    }
+
+    public record DraftSummary(ReportId report, CallId call, int version, Instant createdAt) {}
+
+    public java.util.Optional<ReportId> reportOf(CallId call) {
+        return tx.execute(status -> reports.forCall(call).map(r -> new ReportId(r.getId())));
+    }
+
+    private HotlineReportRecord editable(ReportId id, Actor actor) {
+        HotlineReportRecord report = reports.lock(id)
+                .filter(r -> r.getOperatorId() == actor.id().value())
+                .orElseThrow(() -> new ReportNotFound(id));
+        if (!report.getStatus().equals(HotlineReport.Status.DRAFT.name())) {
+            throw new ReportAlreadySubmitted(id);
+        }
+        return report;
+    }
+
+    private static boolean maySee(HotlineReportRecord report, Actor actor) {
+        return report.getOperatorId() == actor.id().value() || actor.is(Role.SUPERVISOR, Role.DATA_MANAGER);
+    }
+
+    private HotlineReport toView(HotlineReportRecord r, Map<String, String> personal) {
+        return new HotlineReport(new ReportId(r.getId()), new CallId(r.getCallId()), new OperatorId(r.getOperatorId()),
+                reports.operatorName(r.getOperatorId()), HotlineReport.Status.valueOf(r.getStatus()), r.getVersion(),
+                reports.values(r, personal), r.getCreatedAt().toInstant(), r.getUpdatedAt().toInstant(),
+                r.getSubmittedAt() == null ? null : r.getSubmittedAt().toInstant());
+    }
+}

@@ -1,0 +1,149 @@
+package org.tiphotline.intake;
+
+import static org.tiphotline.db.Tables.APP_USER;
+import static org.tiphotline.db.Tables.HOTLINE_REPORT;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.TableField;
+import org.springframework.stereotype.Repository;
+import org.tiphotline.calls.CallId;
+import org.tiphotline.db.tables.records.HotlineReportRecord;
+import org.tiphotline.operators.OperatorId;
+import org.tiphotline.protection.FieldCipher;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Stored hotline reports. Statistical fields are typed columns; personal fields are one encrypted JSON object,
+ * bound to its row so it cannot be replayed onto another report.
+ */
+@Repository
+class Reports {
+
+    private static final TypeReference<TreeMap<String, String>> PERSONAL = new TypeReference<>() {};
+
+    private static final Map<String, TableField<HotlineReportRecord, ?>> COLUMNS = Map.ofEntries(
+            Map.entry("situation", HOTLINE_REPORT.SITUATION),
+            Map.entry("periodFrom", HOTLINE_REPORT.PERIOD_FROM),
+            Map.entry("periodTo", HOTLINE_REPORT.PERIOD_TO),
+            Map.entry("place", HOTLINE_REPORT.PLACE),
+            Map.entry("registeredOn", HOTLINE_REPORT.REGISTERED_ON),
+            Map.entry("victimSex", HOTLINE_REPORT.VICTIM_SEX),
+            Map.entry("victimAge", HOTLINE_REPORT.VICTIM_AGE),
+            Map.entry("victimCountryOfBirth", HOTLINE_REPORT.VICTIM_COUNTRY_OF_BIRTH),
+            Map.entry("victimDescriptors", HOTLINE_REPORT.VICTIM_DESCRIPTORS),
+            Map.entry("traffickingTypes", HOTLINE_REPORT.TRAFFICKING_TYPES),
+            Map.entry("reportedTo", HOTLINE_REPORT.REPORTED_TO),
+            Map.entry("anonymous", HOTLINE_REPORT.ANONYMOUS),
+            Map.entry("callerSex", HOTLINE_REPORT.CALLER_SEX),
+            Map.entry("contactConsent", HOTLINE_REPORT.CONTACT_CONSENT));
+
+    private final DSLContext db;
+    private final FieldCipher cipher;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    Reports(DSLContext db, FieldCipher cipher) {
+        this.db = db;
+        this.cipher = cipher;
+    }
+
+    Optional<HotlineReportRecord> forCall(CallId call) {
+        return db.selectFrom(HOTLINE_REPORT).where(HOTLINE_REPORT.CALL_ID.eq(call.value())).forUpdate()
+                .fetchOptional();
+    }
+
+    HotlineReportRecord insertDraft(ReportId id, CallId call, OperatorId operator, Instant now) {
+        HotlineReportRecord draft = db.newRecord(HOTLINE_REPORT)
+                .setId(id.value()).setCallId(call.value()).setOperatorId(operator.value())
+                .setStatus(HotlineReport.Status.DRAFT.name()).setVersion(0)
+                .setRegisteredOn(LocalDate.ofInstant(now, ZoneOffset.UTC))
+                .setCreatedAt(utc(now)).setUpdatedAt(utc(now));
+        draft.insert();
+        return draft;
+    }
+
+    Optional<HotlineReportRecord> lock(ReportId id) {
+        return db.selectFrom(HOTLINE_REPORT).where(HOTLINE_REPORT.ID.eq(id.value())).forUpdate().fetchOptional();
+    }
+
+    Optional<HotlineReportRecord> find(ReportId id) {
+        return db.selectFrom(HOTLINE_REPORT).where(HOTLINE_REPORT.ID.eq(id.value())).fetchOptional();
+    }
+
+    List<HotlineReportRecord> drafts(OperatorId operator) {
+        return db.selectFrom(HOTLINE_REPORT).where(HOTLINE_REPORT.OPERATOR_ID.eq(operator.value()))
+                .and(HOTLINE_REPORT.STATUS.eq(HotlineReport.Status.DRAFT.name()))
+                .orderBy(HOTLINE_REPORT.CREATED_AT.desc()).limit(20).fetch();
+    }
+
+    String operatorName(long operatorId) {
+        return db.select(APP_USER.DISPLAY_NAME).from(APP_USER).where(APP_USER.ID.eq(operatorId))
+                .fetchOne(APP_USER.DISPLAY_NAME);
+    }
+
+    /** Sets a typed field on the locked record; the caller stores it. */
+    @SuppressWarnings("unchecked")
+    void setTyped(HotlineReportRecord report, String field, Object value) {
+        Field<Object> column = (Field<Object>) COLUMNS.get(field);
+        Object stored = value;
+        if (value instanceof List<?> list) {
+            stored = list.toArray(String[]::new);
+        } else if (value instanceof Integer i && (Class<?>) column.getType() == Short.class) {
+            stored = i.shortValue();
+        } else if (value == null && (Class<?>) column.getType() == String[].class) {
+            stored = new String[0];
+        }
+        report.set(column, stored);
+    }
+
+    static boolean isTyped(String field) {
+        return COLUMNS.containsKey(field);
+    }
+
+    Map<String, String> personal(HotlineReportRecord report) {
+        String plain = cipher.decrypt(report.getPersonalEnc(), bound(report));
+        return plain == null ? new TreeMap<>() : json.readValue(plain, PERSONAL);
+    }
+
+    void setPersonal(HotlineReportRecord report, Map<String, String> personal) {
+        report.setPersonalEnc(personal.isEmpty() ? null
+                : cipher.encrypt(json.writeValueAsString(new TreeMap<>(personal)), bound(report)));
+    }
+
+    /** Every filled field, typed ones as stored values (lists for code sets). */
+    Map<String, Object> values(HotlineReportRecord report, Map<String, String> personal) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        COLUMNS.forEach((name, column) -> {
+            Object v = report.get(column);
+            if (v instanceof String[] array) {
+                v = Arrays.asList(array);
+            } else if (v instanceof Short s) {
+                v = s.intValue();
+            }
+            if (v != null) {
+                values.put(name, v);
+            }
+        });
+        values.putAll(personal);
+        return values;
+    }
+
+    static OffsetDateTime utc(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String bound(HotlineReportRecord report) {
+        return "hotline_report.personal:" + report.getId();
+    }
+}

@@ -1,0 +1,6 @@
+package org.tiphotline.operators;
+
+/** What a user may do; need-to-know access is decided from it. */
+public enum Role {
+    OPERATOR, SUPERVISOR, DATA_MANAGER, ADMIN
+}

@@ -1,0 +1,2 @@
+/** The people who use the system: operators, supervisors, data managers and administrators, with their roles and skills. */
+package org.tiphotline.operators;

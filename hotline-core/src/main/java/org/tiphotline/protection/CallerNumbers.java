@@ -1,0 +1,65 @@
+package org.tiphotline.protection;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import javax.crypto.Mac;
+import org.springframework.stereotype.Component;
+
+/**
+ * Caller numbers as the system may hold them: normalised, hashed with a secret key (so repeat callers can be
+ * matched without decrypting, and the hash cannot be reversed by trying every number), and masked for display.
+ */
+@Component
+public class CallerNumbers {
+
+    private final KeyRing keys;
+
+    public CallerNumbers(KeyRing keys) {
+        this.keys = keys;
+    }
+
+    /** Keeps a leading '+' and the digits: "+1 (876) 555-0100" and "+18765550100" are one caller. */
+    public static String normalise(String number) {
+        if (number == null) {
+            return null;
+        }
+        String digits = number.replaceAll("[^0-9]", "");
+        if (digits.isEmpty()) {
+            return null;
+        }
+        return number.strip().startsWith("+") ? "+" + digits : digits;
+    }
+
+    /** A number is usable when it has 3 to 20 digits; anything else (anonymous, withheld, garbage) is none. */
+    public static boolean isUsable(String number) {
+        String n = normalise(number);
+        if (n == null) {
+            return false;
+        }
+        int digits = n.startsWith("+") ? n.length() - 1 : n.length();
+        return digits >= 3 && digits <= 20;
+    }
+
+    public byte[] hash(String number) {
+        String n = normalise(number);
+        if (n == null) {
+            return null;
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(keys.hashKey());
+            return mac.doFinal(n.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC unavailable", e);
+        }
+    }
+
+    /** Shows only the last two digits: enough to tell two callers apart on screen, not to dial anyone. */
+    public static String mask(String number) {
+        String n = normalise(number);
+        if (n == null) {
+            return "withheld";
+        }
+        return "•••• " + n.substring(Math.max(0, n.length() - 2));
+    }
+}

@@ -1,0 +1,229 @@
+package org.tiphotline.routing;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+import org.tiphotline.calls.Call;
+import org.tiphotline.calls.CallId;
+import org.tiphotline.calls.CallRef;
+import org.tiphotline.calls.CallState;
+import org.tiphotline.calls.Calls;
+import org.tiphotline.calls.Switchboard;
+import org.tiphotline.operators.Operator;
+import org.tiphotline.operators.OperatorId;
+import org.tiphotline.operators.Operators;
+import org.tiphotline.telephony.TelephonyPort;
+import org.tiphotline.telephony.TelephonyPorts;
+
+/**
+ * Runs the {@link RoutingBrain} for every provider: feeds it the facts about calls and operators, records
+ * its offers through the {@link Switchboard}, and sends the resulting commands to the providers' ports on a
+ * separate executor, so a slow PBX never holds up a routing decision.
+ */
+@Service
+public class Router implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+    /** An operator's presence changed, by their choice or by the routing rules. */
+    public record PresenceChanged(OperatorId operator, Presence presence) {}
+
+    /** The queue or any operator's presence changed: supervisors' live views refresh on it. */
+    public record QueueChanged() {}
+
+    /** A snapshot for the supervisor's live view. */
+    public record Snapshot(List<WaitingCall> waiting, List<Seat> operators) {
+
+        public record WaitingCall(CallId call, boolean urgent, String language, Instant queuedAt) {}
+
+        public record Seat(OperatorId operator, Presence presence, Instant since, CallId call) {}
+    }
+
+    private final RoutingBrain brain;
+    private final Switchboard switchboard;
+    private final Calls calls;
+    private final Operators operators;
+    private final TelephonyPorts ports;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+    private final RoutingSettings settings;
+    private final ExecutorService commands = Executors.newVirtualThreadPerTaskExecutor();
+
+    public Router(RoutingSettings settings, Switchboard switchboard, Calls calls, Operators operators,
+            TelephonyPorts ports, ApplicationEventPublisher events, Clock clock) {
+        this.brain = new RoutingBrain(settings);
+        this.settings = settings;
+        this.switchboard = switchboard;
+        this.calls = calls;
+        this.operators = operators;
+        this.ports = ports;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** The operator's own choice of AVAILABLE or AWAY. */
+    public Presence setPresence(OperatorId operator, Presence wanted) {
+        Operator who = operators.byId(operator).orElseThrow(() -> new IllegalArgumentException("unknown operator"));
+        return decide(() -> brain.setPresence(operator, who.languages(), wanted, clock.instant()))
+                .presence(operator).orElseThrow();
+    }
+
+    public Presence presence(OperatorId operator) {
+        synchronized (this) {
+            return brain.presence(operator).orElse(Presence.AWAY);
+        }
+    }
+
+    public synchronized Snapshot snapshot() {
+        return new Snapshot(
+                brain.queue().stream()
+                        .map(w -> new Snapshot.WaitingCall(w.call(), w.urgent(), w.language(), w.queuedAt())).toList(),
+                brain.operators().stream()
+                        .map(o -> new Snapshot.Seat(o.id(), o.presence(), o.since(), o.call())).toList());
+    }
+
+    @EventListener
+    public void on(Call.Queued queued) {
+        decide(() -> brain.enqueue(new RoutingBrain.Waiting(queued.call(), queued.urgent(), queued.language(),
+                queued.queuedAt()), clock.instant()));
+    }
+
+    @EventListener
+    public void on(Call.Answered answered) {
+        decide(() -> {
+            brain.answered(answered.call(), answered.operator(), clock.instant());
+            return List.of();
+        });
+    }
+
+    @EventListener
+    public void on(Call.OfferUnanswered unanswered) {
+        decide(() -> brain.unanswered(unanswered.call(), unanswered.operator(), clock.instant()));
+    }
+
+    @EventListener
+    public void on(Call.Ended ended) {
+        decide(() -> brain.ended(ended.call(), clock.instant()));
+    }
+
+    /** A submitted report ends the operator's wrap-up: they are ready for the next call. */
+    @EventListener
+    public void on(org.tiphotline.intake.HotlineReport.Submitted submitted) {
+        decide(() -> brain.wrapUpDone(submitted.operator(), clock.instant()));
+    }
+
+    @Scheduled(fixedDelayString = "${hotline.routing.tick:500ms}")
+    public void tick() {
+        decide(() -> brain.tick(clock.instant()));
+    }
+
+    /**
+     * After a restart: close the records of calls the providers no longer carry, and put the calls still
+     * waiting back in the queue (an offer that was ringing when the system stopped is treated as unanswered).
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    public void restore() {
+        for (TelephonyPort port : ports.all()) {
+            port.liveCalls().ifPresent(live -> reconcile(port.provider(), live));
+        }
+        for (Call call : calls.waiting()) {
+            if (call.state() == CallState.RINGING) {
+                switchboard.offerTimedOut(call.id(), call.operator(), "system restarted while ringing");
+            }
+            on(new Call.Queued(call.id(), call.urgent(), call.language(), call.queuedAt()));
+        }
+    }
+
+    /** Ends the records of this provider's calls that the provider says are no longer live. */
+    public void reconcile(String provider, Set<String> live) {
+        for (CallRef ref : switchboard.unfinished(provider)) {
+            if (!live.contains(ref.providerCallId())) {
+                switchboard.ended(ref, "reconciled: no longer live at " + provider);
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        commands.close();
+    }
+
+    private synchronized RoutingBrain decide(Supplier<List<RoutingBrain.Decision>> step) {
+        Map<OperatorId, Presence> before = presences();
+        List<RoutingBrain.Decision> decisions;
+        try {
+            decisions = step.get();
+        } finally {
+            publishChanges(before);
+        }
+        for (RoutingBrain.Decision decision : decisions) {
+            switch (decision) {
+                case RoutingBrain.Offer offer -> offer(offer);
+                case RoutingBrain.Withdraw withdraw -> withdraw(withdraw);
+            }
+        }
+        return brain;
+    }
+
+    private void offer(RoutingBrain.Offer offer) {
+        Map<OperatorId, Presence> before = presences();
+        if (!switchboard.offered(offer.call(), offer.operator())) {
+            // The caller hung up between the decision and the offer.
+            brain.ended(offer.call(), clock.instant());
+            publishChanges(before);
+            return;
+        }
+        Call call = calls.load(offer.call()).orElseThrow();
+        Operator operator = operators.byId(offer.operator()).orElseThrow();
+        commands.execute(() -> {
+            try {
+                ports.of(call.ref().provider()).connect(call.ref(), operator);
+            } catch (RuntimeException e) {
+                log.warn("connecting call {} to operator {} failed", call.id(), operator.id(), e);
+                switchboard.noAnswer(call.ref(), operator.id(), "connect failed");
+            }
+        });
+    }
+
+    private void withdraw(RoutingBrain.Withdraw withdraw) {
+        String reason = "no answer within " + settings.offerTimeout().toSeconds() + " s";
+        if (switchboard.offerTimedOut(withdraw.call(), withdraw.operator(), reason)) {
+            Call call = calls.load(withdraw.call()).orElseThrow();
+            operators.byId(withdraw.operator()).ifPresent(operator -> commands.execute(() -> {
+                try {
+                    ports.of(call.ref().provider()).withdraw(call.ref(), operator);
+                } catch (RuntimeException e) {
+                    log.warn("withdrawing call {} from operator {} failed", call.id(), operator.id(), e);
+                }
+            }));
+        }
+    }
+
+    private Map<OperatorId, Presence> presences() {
+        return brain.operators().stream()
+                .collect(Collectors.toMap(RoutingBrain.OperatorView::id, RoutingBrain.OperatorView::presence));
+    }
+
+    private void publishChanges(Map<OperatorId, Presence> before) {
+        presences().forEach((id, presence) -> {
+            if (before.get(id) != presence) {
+                events.publishEvent(new PresenceChanged(id, presence));
+            }
+        });
+        events.publishEvent(new QueueChanged());
+    }
+}

@@ -1,0 +1,211 @@
+package org.tiphotline.routing;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.tiphotline.calls.CallId;
+import org.tiphotline.operators.OperatorId;
+
+/**
+ * The routing decisions, and nothing else: no I/O, no clock of its own, no threads, so every rule is
+ * testable with plain values. Callers serialise access (see {@link Router}).
+ *
+ * <p>Rules: urgent calls before others, then oldest first. A call goes to an available operator who speaks
+ * its language, longest idle first; a non-urgent call with no such operator waits up to the language wait,
+ * then goes to any available operator; an urgent call never waits for a language. An offer not answered
+ * within the offer timeout goes back to the queue at its old place and the silent operator becomes away.
+ */
+final class RoutingBrain {
+
+    record Waiting(CallId call, boolean urgent, String language, Instant queuedAt) {}
+
+    sealed interface Decision permits Offer, Withdraw {}
+
+    record Offer(CallId call, OperatorId operator) implements Decision {}
+
+    /** Stop ringing {@code operator}: the offer timed out; the call is back in the queue. */
+    record Withdraw(CallId call, OperatorId operator) implements Decision {}
+
+    record OperatorView(OperatorId id, Presence presence, Instant since, CallId call) {}
+
+    private static final Comparator<Waiting> PRIORITY = Comparator.comparing((Waiting w) -> !w.urgent())
+            .thenComparing(Waiting::queuedAt);
+
+    private final RoutingSettings settings;
+    private final Map<CallId, Waiting> queue = new LinkedHashMap<>();
+    private final Map<CallId, Ring> ringing = new HashMap<>();
+    private final Map<OperatorId, Seat> seats = new HashMap<>();
+
+    private record Ring(Waiting call, OperatorId operator, Instant since) {}
+
+    private static final class Seat {
+        final OperatorId id;
+        List<String> languages;
+        Presence presence = Presence.AWAY;
+        Instant since;
+        Instant idleSince;
+        CallId call;
+
+        Seat(OperatorId id, List<String> languages, Instant now) {
+            this.id = id;
+            this.languages = languages;
+            this.since = now;
+            this.idleSince = now;
+        }
+    }
+
+    RoutingBrain(RoutingSettings settings) {
+        this.settings = settings;
+    }
+
+    List<Decision> enqueue(Waiting call, Instant now) {
+        if (!ringing.containsKey(call.call())) {
+            queue.put(call.call(), call);
+        }
+        return dispatch(now);
+    }
+
+    /** The operator chose AVAILABLE or AWAY (or finished wrap-up). Returns what follows from it. */
+    List<Decision> setPresence(OperatorId operator, List<String> languages, Presence wanted, Instant now) {
+        if (wanted != Presence.AVAILABLE && wanted != Presence.AWAY) {
+            throw new IllegalArgumentException("an operator can only choose AVAILABLE or AWAY");
+        }
+        Seat seat = seats.computeIfAbsent(operator, id -> new Seat(id, languages, now));
+        seat.languages = List.copyOf(languages);
+        List<Decision> decisions = new ArrayList<>();
+        if (seat.presence == Presence.ON_CALL) {
+            throw new IllegalStateException("an operator on a call cannot change presence until it ends");
+        }
+        if (seat.presence == Presence.RINGING) {
+            if (wanted == Presence.AWAY) {
+                decisions.add(requeueRinging(seat.call, now));
+                move(seat, Presence.AWAY, null, now);
+            }
+        } else if (seat.presence != wanted) {
+            if (wanted == Presence.AVAILABLE) {
+                seat.idleSince = now;
+            }
+            move(seat, wanted, null, now);
+        }
+        decisions.addAll(dispatch(now));
+        return decisions;
+    }
+
+    List<Decision> wrapUpDone(OperatorId operator, Instant now) {
+        seat(operator).filter(s -> s.presence == Presence.WRAP_UP).ifPresent(s -> {
+            s.idleSince = now;
+            move(s, Presence.AVAILABLE, null, now);
+        });
+        return dispatch(now);
+    }
+
+    /** The provider confirmed the operator answered. */
+    void answered(CallId call, OperatorId operator, Instant now) {
+        Ring ring = ringing.remove(call);
+        queue.remove(call);
+        if (ring != null && !ring.operator().equals(operator)) {
+            seat(ring.operator()).ifPresent(s -> move(s, Presence.AVAILABLE, null, now));
+        }
+        Seat seat = seats.computeIfAbsent(operator, id -> new Seat(id, List.of(), now));
+        move(seat, Presence.ON_CALL, call, now);
+    }
+
+    /** The offer failed (no answer, busy, unreachable): the call waits again, the operator is set away. */
+    List<Decision> unanswered(CallId call, OperatorId operator, Instant now) {
+        Ring ring = ringing.get(call);
+        if (ring == null || !ring.operator().equals(operator)) {
+            return dispatch(now);
+        }
+        ringing.remove(call);
+        queue.put(call, ring.call());
+        seat(operator).ifPresent(s -> move(s, Presence.AWAY, null, now));
+        return dispatch(now);
+    }
+
+    /** The call is over, however it ended. */
+    List<Decision> ended(CallId call, Instant now) {
+        queue.remove(call);
+        Ring ring = ringing.remove(call);
+        if (ring != null) {
+            // The caller hung up while it rang: the operator did no work and keeps their place in line.
+            seat(ring.operator()).ifPresent(s -> move(s, Presence.AVAILABLE, null, now));
+        }
+        for (Seat seat : seats.values()) {
+            if (call.equals(seat.call) && seat.presence == Presence.ON_CALL) {
+                move(seat, Presence.WRAP_UP, null, now);
+            }
+        }
+        return dispatch(now);
+    }
+
+    /** Offers that rang too long are withdrawn; waiting calls whose language wait expired can now go anywhere. */
+    List<Decision> tick(Instant now) {
+        List<Decision> decisions = new ArrayList<>();
+        for (Ring ring : List.copyOf(ringing.values())) {
+            if (!ring.since().plus(settings.offerTimeout()).isAfter(now)) {
+                decisions.add(requeueRinging(ring.call().call(), now));
+                seat(ring.operator()).ifPresent(s -> move(s, Presence.AWAY, null, now));
+            }
+        }
+        decisions.addAll(dispatch(now));
+        return decisions;
+    }
+
+    List<Waiting> queue() {
+        return queue.values().stream().sorted(PRIORITY).toList();
+    }
+
+    List<OperatorView> operators() {
+        return seats.values().stream().map(s -> new OperatorView(s.id, s.presence, s.since, s.call)).toList();
+    }
+
+    Optional<Presence> presence(OperatorId operator) {
+        return seat(operator).map(s -> s.presence);
+    }
+
+    private Withdraw requeueRinging(CallId call, Instant now) {
+        Ring ring = ringing.remove(call);
+        queue.put(call, ring.call());
+        return new Withdraw(call, ring.operator());
+    }
+
+    private List<Decision> dispatch(Instant now) {
+        List<Decision> offers = new ArrayList<>();
+        for (Waiting call : queue()) {
+            List<Seat> free = seats.values().stream().filter(s -> s.presence == Presence.AVAILABLE).toList();
+            if (free.isEmpty()) {
+                break;
+            }
+            // No language (the IVR did not ask): no speakers. Immutable lists throw on contains(null).
+            List<Seat> speakers = call.language() == null ? List.of()
+                    : free.stream().filter(s -> s.languages.contains(call.language())).toList();
+            boolean mayGoAnywhere = call.urgent() || call.language() == null
+                    || !Duration.between(call.queuedAt(), now).minus(settings.languageWait()).isNegative();
+            List<Seat> pool = !speakers.isEmpty() ? speakers : mayGoAnywhere ? free : List.of();
+            pool.stream().min(Comparator.comparing((Seat s) -> s.idleSince).thenComparing(s -> s.id.value()))
+                    .ifPresent(seat -> {
+                        queue.remove(call.call());
+                        ringing.put(call.call(), new Ring(call, seat.id, now));
+                        move(seat, Presence.RINGING, call.call(), now);
+                        offers.add(new Offer(call.call(), seat.id));
+                    });
+        }
+        return offers;
+    }
+
+    private Optional<Seat> seat(OperatorId id) {
+        return Optional.ofNullable(seats.get(id));
+    }
+
+    private static void move(Seat seat, Presence presence, CallId call, Instant now) {
+        seat.presence = presence;
+        seat.call = call;
+        seat.since = now;
+    }
+}

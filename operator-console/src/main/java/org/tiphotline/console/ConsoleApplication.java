@@ -1,0 +1,24 @@
+package org.tiphotline.console;
+
+import java.time.Clock;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/** Starts the hotline: core, telephony adapters found on the classpath, and the console. */
+@SpringBootApplication(scanBasePackages = "org.tiphotline")
+@ConfigurationPropertiesScan("org.tiphotline")
+@EnableScheduling
+public class ConsoleApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(ConsoleApplication.class, args);
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+}

@@ -1,0 +1,13 @@
+package org.tiphotline.console.database;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param dataDirectory where the embedded PostgreSQL keeps its data; it survives restarts
+ * @param port the port it listens on (loopback only); 0 picks a free one
+ */
+@ConfigurationProperties("hotline.database.embedded")
+record EmbeddedDatabaseSettings(@DefaultValue("data/postgres") Path dataDirectory, @DefaultValue("0") int port) {
+}

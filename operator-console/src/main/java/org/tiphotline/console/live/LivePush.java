@@ -1,0 +1,69 @@
+package org.tiphotline.console.live;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.context.event.EventListener;
+import org.springframework.messaging.simp.SimpMessagingTemplate;
+import org.springframework.stereotype.Component;
+import org.tiphotline.calls.Call;
+import org.tiphotline.calls.Calls;
+import org.tiphotline.intake.ScreenPop;
+import org.tiphotline.operators.OperatorId;
+import org.tiphotline.operators.Operators;
+import org.tiphotline.routing.Router;
+
+/**
+ * Turns the core's facts into messages: the screen pop to the one operator the call rings at, call updates
+ * to the operator concerned, presence to its owner, and the queue to reviewers.
+ */
+@Component
+class LivePush {
+
+    private final SimpMessagingTemplate messaging;
+    private final Operators operators;
+    private final Calls calls;
+    private final Router router;
+
+    LivePush(SimpMessagingTemplate messaging, Operators operators, Calls calls, Router router) {
+        this.messaging = messaging;
+        this.operators = operators;
+        this.calls = calls;
+        this.router = router;
+    }
+
+    @EventListener
+    void on(ScreenPop pop) {
+        messaging.convertAndSendToUser(pop.operatorUsername(), "/queue/pop", pop);
+    }
+
+    @EventListener
+    void on(Router.PresenceChanged changed) {
+        operators.byId(changed.operator()).ifPresent(op -> messaging.convertAndSendToUser(op.username(),
+                "/queue/presence", Map.of("presence", changed.presence())));
+    }
+
+    @EventListener
+    void on(Router.QueueChanged changed) {
+        messaging.convertAndSend("/topic/supervisor/queue", router.snapshot());
+    }
+
+    /** The operator whose phone rang or who talked learns the call moved on (answered, hung up, withdrawn). */
+    @EventListener
+    void on(Call.Event event) {
+        if (event instanceof Call.Answered || event instanceof Call.Ended || event instanceof Call.OfferUnanswered) {
+            calls.load(event.call()).ifPresent(call -> {
+                OperatorId operator = event instanceof Call.OfferUnanswered u ? u.operator() : call.operator();
+                if (operator == null) {
+                    return;
+                }
+                Map<String, Object> update = new LinkedHashMap<>();
+                update.put("call", call.id());
+                update.put("state", call.state());
+                update.put("outcome", call.outcome());
+                update.put("event", event.getClass().getSimpleName());
+                operators.byId(operator).ifPresent(op -> messaging.convertAndSendToUser(op.username(),
+                        "/queue/call", update));
+            });
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package org.tiphotline.console.live;
+
+import java.security.Principal;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.context.event.EventListener;
+import org.springframework.messaging.handler.annotation.MessageExceptionHandler;
+import org.springframework.messaging.handler.annotation.MessageMapping;
+import org.springframework.messaging.handler.annotation.Payload;
+import org.springframework.messaging.simp.annotation.SendToUser;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.socket.messaging.SessionConnectedEvent;
+import org.springframework.web.socket.messaging.SessionDisconnectEvent;
+import org.tiphotline.operators.Operator;
+import org.tiphotline.operators.Operators;
+import org.tiphotline.routing.Presence;
+import org.tiphotline.routing.Router;
+
+/**
+ * Operators set themselves available or away over the live channel. When an operator's last console
+ * disconnects (tab closed, browser crashed, network gone) they are set away, so no caller is offered to a
+ * screen nobody is looking at; a call already in progress continues on their phone.
+ */
+@Controller
+class PresenceMessages {
+
+    record PresenceRequest(String presence) {}
+
+    private final Router router;
+    private final Operators operators;
+    private final Map<String, Set<String>> sessions = new ConcurrentHashMap<>();
+
+    PresenceMessages(Router router, Operators operators) {
+        this.router = router;
+        this.operators = operators;
+    }
+
+    @MessageMapping("/presence")
+    @SendToUser("/queue/presence")
+    Map<String, Presence> setPresence(@Payload PresenceRequest request, Principal principal) {
+        Presence wanted;
+        try {
+            wanted = Presence.valueOf(String.valueOf(request.presence()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("presence must be AVAILABLE or AWAY");
+        }
+        Operator me = operators.byUsername(principal.getName()).orElseThrow();
+        return Map.of("presence", router.setPresence(me.id(), wanted));
+    }
+
+    @MessageExceptionHandler
+    @SendToUser(destinations = "/queue/errors", broadcast = false)
+    Map<String, String> refused(RuntimeException e) {
+        String message = e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                ? e.getMessage() : "the message could not be read";
+        return Map.of("error", message);
+    }
+
+    @EventListener
+    void on(SessionConnectedEvent connected) {
+        Principal user = connected.getUser();
+        if (user != null) {
+            sessions.computeIfAbsent(user.getName(), u -> ConcurrentHashMap.newKeySet())
+                    .add(String.valueOf(connected.getMessage().getHeaders().get("simpSessionId")));
+        }
+    }
+
+    @EventListener
+    void on(SessionDisconnectEvent disconnected) {
+        Principal user = disconnected.getUser();
+        if (user == null) {
+            return;
+        }
+        Set<String> open = sessions.getOrDefault(user.getName(), Set.of());
+        open.remove(disconnected.getSessionId());
+        if (open.isEmpty()) {
+            operators.byUsername(user.getName()).ifPresent(op -> {
+                Presence now = router.presence(op.id());
+                if (now == Presence.AVAILABLE || now == Presence.RINGING) {
+                    router.setPresence(op.id(), Presence.AWAY);
+                }
+            });
+        }
+    }
+}

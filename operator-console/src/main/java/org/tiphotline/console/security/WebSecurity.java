@@ -1,0 +1,59 @@
+package org.tiphotline.console.security;
+
+import java.util.Map;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.tiphotline.operators.Operators;
+
+/**
+ * Form login with Argon2id password hashes; pages and APIs by role. APIs answer 401 instead of redirecting
+ * to the login page, so the console's scripts can tell a lost session from an error.
+ */
+@Configuration(proxyBeanMethods = false)
+class WebSecurity {
+
+    @Bean
+    SecurityFilterChain web(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/login", "/error", "/favicon.ico", "/css/**").permitAll()
+                        .requestMatchers("/supervisor.html", "/js/supervisor.js", "/api/calllog/**", "/api/live/**",
+                                "/api/operators").hasAnyRole("SUPERVISOR", "DATA_MANAGER")
+                        .requestMatchers("/console.html", "/js/console.js").hasRole("OPERATOR")
+                        .anyRequest().authenticated())
+                .formLogin(form -> form.successHandler(new RoleLanding()))
+                .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
+                .exceptionHandling(ex -> ex.defaultAuthenticationEntryPointFor(
+                        new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED),
+                        PathPatternRequestMatcher.withDefaults().matcher("/api/**")))
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'self'; "
+                                + "connect-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"))
+                        .frameOptions(frame -> frame.deny()));
+        return http.build();
+    }
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return new DelegatingPasswordEncoder("argon2",
+                Map.of("argon2", Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8()));
+    }
+
+    @Bean
+    UserDetailsService users(Operators operators) {
+        return username -> operators.byUsername(username)
+                .flatMap(op -> operators.passwordHash(username).map(hash -> User.withUsername(op.username())
+                        .password(hash).roles(op.role().name()).build()))
+                .orElseThrow(() -> new UsernameNotFoundException("unknown user"));
+    }
+}

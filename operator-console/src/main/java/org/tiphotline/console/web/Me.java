@@ -1,0 +1,50 @@
+package org.tiphotline.console.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.security.Principal;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.view.RedirectView;
+import org.tiphotline.operators.Operator;
+import org.tiphotline.operators.Operators;
+import org.tiphotline.routing.Router;
+
+/**
+ * Who is signed in, with the CSRF token the console's scripts send on writes and on the STOMP CONNECT.
+ */
+@RestController
+class Me {
+
+    private final Operators operators;
+    private final Router router;
+
+    Me(Operators operators, Router router) {
+        this.operators = operators;
+        this.router = router;
+    }
+
+    @GetMapping("/api/me")
+    Map<String, Object> me(Principal principal, HttpServletRequest request) {
+        Operator me = operators.byUsername(principal.getName()).orElseThrow(() -> new SecurityException("no user"));
+        CsrfToken csrf = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", me.id().value());
+        body.put("username", me.username());
+        body.put("displayName", me.displayName());
+        body.put("role", me.role());
+        body.put("languages", me.languages());
+        body.put("presence", router.presence(me.id()));
+        body.put("csrf", Map.of("header", csrf.getHeaderName(), "token", csrf.getToken()));
+        return body;
+    }
+
+    @GetMapping("/")
+    RedirectView home(org.springframework.security.core.Authentication auth) {
+        boolean reviewer = auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_SUPERVISOR")
+                || a.getAuthority().equals("ROLE_DATA_MANAGER"));
+        return new RedirectView(reviewer ? "/supervisor.html" : "/console.html");
+    }
+}

@@ -1,0 +1,235 @@
+// The operator's console: presence, screen pop, the simulated phone, and the registering form, whose every
+// field is saved on the server as it is typed (debounced) and marked "saved" only once the server says so.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+const Console = { formDef: [], report: null, call: null, timers: {}, pending: new Set(), ringing: null };
+
+async function init() {
+  if (!await App.start()) return;
+  showPresence(App.me.presence);
+  Console.formDef = (await App.api('GET', '/api/forms/hotline')).body;
+  $('go-available').onclick = () => Console.link.send('/app/presence', { presence: 'AVAILABLE' });
+  $('go-away').onclick = () => Console.link.send('/app/presence', { presence: 'AWAY' });
+  $('sim-place').onclick = placeTestCall;
+  $('answer').onclick = () => phone('answer');
+  $('hangup').onclick = () => phone('operator-hangup');
+  $('submit').onclick = submit;
+  Console.link = App.live({
+    onConnected: () => { $('link-status').textContent = 'live'; },
+    onDisconnected: () => { $('link-status').textContent = 'reconnecting…'; },
+  });
+  Console.link.subscribe('/user/queue/pop', onPop);
+  Console.link.subscribe('/user/queue/presence', (m) => showPresence(m.presence));
+  Console.link.subscribe('/user/queue/call', onCallUpdate);
+  Console.link.subscribe('/user/queue/errors', (m) => alert(m.error));
+  await loadDrafts(true);
+  setInterval(refreshSimCalls, 2000);
+  refreshSimCalls();
+  window.addEventListener('beforeunload', (e) => { if (Console.pending.size) { e.preventDefault(); } });
+}
+
+function showPresence(p) {
+  $('presence').textContent = App.label(p);
+  $('presence').className = 'presence-' + p;
+}
+
+function onPop(pop) {
+  Console.ringing = pop;
+  $('incoming').hidden = false;
+  $('incoming').classList.add('pop');
+  const path = Object.entries(pop.ivrPath || {}).map(([q, a]) => App.label(q) + ': ' + App.label(a)).join(' · ');
+  $('pop').replaceChildren(
+    App.el('p', {}, pop.urgent ? App.el('span', { class: 'urgent', id: 'pop-urgent' }, 'URGENT') : '', ' ',
+      App.el('strong', { id: 'pop-caller' }, pop.callerMask)),
+    App.el('p', { id: 'pop-language' }, 'Language: ' + (pop.language || 'not chosen')),
+    App.el('p', {}, 'Caller: ' + (App.label(pop.callerType) || 'not said')),
+    App.el('p', {}, 'Waited: ' + App.duration(pop.waitedSeconds)),
+    App.el('p', { id: 'pop-earlier' }, 'Earlier contacts from this number: ' + pop.earlierContacts),
+    App.el('p', { class: 'muted' }, 'IVR: ' + path));
+  $('answer').hidden = pop.provider !== 'sim';
+  $('hangup').hidden = true;
+  openReport(pop.report);
+}
+
+function onCallUpdate(u) {
+  if (!Console.call || u.call !== Console.call.id) return;
+  Console.call.state = u.state;
+  if (u.state === 'TALKING') {
+    $('answer').hidden = true;
+    $('hangup').hidden = Console.call.provider !== 'sim';
+    $('incoming').classList.remove('pop');
+  } else if (u.state === 'ENDED' || u.event === 'OfferUnanswered') {
+    $('answer').hidden = true;
+    $('hangup').hidden = true;
+    $('incoming').classList.remove('pop');
+    $('pop').prepend(App.el('p', { id: 'call-ended' }, u.state === 'ENDED'
+      ? 'Call ended (' + App.label(u.outcome) + ')' : 'Call went to another operator'));
+  }
+  renderCallHeader();
+}
+
+async function phone(action) {
+  const r = await App.api('POST', '/api/sim/calls/' + encodeURIComponent(Console.call.providerCallId) + '/' + action);
+  if (!r.ok) alert(r.body.message);
+}
+
+async function openReport(id) {
+  const r = await App.api('GET', '/api/reports/' + id);
+  if (!r.ok) { $('call-header').textContent = r.body.message; return; }
+  Console.report = r.body.report;
+  Console.call = r.body.call;
+  renderCallHeader();
+  renderForm();
+  loadDrafts(false);
+}
+
+function renderCallHeader() {
+  const c = Console.call;
+  if (!c) return;
+  $('call-header').replaceChildren(
+    c.urgent ? App.el('span', { class: 'urgent' }, 'URGENT') : '', ' ',
+    'Call from ', App.el('strong', {}, c.callerMask), ' · language ', c.language || '?', ' · ',
+    App.label(c.callerType) || 'caller type not said', ' · state ', App.el('span', { id: 'call-state' }, App.label(c.state)));
+  if (c.provider === 'sim' && Console.report && Console.report.status === 'DRAFT') {
+    $('incoming').hidden = false;
+    $('answer').hidden = c.state !== 'RINGING';
+    $('hangup').hidden = c.state !== 'TALKING';
+  }
+}
+
+function renderForm() {
+  const form = $('report-form');
+  const values = Console.report.values || {};
+  const readOnly = Console.report.status !== 'DRAFT';
+  form.replaceChildren();
+  let fieldset = null;
+  let section = null;
+  for (const f of Console.formDef) {
+    if (f.section !== section) {
+      section = f.section;
+      fieldset = App.el('fieldset', {}, App.el('legend', {}, section));
+      form.append(fieldset);
+    }
+    fieldset.append(fieldInput(f, values[f.name], readOnly));
+  }
+  form.hidden = false;
+  $('form-state').textContent = readOnly ? '(submitted, read-only)' : '(draft, saved as you type)';
+  $('submit').hidden = readOnly;
+  $('submit-status').textContent = '';
+}
+
+function fieldInput(f, value, readOnly) {
+  const id = 'f-' + f.name;
+  const status = App.el('div', { class: 'field-status', id: 'status-' + f.name });
+  const wrap = App.el('div', { class: 'field', 'data-field': f.name });
+  let input;
+  if (f.kind === 'CODES') {
+    input = App.el('div', { class: 'codes', id });
+    for (const code of f.codes) {
+      const box = App.el('input', { type: 'checkbox', value: code, name: f.name, disabled: readOnly,
+        checked: Array.isArray(value) && value.includes(code) });
+      box.addEventListener('change', () => schedule(f, () => [...input.querySelectorAll('input:checked')].map((b) => b.value), 0));
+      input.append(App.el('label', {}, box, ' ', App.label(code)));
+    }
+    wrap.append(App.el('label', {}, f.label), input, status);
+    return wrap;
+  }
+  if (f.kind === 'CODE') {
+    input = App.el('select', { id, name: f.name, disabled: readOnly }, App.el('option', { value: '' }, '—'),
+      f.codes.map((c) => App.el('option', { value: c, selected: value === c }, App.label(c))));
+    input.addEventListener('change', () => schedule(f, () => input.value || null, 0));
+  } else if (f.kind === 'BOOLEAN') {
+    input = App.el('select', { id, name: f.name, disabled: readOnly }, App.el('option', { value: '' }, '—'),
+      App.el('option', { value: 'true', selected: value === true }, 'yes'),
+      App.el('option', { value: 'false', selected: value === false }, 'no'));
+    input.addEventListener('change', () => schedule(f, () => (input.value === '' ? null : input.value === 'true'), 0));
+  } else {
+    const long = f.kind === 'TEXT' && f.maxLength > 300;
+    input = App.el(long ? 'textarea' : 'input', { id, name: f.name, disabled: readOnly,
+      type: long ? undefined : f.kind === 'DATE' ? 'date' : f.kind === 'INTEGER' ? 'number' : 'text',
+      maxlength: f.maxLength || undefined });
+    input.value = value === undefined || value === null ? '' : value;
+    const read = () => (input.value === '' ? null : f.kind === 'INTEGER' && /^\d+$/.test(input.value) ? Number(input.value) : input.value);
+    input.addEventListener('input', () => schedule(f, read, 600));
+    input.addEventListener('blur', () => { if (Console.timers[f.name]) { clearTimeout(Console.timers[f.name]); save(f, read()); } });
+  }
+  wrap.append(App.el('label', { for: id }, f.label), input, status);
+  return wrap;
+}
+
+function schedule(f, read, delay) {
+  clearTimeout(Console.timers[f.name]);
+  Console.pending.add(f.name);
+  setStatus(f.name, 'saving…', '');
+  Console.timers[f.name] = setTimeout(() => save(f, read()), delay);
+}
+
+async function save(f, value) {
+  delete Console.timers[f.name];
+  const r = await App.api('PUT', '/api/reports/' + Console.report.id + '/fields/' + f.name, { value });
+  if (r.ok) {
+    Console.report.version = r.body.version;
+    Console.pending.delete(f.name);
+    setStatus(f.name, 'saved', 'saved');
+  } else if (r.status === 0) {
+    setStatus(f.name, 'not saved: server unreachable, retrying…', 'error');
+    Console.timers[f.name] = setTimeout(() => save(f, value), 3000);
+  } else {
+    Console.pending.delete(f.name);
+    const msg = (r.body.fields && r.body.fields[f.name]) || r.body.message;
+    setStatus(f.name, msg, 'error');
+  }
+}
+
+function setStatus(name, text, cls) {
+  const s = $('status-' + name);
+  if (s) { s.textContent = text; s.className = 'field-status ' + cls; }
+}
+
+async function submit() {
+  if (Console.pending.size) { $('submit-status').textContent = 'Wait until every field is saved.'; return; }
+  const r = await App.api('POST', '/api/reports/' + Console.report.id + '/submit');
+  if (r.ok) {
+    Console.report = r.body;
+    renderForm();
+    $('submit-status').textContent = 'Report submitted.';
+    $('submit-status').id = 'submit-status';
+    loadDrafts(false);
+  } else {
+    $('submit-status').textContent = r.body.message;
+    for (const [name, msg] of Object.entries(r.body.fields || {})) setStatus(name, msg, 'error');
+  }
+}
+
+async function loadDrafts(openNewest) {
+  const r = await App.api('GET', '/api/reports/drafts');
+  if (!r.ok) return;
+  const list = $('drafts');
+  list.replaceChildren();
+  if (!r.body.length) list.append(App.el('li', { class: 'muted' }, 'none'));
+  for (const d of r.body) {
+    list.append(App.el('li', {}, App.el('a', { href: '#', onclick: (e) => { e.preventDefault(); openReport(d.report); } },
+      'Report of ' + App.time(d.createdAt))));
+  }
+  if (openNewest && r.body.length && !Console.report) openReport(r.body[0].report);
+}
+
+async function placeTestCall() {
+  const r = await App.api('POST', '/api/sim/calls', {
+    callerNumber: $('sim-number').value, language: $('sim-language').value,
+    immediateDanger: $('sim-danger').value, callerType: $('sim-type').value,
+  });
+  $('sim-status').textContent = r.ok ? 'Call ' + r.body.providerCallId + ' placed.' : r.body.message;
+  refreshSimCalls();
+}
+
+async function refreshSimCalls() {
+  const r = await App.api('GET', '/api/sim/calls');
+  if (!r.ok) return;
+  $('sim-calls').replaceChildren(...r.body.map((c) => App.el('tr', {},
+    App.el('td', {}, c.providerCallId), App.el('td', {}, App.label(c.status)),
+    App.el('td', {}, App.el('button', { onclick: async () => { await App.api('POST', '/api/sim/calls/' + c.providerCallId + '/caller-hangup'); refreshSimCalls(); } }, 'Caller hangs up')))));
+}
+
+init();

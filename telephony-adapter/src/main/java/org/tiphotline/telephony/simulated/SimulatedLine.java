@@ -1,0 +1,165 @@
+package org.tiphotline.telephony.simulated;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+import org.tiphotline.calls.CallId;
+import org.tiphotline.calls.CallRef;
+import org.tiphotline.calls.IvrQuestion;
+import org.tiphotline.calls.Switchboard;
+import org.tiphotline.operators.Operator;
+import org.tiphotline.operators.OperatorId;
+import org.tiphotline.telephony.TelephonyPort;
+
+/**
+ * The simulated line: holds its calls in memory as a PBX would, and reports to the Switchboard asynchronously
+ * as a PBX would (ringing comes back after the connect command returns). Its calls do not survive a restart,
+ * like calls on a PBX that lost power; after a restart the core reconciles their records.
+ */
+@Component
+@ConditionalOnProperty(prefix = "hotline.telephony.simulated", name = "enabled", havingValue = "true",
+        matchIfMissing = true)
+public class SimulatedLine implements TelephonyPort, DisposableBean {
+
+    public static final String PROVIDER = "sim";
+
+    /** What the simulated PBX knows about one of its calls. */
+    public record SimCall(String providerCallId, CallId call, Status status, OperatorId ringingAt,
+            OperatorId talkingTo) {
+
+        public enum Status { IVR, WAITING, RINGING, TALKING }
+    }
+
+    private final Switchboard switchboard;
+    private final Map<String, SimCall> calls = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis());
+    private final ExecutorService pbx = Executors.newVirtualThreadPerTaskExecutor();
+
+    public SimulatedLine(Switchboard switchboard) {
+        this.switchboard = switchboard;
+    }
+
+    /** A caller dials in and answers the IVR; unless told to stay in the IVR, the call then waits in the queue. */
+    public SimCall place(String callerNumber, String dialled, Map<IvrQuestion, String> answers, boolean stayInIvr) {
+        answers.forEach(switchboard::checkIvrAnswer);
+        String id = "SIM-" + Long.toString(sequence.incrementAndGet(), 36).toUpperCase(java.util.Locale.ROOT);
+        CallRef ref = ref(id);
+        CallId call = switchboard.arrived(ref, callerNumber, dialled);
+        calls.put(id, new SimCall(id, call, SimCall.Status.IVR, null, null));
+        for (IvrQuestion question : IvrQuestion.values()) {
+            String answer = answers.get(question);
+            if (answer != null) {
+                switchboard.ivrAnswered(ref, question, answer);
+            }
+        }
+        if (!stayInIvr) {
+            update(id, SimCall.Status.WAITING, null, null);
+            switchboard.ivrCompleted(ref);
+        }
+        return calls.get(id);
+    }
+
+    public void callerHangsUp(String providerCallId) {
+        require(providerCallId);
+        calls.remove(providerCallId);
+        switchboard.callerHungUp(ref(providerCallId));
+    }
+
+    /** The operator picks up the simulated phone that is ringing at them. */
+    public void operatorAnswers(String providerCallId, OperatorId operator) {
+        SimCall call = require(providerCallId);
+        if (call.status() != SimCall.Status.RINGING || !operator.equals(call.ringingAt())) {
+            throw new IllegalStateException("this call is not ringing at you");
+        }
+        update(providerCallId, SimCall.Status.TALKING, null, operator);
+        switchboard.answered(ref(providerCallId), operator);
+    }
+
+    public void operatorHangsUp(String providerCallId, OperatorId operator) {
+        SimCall call = require(providerCallId);
+        if (call.status() != SimCall.Status.TALKING || !operator.equals(call.talkingTo())) {
+            throw new IllegalStateException("you are not talking on this call");
+        }
+        calls.remove(providerCallId);
+        switchboard.ended(ref(providerCallId), "operator");
+    }
+
+    public Collection<SimCall> calls() {
+        return calls.values();
+    }
+
+    @Override
+    public String provider() {
+        return PROVIDER;
+    }
+
+    @Override
+    public void connect(CallRef call, Operator operator) {
+        if (calls.computeIfPresent(call.providerCallId(), (id, c) -> new SimCall(id, c.call(), SimCall.Status.RINGING,
+                operator.id(), null)) != null) {
+            pbx.execute(() -> switchboard.ringing(call, operator.id()));
+        }
+    }
+
+    @Override
+    public void withdraw(CallRef call, Operator operator) {
+        calls.computeIfPresent(call.providerCallId(), (id, c) -> operator.id().equals(c.ringingAt())
+                ? new SimCall(id, c.call(), SimCall.Status.WAITING, null, null) : c);
+    }
+
+    @Override
+    public void conference(CallRef call, String number) {
+        require(call.providerCallId());
+    }
+
+    @Override
+    public void transfer(CallRef call, String number) {
+        require(call.providerCallId());
+        calls.remove(call.providerCallId());
+        pbx.execute(() -> {
+            switchboard.transferred(call, "external number");
+            switchboard.ended(call, "transfer");
+        });
+    }
+
+    @Override
+    public void hangUp(CallRef call) {
+        if (calls.remove(call.providerCallId()) != null) {
+            pbx.execute(() -> switchboard.ended(call, "system"));
+        }
+    }
+
+    @Override
+    public Optional<Set<String>> liveCalls() {
+        return Optional.of(Set.copyOf(calls.keySet()));
+    }
+
+    @Override
+    public void destroy() {
+        pbx.close();
+    }
+
+    private SimCall require(String providerCallId) {
+        SimCall call = calls.get(providerCallId);
+        if (call == null) {
+            throw new org.tiphotline.calls.UnknownCall(providerCallId);
+        }
+        return call;
+    }
+
+    private void update(String id, SimCall.Status status, OperatorId ringing, OperatorId talking) {
+        calls.computeIfPresent(id, (key, c) -> new SimCall(key, c.call(), status, ringing, talking));
+    }
+
+    private static CallRef ref(String providerCallId) {
+        return new CallRef(PROVIDER, providerCallId);
+    }
+}
