@@ -1,0 +1,133 @@
+package org.tiphotline.console.testing;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A signed-in user of the console over real HTTP: logs in through the login form, then calls the JSON API. */
+public final class ConsoleClient {
+
+    public record Response(int status, JsonNode body) {}
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final String base;
+    private final CookieManager cookies = new CookieManager();
+    private final HttpClient http;
+    private String csrfHeader;
+    private String csrfToken;
+
+    private ConsoleClient(String base) {
+        this.base = base;
+        this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    public static ConsoleClient login(String base, String username, String password) {
+        ConsoleClient client = new ConsoleClient(base);
+        try {
+            String page = client.http.send(HttpRequest.newBuilder(URI.create(base + "/login")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = Pattern.compile("name=\"_csrf\" type=\"hidden\" value=\"([^\"]+)\"").matcher(page);
+            if (!m.find()) {
+                throw new IllegalStateException("no CSRF token on the login page");
+            }
+            String form = "username=" + enc(username) + "&password=" + enc(password) + "&_csrf=" + enc(m.group(1));
+            HttpResponse<String> login = client.http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            String location = login.headers().firstValue("Location").orElse("");
+            if (login.statusCode() != 302 || location.contains("error")) {
+                throw new IllegalStateException("login failed for " + username);
+            }
+            JsonNode me = client.get("/api/me").body();
+            client.csrfHeader = me.get("csrf").get("header").asString();
+            client.csrfToken = me.get("csrf").get("token").asString();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        return client;
+    }
+
+    public Response get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    public Response post(String path, Object body) {
+        return send(json(path, body).method("POST", publisher(body)));
+    }
+
+    public Response put(String path, Object body) {
+        return send(json(path, body).method("PUT", publisher(body)));
+    }
+
+    /** Sends a raw body as it is, for tests of malformed and oversized input. */
+    public Response postRaw(String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .header(csrfHeader, csrfToken).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public String sessionCookie() {
+        return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("JSESSIONID"))
+                .map(HttpCookie::getValue).findFirst().orElseThrow();
+    }
+
+    public String csrfHeader() {
+        return csrfHeader;
+    }
+
+    public String csrfToken() {
+        return csrfToken;
+    }
+
+    public String base() {
+        return base;
+    }
+
+    public static JsonNode parse(String json) {
+        return JSON.readTree(json);
+    }
+
+    private HttpRequest.Builder json(String path, Object body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "application/json");
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (csrfToken != null) {
+            b.header(csrfHeader, csrfToken);
+        }
+        return b;
+    }
+
+    private static HttpRequest.BodyPublisher publisher(Object body) {
+        return body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String body = r.body();
+            return new Response(r.statusCode(), body == null || body.isBlank() || !body.strip().startsWith("{")
+                    && !body.strip().startsWith("[") ? null : JSON.readTree(body));
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,54 @@
+package org.tiphotline.console.testing;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.tiphotline.console.ConsoleApplication;
+
+/**
+ * The whole application, started as the run command starts it (embedded PostgreSQL, demo accounts, simulated
+ * line) on a random port and a data directory the test owns, so a test can stop it and start it again on
+ * the same data like an operator's server restarting.
+ */
+public final class RunningHotline implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+
+    private RunningHotline(ConfigurableApplicationContext context) {
+        this.context = context;
+    }
+
+    public static RunningHotline start(Path dataDir, Map<String, String> overrides) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("server.port", "0");
+        props.put("hotline.data-dir", dataDir.toString());
+        props.put("hotline.routing.tick", "100ms");
+        props.put("spring.main.banner-mode", "off");
+        props.putAll(overrides);
+        return new RunningHotline(new SpringApplicationBuilder(ConsoleApplication.class).properties(props).run());
+    }
+
+    public static RunningHotline start(Path dataDir) {
+        return start(dataDir, Map.of());
+    }
+
+    public int port() {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    public String base() {
+        return "http://localhost:" + port();
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
