@@ -81,6 +81,17 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
         return fold().operator;
     }
 
+    /** The operator the call was last offered to, whether or not they answered; null if never offered. */
+    public OperatorId lastOffered() {
+        OperatorId last = null;
+        for (CallEvent e : events) {
+            if (e.type() == CallEventType.OFFERED) {
+                last = e.operator();
+            }
+        }
+        return last;
+    }
+
     public CallOutcome outcome() {
         return fold().outcome;
     }
@@ -188,6 +199,10 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
                     f.endedAt = e.at();
                 }
                 case ABANDONED -> {
+                    // Nobody handled a call abandoned while it rang; lastOffered() still names who it rang at.
+                    if (f.state == CallState.RINGING) {
+                        f.operator = null;
+                    }
                     f.outcome = switch (f.state) {
                         case IVR -> CallOutcome.ABANDONED_IN_IVR;
                         case QUEUED -> CallOutcome.ABANDONED_IN_QUEUE;

@@ -28,8 +28,10 @@ public class HotlineForm {
     private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
 
     private final Map<String, FormField> fields = new LinkedHashMap<>();
+    private final java.time.Clock clock;
 
-    public HotlineForm(JurisdictionSettings jurisdiction) {
+    public HotlineForm(JurisdictionSettings jurisdiction, java.time.Clock clock) {
+        this.clock = clock;
         add(FormField.code("situation", "Situation",
                 "The human trafficking effectively occurred / a potential situation was detected",
                 List.of("OCCURRED", "POTENTIAL")));
@@ -126,7 +128,7 @@ public class HotlineForm {
             case DATE -> {
                 try {
                     LocalDate date = LocalDate.parse(text(name, raw));
-                    if (date.getYear() < 1900 || date.isAfter(LocalDate.now().plusDays(1))) {
+                    if (date.getYear() < 1900 || date.isAfter(LocalDate.now(clock).plusDays(1))) {
                         throw new InvalidField(name, "date must be between 1900 and today");
                     }
                     yield date;

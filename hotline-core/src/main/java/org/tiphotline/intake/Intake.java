@@ -110,8 +110,13 @@ public class Intake {
                 reports.setPersonal(report, personal);
                 audit.record(actor.username(), AuditTrail.Action.CHANGE, "hotline_report", id, Set.of(field.name()));
             } else {
-                reports.setTyped(report, field.name(), value);
-                if (!report.changed()) {
+                boolean changed = reports.setTyped(report, field.name(), value);
+                if (report.getPeriodFrom() != null && report.getPeriodTo() != null
+                        && report.getPeriodTo().isBefore(report.getPeriodFrom())) {
+                    // The table refuses such a period: tell the operator which field, not a database error.
+                    throw new InvalidField(field.name(), "the period cannot end before it starts");
+                }
+                if (!changed) {
                     return report.getVersion();
                 }
             }
@@ -133,6 +138,10 @@ public class Intake {
             report.setStatus(HotlineReport.Status.SUBMITTED.name()).setSubmittedAt(Reports.utc(now))
                     .setUpdatedAt(Reports.utc(now)).setVersion(report.getVersion() + 1).store();
             audit.record(actor.username(), AuditTrail.Action.CHANGE, "hotline_report", id, List.of("status"));
+            if (!personal.isEmpty()) {
+                // The answer shows the submitted report back, personal fields included.
+                audit.record(actor.username(), AuditTrail.Action.READ, "hotline_report", id, personal.keySet());
+            }
             return toView(report, personal);
         });
         events.publishEvent(new HotlineReport.Submitted(id, submitted.call(), submitted.operator()));

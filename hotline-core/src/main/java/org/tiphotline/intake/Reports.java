@@ -92,9 +92,9 @@ class Reports {
                 .fetchOne(APP_USER.DISPLAY_NAME);
     }
 
-    /** Sets a typed field on the locked record; the caller stores it. */
+    /** Sets a typed field on the locked record; the caller stores it. Returns whether the value changed. */
     @SuppressWarnings("unchecked")
-    void setTyped(HotlineReportRecord report, String field, Object value) {
+    boolean setTyped(HotlineReportRecord report, String field, Object value) {
         Field<Object> column = (Field<Object>) COLUMNS.get(field);
         Object stored = value;
         if (value instanceof List<?> list) {
@@ -104,7 +104,11 @@ class Reports {
         } else if (value == null && (Class<?>) column.getType() == String[].class) {
             stored = new String[0];
         }
+        if (java.util.Objects.deepEquals(report.get(column), stored)) {
+            return false;
+        }
         report.set(column, stored);
+        return true;
     }
 
     static boolean isTyped(String field) {

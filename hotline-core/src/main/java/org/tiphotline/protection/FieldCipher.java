@@ -54,15 +54,21 @@ public class FieldCipher {
             return null;
         }
         ByteBuffer in = ByteBuffer.wrap(stored);
-        if (in.get() != FORMAT) {
-            throw new IllegalStateException("unknown ciphertext format");
-        }
-        byte[] id = new byte[in.get()];
-        in.get(id);
+        byte[] id;
         byte[] nonce = new byte[NONCE_BYTES];
-        in.get(nonce);
-        byte[] sealed = new byte[in.remaining()];
-        in.get(sealed);
+        byte[] sealed;
+        try {
+            if (in.get() != FORMAT) {
+                throw new IllegalStateException("unknown ciphertext format for " + boundTo);
+            }
+            id = new byte[in.get()];
+            in.get(id);
+            in.get(nonce);
+            sealed = new byte[in.remaining()];
+            in.get(sealed);
+        } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
+            throw new IllegalStateException("ciphertext for " + boundTo + " is truncated or corrupt", e);
+        }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, keys.encryptionKey(new String(id, StandardCharsets.US_ASCII)),

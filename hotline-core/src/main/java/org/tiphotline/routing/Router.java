@@ -78,6 +78,7 @@ public class Router implements DisposableBean {
     /** The operator's own choice of AVAILABLE or AWAY. */
     public Presence setPresence(OperatorId operator, Presence wanted) {
         Operator who = operators.byId(operator).orElseThrow(() -> new IllegalArgumentException("unknown operator"));
+        log.debug("operator {} asks to be {}", operator, wanted);
         return decide(() -> brain.setPresence(operator, who.languages(), wanted, clock.instant()))
                 .presence(operator).orElseThrow();
     }
@@ -171,6 +172,7 @@ public class Router implements DisposableBean {
             publishChanges(before);
         }
         for (RoutingBrain.Decision decision : decisions) {
+            log.debug("routing decision {}", decision);
             switch (decision) {
                 case RoutingBrain.Offer offer -> offer(offer);
                 case RoutingBrain.Withdraw withdraw -> withdraw(withdraw);

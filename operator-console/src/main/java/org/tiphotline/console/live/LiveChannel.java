@@ -27,13 +27,17 @@ class LiveChannel implements WebSocketMessageBrokerConfigurer {
     public void registerStompEndpoints(StompEndpointRegistry registry) {
         // Same-origin is Spring's default when no origin is listed; listing extra ones is a deliberate choice.
         registry.addEndpoint("/ws").setAllowedOrigins(settings.allowedOrigins().toArray(String[]::new));
+        // An operator's frames are handled in the order sent: "available" then "away" must end away.
+        registry.setPreserveReceiveOrder(true);
     }
 
     @Override
     public void configureMessageBroker(MessageBrokerRegistry registry) {
         registry.enableSimpleBroker("/topic", "/queue").setHeartbeatValue(new long[] {10_000, 10_000})
-                .setTaskScheduler(heartbeatScheduler());
+                .setTaskScheduler(taskScheduler());
         registry.setApplicationDestinationPrefixes("/app");
+        // A console must see "answered" before "ended" for the same call.
+        registry.setPreservePublishOrder(true);
         registry.setUserDestinationPrefix("/user");
     }
 
@@ -42,11 +46,15 @@ class LiveChannel implements WebSocketMessageBrokerConfigurer {
         registration.setMessageSizeLimit(16 * 1024).setSendBufferSizeLimit(512 * 1024).setSendTimeLimit(10_000);
     }
 
+    /**
+     * The application's one scheduler, named so that {@code @Scheduled} work (the routing tick) and STOMP
+     * heart-beats both find it; with several unnamed schedulers Spring picks none for {@code @Scheduled}.
+     */
     @Bean
-    ThreadPoolTaskScheduler heartbeatScheduler() {
+    ThreadPoolTaskScheduler taskScheduler() {
         ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-        scheduler.setPoolSize(1);
-        scheduler.setThreadNamePrefix("stomp-heartbeat-");
+        scheduler.setPoolSize(2);
+        scheduler.setThreadNamePrefix("scheduler-");
         scheduler.initialize();
         return scheduler;
     }

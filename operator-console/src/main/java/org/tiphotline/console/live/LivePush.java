@@ -19,6 +19,8 @@ import org.tiphotline.routing.Router;
 @Component
 class LivePush {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LivePush.class);
+
     private final SimpMessagingTemplate messaging;
     private final Operators operators;
     private final Calls calls;
@@ -33,6 +35,7 @@ class LivePush {
 
     @EventListener
     void on(ScreenPop pop) {
+        log.debug("screen pop for call {} to {}", pop.call(), pop.operatorUsername());
         messaging.convertAndSendToUser(pop.operatorUsername(), "/queue/pop", pop);
     }
 
@@ -52,7 +55,8 @@ class LivePush {
     void on(Call.Event event) {
         if (event instanceof Call.Answered || event instanceof Call.Ended || event instanceof Call.OfferUnanswered) {
             calls.load(event.call()).ifPresent(call -> {
-                OperatorId operator = event instanceof Call.OfferUnanswered u ? u.operator() : call.operator();
+                OperatorId operator = event instanceof Call.OfferUnanswered u ? u.operator()
+                        : call.operator() != null ? call.operator() : call.lastOffered();
                 if (operator == null) {
                     return;
                 }

@@ -28,7 +28,10 @@ public final class RunningHotline implements AutoCloseable {
         props.put("hotline.routing.tick", "100ms");
         props.put("spring.main.banner-mode", "off");
         props.putAll(overrides);
-        return new RunningHotline(new SpringApplicationBuilder(ConsoleApplication.class).properties(props).run());
+        // As command-line arguments: they outrank application.yml, as an operator's own settings would.
+        String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        return new RunningHotline(new SpringApplicationBuilder(ConsoleApplication.class).run(args));
     }
 
     public static RunningHotline start(Path dataDir) {

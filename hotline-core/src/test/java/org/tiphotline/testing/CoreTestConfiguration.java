@@ -1,0 +1,69 @@
+package org.tiphotline.testing;
+
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.jooq.autoconfigure.JooqAutoConfiguration;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Configuration;
+import org.tiphotline.calls.CallSettings;
+import org.tiphotline.intake.JurisdictionSettings;
+import org.tiphotline.protection.KeyRing;
+
+/**
+ * The core's services on the real test database, without a Spring Boot application: use it with
+ * {@code @SpringJUnitConfig(CoreTestConfiguration.class)} (the context is cached and shared by every test class
+ * that names it). jOOQ, the transaction manager and {@code TransactionTemplate} come from Spring Boot's own
+ * auto-configurations, imported explicitly, so the {@code DSLContext} joins Spring transactions exactly as in
+ * the application (a {@code TransactionAwareDataSourceProxy} connection provider, Spring exception
+ * translation such as {@code DuplicateKeyException}).
+ *
+ * <p>Not included: the {@code Router} (it keeps routing state across tests and would react to every queued
+ * call) and the telephony ports. A module that needs them imports them itself.
+ */
+@Configuration(proxyBeanMethods = false)
+@ImportAutoConfiguration({DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
+        JooqAutoConfiguration.class})
+@ComponentScan(basePackages = {"org.tiphotline.calls", "org.tiphotline.intake", "org.tiphotline.protection",
+        "org.tiphotline.operators", "org.tiphotline.calllog"})
+public class CoreTestConfiguration {
+
+    /** The hotline languages the test IVR offers. */
+    public static final List<String> LANGUAGES = List.of("en", "es", "fr");
+
+    /** The fake jurisdiction's places. */
+    public static final List<String> PLACES = List.of("Test Parish North", "Test Parish South");
+
+    @Bean(destroyMethod = "")
+    public DataSource dataSource() {
+        return TestDatabase.get().dataSource();
+    }
+
+    @Bean
+    public MutableClock clock() {
+        return new MutableClock();
+    }
+
+    @Bean
+    public KeyRing keyRing() {
+        return FakeData.keyRing();
+    }
+
+    @Bean
+    public CallSettings callSettings() {
+        return new CallSettings(LANGUAGES);
+    }
+
+    @Bean
+    public JurisdictionSettings jurisdictionSettings() {
+        return new JurisdictionSettings("Testland", "JM", PLACES);
+    }
+
+    @Bean
+    public RecordedEvents recordedEvents() {
+        return new RecordedEvents();
+    }
+}

@@ -1,0 +1,67 @@
+package org.tiphotline.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.tiphotline.console.testing.LiveClient.await;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tiphotline.console.testing.ConsoleClient;
+import org.tiphotline.console.testing.LiveClient;
+import org.tiphotline.console.testing.RunningHotline;
+import tools.jackson.databind.JsonNode;
+
+/** The routing rules as operators experience them, with a short offer timeout. */
+class RoutingOverTheWireTest {
+
+    @TempDir
+    Path data;
+
+    @Test
+    void anUnansweredOfferGoesToTheNextOperatorAndAnAbandonedCallKeepsItsIvrPath() throws Exception {
+        try (RunningHotline hotline = RunningHotline.start(data, Map.of("hotline.routing.offer-timeout", "2s"))) {
+            ConsoleClient first = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+            ConsoleClient second = ConsoleClient.login(hotline.base(), "operator2", "operator2-demo");
+            try (LiveClient one = LiveClient.connect(first); LiveClient two = LiveClient.connect(second)) {
+                BlockingQueue<JsonNode> onePops = one.subscribe("/user/queue/pop");
+                BlockingQueue<JsonNode> onePresence = one.subscribe("/user/queue/presence");
+                BlockingQueue<JsonNode> twoPops = two.subscribe("/user/queue/pop");
+                BlockingQueue<JsonNode> twoPresence = two.subscribe("/user/queue/presence");
+                one.send("/app/presence", Map.of("presence", "AVAILABLE"));
+                await(onePresence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
+                Thread.sleep(20);
+                two.send("/app/presence", Map.of("presence", "AVAILABLE"));
+                await(twoPresence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
+
+                // The first operator has been idle longest, so they are offered the call first; they stay silent.
+                first.post("/api/sim/calls", Map.of("language", "en", "immediateDanger", "NO"));
+                JsonNode firstPop = await(onePops, p -> true, 5);
+                await(onePresence, p -> p.get("presence").asString().equals("AWAY"), 6);
+                JsonNode secondPop = await(twoPops, p -> true, 5);
+                assertThat(secondPop.get("call").asString()).isEqualTo(firstPop.get("call").asString());
+                assertThat(secondPop.get("report").asString()).isEqualTo(firstPop.get("report").asString());
+                assertThat(first.get("/api/reports/" + firstPop.get("report").asString()).status())
+                        .as("the draft went with the call").isEqualTo(404);
+
+                // A second caller waits (nobody is available), then hangs up.
+                two.send("/app/presence", Map.of("presence", "AWAY"));
+                JsonNode waiting = first.post("/api/sim/calls",
+                        Map.of("language", "fr", "immediateDanger", "NO", "callerType", "AFFECTED_PERSON")).body();
+                assertThat(first.post("/api/sim/calls/" + waiting.get("providerCallId").asString() + "/caller-hangup",
+                        null).status()).isEqualTo(204);
+
+                ConsoleClient supervisor = ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
+                JsonNode abandoned = supervisor.get("/api/calllog?outcome=ABANDONED_IN_QUEUE").body().get("rows").get(0);
+                assertThat(abandoned.get("call").asString()).isEqualTo(waiting.get("call").asString());
+                JsonNode detail = supervisor.get("/api/calllog/" + abandoned.get("call").asString()).body();
+                assertThat(detail.get("ivrPath").get("LANGUAGE").asString()).isEqualTo("fr");
+                assertThat(detail.get("ivrPath").get("CALLER_TYPE").asString()).isEqualTo("AFFECTED_PERSON");
+
+                JsonNode rerouted = supervisor.get("/api/calllog/" + firstPop.get("call").asString()).body();
+                assertThat(rerouted.toString()).contains("NO_ANSWER");
+            }
+        }
+    }
+}
