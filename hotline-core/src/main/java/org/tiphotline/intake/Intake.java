@@ -13,6 +13,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.tiphotline.calls.Call;
+import org.tiphotline.calls.CallEvent;
+import org.tiphotline.calls.CallEventType;
 import org.tiphotline.calls.CallId;
 import org.tiphotline.calls.Calls;
 import org.tiphotline.db.tables.records.HotlineReportRecord;
@@ -58,10 +60,12 @@ public class Intake {
         Call call = calls.load(ringing.call()).orElseThrow();
         ReportId report = openDraft(call.id(), ringing.operator());
         String username = operators.byId(ringing.operator()).orElseThrow().username();
-        Instant now = clock.instant();
+        // The pop carries when the provider reported ringing, so its delivery delay can be measured end to end.
+        Instant rangAt = call.events().reversed().stream().filter(e -> e.type() == CallEventType.RINGING)
+                .findFirst().map(CallEvent::at).orElse(clock.instant());
         events.publishEvent(new ScreenPop(username, call.id(), report, call.ref().provider(),
                 call.ref().providerCallId(), call.callerMask(), call.language(), call.urgent(), call.callerType(),
-                call.ivrPath(), call.waited(now).toSeconds(), calls.earlierContacts(call.id()), now));
+                call.ivrPath(), call.waited(rangAt).toSeconds(), calls.earlierContacts(call.id()), rangAt));
     }
 
     /**
