@@ -8,6 +8,7 @@ const Console = { formDef: [], report: null, call: null, timers: {}, pending: ne
 async function init() {
   if (!await App.start()) return;
   showPresence(App.me.presence);
+  $('sim-language').replaceChildren(...App.me.hotlineLanguages.map((l) => App.el('option', { value: l }, l)));
   Console.formDef = (await App.api('GET', '/api/forms/hotline')).body;
   $('go-available').onclick = () => Console.link.send('/app/presence', { presence: 'AVAILABLE' });
   $('go-away').onclick = () => Console.link.send('/app/presence', { presence: 'AWAY' });

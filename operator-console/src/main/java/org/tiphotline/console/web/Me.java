@@ -8,6 +8,7 @@ import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.view.RedirectView;
+import org.tiphotline.calls.CallSettings;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.Operators;
 import org.tiphotline.routing.Router;
@@ -20,10 +21,12 @@ class Me {
 
     private final Operators operators;
     private final Router router;
+    private final CallSettings calls;
 
-    Me(Operators operators, Router router) {
+    Me(Operators operators, Router router, CallSettings calls) {
         this.operators = operators;
         this.router = router;
+        this.calls = calls;
     }
 
     @GetMapping("/api/me")
@@ -37,6 +40,7 @@ class Me {
         body.put("role", me.role());
         body.put("languages", me.languages());
         body.put("presence", router.presence(me.id()));
+        body.put("hotlineLanguages", calls.languages());
         body.put("csrf", Map.of("header", csrf.getHeaderName(), "token", csrf.getToken()));
         return body;
     }

@@ -1,0 +1,159 @@
+package org.tiphotline.console.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.tiphotline.console.testing.RunningHotline;
+
+/**
+ * The newcomer's journey in a real browser (Debian's headless chromium): the demo operator places a test call,
+ * gets the screen pop, answers, fills the form (an invalid value shows its error next to the field), reloads
+ * the page mid-call and finds the draft intact, hangs up, submits; the supervisor finds the call, its
+ * timeline and its report in the call log.
+ */
+class OperatorInBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String FAKE_DESCRIPTION = "Fake account: pelican-harbour work site, no real person";
+
+    @TempDir
+    Path data;
+
+    private RunningHotline hotline;
+    private WebDriver browser;
+    private WebDriverWait wait;
+
+    @BeforeEach
+    void start() {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!installed && "1".equals(System.getenv("HOTLINE_REQUIRE_BROWSER"))) {
+            throw new IllegalStateException("HOTLINE_REQUIRE_BROWSER=1 but chromium or chromedriver is missing");
+        }
+        Assumptions.assumeTrue(installed, "Debian's chromium and chromium-driver are not installed");
+        hotline = RunningHotline.start(data);
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1400,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (hotline != null) {
+            hotline.close();
+        }
+    }
+
+    @Test
+    void anOperatorTakesACallFillsTheFormAndTheSupervisorFindsIt() {
+        login("operator", "operator-demo");
+        waitForText(By.id("link-status"), "live");
+        click("go-available");
+        waitForText(By.id("presence"), "available");
+
+        WebElement number = browser.findElement(By.id("sim-number"));
+        number.clear();
+        number.sendKeys("+1 555 0100 7342");
+        new Select(browser.findElement(By.id("sim-language"))).selectByValue("es");
+        new Select(browser.findElement(By.id("sim-danger"))).selectByValue("YES");
+        new Select(browser.findElement(By.id("sim-type"))).selectByValue("AFFECTED_PERSON");
+        click("sim-place");
+
+        waitForText(By.id("pop-caller"), "•••• 42");
+        assertThat(browser.findElement(By.id("pop-urgent")).getText()).isEqualTo("URGENT");
+        assertThat(browser.findElement(By.id("pop-language")).getText()).contains("es");
+        assertThat(browser.findElement(By.id("pop-caller")).getText()).doesNotContain("0100");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("f-situation")));
+
+        click("answer");
+        waitForText(By.id("call-state"), "talking");
+
+        new Select(browser.findElement(By.id("f-situation"))).selectByValue("POTENTIAL");
+        waitForText(By.id("status-situation"), "saved");
+        type("f-victimAge", "430");
+        waitForText(By.id("status-victimAge"), "between 0 and 120");
+        assertThat(browser.findElement(By.id("status-victimAge")).getAttribute("class")).contains("error");
+        browser.findElement(By.id("f-victimAge")).clear();
+        type("f-victimAge", "16");
+        waitForText(By.id("status-victimAge"), "saved");
+        type("f-exploitationDescription", FAKE_DESCRIPTION);
+        waitForText(By.id("status-exploitationDescription"), "saved");
+        browser.findElement(By.cssSelector("input[name=traffickingTypes][value=DOMESTIC_LABOUR]")).click();
+        waitForText(By.id("status-traffickingTypes"), "saved");
+
+        // A closed tab or a crashed browser: the draft comes back from the server.
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.attributeToBe(By.id("f-exploitationDescription"), "value", FAKE_DESCRIPTION));
+        assertThat(browser.findElement(By.id("f-victimAge")).getAttribute("value")).isEqualTo("16");
+        assertThat(browser.findElement(By.cssSelector("input[name=traffickingTypes][value=DOMESTIC_LABOUR]"))
+                .isSelected()).isTrue();
+        waitForText(By.id("call-state"), "talking");
+
+        click("hangup");
+        waitForText(By.id("call-state"), "ended");
+        click("submit");
+        waitForText(By.id("submit-status"), "Report submitted.");
+        assertThat(browser.findElement(By.id("f-exploitationDescription")).isEnabled()).isFalse();
+        assertThat(browser.findElement(By.id("form-state")).getText()).contains("read-only");
+
+        browser.findElement(By.cssSelector("form.logout button")).click();
+        login("supervisor", "supervisor-demo");
+        wait.until(ExpectedConditions.urlContains("/supervisor.html"));
+        WebElement row = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#calllog tr.clickable")));
+        assertThat(row.getText()).contains("•••• 42", "Demo Operator One", "completed", "submitted");
+        row.click();
+        waitForText(By.id("detail-outcome"), "completed");
+        List<String> events = browser.findElements(By.cssSelector("#timeline .event-type")).stream()
+                .map(WebElement::getText).toList();
+        assertThat(events).containsExactly("ARRIVED", "IVR_ANSWER", "IVR_ANSWER", "IVR_ANSWER", "QUEUED", "OFFERED",
+                "RINGING", "ANSWERED", "ENDED");
+        waitForText(By.id("report-status"), "submitted");
+        assertThat(browser.findElement(By.id("report-values")).getText()).contains(FAKE_DESCRIPTION, "16");
+    }
+
+    private void login(String username, String password) {
+        browser.get(hotline.base() + "/login");
+        browser.findElement(By.id("username")).sendKeys(username);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+    }
+
+    private void click(String id) {
+        wait.until(ExpectedConditions.elementToBeClickable(By.id(id))).click();
+    }
+
+    private void type(String id, String text) {
+        browser.findElement(By.id(id)).sendKeys(text);
+    }
+
+    private void waitForText(By locator, String text) {
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
+    }
+}
