@@ -11,7 +11,12 @@ public record CallId(@JsonValue UUID value) {
     }
 
     public static CallId parse(String text) {
-        return new CallId(UUID.fromString(text));
+        try {
+            return new CallId(UUID.fromString(text));
+        } catch (IllegalArgumentException e) {
+            // Never echo the input: it is whatever someone typed into a URL.
+            throw new IllegalArgumentException("call id must be a UUID");
+        }
     }
 
     @Override

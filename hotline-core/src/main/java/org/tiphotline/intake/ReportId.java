@@ -7,7 +7,12 @@ import java.util.UUID;
 public record ReportId(@JsonValue UUID value) {
 
     public static ReportId parse(String text) {
-        return new ReportId(UUID.fromString(text));
+        try {
+            return new ReportId(UUID.fromString(text));
+        } catch (IllegalArgumentException e) {
+            // Never echo the input: it is whatever someone typed into a URL.
+            throw new IllegalArgumentException("report id must be a UUID");
+        }
     }
 
     @Override

@@ -38,6 +38,8 @@ class RoutingOverTheWireTest {
                 // The first operator has been idle longest, so they are offered the call first; they stay silent.
                 first.post("/api/sim/calls", Map.of("language", "en", "immediateDanger", "NO"));
                 JsonNode firstPop = await(onePops, p -> true, 5);
+                assertThat(twoPops.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS))
+                        .as("the pop goes to the chosen operator alone").isNull();
                 await(onePresence, p -> p.get("presence").asString().equals("AWAY"), 6);
                 JsonNode secondPop = await(twoPops, p -> true, 5);
                 assertThat(secondPop.get("call").asString()).isEqualTo(firstPop.get("call").asString());
