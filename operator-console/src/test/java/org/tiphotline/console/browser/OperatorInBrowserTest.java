@@ -105,6 +105,7 @@ class OperatorInBrowserTest {
         waitForText(By.id("status-victimAge"), "saved");
         type("f-exploitationDescription", FAKE_DESCRIPTION);
         waitForText(By.id("status-exploitationDescription"), "saved");
+        screenshot("operator-console");
         browser.findElement(By.cssSelector("input[name=traffickingTypes][value=DOMESTIC_LABOUR]")).click();
         waitForText(By.id("status-traffickingTypes"), "saved");
 
@@ -136,6 +137,18 @@ class OperatorInBrowserTest {
                 "RINGING", "ANSWERED", "ENDED");
         waitForText(By.id("report-status"), "submitted");
         assertThat(browser.findElement(By.id("report-values")).getText()).contains(FAKE_DESCRIPTION, "16");
+        screenshot("supervisor-call-log");
+    }
+
+    /** Kept under target/screenshots for whoever reads a failed CI run. */
+    private void screenshot(String name) {
+        try {
+            Path dir = Files.createDirectories(Path.of("target", "screenshots"));
+            byte[] png = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.BYTES);
+            Files.write(dir.resolve(name + ".png"), png);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void login(String username, String password) {
