@@ -1,0 +1,159 @@
+package org.tiphotline.bench;
+
+import java.lang.reflect.Type;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Queue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.springframework.messaging.simp.stomp.StompFrameHandler;
+import org.springframework.messaging.simp.stomp.StompHeaders;
+import org.springframework.messaging.simp.stomp.StompSession;
+import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
+import org.springframework.util.MimeTypeUtils;
+import org.springframework.web.socket.WebSocketHttpHeaders;
+import org.springframework.web.socket.messaging.WebSocketStompClient;
+import org.tiphotline.console.testing.ConsoleClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One operator's console as the browser runs it: a session over HTTP and a STOMP session subscribed to the
+ * same four user queues as {@code console.js}. Every frame is stamped on arrival, in the client's receiving
+ * thread and before its JSON is parsed, so the stamp is when the client had the message.
+ */
+final class BenchConsole implements AutoCloseable {
+
+    /** A message and when it arrived: wall clock (to compare with server times) and monotonic (for round trips). */
+    record Arrival(JsonNode body, Instant at, long nanos) {}
+
+    /** The presence request the server refuses, answered on the errors queue: a bare STOMP round trip. */
+    static final byte[] PING = "{\"presence\":\"BENCH_PING\"}".getBytes(StandardCharsets.UTF_8);
+
+    /** Errors the server sent on the consoles' error queues (other than ping replies); the first few are printed. */
+    static final AtomicInteger SERVER_ERRORS = new AtomicInteger();
+
+    final String username;
+    final ConsoleClient http;
+    final BlockingQueue<Arrival> pops = new LinkedBlockingQueue<>();
+    final BlockingQueue<Arrival> presence = new LinkedBlockingQueue<>();
+    private final Queue<Long> pingsInFlight = new ConcurrentLinkedQueue<>();
+    private volatile Consumer<Long> pingReplies = rtt -> {};
+    /** Presence updates are kept only while someone waits for one (a console gets several per call). */
+    private volatile boolean awaitingPresence = true;
+    private final StompSession session;
+
+    private BenchConsole(String username, ConsoleClient http, StompSession session) {
+        this.username = username;
+        this.http = http;
+        this.session = session;
+    }
+
+    static BenchConsole open(WebSocketStompClient stomp, String base, String username, String password,
+            boolean operator, boolean watchQueue) throws Exception {
+        ConsoleClient http = ConsoleClient.login(base, username, password);
+        WebSocketHttpHeaders handshake = new WebSocketHttpHeaders();
+        handshake.add("Cookie", "JSESSIONID=" + http.sessionCookie());
+        handshake.add("Origin", base);
+        StompHeaders connect = new StompHeaders();
+        connect.add(http.csrfHeader(), http.csrfToken());
+        StompSession session = stomp.connectAsync(URI.create(base.replace("http://", "ws://") + "/ws"), handshake,
+                connect, new StompSessionHandlerAdapter() {}).get(10, TimeUnit.SECONDS);
+        BenchConsole console = new BenchConsole(username, http, session);
+        if (operator) {
+            console.subscribe("/user/queue/pop", console.pops::add);
+            console.subscribe("/user/queue/presence", a -> {
+                if (console.awaitingPresence) {
+                    console.presence.add(a);
+                }
+            });
+            console.subscribe("/user/queue/call", a -> {});
+            console.subscribe("/user/queue/errors", console::onError);
+        }
+        if (watchQueue) {
+            console.subscribe("/topic/supervisor/queue", a -> {});
+        }
+        return console;
+    }
+
+    /** Sends the presence the operator chooses, as the console's buttons do. */
+    void presence(String wanted) {
+        send(("{\"presence\":\"" + wanted + "\"}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Waits for the server to confirm the wanted presence (sent after the last call of this method). */
+    void awaitPresence(String wanted, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        try {
+            for (long left; (left = deadline - System.nanoTime()) > 0;) {
+                Arrival a = presence.poll(left, TimeUnit.NANOSECONDS);
+                if (a != null && wanted.equals(a.body().path("presence").asString(""))) {
+                    return;
+                }
+            }
+            throw new IllegalStateException(username + " was not confirmed " + wanted + " within " + seconds + " s");
+        } finally {
+            awaitingPresence = false;
+            presence.clear();
+        }
+    }
+
+    /** Sends one ping; its round trip in nanoseconds goes to the consumer set with {@link #onPingReply}. */
+    void ping() {
+        pingsInFlight.add(System.nanoTime());
+        send(PING);
+    }
+
+    void onPingReply(Consumer<Long> consumer) {
+        pingReplies = consumer;
+    }
+
+    boolean isConnected() {
+        return session.isConnected();
+    }
+
+    private void onError(Arrival a) {
+        String error = a.body().path("error").asString("");
+        Long sent = error.startsWith("presence must be") ? pingsInFlight.poll() : null;
+        if (sent != null) {
+            pingReplies.accept(a.nanos() - sent);
+        } else if (SERVER_ERRORS.incrementAndGet() <= 5) {
+            System.err.println("[bench] " + username + " got an error from the server: " + error);
+        }
+    }
+
+    private void send(byte[] json) {
+        StompHeaders headers = new StompHeaders();
+        headers.setDestination("/app/presence");
+        headers.setContentType(MimeTypeUtils.APPLICATION_JSON);
+        session.send(headers, json);
+    }
+
+    private void subscribe(String destination, Consumer<Arrival> sink) {
+        session.subscribe(destination, new StompFrameHandler() {
+            @Override
+            public Type getPayloadType(StompHeaders headers) {
+                return byte[].class;
+            }
+
+            @Override
+            public void handleFrame(StompHeaders headers, Object payload) {
+                Instant at = Instant.now();
+                long nanos = System.nanoTime();
+                sink.accept(new Arrival(ConsoleClient.parse(new String((byte[]) payload, StandardCharsets.UTF_8)),
+                        at, nanos));
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        if (session.isConnected()) {
+            session.disconnect();
+        }
+    }
+}
