@@ -33,7 +33,8 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
 
     public record Offered(CallId call, OperatorId operator) implements Event {}
 
-    public record Ringing(CallId call, OperatorId operator) implements Event {}
+    /** {@code at} is when the provider's ringing report was recorded: what the screen pop is measured from. */
+    public record Ringing(CallId call, OperatorId operator, Instant at) implements Event {}
 
     public record OfferUnanswered(CallId call, OperatorId operator, String reason) implements Event {}
 

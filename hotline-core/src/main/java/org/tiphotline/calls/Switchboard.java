@@ -104,7 +104,7 @@ public class Switchboard {
 
     public boolean ringing(CallRef ref, OperatorId operator) {
         return record(ref, CallEventType.RINGING, operator, Map.of()).map(call -> {
-            events.publishEvent(new Call.Ringing(call.id(), operator));
+            events.publishEvent(new Call.Ringing(call.id(), operator, call.events().getLast().at()));
             return true;
         }).orElse(false);
     }

@@ -7,14 +7,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.tiphotline.calls.Call;
-import org.tiphotline.calls.CallEvent;
-import org.tiphotline.calls.CallEventType;
 import org.tiphotline.calls.CallId;
 import org.tiphotline.calls.Calls;
 import org.tiphotline.db.tables.records.HotlineReportRecord;
@@ -25,13 +24,15 @@ import org.tiphotline.operators.Role;
 import org.tiphotline.protection.AuditTrail;
 
 /**
- * The hotline registering form's life: a draft opens, bound to the call, the moment the call rings at an
- * operator; each field is validated and stored on its own as the operator types, in a transaction with its
+ * The hotline registering form's life: a draft opens, bound to the call, the moment the call is offered to
+ * an operator; each field is validated and stored on its own as the operator types, in a transaction with its
  * audit row; the operator submits, and the report becomes read-only. An operator sees only reports of calls
  * that rang at them; supervisors and data managers see all; nobody else sees any.
  */
 @Service
 public class Intake {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Intake.class);
 
     private final Reports reports;
     private final HotlineForm form;
@@ -41,6 +42,7 @@ public class Intake {
     private final TransactionTemplate tx;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final Map<CallId, Prepared> prepared = new ConcurrentHashMap<>();
 
     public Intake(Reports reports, HotlineForm form, Calls calls, Operators operators, AuditTrail audit,
             TransactionTemplate tx, ApplicationEventPublisher events, Clock clock) {
@@ -54,18 +56,60 @@ public class Intake {
         this.clock = clock;
     }
 
-    /** The call rings at an operator: open (or hand over) its draft and tell the console what to show. */
+    /**
+     * The routing brain offered the call to an operator: open (or hand over) its draft and prepare the screen
+     * pop now, so that when the phone rings the pop leaves without touching the database. Offers are recorded
+     * before the provider is told to connect, so this runs before the ringing report can arrive.
+     */
+    @EventListener
+    public void on(Call.Offered offered) {
+        try {
+            Call call = calls.load(offered.call()).orElseThrow();
+            ReportId report = openDraft(call.id(), offered.operator());
+            prepared.put(call.id(), prepare(call, offered.operator(), report));
+        } catch (RuntimeException e) {
+            // The offer stands: the ringing report opens the draft the slow way.
+            log.warn("could not prepare the screen pop of call {} at offer", offered.call(), e);
+        }
+    }
+
+    /** The call rings at an operator: tell the console what to show, with the draft already bound to it. */
     @EventListener
     public void on(Call.Ringing ringing) {
-        Call call = calls.load(ringing.call()).orElseThrow();
-        ReportId report = openDraft(call.id(), ringing.operator());
-        String username = operators.byId(ringing.operator()).orElseThrow().username();
-        // The pop carries when the provider reported ringing, so its delivery delay can be measured end to end.
-        Instant rangAt = call.events().reversed().stream().filter(e -> e.type() == CallEventType.RINGING)
-                .findFirst().map(CallEvent::at).orElse(clock.instant());
-        events.publishEvent(new ScreenPop(username, call.id(), report, call.ref().provider(),
-                call.ref().providerCallId(), call.callerMask(), call.language(), call.urgent(), call.callerType(),
-                call.ivrPath(), call.waited(rangAt).toSeconds(), calls.earlierContacts(call.id()), rangAt));
+        Prepared pop = prepared.remove(ringing.call());
+        if (pop == null || !pop.operator().equals(ringing.operator())) {
+            // Not offered by this process (it restarted since), or offered to someone else meanwhile.
+            Call call = calls.load(ringing.call()).orElseThrow();
+            pop = prepare(call, ringing.operator(), openDraft(call.id(), ringing.operator()));
+        }
+        events.publishEvent(pop.ringingAt(ringing.at()));
+    }
+
+    /** A prepared pop nobody will ring for is dropped, so the map holds only calls being offered. */
+    @EventListener
+    public void on(Call.OfferUnanswered unanswered) {
+        prepared.computeIfPresent(unanswered.call(),
+                (call, pop) -> pop.operator().equals(unanswered.operator()) ? null : pop);
+    }
+
+    @EventListener
+    public void on(Call.Ended ended) {
+        prepared.remove(ended.call());
+    }
+
+    private Prepared prepare(Call call, OperatorId operator, ReportId report) {
+        String username = operators.byId(operator).orElseThrow().username();
+        return new Prepared(operator, call, username, report, calls.earlierContacts(call.id()));
+    }
+
+    /** Everything the pop carries except when the phone rang. */
+    private record Prepared(OperatorId operator, Call call, String username, ReportId report, int earlierContacts) {
+
+        ScreenPop ringingAt(Instant rangAt) {
+            return new ScreenPop(username, call.id(), report, call.ref().provider(), call.ref().providerCallId(),
+                    call.callerMask(), call.language(), call.urgent(), call.callerType(), call.ivrPath(),
+                    call.waited(rangAt).toSeconds(), earlierContacts, rangAt);
+        }
     }
 
     /**

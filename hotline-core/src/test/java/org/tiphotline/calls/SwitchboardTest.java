@@ -250,7 +250,8 @@ class SwitchboardTest {
                 CallEventType.ABANDONED);
         assertThat(row(id).getLastSeq()).isEqualTo(5);
         assertThat(row(id).getOutcome()).isEqualTo("ABANDONED_RINGING");
-        assertThat(events.ofType(Call.Ringing.class)).containsExactly(new Call.Ringing(id, operator));
+        Instant rangAt = calls.load(id).orElseThrow().events().get(3).at();
+        assertThat(events.ofType(Call.Ringing.class)).containsExactly(new Call.Ringing(id, operator, rangAt));
         assertThat(events.ofType(Call.Ended.class))
                 .containsExactly(new Call.Ended(id, CallOutcome.ABANDONED_RINGING, null));
     }

@@ -54,6 +54,8 @@ class IntakeTest {
     private MutableClock clock;
     @Autowired
     private RecordedEvents events;
+    @Autowired
+    private org.springframework.context.ApplicationContext context;
 
     private Operator operator;
     private Actor me;
@@ -93,7 +95,7 @@ class IntakeTest {
     /** A draft owned by {@link #me}, opened the way the application opens it. */
     private ReportId draft() {
         CallId call = callRingingAt(me, FakeData.newCallRef());
-        intake.on(new Call.Ringing(call, me.id()));
+        intake.on(new Call.Ringing(call, me.id(), clock.instant()));
         return intake.reportOf(call).orElseThrow();
     }
 
@@ -116,14 +118,15 @@ class IntakeTest {
     }
 
     @Test
-    void aDraftOpensWhenTheCallRingsAndTheConsoleIsToldWhatToShow() {
+    void aDraftOpensWhenTheCallIsOfferedAndTheConsoleIsToldWhatToShowWhenItRings() {
         CallRef ref = FakeData.newCallRef();
         CallId call = callRingingAt(me, ref);
-        assertThat(intake.reportOf(call)).isEmpty();
-
-        intake.on(new Call.Ringing(call, me.id()));
-
         ReportId report = intake.reportOf(call).orElseThrow();
+        assertThat(events.ofType(ScreenPop.class)).as("no pop before the phone rings").isEmpty();
+
+        clock.advance(Duration.ofMillis(1500));
+        intake.on(new Call.Ringing(call, me.id(), clock.instant()));
+
         HotlineReportRecord row = stored(report);
         assertThat(row.getStatus()).isEqualTo("DRAFT");
         assertThat(row.getOperatorId()).isEqualTo(me.id().value());
@@ -143,14 +146,47 @@ class IntakeTest {
         assertThat(pop.language()).isEqualTo("es");
         assertThat(pop.urgent()).isTrue();
         assertThat(pop.ivrPath()).containsExactly(Map.entry("LANGUAGE", "es"), Map.entry("IMMEDIATE_DANGER", "YES"));
-        assertThat(pop.waitedSeconds()).isEqualTo(25);
+        assertThat(pop.waitedSeconds()).as("queued until it rang").isEqualTo(26);
         assertThat(pop.ringingAt()).isEqualTo(clock.instant());
         assertThat(pop.toString()).doesNotContain("0100145").doesNotContain("010-0145");
 
         // Ringing reported again opens nothing new.
-        intake.on(new Call.Ringing(call, me.id()));
+        intake.on(new Call.Ringing(call, me.id(), clock.instant()));
         assertThat(intake.reportOf(call)).contains(report);
         assertThat(db.fetchCount(HOTLINE_REPORT, HOTLINE_REPORT.CALL_ID.eq(call.value()))).isEqualTo(1);
+    }
+
+    @Test
+    void aRingingReportForACallThisProcessDidNotOfferStillPopsWithItsDraft() {
+        CallRef ref = FakeData.newCallRef();
+        CallId call = callRingingAt(me, ref);
+        ReportId report = intake.reportOf(call).orElseThrow();
+        // A restarted process: same database, none of the offers prepared in memory.
+        Intake restarted = context.getAutowireCapableBeanFactory().createBean(Intake.class);
+
+        restarted.on(new Call.Ringing(call, me.id(), clock.instant()));
+
+        assertThat(events.ofType(ScreenPop.class)).singleElement().satisfies(pop -> {
+            assertThat(pop.report()).isEqualTo(report);
+            assertThat(pop.operatorUsername()).isEqualTo(me.username());
+            assertThat(pop.callerMask()).isEqualTo("•••• 45");
+        });
+        assertThat(db.fetchCount(HOTLINE_REPORT, HOTLINE_REPORT.CALL_ID.eq(call.value()))).isEqualTo(1);
+    }
+
+    @Test
+    void aPopPreparedForOneOperatorIsNotShownToAnother() {
+        CallRef ref = FakeData.newCallRef();
+        CallId call = callRingingAt(me, ref);
+        ReportId report = intake.reportOf(call).orElseThrow();
+
+        // A provider reporting ringing at someone else than the offer (a misrouted endpoint) pops there, with
+        // the draft handed over, rather than at the operator the brain chose.
+        intake.on(new Call.Ringing(call, otherOperator.id(), clock.instant()));
+
+        assertThat(events.ofType(ScreenPop.class)).extracting(ScreenPop::operatorUsername)
+                .containsExactly(otherOperator.username());
+        assertThat(stored(report).getOperatorId()).isEqualTo(otherOperator.id().value());
     }
 
     @Test
@@ -169,12 +205,12 @@ class IntakeTest {
         // A number and a time of its own, so calls of other tests cannot fall between the two calls.
         clock.set(Instant.parse("2031-06-01T00:00:00Z"));
         CallId first = callRingingAt(me, FakeData.newCallRef(), FakeData.phone(46));
-        intake.on(new Call.Ringing(first, me.id()));
+        intake.on(new Call.Ringing(first, me.id(), clock.instant()));
         int before = events.ofType(ScreenPop.class).getFirst().earlierContacts();
         clock.advance(Duration.ofMinutes(30));
 
         CallId second = callRingingAt(me, FakeData.newCallRef(), "+15550100146");
-        intake.on(new Call.Ringing(second, me.id()));
+        intake.on(new Call.Ringing(second, me.id(), clock.instant()));
 
         assertThat(events.ofType(ScreenPop.class).getLast().earlierContacts()).isEqualTo(before + 1);
     }
@@ -183,12 +219,12 @@ class IntakeTest {
     void aDraftFollowsTheCallToTheNextOperatorItRingsAt() {
         CallRef ref = FakeData.newCallRef();
         CallId call = callRingingAt(me, ref);
-        intake.on(new Call.Ringing(call, me.id()));
+        intake.on(new Call.Ringing(call, me.id(), clock.instant()));
         ReportId report = intake.reportOf(call).orElseThrow();
 
         switchboard.offerTimedOut(call, me.id(), "no answer within 20 s");
         switchboard.offered(call, otherOperator.id());
-        intake.on(new Call.Ringing(call, otherOperator.id()));
+        intake.on(new Call.Ringing(call, otherOperator.id(), clock.instant()));
 
         assertThat(intake.reportOf(call)).contains(report);
         assertThat(stored(report).getOperatorId()).isEqualTo(otherOperator.id().value());
@@ -461,7 +497,7 @@ class IntakeTest {
         assertThat(intake.view(report, me).status()).isEqualTo(HotlineReport.Status.SUBMITTED);
 
         // A late ringing report for the call does not reopen or hand over the submitted report.
-        intake.on(new Call.Ringing(submitted.call(), otherOperator.id()));
+        intake.on(new Call.Ringing(submitted.call(), otherOperator.id(), clock.instant()));
         assertThat(stored(report).getOperatorId()).isEqualTo(me.id().value());
         assertThat(stored(report).getStatus()).isEqualTo("SUBMITTED");
     }

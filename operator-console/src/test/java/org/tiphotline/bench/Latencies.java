@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/** Latency samples in microseconds, kept exactly (a run holds at most a few hundred thousand), with exact percentiles. */
+/** Latency samples in microseconds, kept exactly (a run holds at most a few hundred thousand): exact percentiles. */
 final class Latencies {
 
     /** One phase's summary, in milliseconds. */

@@ -182,8 +182,16 @@ public final class ScreenPopBenchmark {
             double pingRate, Latencies.Summary quietPop, long heapBytes, long gcCount, long gcMillis,
             Cpu cpu, Latencies.Summary[] stages, Latencies.Summary[] quietStages) {}
 
-    /** CPU use during a load phase, in cores (2.0 = both cores of a 2-core machine busy all the time). */
-    record Cpu(double machine, double server, double benchmark) {}
+    /**
+     * CPU use during a load phase, in cores (2.0 = both cores of a 2-core machine busy all the time). What is
+     * left is the OS and other processes: on a machine shared with other work it shows the figures are disturbed.
+     */
+    record Cpu(double machine, double server, double benchmark, double postgres) {
+
+        double others() {
+            return machine - server - benchmark - postgres;
+        }
+    }
 
     private final Settings settings;
     private final AtomicReference<Phase> current = new AtomicReference<>();
@@ -228,7 +236,7 @@ public final class ScreenPopBenchmark {
                     settings.fork() ? "own JVM (" + settings.serverJvmArgs() + ")" : "in the benchmark's JVM",
                     target.gcName(), settings.tick(), settings.serverProperties().isBlank() ? ""
                             : ", extra properties " + settings.serverProperties());
-            List<RunResult> results = measure(target, base, password);
+            List<RunResult> results = measure(target, base, password, data);
             report(results);
             System.out.printf(Locale.ROOT, "total time %.0f s%n", (System.nanoTime() - started) / 1e9);
             return results.stream().allMatch(r -> r.errors() == 0) ? 0 : 1;
@@ -239,7 +247,7 @@ public final class ScreenPopBenchmark {
         }
     }
 
-    private List<RunResult> measure(Target target, String base, String password) throws Exception {
+    private List<RunResult> measure(Target target, String base, String password, Path data) throws Exception {
         ThreadPoolTaskScheduler heartbeats = new ThreadPoolTaskScheduler();
         heartbeats.setPoolSize(1);
         heartbeats.setThreadNamePrefix("bench-heartbeat-");
@@ -287,16 +295,19 @@ public final class ScreenPopBenchmark {
                 target.stages();
                 long[] before = target.stats();
                 long benchCpu = BenchServer.cpuNanos();
+                long postgres = postgresTicks(data);
                 long[] machine = machineTicks();
                 long wall = System.nanoTime();
                 Phase load = phase(settings.calls(), settings.concurrency(), settings.talkMs());
                 double seconds = (System.nanoTime() - wall) / 1e9;
                 long[] machineAfter = machineTicks();
+                long postgresAfter = postgresTicks(data);
                 long[] after = target.stats();
                 Cpu cpu = new Cpu(machineAfter[1] - machine[1] <= 0 ? Double.NaN
                         : Runtime.getRuntime().availableProcessors() * (double) (machineAfter[0] - machine[0])
                                 / (machineAfter[1] - machine[1]),
-                        (after[2] - before[2]) / 1e9 / seconds, (BenchServer.cpuNanos() - benchCpu) / 1e9 / seconds);
+                        (after[2] - before[2]) / 1e9 / seconds, (BenchServer.cpuNanos() - benchCpu) / 1e9 / seconds,
+                        (postgresAfter - postgres) / (double) CLOCK_TICKS / seconds);
                 Latencies.Summary[] stages = target.stages();
                 long heap = target.heapAfterGc();
                 double rate = Math.max(1, load.callsPerSecond());
@@ -306,7 +317,8 @@ public final class ScreenPopBenchmark {
                         : Latencies.Summary.EMPTY;
                 Latencies.Summary[] quietStages = target.stages();
                 RunResult result = new RunResult(load.pops.summary(), load.firstWave.summary(),
-                        load.afterFirstWave.summary(), load.callsPerSecond(), load.errors.get(), stompFloor, rate, quiet, heap,
+                        load.afterFirstWave.summary(), load.callsPerSecond(), load.errors.get(), stompFloor, rate,
+                        quiet, heap,
                         after[0] - before[0], after[1] - before[1], cpu, stages, quietStages);
                 results.add(result);
                 printRun(run, load, result);
@@ -377,7 +389,7 @@ public final class ScreenPopBenchmark {
         }
     }
 
-    /** An operator at work: every pop is answered, its form opened and filled, the call hung up, the report submitted. */
+    /** An operator at work: each pop is answered, the form opened and filled, the call ended, the report submitted. */
     private void work(BenchConsole op) {
         while (running) {
             BenchConsole.Arrival arrival;
@@ -475,25 +487,71 @@ public final class ScreenPopBenchmark {
         System.out.println("  screen pop, ringing -> operator's STOMP client:  " + r.pop().format());
         System.out.println("    of which the first wave (all ring at once):    " + r.firstWave().format());
         System.out.println("    of which the rest:                             " + r.afterFirstWave().format());
-        System.out.printf(Locale.ROOT, "  floor, bare STOMP round trip at %5.1f/s:     %s   pop/floor p50 x%.1f p99 x%.1f%n",
+        System.out.printf(Locale.ROOT,
+                "  floor, bare STOMP round trip at %5.1f/s:     %s   pop/floor p50 x%.1f p99 x%.1f%n",
                 r.pingRate(), r.stompFloor().format(), r.pop().p50() / r.stompFloor().p50(),
                 r.pop().p99() / r.stompFloor().p99());
-        System.out.printf(Locale.ROOT, "  floor, screen pop one call at a time:        %s   pop/floor p50 x%.1f p99 x%.1f%n",
+        System.out.printf(Locale.ROOT,
+                "  floor, screen pop one call at a time:        %s   pop/floor p50 x%.1f p99 x%.1f%n",
                 r.quietPop().format(), r.pop().p50() / r.quietPop().p50(), r.pop().p99() / r.quietPop().p99());
-        System.out.printf(Locale.ROOT, "  server heap used after GC %.1f MB; GC pauses during the load: %d, %d ms in all%n",
+        System.out.printf(Locale.ROOT,
+                "  server heap used after GC %.1f MB; GC pauses during the load: %d, %d ms in all%n",
                 r.heapBytes() / 1048576.0, r.gcCount(), r.gcMillis());
-        System.out.printf(Locale.ROOT, "  CPU during the load, in cores: machine %.2f of %d, server JVM %.2f, benchmark JVM %.2f, "
-                        + "rest (PostgreSQL, OS) %.2f%n", r.cpu().machine(), Runtime.getRuntime().availableProcessors(),
-                r.cpu().server(), r.cpu().benchmark(), r.cpu().machine() - r.cpu().server() - r.cpu().benchmark());
+        System.out.printf(Locale.ROOT,
+                "  CPU during the load, in cores: machine %.2f of %d, server JVM %.2f, PostgreSQL %.2f, "
+                        + "benchmark JVM %.2f, OS and other processes %.2f%n", r.cpu().machine(),
+                Runtime.getRuntime().availableProcessors(), r.cpu().server(), r.cpu().postgres(), r.cpu().benchmark(),
+                r.cpu().others());
+        if (r.cpu().others() > OTHERS_WARNING) {
+            System.out.printf(Locale.ROOT,
+                    "  WARNING: other processes used %.2f cores during this run: its figures are "
+                    + "disturbed%n", r.cpu().others());
+        }
         printStages("load", r.stages());
         printStages("one call at a time", r.quietStages());
     }
 
     private static void printStages(String phase, Latencies.Summary[] stages) {
         for (int i = 0; i < stages.length && i < ServerStages.NAMES.length; i++) {
-            System.out.printf(Locale.ROOT, "  %s, server stage ringing -> %-29s %s%n", phase, ServerStages.NAMES[i] + ":",
+            System.out.printf(Locale.ROOT, "  %s, server stage ringing -> %-29s %s%n", phase,
+                    ServerStages.NAMES[i] + ":",
                     stages[i].format());
         }
+    }
+
+    /** Linux's USER_HZ, the unit of /proc/[pid]/stat times; 100 on every common kernel build. */
+    private static final int CLOCK_TICKS = 100;
+
+    /** Above this many cores used by the OS and other processes, a run is flagged as disturbed. */
+    private static final double OTHERS_WARNING = 0.25;
+
+    /**
+     * CPU ticks (user + system) of the embedded PostgreSQL's processes, found as the processes working in the
+     * benchmark's data directory (PostgreSQL runs in its data directory); 0 where /proc cannot tell.
+     */
+    private static long postgresTicks(Path data) {
+        Path dir = data.toAbsolutePath();
+        long ticks = 0;
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            List<Path> pids = procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .toList();
+            for (Path proc : pids) {
+                try {
+                    if (!Files.readSymbolicLink(proc.resolve("cwd")).startsWith(dir)) {
+                        continue;
+                    }
+                    String stat = Files.readString(proc.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    // Fields 14 and 15 of /proc/[pid]/stat, counted after the command name.
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                } catch (IOException | RuntimeException e) {
+                    // gone, or not ours to read
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return ticks;
     }
 
     /** Busy and total jiffies of all CPUs, from /proc/stat; zeros where there is none. */
@@ -518,7 +576,10 @@ public final class ScreenPopBenchmark {
         double machineCpu = Latencies.median(results.stream().mapToDouble(r -> r.cpu().machine()).toArray());
         double serverCpu = Latencies.median(results.stream().mapToDouble(r -> r.cpu().server()).toArray());
         double benchCpu = Latencies.median(results.stream().mapToDouble(r -> r.cpu().benchmark()).toArray());
-        System.out.printf(Locale.ROOT, "%n== median of %d runs (%d calls each, %d concurrent, %d operators, talk %d ms)%n",
+        double postgresCpu = Latencies.median(results.stream().mapToDouble(r -> r.cpu().postgres()).toArray());
+        double othersCpu = Latencies.median(results.stream().mapToDouble(r -> r.cpu().others()).toArray());
+        System.out.printf(Locale.ROOT,
+                "%n== median of %d runs (%d calls each, %d concurrent, %d operators, talk %d ms)%n",
                 results.size(), settings.calls(), settings.concurrency(), settings.operators(), settings.talkMs());
         System.out.println("screen pop:              " + pop.format());
         System.out.println("  first wave:            "
@@ -531,9 +592,15 @@ public final class ScreenPopBenchmark {
                 pop.p99() / stompFloor.p99());
         System.out.printf(Locale.ROOT, "ratio to quiet pop:      p50 x%.1f  p99 x%.1f%n", pop.p50() / quiet.p50(),
                 pop.p99() / quiet.p99());
-        System.out.printf(Locale.ROOT, "sustained:               %.1f calls/s; server heap after GC %.1f MB%n", rate, heap);
-        System.out.printf(Locale.ROOT, "CPU in cores:            machine %.2f, server JVM %.2f, benchmark JVM %.2f%n",
-                machineCpu, serverCpu, benchCpu);
+        System.out.printf(Locale.ROOT, "sustained:               %.1f calls/s; server heap after GC %.1f MB%n", rate,
+                heap);
+        System.out.printf(Locale.ROOT, "CPU in cores:            machine %.2f, server JVM %.2f, PostgreSQL %.2f, "
+                + "benchmark JVM %.2f, OS and others %.2f%n", machineCpu, serverCpu, postgresCpu, benchCpu, othersCpu);
+        long disturbed = results.stream().filter(r -> r.cpu().others() > OTHERS_WARNING).count();
+        if (disturbed > 0) {
+            System.out.printf(Locale.ROOT, "WARNING: %d of %d runs shared the machine with other work (see above)%n",
+                    disturbed, results.size());
+        }
         System.out.printf(Locale.ROOT, "target p99 < %.0f ms:      %s (p99 %.2f ms)%n", settings.targetP99Ms(),
                 pop.p99() < settings.targetP99Ms() ? "MET" : "NOT MET", pop.p99());
     }

@@ -108,7 +108,8 @@ public final class ServerStages implements WebSocketMessageBrokerConfigurer {
         Instant now = Instant.now();
         // The broker's destination for a user queue is the session's own ("/queue/pop-user...").
         String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
-        if (destination != null && destination.startsWith("/queue/pop") && message.getPayload() instanceof byte[] json) {
+        if (destination != null && destination.startsWith("/queue/pop")
+                && message.getPayload() instanceof byte[] json) {
             Matcher m = RINGING_AT.matcher(new String(json, StandardCharsets.UTF_8));
             if (m.find()) {
                 record(stage, Instant.parse(m.group(1)), now);

@@ -6,8 +6,11 @@ import static org.tiphotline.console.testing.LiveClient.await;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.LiveClient;
 import org.tiphotline.console.testing.RunningHotline;
@@ -63,6 +66,43 @@ class RoutingOverTheWireTest {
 
                 JsonNode rerouted = supervisor.get("/api/calllog/" + firstPop.get("call").asString()).body();
                 assertThat(rerouted.toString()).contains("NO_ANSWER");
+            }
+        }
+    }
+
+    @Test
+    void operatorsFramesAndPopsDoNotWaitForTheBusySchedulerThreads() throws Exception {
+        try (RunningHotline hotline = RunningHotline.start(data)) {
+            ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+            try (LiveClient live = LiveClient.connect(operator)) {
+                BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
+                BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
+                // Both scheduler threads stuck (a slow routing tick, a slow heart-beat): frames and pops must
+                // still flow, because they run on the live channel's own threads.
+                ThreadPoolTaskScheduler scheduler = hotline.bean("taskScheduler", ThreadPoolTaskScheduler.class);
+                CountDownLatch release = new CountDownLatch(1);
+                CountDownLatch busy = new CountDownLatch(scheduler.getPoolSize());
+                for (int i = 0; i < scheduler.getPoolSize(); i++) {
+                    scheduler.execute(() -> {
+                        busy.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                }
+                try {
+                    assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
+                    live.send("/app/presence", Map.of("presence", "AVAILABLE"));
+                    await(presence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
+                    JsonNode call = operator.post("/api/sim/calls", Map.of("language", "en", "immediateDanger", "NO"))
+                            .body();
+                    JsonNode pop = await(pops, p -> true, 5);
+                    assertThat(pop.get("call").asString()).isEqualTo(call.get("call").asString());
+                } finally {
+                    release.countDown();
+                }
             }
         }
     }

@@ -125,6 +125,8 @@ class OperatorInBrowserTest {
         assertThat(browser.findElement(By.id("form-state")).getText()).contains("read-only");
 
         browser.findElement(By.cssSelector("form.logout button")).click();
+        // The logout POST navigates on its own; loading /login before it lands raced it (CI saw a blank page).
+        wait.until(ExpectedConditions.urlContains("/login?logout"));
         login("supervisor", "supervisor-demo");
         wait.until(ExpectedConditions.urlContains("/supervisor.html"));
         WebElement row = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#calllog tr.clickable")));
@@ -153,7 +155,7 @@ class OperatorInBrowserTest {
 
     private void login(String username, String password) {
         browser.get(hotline.base() + "/login");
-        browser.findElement(By.id("username")).sendKeys(username);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(username);
         browser.findElement(By.id("password")).sendKeys(password);
         browser.findElement(By.cssSelector("button[type=submit]")).click();
     }
