@@ -22,8 +22,8 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
     }
 
     /** Facts the core publishes about calls; listeners react, nobody is commanded. */
-    public sealed interface Event permits Arrived, Queued, Offered, Ringing, OfferUnanswered, Answered, Transferred,
-            Ended {
+    public sealed interface Event permits Arrived, Queued, Offered, Ringing, OfferUnanswered, Answered, Escalated,
+            Transferred, Ended {
         CallId call();
     }
 
@@ -39,6 +39,9 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
     public record OfferUnanswered(CallId call, OperatorId operator, String reason) implements Event {}
 
     public record Answered(CallId call, OperatorId operator) implements Event {}
+
+    /** A third party was (or could not be) brought into the call: {@code mode} is conference or transfer. */
+    public record Escalated(CallId call, String mode, boolean connected) implements Event {}
 
     public record Transferred(CallId call, String destinationLabel) implements Event {}
 

@@ -149,6 +149,23 @@ public class Switchboard {
         }).orElse(false);
     }
 
+    /**
+     * The provider reports how bringing the escalation line into the call went. A failure is recorded too:
+     * whoever reviews the call must see that the police line was tried and did not answer.
+     */
+    public boolean escalated(CallRef ref, String mode, boolean connected, String reason) {
+        Map<String, String> detail = new java.util.LinkedHashMap<>();
+        detail.put("mode", mode);
+        detail.put("result", connected ? "connected" : "failed");
+        if (reason != null) {
+            detail.put("reason", reason);
+        }
+        return record(ref, CallEventType.ESCALATED, null, detail).map(call -> {
+            events.publishEvent(new Call.Escalated(call.id(), mode, connected));
+            return true;
+        }).orElse(false);
+    }
+
     /** The routing brain offers the call to an operator; only the core records offers. */
     public boolean offered(CallId id, OperatorId operator) {
         Optional<Call> call = tx.execute(status -> calls.lock(id)

@@ -1,0 +1,203 @@
+package org.tiphotline.telephony.asterisk;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.asteriskjava.manager.ManagerConnection;
+import org.asteriskjava.manager.ManagerConnectionFactory;
+import org.asteriskjava.manager.ManagerConnectionState;
+import org.asteriskjava.manager.ResponseEvents;
+import org.asteriskjava.manager.action.EventGeneratingAction;
+import org.asteriskjava.manager.action.ManagerAction;
+import org.asteriskjava.manager.action.PingAction;
+import org.asteriskjava.manager.event.ConnectEvent;
+import org.asteriskjava.manager.event.ManagerEvent;
+import org.asteriskjava.manager.response.ManagerError;
+import org.asteriskjava.manager.response.ManagerResponse;
+
+/**
+ * The AMI connection, kept alive: logs in (again and again while Asterisk is unreachable), pings, drops a link
+ * that stopped answering so it is opened afresh, and calls {@code onConnected} once per (re)connection so the
+ * adapter can resync from Asterisk's live state.
+ *
+ * <p>Three threads, each with one job. Events are handed off the library's reader thread at once, in order, to
+ * the event thread: an action sent from the reader thread waits for a response only that thread could read (the
+ * known Asterisk-Java deadlock), and database work there would stall every event behind it. Actions go out from
+ * their own thread, one at a time, with a timeout. The supervisor thread logs in and pings.
+ */
+final class AmiLink implements AutoCloseable {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AmiLink.class);
+
+    private final AsteriskSettings.Ami settings;
+    private final ManagerConnection connection;
+    private final Consumer<ManagerEvent> onEvent;
+    private final Runnable onConnected;
+    private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("ami-supervisor").factory());
+    private final ExecutorService actions = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("ami-actions").factory());
+    private final ExecutorService events = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("ami-events").factory());
+    /** Bumped on every (re)connection; the supervisor resyncs when it has not synced this one yet. */
+    private final AtomicLong connections = new AtomicLong();
+    private long synced;
+    private long lastLoginAttempt;
+    private long lastPing;
+    private int pingsMissed;
+    private boolean everConnected;
+    private volatile boolean closed;
+
+    AmiLink(AsteriskSettings.Ami settings, Consumer<ManagerEvent> onEvent, Runnable onConnected) {
+        this.settings = settings;
+        this.onEvent = onEvent;
+        this.onConnected = onConnected;
+        this.connection = new ManagerConnectionFactory(settings.host(), settings.port(), settings.username(),
+                settings.password()).createManagerConnection();
+        connection.addEventListener(event -> {
+            if (event instanceof ConnectEvent) {
+                // The library reconnected by itself after a drop; resync once it has logged in again.
+                connections.incrementAndGet();
+            }
+            events.execute(() -> onEvent.accept(event));
+        });
+    }
+
+    void start() {
+        supervisor.scheduleWithFixedDelay(this::supervise, 0, 250, TimeUnit.MILLISECONDS);
+    }
+
+    boolean connected() {
+        return connection.getState() == ManagerConnectionState.CONNECTED;
+    }
+
+    /** Sends an action from the action thread; fails when not connected or when Asterisk answers with an error. */
+    CompletableFuture<ManagerResponse> send(ManagerAction action) {
+        return CompletableFuture.supplyAsync(() -> {
+            if (!connected()) {
+                throw new AmiUnavailable("AMI is not connected");
+            }
+            try {
+                ManagerResponse response = connection.sendAction(action, settings.actionTimeout().toMillis());
+                if (response == null || response instanceof ManagerError) {
+                    throw new AmiUnavailable(action.getAction() + " refused: "
+                            + (response == null ? "no response" : response.getMessage()));
+                }
+                return response;
+            } catch (java.io.IOException | org.asteriskjava.manager.TimeoutException e) {
+                throw new AmiUnavailable(action.getAction() + " failed: " + e.getClass().getSimpleName());
+            }
+        }, actions);
+    }
+
+    /** Sends an action whose outcome comes as events; the future completes when the last one arrives. */
+    CompletableFuture<ResponseEvents> sendCollecting(EventGeneratingAction action, long timeoutMillis) {
+        CompletableFuture<ResponseEvents> result = new CompletableFuture<>();
+        actions.execute(() -> {
+            try {
+                if (!connected()) {
+                    throw new AmiUnavailable("AMI is not connected");
+                }
+                connection.sendEventGeneratingAction(action, result::complete);
+            } catch (java.io.IOException | RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs work on the event thread, after every event received so far. */
+    void onEventThread(Runnable work) {
+        events.execute(work);
+    }
+
+    private void supervise() {
+        if (closed) {
+            return;
+        }
+        try {
+            long now = System.nanoTime();
+            ManagerConnectionState state = connection.getState();
+            if (state == ManagerConnectionState.INITIAL || state == ManagerConnectionState.DISCONNECTED) {
+                if (now - lastLoginAttempt >= settings.retryInterval().toNanos() || lastLoginAttempt == 0) {
+                    lastLoginAttempt = now;
+                    login();
+                }
+                return;
+            }
+            if (state != ManagerConnectionState.CONNECTED) {
+                return; // the library is reconnecting by itself
+            }
+            long current = connections.get();
+            if (current != synced) {
+                synced = current;
+                lastPing = now;
+                events.execute(onConnected);
+            } else if (now - lastPing >= settings.pingInterval().toNanos()) {
+                lastPing = now;
+                ping();
+            }
+        } catch (RuntimeException e) {
+            log.warn("AMI supervision failed: {}", e.toString());
+        }
+    }
+
+    private void login() {
+        try {
+            connection.login();
+            pingsMissed = 0;
+            connections.incrementAndGet();
+            log.info("AMI connected to {}:{}{}", settings.host(), settings.port(), everConnected ? " again" : "");
+            everConnected = true;
+        } catch (Exception e) {
+            log.warn("AMI login to {}:{} failed: {}; retrying every {}", settings.host(), settings.port(),
+                    e.getClass().getSimpleName(), settings.retryInterval());
+        }
+    }
+
+    private void ping() {
+        try {
+            ManagerResponse pong = connection.sendAction(new PingAction(), settings.actionTimeout().toMillis());
+            pingsMissed = pong instanceof ManagerError ? pingsMissed + 1 : 0;
+        } catch (Exception e) {
+            pingsMissed++;
+        }
+        if (pingsMissed >= settings.pingsMissed()) {
+            // A link that stopped answering may never fail on its own (half-open TCP): close it and log in anew.
+            log.warn("AMI missed {} pings; reconnecting", pingsMissed);
+            pingsMissed = 0;
+            try {
+                connection.logoff();
+            } catch (RuntimeException e) {
+                log.debug("logoff of a dead AMI link: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        supervisor.shutdownNow();
+        try {
+            if (connection.getState() == ManagerConnectionState.CONNECTED) {
+                connection.logoff();
+            }
+        } catch (RuntimeException e) {
+            log.debug("AMI logoff on shutdown: {}", e.toString());
+        }
+        actions.shutdownNow();
+        events.shutdown();
+    }
+
+    /** Asterisk cannot be reached or refused the action. */
+    static final class AmiUnavailable extends RuntimeException {
+
+        AmiUnavailable(String message) {
+            super(message);
+        }
+    }
+}

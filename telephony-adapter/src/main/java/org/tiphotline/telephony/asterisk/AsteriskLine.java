@@ -1,0 +1,501 @@
+package org.tiphotline.telephony.asterisk;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.asteriskjava.manager.action.CoreShowChannelsAction;
+import org.asteriskjava.manager.action.HangupAction;
+import org.asteriskjava.manager.action.OriginateAction;
+import org.asteriskjava.manager.action.RedirectAction;
+import org.asteriskjava.manager.action.SetVarAction;
+import org.asteriskjava.manager.event.BridgeLeaveEvent;
+import org.asteriskjava.manager.event.CoreShowChannelEvent;
+import org.asteriskjava.manager.event.DialBeginEvent;
+import org.asteriskjava.manager.event.DialEndEvent;
+import org.asteriskjava.manager.event.HangupEvent;
+import org.asteriskjava.manager.event.ManagerEvent;
+import org.asteriskjava.manager.event.OriginateResponseEvent;
+import org.asteriskjava.manager.event.ResponseEvent;
+import org.tiphotline.calls.CallRef;
+import org.tiphotline.calls.Switchboard;
+import org.tiphotline.operators.Operator;
+import org.tiphotline.operators.OperatorId;
+import org.tiphotline.routing.Router;
+import org.tiphotline.telephony.TelephonyPort;
+
+/**
+ * The core's telephony port on a real Asterisk. See {@code package-info.java} for the mechanism; in short, the
+ * caller's channel is the call (its Uniqueid is the provider call id), it is moved between dialplan contexts
+ * with AMI Redirect, and Asterisk's own DialBegin/DialEnd/BridgeLeave/Hangup events tell what happened.
+ *
+ * <p>Event handlers run on the AMI event thread only, one event at a time; commands come from the core's
+ * routing thread. The per-call state both touch is guarded by the call's own monitor, never held while the
+ * core or Asterisk is called.
+ */
+public final class AsteriskLine implements TelephonyPort, AutoCloseable {
+
+    public static final String PROVIDER = "asterisk";
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AsteriskLine.class);
+    private static final long ESCALATION_TIMEOUT_MS = 60_000;
+
+    private final AsteriskSettings settings;
+    private final Switchboard switchboard;
+    private final Router router;
+    private final AmiLink ami;
+    /** Calls on Asterisk by the caller channel's Uniqueid. */
+    private final Map<String, Live> live = new ConcurrentHashMap<>();
+    /** Connects asked for while AMI was down, sent after the next resync if their offer still stands. */
+    private final Map<String, Operator> pendingConnects = new ConcurrentHashMap<>();
+    private volatile boolean synced;
+
+    /** What the adapter knows of one call on Asterisk. */
+    private static final class Live {
+        final String uniqueId;
+        volatile String channel;
+        OperatorId ringing;
+        /** The operator's channel while it rings or talks. */
+        String operatorUniqueId;
+        String operatorChannel;
+        OperatorId talking;
+        /** The adapter moved the call into a conference: bridge changes from now on are its own doing. */
+        boolean conferencing;
+        boolean endReported;
+
+        Live(String uniqueId, String channel) {
+            this.uniqueId = uniqueId;
+            this.channel = channel;
+        }
+    }
+
+    public AsteriskLine(AsteriskSettings settings, Switchboard switchboard, Router router) {
+        this.settings = settings;
+        this.switchboard = switchboard;
+        this.router = router;
+        this.ami = new AmiLink(settings.ami(), this::on, this::resync);
+    }
+
+    public void start() {
+        ami.start();
+    }
+
+    boolean amiConnected() {
+        return ami.connected();
+    }
+
+    /** Whether the live state has been read from Asterisk since the last (re)connection. */
+    boolean synced() {
+        return synced && ami.connected();
+    }
+
+    /** The FastAGI IVR registered a new caller channel. */
+    void arrivedInIvr(String uniqueId, String channel) {
+        live.computeIfAbsent(uniqueId, id -> new Live(id, channel));
+    }
+
+    @Override
+    public String provider() {
+        return PROVIDER;
+    }
+
+    @Override
+    public void connect(CallRef call, Operator operator) {
+        String endpoint = settings.endpoints().get(operator.username());
+        if (endpoint == null) {
+            throw new IllegalStateException("no Asterisk endpoint configured for operator " + operator.id()
+                    + " (hotline.telephony.asterisk.endpoints)");
+        }
+        Live c = require(call);
+        synchronized (c) {
+            c.ringing = operator.id();
+            c.operatorUniqueId = null;
+        }
+        if (!ami.connected()) {
+            // Every offer would fail and set its operator away; hold it for the reconnection instead.
+            pendingConnects.put(call.providerCallId(), operator);
+            return;
+        }
+        redirectToOperator(c, endpoint, operator);
+    }
+
+    private void redirectToOperator(Live c, String endpoint, Operator operator) {
+        ami.send(new SetVarAction(c.channel, "HOTLINE_OPERATOR_ENDPOINT", endpoint))
+                .thenCompose(r -> ami.send(new SetVarAction(c.channel, "HOTLINE_RING_SECONDS",
+                        Integer.toString(settings.ringSeconds()))))
+                .thenCompose(r -> ami.send(new RedirectAction(c.channel, settings.dialplan().connect(), "s", 1)))
+                .whenComplete((r, failure) -> {
+                    if (failure != null) {
+                        log.warn("connecting asterisk call {} to operator {} failed: {}", c.uniqueId,
+                                operator.id(), rootMessage(failure));
+                        ami.onEventThread(() -> report(() -> switchboard.noAnswer(ref(c.uniqueId), operator.id(),
+                                "connect failed")));
+                    }
+                });
+    }
+
+    @Override
+    public void withdraw(CallRef call, Operator operator) {
+        pendingConnects.remove(call.providerCallId(), operator);
+        Live c = live.get(call.providerCallId());
+        if (c == null) {
+            return;
+        }
+        synchronized (c) {
+            if (!operator.id().equals(c.ringing)) {
+                return;
+            }
+            c.ringing = null;
+        }
+        // Back to music on hold; the Dial to the operator's phone is cancelled by the move.
+        ami.send(new RedirectAction(c.channel, settings.dialplan().waiting(), "s", 1)).exceptionally(failure -> {
+            log.warn("withdrawing asterisk call {} failed: {}", c.uniqueId, rootMessage(failure));
+            return null;
+        });
+    }
+
+    @Override
+    public void conference(CallRef call, String number) {
+        escalate(require(call), number, false);
+    }
+
+    /**
+     * A transfer is a conference the operator leaves once the escalation line has answered: the caller is never
+     * alone on a line that may not answer, and if it does not, the operator is still there.
+     */
+    @Override
+    public void transfer(CallRef call, String number) {
+        escalate(require(call), number, true);
+    }
+
+    private void escalate(Live c, String number, boolean thenLeave) {
+        String mode = thenLeave ? "transfer" : "conference";
+        if (number == null || !number.matches("\\+?[0-9]{2,20}")) {
+            throw new IllegalArgumentException("an escalation number is 2-20 digits, optionally after +");
+        }
+        String conference = "hotline-" + c.uniqueId;
+        String operatorChannel;
+        synchronized (c) {
+            if (c.talking == null || c.operatorChannel == null) {
+                throw new IllegalStateException("only a call an operator is talking on can be escalated");
+            }
+            c.conferencing = true;
+            operatorChannel = c.operatorChannel;
+        }
+        String context = settings.dialplan().conference();
+        OriginateAction originate = new OriginateAction();
+        originate.setChannel(settings.escalationDial().replace("{number}", number));
+        originate.setContext(context);
+        originate.setExten("s");
+        originate.setPriority(1);
+        originate.setAsync(true);
+        originate.setTimeout(45_000L);
+        originate.setVariable("HOTLINE_CONFERENCE", conference);
+        ami.send(new SetVarAction(c.channel, "HOTLINE_CONFERENCE", conference))
+                .thenCompose(r -> ami.send(new SetVarAction(operatorChannel, "HOTLINE_CONFERENCE", conference)))
+                .thenCompose(r -> ami.send(new RedirectAction(c.channel, operatorChannel, context, "s", 1, context,
+                        "s", 1)))
+                .thenCompose(r -> ami.sendCollecting(originate, ESCALATION_TIMEOUT_MS))
+                .whenComplete((events, failure) -> {
+                    String reason = failure != null ? rootMessage(failure) : originateFailure(events.getEvents());
+                    ami.onEventThread(() -> escalationDone(c, mode, reason, operatorChannel));
+                });
+    }
+
+    private void escalationDone(Live c, String mode, String failure, String operatorChannel) {
+        CallRef ref = ref(c.uniqueId);
+        report(() -> switchboard.escalated(ref, mode, failure == null, failure));
+        if (failure == null && mode.equals("transfer")) {
+            report(() -> switchboard.transferred(ref, "escalation line"));
+            synchronized (c) {
+                c.endReported = true;
+            }
+            report(() -> switchboard.ended(ref, "transfer"));
+            ami.send(new HangupAction(operatorChannel)).exceptionally(e -> {
+                log.warn("operator leg of asterisk call {} did not leave the conference: {}", c.uniqueId,
+                        rootMessage(e));
+                return null;
+            });
+        }
+    }
+
+    private static String originateFailure(java.util.Collection<ResponseEvent> events) {
+        for (ResponseEvent event : events) {
+            if (event instanceof OriginateResponseEvent response) {
+                return "Success".equalsIgnoreCase(response.getResponse()) ? null
+                        : "escalation line did not answer (reason " + response.getReason() + ")";
+            }
+        }
+        return "no answer from Asterisk about the escalation call";
+    }
+
+    @Override
+    public void hangUp(CallRef call) {
+        Live c = live.get(call.providerCallId());
+        if (c != null) {
+            ami.send(new HangupAction(c.channel)).exceptionally(e -> {
+                log.warn("hanging up asterisk call {} failed: {}", c.uniqueId, rootMessage(e));
+                return null;
+            });
+        }
+    }
+
+    /** Empty until Asterisk's live state has been read since the last connection: nothing is closed on a guess. */
+    @Override
+    public Optional<Set<String>> liveCalls() {
+        return synced() ? Optional.of(Set.copyOf(live.keySet())) : Optional.empty();
+    }
+
+    // ---- events, on the AMI event thread ----
+
+    void on(ManagerEvent event) {
+        try {
+            switch (event) {
+                case DialBeginEvent dial -> dialBegan(dial);
+                case DialEndEvent dial -> dialEnded(dial);
+                case BridgeLeaveEvent leave -> leftBridge(leave.getUniqueId());
+                case HangupEvent hangup -> hungUp(hangup.getUniqueId());
+                case org.asteriskjava.manager.event.DisconnectEvent disconnect -> synced = false;
+                default -> { }
+            }
+        } catch (RuntimeException e) {
+            log.warn("handling AMI {} failed: {}", event.getClass().getSimpleName(), e.toString());
+        }
+    }
+
+    private void dialBegan(DialBeginEvent dial) {
+        Live c = live.get(dial.getUniqueId());
+        if (c == null) {
+            return;
+        }
+        OperatorId operator;
+        synchronized (c) {
+            if (c.ringing == null || c.operatorUniqueId != null) {
+                return; // not a dial to an operator the core chose (the fallback line, say)
+            }
+            operator = c.ringing;
+            c.operatorUniqueId = dial.getDestUniqueId();
+            c.operatorChannel = dial.getDestChannel();
+        }
+        report(() -> switchboard.ringing(ref(c.uniqueId), operator));
+    }
+
+    private void dialEnded(DialEndEvent dial) {
+        Live c = live.get(dial.getUniqueId());
+        if (c == null) {
+            return;
+        }
+        String status = dial.getDialStatus() == null ? "" : dial.getDialStatus().toUpperCase(java.util.Locale.ROOT);
+        OperatorId operator;
+        synchronized (c) {
+            if (c.ringing == null || dial.getDestUniqueId() == null
+                    || !dial.getDestUniqueId().equals(c.operatorUniqueId)) {
+                return; // a withdrawn offer's dial ending, or not an operator's dial
+            }
+            operator = c.ringing;
+            c.ringing = null;
+            if (status.equals("ANSWER")) {
+                c.talking = operator;
+            } else {
+                c.operatorUniqueId = null;
+                c.operatorChannel = null;
+            }
+        }
+        switch (status) {
+            case "ANSWER" -> report(() -> switchboard.answered(ref(c.uniqueId), operator));
+            case "CANCEL" -> { } // the caller hung up (reported by Hangup) or the core withdrew the offer
+            default -> report(() -> switchboard.noAnswer(ref(c.uniqueId), operator,
+                    status.isEmpty() ? "no answer" : status.toLowerCase(java.util.Locale.ROOT)));
+        }
+    }
+
+    /** The first channel to leave a two-party call's bridge is the one who hung up. */
+    private void leftBridge(String uniqueId) {
+        Live caller = live.get(uniqueId);
+        if (caller != null) {
+            if (endOnce(caller, true)) {
+                report(() -> switchboard.callerHungUp(ref(caller.uniqueId)));
+            }
+            return;
+        }
+        Live call = byOperatorLeg(uniqueId);
+        if (call != null && endOnce(call, true)) {
+            report(() -> switchboard.ended(ref(call.uniqueId), "operator"));
+        }
+    }
+
+    private void hungUp(String uniqueId) {
+        Live caller = live.remove(uniqueId);
+        if (caller != null) {
+            pendingConnects.remove(uniqueId);
+            if (endOnce(caller, false)) {
+                report(() -> switchboard.callerHungUp(ref(caller.uniqueId)));
+            }
+            return;
+        }
+        Live call = byOperatorLeg(uniqueId);
+        if (call != null && endOnce(call, true)) {
+            report(() -> switchboard.ended(ref(call.uniqueId), "operator"));
+        }
+    }
+
+    /** Marks the end reported once; {@code talkingOnly}: only a two-party call an operator answered. */
+    private static boolean endOnce(Live c, boolean talkingOnly) {
+        synchronized (c) {
+            if (c.endReported || talkingOnly && (c.talking == null || c.conferencing)) {
+                return false;
+            }
+            c.endReported = true;
+            return true;
+        }
+    }
+
+    private Live byOperatorLeg(String uniqueId) {
+        for (Live c : live.values()) {
+            synchronized (c) {
+                if (uniqueId.equals(c.operatorUniqueId) && c.talking != null) {
+                    return c;
+                }
+            }
+        }
+        return null;
+    }
+
+    // ---- resync, on the AMI event thread after every (re)connection ----
+
+    /**
+     * Reads what Asterisk carries now and makes the records agree: calls that ended while nobody listened are
+     * closed, calls that began without a record get one and are queued, offers that rang out or were answered
+     * meanwhile are reported, and connects held while AMI was down go out.
+     */
+    private void resync() {
+        List<CoreShowChannelEvent> channels;
+        try {
+            channels = ami.sendCollecting(new CoreShowChannelsAction(), ESCALATION_TIMEOUT_MS).join().getEvents()
+                    .stream().filter(CoreShowChannelEvent.class::isInstance).map(CoreShowChannelEvent.class::cast)
+                    .toList();
+        } catch (RuntimeException e) {
+            log.warn("reading Asterisk's live channels failed: {}; retrying on the next connection",
+                    rootMessage(e));
+            return;
+        }
+        Map<String, CoreShowChannelEvent> byUniqueId = new HashMap<>();
+        channels.forEach(ch -> byUniqueId.put(ch.getUniqueid(), ch));
+        Set<String> callers = new HashSet<>();
+        Set<String> ours = Set.of(settings.dialplan().waiting(), settings.dialplan().connect(),
+                settings.dialplan().conference(), settings.dialplan().inbound());
+        for (CoreShowChannelEvent ch : channels) {
+            boolean caller = ch.getUniqueid() != null && ch.getUniqueid().equals(ch.getLinkedid());
+            if (caller && (live.containsKey(ch.getUniqueid()) || ours.contains(ch.getContext()))) {
+                callers.add(ch.getUniqueid());
+            }
+        }
+        // Calls that ended during the gap: their channels are gone. Who hung up is unknown, so reconciliation,
+        // not a guess, closes their records.
+        for (String gone : new HashSet<>(live.keySet())) {
+            if (!byUniqueId.containsKey(gone)) {
+                live.remove(gone);
+                pendingConnects.remove(gone);
+            }
+        }
+        router.reconcile(PROVIDER, callers);
+        for (String uniqueId : callers) {
+            CoreShowChannelEvent ch = byUniqueId.get(uniqueId);
+            Live c = live.computeIfAbsent(uniqueId, id -> new Live(id, ch.getChannel()));
+            c.channel = ch.getChannel();
+            catchUp(c, ch, channels);
+        }
+        synced = true;
+        pendingConnects.forEach((uniqueId, operator) -> {
+            pendingConnects.remove(uniqueId, operator);
+            Live c = live.get(uniqueId);
+            String endpoint = settings.endpoints().get(operator.username());
+            if (c != null && endpoint != null && operator.id().equals(c.ringing)) {
+                redirectToOperator(c, endpoint, operator);
+            }
+        });
+        log.info("resynced with Asterisk: {} hotline calls live", callers.size());
+    }
+
+    private void catchUp(Live c, CoreShowChannelEvent ch, List<CoreShowChannelEvent> channels) {
+        CallRef ref = ref(c.uniqueId);
+        boolean known = switchboard.unfinished(PROVIDER).contains(ref);
+        if (!known) {
+            // It began while the application could not record it (AGI answered by a previous process, say).
+            report(() -> switchboard.arrived(ref, ch.getCallerIdNum(), orUnknown(ch.getExtension())));
+            if (!settings.dialplan().inbound().equals(ch.getContext())) {
+                report(() -> switchboard.ivrCompleted(ref));
+            }
+            return;
+        }
+        OperatorId ringing;
+        synchronized (c) {
+            ringing = c.ringing;
+        }
+        if (ringing == null || pendingConnects.containsKey(c.uniqueId)) {
+            return;
+        }
+        String bridge = ch.getBridgeid();
+        if (bridge != null && !bridge.isBlank()) {
+            // Answered during the gap: the operator's leg is the other channel in the caller's bridge.
+            channels.stream().filter(o -> bridge.equals(o.getBridgeid()) && !c.uniqueId.equals(o.getUniqueid()))
+                    .findFirst().ifPresent(o -> {
+                        synchronized (c) {
+                            c.operatorUniqueId = o.getUniqueid();
+                            c.operatorChannel = o.getChannel();
+                            c.talking = ringing;
+                            c.ringing = null;
+                        }
+                        report(() -> switchboard.answered(ref, ringing));
+                    });
+        } else if (!"Dial".equalsIgnoreCase(ch.getApplication())) {
+            // The dial ended during the gap and the caller is back on hold.
+            synchronized (c) {
+                c.ringing = null;
+                c.operatorUniqueId = null;
+            }
+            report(() -> switchboard.noAnswer(ref, ringing, "rang out while AMI was disconnected"));
+        }
+    }
+
+    @Override
+    public void close() {
+        ami.close();
+    }
+
+    private Live require(CallRef call) {
+        Live c = live.get(call.providerCallId());
+        if (c == null) {
+            throw new IllegalStateException("asterisk call " + call.providerCallId() + " is not live");
+        }
+        return c;
+    }
+
+    private static CallRef ref(String uniqueId) {
+        return new CallRef(PROVIDER, uniqueId);
+    }
+
+    private static String orUnknown(String value) {
+        return value == null || value.isBlank() || value.length() > 40 ? "unknown" : value;
+    }
+
+    /** A report the core refuses (a call it never knew) must not stop the events after it. */
+    private static void report(Runnable report) {
+        try {
+            report.run();
+        } catch (RuntimeException e) {
+            log.warn("the core refused an asterisk report: {}", e.toString());
+        }
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.util.concurrent.ExecutionException)) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

@@ -1,0 +1,127 @@
+package org.tiphotline.telephony.asterisk;
+
+import org.asteriskjava.fastagi.AgiChannel;
+import org.asteriskjava.fastagi.AgiException;
+import org.asteriskjava.fastagi.AgiHangupException;
+import org.asteriskjava.fastagi.AgiRequest;
+import org.asteriskjava.fastagi.AgiScript;
+import org.tiphotline.calls.CallRef;
+import org.tiphotline.calls.IvrQuestion;
+import org.tiphotline.calls.Switchboard;
+import org.tiphotline.telephony.ivr.IvrMenu;
+import org.tiphotline.telephony.ivr.IvrScript;
+
+/**
+ * The hotline IVR over FastAGI: plays {@link IvrScript}'s menus, reports each answer to the core as it is given,
+ * then ends the AGI session so that no thread is held while the caller waits or talks. The dialplan takes over
+ * ({@code ops/asterisk/extensions.conf}): music on hold until the core picks an operator.
+ *
+ * <p>{@code HOTLINE_IVR=done} is set before the core is told the IVR is over, and nothing is sent after that:
+ * once the core knows, it may move the channel at any moment, and the dialplan sends a caller whose IVR did not
+ * finish (application unreachable, crashed, refused the call) to the human fallback line instead.
+ */
+final class HotlineIvr implements AgiScript {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HotlineIvr.class);
+    private static final String ALL_DIGITS = "0123456789*#";
+
+    private final Switchboard switchboard;
+    private final IvrScript script;
+    private final AsteriskSettings settings;
+    private final AsteriskLine line;
+
+    HotlineIvr(Switchboard switchboard, IvrScript script, AsteriskSettings settings, AsteriskLine line) {
+        this.switchboard = switchboard;
+        this.script = script;
+        this.settings = settings;
+        this.line = line;
+    }
+
+    @Override
+    public void service(AgiRequest request, AgiChannel channel) throws AgiException {
+        String uniqueId = request.getUniqueId();
+        if (uniqueId == null || uniqueId.isBlank()) {
+            log.warn("FastAGI request without agi_uniqueid refused; the dialplan's fallback takes the caller");
+            return;
+        }
+        CallRef ref = new CallRef(AsteriskLine.PROVIDER, uniqueId);
+        try {
+            switchboard.arrived(ref, request.getCallerIdNumber(), dialled(request));
+            line.arrivedInIvr(uniqueId, request.getChannel());
+            play(ref, channel);
+        } catch (AgiHangupException hungUp) {
+            switchboard.callerHungUp(ref);
+        } catch (AgiException | RuntimeException e) {
+            // Never the caller's data in the log: the call id and the kind of failure are enough to look it up.
+            log.warn("IVR of asterisk call {} stopped: {}; the dialplan's fallback takes the caller", uniqueId,
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    private void play(CallRef ref, AgiChannel channel) throws AgiException {
+        String language = script.menus().getFirst().fallback();
+        for (IvrMenu menu : script.menus()) {
+            String answer = ask(menu, language, channel);
+            if (answer == null) {
+                continue;
+            }
+            switchboard.ivrAnswered(ref, menu.question(), answer);
+            if (menu.question() == IvrQuestion.LANGUAGE) {
+                language = answer;
+                // Asterisk then finds every later prompt under sounds/<language>/.
+                channel.setVariable("CHANNEL(language)", language);
+            }
+        }
+        channel.streamFile(settings.sound(language, IvrScript.CONFIDENTIALITY));
+        channel.setVariable("HOTLINE_IVR", "done");
+        switchboard.ivrCompleted(ref);
+    }
+
+    /** Asks one question until answered or out of attempts; null when nothing is to be reported. */
+    private String ask(IvrMenu menu, String language, AgiChannel channel) throws AgiException {
+        for (int attempt = 1; ; attempt++) {
+            String digits = collect(menu, language, channel, attempt == 1);
+            switch (menu.interpret(digits, attempt)) {
+                case IvrMenu.Step.Answered answered -> {
+                    return answered.answer();
+                }
+                case IvrMenu.Step.NotAnswered notAnswered -> {
+                    return null;
+                }
+                case IvrMenu.Step.AskAgain again -> channel.streamFile(settings.sound(language, IvrScript.INVALID));
+            }
+        }
+    }
+
+    /** Plays the menu's prompts, any digit cutting them short, then waits for one digit. Empty on silence. */
+    private String collect(IvrMenu menu, String language, AgiChannel channel, boolean first) throws AgiException {
+        java.util.List<String> prompts = new java.util.ArrayList<>();
+        if (menu.question() == IvrQuestion.LANGUAGE) {
+            if (first) {
+                prompts.add(settings.sound(language, IvrScript.WELCOME));
+            }
+            // Each option in its own language, so every caller hears their language named in it.
+            menu.options().values().forEach(option -> prompts.add(
+                    settings.sound(option, IvrScript.languageOptionPrompt(option))));
+        } else {
+            prompts.add(settings.sound(language, menu.prompt()));
+        }
+        for (String prompt : prompts) {
+            char pressed = channel.streamFile(prompt, ALL_DIGITS);
+            if (pressed != 0) {
+                return String.valueOf(pressed);
+            }
+        }
+        char pressed = channel.waitForDigit((int) script.settings().digitTimeout().toMillis());
+        return pressed == 0 ? "" : String.valueOf(pressed);
+    }
+
+    private static String dialled(AgiRequest request) {
+        String extension = request.getExtension();
+        if (extension != null && !extension.isBlank() && !"s".equals(extension) && extension.length() <= 40) {
+            return extension;
+        }
+        String dnid = request.getDnid();
+        return dnid != null && !dnid.isBlank() && dnid.length() <= 40 ? dnid : "unknown";
+    }
+}
