@@ -58,6 +58,10 @@ final class AmiLink implements AutoCloseable {
         this.onConnected = onConnected;
         this.connection = new ManagerConnectionFactory(settings.host(), settings.port(), settings.username(),
                 settings.password()).createManagerConnection();
+        // Without a read timeout a silently dead link (no RST) stays "connected" forever; pings keep a live one
+        // reading well within it.
+        connection.setSocketReadTimeout((int) Math.min(Integer.MAX_VALUE,
+                settings.pingInterval().toMillis() * 2 + settings.actionTimeout().toMillis()));
         connection.addEventListener(event -> {
             if (event instanceof ConnectEvent) {
                 // The library reconnected by itself after a drop; resync once it has logged in again.

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.asteriskjava.fastagi.AgiScript;
 import org.asteriskjava.fastagi.DefaultAgiServer;
 import org.asteriskjava.fastagi.SimpleMappingStrategy;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -30,8 +31,8 @@ class AsteriskBridge {
     static final String SCRIPT = "hotline";
 
     @Bean(destroyMethod = "close")
-    AsteriskLine asteriskLine(AsteriskSettings settings, Switchboard switchboard, Router router) {
-        return new AsteriskLine(settings, switchboard, router);
+    AsteriskLine asteriskLine(AsteriskSettings settings, Switchboard switchboard, ObjectProvider<Router> router) {
+        return new AsteriskLine(settings, switchboard, router::getObject);
     }
 
     @Bean

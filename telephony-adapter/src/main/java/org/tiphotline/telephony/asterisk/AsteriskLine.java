@@ -44,7 +44,8 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
 
     private final AsteriskSettings settings;
     private final Switchboard switchboard;
-    private final Router router;
+    /** Looked up when needed: the router needs the telephony ports, this is one of them. */
+    private final java.util.function.Supplier<Router> router;
     private final AmiLink ami;
     /** Calls on Asterisk by the caller channel's Uniqueid. */
     private final Map<String, Live> live = new ConcurrentHashMap<>();
@@ -71,7 +72,7 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         }
     }
 
-    public AsteriskLine(AsteriskSettings settings, Switchboard switchboard, Router router) {
+    public AsteriskLine(AsteriskSettings settings, Switchboard switchboard, java.util.function.Supplier<Router> router) {
         this.settings = settings;
         this.switchboard = switchboard;
         this.router = router;
@@ -400,7 +401,7 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
                 pendingConnects.remove(gone);
             }
         }
-        router.reconcile(PROVIDER, callers);
+        router.get().reconcile(PROVIDER, callers);
         for (String uniqueId : callers) {
             CoreShowChannelEvent ch = byUniqueId.get(uniqueId);
             Live c = live.computeIfAbsent(uniqueId, id -> new Live(id, ch.getChannel()));

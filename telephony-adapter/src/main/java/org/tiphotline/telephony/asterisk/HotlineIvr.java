@@ -5,6 +5,9 @@ import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiHangupException;
 import org.asteriskjava.fastagi.AgiRequest;
 import org.asteriskjava.fastagi.AgiScript;
+import org.asteriskjava.fastagi.command.StreamFileCommand;
+import org.asteriskjava.fastagi.command.WaitForDigitCommand;
+import org.asteriskjava.fastagi.reply.AgiReply;
 import org.tiphotline.calls.CallRef;
 import org.tiphotline.calls.IvrQuestion;
 import org.tiphotline.calls.Switchboard;
@@ -72,7 +75,7 @@ final class HotlineIvr implements AgiScript {
                 channel.setVariable("CHANNEL(language)", language);
             }
         }
-        channel.streamFile(settings.sound(language, IvrScript.CONFIDENTIALITY));
+        digit(channel.sendCommand(new StreamFileCommand(settings.sound(language, IvrScript.CONFIDENTIALITY))));
         channel.setVariable("HOTLINE_IVR", "done");
         switchboard.ivrCompleted(ref);
     }
@@ -88,7 +91,8 @@ final class HotlineIvr implements AgiScript {
                 case IvrMenu.Step.NotAnswered notAnswered -> {
                     return null;
                 }
-                case IvrMenu.Step.AskAgain again -> channel.streamFile(settings.sound(language, IvrScript.INVALID));
+                case IvrMenu.Step.AskAgain again ->
+                        digit(channel.sendCommand(new StreamFileCommand(settings.sound(language, IvrScript.INVALID))));
             }
         }
     }
@@ -107,13 +111,26 @@ final class HotlineIvr implements AgiScript {
             prompts.add(settings.sound(language, menu.prompt()));
         }
         for (String prompt : prompts) {
-            char pressed = channel.streamFile(prompt, ALL_DIGITS);
+            char pressed = digit(channel.sendCommand(new StreamFileCommand(prompt, ALL_DIGITS)));
             if (pressed != 0) {
                 return String.valueOf(pressed);
             }
         }
-        char pressed = channel.waitForDigit((int) script.settings().digitTimeout().toMillis());
+        char pressed = digit(channel.sendCommand(new WaitForDigitCommand(script.settings().digitTimeout().toMillis())));
         return pressed == 0 ? "" : String.valueOf(pressed);
+    }
+
+    /**
+     * The digit a prompt was cut short with, or 0. Asterisk answers {@code result=-1} when the caller hung up
+     * during a prompt; Asterisk-Java's convenience methods turn that into the same 0 as silence, which would
+     * let a hung-up caller's IVR run on to its defaults and queue a call nobody is on.
+     */
+    private static char digit(AgiReply reply) throws AgiHangupException {
+        int code = reply.getResultCode();
+        if (code < 0) {
+            throw new AgiHangupException();
+        }
+        return code == 0 ? 0 : (char) code;
     }
 
     private static String dialled(AgiRequest request) {

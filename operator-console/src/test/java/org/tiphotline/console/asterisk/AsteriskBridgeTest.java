@@ -1,0 +1,321 @@
+package org.tiphotline.console.asterisk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.tiphotline.console.testing.LiveClient.await;
+import static org.tiphotline.telephony.asterisk.testing.FakeAmiPeer.event;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tiphotline.calls.CallRef;
+import org.tiphotline.console.testing.ConsoleClient;
+import org.tiphotline.console.testing.LiveClient;
+import org.tiphotline.console.testing.RunningHotline;
+import org.tiphotline.telephony.TelephonyPorts;
+import org.tiphotline.telephony.asterisk.testing.FakeAmiPeer;
+import org.tiphotline.telephony.asterisk.testing.FastAgiClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole application against Asterisk's two wire protocols on loopback: a FastAGI client playing Asterisk's
+ * side of the IVR, and a fake AMI peer that accepts Asterisk-Java's login, records its actions and sends the
+ * events a real Asterisk sends for the same call. Nothing of Asterisk-Java is mocked.
+ */
+class AsteriskBridgeTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String SECRET = "test-only-ami-secret";
+
+    @TempDir
+    Path data;
+
+    private FakeAmiPeer ami;
+    private RunningHotline hotline;
+    private int agiPort;
+
+    @BeforeEach
+    void start() throws IOException {
+        ami = new FakeAmiPeer("tiphotline", SECRET).banner("Asterisk Call Manager/9.0.0").asteriskVersion("20.5.0");
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            agiPort = free.getLocalPort();
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("hotline.telephony.asterisk.enabled", "true");
+        settings.put("hotline.telephony.asterisk.agi.port", Integer.toString(agiPort));
+        settings.put("hotline.telephony.asterisk.ami.port", Integer.toString(ami.port()));
+        settings.put("hotline.telephony.asterisk.ami.password", SECRET);
+        settings.put("hotline.telephony.asterisk.ami.retry-interval", "200ms");
+        settings.put("hotline.telephony.asterisk.endpoints.operator", "PJSIP/operator1");
+        settings.put("hotline.ivr.digit-timeout", "50ms");
+        hotline = RunningHotline.start(data, settings);
+        ami.awaitAction("CoreShowChannels", WAIT);
+    }
+
+    @AfterEach
+    void stop() {
+        if (hotline != null) {
+            hotline.close();
+        }
+        ami.close();
+    }
+
+    @Test
+    void aCallThroughTheIvrIsRoutedAnsweredAndEndsWithTheSameTimelineAsOnTheSimulatedLine() throws Exception {
+        assertThat(hotline.bean(TelephonyPorts.class).all()).extracting(p -> p.provider())
+                .as("the simulated line stays available next to Asterisk").contains("asterisk", "sim");
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        try (LiveClient live = LiveClient.connect(operator)) {
+            BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
+            BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
+            goAvailable(live);
+
+            // English, not in immediate danger, the person affected.
+            FastAgiClient.Script caller = new FastAgiClient.Script().inputs("1", "2", "1");
+            FastAgiClient.Transcript ivr = agi("1761000000.11", "PJSIP/hotline-trunk-0000000b").run(caller);
+            assertThat(caller.variables()).containsEntry("HOTLINE_IVR", "done").containsEntry("CHANNEL(language)", "en");
+            assertThat(ivr.commands()).anyMatch(c -> c.contains("hotline/immediate-danger"))
+                    .anyMatch(c -> c.contains("hotline/confidentiality"))
+                    .noneMatch(c -> c.contains("hotline/invalid"));
+
+            Map<String, String> endpoint = ami.awaitAction("Setvar",
+                    h -> "HOTLINE_OPERATOR_ENDPOINT".equals(h.get("Variable")), WAIT);
+            assertThat(endpoint).containsEntry("Channel", "PJSIP/hotline-trunk-0000000b")
+                    .containsEntry("Value", "PJSIP/operator1");
+            Map<String, String> redirect = ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context")),
+                    WAIT);
+            assertThat(redirect).containsEntry("Channel", "PJSIP/hotline-trunk-0000000b").containsEntry("Exten", "s");
+
+            ami.sendEvent(dial("DialBegin", "1761000000.11", "1761000000.12", null));
+            JsonNode pop = await(pops, p -> true, 5);
+            assertThat(pop.get("provider").asString()).isEqualTo("asterisk");
+            assertThat(pop.get("providerCallId").asString()).isEqualTo("1761000000.11");
+            assertThat(pop.get("callerMask").asString()).isEqualTo("•••• 42");
+            assertThat(pop.get("urgent").asBoolean()).isFalse();
+            String call = pop.get("call").asString();
+
+            ami.sendEvent(dial("DialEnd", "1761000000.11", "1761000000.12", "ANSWER"));
+            await(calls, c -> c.get("state").asString().equals("TALKING"), 5);
+
+            // The operator hangs up: they leave the bridge first, then both channels hang up.
+            ami.sendEvent(event("BridgeLeave", "Channel", "PJSIP/operator1-0000000c", "Uniqueid", "1761000000.12",
+                    "Linkedid", "1761000000.11", "BridgeUniqueid", "b-1"));
+            ami.sendEvent(hangup("PJSIP/operator1-0000000c", "1761000000.12"));
+            ami.sendEvent(hangup("PJSIP/hotline-trunk-0000000b", "1761000000.11"));
+            await(calls, c -> c.get("state").asString().equals("ENDED"), 5);
+
+            JsonNode detail = supervisor().get("/api/calllog/" + call).body();
+            assertThat(types(detail)).containsExactly("ARRIVED", "IVR_ANSWER", "IVR_ANSWER", "IVR_ANSWER", "QUEUED",
+                    "OFFERED", "RINGING", "ANSWERED", "ENDED");
+            assertThat(detail.get("summary").get("outcome").asString()).isEqualTo("COMPLETED");
+            assertThat(detail.toString()).contains("\"by\":\"operator\"");
+        }
+    }
+
+    @Test
+    void aCallerWhoHangsUpInTheIvrIsAnAbandonedCallThatKeepsItsIvrPath() throws Exception {
+        // Presses 3 (French) at the language menu, then hangs up during the danger question.
+        FastAgiClient.Script caller = new FastAgiClient.Script().inputs("3").hangupAt(4);
+        agi("1761000000.21", "PJSIP/hotline-trunk-00000015").run(caller);
+        assertThat(caller.variables()).doesNotContainKey("HOTLINE_IVR");
+        // Asterisk's own Hangup event arrives too; the call must not be ended twice.
+        ami.sendEvent(hangup("PJSIP/hotline-trunk-00000015", "1761000000.21"));
+
+        JsonNode row = awaitCallLogRow("1761000000.21");
+        assertThat(row.get("outcome").asString()).isEqualTo("ABANDONED_IN_IVR");
+        JsonNode detail = supervisor().get("/api/calllog/" + row.get("call").asString()).body();
+        assertThat(detail.get("ivrPath").get("LANGUAGE").asString()).isEqualTo("fr");
+        assertThat(types(detail)).containsExactly("ARRIVED", "IVR_ANSWER", "ABANDONED");
+    }
+
+    @Test
+    void silenceAtTheDangerQuestionIsAskedTwiceMoreThenTheCallIsUrgent() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        try (LiveClient live = LiveClient.connect(operator)) {
+            BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
+            goAvailable(live);
+            // "2" Spanish; then nothing at all: the danger question is asked three times, caller type three times.
+            FastAgiClient.Script caller = new FastAgiClient.Script().inputs("2");
+            FastAgiClient.Transcript ivr = agi("1761000000.31", "PJSIP/hotline-trunk-0000001f").run(caller);
+            assertThat(ivr.commands().stream().filter(c -> c.contains("hotline/immediate-danger"))).hasSize(3);
+            assertThat(ivr.commands().stream().filter(c -> c.contains("hotline/invalid"))).hasSize(4);
+            assertThat(caller.variables()).containsEntry("HOTLINE_IVR", "done");
+
+            ami.sendEvent(dial("DialBegin", "1761000000.31", "1761000000.32", null));
+            JsonNode pop = await(pops, p -> true, 5);
+            assertThat(pop.get("urgent").asBoolean()).isTrue();
+            assertThat(pop.get("ivrPath").get("IMMEDIATE_DANGER").asString()).isEqualTo("NO_INPUT");
+            assertThat(pop.get("ivrPath").has("CALLER_TYPE")).as("silence is not guessed").isFalse();
+            assertThat(pop.get("language").asString()).isEqualTo("es");
+        }
+    }
+
+    @Test
+    void aCallThatEndsWhileAmiIsDownIsClosedByTheResyncAfterReconnecting() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        try (LiveClient live = LiveClient.connect(operator)) {
+            BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
+            BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
+            goAvailable(live);
+            agi("1761000000.41", "PJSIP/hotline-trunk-00000029").run(new FastAgiClient.Script().inputs("1", "2", "2"));
+            ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context")), WAIT);
+            ami.sendEvent(dial("DialBegin", "1761000000.41", "1761000000.42", null));
+            await(pops, p -> true, 5);
+            ami.sendEvent(dial("DialEnd", "1761000000.41", "1761000000.42", "ANSWER"));
+            await(calls, c -> c.get("state").asString().equals("TALKING"), 5);
+
+            // The link drops; meanwhile the call ends, so the next CoreShowChannels lists nothing.
+            ami.coreShowChannels(List.of());
+            ami.clearActions();
+            int before = ami.logins();
+            ami.dropConnections();
+            ami.awaitLogins(before + 1, WAIT);
+            ami.awaitAction("CoreShowChannels", WAIT);
+
+            await(calls, c -> c.get("state").asString().equals("ENDED"), 10);
+            JsonNode row = awaitCallLogRow("1761000000.41");
+            JsonNode detail = supervisor().get("/api/calllog/" + row.get("call").asString()).body();
+            assertThat(types(detail)).endsWith("ANSWERED", "ENDED");
+            assertThat(detail.toString()).contains("reconciled");
+        }
+    }
+
+    @Test
+    void aCallAnsweredWhileAmiWasDownIsReportedAnsweredByTheResync() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        try (LiveClient live = LiveClient.connect(operator)) {
+            BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
+            goAvailable(live);
+            agi("1761000000.51", "PJSIP/hotline-trunk-00000033").run(new FastAgiClient.Script().inputs("1", "1", "3"));
+            ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context")), WAIT);
+            ami.sendEvent(dial("DialBegin", "1761000000.51", "1761000000.52", null));
+
+            // The DialEnd is lost with the link; Asterisk now shows the caller bridged with the operator's phone.
+            Map<String, String> callerChannel = FakeAmiPeer.channel("PJSIP/hotline-trunk-00000033", "1761000000.51");
+            callerChannel.put("Context", "hotline-connect");
+            callerChannel.put("Application", "Dial");
+            callerChannel.put("BridgeId", "bridge-51");
+            Map<String, String> operatorChannel = FakeAmiPeer.channel("PJSIP/operator1-00000034", "1761000000.52");
+            operatorChannel.put("Linkedid", "1761000000.51");
+            operatorChannel.put("Application", "AppDial");
+            operatorChannel.put("BridgeId", "bridge-51");
+            ami.coreShowChannels(List.of(callerChannel, operatorChannel));
+            ami.clearActions();
+            int before = ami.logins();
+            ami.dropConnections();
+            ami.awaitLogins(before + 1, WAIT);
+
+            await(calls, c -> c.get("state").asString().equals("TALKING"), 10);
+            // And the operator's hang-up is recognised on the leg the resync found.
+            ami.sendEvent(hangup("PJSIP/operator1-00000034", "1761000000.52"));
+            await(calls, c -> c.get("state").asString().equals("ENDED"), 5);
+        }
+    }
+
+    @Test
+    void anEscalationConferencesThePoliceLineAndAFailureIsRecorded() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        try (LiveClient live = LiveClient.connect(operator)) {
+            BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
+            BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
+            goAvailable(live);
+            agi("1761000000.61", "PJSIP/hotline-trunk-0000003d").run(new FastAgiClient.Script().inputs("1", "1", "1"));
+            ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context")), WAIT);
+            ami.sendEvent(dial("DialBegin", "1761000000.61", "1761000000.62", null));
+            String callId = await(pops, p -> true, 5).get("call").asString();
+            ami.sendEvent(dial("DialEnd", "1761000000.61", "1761000000.62", "ANSWER"));
+            await(calls, c -> c.get("state").asString().equals("TALKING"), 5);
+            CallRef ref = new CallRef("asterisk", "1761000000.61");
+
+            ami.originateResult(false, FakeAmiPeer.REASON_NO_ANSWER);
+            hotline.bean(TelephonyPorts.class).of("asterisk").conference(ref, "5550100119");
+            Map<String, String> moved = ami.awaitAction("Redirect", h -> "hotline-conference".equals(h.get("Context")),
+                    WAIT);
+            assertThat(moved).containsEntry("Channel", "PJSIP/hotline-trunk-0000003d")
+                    .containsEntry("ExtraChannel", "PJSIP/operator1-00000062");
+            Map<String, String> originate = ami.awaitAction("Originate", WAIT);
+            assertThat(originate).containsEntry("Channel", "PJSIP/5550100119@escalation-trunk")
+                    .containsEntry("Context", "hotline-conference");
+
+            ami.originateResult(true, FakeAmiPeer.REASON_ANSWERED);
+            hotline.bean(TelephonyPorts.class).of("asterisk").conference(ref, "5550100119");
+
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            List<String> results = List.of();
+            while (System.nanoTime() < deadline && results.size() < 2) {
+                JsonNode detail = supervisor().get("/api/calllog/" + callId).body();
+                List<String> found = new ArrayList<>();
+                for (JsonNode e : detail.get("timeline")) {
+                    if (e.get("type").asString().equals("ESCALATED")) {
+                        found.add(e.get("detail").get("result").asString());
+                    }
+                }
+                results = found;
+                Thread.sleep(100);
+            }
+            assertThat(results).containsExactly("failed", "connected");
+        }
+    }
+
+    private FastAgiClient agi(String uniqueId, String channel) {
+        return new FastAgiClient("127.0.0.1", agiPort).env("agi_uniqueid", uniqueId).env("agi_channel", channel)
+                .env("agi_callerid", "+15550100142").env("agi_extension", "8765").readTimeout(Duration.ofSeconds(5));
+    }
+
+    private static void goAvailable(LiveClient live) throws InterruptedException {
+        BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
+        live.send("/app/presence", Map.of("presence", "AVAILABLE"));
+        await(presence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
+    }
+
+    private ConsoleClient supervisor() {
+        return ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
+    }
+
+    /** The test's Asterisk call once it has an outcome; {@code providerCallId} names it in failure messages. */
+    private JsonNode awaitCallLogRow(String providerCallId) throws InterruptedException {
+        ConsoleClient supervisor = supervisor();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode row : supervisor.get("/api/calllog?limit=50").body().get("rows")) {
+                // Each test starts on an empty database, so its one Asterisk call is the one asked for.
+                if ("asterisk".equals(row.path("provider").asString(""))
+                        && !row.path("outcome").isNull() && !row.path("outcome").asString("").isEmpty()) {
+                    return row;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("call " + providerCallId + " never ended in the call log");
+    }
+
+    private static List<String> types(JsonNode detail) {
+        List<String> types = new ArrayList<>();
+        detail.get("timeline").forEach(e -> types.add(e.get("type").asString()));
+        return types;
+    }
+
+    private static Map<String, String> dial(String name, String caller, String operatorLeg, String status) {
+        Map<String, String> e = event(name, "Channel", "PJSIP/hotline-trunk", "Uniqueid", caller, "Linkedid", caller,
+                "DestChannel", "PJSIP/operator1-000000" + operatorLeg.substring(operatorLeg.indexOf('.') + 1),
+                "DestUniqueid", operatorLeg, "DestLinkedid", caller, "DialString", "operator1");
+        if (status != null) {
+            e.put("DialStatus", status);
+        }
+        return e;
+    }
+
+    private static Map<String, String> hangup(String channel, String uniqueId) {
+        return event("Hangup", "Channel", channel, "Uniqueid", uniqueId, "Linkedid", uniqueId, "Cause", "16",
+                "Cause-txt", "Normal Clearing");
+    }
+}
