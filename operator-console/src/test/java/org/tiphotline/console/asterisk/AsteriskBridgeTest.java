@@ -244,7 +244,7 @@ class AsteriskBridgeTest {
                     .containsEntry("ExtraChannel", "PJSIP/operator1-00000062");
             Map<String, String> originate = ami.awaitAction("Originate", WAIT);
             assertThat(originate).containsEntry("Channel", "PJSIP/5550100119@escalation-trunk")
-                    .containsEntry("Context", "hotline-conference");
+                    .containsEntry("Context", "hotline-conference").containsEntry("Exten", "police");
 
             ami.originateResult(true, FakeAmiPeer.REASON_ANSWERED);
             hotline.bean(TelephonyPorts.class).of("asterisk").conference(ref, "5550100119");

@@ -189,7 +189,8 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         OriginateAction originate = new OriginateAction();
         originate.setChannel(settings.escalationDial().replace("{number}", number));
         originate.setContext(context);
-        originate.setExten("s");
+        // The escalation line joins with its own ConfBridge profile (ops/asterisk/confbridge.conf).
+        originate.setExten("police");
         originate.setPriority(1);
         originate.setAsync(true);
         originate.setTimeout(45_000L);
