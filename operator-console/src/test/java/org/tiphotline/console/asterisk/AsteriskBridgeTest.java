@@ -222,6 +222,38 @@ class AsteriskBridgeTest {
     }
 
     @Test
+    void anOfferMadeWhileAsteriskIsUnreachableIsHeldAndConnectedAfterTheReconnection() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        try (LiveClient live = LiveClient.connect(operator)) {
+            BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
+            BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
+            goAvailable(live);
+            int before = ami.logins();
+            ami.stopListening();
+            // The IVR needs only FastAGI: the caller gets through it and is queued while AMI is down.
+            FastAgiClient.Script caller = new FastAgiClient.Script().inputs("1", "2", "2");
+            agi("1761000000.71", "PJSIP/hotline-trunk-00000047").run(caller);
+            assertThat(caller.variables()).containsEntry("HOTLINE_IVR", "done");
+            Thread.sleep(300);
+            assertThat(ami.actions()).noneMatch(a -> a.name().equalsIgnoreCase("Redirect"));
+
+            // Asterisk, back, carries the caller on hold.
+            Map<String, String> waiting = FakeAmiPeer.channel("PJSIP/hotline-trunk-00000047", "1761000000.71");
+            waiting.put("Context", "hotline-wait");
+            waiting.put("Application", "MusicOnHold");
+            ami.coreShowChannels(List.of(waiting));
+            ami.startListening();
+            ami.awaitLogins(before + 1, Duration.ofSeconds(15));
+            ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context"))
+                    && "PJSIP/hotline-trunk-00000047".equals(h.get("Channel")), WAIT);
+            ami.sendEvent(dial("DialBegin", "1761000000.71", "1761000000.72", null));
+            assertThat(await(pops, p -> true, 5).get("providerCallId").asString()).isEqualTo("1761000000.71");
+            assertThat(presence.stream().map(p -> p.get("presence").asString()))
+                    .as("the operator was never set away for Asterisk's outage").doesNotContain("AWAY");
+        }
+    }
+
+    @Test
     void anEscalationConferencesThePoliceLineAndAFailureIsRecorded() throws Exception {
         ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
         try (LiveClient live = LiveClient.connect(operator)) {

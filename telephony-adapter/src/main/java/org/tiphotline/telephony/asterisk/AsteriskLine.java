@@ -109,17 +109,22 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
             throw new IllegalStateException("no Asterisk endpoint configured for operator " + operator.id()
                     + " (hotline.telephony.asterisk.endpoints)");
         }
+        if (!synced()) {
+            // Every offer would fail and set its operator away (and after a restart the call is not even known
+            // here yet); hold it until the link is back and resynced.
+            pendingConnects.put(call.providerCallId(), operator);
+            return;
+        }
         Live c = require(call);
+        ringAt(c, operator);
+        redirectToOperator(c, endpoint, operator);
+    }
+
+    private static void ringAt(Live c, Operator operator) {
         synchronized (c) {
             c.ringing = operator.id();
             c.operatorUniqueId = null;
         }
-        if (!ami.connected()) {
-            // Every offer would fail and set its operator away; hold it for the reconnection instead.
-            pendingConnects.put(call.providerCallId(), operator);
-            return;
-        }
-        redirectToOperator(c, endpoint, operator);
     }
 
     private void redirectToOperator(Live c, String endpoint, Operator operator) {
@@ -414,7 +419,8 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
             pendingConnects.remove(uniqueId, operator);
             Live c = live.get(uniqueId);
             String endpoint = settings.endpoints().get(operator.username());
-            if (c != null && endpoint != null && operator.id().equals(c.ringing)) {
+            if (c != null && endpoint != null) {
+                ringAt(c, operator);
                 redirectToOperator(c, endpoint, operator);
             }
         });
