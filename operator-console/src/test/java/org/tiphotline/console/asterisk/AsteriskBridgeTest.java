@@ -150,6 +150,8 @@ class AsteriskBridgeTest {
             assertThat(ivr.commands().stream().filter(c -> c.contains("hotline/invalid"))).hasSize(4);
             assertThat(caller.variables()).containsEntry("HOTLINE_IVR", "done");
 
+            // As a real Asterisk, dial only once the adapter moved the caller to the operator.
+            ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context")), WAIT);
             ami.sendEvent(dial("DialBegin", "1761000000.31", "1761000000.32", null));
             JsonNode pop = await(pops, p -> true, 5);
             assertThat(pop.get("urgent").asBoolean()).isTrue();

@@ -87,9 +87,11 @@ final class AmiLink implements AutoCloseable {
             }
             try {
                 ManagerResponse response = connection.sendAction(action, settings.actionTimeout().toMillis());
-                if (response == null || response instanceof ManagerError) {
-                    throw new AmiUnavailable(action.getAction() + " refused: "
-                            + (response == null ? "no response" : response.getMessage()));
+                if (response == null) {
+                    throw new AmiUnavailable(action.getAction() + ": no response");
+                }
+                if (response instanceof ManagerError) {
+                    throw new AmiRefused(action.getAction() + " refused: " + response.getMessage());
                 }
                 return response;
             } catch (java.io.IOException | org.asteriskjava.manager.TimeoutException e) {
@@ -197,7 +199,15 @@ final class AmiLink implements AutoCloseable {
         events.shutdown();
     }
 
-    /** Asterisk cannot be reached or refused the action. */
+    /** Asterisk answered the action with an error: it was not carried out. */
+    static final class AmiRefused extends RuntimeException {
+
+        AmiRefused(String message) {
+            super(message);
+        }
+    }
+
+    /** Asterisk could not be reached or did not answer: whether the action was carried out is unknown. */
     static final class AmiUnavailable extends RuntimeException {
 
         AmiUnavailable(String message) {

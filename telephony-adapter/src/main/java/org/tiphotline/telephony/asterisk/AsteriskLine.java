@@ -136,6 +136,11 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
                     if (failure != null) {
                         log.warn("connecting asterisk call {} to operator {} failed: {}", c.uniqueId,
                                 operator.id(), rootMessage(failure));
+                        if (!refused(failure)) {
+                            // Lost on the way back: Asterisk may well be dialling. The resync after the
+                            // reconnection (or the core's offer timeout) settles it from the channel's real state.
+                            return;
+                        }
                         ami.onEventThread(() -> report(() -> switchboard.noAnswer(ref(c.uniqueId), operator.id(),
                                 "connect failed")));
                     }
@@ -458,7 +463,21 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
                         }
                         report(() -> switchboard.answered(ref, ringing));
                     });
-        } else if (!"Dial".equalsIgnoreCase(ch.getApplication())) {
+        } else if ("Dial".equalsIgnoreCase(ch.getApplication())) {
+            // Still ringing; the DialBegin may have been lost: the operator's leg is the call's other channel.
+            channels.stream().filter(o -> c.uniqueId.equals(o.getLinkedid()) && !c.uniqueId.equals(o.getUniqueid()))
+                    .findFirst().ifPresent(o -> {
+                        boolean unseen;
+                        synchronized (c) {
+                            unseen = c.operatorUniqueId == null;
+                            c.operatorUniqueId = o.getUniqueid();
+                            c.operatorChannel = o.getChannel();
+                        }
+                        if (unseen) {
+                            report(() -> switchboard.ringing(ref, ringing));
+                        }
+                    });
+        } else {
             // The dial ended during the gap and the caller is back on hold.
             synchronized (c) {
                 c.ringing = null;
@@ -496,6 +515,14 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("the core refused an asterisk report: {}", e.toString());
         }
+    }
+
+    private static boolean refused(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && t instanceof java.util.concurrent.CompletionException) {
+            t = t.getCause();
+        }
+        return t instanceof AmiLink.AmiRefused;
     }
 
     private static String rootMessage(Throwable failure) {
