@@ -168,9 +168,7 @@ class AsteriskBridgeTest {
             BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
             BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
             goAvailable(live);
-            agi("1761000000.41", "PJSIP/hotline-trunk-00000029").run(new FastAgiClient.Script().inputs("1", "2", "2"));
-            ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context")), WAIT);
-            ami.sendEvent(dial("DialBegin", "1761000000.41", "1761000000.42", null));
+            ringAtOperator("1761000000.41", "PJSIP/hotline-trunk-00000029", "1761000000.42", "1", "2", "2");
             await(pops, p -> true, 5);
             ami.sendEvent(dial("DialEnd", "1761000000.41", "1761000000.42", "ANSWER"));
             await(calls, c -> c.get("state").asString().equals("TALKING"), 5);
@@ -197,9 +195,7 @@ class AsteriskBridgeTest {
         try (LiveClient live = LiveClient.connect(operator)) {
             BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
             goAvailable(live);
-            agi("1761000000.51", "PJSIP/hotline-trunk-00000033").run(new FastAgiClient.Script().inputs("1", "1", "3"));
-            ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context")), WAIT);
-            ami.sendEvent(dial("DialBegin", "1761000000.51", "1761000000.52", null));
+            ringAtOperator("1761000000.51", "PJSIP/hotline-trunk-00000033", "1761000000.52", "1", "1", "3");
 
             // The DialEnd is lost with the link; Asterisk now shows the caller bridged with the operator's phone.
             Map<String, String> callerChannel = FakeAmiPeer.channel("PJSIP/hotline-trunk-00000033", "1761000000.51");
@@ -262,9 +258,7 @@ class AsteriskBridgeTest {
             BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
             BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
             goAvailable(live);
-            agi("1761000000.61", "PJSIP/hotline-trunk-0000003d").run(new FastAgiClient.Script().inputs("1", "1", "1"));
-            ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context")), WAIT);
-            ami.sendEvent(dial("DialBegin", "1761000000.61", "1761000000.62", null));
+            ringAtOperator("1761000000.61", "PJSIP/hotline-trunk-0000003d", "1761000000.62", "1", "1", "1");
             String callId = await(pops, p -> true, 5).get("call").asString();
             ami.sendEvent(dial("DialEnd", "1761000000.61", "1761000000.62", "ANSWER"));
             await(calls, c -> c.get("state").asString().equals("TALKING"), 5);
@@ -298,6 +292,16 @@ class AsteriskBridgeTest {
             }
             assertThat(results).containsExactly("failed", "connected");
         }
+    }
+
+    /** A caller goes through the IVR with these key presses and, once moved to the operator, their phone rings. */
+    private void ringAtOperator(String callerUniqueId, String channel, String operatorUniqueId, String... keys)
+            throws IOException {
+        agi(callerUniqueId, channel).run(new FastAgiClient.Script().inputs(keys));
+        // As a real Asterisk, dial only once the adapter moved the caller to the operator.
+        ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context")) && channel.equals(h.get("Channel")),
+                WAIT);
+        ami.sendEvent(dial("DialBegin", callerUniqueId, operatorUniqueId, null));
     }
 
     private FastAgiClient agi(String uniqueId, String channel) {

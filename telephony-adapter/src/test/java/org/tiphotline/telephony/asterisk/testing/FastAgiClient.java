@@ -1,7 +1,6 @@
 package org.tiphotline.telephony.asterisk.testing;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -306,24 +305,8 @@ public final class FastAgiClient implements AutoCloseable {
         out.flush();
     }
 
-    /** Asterisk-Java ends each command with a bare LF. */
     private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
-        int b;
-        while ((b = in.read()) != -1) {
-            if (b == '\n') {
-                break;
-            }
-            if (line.size() >= MAX_LINE_BYTES) {
-                throw new IOException("Command longer than " + MAX_LINE_BYTES + " bytes");
-            }
-            line.write(b);
-        }
-        if (b == -1 && line.size() == 0) {
-            return null;
-        }
-        String text = line.toString(StandardCharsets.UTF_8);
-        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+        return Lines.read(in, MAX_LINE_BYTES);
     }
 
     /** Splits an AGI command line into words the way res_agi's parse_args does: quotes group, backslash escapes. */
