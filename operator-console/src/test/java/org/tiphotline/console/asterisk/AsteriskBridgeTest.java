@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.tiphotline.calls.CallRef;
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.LiveClient;
@@ -292,6 +294,70 @@ class AsteriskBridgeTest {
             }
             assertThat(results).containsExactly("failed", "connected");
         }
+    }
+
+    @ParameterizedTest(name = "police line joins {0} Asterisk reports the answer")
+    @ValueSource(strings = {"after", "before"})
+    void aTransferLetsTheOperatorGoOnlyOnceThePoliceLineIsInAndTheCallersHangUpClosesTheConference(String order)
+            throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        try (LiveClient live = LiveClient.connect(operator)) {
+            BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
+            BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
+            goAvailable(live);
+            ringAtOperator("1761000000.81", "PJSIP/hotline-trunk-00000051", "1761000000.82", "1", "1", "1");
+            String callId = await(pops, p -> true, 5).get("call").asString();
+            ami.sendEvent(dial("DialEnd", "1761000000.81", "1761000000.82", "ANSWER"));
+            await(calls, c -> c.get("state").asString().equals("TALKING"), 5);
+            Map<String, String> policeJoins = event("ConfbridgeJoin", "Conference", "hotline-1761000000.81",
+                    "BridgeUniqueid", "cb-1", "Channel", "PJSIP/escalation-trunk-00000053", "Uniqueid",
+                    "1761000000.83", "Linkedid", "1761000000.83", "Admin", "No", "Muted", "No");
+            if (order.equals("before")) {
+                ami.beforeOriginateResponse(action -> List.of(policeJoins));
+            }
+
+            hotline.bean(TelephonyPorts.class).of("asterisk").transfer(new CallRef("asterisk", "1761000000.81"),
+                    "5550100119");
+            Map<String, String> moved = ami.awaitAction("Redirect", h -> "hotline-conference".equals(h.get("Context")),
+                    WAIT);
+            assertThat(moved).containsEntry("Exten", "s").containsEntry("ExtraChannel", "PJSIP/operator1-00000082")
+                    .containsEntry("ExtraExten", "operator");
+            ami.awaitAction("Originate", WAIT);
+            awaitTimeline(callId, "TRANSFERRED");
+            if (order.equals("after")) {
+                // Caller and operator joining are no reason to leave; only the police line is.
+                ami.sendEvent(event("ConfbridgeJoin", "Conference", "hotline-1761000000.81", "BridgeUniqueid", "cb-1",
+                        "Channel", "PJSIP/hotline-trunk-00000051", "Uniqueid", "1761000000.81", "Linkedid",
+                        "1761000000.81", "Admin", "No", "Muted", "No"));
+                ami.sendEvent(event("ConfbridgeJoin", "Conference", "hotline-1761000000.81", "BridgeUniqueid", "cb-1",
+                        "Channel", "PJSIP/operator1-00000082", "Uniqueid", "1761000000.82", "Linkedid",
+                        "1761000000.81", "Admin", "No", "Muted", "No"));
+                Thread.sleep(300);
+                assertThat(ami.actions()).as("the operator stays until the police line is in the conference")
+                        .noneMatch(a -> a.name().equalsIgnoreCase("Hangup"));
+                ami.sendEvent(policeJoins);
+            }
+            ami.awaitAction("Hangup", h -> "PJSIP/operator1-00000082".equals(h.get("Channel")), WAIT);
+
+            ami.sendEvent(hangup("PJSIP/hotline-trunk-00000051", "1761000000.81"));
+            assertThat(ami.awaitAction("ConfbridgeKick", WAIT)).containsEntry("Conference", "hotline-1761000000.81")
+                    .containsEntry("Channel", "all");
+            JsonNode detail = supervisor().get("/api/calllog/" + callId).body();
+            assertThat(types(detail)).endsWith("ANSWERED", "ESCALATED", "TRANSFERRED", "ENDED");
+            assertThat(detail.toString()).contains("\"by\":\"transfer\"");
+        }
+    }
+
+    private void awaitTimeline(String callId, String type) throws InterruptedException {
+        ConsoleClient supervisor = supervisor();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (types(supervisor.get("/api/calllog/" + callId).body()).contains(type)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no " + type + " in the timeline of call " + callId);
     }
 
     /** A caller goes through the IVR with these key presses and, once moved to the operator, their phone rings. */

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.asteriskjava.manager.action.ConfbridgeKickAction;
 import org.asteriskjava.manager.action.CoreShowChannelsAction;
 import org.asteriskjava.manager.action.HangupAction;
 import org.asteriskjava.manager.action.OriginateAction;
@@ -16,6 +17,7 @@ import org.asteriskjava.manager.event.BridgeLeaveEvent;
 import org.asteriskjava.manager.event.CoreShowChannelEvent;
 import org.asteriskjava.manager.event.DialBeginEvent;
 import org.asteriskjava.manager.event.DialEndEvent;
+import org.asteriskjava.manager.event.ConfbridgeJoinEvent;
 import org.asteriskjava.manager.event.HangupEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.event.OriginateResponseEvent;
@@ -41,6 +43,8 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
     public static final String PROVIDER = "asterisk";
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AsteriskLine.class);
     private static final long ESCALATION_TIMEOUT_MS = 60_000;
+    /** Conference names: this prefix and the caller channel's Uniqueid. */
+    private static final String CONFERENCE_PREFIX = "hotline-";
 
     private final AsteriskSettings settings;
     private final Switchboard switchboard;
@@ -64,6 +68,10 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         OperatorId talking;
         /** The adapter moved the call into a conference: bridge changes from now on are its own doing. */
         boolean conferencing;
+        /** The escalation line is in the conference. */
+        boolean escalationJoined;
+        /** A transfer succeeded: the operator leaves as soon as the escalation line is in the conference. */
+        boolean operatorLeaves;
         boolean endReported;
 
         Live(String uniqueId, String channel) {
@@ -186,7 +194,7 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         if (number == null || !number.matches("\\+?[0-9]{2,20}")) {
             throw new IllegalArgumentException("an escalation number is 2-20 digits, optionally after +");
         }
-        String conference = "hotline-" + c.uniqueId;
+        String conference = CONFERENCE_PREFIX + c.uniqueId;
         String operatorChannel;
         synchronized (c) {
             if (c.talking == null || c.operatorChannel == null) {
@@ -207,8 +215,10 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         originate.setVariable("HOTLINE_CONFERENCE", conference);
         ami.send(new SetVarAction(c.channel, "HOTLINE_CONFERENCE", conference))
                 .thenCompose(r -> ami.send(new SetVarAction(operatorChannel, "HOTLINE_CONFERENCE", conference)))
+                // The operator joins as a marked user (exten "operator"), so the caller is never left alone in
+                // the conference: see ops/asterisk/confbridge.conf.
                 .thenCompose(r -> ami.send(new RedirectAction(c.channel, operatorChannel, context, "s", 1, context,
-                        "s", 1)))
+                        "operator", 1)))
                 .thenCompose(r -> ami.sendCollecting(originate, ESCALATION_TIMEOUT_MS))
                 .whenComplete((events, failure) -> {
                     String reason = failure != null ? rootMessage(failure) : originateFailure(events.getEvents());
@@ -221,16 +231,53 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         report(() -> switchboard.escalated(ref, mode, failure == null, failure));
         if (failure == null && mode.equals("transfer")) {
             report(() -> switchboard.transferred(ref, "escalation line"));
+            boolean leaveNow;
             synchronized (c) {
                 c.endReported = true;
+                // Leaving before the escalation line is in would leave the caller without any marked user, and
+                // ConfBridge would end the caller's call.
+                leaveNow = c.escalationJoined;
+                c.operatorLeaves = !leaveNow;
             }
             report(() -> switchboard.ended(ref, "transfer"));
-            ami.send(new HangupAction(operatorChannel)).exceptionally(e -> {
-                log.warn("operator leg of asterisk call {} did not leave the conference: {}", c.uniqueId,
-                        rootMessage(e));
-                return null;
-            });
+            if (leaveNow) {
+                operatorLeaves(c, operatorChannel);
+            }
         }
+    }
+
+    private void operatorLeaves(Live c, String operatorChannel) {
+        ami.send(new HangupAction(operatorChannel)).exceptionally(e -> {
+            log.warn("operator leg of asterisk call {} did not leave the conference: {}", c.uniqueId,
+                    rootMessage(e));
+            return null;
+        });
+    }
+
+    /** Someone joined a hotline conference: when it is the escalation line, a transfer can let the operator go. */
+    private void joinedConference(ConfbridgeJoinEvent join) {
+        String conference = join.getConference();
+        if (conference == null || !conference.startsWith(CONFERENCE_PREFIX)) {
+            return;
+        }
+        Live c = live.get(conference.substring(CONFERENCE_PREFIX.length()));
+        if (c == null) {
+            return;
+        }
+        String operatorChannel;
+        synchronized (c) {
+            if (!c.conferencing || c.uniqueId.equals(join.getUniqueId())
+                    || join.getUniqueId() != null && join.getUniqueId().equals(c.operatorUniqueId)) {
+                return;
+            }
+            c.escalationJoined = true;
+            if (!c.operatorLeaves) {
+                return;
+            }
+            c.operatorLeaves = false;
+            operatorChannel = c.operatorChannel;
+        }
+        operatorLeaves(c, operatorChannel);
     }
 
     private static String originateFailure(java.util.Collection<ResponseEvent> events) {
@@ -269,6 +316,7 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
                 case DialEndEvent dial -> dialEnded(dial);
                 case BridgeLeaveEvent leave -> leftBridge(leave.getUniqueId());
                 case HangupEvent hangup -> hungUp(hangup.getUniqueId());
+                case ConfbridgeJoinEvent join -> joinedConference(join);
                 case org.asteriskjava.manager.event.DisconnectEvent disconnect -> synced = false;
                 default -> { }
             }
@@ -342,6 +390,18 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         Live caller = live.remove(uniqueId);
         if (caller != null) {
             pendingConnects.remove(uniqueId);
+            boolean conferenced;
+            synchronized (caller) {
+                conferenced = caller.conferencing;
+            }
+            if (conferenced) {
+                // Nobody is left to help once the caller is gone: the operator and the escalation line go too,
+                // rather than sit in an empty conference.
+                ami.send(new ConfbridgeKickAction(CONFERENCE_PREFIX + uniqueId, "all")).exceptionally(e -> {
+                    log.warn("closing the conference of asterisk call {} failed: {}", uniqueId, rootMessage(e));
+                    return null;
+                });
+            }
             if (endOnce(caller, false)) {
                 report(() -> switchboard.callerHungUp(ref(caller.uniqueId)));
             }

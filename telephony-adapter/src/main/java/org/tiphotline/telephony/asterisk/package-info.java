@@ -20,7 +20,9 @@
  *
  * <p>Escalation: caller and operator are Redirected together into a ConfBridge named after the call and the
  * escalation line is Originated into it; a transfer is the same conference that the operator leaves once the
- * line answered, so a caller is never alone with a line that does not answer.
+ * line answered and joined, so a caller is never alone with a line that does not answer. Operator and escalation
+ * line are ConfBridge "marked" users and the caller's profile ends with the last of them, so a caller is never
+ * left alone in a conference either; a caller who hangs up closes the conference for everyone.
  *
  * <p>Survival: {@link org.tiphotline.telephony.asterisk.AmiLink} keeps the link (ping, reconnect) and after
  * every connection the adapter resyncs from {@code CoreShowChannels}: records of calls that ended meanwhile are

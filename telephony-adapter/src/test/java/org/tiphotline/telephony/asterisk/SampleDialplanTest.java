@@ -145,13 +145,48 @@ class SampleDialplanTest {
     }
 
     @Test
-    void conferenceGivesThePoliceLineItsOwnProfile() {
+    void conferenceGivesCallerOperatorAndPoliceLineTheirOwnProfiles() {
         assertThat(caller().set("HOTLINE_CONFERENCE", "hotline-42").run("hotline-conference", "s")).containsExactly(
                 "hotline-conference: ConfBridge(hotline-42,hotline_bridge,hotline_user)",
                 "hotline-conference: Hangup()");
+        assertThat(caller().set("HOTLINE_CONFERENCE", "hotline-42").run("hotline-conference", "operator"))
+                .containsExactly("hotline-conference: ConfBridge(hotline-42,hotline_bridge,hotline_operator)",
+                        "hotline-conference: Hangup()");
         assertThat(caller().set("HOTLINE_CONFERENCE", "hotline-42").run("hotline-conference", "police"))
                 .containsExactly("hotline-conference: ConfBridge(hotline-42,hotline_bridge,hotline_police)",
                         "hotline-conference: Hangup()");
+    }
+
+    @Test
+    void nobodyIsLeftAloneInAConferenceOnlyTheCallerEndsWithTheLastHelper() throws IOException {
+        Map<String, Map<String, String>> profiles = new LinkedHashMap<>();
+        Map<String, String> section = null;
+        for (String raw : Files.readAllLines(SAMPLE.resolveSibling("confbridge.conf"))) {
+            String line = raw.replaceFirst(";.*", "").strip();
+            Matcher name = Pattern.compile("\\[([\\w-]+)]").matcher(line);
+            if (name.matches()) {
+                section = new LinkedHashMap<>();
+                profiles.put(name.group(1), section);
+            } else if (!line.isEmpty() && section != null) {
+                String[] kv = line.split("=", 2);
+                section.put(kv[0].strip(), kv[1].strip());
+            }
+        }
+        String[] joins = {"s", "operator", "police"};
+        Map<String, Map<String, String>> used = new LinkedHashMap<>();
+        for (String exten : joins) {
+            String confBridge = caller().set("HOTLINE_CONFERENCE", "c").run("hotline-conference", exten).getFirst();
+            String[] args = confBridge.replaceFirst(".*ConfBridge\\((.*)\\)", "$1").split(",");
+            assertThat(profiles).as("profiles of exten " + exten).containsKeys(args[1], args[2]);
+            assertThat(profiles.get(args[1])).containsEntry("type", "bridge");
+            used.put(exten, profiles.get(args[2]));
+        }
+        assertThat(used.get("s")).containsEntry("type", "user").containsEntry("end_marked", "yes")
+                .doesNotContainKey("marked");
+        assertThat(used.get("operator")).containsEntry("marked", "yes").doesNotContainKey("end_marked");
+        assertThat(used.get("police")).containsEntry("marked", "yes").doesNotContainKey("end_marked");
+        // Nobody waits for a marked user to arrive: the caller and operator are talking when they are moved in.
+        used.values().forEach(p -> assertThat(p).doesNotContainKey("wait_marked").containsEntry("quiet", "yes"));
     }
 
     @Test

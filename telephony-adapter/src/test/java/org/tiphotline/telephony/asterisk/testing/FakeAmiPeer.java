@@ -28,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -116,6 +117,7 @@ public final class FakeAmiPeer implements AutoCloseable {
     private volatile boolean originateSucceeds = true;
     private volatile int originateReason = REASON_ANSWERED;
     private volatile boolean unresponsive;
+    private volatile Function<Action, List<Map<String, String>>> beforeOriginateResponse = action -> List.of();
 
     private ServerSocket server;
     private Thread acceptThread;
@@ -174,6 +176,15 @@ public final class FakeAmiPeer implements AutoCloseable {
     public FakeAmiPeer originateResult(boolean success, int reason) {
         this.originateSucceeds = success;
         this.originateReason = reason;
+        return this;
+    }
+
+    /**
+     * Events to send after an async Originate is queued and before its OriginateResponse, e.g. the originated
+     * channel already joining a conference: Asterisk does not promise which comes first.
+     */
+    public FakeAmiPeer beforeOriginateResponse(Function<Action, List<Map<String, String>>> events) {
+        this.beforeOriginateResponse = events;
         return this;
     }
 
@@ -625,6 +636,7 @@ public final class FakeAmiPeer implements AutoCloseable {
             outcome.put("Uniqueid", succeeds || action.get("ChannelId") != null ? uniqueid : "<null>");
             outcome.put("CallerIDNum", "<unknown>");
             outcome.put("CallerIDName", "<unknown>");
+            beforeOriginateResponse.apply(action).forEach(FakeAmiPeer.this::sendEvent);
             sendEvent(outcome);
         }
     }
