@@ -91,12 +91,12 @@ public final class ScreenPopBenchmark {
         }
 
         /** Empty values count as unset, so the Maven profile can pass every property through. */
-        private static String text(String name, String fallback) {
+        static String text(String name, String fallback) {
             String value = System.getProperty(name);
             return value == null || value.isBlank() ? fallback : value.strip();
         }
 
-        private static int integer(String name, int fallback, int min, int max) {
+        static int integer(String name, int fallback, int min, int max) {
             int value = Integer.parseInt(text(name, Integer.toString(fallback)));
             if (value < min || value > max) {
                 throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ": " + value);
@@ -605,7 +605,7 @@ public final class ScreenPopBenchmark {
                 pop.p99() < settings.targetP99Ms() ? "MET" : "NOT MET", pop.p99());
     }
 
-    private static void printMachine() {
+    static void printMachine() {
         long ram = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getTotalMemorySize() : -1;
         String cpu = "unknown CPU";
@@ -677,12 +677,17 @@ public final class ScreenPopBenchmark {
         }
 
         static Forked start(Path data, Settings settings, String password) throws Exception {
+            return start(data, settings.serverJvmArgs(), settings.operators(), settings.tick(),
+                    settings.serverProperties(), settings.stages(), password);
+        }
+
+        static Forked start(Path data, String jvmArgs, int operators, String tick, String properties,
+                boolean stages, String password) throws Exception {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(Arrays.stream(settings.serverJvmArgs().split("\\s+")).filter(a -> !a.isBlank()).toList());
+            command.addAll(Arrays.stream(jvmArgs.split("\\s+")).filter(a -> !a.isBlank()).toList());
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchServer.class.getName(),
-                    data.toString(), Integer.toString(settings.operators()), settings.tick(),
-                    settings.serverProperties(), Boolean.toString(settings.stages())));
+                    data.toString(), Integer.toString(operators), tick, properties, Boolean.toString(stages)));
             ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
             builder.environment().put("BENCH_PASSWORD", password);
             Process process = builder.start();
@@ -720,7 +725,7 @@ public final class ScreenPopBenchmark {
                 throw new IllegalStateException("the benchmark server did not start: " + ready);
             }
             Forked forked = new Forked(process, replies, ready);
-            forked.stages = settings.stages();
+            forked.stages = stages;
             return forked;
         }
 
@@ -790,13 +795,13 @@ public final class ScreenPopBenchmark {
         }
     }
 
-    private static void quietLogging() {
+    static void quietLogging() {
         if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
             root.setLevel(ch.qos.logback.classic.Level.WARN);
         }
     }
 
-    private static void deleteQuietly(Path dir) {
+    static void deleteQuietly(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | RuntimeException e) {

@@ -71,6 +71,29 @@ class RoutingOverTheWireTest {
     }
 
     @Test
+    void aSupervisorWatchingTheQueueAlwaysEndsUpSeeingItsLatestStateThoughBurstsAreCoalesced() throws Exception {
+        try (RunningHotline hotline = RunningHotline.start(data, Map.of())) {
+            ConsoleClient supervisor = ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
+            try (LiveClient live = LiveClient.connect(supervisor)) {
+                BlockingQueue<JsonNode> queue = live.subscribe("/topic/supervisor/queue");
+                // Nobody is available: a burst of callers all wait.
+                java.util.List<String> waiting = new java.util.ArrayList<>();
+                for (int i = 0; i < 15; i++) {
+                    waiting.add(supervisor.post("/api/sim/calls", Map.of("language", "en", "immediateDanger", "NO"))
+                            .body().get("providerCallId").asString());
+                }
+                JsonNode full = await(queue, q -> q.get("waiting").size() == 15, 5);
+                assertThat(full.get("waiting").get(0).has("call")).isTrue();
+                for (String call : waiting) {
+                    assertThat(supervisor.post("/api/sim/calls/" + call + "/caller-hangup", null).status())
+                            .isEqualTo(204);
+                }
+                await(queue, q -> q.get("waiting").isEmpty(), 5);
+            }
+        }
+    }
+
+    @Test
     void operatorsFramesAndPopsDoNotWaitForTheBusySchedulerThreads() throws Exception {
         try (RunningHotline hotline = RunningHotline.start(data)) {
             ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");

@@ -1,7 +1,13 @@
 package org.tiphotline.console.live;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.event.EventListener;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.stereotype.Component;
@@ -17,7 +23,14 @@ import org.tiphotline.routing.Router;
  * to the operator concerned, presence to its owner, and the queue to reviewers.
  */
 @Component
-class LivePush {
+class LivePush implements DisposableBean {
+
+    /**
+     * Queue changes arriving within this window go out as one snapshot. Every routing decision changes the queue;
+     * sending each one meant serialising the whole queue under the router's lock, which made callers' IVR steps
+     * wait hundreds of milliseconds when many calls arrived at once (docs/benchmarks.md, FastAGI IVR).
+     */
+    static final Duration QUEUE_COALESCING = Duration.ofMillis(50);
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LivePush.class);
 
@@ -25,6 +38,9 @@ class LivePush {
     private final Operators operators;
     private final Calls calls;
     private final Router router;
+    private final AtomicBoolean queueSendPending = new AtomicBoolean();
+    private final ScheduledExecutorService queueSender = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("supervisor-queue").daemon().factory());
 
     LivePush(SimpMessagingTemplate messaging, Operators operators, Calls calls, Router router) {
         this.messaging = messaging;
@@ -47,7 +63,24 @@ class LivePush {
 
     @EventListener
     void on(Router.QueueChanged changed) {
-        messaging.convertAndSend("/topic/supervisor/queue", router.snapshot());
+        if (queueSendPending.compareAndSet(false, true)) {
+            queueSender.schedule(this::sendQueue, QUEUE_COALESCING.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void sendQueue() {
+        // Cleared before the snapshot, so a change made while it is taken schedules the next one.
+        queueSendPending.set(false);
+        try {
+            messaging.convertAndSend("/topic/supervisor/queue", router.snapshot());
+        } catch (RuntimeException e) {
+            log.warn("sending the live queue to supervisors failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void destroy() {
+        queueSender.shutdownNow();
     }
 
     /** The operator whose phone rang or who talked learns the call moved on (answered, hung up, withdrawn). */
