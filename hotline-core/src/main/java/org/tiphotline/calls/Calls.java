@@ -51,7 +51,7 @@ public class Calls {
                 .set(CALL.STATE, CallState.IVR.name())
                 .set(CALL.LAST_SEQ, 1)
                 .execute();
-        insertEvent(id, arrived);
+        insertEvent(id, arrived, null);
         return call;
     }
 
@@ -89,8 +89,14 @@ public class Calls {
 
     /** Appends to a call already locked in this transaction and rewrites its projection. */
     Call append(Call call, CallEventType type, Instant at, OperatorId operator, Map<String, String> detail) {
+        return append(call, type, at, operator, detail, null);
+    }
+
+    /** Appends an event stored from a provider's delivery {@code delivery} (null: not a provider delivery). */
+    Call append(Call call, CallEventType type, Instant at, OperatorId operator, Map<String, String> detail,
+            String delivery) {
         CallEvent event = new CallEvent(call.lastSeq() + 1, type, at, operator, detail);
-        insertEvent(call.id(), event);
+        insertEvent(call.id(), event, delivery);
         Call next = call.with(event);
         db.update(CALL)
                 .set(CALL.STATE, next.state().name())
@@ -132,8 +138,15 @@ public class Calls {
                 .where(me.ID.eq(id.value())).and(CALL.ARRIVED_AT.lt(me.ARRIVED_AT)));
     }
 
-    private void insertEvent(CallId id, CallEvent e) {
+    /** Whether an event from this provider delivery is already stored for the call; false for a null key. */
+    boolean delivered(CallId id, String delivery) {
+        return delivery != null && db.fetchExists(CALL_EVENT,
+                CALL_EVENT.CALL_ID.eq(id.value()).and(CALL_EVENT.DELIVERY.eq(delivery)));
+    }
+
+    private void insertEvent(CallId id, CallEvent e, String delivery) {
         db.insertInto(CALL_EVENT)
+                .set(CALL_EVENT.DELIVERY, delivery)
                 .set(CALL_EVENT.CALL_ID, id.value())
                 .set(CALL_EVENT.SEQ, e.seq())
                 .set(CALL_EVENT.TYPE, e.type().name())

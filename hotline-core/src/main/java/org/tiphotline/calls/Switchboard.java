@@ -89,64 +89,39 @@ public class Switchboard {
     }
 
     public boolean ivrAnswered(CallRef ref, IvrQuestion question, String answer) {
-        checkIvrAnswer(question, answer);
-        return record(ref, CallEventType.IVR_ANSWER, null, Map.of("question", question.name(), "answer", answer))
-                .isPresent();
+        return ivrAnswered(ref, question, answer, null);
     }
 
     /** The IVR is done and the caller waits for an operator. */
     public boolean ivrCompleted(CallRef ref) {
-        return record(ref, CallEventType.QUEUED, null, Map.of()).map(call -> {
-            events.publishEvent(new Call.Queued(call.id(), call.urgent(), call.language(), call.queuedAt()));
-            return true;
-        }).orElse(false);
+        return ivrCompleted(ref, null);
     }
 
     public boolean ringing(CallRef ref, OperatorId operator) {
-        return record(ref, CallEventType.RINGING, operator, Map.of()).map(call -> {
-            events.publishEvent(new Call.Ringing(call.id(), operator, call.events().getLast().at()));
-            return true;
-        }).orElse(false);
+        return ringing(ref, operator, null);
     }
 
     public boolean answered(CallRef ref, OperatorId operator) {
-        return record(ref, CallEventType.ANSWERED, operator, Map.of()).map(call -> {
-            events.publishEvent(new Call.Answered(call.id(), operator));
-            return true;
-        }).orElse(false);
+        return answered(ref, operator, null);
     }
 
     /** The operator's endpoint did not answer, was busy, or the call to it failed. */
     public boolean noAnswer(CallRef ref, OperatorId operator, String reason) {
-        return record(ref, CallEventType.NO_ANSWER, operator, Map.of("reason", reason)).map(call -> {
-            events.publishEvent(new Call.OfferUnanswered(call.id(), operator, reason));
-            return true;
-        }).orElse(false);
+        return noAnswer(ref, operator, reason, null);
     }
 
     /** The caller hung up. Before an operator answered this is an abandoned call; after, the end of the call. */
     public boolean callerHungUp(CallRef ref) {
-        return tx.execute(status -> calls.lock(ref).map(call -> {
-            if (call.state() == CallState.ENDED) {
-                return Optional.<Call>empty();
-            }
-            CallEventType type = call.state() == CallState.TALKING ? CallEventType.ENDED : CallEventType.ABANDONED;
-            Map<String, String> detail = type == CallEventType.ENDED ? Map.of("by", "caller")
-                    : Map.of("stage", call.state().name());
-            return Optional.of(calls.append(call, type, clock.instant(), null, detail));
-        }).orElseThrow(() -> new UnknownCall(ref))).map(this::publishEnded).orElse(false);
+        return callerHungUp(ref, null);
     }
 
     /** The call ended for another reason: the operator hung up, the provider lost it, reconciliation closed it. */
     public boolean ended(CallRef ref, String by) {
-        return record(ref, CallEventType.ENDED, null, Map.of("by", by)).map(this::publishEnded).orElse(false);
+        return ended(ref, by, null);
     }
 
     public boolean transferred(CallRef ref, String destinationLabel) {
-        return record(ref, CallEventType.TRANSFERRED, null, Map.of("to", destinationLabel)).map(call -> {
-            events.publishEvent(new Call.Transferred(call.id(), destinationLabel));
-            return true;
-        }).orElse(false);
+        return transferred(ref, destinationLabel, null);
     }
 
     /**
@@ -154,13 +129,132 @@ public class Switchboard {
      * whoever reviews the call must see that the police line was tried and did not answer.
      */
     public boolean escalated(CallRef ref, String mode, boolean connected, String reason) {
+        return escalated(ref, mode, connected, reason, null);
+    }
+
+    /**
+     * The same reports, for a provider that may deliver one more than once (webhook retries): each is stored at
+     * most once per call and {@code deliveryKey} (a database constraint), and a repeat is answered with
+     * {@code false} like any other report that does not fit the call's life.
+     */
+    public Once once(String deliveryKey) {
+        if (deliveryKey == null || deliveryKey.isBlank() || deliveryKey.length() > 200) {
+            throw new IllegalArgumentException("a delivery key is 1-200 characters");
+        }
+        return new Once(deliveryKey);
+    }
+
+    /** Reports under one delivery key; see {@link #once}. */
+    public final class Once {
+        private final String key;
+
+        private Once(String key) {
+            this.key = key;
+        }
+
+        public boolean ivrAnswered(CallRef ref, IvrQuestion question, String answer) {
+            return Switchboard.this.ivrAnswered(ref, question, answer, key);
+        }
+
+        public boolean ivrCompleted(CallRef ref) {
+            return Switchboard.this.ivrCompleted(ref, key);
+        }
+
+        public boolean ringing(CallRef ref, OperatorId operator) {
+            return Switchboard.this.ringing(ref, operator, key);
+        }
+
+        public boolean answered(CallRef ref, OperatorId operator) {
+            return Switchboard.this.answered(ref, operator, key);
+        }
+
+        public boolean noAnswer(CallRef ref, OperatorId operator, String reason) {
+            return Switchboard.this.noAnswer(ref, operator, reason, key);
+        }
+
+        public boolean callerHungUp(CallRef ref) {
+            return Switchboard.this.callerHungUp(ref, key);
+        }
+
+        public boolean ended(CallRef ref, String by) {
+            return Switchboard.this.ended(ref, by, key);
+        }
+
+        public boolean transferred(CallRef ref, String destinationLabel) {
+            return Switchboard.this.transferred(ref, destinationLabel, key);
+        }
+
+        public boolean escalated(CallRef ref, String mode, boolean connected, String reason) {
+            return Switchboard.this.escalated(ref, mode, connected, reason, key);
+        }
+    }
+
+    private boolean ivrAnswered(CallRef ref, IvrQuestion question, String answer, String delivery) {
+        checkIvrAnswer(question, answer);
+        return record(ref, CallEventType.IVR_ANSWER, null, Map.of("question", question.name(), "answer", answer),
+                delivery).isPresent();
+    }
+
+    private boolean ivrCompleted(CallRef ref, String delivery) {
+        return record(ref, CallEventType.QUEUED, null, Map.of(), delivery).map(call -> {
+            events.publishEvent(new Call.Queued(call.id(), call.urgent(), call.language(), call.queuedAt()));
+            return true;
+        }).orElse(false);
+    }
+
+    private boolean ringing(CallRef ref, OperatorId operator, String delivery) {
+        return record(ref, CallEventType.RINGING, operator, Map.of(), delivery).map(call -> {
+            events.publishEvent(new Call.Ringing(call.id(), operator, call.events().getLast().at()));
+            return true;
+        }).orElse(false);
+    }
+
+    private boolean answered(CallRef ref, OperatorId operator, String delivery) {
+        return record(ref, CallEventType.ANSWERED, operator, Map.of(), delivery).map(call -> {
+            events.publishEvent(new Call.Answered(call.id(), operator));
+            return true;
+        }).orElse(false);
+    }
+
+    private boolean noAnswer(CallRef ref, OperatorId operator, String reason, String delivery) {
+        return record(ref, CallEventType.NO_ANSWER, operator, Map.of("reason", reason), delivery).map(call -> {
+            events.publishEvent(new Call.OfferUnanswered(call.id(), operator, reason));
+            return true;
+        }).orElse(false);
+    }
+
+    private boolean callerHungUp(CallRef ref, String delivery) {
+        return tx.execute(status -> calls.lock(ref).map(call -> {
+            if (call.state() == CallState.ENDED || calls.delivered(call.id(), delivery)) {
+                return Optional.<Call>empty();
+            }
+            CallEventType type = call.state() == CallState.TALKING ? CallEventType.ENDED : CallEventType.ABANDONED;
+            Map<String, String> detail = type == CallEventType.ENDED ? Map.of("by", "caller")
+                    : Map.of("stage", call.state().name());
+            return Optional.of(calls.append(call, type, clock.instant(), null, detail, delivery));
+        }).orElseThrow(() -> new UnknownCall(ref))).map(this::publishEnded).orElse(false);
+    }
+
+    private boolean ended(CallRef ref, String by, String delivery) {
+        return record(ref, CallEventType.ENDED, null, Map.of("by", by), delivery).map(this::publishEnded)
+                .orElse(false);
+    }
+
+    private boolean transferred(CallRef ref, String destinationLabel, String delivery) {
+        return record(ref, CallEventType.TRANSFERRED, null, Map.of("to", destinationLabel), delivery).map(call -> {
+            events.publishEvent(new Call.Transferred(call.id(), destinationLabel));
+            return true;
+        }).orElse(false);
+    }
+
+    private boolean escalated(CallRef ref, String mode, boolean connected, String reason, String delivery) {
         Map<String, String> detail = new java.util.LinkedHashMap<>();
         detail.put("mode", mode);
         detail.put("result", connected ? "connected" : "failed");
         if (reason != null) {
             detail.put("reason", reason);
         }
-        return record(ref, CallEventType.ESCALATED, null, detail).map(call -> {
+        return record(ref, CallEventType.ESCALATED, null, detail, delivery).map(call -> {
             events.publishEvent(new Call.Escalated(call.id(), mode, connected));
             return true;
         }).orElse(false);
@@ -196,14 +290,20 @@ public class Switchboard {
         return true;
     }
 
-    private Optional<Call> record(CallRef ref, CallEventType type, OperatorId operator, Map<String, String> detail) {
+    private Optional<Call> record(CallRef ref, CallEventType type, OperatorId operator, Map<String, String> detail,
+            String delivery) {
         Optional<Call> stored = tx.execute(status -> {
             Call call = calls.lock(ref).orElseThrow(() -> new UnknownCall(ref));
             if (!call.accepts(type, operator)) {
                 log.debug("dropped {} for call {} in state {}", type, call.id(), call.state());
                 return Optional.empty();
             }
-            return Optional.of(calls.append(call, type, clock.instant(), operator, detail));
+            // Under the call's row lock, so a concurrent repeat waits and then sees this one.
+            if (calls.delivered(call.id(), delivery)) {
+                log.debug("dropped a repeated delivery of {} for call {}", type, call.id());
+                return Optional.empty();
+            }
+            return Optional.of(calls.append(call, type, clock.instant(), operator, detail, delivery));
         });
         return stored;
     }

@@ -175,6 +175,64 @@ class SwitchboardTest {
     }
 
     @Test
+    void aProviderDeliveryRepeatedIsStoredOnceAndTheRepeatIsRefused() {
+        CallRef ref = FakeData.newCallRef();
+        CallId id = switchboard.arrived(ref, NUMBER, FakeData.HOTLINE_NUMBER);
+        for (int i = 0; i < 3; i++) {
+            assertThat(switchboard.once("ivr:LANGUAGE").ivrAnswered(ref, IvrQuestion.LANGUAGE, "es"))
+                    .as("delivery %d", i + 1).isEqualTo(i == 0);
+        }
+        // Another key is another report, even with the same content.
+        assertThat(switchboard.once("ivr:LANGUAGE:again").ivrAnswered(ref, IvrQuestion.LANGUAGE, "es")).isTrue();
+        assertThat(switchboard.once("status:completed").callerHungUp(ref)).isTrue();
+        assertThat(switchboard.once("status:completed").callerHungUp(ref)).isFalse();
+
+        assertThat(db.fetchCount(CALL_EVENT, CALL_EVENT.CALL_ID.eq(id.value()).and(CALL_EVENT.DELIVERY
+                .eq("ivr:LANGUAGE")))).isEqualTo(1);
+        assertThat(eventCount(id)).isEqualTo(4);
+        assertThat(events.ofType(Call.Ended.class)).hasSize(1);
+    }
+
+    @Test
+    void concurrentRepeatsOfOneDeliveryAreStoredOnce() throws Exception {
+        CallRef ref = FakeData.newCallRef();
+        CallId id = switchboard.arrived(ref, NUMBER, FakeData.HOTLINE_NUMBER);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Boolean>> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+            for (int i = 0; i < 6; i++) {
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return switchboard.once("ivr:IMMEDIATE_DANGER").ivrAnswered(ref, IvrQuestion.IMMEDIATE_DANGER,
+                            "YES");
+                }));
+            }
+            go.countDown();
+            int stored = 0;
+            for (Future<Boolean> result : results) {
+                stored += result.get() ? 1 : 0;
+            }
+            assertThat(stored).isEqualTo(1);
+        }
+        assertThat(eventCount(id)).isEqualTo(2);
+    }
+
+    @Test
+    void theDatabaseItselfRefusesASecondEventWithTheSameDeliveryKey() {
+        CallId id = switchboard.arrived(FakeData.newCallRef(), NUMBER, FakeData.HOTLINE_NUMBER);
+        org.jooq.Query insert = db.insertInto(CALL_EVENT).set(CALL_EVENT.CALL_ID, id.value())
+                .set(CALL_EVENT.SEQ, 2).set(CALL_EVENT.TYPE, "IVR_ANSWER")
+                .set(CALL_EVENT.AT, MutableClock.DEFAULT_START.atOffset(java.time.ZoneOffset.UTC))
+                .set(CALL_EVENT.DELIVERY, "status:completed");
+        insert.execute();
+        org.jooq.Query repeat = db.insertInto(CALL_EVENT).set(CALL_EVENT.CALL_ID, id.value())
+                .set(CALL_EVENT.SEQ, 3).set(CALL_EVENT.TYPE, "IVR_ANSWER")
+                .set(CALL_EVENT.AT, MutableClock.DEFAULT_START.atOffset(java.time.ZoneOffset.UTC))
+                .set(CALL_EVENT.DELIVERY, "status:completed");
+        assertThatThrownBy(repeat::execute).hasMessageContaining("call_event_delivery");
+    }
+
+    @Test
     void ivrAnswersQueueTheCallWithItsLanguageAndUrgency() {
         CallRef ref = FakeData.newCallRef();
         CallId id = switchboard.arrived(ref, NUMBER, FakeData.HOTLINE_NUMBER);

@@ -1,0 +1,323 @@
+package org.tiphotline.console.twilio;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.tiphotline.console.testing.LiveClient.await;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tiphotline.console.testing.ConsoleClient;
+import org.tiphotline.console.testing.LiveClient;
+import org.tiphotline.console.testing.RunningHotline;
+import org.tiphotline.telephony.TelephonyPorts;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole application on a Twilio number: webhooks signed in the test as Twilio signs them, sent through the
+ * real HTTP stack, and WireMock in place of the Twilio REST API, asserting every request the adapter makes.
+ * TwiML is parsed and checked with XPath, never compared as text.
+ */
+class TwilioBridgeTest {
+
+    private static final String ACCOUNT = "AC" + "0".repeat(31) + "1";
+    private static final String TOKEN = "test-only-twilio-auth-token";
+    private static final String PUBLIC = "https://hotline.example.test";
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path data;
+
+    private WireMockServer twilioApi;
+    private RunningHotline hotline;
+    private SignedWebhooks twilio;
+    private int sids;
+
+    @BeforeEach
+    void start() {
+        twilioApi = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        twilioApi.start();
+        twilioApi.stubFor(post(urlPathMatching("/2010-04-01/Accounts/" + ACCOUNT + "/Calls/CA[0-9a-f]{32}\\.json"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"status\": \"in-progress\"}")));
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("hotline.telephony.twilio.enabled", "true");
+        settings.put("hotline.telephony.twilio.account-sid", ACCOUNT);
+        settings.put("hotline.telephony.twilio.auth-token", TOKEN);
+        settings.put("hotline.telephony.twilio.public-base-url", PUBLIC);
+        settings.put("hotline.telephony.twilio.api-base-url", "http://127.0.0.1:" + twilioApi.port());
+        hotline = RunningHotline.start(data, settings);
+        twilio = new SignedWebhooks(hotline.base(), PUBLIC, TOKEN);
+    }
+
+    @AfterEach
+    void stop() {
+        if (hotline != null) {
+            hotline.close();
+        }
+        twilioApi.stop();
+    }
+
+    @Test
+    void forgedMissingOrReplayedElsewhereSignaturesAre403AndNothingIsStored() {
+        String sid = newCallSid();
+        Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
+        assertThat(twilio.send("/twilio/voice", call, null).status()).isEqualTo(403);
+        assertThat(twilio.send("/twilio/voice", call, SignedWebhooks.sign("another-accounts-token",
+                PUBLIC + "/twilio/voice", call)).status()).isEqualTo(403);
+        // Signed for another host (what a proxy misconfiguration or a replay to another system looks like).
+        assertThat(twilio.send("/twilio/voice", call, SignedWebhooks.sign(TOKEN, "https://elsewhere.example.test"
+                + "/twilio/voice", call)).status()).isEqualTo(403);
+        // A parameter changed after signing.
+        Map<String, String> tampered = new LinkedHashMap<>(call);
+        String signature = SignedWebhooks.sign(TOKEN, PUBLIC + "/twilio/voice", call);
+        tampered.put("From", "+15550100999");
+        assertThat(twilio.send("/twilio/voice", tampered, signature).status()).isEqualTo(403);
+        // Our own query parameters are part of the signed URL: changing one breaks the signature.
+        Map<String, String> digits = new LinkedHashMap<>(call);
+        digits.put("Digits", "1");
+        String signedFirstAttempt = SignedWebhooks.sign(TOKEN, PUBLIC
+                + "/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en", digits);
+        assertThat(twilio.send("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=3&lang=en", digits, signedFirstAttempt)
+                .status()).isEqualTo(403);
+
+        assertThat(supervisor().get("/api/calllog?limit=50").body().get("rows")).isEmpty();
+        assertThat(twilioApi.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void eachWebhookReplayedThreeTimesIsStoredOnce() {
+        String sid = newCallSid();
+        Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
+        for (int i = 0; i < 3; i++) {
+            assertThat(twilio.post("/twilio/voice", call).status()).isEqualTo(200);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "2")).status())
+                    .isEqualTo(200);
+        }
+        for (int i = 0; i < 3; i++) {
+            twilio.post("/twilio/status", with(call, "CallStatus", "completed"));
+        }
+
+        JsonNode rows = supervisor().get("/api/calllog?limit=50").body().get("rows");
+        assertThat(rows).hasSize(1);
+        JsonNode detail = supervisor().get("/api/calllog/" + rows.get(0).get("call").asString()).body();
+        assertThat(types(detail)).containsExactly("ARRIVED", "IVR_ANSWER", "ABANDONED");
+        assertThat(detail.get("ivrPath").get("LANGUAGE").asString()).isEqualTo("es");
+    }
+
+    @Test
+    void aFullCallThroughTheIvrToAnOperatorEndsWithTheSameTimelineAsOnTheSimulatedLine() throws Exception {
+        assertThat(hotline.bean(TelephonyPorts.class).all()).extracting(p -> p.provider())
+                .as("the simulated line stays available next to Twilio").contains("twilio", "sim");
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        try (LiveClient live = LiveClient.connect(operator)) {
+            BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
+            BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
+            BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
+            live.send("/app/presence", Map.of("presence", "AVAILABLE"));
+            await(presence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
+
+            String sid = newCallSid();
+            Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
+            Document menu = twilio.post("/twilio/voice", call).twiml();
+            assertThat(text(menu, "/Response/Gather/@action")).isEqualTo("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en");
+            assertThat(text(menu, "/Response/Gather/@input")).isEqualTo("dtmf");
+            assertThat(text(menu, "/Response/Gather/@numDigits")).isEqualTo("1");
+            assertThat(text(menu, "/Response/Gather/@actionOnEmptyResult")).isEqualTo("true");
+            assertThat(count(menu, "/Response/Gather/Say")).as("welcome and one option per language").isEqualTo(4);
+            assertThat(text(menu, "/Response/Redirect")).isEqualTo("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en");
+
+            Document danger = twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "1"))
+                    .twiml();
+            assertThat(text(danger, "/Response/Gather/@action"))
+                    .isEqualTo("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en");
+            Document type = twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en",
+                    with(call, "Digits", "2")).twiml();
+            assertThat(text(type, "/Response/Gather/@action")).isEqualTo("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=en");
+            Document notice = twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=en", with(call, "Digits", "1"))
+                    .twiml();
+            assertThat(count(notice, "/Response/Say")).isEqualTo(1);
+            assertThat(text(notice, "/Response/Redirect")).isEqualTo("/twilio/queued");
+            Document hold = twilio.post("/twilio/queued", call).twiml();
+            assertThat(text(hold, "/Response/Redirect")).isEqualTo("/twilio/wait?round=1");
+            assertThat(count(hold, "/Response/Pause")).isEqualTo(1);
+
+            // The routing brain picks the operator; the adapter moves the live call to ring them.
+            LoggedRequest moved = awaitApiRequest(sid);
+            Map<String, String> sent = form(moved.getBodyAsString());
+            assertThat(sent).containsEntry("Method", "POST");
+            assertThat(sent.get("Url")).startsWith(PUBLIC + "/twilio/connect?operator=");
+            assertThat(moved.getHeader("Authorization")).startsWith("Basic ");
+            String connectPath = sent.get("Url").substring(PUBLIC.length());
+            String operatorId = connectPath.substring(connectPath.indexOf('=') + 1);
+
+            Document dial = twilio.post(connectPath, with(call, "CallStatus", "in-progress")).twiml();
+            assertThat(text(dial, "/Response/Dial/@action")).isEqualTo("/twilio/dial-done?operator=" + operatorId);
+            assertThat(text(dial, "/Response/Dial/@timeout")).isEqualTo("25");
+            assertThat(text(dial, "/Response/Dial/@answerOnBridge")).isEqualTo("true");
+            assertThat(text(dial, "/Response/Dial/Client/Identity")).isEqualTo("operator-" + operatorId);
+            assertThat(text(dial, "/Response/Dial/Client/@statusCallback"))
+                    .isEqualTo(PUBLIC + "/twilio/operator-status?operator=" + operatorId);
+            assertThat(text(dial, "/Response/Dial/Client/@statusCallbackEvent")).isEqualTo("ringing answered");
+
+            String leg = newCallSid();
+            Map<String, String> legForm = new LinkedHashMap<>(SignedWebhooks.call(leg, ACCOUNT));
+            legForm.put("ParentCallSid", sid);
+            legForm.put("Direction", "outbound-dial");
+            twilio.post("/twilio/operator-status?operator=" + operatorId, with(legForm, "CallStatus", "ringing"));
+            JsonNode pop = await(pops, p -> true, 5);
+            assertThat(pop.get("provider").asString()).isEqualTo("twilio");
+            assertThat(pop.get("providerCallId").asString()).isEqualTo(sid);
+            assertThat(pop.get("callerMask").asString()).isEqualTo("•••• 42");
+            String callId = pop.get("call").asString();
+            twilio.post("/twilio/operator-status?operator=" + operatorId, with(legForm, "CallStatus", "in-progress"));
+            await(calls, c -> c.get("state").asString().equals("TALKING"), 5);
+
+            // The operator hangs up: Twilio asks the Dial's action with the caller still on the line.
+            Map<String, String> done = with(with(with(call, "CallStatus", "in-progress"), "DialCallStatus",
+                    "completed"), "DialCallSid", leg);
+            Document bye = twilio.post("/twilio/dial-done?operator=" + operatorId, done).twiml();
+            assertThat(count(bye, "/Response/Hangup")).isEqualTo(1);
+            await(calls, c -> c.get("state").asString().equals("ENDED"), 5);
+            twilio.post("/twilio/status", with(call, "CallStatus", "completed"));
+
+            JsonNode detail = supervisor().get("/api/calllog/" + callId).body();
+            assertThat(types(detail)).containsExactly("ARRIVED", "IVR_ANSWER", "IVR_ANSWER", "IVR_ANSWER", "QUEUED",
+                    "OFFERED", "RINGING", "ANSWERED", "ENDED");
+            assertThat(detail.get("summary").get("outcome").asString()).isEqualTo("COMPLETED");
+            assertThat(detail.toString()).contains("\"by\":\"operator\"");
+        }
+    }
+
+    @Test
+    void aCallerWhoHangsUpWhileQueuedIsAbandonedWithTheirIvrPath() {
+        String sid = newCallSid();
+        Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
+        twilio.post("/twilio/voice", call);
+        twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "3"));
+        twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=fr", with(call, "Digits", "1"));
+        twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=fr", with(call, "Digits", "2"));
+        twilio.post("/twilio/queued", call);
+        twilio.post("/twilio/status", with(call, "CallStatus", "completed"));
+
+        JsonNode row = supervisor().get("/api/calllog?limit=50").body().get("rows").get(0);
+        assertThat(row.get("outcome").asString()).isEqualTo("ABANDONED_IN_QUEUE");
+        JsonNode detail = supervisor().get("/api/calllog/" + row.get("call").asString()).body();
+        assertThat(detail.get("ivrPath").get("LANGUAGE").asString()).isEqualTo("fr");
+        assertThat(detail.get("ivrPath").get("IMMEDIATE_DANGER").asString()).isEqualTo("YES");
+        assertThat(detail.get("ivrPath").get("CALLER_TYPE").asString()).isEqualTo("SOMEONE_ELSE");
+    }
+
+    @Test
+    void silenceAtTheDangerQuestionIsAskedTwiceMoreThenTheCallIsUrgentAndBadInputIs400() {
+        String sid = newCallSid();
+        Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
+        twilio.post("/twilio/voice", call);
+        twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "1"));
+        Document again = twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en", call).twiml();
+        assertThat(count(again, "/Response/Say")).as("the 'invalid' prompt before the question").isEqualTo(1);
+        assertThat(text(again, "/Response/Gather/@action")).isEqualTo("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=2&lang=en");
+        Document wrong = twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=2&lang=en", with(call, "Digits", "7"))
+                .twiml();
+        assertThat(text(wrong, "/Response/Gather/@action")).isEqualTo("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=3&lang=en");
+        Document next = twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=3&lang=en", call).twiml();
+        assertThat(text(next, "/Response/Gather/@action")).isEqualTo("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=en");
+
+        SignedWebhooks.Reply bogus = twilio.post("/twilio/ivr?q=FAVOURITE_COLOUR&attempt=1&lang=en", call);
+        assertThat(bogus.status()).isEqualTo(400);
+        assertThat(bogus.body()).contains("q must be one of");
+        assertThat(twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=9&lang=en", call).status()).isEqualTo(400);
+        assertThat(twilio.post("/twilio/voice", Map.of("CallSid", "not-a-sid")).status()).isEqualTo(400);
+
+        JsonNode row = supervisor().get("/api/calllog?limit=50").body().get("rows").get(0);
+        JsonNode detail = supervisor().get("/api/calllog/" + row.get("call").asString()).body();
+        assertThat(detail.get("ivrPath").get("IMMEDIATE_DANGER").asString()).isEqualTo("NO_INPUT");
+        assertThat(types(detail)).containsExactly("ARRIVED", "IVR_ANSWER", "IVR_ANSWER");
+        // The console's JSON API still answers JSON with the Twilio SDK (and its XML support) on the class path.
+        ConsoleClient.Response me = supervisor().get("/api/me");
+        assertThat(me.status()).isEqualTo(200);
+        assertThat(me.body().isObject()).isTrue();
+    }
+
+    private LoggedRequest awaitApiRequest(String callSid) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<LoggedRequest> found = twilioApi.findAll(postRequestedFor(urlPathMatching(".*/Calls/" + callSid
+                    + "\\.json")));
+            if (!found.isEmpty()) {
+                return found.getFirst();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the adapter never asked Twilio to move call " + callSid);
+    }
+
+    private ConsoleClient supervisor() {
+        return ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
+    }
+
+    private String newCallSid() {
+        return String.format("CA%032x", ++sids + 0xfa4eL * 1_000_000L);
+    }
+
+    private static Map<String, String> with(Map<String, String> form, String name, String value) {
+        Map<String, String> copy = new LinkedHashMap<>(form);
+        copy.put(name, value);
+        return copy;
+    }
+
+    private static Map<String, String> form(String body) {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return form;
+    }
+
+    private static String text(Document twiml, String xpath) {
+        try {
+            return (String) XPathFactory.newInstance().newXPath().evaluate(xpath, twiml, XPathConstants.STRING);
+        } catch (Exception e) {
+            throw new AssertionError(xpath, e);
+        }
+    }
+
+    private static int count(Document twiml, String xpath) {
+        try {
+            return ((NodeList) XPathFactory.newInstance().newXPath().evaluate(xpath, twiml, XPathConstants.NODESET))
+                    .getLength();
+        } catch (Exception e) {
+            throw new AssertionError(xpath, e);
+        }
+    }
+
+    private static List<String> types(JsonNode detail) {
+        List<String> types = new ArrayList<>();
+        detail.get("timeline").forEach(e -> types.add(e.get("type").asString()));
+        return types;
+    }
+}

@@ -1,0 +1,104 @@
+package org.tiphotline.telephony.twilio;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The few Twilio REST requests the hotline makes, over the JDK's HTTP client: it never retries a request on its
+ * own (a repeated POST could dial the police twice, a real harm) and every request has a deadline suited to a
+ * live call. The SDK's client retries and builds its URLs on api.twilio.com, which tests cannot stand in for.
+ */
+final class TwilioApi {
+
+    /** A REST request that failed; the message carries Twilio's status and error code, never call data. */
+    static final class Failure extends RuntimeException {
+        private final int status;
+
+        Failure(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
+        }
+    }
+
+    private final TwilioSettings settings;
+    private final HttpClient http;
+    private final String authorization;
+
+    TwilioApi(TwilioSettings settings) {
+        this.settings = settings;
+        this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.authorization = "Basic " + Base64.getEncoder().encodeToString(
+                (settings.accountSid() + ":" + settings.authToken()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Moves a live call to the TwiML at {@code path} on our public address (a webhook of ours). */
+    void redirect(String callSid, String path) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("Url", settings.publicBaseUrl() + path);
+        form.put("Method", "POST");
+        post("/Calls/" + sid(callSid) + ".json", form);
+    }
+
+    /** Ends a live call. */
+    void complete(String callSid) {
+        post("/Calls/" + sid(callSid) + ".json", Map.of("Status", "completed"));
+    }
+
+    private void post(String resource, Map<String, String> form) {
+        String body = form.entrySet().stream()
+                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                .collect(Collectors.joining("&"));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(settings.apiBaseUrl() + "/2010-04-01/Accounts/"
+                        + settings.accountSid() + resource))
+                .timeout(settings.requestTimeout())
+                .header("Authorization", authorization)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new Failure(0, "Twilio unreachable: " + e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Failure(0, "interrupted while calling Twilio");
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw new Failure(response.statusCode(), "Twilio answered " + response.statusCode() + errorCode(
+                    response.body()));
+        }
+    }
+
+    /** Twilio's numeric error code from its JSON error body, if any (the message may quote call data). */
+    private static String errorCode(String body) {
+        java.util.regex.Matcher code = java.util.regex.Pattern.compile("\"code\"\\s*:\\s*(\\d+)").matcher(
+                body == null ? "" : body);
+        return code.find() ? " (error " + code.group(1) + ")" : "";
+    }
+
+    private static String sid(String callSid) {
+        if (callSid == null || !callSid.matches("CA[0-9a-fA-F]{32}")) {
+            throw new IllegalArgumentException("not a Twilio call SID");
+        }
+        return callSid;
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,180 @@
+package org.tiphotline.telephony.twilio;
+
+import com.twilio.http.HttpMethod;
+import com.twilio.twiml.TwiML;
+import com.twilio.twiml.VoiceResponse;
+import com.twilio.twiml.voice.Gather;
+import com.twilio.twiml.voice.Pause;
+import com.twilio.twiml.voice.Play;
+import com.twilio.twiml.voice.Redirect;
+import com.twilio.twiml.voice.Say;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.tiphotline.calls.IvrQuestion;
+import org.tiphotline.telephony.ivr.IvrMenu;
+import org.tiphotline.telephony.ivr.IvrScript;
+
+/**
+ * Renders {@link IvrScript}'s menus as TwiML, so a Twilio caller hears the same IVR as an Asterisk caller: each
+ * question is a {@code <Gather>} of one DTMF digit whose action (also reached on silence) names the question and
+ * the attempt; the webhook interprets the digit with the same {@link IvrMenu#interpret} as the AGI script.
+ * Prompts are audio URLs where configured, otherwise the built-in texts below, spoken with {@code <Say>}.
+ */
+final class TwilioIvr {
+
+    static final String HOLD = "hold";
+
+    /** Built-in prompt texts; a language without them is spoken with the first configured language's. */
+    private static final Map<String, Map<String, String>> TEXTS = Map.of(
+            "en", Map.of(
+                    IvrScript.WELCOME, "You have reached the national anti-trafficking hotline.",
+                    "language-en", "For English, press 1.",
+                    "immediate-danger", "If you or someone else is in immediate danger, press 1. Otherwise press 2.",
+                    "caller-type", "If you are the person affected, press 1. If you are calling about someone else, "
+                            + "press 2. If you are a professional or public agent, press 3.",
+                    IvrScript.CONFIDENTIALITY, "This call is confidential. What you tell us is protected by law.",
+                    IvrScript.INVALID, "Sorry, I did not get that.",
+                    HOLD, "Please stay on the line. The next available person will answer you."),
+            "es", Map.of(
+                    IvrScript.WELCOME, "Ha llamado a la línea nacional contra la trata de personas.",
+                    "language-es", "Para español, oprima 2.",
+                    "immediate-danger", "Si usted u otra persona está en peligro inmediato, oprima 1. Si no, oprima 2.",
+                    "caller-type", "Si usted es la persona afectada, oprima 1. Si llama por otra persona, oprima 2. "
+                            + "Si es profesional o agente público, oprima 3.",
+                    IvrScript.CONFIDENTIALITY, "Esta llamada es confidencial y está protegida por la ley.",
+                    IvrScript.INVALID, "Disculpe, no le entendí.",
+                    HOLD, "Por favor, no cuelgue. La próxima persona disponible le atenderá."),
+            "fr", Map.of(
+                    IvrScript.WELCOME, "Vous êtes en ligne avec le numéro national contre la traite des personnes.",
+                    "language-fr", "Pour le français, appuyez sur 3.",
+                    "immediate-danger", "Si vous ou une autre personne êtes en danger immédiat, appuyez sur 1. "
+                            + "Sinon, appuyez sur 2.",
+                    "caller-type", "Si vous êtes la personne concernée, appuyez sur 1. Si vous appelez pour "
+                            + "quelqu'un d'autre, appuyez sur 2. Si vous êtes un professionnel ou un agent public, "
+                            + "appuyez sur 3.",
+                    IvrScript.CONFIDENTIALITY, "Cet appel est confidentiel et protégé par la loi.",
+                    IvrScript.INVALID, "Désolé, je n'ai pas compris.",
+                    HOLD, "Veuillez rester en ligne. La prochaine personne disponible va vous répondre."));
+
+    /** The voice language {@code <Say>} uses for each built-in text language. */
+    private static final Map<String, Say.Language> VOICES = Map.of("en", Say.Language.EN_US, "es",
+            Say.Language.ES_MX, "fr", Say.Language.FR_FR);
+
+    private final IvrScript script;
+    private final TwilioSettings settings;
+
+    TwilioIvr(IvrScript script, TwilioSettings settings) {
+        this.script = script;
+        this.settings = settings;
+    }
+
+    List<IvrMenu> menus() {
+        return script.menus();
+    }
+
+    IvrMenu menu(IvrQuestion question) {
+        return script.menus().stream().filter(m -> m.question() == question).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no IVR menu for " + question));
+    }
+
+    /** The menu after this one, or null after the last. */
+    IvrMenu next(IvrMenu menu) {
+        int at = script.menus().indexOf(menu);
+        return at + 1 < script.menus().size() ? script.menus().get(at + 1) : null;
+    }
+
+    String firstLanguage() {
+        return script.menus().getFirst().fallback();
+    }
+
+    /** Asks a question: on a repeat after silence or a wrong digit, the "invalid" prompt first. */
+    VoiceResponse ask(IvrMenu menu, int attempt, String language, boolean welcome) {
+        String action = "/twilio/ivr?q=" + menu.question().name() + "&attempt=" + attempt + "&lang="
+                + encode(language);
+        Gather.Builder gather = new Gather.Builder().inputs(Gather.Input.DTMF).numDigits(1)
+                .timeout(Math.max(1, (int) Math.ceil(script.settings().digitTimeout().toMillis() / 1000.0)))
+                .actionOnEmptyResult(true).action(action).method(HttpMethod.POST);
+        for (TwiML prompt : prompts(menu, language, welcome)) {
+            if (prompt instanceof Say say) {
+                gather.say(say);
+            } else if (prompt instanceof Play play) {
+                gather.play(play);
+            }
+        }
+        VoiceResponse.Builder response = new VoiceResponse.Builder();
+        if (attempt > 1) {
+            add(response, prompt(language, IvrScript.INVALID));
+        }
+        // Reached only if Twilio ever skips the action on silence: the same action, without digits.
+        return response.gather(gather.build())
+                .redirect(new Redirect.Builder(action).method(HttpMethod.POST).build()).build();
+    }
+
+    /** The confidentiality notice, then the caller is queued. */
+    VoiceResponse confidentiality(String language) {
+        VoiceResponse.Builder response = new VoiceResponse.Builder();
+        add(response, prompt(language, IvrScript.CONFIDENTIALITY));
+        return response.redirect(new Redirect.Builder("/twilio/queued").method(HttpMethod.POST).build()).build();
+    }
+
+    /** One round of waiting: the hold message on the first, then music (or silence), then round again. */
+    VoiceResponse hold(String language, int round) {
+        VoiceResponse.Builder response = new VoiceResponse.Builder();
+        if (round % 4 == 0) {
+            add(response, prompt(language, HOLD));
+        }
+        if (settings.holdMusicUrl() != null && !settings.holdMusicUrl().isBlank()) {
+            response.play(new Play.Builder(settings.holdMusicUrl()).build());
+        } else {
+            response.pause(new Pause.Builder().length(15).build());
+        }
+        return response.redirect(new Redirect.Builder("/twilio/wait?round=" + (round + 1))
+                .method(HttpMethod.POST).build()).build();
+    }
+
+    private List<TwiML> prompts(IvrMenu menu, String language, boolean welcome) {
+        List<TwiML> prompts = new ArrayList<>();
+        if (menu.question() == IvrQuestion.LANGUAGE) {
+            if (welcome) {
+                prompts.add(prompt(language, IvrScript.WELCOME));
+            }
+            // Each option in its own language, as on Asterisk.
+            menu.options().values().forEach(option -> prompts.add(prompt(option,
+                    IvrScript.languageOptionPrompt(option))));
+        } else {
+            prompts.add(prompt(language, menu.prompt()));
+        }
+        return prompts;
+    }
+
+    /** A prompt: the configured audio, or the built-in text spoken in the nearest language we have. */
+    TwiML prompt(String language, String name) {
+        String url = settings.promptUrl(language, name);
+        if (url != null) {
+            return new Play.Builder(url).build();
+        }
+        String spoken = TEXTS.containsKey(language) && TEXTS.get(language).containsKey(name) ? language : "en";
+        String text = TEXTS.get(spoken).get(name);
+        if (text == null) {
+            // The option prompt of a language with neither built-in texts nor audio: configure audio for it
+            // (ops/twilio.md); until then the caller at least hears which language the option is.
+            text = name.replace('-', ' ');
+        }
+        return new Say.Builder(text).language(VOICES.get(spoken)).build();
+    }
+
+    private static void add(VoiceResponse.Builder response, TwiML prompt) {
+        if (prompt instanceof Say say) {
+            response.say(say);
+        } else if (prompt instanceof Play play) {
+            response.play(play);
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

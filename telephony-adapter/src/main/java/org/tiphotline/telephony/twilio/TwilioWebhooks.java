@@ -1,0 +1,256 @@
+package org.tiphotline.telephony.twilio;
+
+import com.twilio.http.HttpMethod;
+import com.twilio.twiml.VoiceResponse;
+import com.twilio.twiml.voice.Client;
+import com.twilio.twiml.voice.Dial;
+import com.twilio.twiml.voice.Hangup;
+import com.twilio.twiml.voice.Identity;
+import com.twilio.twiml.voice.Number;
+import com.twilio.twiml.voice.Redirect;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.tiphotline.calls.Call;
+import org.tiphotline.calls.CallRef;
+import org.tiphotline.calls.Calls;
+import org.tiphotline.calls.IvrQuestion;
+import org.tiphotline.calls.Switchboard;
+import org.tiphotline.operators.Operator;
+import org.tiphotline.operators.OperatorId;
+import org.tiphotline.operators.Operators;
+import org.tiphotline.telephony.ivr.IvrMenu;
+
+/**
+ * Twilio's webhooks: each one verified by {@link TwilioSignature} before it gets here, each report stored once
+ * per call and delivery ({@link Switchboard#once}), so Twilio's retries and out-of-order deliveries leave one
+ * record in the right final state. Every answer is TwiML that keeps the caller on the line; a caller is never
+ * hung up because a report could not be stored.
+ *
+ * <p>Delivery keys: {@code ivr:<QUESTION>} (a question is answered once), {@code queued}, {@code op:<leg
+ * CallSid>:<status>} for the operator's leg, {@code dial:<leg CallSid>} for how it ended, {@code end} for the
+ * caller's final status.
+ */
+@RestController
+@ConditionalOnProperty(prefix = "hotline.telephony.twilio", name = "enabled", havingValue = "true")
+@RequestMapping(path = "/twilio", produces = MediaType.APPLICATION_XML_VALUE)
+class TwilioWebhooks {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TwilioWebhooks.class);
+    /** A caller's call has ended with one of these (the number's status callback). */
+    private static final Set<String> FINAL = Set.of("completed", "busy", "failed", "no-answer", "canceled");
+
+    private final Switchboard switchboard;
+    private final Calls calls;
+    private final Operators operators;
+    private final TwilioIvr ivr;
+    private final TwilioSettings settings;
+
+    TwilioWebhooks(Switchboard switchboard, Calls calls, Operators operators, TwilioIvr ivr,
+            TwilioSettings settings) {
+        this.switchboard = switchboard;
+        this.calls = calls;
+        this.operators = operators;
+        this.ivr = ivr;
+        this.settings = settings;
+    }
+
+    /** The number's voice URL: a call arrives. */
+    @PostMapping("/voice")
+    String voice(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form) {
+        arrived(form);
+        return xml(ivr.ask(ivr.menus().getFirst(), 1, ivr.firstLanguage(), true));
+    }
+
+    /** A {@code <Gather>} ended, with a digit or in silence. */
+    @PostMapping("/ivr")
+    String ivrStep(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form, @RequestParam("q") String q,
+            @RequestParam("attempt") int attempt, @RequestParam("lang") String lang) {
+        IvrMenu menu = ivr.menu(question(q));
+        if (attempt < 1 || attempt > menu.attempts()) {
+            throw new IllegalArgumentException("attempt must be 1-" + menu.attempts());
+        }
+        switchboard.checkIvrAnswer(IvrQuestion.LANGUAGE, lang);
+        CallRef ref = arrived(form);
+        String language = lang;
+        switch (menu.interpret(form.get("Digits"), attempt)) {
+            case IvrMenu.Step.Answered answered -> {
+                store(() -> switchboard.once("ivr:" + menu.question().name()).ivrAnswered(ref, menu.question(),
+                        answered.answer()));
+                if (menu.question() == IvrQuestion.LANGUAGE) {
+                    language = answered.answer();
+                }
+            }
+            case IvrMenu.Step.AskAgain again -> {
+                return xml(ivr.ask(menu, attempt + 1, language, false));
+            }
+            case IvrMenu.Step.NotAnswered notAnswered -> { }
+        }
+        IvrMenu next = ivr.next(menu);
+        return xml(next == null ? ivr.confidentiality(language) : ivr.ask(next, 1, language, false));
+    }
+
+    /** After the confidentiality notice: the caller waits for an operator. */
+    @PostMapping("/queued")
+    String queued(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form) {
+        CallRef ref = arrived(form);
+        store(() -> switchboard.once("queued").ivrCompleted(ref));
+        return xml(ivr.hold(language(ref), 0));
+    }
+
+    /** The hold loop, until the adapter moves the call to an operator. */
+    @PostMapping("/wait")
+    String waiting(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form,
+            @RequestParam(name = "round", defaultValue = "0") int round) {
+        CallRef ref = arrived(form);
+        return xml(ivr.hold(language(ref), Math.max(0, round)));
+    }
+
+    /** The adapter moved the call here to ring the operator the routing brain chose. */
+    @PostMapping("/connect")
+    String connect(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form,
+            @RequestParam("operator") long operatorId) {
+        arrived(form);
+        Operator operator = operators.byId(new OperatorId(operatorId))
+                .orElseThrow(() -> new IllegalArgumentException("no such operator"));
+        String status = settings.publicBaseUrl() + "/twilio/operator-status?operator=" + operatorId;
+        Dial.Builder dial = new Dial.Builder().answerOnBridge(true).timeout(settings.ringSeconds())
+                .action("/twilio/dial-done?operator=" + operatorId).method(HttpMethod.POST);
+        String phone = settings.operatorPhones().get(operator.username());
+        if (phone != null) {
+            dial.number(new Number.Builder(phone).statusCallback(status).statusCallbackMethod(HttpMethod.POST)
+                    .statusCallbackEvents(java.util.List.of(Number.Event.RINGING, Number.Event.ANSWERED)).build());
+        } else {
+            dial.client(new Client.Builder().identity(new Identity.Builder(TwilioTokens.identity(operator.id()))
+                    .build()).statusCallback(status)
+                    .statusCallbackMethod(HttpMethod.POST)
+                    .statusCallbackEvents(java.util.List.of(Client.Event.RINGING, Client.Event.ANSWERED)).build());
+        }
+        return xml(new VoiceResponse.Builder().dial(dial.build()).build());
+    }
+
+    /** The operator's leg rings or answers. */
+    @PostMapping("/operator-status")
+    String operatorStatus(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form,
+            @RequestParam("operator") long operatorId) {
+        String parent = required(form, "ParentCallSid");
+        String leg = required(form, "CallSid");
+        String status = required(form, "CallStatus");
+        CallRef ref = new CallRef(TwilioLine.PROVIDER, parent);
+        OperatorId operator = new OperatorId(operatorId);
+        String key = "op:" + leg + ":" + status;
+        switch (status) {
+            case "ringing" -> store(() -> switchboard.once(key).ringing(ref, operator));
+            case "in-progress", "answered" -> store(() -> switchboard.once(key).answered(ref, operator));
+            default -> { }
+        }
+        return xml(new VoiceResponse.Builder().build());
+    }
+
+    /**
+     * The {@code <Dial>} to the operator ended. Twilio asks this while the caller is still on the line (the
+     * operator hung up, or never answered) and also when the caller hung up, which its {@code CallStatus} tells.
+     */
+    @PostMapping("/dial-done")
+    String dialDone(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form,
+            @RequestParam("operator") long operatorId) {
+        CallRef ref = arrived(form);
+        String dialStatus = form.getOrDefault("DialCallStatus", "failed");
+        String leg = form.getOrDefault("DialCallSid", "none");
+        boolean callerGone = FINAL.contains(form.getOrDefault("CallStatus", ""));
+        OperatorId operator = new OperatorId(operatorId);
+        if (callerGone) {
+            store(() -> switchboard.once("end").callerHungUp(ref));
+            return xml(new VoiceResponse.Builder().hangup(new Hangup.Builder().build()).build());
+        }
+        if (dialStatus.equals("completed") || dialStatus.equals("answered")) {
+            store(() -> switchboard.once("dial:" + leg).ended(ref, "operator"));
+            return xml(new VoiceResponse.Builder().hangup(new Hangup.Builder().build()).build());
+        }
+        // no-answer, busy, failed, canceled: back to waiting; the routing brain offers the call again.
+        store(() -> switchboard.once("dial:" + leg).noAnswer(ref, operator, dialStatus));
+        return xml(new VoiceResponse.Builder()
+                .redirect(new Redirect.Builder("/twilio/wait").method(HttpMethod.POST).build()).build());
+    }
+
+    /** The number's status callback: the caller's call is over. */
+    @PostMapping("/status")
+    String status(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form) {
+        CallRef ref = ref(form);
+        if (FINAL.contains(form.getOrDefault("CallStatus", "")) && calls.idOf(ref).isPresent()) {
+            store(() -> switchboard.once("end").callerHungUp(ref));
+        }
+        return xml(new VoiceResponse.Builder().build());
+    }
+
+    @ExceptionHandler({IllegalArgumentException.class, org.springframework.web.bind.MissingRequestValueException.class,
+            org.springframework.web.method.annotation.MethodArgumentTypeMismatchException.class})
+    ResponseEntity<String> badRequest(Exception e) {
+        return ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(MediaType.TEXT_PLAIN)
+                .body(e.getMessage());
+    }
+
+    /** The call, stored on its first webhook: Twilio may retry or reorder, so any webhook can be the first. */
+    private CallRef arrived(Map<String, String> form) {
+        CallRef ref = ref(form);
+        switchboard.arrived(ref, form.get("From"), dialled(form.get("To")));
+        return ref;
+    }
+
+    private static CallRef ref(Map<String, String> form) {
+        String sid = required(form, "CallSid");
+        if (!sid.matches("CA[0-9a-fA-F]{32}")) {
+            throw new IllegalArgumentException("CallSid is not a Twilio call SID");
+        }
+        return new CallRef(TwilioLine.PROVIDER, sid);
+    }
+
+    private static IvrQuestion question(String q) {
+        try {
+            return IvrQuestion.valueOf(q);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("q must be one of " + java.util.Arrays.toString(IvrQuestion.values()));
+        }
+    }
+
+    private String language(CallRef ref) {
+        return calls.idOf(ref).flatMap(calls::load).map(Call::language).orElse(ivr.firstLanguage());
+    }
+
+    /**
+     * Stores a report; if the database refuses, the caller still gets their TwiML (dropping them would be worse
+     * than a missing event), and the failure is logged with the call id only.
+     */
+    private static void store(java.util.function.BooleanSupplier report) {
+        try {
+            report.getAsBoolean();
+        } catch (org.springframework.dao.DataAccessException | org.springframework.transaction.TransactionException e) {
+            log.warn("a Twilio report could not be stored: {}", e.getClass().getSimpleName());
+        }
+    }
+
+    private static String required(Map<String, String> form, String name) {
+        String value = form.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        return value;
+    }
+
+    private static String dialled(String to) {
+        return to == null || to.isBlank() || to.length() > 40 ? "unknown" : to;
+    }
+
+    private static String xml(VoiceResponse response) {
+        return response.toXml();
+    }
+}
