@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tiphotline.calls.CallRef;
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.LiveClient;
 import org.tiphotline.console.testing.RunningHotline;
@@ -261,17 +262,175 @@ class TwilioBridgeTest {
         assertThat(me.body().isObject()).isTrue();
     }
 
-    private LoggedRequest awaitApiRequest(String callSid) throws InterruptedException {
+    /** A Twilio call an operator is talking on: the caller's and the operator leg's CallSids, the call's id. */
+    private record Talking(String sid, String leg, String operatorId, String callId, Map<String, String> form) {}
+
+    private Talking talking(LiveClient live) throws Exception {
+        BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
+        BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
+        BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
+        live.send("/app/presence", Map.of("presence", "AVAILABLE"));
+        await(presence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
+        String sid = newCallSid();
+        Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
+        twilio.post("/twilio/voice", call);
+        twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "1"));
+        twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en", with(call, "Digits", "1"));
+        twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=en", with(call, "Digits", "1"));
+        twilio.post("/twilio/queued", call);
+        String url = form(awaitApiRequest(sid).getBodyAsString()).get("Url");
+        String operatorId = url.substring(url.indexOf("operator=") + "operator=".length());
+        twilio.post(url.substring(PUBLIC.length()), with(call, "CallStatus", "in-progress"));
+        String leg = newCallSid();
+        Map<String, String> legForm = new LinkedHashMap<>(SignedWebhooks.call(leg, ACCOUNT));
+        legForm.put("ParentCallSid", sid);
+        twilio.post("/twilio/operator-status?operator=" + operatorId, with(legForm, "CallStatus", "ringing"));
+        String callId = await(pops, p -> true, 5).get("call").asString();
+        twilio.post("/twilio/operator-status?operator=" + operatorId, with(legForm, "CallStatus", "in-progress"));
+        await(calls, c -> c.get("state").asString().equals("TALKING"), 5);
+        return new Talking(sid, leg, operatorId, callId, with(call, "CallStatus", "in-progress"));
+    }
+
+    @Test
+    void aTransferAddsThePoliceLineOnceAndLetsTheOperatorGoWhenItAnswers() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        try (LiveClient live = LiveClient.connect(operator)) {
+            Talking t = talking(live);
+            twilioApi.stubFor(post(urlPathMatching("/2010-04-01/Accounts/" + ACCOUNT
+                    + "/Conferences/hotline-CA[0-9a-f]{32}/Participants\\.json"))
+                    .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                            .withBody("{\"call_sid\": \"CA" + "e".repeat(32) + "\", \"status\": \"queued\"}")));
+
+            hotline.bean(TelephonyPorts.class).of("twilio").transfer(new CallRef("twilio", t.sid()), "5550100119");
+
+            Map<String, String> operatorMoved = form(awaitApiRequest(t.leg()).getBodyAsString());
+            assertThat(operatorMoved).containsEntry("Url", PUBLIC + "/twilio/conference?call=" + t.sid()
+                    + "&role=operator");
+            LoggedRequest added = awaitRequest(".*/Conferences/hotline-" + t.sid() + "/Participants\\.json");
+            Map<String, String> participant = form(added.getBodyAsString());
+            assertThat(participant).containsEntry("From", "+15550100000").containsEntry("To", "5550100119")
+                    .containsEntry("Label", "escalation").containsEntry("EarlyMedia", "false")
+                    .containsEntry("StatusCallback", PUBLIC + "/twilio/escalation-status?call=" + t.sid()
+                            + "&mode=transfer")
+                    .containsEntry("StatusCallbackEvent", "answered completed")
+                    .containsEntry("ConferenceStatusCallback", PUBLIC + "/twilio/conference-status?call=" + t.sid());
+
+            // The operator's leg left the Dial: Twilio asks the caller's Dial action, which joins the caller.
+            Document callerJoins = twilio.post("/twilio/dial-done?operator=" + t.operatorId(), with(with(t.form(),
+                    "DialCallStatus", "completed"), "DialCallSid", t.leg())).twiml();
+            assertThat(text(callerJoins, "/Response/Dial/Conference")).isEqualTo("hotline-" + t.sid());
+            assertThat(text(callerJoins, "/Response/Dial/Conference/@endConferenceOnExit")).isEqualTo("true");
+            assertThat(text(callerJoins, "/Response/Dial/Conference/@beep")).isEqualTo("false");
+            Document operatorJoins = twilio.post("/twilio/conference?call=" + t.sid() + "&role=operator",
+                    SignedWebhooks.call(t.leg(), ACCOUNT)).twiml();
+            assertThat(text(operatorJoins, "/Response/Dial/Conference")).isEqualTo("hotline-" + t.sid());
+            assertThat(text(operatorJoins, "/Response/Dial/Conference/@endConferenceOnExit")).isEqualTo("false");
+
+            String police = "CA" + "e".repeat(32);
+            for (int i = 0; i < 3; i++) {
+                twilio.post("/twilio/escalation-status?call=" + t.sid() + "&mode=transfer",
+                        with(SignedWebhooks.call(police, ACCOUNT), "CallStatus", "in-progress"));
+            }
+            Map<String, String> operatorLeaves = form(awaitApiRequest(t.leg(), 2).getBodyAsString());
+            assertThat(operatorLeaves).containsEntry("Status", "completed");
+
+            JsonNode detail = supervisor().get("/api/calllog/" + t.callId()).body();
+            assertThat(types(detail)).endsWith("ANSWERED", "ESCALATED", "TRANSFERRED", "ENDED");
+            assertThat(detail.toString()).contains("\"result\":\"connected\"").contains("\"by\":\"transfer\"");
+            Thread.sleep(200);
+            assertThat(twilioApi.findAll(postRequestedFor(urlPathMatching(".*/Participants\\.json"))))
+                    .as("the police line is dialled once").hasSize(1);
+        }
+    }
+
+    @Test
+    void aConferenceThatTwilioRefusesOrThePoliceLineDoesNotAnswerIsRecordedAsFailed() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        try (LiveClient live = LiveClient.connect(operator)) {
+            Talking t = talking(live);
+            twilioApi.stubFor(post(urlPathMatching(".*/Participants\\.json")).willReturn(aResponse().withStatus(400)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"code\": 21211, \"message\": \"Invalid 'To' Phone Number\", \"status\": 400}")));
+            hotline.bean(TelephonyPorts.class).of("twilio").conference(new CallRef("twilio", t.sid()), "5550100119");
+            awaitTimeline(t.callId(), "ESCALATED");
+            JsonNode first = supervisor().get("/api/calllog/" + t.callId()).body();
+            assertThat(first.toString()).contains("\"result\":\"failed\"").contains("error 21211");
+
+            // Twilio accepts the participant now, but the line never answers.
+            twilioApi.stubFor(post(urlPathMatching(".*/Participants\\.json")).willReturn(aResponse().withStatus(201)
+                    .withHeader("Content-Type", "application/json").withBody("{\"status\": \"queued\"}")));
+            hotline.bean(TelephonyPorts.class).of("twilio").conference(new CallRef("twilio", t.sid()), "5550100119");
+            awaitRequest(".*/Participants\\.json", 2);
+            twilio.post("/twilio/escalation-status?call=" + t.sid() + "&mode=conference",
+                    with(SignedWebhooks.call("CA" + "d".repeat(32), ACCOUNT), "CallStatus", "no-answer"));
+            JsonNode detail = supervisor().get("/api/calllog/" + t.callId()).body();
+            assertThat(types(detail).stream().filter("ESCALATED"::equals)).hasSize(2);
+            assertThat(detail.toString()).contains("escalation line: no-answer");
+            assertThat(types(detail)).doesNotContain("ENDED");
+        }
+    }
+
+    @Test
+    void aCallerLeftAloneInTheConferenceIsNotKeptOnHold() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        try (LiveClient live = LiveClient.connect(operator)) {
+            Talking t = talking(live);
+            String police = "CA" + "c".repeat(32);
+            twilioApi.stubFor(post(urlPathMatching(".*/Participants\\.json")).willReturn(aResponse().withStatus(201)
+                    .withHeader("Content-Type", "application/json").withBody("{\"status\": \"queued\"}")));
+            hotline.bean(TelephonyPorts.class).of("twilio").conference(new CallRef("twilio", t.sid()), "5550100119");
+            awaitRequest(".*/Participants\\.json", 1);
+            twilio.post("/twilio/escalation-status?call=" + t.sid() + "&mode=conference",
+                    with(SignedWebhooks.call(police, ACCOUNT), "CallStatus", "in-progress"));
+            for (String who : List.of(t.sid(), t.leg(), police)) {
+                twilio.post("/twilio/conference-status?call=" + t.sid(), with(with(SignedWebhooks.call(who, ACCOUNT),
+                        "StatusCallbackEvent", "participant-join"), "FriendlyName", "hotline-" + t.sid()));
+            }
+            twilio.post("/twilio/conference-status?call=" + t.sid(), with(SignedWebhooks.call(police, ACCOUNT),
+                    "StatusCallbackEvent", "participant-leave"));
+            Thread.sleep(200);
+            assertThat(twilioApi.findAll(postRequestedFor(urlPathMatching(".*/Calls/" + t.sid() + "\\.json"))))
+                    .as("caller and operator still talk").hasSize(1);
+            twilio.post("/twilio/conference-status?call=" + t.sid(), with(SignedWebhooks.call(t.leg(), ACCOUNT),
+                    "StatusCallbackEvent", "participant-leave"));
+            assertThat(form(awaitApiRequest(t.sid(), 2).getBodyAsString())).containsEntry("Status", "completed");
+        }
+    }
+
+    private void awaitTimeline(String callId, String type) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            List<LoggedRequest> found = twilioApi.findAll(postRequestedFor(urlPathMatching(".*/Calls/" + callSid
-                    + "\\.json")));
-            if (!found.isEmpty()) {
-                return found.getFirst();
+            if (types(supervisor().get("/api/calllog/" + callId).body()).contains(type)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no " + type + " in the timeline of call " + callId);
+    }
+
+    private LoggedRequest awaitApiRequest(String callSid, int nth) throws InterruptedException {
+        return awaitRequest(".*/Calls/" + callSid + "\\.json", nth);
+    }
+
+    private LoggedRequest awaitRequest(String pathPattern) throws InterruptedException {
+        return awaitRequest(pathPattern, 1);
+    }
+
+    /** The nth request (1-based) to a REST path, once it has been made. */
+    private LoggedRequest awaitRequest(String pathPattern, int nth) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<LoggedRequest> found = twilioApi.findAll(postRequestedFor(urlPathMatching(pathPattern)));
+            if (found.size() >= nth) {
+                return found.get(nth - 1);
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("the adapter never asked Twilio to move call " + callSid);
+        throw new AssertionError("no request " + nth + " to " + pathPattern);
+    }
+
+    private LoggedRequest awaitApiRequest(String callSid) throws InterruptedException {
+        return awaitApiRequest(callSid, 1);
     }
 
     private ConsoleClient supervisor() {

@@ -53,6 +53,30 @@ final class TwilioApi {
         post("/Calls/" + sid(callSid) + ".json", form);
     }
 
+    /**
+     * Dials {@code to} into the conference {@code conference} (created if it does not exist yet), calling from
+     * {@code from} (the hotline's own Twilio number). Twilio reports the participant's call to
+     * {@code statusPath} (answered, completed, or why not) and the conference's joins and leaves to
+     * {@code conferencePath}.
+     */
+    void addParticipant(String conference, String from, String to, String statusPath, String conferencePath) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("From", from);
+        form.put("To", to);
+        form.put("Label", "escalation");
+        form.put("Timeout", "45");
+        form.put("EarlyMedia", "false");
+        form.put("Beep", "false");
+        form.put("EndConferenceOnExit", "false");
+        form.put("StatusCallback", settings.publicBaseUrl() + statusPath);
+        form.put("StatusCallbackMethod", "POST");
+        form.put("StatusCallbackEvent", "answered completed");
+        form.put("ConferenceStatusCallback", settings.publicBaseUrl() + conferencePath);
+        form.put("ConferenceStatusCallbackMethod", "POST");
+        form.put("ConferenceStatusCallbackEvent", "join leave");
+        post("/Conferences/" + URLEncoder.encode(conference, StandardCharsets.UTF_8) + "/Participants.json", form);
+    }
+
     /** Ends a live call. */
     void complete(String callSid) {
         post("/Calls/" + sid(callSid) + ".json", Map.of("Status", "completed"));

@@ -8,6 +8,8 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.tiphotline.calls.Calls;
+import org.tiphotline.calls.Switchboard;
 import org.tiphotline.telephony.ivr.IvrScript;
 
 /**
@@ -24,9 +26,9 @@ class TwilioBridge {
         return new TwilioApi(settings);
     }
 
-    @Bean
-    TwilioLine twilioLine(TwilioApi api) {
-        return new TwilioLine(api);
+    @Bean(destroyMethod = "close")
+    TwilioLine twilioLine(TwilioApi api, Switchboard switchboard, Calls calls) {
+        return new TwilioLine(api, switchboard, calls);
     }
 
     @Bean

@@ -1,8 +1,15 @@
 package org.tiphotline.telephony.twilio;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.tiphotline.calls.Call;
 import org.tiphotline.calls.CallRef;
+import org.tiphotline.calls.Calls;
+import org.tiphotline.calls.Switchboard;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.telephony.TelephonyPort;
 
@@ -10,15 +17,40 @@ import org.tiphotline.telephony.TelephonyPort;
  * The core's telephony port on Twilio. A waiting caller runs our hold TwiML in a loop; to connect, withdraw or
  * hang up, the adapter moves the live call to other TwiML of ours with the Calls REST API, and Twilio's webhooks
  * ({@link TwilioWebhooks}) report what happened, as Asterisk's events do for the Asterisk adapter.
+ *
+ * <p>Escalation: the operator's leg is moved into a conference named after the call, which ends the caller's
+ * {@code <Dial>}; its action then puts the caller in the same conference, and the escalation line is added with
+ * the Participants API. A transfer is that conference which the operator leaves once the line has answered.
+ * What this needs to remember about live calls (the operator's leg, escalations, who is in a conference) is kept
+ * in memory: after a restart an escalation of a call already in progress is refused with a clear reason.
  */
-final class TwilioLine implements TelephonyPort {
+final class TwilioLine implements TelephonyPort, AutoCloseable {
 
     static final String PROVIDER = "twilio";
+    static final String CONFERENCE_PREFIX = "hotline-";
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TwilioLine.class);
+
+    /** An escalation asked for and not yet settled. */
+    record Escalation(String mode, String number) {}
 
     private final TwilioApi api;
+    private final Switchboard switchboard;
+    private final Calls calls;
+    /** Caller's CallSid → the CallSid of the operator's leg that answered. */
+    private final Map<String, String> operatorLegs = new ConcurrentHashMap<>();
+    /** Caller's CallSid → the escalation being set up. */
+    private final Map<String, Escalation> escalations = new ConcurrentHashMap<>();
+    /** Caller's CallSid → the CallSids in its conference now. */
+    private final Map<String, Set<String>> conferences = new ConcurrentHashMap<>();
+    /** REST requests for escalations leave the caller's thread: the core's commands return at once. */
+    private final ExecutorService commands = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("twilio-commands").daemon().factory());
 
-    TwilioLine(TwilioApi api) {
+    TwilioLine(TwilioApi api, Switchboard switchboard, Calls calls) {
         this.api = api;
+        this.switchboard = switchboard;
+        this.calls = calls;
     }
 
     @Override
@@ -39,12 +71,40 @@ final class TwilioLine implements TelephonyPort {
 
     @Override
     public void conference(CallRef call, String number) {
-        throw new UnsupportedOperationException("escalation over Twilio is not available yet");
+        escalate(call, number, "conference");
     }
 
     @Override
     public void transfer(CallRef call, String number) {
-        throw new UnsupportedOperationException("escalation over Twilio is not available yet");
+        escalate(call, number, "transfer");
+    }
+
+    private void escalate(CallRef ref, String number, String mode) {
+        if (number == null || !number.matches("\\+?[0-9]{2,20}")) {
+            throw new IllegalArgumentException("an escalation number is 2-20 digits, optionally after +");
+        }
+        String sid = ref.providerCallId();
+        String leg = operatorLegs.get(sid);
+        if (leg == null) {
+            throw new IllegalStateException("only a call an operator is talking on can be escalated");
+        }
+        if (escalations.putIfAbsent(sid, new Escalation(mode, number)) != null) {
+            throw new IllegalStateException("an escalation of this call is already under way");
+        }
+        Call call = calls.idOf(ref).flatMap(calls::load).orElseThrow();
+        commands.execute(() -> {
+            try {
+                // The operator first: their leaving ends the caller's Dial, whose action joins the caller.
+                api.redirect(leg, "/twilio/conference?call=" + sid + "&role=operator");
+                api.addParticipant(CONFERENCE_PREFIX + sid, call.dialled(), number,
+                        "/twilio/escalation-status?call=" + sid + "&mode=" + mode,
+                        "/twilio/conference-status?call=" + sid);
+            } catch (RuntimeException e) {
+                escalations.remove(sid);
+                log.warn("escalation of twilio call {} failed: {}", sid, e.getMessage());
+                switchboard.escalated(ref, mode, false, e.getMessage());
+            }
+        });
     }
 
     @Override
@@ -56,5 +116,72 @@ final class TwilioLine implements TelephonyPort {
     @Override
     public Optional<Set<String>> liveCalls() {
         return Optional.empty();
+    }
+
+    // ---- what the webhooks tell the line ----
+
+    void operatorAnswered(String callerSid, String legSid) {
+        operatorLegs.put(callerSid, legSid);
+    }
+
+    /** The escalation under way for this call, if any. */
+    Optional<Escalation> escalation(String callerSid) {
+        return Optional.ofNullable(escalations.get(callerSid));
+    }
+
+    /** The escalation line answered: a transfer now lets the operator go. */
+    void escalationAnswered(String callerSid) {
+        Escalation escalation = escalations.remove(callerSid);
+        String leg = operatorLegs.remove(callerSid);
+        if (escalation != null && escalation.mode().equals("transfer") && leg != null) {
+            commands.execute(() -> {
+                try {
+                    api.complete(leg);
+                } catch (RuntimeException e) {
+                    log.warn("the operator's leg of twilio call {} did not leave the conference: {}", callerSid,
+                            e.getMessage());
+                }
+            });
+        }
+    }
+
+    void escalationFailed(String callerSid) {
+        escalations.remove(callerSid);
+    }
+
+    /**
+     * Someone joined or left the call's conference. When the caller is the only one left (the operator and the
+     * escalation line have gone), the conference is over for them too, rather than leave them alone on hold.
+     */
+    void conferenceChanged(String callerSid, String participantSid, boolean joined) {
+        Set<String> present = conferences.computeIfAbsent(callerSid, k -> ConcurrentHashMap.newKeySet());
+        if (joined) {
+            present.add(participantSid);
+            return;
+        }
+        present.remove(participantSid);
+        if (participantSid.equals(callerSid)) {
+            conferences.remove(callerSid);
+        } else if (present.equals(Set.of(callerSid)) && !escalations.containsKey(callerSid)) {
+            conferences.remove(callerSid);
+            commands.execute(() -> {
+                try {
+                    api.complete(callerSid);
+                } catch (RuntimeException e) {
+                    log.warn("ending twilio call {} left alone in its conference failed: {}", callerSid,
+                            e.getMessage());
+                }
+            });
+        }
+    }
+
+    void ended(String callerSid) {
+        operatorLegs.remove(callerSid);
+        escalations.remove(callerSid);
+    }
+
+    @Override
+    public void close() {
+        commands.shutdownNow();
     }
 }

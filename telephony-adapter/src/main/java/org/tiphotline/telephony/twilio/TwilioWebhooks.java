@@ -3,6 +3,7 @@ package org.tiphotline.telephony.twilio;
 import com.twilio.http.HttpMethod;
 import com.twilio.twiml.VoiceResponse;
 import com.twilio.twiml.voice.Client;
+import com.twilio.twiml.voice.Conference;
 import com.twilio.twiml.voice.Dial;
 import com.twilio.twiml.voice.Hangup;
 import com.twilio.twiml.voice.Identity;
@@ -54,14 +55,16 @@ class TwilioWebhooks {
     private final Operators operators;
     private final TwilioIvr ivr;
     private final TwilioSettings settings;
+    private final TwilioLine line;
 
     TwilioWebhooks(Switchboard switchboard, Calls calls, Operators operators, TwilioIvr ivr,
-            TwilioSettings settings) {
+            TwilioSettings settings, TwilioLine line) {
         this.switchboard = switchboard;
         this.calls = calls;
         this.operators = operators;
         this.ivr = ivr;
         this.settings = settings;
+        this.line = line;
     }
 
     /** The number's voice URL: a call arrives. */
@@ -150,7 +153,10 @@ class TwilioWebhooks {
         String key = "op:" + leg + ":" + status;
         switch (status) {
             case "ringing" -> store(() -> switchboard.once(key).ringing(ref, operator));
-            case "in-progress", "answered" -> store(() -> switchboard.once(key).answered(ref, operator));
+            case "in-progress", "answered" -> {
+                line.operatorAnswered(parent, leg);
+                store(() -> switchboard.once(key).answered(ref, operator));
+            }
             default -> { }
         }
         return xml(new VoiceResponse.Builder().build());
@@ -169,8 +175,13 @@ class TwilioWebhooks {
         boolean callerGone = FINAL.contains(form.getOrDefault("CallStatus", ""));
         OperatorId operator = new OperatorId(operatorId);
         if (callerGone) {
+            line.ended(ref.providerCallId());
             store(() -> switchboard.once("end").callerHungUp(ref));
             return xml(new VoiceResponse.Builder().hangup(new Hangup.Builder().build()).build());
+        }
+        if (line.escalation(ref.providerCallId()).isPresent()) {
+            // The adapter moved the operator into the escalation conference: the caller follows.
+            return xml(conference(ref.providerCallId(), true));
         }
         if (dialStatus.equals("completed") || dialStatus.equals("answered")) {
             store(() -> switchboard.once("dial:" + leg).ended(ref, "operator"));
@@ -182,11 +193,68 @@ class TwilioWebhooks {
                 .redirect(new Redirect.Builder("/twilio/wait").method(HttpMethod.POST).build()).build());
     }
 
+    /** The operator's leg, moved here by the adapter, joins the call's escalation conference. */
+    @PostMapping("/conference")
+    String conferenceLeg(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form,
+            @RequestParam("call") String call, @RequestParam("role") String role) {
+        if (!role.equals("operator")) {
+            throw new IllegalArgumentException("role must be operator");
+        }
+        // The leg's own CallSid is not a hotline call: nothing is stored for it.
+        return xml(conference(callSid(call), false));
+    }
+
+    /** The escalation line's call: answered (the escalation worked) or not. */
+    @PostMapping("/escalation-status")
+    String escalationStatus(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form,
+            @RequestParam("call") String call, @RequestParam("mode") String mode) {
+        if (!mode.equals("conference") && !mode.equals("transfer")) {
+            throw new IllegalArgumentException("mode must be conference or transfer");
+        }
+        CallRef ref = new CallRef(TwilioLine.PROVIDER, callSid(call));
+        String leg = required(form, "CallSid");
+        String status = required(form, "CallStatus");
+        switch (status) {
+            case "in-progress", "answered" -> {
+                store(() -> switchboard.once("escalation:" + leg + ":answered").escalated(ref, mode, true, null));
+                if (mode.equals("transfer")) {
+                    store(() -> switchboard.once("escalation:" + leg + ":transferred").transferred(ref,
+                            "escalation line"));
+                    store(() -> switchboard.once("escalation:" + leg + ":ended").ended(ref, "transfer"));
+                }
+                line.escalationAnswered(ref.providerCallId());
+            }
+            case "busy", "no-answer", "failed", "canceled", "completed" -> {
+                // "completed" after an answer is the line hanging up later; before one, it never answered.
+                if (line.escalation(ref.providerCallId()).isPresent()) {
+                    store(() -> switchboard.once("escalation:" + leg + ":failed").escalated(ref, mode, false,
+                            "escalation line: " + status));
+                    line.escalationFailed(ref.providerCallId());
+                }
+            }
+            default -> { }
+        }
+        return xml(new VoiceResponse.Builder().build());
+    }
+
+    /** Joins and leaves in a call's escalation conference. */
+    @PostMapping("/conference-status")
+    String conferenceStatus(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form,
+            @RequestParam("call") String call) {
+        String event = form.getOrDefault("StatusCallbackEvent", "");
+        String participant = form.get("CallSid");
+        if (participant != null && (event.equals("participant-join") || event.equals("participant-leave"))) {
+            line.conferenceChanged(callSid(call), participant, event.equals("participant-join"));
+        }
+        return xml(new VoiceResponse.Builder().build());
+    }
+
     /** The number's status callback: the caller's call is over. */
     @PostMapping("/status")
     String status(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form) {
         CallRef ref = ref(form);
         if (FINAL.contains(form.getOrDefault("CallStatus", "")) && calls.idOf(ref).isPresent()) {
+            line.ended(ref.providerCallId());
             store(() -> switchboard.once("end").callerHungUp(ref));
         }
         return xml(new VoiceResponse.Builder().build());
@@ -207,11 +275,27 @@ class TwilioWebhooks {
     }
 
     private static CallRef ref(Map<String, String> form) {
-        String sid = required(form, "CallSid");
+        return new CallRef(TwilioLine.PROVIDER, callSid(required(form, "CallSid")));
+    }
+
+    private static String callSid(String sid) {
         if (!sid.matches("CA[0-9a-fA-F]{32}")) {
             throw new IllegalArgumentException("CallSid is not a Twilio call SID");
         }
-        return new CallRef(TwilioLine.PROVIDER, sid);
+        return sid;
+    }
+
+    /**
+     * The call's escalation conference. The caller's leaving ends it for everyone; the conference's joins and
+     * leaves tell the line when the caller would be left alone.
+     */
+    private VoiceResponse conference(String callerSid, boolean caller) {
+        Conference room = new Conference.Builder(TwilioLine.CONFERENCE_PREFIX + callerSid)
+                .beep(Conference.Beep.FALSE).startConferenceOnEnter(true).endConferenceOnExit(caller)
+                .statusCallback(settings.publicBaseUrl() + "/twilio/conference-status?call=" + callerSid)
+                .statusCallbackMethod(HttpMethod.POST)
+                .statusCallbackEvents(java.util.List.of(Conference.Event.JOIN, Conference.Event.LEAVE)).build();
+        return new VoiceResponse.Builder().dial(new Dial.Builder().conference(room).build()).build();
     }
 
     private static IvrQuestion question(String q) {
