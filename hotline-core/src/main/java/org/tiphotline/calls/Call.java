@@ -197,8 +197,9 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
                 case ESCALATED -> { }
                 case TRANSFERRED -> f.transferred = true;
                 case ENDED -> {
-                    f.outcome = f.answeredAt == null ? CallOutcome.LOST
-                            : f.transferred ? CallOutcome.TRANSFERRED : CallOutcome.COMPLETED;
+                    // A call handed to another line (the fallback line when nobody can answer) was not lost.
+                    f.outcome = f.transferred ? CallOutcome.TRANSFERRED
+                            : f.answeredAt == null ? CallOutcome.LOST : CallOutcome.COMPLETED;
                     f.state = CallState.ENDED;
                     f.endedAt = e.at();
                 }

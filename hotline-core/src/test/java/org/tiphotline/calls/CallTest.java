@@ -139,6 +139,15 @@ class CallTest {
     }
 
     @Test
+    void aWaitingCallHandedToTheFallbackLineIsTransferredNotLost() {
+        Call call = new Timeline().queued(10).add(12, CallEventType.TRANSFERRED, null, Map.of("to", "fallback line"))
+                .add(12, CallEventType.ENDED, null, Map.of("by", "fallback")).call();
+        assertThat(call.outcome()).isEqualTo(CallOutcome.TRANSFERRED);
+        assertThat(call.answeredAt()).isNull();
+        assertThat(call.waited(T0.plusSeconds(1000))).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
     void abandonedCallsSayWhereTheCallerHungUp() {
         Call inIvr = new Timeline().ivr(3, IvrQuestion.LANGUAGE, "en").add(5, CallEventType.ABANDONED).call();
         assertThat(inIvr.outcome()).isEqualTo(CallOutcome.ABANDONED_IN_IVR);

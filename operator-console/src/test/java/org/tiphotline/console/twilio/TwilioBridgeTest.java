@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tiphotline.callbacks.CallbackTasks;
 import org.tiphotline.calls.CallRef;
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.LiveClient;
@@ -45,6 +46,8 @@ class TwilioBridgeTest {
     private static final String TOKEN = "test-only-twilio-auth-token";
     private static final String PUBLIC = "https://hotline.example.test";
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration MAX_WAIT = Duration.ofSeconds(3);
+    private static final String FALLBACK_LINE = "+15550100911";
 
     @TempDir
     Path data;
@@ -67,6 +70,8 @@ class TwilioBridgeTest {
         settings.put("hotline.telephony.twilio.auth-token", TOKEN);
         settings.put("hotline.telephony.twilio.public-base-url", PUBLIC);
         settings.put("hotline.telephony.twilio.api-base-url", "http://127.0.0.1:" + twilioApi.port());
+        settings.put("hotline.telephony.twilio.fallback-number", FALLBACK_LINE);
+        settings.put("hotline.telephony.twilio.max-wait", MAX_WAIT.toMillis() + "ms");
         hotline = RunningHotline.start(data, settings);
         twilio = new SignedWebhooks(hotline.base(), PUBLIC, TOKEN);
     }
@@ -213,22 +218,99 @@ class TwilioBridgeTest {
     }
 
     @Test
-    void aCallerWhoHangsUpWhileQueuedIsAbandonedWithTheirIvrPath() {
+    void aCallerWhoHangsUpWhileQueuedIsAbandonedWithTheirIvrPath() throws Exception {
+        // Someone is signed in (so the caller waits) but speaks no French: the call stays in the queue.
+        try (LiveClient live = LiveClient.connect(ConsoleClient.login(hotline.base(), "operator2", "operator2-demo"))) {
+            goAvailable(live);
+            String sid = newCallSid();
+            Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
+            twilio.post("/twilio/voice", call);
+            twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "3"));
+            twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=fr", with(call, "Digits", "2"));
+            twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=fr", with(call, "Digits", "2"));
+            assertThat(text(twilio.post("/twilio/queued", call).twiml(), "/Response/Redirect"))
+                    .isEqualTo("/twilio/wait?round=1");
+            twilio.post("/twilio/status", with(call, "CallStatus", "completed"));
+
+            JsonNode row = supervisor().get("/api/calllog?limit=50").body().get("rows").get(0);
+            assertThat(row.get("outcome").asString()).isEqualTo("ABANDONED_IN_QUEUE");
+            JsonNode detail = supervisor().get("/api/calllog/" + row.get("call").asString()).body();
+            assertThat(detail.get("ivrPath").get("LANGUAGE").asString()).isEqualTo("fr");
+            assertThat(detail.get("ivrPath").get("IMMEDIATE_DANGER").asString()).isEqualTo("NO");
+            assertThat(detail.get("ivrPath").get("CALLER_TYPE").asString()).isEqualTo("SOMEONE_ELSE");
+        }
+    }
+
+    @Test
+    void withNobodySignedInTheCallerReachesTheFallbackLineThenAMessageThatBecomesOneCallbackTask() {
         String sid = newCallSid();
         Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
         twilio.post("/twilio/voice", call);
-        twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "3"));
-        twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=fr", with(call, "Digits", "1"));
-        twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=fr", with(call, "Digits", "2"));
-        twilio.post("/twilio/queued", call);
-        twilio.post("/twilio/status", with(call, "CallStatus", "completed"));
+        twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "2"));
+        twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=es", with(call, "Digits", "1"));
+        twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=es", with(call, "Digits", "1"));
+        Document human = twilio.post("/twilio/queued", call).twiml();
+        assertThat(text(human, "/Response/Dial/Number")).isEqualTo(FALLBACK_LINE);
+        assertThat(text(human, "/Response/Dial/@action")).isEqualTo("/twilio/fallback-done?lang=es");
+        assertThat(text(human, "/Response/Say/@language")).isEqualTo("es-MX");
+
+        Document message = twilio.post("/twilio/fallback-done?lang=es", with(with(call, "DialCallStatus",
+                "no-answer"), "CallStatus", "in-progress")).twiml();
+        assertThat(text(message, "/Response/Record/@action")).isEqualTo("/twilio/voicemail?lang=es");
+        assertThat(text(message, "/Response/Record/@maxLength")).isEqualTo("180");
+        assertThat(text(message, "/Response/Record/@playBeep")).isEqualTo("true");
+
+        Map<String, String> recorded = with(with(with(call, "RecordingSid", "RE" + "a".repeat(32)),
+                "RecordingDuration", "12"), "RecordingUrl", "https://api.twilio.example.test/Recordings/RE"
+                + "a".repeat(32));
+        for (int i = 0; i < 3; i++) {
+            Document bye = twilio.post("/twilio/voicemail?lang=es", recorded).twiml();
+            assertThat(count(bye, "/Response/Hangup")).isEqualTo(1);
+        }
+        assertThat(hotline.bean(CallbackTasks.class).openCount()).as("one task, however often Twilio delivers")
+                .isEqualTo(1);
 
         JsonNode row = supervisor().get("/api/calllog?limit=50").body().get("rows").get(0);
-        assertThat(row.get("outcome").asString()).isEqualTo("ABANDONED_IN_QUEUE");
+        assertThat(row.get("outcome").asString()).isEqualTo("TRANSFERRED");
         JsonNode detail = supervisor().get("/api/calllog/" + row.get("call").asString()).body();
-        assertThat(detail.get("ivrPath").get("LANGUAGE").asString()).isEqualTo("fr");
-        assertThat(detail.get("ivrPath").get("IMMEDIATE_DANGER").asString()).isEqualTo("YES");
-        assertThat(detail.get("ivrPath").get("CALLER_TYPE").asString()).isEqualTo("SOMEONE_ELSE");
+        assertThat(types(detail)).endsWith("QUEUED", "TRANSFERRED", "ENDED");
+        assertThat(detail.toString()).contains("no operator signed in");
+    }
+
+    @Test
+    void whenOurVoiceUrlFailsTwiliosFallbackUrlStillReachesAPerson() {
+        String sid = newCallSid();
+        Map<String, String> failed = with(with(SignedWebhooks.call(sid, ACCOUNT), "ErrorCode", "11200"), "ErrorUrl",
+                PUBLIC + "/twilio/voice");
+        Document human = twilio.post("/twilio/fallback", failed).twiml();
+        assertThat(text(human, "/Response/Dial/Number")).isEqualTo(FALLBACK_LINE);
+        assertThat(twilio.post("/twilio/fallback-done?lang=en", with(failed, "DialCallStatus", "completed")).twiml()
+                .getElementsByTagName("Hangup").getLength()).isEqualTo(1);
+        JsonNode row = supervisor().get("/api/calllog?limit=50").body().get("rows").get(0);
+        assertThat(row.get("outcome").asString()).isEqualTo("TRANSFERRED");
+        assertThat(twilio.send("/twilio/fallback", failed, "forged").status()).isEqualTo(403);
+    }
+
+    @Test
+    void aCallerWhoWaitedLongerThanTheMaximumIsTakenToTheFallbackLine() throws Exception {
+        try (LiveClient live = LiveClient.connect(ConsoleClient.login(hotline.base(), "operator2", "operator2-demo"))) {
+            goAvailable(live);
+            String sid = newCallSid();
+            Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
+            twilio.post("/twilio/voice", call);
+            twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "3"));
+            twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=fr", with(call, "Digits", "2"));
+            twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=fr", with(call, "Digits", "3"));
+            twilio.post("/twilio/queued", call);
+            assertThat(text(twilio.post("/twilio/wait?round=1", call).twiml(), "/Response/Redirect"))
+                    .isEqualTo("/twilio/wait?round=2");
+            Thread.sleep(MAX_WAIT.toMillis() + 300);
+            Document human = twilio.post("/twilio/wait?round=2", call).twiml();
+            assertThat(text(human, "/Response/Dial/Number")).isEqualTo(FALLBACK_LINE);
+            JsonNode detail = supervisor().get("/api/calllog/" + supervisor().get("/api/calllog?limit=50").body()
+                    .get("rows").get(0).get("call").asString()).body();
+            assertThat(detail.toString()).contains("waited too long");
+        }
     }
 
     @Test
@@ -268,9 +350,7 @@ class TwilioBridgeTest {
     private Talking talking(LiveClient live) throws Exception {
         BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
         BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
-        BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
-        live.send("/app/presence", Map.of("presence", "AVAILABLE"));
-        await(presence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
+        goAvailable(live);
         String sid = newCallSid();
         Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
         twilio.post("/twilio/voice", call);
@@ -431,6 +511,12 @@ class TwilioBridgeTest {
 
     private LoggedRequest awaitApiRequest(String callSid) throws InterruptedException {
         return awaitApiRequest(callSid, 1);
+    }
+
+    private static void goAvailable(LiveClient live) throws InterruptedException {
+        BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
+        live.send("/app/presence", Map.of("presence", "AVAILABLE"));
+        await(presence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
     }
 
     private ConsoleClient supervisor() {

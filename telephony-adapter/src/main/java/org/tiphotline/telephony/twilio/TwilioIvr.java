@@ -3,9 +3,13 @@ package org.tiphotline.telephony.twilio;
 import com.twilio.http.HttpMethod;
 import com.twilio.twiml.TwiML;
 import com.twilio.twiml.VoiceResponse;
+import com.twilio.twiml.voice.Dial;
 import com.twilio.twiml.voice.Gather;
+import com.twilio.twiml.voice.Hangup;
+import com.twilio.twiml.voice.Number;
 import com.twilio.twiml.voice.Pause;
 import com.twilio.twiml.voice.Play;
+import com.twilio.twiml.voice.Record;
 import com.twilio.twiml.voice.Redirect;
 import com.twilio.twiml.voice.Say;
 import java.net.URLEncoder;
@@ -26,6 +30,11 @@ import org.tiphotline.telephony.ivr.IvrScript;
 final class TwilioIvr {
 
     static final String HOLD = "hold";
+    static final String FALLBACK = "fallback";
+    static final String VOICEMAIL = "voicemail";
+    static final String GOODBYE = "goodbye";
+    /** The longest message a caller can leave, in seconds. */
+    static final int VOICEMAIL_SECONDS = 180;
 
     /** Built-in prompt texts; a language without them is spoken with the first configured language's. */
     private static final Map<String, Map<String, String>> TEXTS = Map.of(
@@ -37,7 +46,11 @@ final class TwilioIvr {
                             + "press 2. If you are a professional or public agent, press 3.",
                     IvrScript.CONFIDENTIALITY, "This call is confidential. What you tell us is protected by law.",
                     IvrScript.INVALID, "Sorry, I did not get that.",
-                    HOLD, "Please stay on the line. The next available person will answer you."),
+                    HOLD, "Please stay on the line. The next available person will answer you.",
+                    FALLBACK, "Please hold while we connect you to a member of our team.",
+                    VOICEMAIL, "Nobody can take your call right now. Please leave a message after the tone, and say "
+                            + "whether it is safe to call you back.",
+                    GOODBYE, "Thank you. Goodbye."),
             "es", Map.of(
                     IvrScript.WELCOME, "Ha llamado a la línea nacional contra la trata de personas.",
                     "language-es", "Para español, oprima 2.",
@@ -46,7 +59,11 @@ final class TwilioIvr {
                             + "Si es profesional o agente público, oprima 3.",
                     IvrScript.CONFIDENTIALITY, "Esta llamada es confidencial y está protegida por la ley.",
                     IvrScript.INVALID, "Disculpe, no le entendí.",
-                    HOLD, "Por favor, no cuelgue. La próxima persona disponible le atenderá."),
+                    HOLD, "Por favor, no cuelgue. La próxima persona disponible le atenderá.",
+                    FALLBACK, "Por favor, espere mientras le comunicamos con una persona de nuestro equipo.",
+                    VOICEMAIL, "Nadie puede atenderle ahora. Deje un mensaje después del tono y díganos si es "
+                            + "seguro devolverle la llamada.",
+                    GOODBYE, "Gracias. Adiós."),
             "fr", Map.of(
                     IvrScript.WELCOME, "Vous êtes en ligne avec le numéro national contre la traite des personnes.",
                     "language-fr", "Pour le français, appuyez sur 3.",
@@ -57,7 +74,11 @@ final class TwilioIvr {
                             + "appuyez sur 3.",
                     IvrScript.CONFIDENTIALITY, "Cet appel est confidentiel et protégé par la loi.",
                     IvrScript.INVALID, "Désolé, je n'ai pas compris.",
-                    HOLD, "Veuillez rester en ligne. La prochaine personne disponible va vous répondre."));
+                    HOLD, "Veuillez rester en ligne. La prochaine personne disponible va vous répondre.",
+                    FALLBACK, "Veuillez patienter, nous vous mettons en relation avec un membre de notre équipe.",
+                    VOICEMAIL, "Personne ne peut vous répondre pour le moment. Laissez un message après le bip et "
+                            + "dites-nous si nous pouvons vous rappeler sans danger.",
+                    GOODBYE, "Merci. Au revoir."));
 
     /** The voice language {@code <Say>} uses for each built-in text language. */
     private static final Map<String, Say.Language> VOICES = Map.of("en", Say.Language.EN_US, "es",
@@ -133,6 +154,39 @@ final class TwilioIvr {
         }
         return response.redirect(new Redirect.Builder("/twilio/wait?round=" + (round + 1))
                 .method(HttpMethod.POST).build()).build();
+    }
+
+    /**
+     * When the hotline cannot take the caller (nobody signed in, waited too long, or our voice URL failed): the
+     * human fallback line if there is one, else a message.
+     */
+    VoiceResponse fallback(String language) {
+        if (!settings.hasFallbackNumber()) {
+            return voicemail(language);
+        }
+        VoiceResponse.Builder response = new VoiceResponse.Builder();
+        add(response, prompt(language, FALLBACK));
+        return response.dial(new Dial.Builder().timeout(30).action("/twilio/fallback-done?lang=" + encode(language))
+                .method(HttpMethod.POST).number(new Number.Builder(settings.fallbackNumber()).build()).build())
+                .build();
+    }
+
+    /** A message after the tone; the recording's webhook opens a callback task. */
+    VoiceResponse voicemail(String language) {
+        VoiceResponse.Builder response = new VoiceResponse.Builder();
+        add(response, prompt(language, VOICEMAIL));
+        response.record(new Record.Builder().maxLength(VOICEMAIL_SECONDS).timeout(10).playBeep(true)
+                .trim(Record.Trim.TRIM_SILENCE).action("/twilio/voicemail?lang=" + encode(language))
+                .method(HttpMethod.POST).build());
+        // Reached when the caller records nothing.
+        add(response, prompt(language, GOODBYE));
+        return response.build();
+    }
+
+    VoiceResponse goodbye(String language) {
+        VoiceResponse.Builder response = new VoiceResponse.Builder();
+        add(response, prompt(language, GOODBYE));
+        return response.hangup(new Hangup.Builder().build()).build();
     }
 
     private List<TwiML> prompts(IvrMenu menu, String language, boolean welcome) {

@@ -21,7 +21,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import java.time.Clock;
+import org.tiphotline.callbacks.CallbackTasks;
 import org.tiphotline.calls.Call;
+import org.tiphotline.calls.CallState;
 import org.tiphotline.calls.CallRef;
 import org.tiphotline.calls.Calls;
 import org.tiphotline.calls.IvrQuestion;
@@ -29,6 +32,8 @@ import org.tiphotline.calls.Switchboard;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.OperatorId;
 import org.tiphotline.operators.Operators;
+import org.tiphotline.routing.Presence;
+import org.tiphotline.routing.Router;
 import org.tiphotline.telephony.ivr.IvrMenu;
 
 /**
@@ -56,15 +61,21 @@ class TwilioWebhooks {
     private final TwilioIvr ivr;
     private final TwilioSettings settings;
     private final TwilioLine line;
+    private final Router router;
+    private final CallbackTasks callbacks;
+    private final Clock clock;
 
     TwilioWebhooks(Switchboard switchboard, Calls calls, Operators operators, TwilioIvr ivr,
-            TwilioSettings settings, TwilioLine line) {
+            TwilioSettings settings, TwilioLine line, Router router, CallbackTasks callbacks, Clock clock) {
         this.switchboard = switchboard;
         this.calls = calls;
         this.operators = operators;
         this.ivr = ivr;
         this.settings = settings;
         this.line = line;
+        this.router = router;
+        this.callbacks = callbacks;
+        this.clock = clock;
     }
 
     /** The number's voice URL: a call arrives. */
@@ -107,6 +118,9 @@ class TwilioWebhooks {
     String queued(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form) {
         CallRef ref = arrived(form);
         store(() -> switchboard.once("queued").ivrCompleted(ref));
+        if (nobodySignedIn()) {
+            return xml(toFallback(ref, "no operator signed in"));
+        }
         return xml(ivr.hold(language(ref), 0));
     }
 
@@ -115,7 +129,63 @@ class TwilioWebhooks {
     String waiting(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form,
             @RequestParam(name = "round", defaultValue = "0") int round) {
         CallRef ref = arrived(form);
-        return xml(ivr.hold(language(ref), Math.max(0, round)));
+        Call call = calls.idOf(ref).flatMap(calls::load).orElseThrow();
+        if (call.state() == CallState.QUEUED && (nobodySignedIn()
+                || call.waited(clock.instant()).compareTo(settings.maxWait()) > 0)) {
+            return xml(toFallback(ref, nobodySignedIn() ? "no operator signed in" : "waited too long"));
+        }
+        return xml(ivr.hold(call.language() == null ? ivr.firstLanguage() : call.language(), Math.max(0, round)));
+    }
+
+    /**
+     * The number's fallback URL: Twilio comes here when our voice URL failed (error, timeout, application down).
+     * The caller goes to the human line or leaves a message; storing the call is tried but not required.
+     */
+    @PostMapping("/fallback")
+    String fallback(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form) {
+        CallRef ref = ref(form);
+        try {
+            arrived(form);
+            switchboard.once("fallback:transferred").transferred(ref, "fallback line");
+            switchboard.once("fallback:ended").ended(ref, "fallback");
+        } catch (RuntimeException e) {
+            log.warn("twilio call {} reached the fallback URL and could not be stored: {}", ref.providerCallId(),
+                    e.getClass().getSimpleName());
+        }
+        return xml(ivr.fallback(ivr.firstLanguage()));
+    }
+
+    /** The human fallback line's Dial ended: answered and over, or nobody took it (then a message). */
+    @PostMapping("/fallback-done")
+    String fallbackDone(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form,
+            @RequestParam(name = "lang", defaultValue = "") String lang) {
+        String language = lang.isBlank() ? ivr.firstLanguage() : lang;
+        String status = form.getOrDefault("DialCallStatus", "failed");
+        if (status.equals("completed") || status.equals("answered")) {
+            return xml(new VoiceResponse.Builder().hangup(new Hangup.Builder().build()).build());
+        }
+        return xml(ivr.voicemail(language));
+    }
+
+    /** A message was recorded: somebody must call this caller back. */
+    @PostMapping("/voicemail")
+    String voicemail(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form,
+            @RequestParam(name = "lang", defaultValue = "") String lang) {
+        String language = lang.isBlank() ? ivr.firstLanguage() : lang;
+        String recording = form.get("RecordingSid");
+        int seconds = parseSeconds(form.get("RecordingDuration"));
+        if (recording != null && recording.matches("RE[0-9a-fA-F]{32}") && seconds > 0) {
+            try {
+                CallRef ref = arrived(form);
+                calls.idOf(ref).ifPresent(id -> callbacks.open(id, CallbackTasks.Reason.VOICEMAIL,
+                        "twilio:" + recording, "system:twilio"));
+            } catch (RuntimeException e) {
+                // Twilio keeps the recording; the task can be recreated from its list of recordings.
+                log.warn("the message left on twilio call {} has no callback task: {}", form.get("CallSid"),
+                        e.getClass().getSimpleName());
+            }
+        }
+        return xml(ivr.goodbye(language));
     }
 
     /** The adapter moved the call here to ring the operator the routing brain chose. */
@@ -296,6 +366,26 @@ class TwilioWebhooks {
                 .statusCallbackMethod(HttpMethod.POST)
                 .statusCallbackEvents(java.util.List.of(Conference.Event.JOIN, Conference.Event.LEAVE)).build();
         return new VoiceResponse.Builder().dial(new Dial.Builder().conference(room).build()).build();
+    }
+
+    /** Nobody could take a call: every operator is away or signed out. */
+    private boolean nobodySignedIn() {
+        return router.snapshot().operators().stream().allMatch(seat -> seat.presence() == Presence.AWAY);
+    }
+
+    /** Takes a waiting caller out of the queue and to the fallback line; the call log says why. */
+    private VoiceResponse toFallback(CallRef ref, String why) {
+        store(() -> switchboard.once("fallback:transferred").transferred(ref, "fallback line (" + why + ")"));
+        store(() -> switchboard.once("fallback:ended").ended(ref, "fallback"));
+        return ivr.fallback(language(ref));
+    }
+
+    private static int parseSeconds(String value) {
+        try {
+            return value == null ? 0 : Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static IvrQuestion question(String q) {
