@@ -48,6 +48,8 @@ class TwilioBridgeTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration MAX_WAIT = Duration.ofSeconds(3);
     private static final String FALLBACK_LINE = "+15550100911";
+    private static final String API_KEY = "SK" + "0".repeat(31) + "2";
+    private static final String API_SECRET = "test-only-api-key-secret-0123456789";
 
     @TempDir
     Path data;
@@ -71,6 +73,8 @@ class TwilioBridgeTest {
         settings.put("hotline.telephony.twilio.public-base-url", PUBLIC);
         settings.put("hotline.telephony.twilio.api-base-url", "http://127.0.0.1:" + twilioApi.port());
         settings.put("hotline.telephony.twilio.fallback-number", FALLBACK_LINE);
+        settings.put("hotline.telephony.twilio.api-key-sid", API_KEY);
+        settings.put("hotline.telephony.twilio.api-key-secret", API_SECRET);
         settings.put("hotline.telephony.twilio.max-wait", MAX_WAIT.toMillis() + "ms");
         hotline = RunningHotline.start(data, settings);
         twilio = new SignedWebhooks(hotline.base(), PUBLIC, TOKEN);
@@ -342,6 +346,41 @@ class TwilioBridgeTest {
         ConsoleClient.Response me = supervisor().get("/api/me");
         assertThat(me.status()).isEqualTo(200);
         assertThat(me.body().isObject()).isTrue();
+    }
+
+    @Test
+    void anOperatorsBrowserPhoneGetsAShortLivedVoiceTokenForTheIdentityTheAdapterRings() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        ConsoleClient.Response reply = operator.get("/api/twilio/token");
+        assertThat(reply.status()).isEqualTo(200);
+        String jwt = reply.body().get("token").asString();
+        String[] parts = jwt.split("\\.");
+        assertThat(parts).hasSize(3);
+        // Checked here with the JDK alone: HMAC-SHA256 over header.payload with the API key's secret.
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(API_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String expected = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                mac.doFinal((parts[0] + "." + parts[1]).getBytes(StandardCharsets.UTF_8)));
+        assertThat(parts[2]).isEqualTo(expected);
+        tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
+        JsonNode header = json.readTree(java.util.Base64.getUrlDecoder().decode(parts[0]));
+        JsonNode payload = json.readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
+        assertThat(header.get("alg").asString()).isEqualTo("HS256");
+        assertThat(header.get("cty").asString()).isEqualTo("twilio-fpa;v=1");
+        assertThat(payload.get("iss").asString()).isEqualTo(API_KEY);
+        assertThat(payload.get("sub").asString()).isEqualTo(ACCOUNT);
+        long now = System.currentTimeMillis() / 1000;
+        assertThat(payload.get("exp").asLong() - now).as("ten minutes").isBetween(560L, 601L);
+        String identity = payload.get("grants").get("identity").asString();
+        assertThat(identity).matches("operator-\\d+").isEqualTo(reply.body().get("identity").asString());
+        assertThat(payload.get("grants").get("voice").get("incoming").get("allow").asBoolean()).isTrue();
+        assertThat(payload.toString()).doesNotContain("Demo Operator").doesNotContain("\"operator\"");
+
+        assertThat(supervisor().get("/api/twilio/token").status()).as("not an operator").isEqualTo(403);
+        java.net.http.HttpResponse<String> anonymous = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(hotline.base() + "/api/twilio/token")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
     }
 
     /** A Twilio call an operator is talking on: the caller's and the operator leg's CallSids, the call's id. */

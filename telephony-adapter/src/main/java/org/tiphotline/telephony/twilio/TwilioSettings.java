@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param holdMusicUrl audio played while a caller waits; none: silence between hold messages
  * @param maxWait after this long in the queue a caller is taken to the fallback line
  * @param fallbackNumber the human line a caller reaches when the application cannot take the call
+ * @param apiKeySid an API key of the account (SK…) and its secret: they sign the browser phones' access tokens
+ * @param tokenTtl how long a browser phone's access token lasts; the console renews it before it expires
  */
 @ConfigurationProperties("hotline.telephony.twilio")
 public record TwilioSettings(
@@ -35,6 +37,9 @@ public record TwilioSettings(
         @DefaultValue("3s") Duration connectTimeout,
         @DefaultValue("10s") Duration requestTimeout,
         @DefaultValue({}) Map<String, String> operatorPhones,
+        String apiKeySid,
+        String apiKeySecret,
+        @DefaultValue("10m") Duration tokenTtl,
         @DefaultValue({}) Map<String, Map<String, String>> prompts) {
 
     public TwilioSettings {
@@ -48,6 +53,11 @@ public record TwilioSettings(
                     "public-base-url must be the http(s) address Twilio calls, without a trailing slash");
             require(isHttpUrl(apiBaseUrl), "api-base-url must be an http(s) URL");
             require(ringSeconds >= 5 && ringSeconds <= 120, "ring-seconds must be 5-120");
+            require(apiKeySid == null || apiKeySid.isBlank() || apiKeySid.matches("SK[0-9a-fA-F]{32}"),
+                    "api-key-sid must be an API key SID (SK followed by 32 hex digits)");
+            require(apiKeySid == null || apiKeySid.isBlank() || apiKeySecret != null && apiKeySecret.length() >= 32,
+                    "api-key-secret must be set (32 characters or more) with api-key-sid");
+            require(tokenTtl.toSeconds() >= 60 && tokenTtl.toHours() <= 24, "token-ttl must be 1 minute to 24 hours");
             require(fallbackNumber == null || fallbackNumber.isBlank() || fallbackNumber.matches("\\+?[0-9]{2,20}"),
                     "fallback-number must be 2-20 digits, optionally after +");
         }
@@ -57,6 +67,11 @@ public record TwilioSettings(
     public String promptUrl(String language, String prompt) {
         Map<String, String> forLanguage = language == null ? null : prompts.get(language);
         return forLanguage == null ? null : forLanguage.get(prompt);
+    }
+
+    /** Whether operators can answer in the browser: an API key to sign their tokens is configured. */
+    public boolean browserPhone() {
+        return apiKeySid != null && !apiKeySid.isBlank();
     }
 
     public boolean hasFallbackNumber() {
