@@ -1,6 +1,10 @@
 package org.tiphotline.console.twilio;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
@@ -48,6 +52,7 @@ class TwilioBridgeTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration MAX_WAIT = Duration.ofSeconds(3);
     private static final String FALLBACK_LINE = "+15550100911";
+    private static final String OPERATOR2_PHONE = "+15550100777";
     private static final String API_KEY = "SK" + "0".repeat(31) + "2";
     private static final String API_SECRET = "test-only-api-key-secret-0123456789";
 
@@ -66,6 +71,13 @@ class TwilioBridgeTest {
         twilioApi.stubFor(post(urlPathMatching("/2010-04-01/Accounts/" + ACCOUNT + "/Calls/CA[0-9a-f]{32}\\.json"))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"status\": \"in-progress\"}")));
+        twilioApi.stubFor(get(urlPathEqualTo("/2010-04-01/Accounts/" + ACCOUNT + "/Calls.json"))
+                .willReturn(okJson("{\"calls\": [], \"next_page_uri\": null}")));
+        hotline = RunningHotline.start(data, settings());
+        twilio = new SignedWebhooks(hotline.base(), PUBLIC, TOKEN);
+    }
+
+    private Map<String, String> settings() {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("hotline.telephony.twilio.enabled", "true");
         settings.put("hotline.telephony.twilio.account-sid", ACCOUNT);
@@ -74,10 +86,10 @@ class TwilioBridgeTest {
         settings.put("hotline.telephony.twilio.api-base-url", "http://127.0.0.1:" + twilioApi.port());
         settings.put("hotline.telephony.twilio.fallback-number", FALLBACK_LINE);
         settings.put("hotline.telephony.twilio.api-key-sid", API_KEY);
+        settings.put("hotline.telephony.twilio.operator-phones.operator2", OPERATOR2_PHONE);
         settings.put("hotline.telephony.twilio.api-key-secret", API_SECRET);
         settings.put("hotline.telephony.twilio.max-wait", MAX_WAIT.toMillis() + "ms");
-        hotline = RunningHotline.start(data, settings);
-        twilio = new SignedWebhooks(hotline.base(), PUBLIC, TOKEN);
+        return settings;
     }
 
     @AfterEach
@@ -112,7 +124,7 @@ class TwilioBridgeTest {
                 .status()).isEqualTo(403);
 
         assertThat(supervisor().get("/api/calllog?limit=50").body().get("rows")).isEmpty();
-        assertThat(twilioApi.getAllServeEvents()).isEmpty();
+        assertThat(twilioApi.findAll(postRequestedFor(urlPathMatching(".*")))).as("nothing asked of Twilio").isEmpty();
     }
 
     @Test
@@ -381,6 +393,85 @@ class TwilioBridgeTest {
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(hotline.base() + "/api/twilio/token")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(anonymous.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void afterARestartCallsTwilioNoLongerCarriesAreClosedAndTheOthersWaitOn() throws Exception {
+        String gone = newCallSid();
+        String live = newCallSid();
+        try (LiveClient console = LiveClient.connect(ConsoleClient.login(hotline.base(), "operator2",
+                "operator2-demo"))) {
+            goAvailable(console);
+            for (String sid : List.of(gone, live)) {
+                Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
+                twilio.post("/twilio/voice", call);
+                twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "3"));
+                twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=fr", with(call, "Digits", "2"));
+                twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=fr", with(call, "Digits", "1"));
+                twilio.post("/twilio/queued", call);
+            }
+        }
+        hotline.close();
+        // Twilio still carries one of the two, on the second page of its list.
+        String calls = "/2010-04-01/Accounts/" + ACCOUNT + "/Calls.json";
+        twilioApi.stubFor(get(urlPathEqualTo(calls)).withQueryParam("Status", equalTo("in-progress"))
+                .willReturn(okJson("{\"calls\": [{\"sid\": \"" + newCallSid() + "\"}], \"next_page_uri\": \""
+                        + calls + "?Status=in-progress&PageSize=1000&Page=1&PageToken=PAtest\"}")));
+        twilioApi.stubFor(get(urlPathEqualTo(calls)).withQueryParam("PageToken", equalTo("PAtest"))
+                .willReturn(okJson("{\"calls\": [{\"sid\": \"" + live + "\"}], \"next_page_uri\": null}")));
+        hotline = RunningHotline.start(data, settings());
+
+        // Newest first: the call Twilio still carries arrived second.
+        JsonNode rows = supervisor().get("/api/calllog?limit=50").body().get("rows");
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(1).get("outcome").asString()).isEqualTo("LOST");
+        assertThat(supervisor().get("/api/calllog/" + rows.get(1).get("call").asString()).body().toString())
+                .contains("reconciled");
+        assertThat(rows.get(0).get("state").asString()).as("still waiting").isEqualTo("QUEUED");
+        assertThat(supervisor().get("/api/live/queue").body().get("waiting")).hasSize(1);
+    }
+
+    @Test
+    void statusCallbacksOutOfOrderStillPopTheFormAndLeaveOneTimeline() throws Exception {
+        // operator2 is rung on their phone number, not in the browser.
+        try (LiveClient live = LiveClient.connect(ConsoleClient.login(hotline.base(), "operator2", "operator2-demo"))) {
+            BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
+            BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
+            goAvailable(live);
+            String sid = newCallSid();
+            Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
+            twilio.post("/twilio/voice", call);
+            twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "1"));
+            twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en", with(call, "Digits", "2"));
+            twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=en", with(call, "Digits", "2"));
+            twilio.post("/twilio/queued", call);
+            String url = form(awaitApiRequest(sid).getBodyAsString()).get("Url");
+            String operatorId = url.substring(url.indexOf("operator=") + "operator=".length());
+            Document dial = twilio.post(url.substring(PUBLIC.length()), with(call, "CallStatus", "in-progress"))
+                    .twiml();
+            assertThat(text(dial, "/Response/Dial/Number")).isEqualTo(OPERATOR2_PHONE);
+            assertThat(text(dial, "/Response/Dial/Number/@statusCallback"))
+                    .isEqualTo(PUBLIC + "/twilio/operator-status?operator=" + operatorId);
+            assertThat(count(dial, "/Response/Dial/Client")).isZero();
+
+            String leg = newCallSid();
+            Map<String, String> legForm = with(SignedWebhooks.call(leg, ACCOUNT), "ParentCallSid", sid);
+            // The answer overtakes the ringing; then the ringing comes, twice.
+            twilio.post("/twilio/operator-status?operator=" + operatorId, with(legForm, "CallStatus", "in-progress"));
+            String callId = await(pops, p -> true, 5).get("call").asString();
+            await(calls, c -> c.get("state").asString().equals("TALKING"), 5);
+            twilio.post("/twilio/operator-status?operator=" + operatorId, with(legForm, "CallStatus", "ringing"));
+            twilio.post("/twilio/operator-status?operator=" + operatorId, with(legForm, "CallStatus", "ringing"));
+            // The caller hangs up: the number's status callback and the Dial action both say so.
+            twilio.post("/twilio/status", with(call, "CallStatus", "completed"));
+            twilio.post("/twilio/dial-done?operator=" + operatorId, with(with(with(call, "CallStatus", "completed"),
+                    "DialCallStatus", "completed"), "DialCallSid", leg));
+
+            JsonNode detail = supervisor().get("/api/calllog/" + callId).body();
+            assertThat(types(detail)).containsExactly("ARRIVED", "IVR_ANSWER", "IVR_ANSWER", "IVR_ANSWER", "QUEUED",
+                    "OFFERED", "RINGING", "ANSWERED", "ENDED");
+            assertThat(detail.toString()).contains("\"by\":\"caller\"");
+        }
     }
 
     /** A Twilio call an operator is talking on: the caller's and the operator leg's CallSids, the call's id. */

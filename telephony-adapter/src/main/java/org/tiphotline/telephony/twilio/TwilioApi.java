@@ -8,9 +8,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The few Twilio REST requests the hotline makes, over the JDK's HTTP client: it never retries a request on its
@@ -32,6 +37,8 @@ final class TwilioApi {
             return status;
         }
     }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final TwilioSettings settings;
     private final HttpClient http;
@@ -77,6 +84,35 @@ final class TwilioApi {
         post("/Conferences/" + URLEncoder.encode(conference, StandardCharsets.UTF_8) + "/Participants.json", form);
     }
 
+    /**
+     * The SIDs of the account's calls Twilio carries now (ringing or in progress), every page. Used after a
+     * restart to close the records of calls that ended while nobody listened.
+     */
+    Set<String> liveCallSids() {
+        Set<String> sids = new HashSet<>();
+        for (String status : List.of("in-progress", "ringing", "queued")) {
+            String page = "/2010-04-01/Accounts/" + settings.accountSid() + "/Calls.json?Status=" + status
+                    + "&PageSize=1000";
+            for (int pages = 0; page != null && pages < 100; pages++) {
+                JsonNode body = JSON.readTree(get(page));
+                body.path("calls").forEach(call -> sids.add(call.path("sid").asString("")));
+                String next = body.path("next_page_uri").asString("");
+                page = next.isBlank() ? null : next;
+            }
+        }
+        sids.remove("");
+        return sids;
+    }
+
+    private String get(String pathAndQuery) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(settings.apiBaseUrl() + pathAndQuery))
+                .timeout(settings.requestTimeout())
+                .header("Authorization", authorization)
+                .header("Accept", "application/json")
+                .GET().build();
+        return send(request);
+    }
+
     /** Ends a live call. */
     void complete(String callSid) {
         post("/Calls/" + sid(callSid) + ".json", Map.of("Status", "completed"));
@@ -93,6 +129,10 @@ final class TwilioApi {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        send(request);
+    }
+
+    private String send(HttpRequest request) {
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -106,6 +146,7 @@ final class TwilioApi {
             throw new Failure(response.statusCode(), "Twilio answered " + response.statusCode() + errorCode(
                     response.body()));
         }
+        return response.body();
     }
 
     /** Twilio's numeric error code from its JSON error body, if any (the message may quote call data). */

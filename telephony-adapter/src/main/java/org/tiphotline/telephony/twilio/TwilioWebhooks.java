@@ -225,6 +225,9 @@ class TwilioWebhooks {
             case "ringing" -> store(() -> switchboard.once(key).ringing(ref, operator));
             case "in-progress", "answered" -> {
                 line.operatorAnswered(parent, leg);
+                // Status callbacks can overtake each other: an answer implies the ringing, which brings the
+                // operator's screen pop. The real ringing callback, if it comes later, is the same delivery.
+                store(() -> switchboard.once("op:" + leg + ":ringing").ringing(ref, operator));
                 store(() -> switchboard.once(key).answered(ref, operator));
             }
             default -> { }
