@@ -13,8 +13,10 @@ async function init() {
   $('go-available').onclick = () => Console.link.send('/app/presence', { presence: 'AVAILABLE' });
   $('go-away').onclick = () => Console.link.send('/app/presence', { presence: 'AWAY' });
   $('sim-place').onclick = placeTestCall;
-  $('answer').onclick = () => phone('answer');
-  $('hangup').onclick = () => phone('operator-hangup');
+  $('answer').onclick = () => (Softphone.handles(Console.call && Console.call.provider) ? Softphone.answer()
+    : phone('answer'));
+  $('hangup').onclick = () => (Softphone.handles(Console.call && Console.call.provider) ? Softphone.hangUp()
+    : phone('operator-hangup'));
   $('submit').onclick = submit;
   Console.link = App.live({
     onConnected: () => { $('link-status').textContent = 'live'; },
@@ -25,6 +27,7 @@ async function init() {
   Console.link.subscribe('/user/queue/call', onCallUpdate);
   Console.link.subscribe('/user/queue/errors', (m) => alert(m.error));
   await loadDrafts(true);
+  Softphone.start();
   setInterval(refreshSimCalls, 2000);
   refreshSimCalls();
   window.addEventListener('beforeunload', (e) => { if (Console.pending.size) { e.preventDefault(); } });
@@ -50,6 +53,7 @@ function onPop(pop) {
     App.el('p', { class: 'muted' }, 'IVR: ' + path));
   $('answer').hidden = pop.provider !== 'sim';
   $('hangup').hidden = true;
+  Softphone.buttons();
   openReport(pop.report);
 }
 
@@ -68,6 +72,7 @@ function onCallUpdate(u) {
       ? 'Call ended (' + App.label(u.outcome) + ')' : 'Call went to another operator'));
   }
   renderCallHeader();
+  Softphone.buttons();
 }
 
 async function phone(action) {

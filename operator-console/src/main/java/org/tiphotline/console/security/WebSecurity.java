@@ -1,6 +1,7 @@
 package org.tiphotline.console.security;
 
 import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -23,8 +24,16 @@ import org.tiphotline.operators.Operators;
 @Configuration(proxyBeanMethods = false)
 class WebSecurity {
 
+    /**
+     * The browser phone (Twilio Voice SDK, served from our origin) talks to Twilio's signalling and event
+     * gateways and plays Twilio's ring tones; nothing else leaves the console's origin.
+     */
+    private static final String TWILIO_CONNECT = " wss://*.twilio.com https://*.twilio.com";
+    private static final String TWILIO_MEDIA = "; media-src 'self' https://sdk.twilio.com";
+
     @Bean
-    SecurityFilterChain web(HttpSecurity http) throws Exception {
+    SecurityFilterChain web(HttpSecurity http,
+            @Value("${hotline.telephony.twilio.enabled:false}") boolean twilio) throws Exception {
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/error", "/favicon.ico", "/css/**").permitAll()
                         .requestMatchers("/supervisor.html", "/js/supervisor.js", "/api/calllog/**", "/api/live/**",
@@ -38,7 +47,9 @@ class WebSecurity {
                         PathPatternRequestMatcher.withDefaults().matcher("/api/**")))
                 .headers(headers -> headers
                         .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'self'; "
-                                + "connect-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"))
+                                + "connect-src 'self'" + (twilio ? TWILIO_CONNECT : "")
+                                + "; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+                                + (twilio ? TWILIO_MEDIA : "")))
                         .frameOptions(frame -> frame.deny()));
         return http.build();
     }

@@ -22,6 +22,9 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.tiphotline.console.testing.RunningHotline;
+import org.openqa.selenium.JavascriptExecutor;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The newcomer's journey in a real browser (Debian's headless chromium): the demo operator places a test call,
@@ -49,7 +52,6 @@ class OperatorInBrowserTest {
             throw new IllegalStateException("HOTLINE_REQUIRE_BROWSER=1 but chromium or chromedriver is missing");
         }
         Assumptions.assumeTrue(installed, "Debian's chromium and chromium-driver are not installed");
-        hotline = RunningHotline.start(data);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -73,6 +75,7 @@ class OperatorInBrowserTest {
 
     @Test
     void anOperatorTakesACallFillsTheFormAndTheSupervisorFindsIt() {
+        hotline = RunningHotline.start(data);
         login("operator", "operator-demo");
         waitForText(By.id("link-status"), "live");
         click("go-available");
@@ -140,6 +143,40 @@ class OperatorInBrowserTest {
         waitForText(By.id("report-status"), "submitted");
         assertThat(browser.findElement(By.id("report-values")).getText()).contains(FAKE_DESCRIPTION, "16");
         screenshot("supervisor-call-log");
+    }
+
+    /**
+     * On a Twilio number the console loads the Twilio Voice SDK from its own origin and registers a Device with
+     * the token our server signed. Twilio itself is out of reach here, so the Device cannot connect: what is
+     * checked is everything on our side, up to the SDK trying.
+     */
+    @Test
+    void onATwilioNumberTheConsoleRegistersTheBrowserPhoneWithOurToken() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("hotline.telephony.twilio.enabled", "true");
+        settings.put("hotline.telephony.twilio.account-sid", "AC" + "0".repeat(31) + "1");
+        settings.put("hotline.telephony.twilio.auth-token", "test-only-twilio-auth-token");
+        settings.put("hotline.telephony.twilio.public-base-url", "https://hotline.example.test");
+        // Twilio's REST API is never reached in this test; a closed loopback port fails fast if it were.
+        settings.put("hotline.telephony.twilio.api-base-url", "http://127.0.0.1:9");
+        settings.put("hotline.telephony.twilio.api-key-sid", "SK" + "0".repeat(31) + "2");
+        settings.put("hotline.telephony.twilio.api-key-secret", "test-only-api-key-secret-0123456789");
+        hotline = RunningHotline.start(data, settings);
+        login("operator", "operator-demo");
+        waitForText(By.id("link-status"), "live");
+
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        wait.until(d -> Boolean.TRUE.equals(js.executeScript(
+                "return typeof Softphone !== 'undefined' && Softphone.device !== null")));
+        assertThat(js.executeScript("return typeof Twilio.Device")).isEqualTo("function");
+        assertThat((String) js.executeScript("return Twilio.Device.version || ''")).startsWith("2.");
+        assertThat(browser.findElement(By.id("softphone")).isDisplayed()).isTrue();
+        assertThat(js.executeScript("return Softphone.state")).isIn("registering", "error", "ready");
+        // The Device holds the token our server signed for this operator.
+        String identity = (String) js.executeScript("return JSON.parse(atob(Softphone.device.token.split('.')[1]"
+                + ".replace(/-/g, '+').replace(/_/g, '/'))).grants.identity");
+        assertThat(identity).matches("operator-\\d+");
+        assertThat(browser.findElement(By.id("answer")).isDisplayed()).as("no browser call yet").isFalse();
     }
 
     /** Kept under target/screenshots for whoever reads a failed CI run. */
