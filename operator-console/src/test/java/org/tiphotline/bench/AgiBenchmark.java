@@ -118,18 +118,7 @@ public final class AgiBenchmark {
     public static void main(String[] args) throws Exception {
         ScreenPopBenchmark.quietLogging();
         Settings settings = Settings.fromSystemProperties();
-        Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
-            try {
-                Thread.sleep(Duration.ofMinutes(settings.maxMinutes()));
-                System.err.println("[bench] stopped: over the " + settings.maxMinutes() + " minute limit");
-                System.exit(3);
-            } catch (InterruptedException e) {
-                // finished in time
-            }
-        });
-        int status = new AgiBenchmark(settings).run();
-        watchdog.interrupt();
-        System.exit(status);
+        ScreenPopBenchmark.exitWithin(settings.maxMinutes(), () -> new AgiBenchmark(settings).run());
     }
 
     private int run() throws Exception {
@@ -151,7 +140,8 @@ public final class AgiBenchmark {
         try (ScreenPopBenchmark.Target target = settings.fork()
                 ? ScreenPopBenchmark.Forked.start(data, settings.serverJvmArgs(), 0, "500ms", properties, false,
                         password)
-                : inProcess(data, password, properties)) {
+                : ScreenPopBenchmark.inProcess(BenchServer.start(data, 0, password, "500ms", properties, false),
+                        false)) {
             ami.awaitAction("CoreShowChannels", Duration.ofSeconds(60));
             reviewer = ConsoleClient.login("http://127.0.0.1:" + target.port(), BenchServer.LINE_USER, password);
             System.out.printf(Locale.ROOT, "server: %s, GC %s, FastAGI on 127.0.0.1:%d, AMI peer on :%d%n",
@@ -370,40 +360,5 @@ public final class AgiBenchmark {
                 Latencies.median(results.stream().mapToDouble(RunResult::serverCores).toArray()),
                 Latencies.median(results.stream().mapToDouble(RunResult::heapBytes).toArray()) / 1048576.0,
                 Latencies.median(results.stream().mapToDouble(RunResult::drainMs).toArray()));
-    }
-
-    private ScreenPopBenchmark.Target inProcess(Path data, String password, String properties) {
-        BenchServer server = BenchServer.start(data, 0, password, "500ms", properties, false);
-        return new ScreenPopBenchmark.Target() {
-            @Override
-            public int port() {
-                return server.port();
-            }
-
-            @Override
-            public long heapAfterGc() {
-                return BenchServer.heapAfterGc();
-            }
-
-            @Override
-            public long[] stats() {
-                return BenchServer.stats();
-            }
-
-            @Override
-            public Latencies.Summary[] stages() {
-                return new Latencies.Summary[0];
-            }
-
-            @Override
-            public String gcName() {
-                return BenchServer.gcName();
-            }
-
-            @Override
-            public void close() {
-                server.close();
-            }
-        };
     }
 }

@@ -209,16 +209,21 @@ public final class ScreenPopBenchmark {
     public static void main(String[] args) throws Exception {
         quietLogging();
         Settings settings = Settings.fromSystemProperties();
+        exitWithin(settings.maxMinutes(), () -> new ScreenPopBenchmark(settings).run());
+    }
+
+    /** A benchmark's whole life: exits with its status, or with 3 if it runs past the limit. */
+    static void exitWithin(int maxMinutes, java.util.concurrent.Callable<Integer> benchmark) throws Exception {
         Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
             try {
-                Thread.sleep(Duration.ofMinutes(settings.maxMinutes()));
-                System.err.println("[bench] stopped: over the " + settings.maxMinutes() + " minute limit");
+                Thread.sleep(Duration.ofMinutes(maxMinutes));
+                System.err.println("[bench] stopped: over the " + maxMinutes + " minute limit");
                 System.exit(3);
             } catch (InterruptedException e) {
                 // finished in time
             }
         });
-        int status = new ScreenPopBenchmark(settings).run();
+        int status = benchmark.call();
         watchdog.interrupt();
         System.exit(status);
     }
@@ -520,7 +525,7 @@ public final class ScreenPopBenchmark {
     }
 
     /** Linux's USER_HZ, the unit of /proc/[pid]/stat times; 100 on every common kernel build. */
-    private static final int CLOCK_TICKS = 100;
+    static final int CLOCK_TICKS = 100;
 
     /** Above this many cores used by the OS and other processes, a run is flagged as disturbed. */
     private static final double OTHERS_WARNING = 0.25;
@@ -529,7 +534,7 @@ public final class ScreenPopBenchmark {
      * CPU ticks (user + system) of the embedded PostgreSQL's processes, found as the processes working in the
      * benchmark's data directory (PostgreSQL runs in its data directory); 0 where /proc cannot tell.
      */
-    private static long postgresTicks(Path data) {
+    static long postgresTicks(Path data) {
         Path dir = data.toAbsolutePath();
         long ticks = 0;
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
@@ -555,7 +560,7 @@ public final class ScreenPopBenchmark {
     }
 
     /** Busy and total jiffies of all CPUs, from /proc/stat; zeros where there is none. */
-    private static long[] machineTicks() {
+    static long[] machineTicks() {
         try (Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
             String cpu = lines.filter(l -> l.startsWith("cpu ")).findFirst().orElse("");
             long[] f = Arrays.stream(cpu.substring(3).strip().split("\\s+")).mapToLong(Long::parseLong).toArray();
@@ -622,8 +627,12 @@ public final class ScreenPopBenchmark {
     }
 
     private Target inProcess(Path data, String password) {
-        BenchServer server = BenchServer.start(data, settings.operators(), password, settings.tick(),
-                settings.serverProperties(), settings.stages());
+        return inProcess(BenchServer.start(data, settings.operators(), password, settings.tick(),
+                settings.serverProperties(), settings.stages()), settings.stages());
+    }
+
+    /** A server started in this JVM, as a {@link Target} (the benchmarks' {@code bench.fork=false}). */
+    static Target inProcess(BenchServer server, boolean stages) {
         return new Target() {
             @Override
             public int port() {
@@ -642,8 +651,7 @@ public final class ScreenPopBenchmark {
 
             @Override
             public Latencies.Summary[] stages() {
-                return settings.stages() ? BenchServer.parseStages(BenchServer.drainStages())
-                        : new Latencies.Summary[0];
+                return stages ? BenchServer.parseStages(BenchServer.drainStages()) : new Latencies.Summary[0];
             }
 
             @Override

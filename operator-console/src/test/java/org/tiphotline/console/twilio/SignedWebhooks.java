@@ -26,7 +26,7 @@ import org.w3c.dom.Document;
  * name)), written here from Twilio's documentation and independent of both the SDK's validator and the
  * application's check.
  */
-final class SignedWebhooks {
+public final class SignedWebhooks {
 
     /** A webhook's answer: the status and, for TwiML, the parsed document. */
     record Reply(int status, String body) {
@@ -83,7 +83,8 @@ final class SignedWebhooks {
         }
     }
 
-    static String sign(String authToken, String url, Map<String, String> form) {
+    /** The signature Twilio sends for this URL and form. Also used by the webhook benchmark. */
+    public static String sign(String authToken, String url, Map<String, String> form) {
         List<String> names = new ArrayList<>(form.keySet());
         names.sort(null);
         StringBuilder data = new StringBuilder(url);

@@ -150,6 +150,19 @@ class TwilioBridgeTest {
     }
 
     @Test
+    void aHangUpThatOvertakesTheVoiceWebhookStillEndsTheCall() {
+        String sid = newCallSid();
+        Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
+        twilio.post("/twilio/status", with(call, "CallStatus", "completed"));
+        twilio.post("/twilio/voice", call);
+        JsonNode rows = supervisor().get("/api/calllog?limit=50").body().get("rows");
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).get("outcome").asString()).isEqualTo("ABANDONED_IN_IVR");
+        assertThat(types(supervisor().get("/api/calllog/" + rows.get(0).get("call").asString()).body()))
+                .containsExactly("ARRIVED", "ABANDONED");
+    }
+
+    @Test
     void aFullCallThroughTheIvrToAnOperatorEndsWithTheSameTimelineAsOnTheSimulatedLine() throws Exception {
         assertThat(hotline.bean(TelephonyPorts.class).all()).extracting(p -> p.provider())
                 .as("the simulated line stays available next to Twilio").contains("twilio", "sim");

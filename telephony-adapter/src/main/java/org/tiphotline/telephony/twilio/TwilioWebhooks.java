@@ -64,6 +64,8 @@ class TwilioWebhooks {
     private final Router router;
     private final CallbackTasks callbacks;
     private final Clock clock;
+    /** TwiML that depends only on settings and the request's own parameters; see {@link #cached}. */
+    private final Map<String, String> rendered = new java.util.concurrent.ConcurrentHashMap<>();
 
     TwilioWebhooks(Switchboard switchboard, Calls calls, Operators operators, TwilioIvr ivr,
             TwilioSettings settings, TwilioLine line, Router router, CallbackTasks callbacks, Clock clock) {
@@ -82,7 +84,7 @@ class TwilioWebhooks {
     @PostMapping("/voice")
     String voice(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form) {
         arrived(form);
-        return xml(ivr.ask(ivr.menus().getFirst(), 1, ivr.firstLanguage(), true));
+        return cached("voice", () -> ivr.ask(ivr.menus().getFirst(), 1, ivr.firstLanguage(), true));
     }
 
     /** A {@code <Gather>} ended, with a digit or in silence. */
@@ -105,12 +107,16 @@ class TwilioWebhooks {
                 }
             }
             case IvrMenu.Step.AskAgain again -> {
-                return xml(ivr.ask(menu, attempt + 1, language, false));
+                String lang2 = language;
+                return cached("ask:" + menu.question() + ":" + (attempt + 1) + ":" + language,
+                        () -> ivr.ask(menu, attempt + 1, lang2, false));
             }
             case IvrMenu.Step.NotAnswered notAnswered -> { }
         }
         IvrMenu next = ivr.next(menu);
-        return xml(next == null ? ivr.confidentiality(language) : ivr.ask(next, 1, language, false));
+        String chosen = language;
+        return next == null ? cached("notice:" + language, () -> ivr.confidentiality(chosen))
+                : cached("ask:" + next.question() + ":1:" + language, () -> ivr.ask(next, 1, chosen, false));
     }
 
     /** After the confidentiality notice: the caller waits for an operator. */
@@ -232,7 +238,7 @@ class TwilioWebhooks {
             }
             default -> { }
         }
-        return xml(new VoiceResponse.Builder().build());
+        return cached("empty", () -> new VoiceResponse.Builder().build());
     }
 
     /**
@@ -307,7 +313,7 @@ class TwilioWebhooks {
             }
             default -> { }
         }
-        return xml(new VoiceResponse.Builder().build());
+        return cached("empty", () -> new VoiceResponse.Builder().build());
     }
 
     /** Joins and leaves in a call's escalation conference. */
@@ -319,18 +325,20 @@ class TwilioWebhooks {
         if (participant != null && (event.equals("participant-join") || event.equals("participant-leave"))) {
             line.conferenceChanged(callSid(call), participant, event.equals("participant-join"));
         }
-        return xml(new VoiceResponse.Builder().build());
+        return cached("empty", () -> new VoiceResponse.Builder().build());
     }
 
     /** The number's status callback: the caller's call is over. */
     @PostMapping("/status")
     String status(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form) {
-        CallRef ref = ref(form);
-        if (FINAL.contains(form.getOrDefault("CallStatus", "")) && calls.idOf(ref).isPresent()) {
+        if (FINAL.contains(form.getOrDefault("CallStatus", ""))) {
+            // The hang-up can overtake the voice webhook (the caller gave up while Twilio waited for our
+            // TwiML): the call is stored here then, so it ends instead of staying "in IVR" until a restart.
+            CallRef ref = arrived(form);
             line.ended(ref.providerCallId());
             store(() -> switchboard.once("end").callerHungUp(ref));
         }
-        return xml(new VoiceResponse.Builder().build());
+        return cached("empty", () -> new VoiceResponse.Builder().build());
     }
 
     @ExceptionHandler({IllegalArgumentException.class, org.springframework.web.bind.MissingRequestValueException.class,
@@ -429,5 +437,13 @@ class TwilioWebhooks {
 
     private static String xml(VoiceResponse response) {
         return response.toXml();
+    }
+
+    /**
+     * The same TwiML for every call, rendered once: the SDK's toXml() builds new XML factories on each call,
+     * which was a sixth of a webhook's CPU under load (docs/benchmarks.md, Twilio webhooks).
+     */
+    private String cached(String key, java.util.function.Supplier<VoiceResponse> twiml) {
+        return rendered.computeIfAbsent(key, k -> twiml.get().toXml());
     }
 }
