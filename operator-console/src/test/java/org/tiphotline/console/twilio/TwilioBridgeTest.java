@@ -487,6 +487,34 @@ class TwilioBridgeTest {
         }
     }
 
+    @Test
+    void anOfferNobodyAnswersIsWithdrawnToTheHoldLoopAndAHangUpEndsTheCallAtTwilio() throws Exception {
+        hotline.close();
+        Map<String, String> quick = settings();
+        quick.put("hotline.routing.offer-timeout", "1s");
+        hotline = RunningHotline.start(data, quick);
+        twilio = new SignedWebhooks(hotline.base(), PUBLIC, TOKEN);
+        try (LiveClient live = LiveClient.connect(ConsoleClient.login(hotline.base(), "operator", "operator-demo"))) {
+            goAvailable(live);
+            String sid = newCallSid();
+            Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
+            twilio.post("/twilio/voice", call);
+            twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "1"));
+            twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en", with(call, "Digits", "2"));
+            twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=en", with(call, "Digits", "1"));
+            twilio.post("/twilio/queued", call);
+            assertThat(form(awaitApiRequest(sid, 1).getBodyAsString()).get("Url")).contains("/twilio/connect?");
+            // The operator's browser rings and nobody answers: the core withdraws the offer.
+            Map<String, String> back = form(awaitApiRequest(sid, 2).getBodyAsString());
+            assertThat(back).containsEntry("Url", PUBLIC + "/twilio/wait").containsEntry("Method", "POST");
+
+            hotline.bean(TelephonyPorts.class).of("twilio").hangUp(new CallRef("twilio", sid));
+            LoggedRequest hungUp = awaitApiRequest(sid, 3);
+            assertThat(form(hungUp.getBodyAsString())).containsExactly(Map.entry("Status", "completed"));
+            assertThat(hungUp.getHeader("Content-Type")).startsWith("application/x-www-form-urlencoded");
+        }
+    }
+
     /** A Twilio call an operator is talking on: the caller's and the operator leg's CallSids, the call's id. */
     private record Talking(String sid, String leg, String operatorId, String callId, Map<String, String> form) {}
 
