@@ -606,6 +606,11 @@ class TwilioBridgeTest {
             awaitTimeline(t.callId(), "ESCALATED");
             JsonNode first = supervisor().get("/api/calllog/" + t.callId()).body();
             assertThat(first.toString()).contains("\"result\":\"failed\"").contains("error 21211");
+            // The operator's leg had already moved: the caller's Dial ends, and they must follow, not be cut off.
+            Document follows = twilio.post("/twilio/dial-done?operator=" + t.operatorId(), with(with(t.form(),
+                    "DialCallStatus", "completed"), "DialCallSid", t.leg())).twiml();
+            assertThat(text(follows, "/Response/Dial/Conference")).isEqualTo("hotline-" + t.sid());
+            assertThat(types(supervisor().get("/api/calllog/" + t.callId()).body())).doesNotContain("ENDED");
 
             // Twilio accepts the participant now, but the line never answers.
             twilioApi.stubFor(post(urlPathMatching(".*/Participants\\.json")).willReturn(aResponse().withStatus(201)

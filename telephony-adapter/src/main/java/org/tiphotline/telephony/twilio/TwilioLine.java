@@ -41,6 +41,11 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
     private final Map<String, String> operatorLegs = new ConcurrentHashMap<>();
     /** Caller's CallSid → the escalation being set up. */
     private final Map<String, Escalation> escalations = new ConcurrentHashMap<>();
+    /**
+     * Callers whose operator the adapter moved into the escalation conference: their Dial's action joins them
+     * to it, whatever became of the escalation line (a refused or unanswered line must not cut them off).
+     */
+    private final Set<String> conferenced = ConcurrentHashMap.newKeySet();
     /** Caller's CallSid → the CallSids in its conference now. */
     private final Map<String, Set<String>> conferences = new ConcurrentHashMap<>();
     /** REST requests for escalations leave the caller's thread: the core's commands return at once. */
@@ -95,6 +100,7 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
         commands.execute(() -> {
             try {
                 // The operator first: their leaving ends the caller's Dial, whose action joins the caller.
+                conferenced.add(sid);
                 api.redirect(leg, "/twilio/conference?call=" + sid + "&role=operator");
                 api.addParticipant(CONFERENCE_PREFIX + sid, call.dialled(), number,
                         "/twilio/escalation-status?call=" + sid + "&mode=" + mode,
@@ -127,6 +133,11 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
 
     void operatorAnswered(String callerSid, String legSid) {
         operatorLegs.put(callerSid, legSid);
+    }
+
+    /** Whether the caller's Dial ending means "join the conference" rather than "the operator hung up". */
+    boolean conferenced(String callerSid) {
+        return conferenced.contains(callerSid);
     }
 
     /** The escalation under way for this call, if any. */
@@ -167,6 +178,7 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
         present.remove(participantSid);
         if (participantSid.equals(callerSid)) {
             conferences.remove(callerSid);
+            conferenced.remove(callerSid);
         } else if (present.equals(Set.of(callerSid)) && !escalations.containsKey(callerSid)) {
             conferences.remove(callerSid);
             commands.execute(() -> {
@@ -183,6 +195,8 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
     void ended(String callerSid) {
         operatorLegs.remove(callerSid);
         escalations.remove(callerSid);
+        conferenced.remove(callerSid);
+        conferences.remove(callerSid);
     }
 
     @Override

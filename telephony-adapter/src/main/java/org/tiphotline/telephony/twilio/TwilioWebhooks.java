@@ -258,7 +258,7 @@ class TwilioWebhooks {
             store(() -> switchboard.once("end").callerHungUp(ref));
             return xml(new VoiceResponse.Builder().hangup(new Hangup.Builder().build()).build());
         }
-        if (line.escalation(ref.providerCallId()).isPresent()) {
+        if (line.conferenced(ref.providerCallId())) {
             // The adapter moved the operator into the escalation conference: the caller follows.
             return xml(conference(ref.providerCallId(), true));
         }
@@ -305,7 +305,7 @@ class TwilioWebhooks {
             }
             case "busy", "no-answer", "failed", "canceled", "completed" -> {
                 // "completed" after an answer is the line hanging up later; before one, it never answered.
-                if (line.escalation(ref.providerCallId()).isPresent()) {
+                if (line.conferenced(ref.providerCallId())) {
                     store(() -> switchboard.once("escalation:" + leg + ":failed").escalated(ref, mode, false,
                             "escalation line: " + status));
                     line.escalationFailed(ref.providerCallId());
