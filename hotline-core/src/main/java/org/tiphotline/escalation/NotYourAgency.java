@@ -1,0 +1,8 @@
+package org.tiphotline.escalation;
+
+/** A liaison user acted on an escalation addressed to another agency: need-to-know, refused. */
+public class NotYourAgency extends RuntimeException {
+    public NotYourAgency() {
+        super("this escalation is addressed to another agency");
+    }
+}

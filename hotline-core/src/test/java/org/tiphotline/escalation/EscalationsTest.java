@@ -1,0 +1,217 @@
+package org.tiphotline.escalation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.tiphotline.db.Tables.ESCALATION;
+import static org.tiphotline.db.Tables.ESCALATION_ALERT;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.junit.jupiter.SpringJUnitConfig;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.tiphotline.calls.CallId;
+import org.tiphotline.calls.Switchboard;
+import org.tiphotline.operators.OperatorId;
+import org.tiphotline.operators.Operators;
+import org.tiphotline.operators.Role;
+import org.tiphotline.testing.CoreTestConfiguration;
+import org.tiphotline.testing.FakeData;
+import org.tiphotline.testing.MutableClock;
+import org.tiphotline.testing.RecordedEvents;
+
+/**
+ * Escalations on the real test database with a clock the test moves: deadlines, rounds through the agency's
+ * channels, acknowledgement by the right agency only, closing, and deadlines kept across a restart.
+ */
+@SpringJUnitConfig(EscalationsTest.Config.class)
+class EscalationsTest {
+
+    @Configuration(proxyBeanMethods = false)
+    @Import(CoreTestConfiguration.class)
+    static class Config {
+        @Bean
+        Directory directory() {
+            return new Directory(List.of(
+                    new Directory.Agency("test-police", "Test Police (fake)", Set.of(Directory.Role.POLICE),
+                            "+15550100119", List.of(
+                                    new Directory.Alert(Directory.Channel.WEBHOOK, "https://police.example.test/hook"),
+                                    new Directory.Alert(Directory.Channel.SMS, "+15550100120"))),
+                    new Directory.Agency("test-child-protection", "Test Child Protection (fake)",
+                            Set.of(Directory.Role.CHILD_PROTECTION), null, List.of(
+                                    new Directory.Alert(Directory.Channel.EMAIL, "duty@cp.example.test")))));
+        }
+
+        @Bean
+        EscalationSettings escalationSettings() {
+            return new EscalationSettings(Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(3));
+        }
+
+        @Bean
+        Escalations escalations(DSLContext db, TransactionTemplate tx, ApplicationEventPublisher events,
+                MutableClock clock, Directory directory, EscalationSettings settings) {
+            return new Escalations(db, tx, events, clock, directory, settings);
+        }
+    }
+
+    @Autowired
+    private Escalations escalations;
+    @Autowired
+    private Switchboard switchboard;
+    @Autowired
+    private Operators operators;
+    @Autowired
+    private DSLContext db;
+    @Autowired
+    private MutableClock clock;
+    @Autowired
+    private RecordedEvents events;
+    @Autowired
+    private TransactionTemplate tx;
+    @Autowired
+    private ApplicationEventPublisher publisher;
+    @Autowired
+    private Directory directory;
+    @Autowired
+    private EscalationSettings settings;
+
+    private CallId call;
+    private OperatorId operator;
+    private OperatorId liaison;
+
+    @BeforeEach
+    void start() {
+        clock.set(MutableClock.DEFAULT_START.plus(Duration.ofDays(400)));
+        // Each test starts with no escalation overdue from another test.
+        db.update(ESCALATION).set(ESCALATION.STATUS, "CLOSED").set(ESCALATION.CLOSED_AT, ESCALATION.RAISED_AT)
+                .set(ESCALATION.CLOSED_REASON, "test cleanup").setNull(ESCALATION.NEXT_ALERT_AT)
+                .where(ESCALATION.STATUS.ne("CLOSED")).execute();
+        events.clear();
+        call = switchboard.arrived(FakeData.newCallRef(), FakeData.phone(31), FakeData.HOTLINE_NUMBER);
+        operator = FakeData.user(operators, Role.OPERATOR, "en").id();
+        liaison = FakeData.user(operators, Role.SUPERVISOR, "en").id();
+    }
+
+    @Test
+    void anEscalationIsOpenWithItsFirstAlertQueuedAndADeadline() {
+        Escalation.Id id = escalations.raise(call, null, "test-police", Escalation.Level.IMMEDIATE,
+                Escalation.Source.OPERATOR, "caller locked in a work site", operator);
+
+        Escalation e = escalations.find(id).orElseThrow();
+        assertThat(e.status()).isEqualTo(Escalation.Status.OPEN);
+        assertThat(e.alertRound()).isEqualTo(1);
+        assertThat(e.nextAlertAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
+        assertThat(recipients(id, 1)).containsExactly("agency:0");
+        assertThat(events.ofType(Escalation.Raised.class)).containsExactly(
+                new Escalation.Raised(id, "test-police", Escalation.Level.IMMEDIATE));
+
+        Escalation.Id urgent = escalations.raise(call, null, "test-police", Escalation.Level.URGENT,
+                Escalation.Source.RULE, "rule: victim under 18", null);
+        assertThat(escalations.find(urgent).orElseThrow().nextAlertAt())
+                .isEqualTo(clock.instant().plus(Duration.ofMinutes(15)));
+    }
+
+    @Test
+    void anAgencyNotInTheDirectoryOrNoReasonIsRefusedAndNothingIsStored() {
+        int before = db.fetchCount(ESCALATION);
+        assertThatThrownBy(() -> escalations.raise(call, null, "no-such-agency", Escalation.Level.IMMEDIATE,
+                Escalation.Source.OPERATOR, "x", operator)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no-such-agency");
+        assertThatThrownBy(() -> escalations.raise(call, null, "test-police", Escalation.Level.IMMEDIATE,
+                Escalation.Source.OPERATOR, " ", operator)).hasMessageContaining("reason");
+        assertThatThrownBy(() -> escalations.raise(null, null, "test-police", Escalation.Level.IMMEDIATE,
+                Escalation.Source.OPERATOR, "x", operator)).hasMessageContaining("call or a report");
+        assertThat(db.fetchCount(ESCALATION)).isEqualTo(before);
+    }
+
+    @Test
+    void nobodyAcknowledgingMeansTheNextChannelAndTheSupervisorsAtEachDeadline() {
+        Escalation.Id id = escalations.raise(call, null, "test-police", Escalation.Level.IMMEDIATE,
+                Escalation.Source.IVR, "caller said someone is in immediate danger", null);
+
+        clock.advance(Duration.ofMinutes(5).minusSeconds(1));
+        assertThat(escalations.alertOverdue()).isZero();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(escalations.alertOverdue()).isEqualTo(1);
+        assertThat(recipients(id, 2)).containsExactlyInAnyOrder("agency:1", Escalations.SUPERVISORS);
+        assertThat(escalations.find(id).orElseThrow().nextAlertAt())
+                .isEqualTo(clock.instant().plus(Duration.ofMinutes(3)));
+        assertThat(escalations.alertOverdue()).as("not twice for one deadline").isZero();
+
+        clock.advance(Duration.ofMinutes(3));
+        assertThat(escalations.alertOverdue()).isEqualTo(1);
+        assertThat(recipients(id, 3)).as("back to the first channel").containsExactlyInAnyOrder("agency:0",
+                Escalations.SUPERVISORS);
+        assertThat(events.ofType(Escalation.Overdue.class)).extracting(Escalation.Overdue::round)
+                .containsExactly(2, 3);
+        assertThat(escalations.unsentAlerts(100)).filteredOn(a -> a.escalation().equals(id)).hasSize(5);
+    }
+
+    @Test
+    void onlyTheAgencyItIsAddressedToCanAcknowledgeAndThenTheAlertsStop() {
+        Escalation.Id id = escalations.raise(call, null, "test-police", Escalation.Level.IMMEDIATE,
+                Escalation.Source.OPERATOR, "caller locked in a work site", operator);
+
+        assertThatThrownBy(() -> escalations.acknowledge(id, "test-child-protection", liaison))
+                .isInstanceOf(NotYourAgency.class);
+        assertThat(escalations.find(id).orElseThrow().status()).isEqualTo(Escalation.Status.OPEN);
+        assertThat(escalations.acknowledge(id, "test-police", liaison)).isTrue();
+        assertThat(escalations.acknowledge(id, "test-police", liaison)).as("the first one counts").isFalse();
+
+        Escalation e = escalations.find(id).orElseThrow();
+        assertThat(e.status()).isEqualTo(Escalation.Status.ACKNOWLEDGED);
+        assertThat(e.acknowledgedBy()).isEqualTo(liaison);
+        assertThat(e.nextAlertAt()).isNull();
+        clock.advance(Duration.ofHours(1));
+        assertThat(escalations.alertOverdue()).isZero();
+        assertThat(events.ofType(Escalation.Acknowledged.class)).hasSize(1);
+
+        escalations.recordOutcome(id, "test-police", liaison, "officers dispatched; two people removed (fake)");
+        assertThat(escalations.find(id).orElseThrow().outcome()).startsWith("officers dispatched");
+        assertThat(escalations.forAgency("test-child-protection", 50)).noneMatch(x -> x.id().equals(id));
+        assertThat(escalations.forAgency("test-police", 50)).anyMatch(x -> x.id().equals(id));
+    }
+
+    @Test
+    void aSupervisorClosesWithAReasonAndNothingIsAlertedAfterwards() {
+        Escalation.Id id = escalations.raise(call, null, "test-child-protection", Escalation.Level.URGENT,
+                Escalation.Source.RULE, "rule: victim under 18", null);
+        assertThatThrownBy(() -> escalations.close(id, liaison, "")).hasMessageContaining("reason");
+        assertThat(escalations.close(id, liaison, "duplicate of an earlier referral")).isTrue();
+        assertThat(escalations.close(id, liaison, "again")).isFalse();
+        clock.advance(Duration.ofDays(1));
+        assertThat(escalations.alertOverdue()).isZero();
+        Escalation e = escalations.find(id).orElseThrow();
+        assertThat(e.status()).isEqualTo(Escalation.Status.CLOSED);
+        assertThat(e.closedReason()).isEqualTo("duplicate of an earlier referral");
+        assertThat(escalations.unclosed()).noneMatch(x -> x.id().equals(id));
+    }
+
+    @Test
+    void aRestartKeepsTheDeadlineAndTheNextAlertGoesOutOnTime() {
+        Escalation.Id id = escalations.raise(call, null, "test-police", Escalation.Level.IMMEDIATE,
+                Escalation.Source.OPERATOR, "caller locked in a work site", operator);
+        clock.advance(Duration.ofMinutes(2));
+
+        // The process stops; a new one starts with nothing in memory but the database.
+        Escalations restarted = new Escalations(db, tx, publisher, clock, directory, settings);
+        assertThat(restarted.alertOverdue()).isZero();
+        clock.advance(Duration.ofMinutes(3));
+        assertThat(restarted.alertOverdue()).isEqualTo(1);
+        assertThat(recipients(id, 2)).containsExactlyInAnyOrder("agency:1", Escalations.SUPERVISORS);
+    }
+
+    private List<String> recipients(Escalation.Id id, int round) {
+        return db.select(ESCALATION_ALERT.RECIPIENT).from(ESCALATION_ALERT)
+                .where(ESCALATION_ALERT.ESCALATION_ID.eq(id.value())).and(ESCALATION_ALERT.ROUND.eq(round))
+                .fetch(ESCALATION_ALERT.RECIPIENT);
+    }
+}
