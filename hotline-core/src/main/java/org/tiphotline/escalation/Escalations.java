@@ -226,7 +226,7 @@ public class Escalations {
 
     private Escalation lock(Escalation.Id id) {
         return db.selectFrom(ESCALATION).where(ESCALATION.ID.eq(id.value())).forUpdate().fetchOptional()
-                .map(Escalations::map).orElseThrow(() -> new IllegalArgumentException("no such escalation"));
+                .map(Escalations::map).orElseThrow(EscalationNotFound::new);
     }
 
     private static Escalation map(Record r) {

@@ -58,6 +58,24 @@ public class Operators {
                 .returning().fetchSingle());
     }
 
+    /** A liaison user of an agency of the directory. */
+    @Transactional
+    public Operator createLiaison(String username, String displayName, String passwordHash, String agency) {
+        return toOperator(db.insertInto(APP_USER)
+                .set(APP_USER.USERNAME, username)
+                .set(APP_USER.DISPLAY_NAME, displayName)
+                .set(APP_USER.PASSWORD_HASH, passwordHash)
+                .set(APP_USER.ROLE, Role.LIAISON.name())
+                .set(APP_USER.AGENCY, agency)
+                .returning().fetchSingle());
+    }
+
+    /** The agency a liaison user works for; empty for everyone else. */
+    public Optional<String> agencyOf(OperatorId id) {
+        return db.select(APP_USER.AGENCY).from(APP_USER).where(APP_USER.ID.eq(id.value()))
+                .fetchOptional(APP_USER.AGENCY).filter(a -> a != null);
+    }
+
     private static Operator toOperator(Record r) {
         return new Operator(new OperatorId(r.get(APP_USER.ID)), r.get(APP_USER.USERNAME),
                 r.get(APP_USER.DISPLAY_NAME), Role.valueOf(r.get(APP_USER.ROLE)),

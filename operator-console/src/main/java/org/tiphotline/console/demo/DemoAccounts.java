@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 import org.tiphotline.console.database.NoExternalDatabase;
+import org.tiphotline.escalation.Directory;
 import org.tiphotline.operators.Operators;
 import org.tiphotline.operators.Role;
 
@@ -35,10 +36,12 @@ class DemoAccounts implements ApplicationRunner {
 
     private final Operators operators;
     private final PasswordEncoder passwords;
+    private final Directory directory;
 
-    DemoAccounts(Operators operators, PasswordEncoder passwords) {
+    DemoAccounts(Operators operators, PasswordEncoder passwords, Directory directory) {
         this.operators = operators;
         this.passwords = passwords;
+        this.directory = directory;
     }
 
     @Override
@@ -48,6 +51,16 @@ class DemoAccounts implements ApplicationRunner {
                 operators.create(a.username(), a.displayName(), passwords.encode(a.username() + "-demo"), a.role(),
                         a.languages(), null);
                 log.info("created demo account '{}' (password '{}-demo')", a.username(), a.username());
+            }
+        }
+        // One liaison per agency of the directory, when there is one (the demo profile has a fake directory).
+        for (Directory.Agency agency : directory.agencies()) {
+            String username = agency.id().replace("demo-", "").replace("-", "");
+            if (!operators.exists(username)) {
+                operators.createLiaison(username, agency.name() + " liaison", passwords.encode(username + "-demo"),
+                        agency.id());
+                log.info("created demo liaison account '{}' (password '{}-demo') for {}", username, username,
+                        agency.id());
             }
         }
     }

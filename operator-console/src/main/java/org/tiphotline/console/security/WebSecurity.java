@@ -3,6 +3,7 @@ package org.tiphotline.console.security;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpMethod;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -36,8 +37,14 @@ class WebSecurity {
             @Value("${hotline.telephony.twilio.enabled:false}") boolean twilio) throws Exception {
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/error", "/favicon.ico", "/css/**").permitAll()
+                        .requestMatchers("/api/liaison/**").hasRole("LIAISON")
+                        .requestMatchers("/api/me", "/account.html", "/js/account.js", "/js/common.js", "/js/stomp.js")
+                                .authenticated()
+                        // Liaison users (police, child protection) see their agency's escalations and nothing else.
+                        .requestMatchers(request -> request.isUserInRole("LIAISON")).denyAll()
                         .requestMatchers("/supervisor.html", "/js/supervisor.js", "/api/calllog/**", "/api/live/**",
-                                "/api/operators").hasAnyRole("SUPERVISOR", "DATA_MANAGER")
+                                "/api/operators", "/api/escalations/**").hasAnyRole("SUPERVISOR", "DATA_MANAGER")
+                        .requestMatchers(HttpMethod.POST, "/api/calls/*/escalations").hasAnyRole("OPERATOR", "SUPERVISOR")
                         .requestMatchers("/console.html", "/js/console.js").hasRole("OPERATOR")
                         .anyRequest().authenticated())
                 .formLogin(form -> form.successHandler(new RoleLanding()))

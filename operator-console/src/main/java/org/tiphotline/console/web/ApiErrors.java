@@ -67,7 +67,8 @@ class ApiErrors {
         return body(HttpStatus.BAD_REQUEST, "invalid_request", e.getMessage(), Map.of());
     }
 
-    @ExceptionHandler({ReportNotFound.class, UnknownCall.class, NoResourceFoundException.class})
+    @ExceptionHandler({ReportNotFound.class, UnknownCall.class, NoResourceFoundException.class,
+            org.tiphotline.escalation.EscalationNotFound.class})
     ResponseEntity<Map<String, Object>> notFound(Exception e) {
         return body(HttpStatus.NOT_FOUND, "not_found", e instanceof NoResourceFoundException ? "no such resource"
                 : e.getMessage(), Map.of());

@@ -118,6 +118,8 @@ public class SimulatedLine implements TelephonyPort, DisposableBean {
     @Override
     public void conference(CallRef call, String number) {
         require(call.providerCallId());
+        // The simulated escalation line answers at once, as a real one reports through its adapter.
+        pbx.execute(() -> switchboard.escalated(call, "conference", true, null));
     }
 
     @Override
@@ -125,6 +127,7 @@ public class SimulatedLine implements TelephonyPort, DisposableBean {
         require(call.providerCallId());
         calls.remove(call.providerCallId());
         pbx.execute(() -> {
+            switchboard.escalated(call, "transfer", true, null);
             switchboard.transferred(call, "external number");
             switchboard.ended(call, "transfer");
         });

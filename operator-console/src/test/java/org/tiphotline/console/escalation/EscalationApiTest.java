@@ -1,0 +1,175 @@
+package org.tiphotline.console.escalation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.tiphotline.console.testing.LiveClient.await;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.tiphotline.console.testing.ConsoleClient;
+import org.tiphotline.console.testing.LiveClient;
+import org.tiphotline.console.testing.RunningHotline;
+import org.tiphotline.operators.Operators;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Escalations over HTTP with two fake agencies: an operator escalates the call they are on, the police liaison
+ * sees and acknowledges it, the child-protection liaison sees nothing of it, and a liaison user can reach no
+ * other endpoint. Refused requests store nothing.
+ */
+class EscalationApiTest {
+
+    @TempDir
+    Path data;
+
+    private RunningHotline hotline;
+
+    @BeforeEach
+    void start() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        String police = "hotline.directory.agencies[0].";
+        settings.put(police + "id", "test-police");
+        settings.put(police + "name", "Test Police (fake)");
+        settings.put(police + "roles[0]", "POLICE");
+        settings.put(police + "phone", "+15550100119");
+        settings.put(police + "alerts[0].channel", "WEBHOOK");
+        settings.put(police + "alerts[0].target", "http://127.0.0.1:9/police");
+        String cp = "hotline.directory.agencies[1].";
+        settings.put(cp + "id", "test-child-protection");
+        settings.put(cp + "name", "Test Child Protection (fake)");
+        settings.put(cp + "roles[0]", "CHILD_PROTECTION");
+        settings.put(cp + "alerts[0].channel", "EMAIL");
+        settings.put(cp + "alerts[0].target", "duty@cp.example.test");
+        hotline = RunningHotline.start(data, settings);
+        Operators operators = hotline.bean(Operators.class);
+        PasswordEncoder passwords = hotline.bean(PasswordEncoder.class);
+        operators.createLiaison("police1", "Police Liaison (fake)", passwords.encode("police1-test"), "test-police");
+        operators.createLiaison("cp1", "Child Protection Liaison (fake)", passwords.encode("cp1-test"),
+                "test-child-protection");
+    }
+
+    @AfterEach
+    void stop() {
+        hotline.close();
+    }
+
+    @Test
+    void anOperatorEscalatesTheirCallThePoliceLiaisonAcknowledgesAndOnlyThePoliceSeeIt() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        String call = talkingCall(operator);
+
+        ConsoleClient.Response raised = operator.post("/api/calls/" + call + "/escalations", Map.of(
+                "agency", "test-police", "level", "IMMEDIATE", "mode", "CONFERENCE",
+                "reason", "caller locked in a work site (fake)"));
+        assertThat(raised.status()).isEqualTo(201);
+        String id = raised.body().get("id").asString();
+        assertThat(raised.body().get("status").asString()).isEqualTo("OPEN");
+
+        ConsoleClient police = ConsoleClient.login(hotline.base(), "police1", "police1-test");
+        ConsoleClient cp = ConsoleClient.login(hotline.base(), "cp1", "cp1-test");
+        assertThat(police.get("/api/liaison/escalations").body()).extracting(e -> e.get("id").asString())
+                .containsExactly(id);
+        assertThat(cp.get("/api/liaison/escalations").body()).isEmpty();
+        assertThat(cp.post("/api/liaison/escalations/" + id + "/acknowledge", null).status()).isEqualTo(403);
+        assertThat(cp.post("/api/liaison/escalations/" + id + "/outcome", Map.of("outcome", "x")).status())
+                .isEqualTo(403);
+
+        ConsoleClient.Response ack = police.post("/api/liaison/escalations/" + id + "/acknowledge", null);
+        assertThat(ack.status()).isEqualTo(200);
+        assertThat(ack.body().get("status").asString()).isEqualTo("ACKNOWLEDGED");
+        assertThat(police.post("/api/liaison/escalations/" + id + "/outcome",
+                Map.of("outcome", "officers dispatched (fake)")).body().get("outcome").asString())
+                .isEqualTo("officers dispatched (fake)");
+
+        ConsoleClient supervisor = ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
+        JsonNode open = supervisor.get("/api/escalations").body();
+        assertThat(open).extracting(e -> e.get("status").asString()).containsExactly("ACKNOWLEDGED");
+        // The simulated line brought the police line in, and the call log says so.
+        JsonNode detail = awaitTimeline(supervisor, call, "ESCALATED");
+        assertThat(detail.toString()).contains("\"mode\":\"conference\"");
+        assertThat(supervisor.post("/api/escalations/" + id + "/close", Map.of("reason", "")).status())
+                .isEqualTo(400);
+        assertThat(supervisor.post("/api/escalations/" + id + "/close", Map.of("reason", "victim safe (fake)"))
+                .body().get("status").asString()).isEqualTo("CLOSED");
+        assertThat(supervisor.get("/api/escalations").body()).isEmpty();
+    }
+
+    @Test
+    void aLiaisonUserCanReachNothingButTheirAgencysEscalations() {
+        ConsoleClient police = ConsoleClient.login(hotline.base(), "police1", "police1-test");
+        assertThat(police.get("/api/me").status()).isEqualTo(200);
+        for (String path : List.of("/api/calllog", "/api/calllog/00000000-0000-0000-0000-000000000001",
+                "/api/live/queue", "/api/operators", "/api/reports/drafts",
+                "/api/reports/00000000-0000-0000-0000-000000000001", "/api/forms/hotline", "/api/escalations",
+                "/api/directory", "/api/sim/calls", "/console.html", "/supervisor.html", "/ws")) {
+            assertThat(police.get(path).status()).as(path).isEqualTo(403);
+        }
+        assertThat(police.post("/api/sim/calls", Map.of("language", "en")).status()).isEqualTo(403);
+        assertThat(police.post("/api/calls/00000000-0000-0000-0000-000000000001/escalations", Map.of()).status())
+                .isEqualTo(403);
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        assertThat(operator.get("/api/liaison/escalations").status()).as("not for operators").isEqualTo(403);
+        assertThat(operator.get("/api/escalations").status()).isEqualTo(403);
+    }
+
+    @Test
+    void refusedEscalationsStoreNothingAndDialNobody() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        String call = talkingCall(operator);
+        ConsoleClient.Response unknown = operator.post("/api/calls/" + call + "/escalations", Map.of(
+                "agency", "nobody", "level", "IMMEDIATE", "reason", "x"));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.body().get("message").asString()).contains("test-police");
+        assertThat(operator.post("/api/calls/" + call + "/escalations", Map.of("agency", "test-police",
+                "level", "SOMEDAY", "reason", "x")).status()).isEqualTo(400);
+        ConsoleClient.Response noLine = operator.post("/api/calls/" + call + "/escalations", Map.of(
+                "agency", "test-child-protection", "level", "URGENT", "mode", "CONFERENCE", "reason", "x"));
+        assertThat(noLine.status()).isEqualTo(409);
+        assertThat(noLine.body().get("message").asString()).contains("no line");
+
+        // Another operator, not on this call.
+        ConsoleClient other = ConsoleClient.login(hotline.base(), "operator2", "operator2-demo");
+        assertThat(other.post("/api/calls/" + call + "/escalations", Map.of("agency", "test-police",
+                "level", "IMMEDIATE", "reason", "x")).status()).isEqualTo(403);
+
+        ConsoleClient supervisor = ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
+        assertThat(supervisor.get("/api/escalations").body()).isEmpty();
+        assertThat(supervisor.get("/api/calllog/" + call).body().toString()).doesNotContain("ESCALATED");
+    }
+
+    /** A simulated call this operator has answered; returns its id. */
+    private String talkingCall(ConsoleClient operator) throws Exception {
+        try (LiveClient live = LiveClient.connect(operator)) {
+            BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
+            BlockingQueue<JsonNode> updates = live.subscribe("/user/queue/call");
+            BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
+            live.send("/app/presence", Map.of("presence", "AVAILABLE"));
+            await(presence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
+            JsonNode placed = operator.post("/api/sim/calls", Map.of("language", "en", "immediateDanger", "YES"))
+                    .body();
+            JsonNode pop = await(pops, p -> true, 10);
+            operator.post("/api/sim/calls/" + placed.get("providerCallId").asString() + "/answer", null);
+            await(updates, u -> u.get("state").asString().equals("TALKING"), 5);
+            return pop.get("call").asString();
+        }
+    }
+
+    private static JsonNode awaitTimeline(ConsoleClient supervisor, String call, String type)
+            throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            JsonNode detail = supervisor.get("/api/calllog/" + call).body();
+            if (detail.toString().contains("\"" + type + "\"")) {
+                return detail;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no " + type + " for call " + call);
+    }
+}
