@@ -253,12 +253,7 @@ class TwilioBridgeTest {
             goAvailable(live);
             String sid = newCallSid();
             Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
-            twilio.post("/twilio/voice", call);
-            twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "3"));
-            twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=fr", with(call, "Digits", "2"));
-            twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=fr", with(call, "Digits", "2"));
-            assertThat(text(twilio.post("/twilio/queued", call).twiml(), "/Response/Redirect"))
-                    .isEqualTo("/twilio/wait?round=1");
+            assertThat(text(throughIvr(call, "3", "2", "2"), "/Response/Redirect")).isEqualTo("/twilio/wait?round=1");
             twilio.post("/twilio/status", with(call, "CallStatus", "completed"));
 
             JsonNode row = supervisor().get("/api/calllog?limit=50").body().get("rows").get(0);
@@ -274,11 +269,7 @@ class TwilioBridgeTest {
     void withNobodySignedInTheCallerReachesTheFallbackLineThenAMessageThatBecomesOneCallbackTask() {
         String sid = newCallSid();
         Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
-        twilio.post("/twilio/voice", call);
-        twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "2"));
-        twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=es", with(call, "Digits", "1"));
-        twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=es", with(call, "Digits", "1"));
-        Document human = twilio.post("/twilio/queued", call).twiml();
+        Document human = throughIvr(call, "2", "1", "1");
         assertThat(text(human, "/Response/Dial/Number")).isEqualTo(FALLBACK_LINE);
         assertThat(text(human, "/Response/Dial/@action")).isEqualTo("/twilio/fallback-done?lang=es");
         assertThat(text(human, "/Response/Say/@language")).isEqualTo("es-MX");
@@ -326,11 +317,7 @@ class TwilioBridgeTest {
             goAvailable(live);
             String sid = newCallSid();
             Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
-            twilio.post("/twilio/voice", call);
-            twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "3"));
-            twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=fr", with(call, "Digits", "2"));
-            twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=fr", with(call, "Digits", "3"));
-            twilio.post("/twilio/queued", call);
+            throughIvr(call, "3", "2", "3");
             assertThat(text(twilio.post("/twilio/wait?round=1", call).twiml(), "/Response/Redirect"))
                     .isEqualTo("/twilio/wait?round=2");
             Thread.sleep(MAX_WAIT.toMillis() + 300);
@@ -417,11 +404,7 @@ class TwilioBridgeTest {
             goAvailable(console);
             for (String sid : List.of(gone, live)) {
                 Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
-                twilio.post("/twilio/voice", call);
-                twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "3"));
-                twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=fr", with(call, "Digits", "2"));
-                twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=fr", with(call, "Digits", "1"));
-                twilio.post("/twilio/queued", call);
+                throughIvr(call, "3", "2", "1");
             }
         }
         hotline.close();
@@ -453,11 +436,7 @@ class TwilioBridgeTest {
             goAvailable(live);
             String sid = newCallSid();
             Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
-            twilio.post("/twilio/voice", call);
-            twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "1"));
-            twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en", with(call, "Digits", "2"));
-            twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=en", with(call, "Digits", "2"));
-            twilio.post("/twilio/queued", call);
+            throughIvr(call, "1", "2", "2");
             String url = form(awaitApiRequest(sid).getBodyAsString()).get("Url");
             String operatorId = url.substring(url.indexOf("operator=") + "operator=".length());
             Document dial = twilio.post(url.substring(PUBLIC.length()), with(call, "CallStatus", "in-progress"))
@@ -498,11 +477,7 @@ class TwilioBridgeTest {
             goAvailable(live);
             String sid = newCallSid();
             Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
-            twilio.post("/twilio/voice", call);
-            twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "1"));
-            twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en", with(call, "Digits", "2"));
-            twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=en", with(call, "Digits", "1"));
-            twilio.post("/twilio/queued", call);
+            throughIvr(call, "1", "2", "1");
             assertThat(form(awaitApiRequest(sid, 1).getBodyAsString()).get("Url")).contains("/twilio/connect?");
             // The operator's browser rings and nobody answers: the core withdraws the offer.
             Map<String, String> back = form(awaitApiRequest(sid, 2).getBodyAsString());
@@ -524,11 +499,7 @@ class TwilioBridgeTest {
         goAvailable(live);
         String sid = newCallSid();
         Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
-        twilio.post("/twilio/voice", call);
-        twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "1"));
-        twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en", with(call, "Digits", "1"));
-        twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=en", with(call, "Digits", "1"));
-        twilio.post("/twilio/queued", call);
+        throughIvr(call, "1", "1", "1");
         String url = form(awaitApiRequest(sid).getBodyAsString()).get("Url");
         String operatorId = url.substring(url.indexOf("operator=") + "operator=".length());
         twilio.post(url.substring(PUBLIC.length()), with(call, "CallStatus", "in-progress"));
@@ -687,6 +658,19 @@ class TwilioBridgeTest {
 
     private LoggedRequest awaitApiRequest(String callSid) throws InterruptedException {
         return awaitApiRequest(callSid, 1);
+    }
+
+    /**
+     * The caller goes through the IVR pressing these digits (language, immediate danger, caller type) and is
+     * queued; returns the TwiML the queueing answered (hold, or the fallback).
+     */
+    private Document throughIvr(Map<String, String> call, String language, String danger, String type) {
+        twilio.post("/twilio/voice", call);
+        String lang = List.of("en", "es", "fr").get(Integer.parseInt(language) - 1);
+        twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", language));
+        twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=" + lang, with(call, "Digits", danger));
+        twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=" + lang, with(call, "Digits", type));
+        return twilio.post("/twilio/queued", call).twiml();
     }
 
     private static void goAvailable(LiveClient live) throws InterruptedException {
