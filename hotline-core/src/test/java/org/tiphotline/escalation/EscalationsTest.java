@@ -56,14 +56,50 @@ class EscalationsTest {
         }
 
         @Bean
+        RecordingWebhooks webhooks() {
+            return new RecordingWebhooks();
+        }
+
+        @Bean
+        AlertDispatcher alertDispatcher(Escalations escalations, Directory directory,
+                org.tiphotline.calls.Calls calls, DSLContext db, MutableClock clock, ApplicationEventPublisher events,
+                RecordingWebhooks webhooks) {
+            // Only the webhook channel exists here: an agency's SMS alert must fail, visibly.
+            return new AlertDispatcher(escalations, directory, calls, db, clock, events, List.of(webhooks));
+        }
+
+        @Bean
         Escalations escalations(DSLContext db, TransactionTemplate tx, ApplicationEventPublisher events,
                 MutableClock clock, Directory directory, EscalationSettings settings) {
             return new Escalations(db, tx, events, clock, directory, settings);
         }
     }
 
+    /** A webhook channel that records what it was asked to send, and can be told to refuse. */
+    static final class RecordingWebhooks implements AlertChannel {
+        final List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile boolean refuse;
+
+        @Override
+        public Directory.Channel channel() {
+            return Directory.Channel.WEBHOOK;
+        }
+
+        @Override
+        public void send(String target, AlertPacket packet) {
+            if (refuse) {
+                throw new IllegalStateException("webhook answered 503");
+            }
+            sent.add(target + " " + packet.escalation() + " round " + packet.round());
+        }
+    }
+
     @Autowired
     private Escalations escalations;
+    @Autowired
+    private AlertDispatcher dispatcher;
+    @Autowired
+    private RecordingWebhooks webhooks;
     @Autowired
     private Switchboard switchboard;
     @Autowired
@@ -207,6 +243,44 @@ class EscalationsTest {
         clock.advance(Duration.ofMinutes(3));
         assertThat(restarted.alertOverdue()).isEqualTo(1);
         assertThat(recipients(id, 2)).containsExactlyInAnyOrder("agency:1", Escalations.SUPERVISORS);
+    }
+
+    @Test
+    void theOutboxIsSentOnceFailuresAreKeptAndTheNextRoundUsesTheNextChannel() {
+        // Other tests' alerts are still in the outbox: send them first.
+        while (dispatcher.dispatch() > 0) {
+            continue;
+        }
+        webhooks.sent.clear();
+        events.clear();
+        Escalation.Id id = escalations.raise(call, null, "test-police", Escalation.Level.IMMEDIATE,
+                Escalation.Source.OPERATOR, "caller locked in a work site", operator);
+        assertThat(dispatcher.dispatch()).isEqualTo(1);
+        assertThat(webhooks.sent).containsExactly("https://police.example.test/hook " + id + " round 1");
+        assertThat(dispatcher.dispatch()).as("sent once").isZero();
+
+        // Nobody acknowledges: round 2 goes to the SMS channel, which this hotline does not have, and the supervisors.
+        clock.advance(Duration.ofMinutes(5));
+        escalations.alertOverdue();
+        assertThat(dispatcher.dispatch()).isEqualTo(2);
+        assertThat(events.ofType(AlertDispatcher.SupervisorAlert.class)).containsExactly(
+                new AlertDispatcher.SupervisorAlert(id, "test-police", 2));
+        assertThat(db.select(ESCALATION_ALERT.FAILURE).from(ESCALATION_ALERT)
+                .where(ESCALATION_ALERT.ESCALATION_ID.eq(id.value())).and(ESCALATION_ALERT.ROUND.eq(2))
+                .and(ESCALATION_ALERT.RECIPIENT.eq("agency:1")).fetchOne(ESCALATION_ALERT.FAILURE))
+                .contains("no SMS channel");
+
+        // Round 3: back to the webhook, which refuses; the failure is kept and not retried on the same channel.
+        webhooks.refuse = true;
+        clock.advance(Duration.ofMinutes(3));
+        escalations.alertOverdue();
+        dispatcher.dispatch();
+        assertThat(dispatcher.dispatch()).isZero();
+        assertThat(db.select(ESCALATION_ALERT.FAILURE).from(ESCALATION_ALERT)
+                .where(ESCALATION_ALERT.ESCALATION_ID.eq(id.value())).and(ESCALATION_ALERT.ROUND.eq(3))
+                .and(ESCALATION_ALERT.RECIPIENT.eq("agency:0")).fetchOne(ESCALATION_ALERT.FAILURE))
+                .isEqualTo("webhook answered 503");
+        webhooks.refuse = false;
     }
 
     private List<String> recipients(Escalation.Id id, int round) {

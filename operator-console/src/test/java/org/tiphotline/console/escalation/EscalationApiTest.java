@@ -3,6 +3,14 @@ package org.tiphotline.console.escalation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.tiphotline.console.testing.LiveClient.await;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +38,13 @@ class EscalationApiTest {
     Path data;
 
     private RunningHotline hotline;
+    private WireMockServer policeSystem;
 
     @BeforeEach
     void start() {
+        policeSystem = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        policeSystem.start();
+        policeSystem.stubFor(post(urlEqualTo("/alerts")).willReturn(aResponse().withStatus(202)));
         Map<String, String> settings = new LinkedHashMap<>();
         String police = "hotline.directory.agencies[0].";
         settings.put(police + "id", "test-police");
@@ -40,7 +52,7 @@ class EscalationApiTest {
         settings.put(police + "roles[0]", "POLICE");
         settings.put(police + "phone", "+15550100119");
         settings.put(police + "alerts[0].channel", "WEBHOOK");
-        settings.put(police + "alerts[0].target", "http://127.0.0.1:9/police");
+        settings.put(police + "alerts[0].target", "http://127.0.0.1:" + policeSystem.port() + "/alerts");
         String cp = "hotline.directory.agencies[1].";
         settings.put(cp + "id", "test-child-protection");
         settings.put(cp + "name", "Test Child Protection (fake)");
@@ -58,6 +70,7 @@ class EscalationApiTest {
     @AfterEach
     void stop() {
         hotline.close();
+        policeSystem.stop();
     }
 
     @Test
@@ -71,6 +84,18 @@ class EscalationApiTest {
         assertThat(raised.status()).isEqualTo(201);
         String id = raised.body().get("id").asString();
         assertThat(raised.body().get("status").asString()).isEqualTo("OPEN");
+
+        // The police's system gets the alert: what a responder needs, nothing that names the caller.
+        LoggedRequest alert = awaitAlert();
+        JsonNode packet = tools.jackson.databind.json.JsonMapper.builder().build().readTree(alert.getBodyAsString());
+        assertThat(packet.get("escalation").asString()).isEqualTo(id);
+        assertThat(packet.get("agency").asString()).isEqualTo("test-police");
+        assertThat(packet.get("level").asString()).isEqualTo("IMMEDIATE");
+        assertThat(packet.get("reason").asString()).isEqualTo("caller locked in a work site (fake)");
+        assertThat(packet.get("round").asInt()).isEqualTo(1);
+        assertThat(packet.get("language").asString()).isEqualTo("en");
+        assertThat(packet.get("urgentCall").asBoolean()).isTrue();
+        assertThat(alert.getBodyAsString()).doesNotContain("555").doesNotContain("callerNumber");
 
         ConsoleClient police = ConsoleClient.login(hotline.base(), "police1", "police1-test");
         ConsoleClient cp = ConsoleClient.login(hotline.base(), "cp1", "cp1-test");
@@ -142,6 +167,17 @@ class EscalationApiTest {
         ConsoleClient supervisor = ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
         assertThat(supervisor.get("/api/escalations").body()).isEmpty();
         assertThat(supervisor.get("/api/calllog/" + call).body().toString()).doesNotContain("ESCALATED");
+    }
+
+    private LoggedRequest awaitAlert() throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            List<LoggedRequest> found = policeSystem.findAll(postRequestedFor(urlEqualTo("/alerts")));
+            if (!found.isEmpty()) {
+                return found.getFirst();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no alert reached the police's webhook");
     }
 
     /** A simulated call this operator has answered; returns its id. */

@@ -1,0 +1,13 @@
+package org.tiphotline.escalation;
+
+/**
+ * One way of delivering alerts (webhook, e-mail, SMS), implemented outside the core. {@link #send} returns when
+ * the channel has accepted the alert and throws when it has not; it is never retried automatically by the
+ * channel (a repeated SMS to the police is noise at best), the next round's channel is the retry.
+ */
+public interface AlertChannel {
+
+    Directory.Channel channel();
+
+    void send(String target, AlertPacket packet);
+}

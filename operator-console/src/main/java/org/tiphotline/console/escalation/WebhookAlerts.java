@@ -1,0 +1,49 @@
+package org.tiphotline.console.escalation;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.springframework.stereotype.Component;
+import org.tiphotline.escalation.AlertChannel;
+import org.tiphotline.escalation.AlertPacket;
+import org.tiphotline.escalation.Directory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Alerts an agency's system by posting the alert packet as JSON to its webhook. One attempt with a short
+ * deadline: an agency that does not answer gets the next round through its next channel.
+ */
+@Component
+class WebhookAlerts implements AlertChannel {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    @Override
+    public Directory.Channel channel() {
+        return Directory.Channel.WEBHOOK;
+    }
+
+    @Override
+    public void send(String target, AlertPacket packet) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(packet))).build();
+        try {
+            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status / 100 != 2) {
+                throw new IllegalStateException("webhook answered " + status);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("webhook unreachable: " + e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+}
