@@ -276,6 +276,8 @@ class AsteriskBridgeTest {
             assertThat(originate).containsEntry("Channel", "PJSIP/5550100119@escalation-trunk")
                     .containsEntry("Context", "hotline-conference").containsEntry("Exten", "police");
 
+            // The fake peer reads the outcome when it answers the action: flip it only once the failure is in.
+            awaitTimeline(callId, "ESCALATED");
             ami.originateResult(true, FakeAmiPeer.REASON_ANSWERED);
             hotline.bean(TelephonyPorts.class).of("asterisk").conference(ref, "5550100119");
 
