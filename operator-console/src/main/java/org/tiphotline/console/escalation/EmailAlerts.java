@@ -1,0 +1,66 @@
+package org.tiphotline.console.escalation;
+
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.mail.MailException;
+import org.springframework.mail.SimpleMailMessage;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.stereotype.Component;
+import org.tiphotline.escalation.AlertChannel;
+import org.tiphotline.escalation.AlertPacket;
+import org.tiphotline.escalation.Directory;
+
+/**
+ * Alerts by e-mail over SMTP ({@code spring.mail.*}: host, port, credentials, TLS). Plain text, one message per
+ * alert, naming no one; the sender address is {@code hotline.alerts.email.from}.
+ */
+@Component
+@ConditionalOnProperty(prefix = "hotline.alerts.email", name = "from")
+class EmailAlerts implements AlertChannel {
+
+    private final org.springframework.beans.factory.ObjectProvider<JavaMailSender> mail;
+    private final String from;
+
+    /** The mail sender exists once {@code spring.mail.host} is set; without it every e-mail alert fails, visibly. */
+    EmailAlerts(org.springframework.beans.factory.ObjectProvider<JavaMailSender> mail,
+            org.springframework.core.env.Environment env) {
+        this.mail = mail;
+        this.from = env.getRequiredProperty("hotline.alerts.email.from");
+    }
+
+    @Override
+    public Directory.Channel channel() {
+        return Directory.Channel.EMAIL;
+    }
+
+    @Override
+    public void send(String target, AlertPacket p) {
+        SimpleMailMessage message = new SimpleMailMessage();
+        message.setFrom(from);
+        message.setTo(target);
+        message.setSubject("[Hotline] " + p.level() + " escalation to " + p.agencyName()
+                + (p.round() > 1 ? " — reminder " + p.round() + ", not yet acknowledged" : ""));
+        message.setText(String.join("\n",
+                "An escalation from the anti-trafficking hotline is addressed to " + p.agencyName() + ".",
+                "",
+                "Level: " + p.level(),
+                "Why: " + p.reason(),
+                "Raised: " + DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(p.raisedAt().atOffset(ZoneOffset.UTC)),
+                "Caller's language: " + (p.language() == null ? "not chosen" : p.language()),
+                "Caller said someone is in immediate danger: " + (p.urgentCall() ? "yes or did not answer" : "no"),
+                "Reference: " + p.escalation(),
+                "",
+                "Acknowledge it in the hotline's liaison view; until someone does, it is sent again and the",
+                "hotline's supervisors are told."));
+        JavaMailSender sender = mail.getIfAvailable();
+        if (sender == null) {
+            throw new IllegalStateException("no SMTP server is configured (spring.mail.host)");
+        }
+        try {
+            sender.send(message);
+        } catch (MailException e) {
+            throw new IllegalStateException("SMTP refused the alert: " + e.getClass().getSimpleName());
+        }
+    }
+}

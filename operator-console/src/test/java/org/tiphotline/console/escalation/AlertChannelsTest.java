@@ -1,0 +1,156 @@
+package org.tiphotline.console.escalation;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.tiphotline.console.testing.LiveClient.await;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import jakarta.mail.internet.MimeMessage;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tiphotline.console.testing.ConsoleClient;
+import org.tiphotline.console.testing.LiveClient;
+import org.tiphotline.console.testing.RunningHotline;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The alert channels over their real protocols: SMS through Twilio's Messaging API (WireMock in its place) and
+ * e-mail over SMTP (an in-process GreenMail server), each alert's content asserted, and nothing that names the
+ * caller in either.
+ */
+class AlertChannelsTest {
+
+    private static final String ACCOUNT = "AC" + "0".repeat(31) + "3";
+
+    @TempDir
+    Path data;
+
+    private RunningHotline hotline;
+    private WireMockServer twilio;
+    private GreenMail smtp;
+
+    @BeforeEach
+    void start() {
+        twilio = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        twilio.start();
+        twilio.stubFor(post(urlEqualTo("/2010-04-01/Accounts/" + ACCOUNT + "/Messages.json"))
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                        .withBody("{\"sid\": \"SM" + "0".repeat(32) + "\", \"status\": \"queued\"}")));
+        smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        smtp.start();
+        Map<String, String> settings = new LinkedHashMap<>();
+        String police = "hotline.directory.agencies[0].";
+        settings.put(police + "id", "test-police");
+        settings.put(police + "name", "Test Police (fake)");
+        settings.put(police + "roles[0]", "POLICE");
+        settings.put(police + "alerts[0].channel", "SMS");
+        settings.put(police + "alerts[0].target", "+15550100120");
+        String cp = "hotline.directory.agencies[1].";
+        settings.put(cp + "id", "test-child-protection");
+        settings.put(cp + "name", "Test Child Protection (fake)");
+        settings.put(cp + "roles[0]", "CHILD_PROTECTION");
+        settings.put(cp + "alerts[0].channel", "EMAIL");
+        settings.put(cp + "alerts[0].target", "duty@cp.example.test");
+        settings.put("hotline.alerts.sms.enabled", "true");
+        settings.put("hotline.alerts.sms.account-sid", ACCOUNT);
+        settings.put("hotline.alerts.sms.auth-token", "test-only-messaging-token");
+        settings.put("hotline.alerts.sms.from", "+15550100000");
+        settings.put("hotline.alerts.sms.api-base-url", "http://127.0.0.1:" + twilio.port());
+        settings.put("hotline.alerts.email.from", "alerts@hotline.example.test");
+        settings.put("spring.mail.host", "127.0.0.1");
+        settings.put("spring.mail.port", Integer.toString(smtp.getSmtp().getPort()));
+        hotline = RunningHotline.start(data, settings);
+    }
+
+    @AfterEach
+    void stop() {
+        hotline.close();
+        twilio.stop();
+        smtp.stop();
+    }
+
+    @Test
+    void thePoliceGetAnSmsAndChildProtectionAnEmailNamingNoOne() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        String call = talkingCall(operator);
+        String toPolice = operator.post("/api/calls/" + call + "/escalations", Map.of("agency", "test-police",
+                "level", "IMMEDIATE", "reason", "two people held at a farm (fake)")).body().get("id").asString();
+        String toCp = operator.post("/api/calls/" + call + "/escalations", Map.of("agency", "test-child-protection",
+                "level", "URGENT", "reason", "victim under 18 (fake)")).body().get("id").asString();
+
+        LoggedRequest sms = awaitSms();
+        Map<String, String> form = form(sms.getBodyAsString());
+        assertThat(form).containsEntry("To", "+15550100120").containsEntry("From", "+15550100000");
+        assertThat(form.get("Body")).startsWith("HOTLINE IMMEDIATE: two people held at a farm (fake)")
+                .contains("Ref " + toPolice.substring(0, 8)).hasSizeLessThanOrEqualTo(300);
+        assertThat(sms.getHeader("Authorization")).startsWith("Basic ");
+
+        assertThat(smtp.waitForIncomingEmail(10_000, 1)).isTrue();
+        MimeMessage mail = smtp.getReceivedMessages()[0];
+        assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("duty@cp.example.test");
+        assertThat(mail.getFrom()[0].toString()).isEqualTo("alerts@hotline.example.test");
+        assertThat(mail.getSubject()).isEqualTo("[Hotline] URGENT escalation to Test Child Protection (fake)");
+        String text = GreenMailUtil.getBody(mail);
+        assertThat(text).contains("victim under 18 (fake)").contains(toCp).contains("Caller's language: en");
+
+        for (String alert : List.of(form.get("Body"), text)) {
+            assertThat(alert).doesNotContain("0100 42").doesNotContain("5550100142").doesNotContain("42 ");
+        }
+    }
+
+    private LoggedRequest awaitSms() throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            List<LoggedRequest> found = twilio.findAll(postRequestedFor(urlEqualTo("/2010-04-01/Accounts/" + ACCOUNT
+                    + "/Messages.json")));
+            if (!found.isEmpty()) {
+                return found.getFirst();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no SMS was sent");
+    }
+
+    private static Map<String, String> form(String body) {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return form;
+    }
+
+    /** A simulated call from a fake number ending in 42 that this operator has answered; returns its id. */
+    private String talkingCall(ConsoleClient operator) throws Exception {
+        try (LiveClient live = LiveClient.connect(operator)) {
+            BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
+            BlockingQueue<JsonNode> updates = live.subscribe("/user/queue/call");
+            BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
+            live.send("/app/presence", Map.of("presence", "AVAILABLE"));
+            await(presence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
+            JsonNode placed = operator.post("/api/sim/calls", Map.of("callerNumber", "+1 555 0100 142",
+                    "language", "en", "immediateDanger", "YES")).body();
+            JsonNode pop = await(pops, p -> true, 10);
+            operator.post("/api/sim/calls/" + placed.get("providerCallId").asString() + "/answer", null);
+            await(updates, u -> u.get("state").asString().equals("TALKING"), 5);
+            return pop.get("call").asString();
+        }
+    }
+}
