@@ -14,8 +14,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("hotline.directory")
 public record Directory(@DefaultValue({}) List<Agency> agencies) {
 
-    /** What an agency does, for the rules that pick one (a minor → child protection). */
-    public enum Role { POLICE, CHILD_PROTECTION, VICTIM_SERVICES, IMMIGRATION, LABOUR }
+    /**
+     * What an agency does, for the rules that pick one: a minor → {@code CHILD_PROTECTION} (Jamaica: CPFSA),
+     * and a minor in sexual exploitation also → {@code CHILD_SEXUAL_OFFENCES} (Jamaica: CISOCA).
+     */
+    public enum Role { POLICE, CHILD_PROTECTION, CHILD_SEXUAL_OFFENCES, VICTIM_SERVICES, IMMIGRATION, LABOUR }
 
     /** How an alert reaches an agency. */
     public enum Channel { WEBHOOK, EMAIL, SMS }

@@ -87,6 +87,46 @@ public class Escalations {
     }
 
     /**
+     * A rule's referral of a report to an agency: raised once per report and agency however often the rule fires
+     * (a partial unique index). Returns the escalation if this call raised it.
+     */
+    public Optional<Escalation.Id> raiseByRule(CallId call, ReportId report, String agency, Escalation.Level level,
+            String rule) {
+        if (directory.agency(agency).isEmpty()) {
+            throw new IllegalArgumentException("no agency '" + agency + "' in the directory");
+        }
+        Escalation.Id id = Escalation.Id.random();
+        Instant now = clock.instant();
+        Boolean raised = tx.execute(status -> {
+            int inserted = db.insertInto(ESCALATION)
+                    .set(ESCALATION.ID, id.value())
+                    .set(ESCALATION.CALL_ID, call == null ? null : call.value())
+                    .set(ESCALATION.REPORT_ID, report.value())
+                    .set(ESCALATION.AGENCY, agency)
+                    .set(ESCALATION.LEVEL, level.name())
+                    .set(ESCALATION.SOURCE, Escalation.Source.RULE.name())
+                    .set(ESCALATION.REASON, "rule: " + rule)
+                    .set(ESCALATION.RAISED_AT, utc(now))
+                    .set(ESCALATION.STATUS, Escalation.Status.OPEN.name())
+                    .set(ESCALATION.ALERT_ROUND, 1)
+                    .set(ESCALATION.NEXT_ALERT_AT, utc(now.plus(level == Escalation.Level.IMMEDIATE
+                            ? settings.acknowledgeWithin() : settings.acknowledgeUrgentWithin())))
+                    .onConflict(ESCALATION.REPORT_ID, ESCALATION.AGENCY)
+                    .where(ESCALATION.SOURCE.eq(Escalation.Source.RULE.name()))
+                    .doNothing().execute();
+            if (inserted == 1) {
+                queueAlert(id, 1, "agency:0", now);
+            }
+            return inserted == 1;
+        });
+        if (!Boolean.TRUE.equals(raised)) {
+            return Optional.empty();
+        }
+        events.publishEvent(new Escalation.Raised(id, agency, level));
+        return Optional.of(id);
+    }
+
+    /**
      * The agency takes it. Only a user of the agency it is addressed to; acknowledging twice is fine (the first
      * one counts). Returns whether this call acknowledged it.
      */

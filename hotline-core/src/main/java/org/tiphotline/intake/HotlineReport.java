@@ -11,6 +11,14 @@ public record HotlineReport(ReportId id, CallId call, OperatorId operator, Strin
 
     public enum Status { DRAFT, SUBMITTED }
 
+    /**
+     * Published after a change to the fields that the escalation rules read (the victim's age, the kinds of
+     * trafficking) is committed, with their values now: a minor must reach child protection as soon as the
+     * operator types the age, not when the report is submitted.
+     */
+    public record ProtectionFactsChanged(ReportId report, CallId call, Integer victimAge,
+            java.util.List<String> traffickingTypes) {}
+
     /** Published once a report is submitted: it is final for the operator and enters the registry. */
     public record Submitted(ReportId report, CallId call, OperatorId operator) {}
 }

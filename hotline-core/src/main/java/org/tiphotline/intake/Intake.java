@@ -146,7 +146,9 @@ public class Intake {
     public int saveField(ReportId id, Actor actor, String fieldName, Object raw) {
         FormField field = form.field(fieldName);
         Object value = form.normalise(field, raw);
-        return tx.execute(status -> {
+        java.util.concurrent.atomic.AtomicReference<HotlineReport.ProtectionFactsChanged> facts =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        int version = tx.execute(status -> {
             HotlineReportRecord report = editable(id, actor);
             if (field.personal()) {
                 Map<String, String> personal = reports.personal(report);
@@ -169,9 +171,21 @@ public class Intake {
                 }
             }
             report.setVersion(report.getVersion() + 1).setUpdatedAt(Reports.utc(clock.instant())).store();
+            if (PROTECTION_FACTS.contains(field.name())) {
+                facts.set(new HotlineReport.ProtectionFactsChanged(id, new CallId(report.getCallId()),
+                        report.getVictimAge() == null ? null : report.getVictimAge().intValue(),
+                        report.getTraffickingTypes() == null ? List.of() : List.of(report.getTraffickingTypes())));
+            }
             return report.getVersion();
         });
+        if (facts.get() != null) {
+            events.publishEvent(facts.get());
+        }
+        return version;
     }
+
+    /** The fields the escalation rules read (see {@link HotlineReport.ProtectionFactsChanged}). */
+    private static final Set<String> PROTECTION_FACTS = Set.of("victimAge", "traffickingTypes");
 
     /** Checks the rules across fields, then makes the report final. */
     public HotlineReport submit(ReportId id, Actor actor) {

@@ -59,6 +59,12 @@ class EscalationApiTest {
         settings.put(cp + "roles[0]", "CHILD_PROTECTION");
         settings.put(cp + "alerts[0].channel", "EMAIL");
         settings.put(cp + "alerts[0].target", "duty@cp.example.test");
+        String cso = "hotline.directory.agencies[2].";
+        settings.put(cso + "id", "test-child-sexual-offences");
+        settings.put(cso + "name", "Test Child Sexual Offences Unit (fake)");
+        settings.put(cso + "roles[0]", "CHILD_SEXUAL_OFFENCES");
+        settings.put(cso + "alerts[0].channel", "EMAIL");
+        settings.put(cso + "alerts[0].target", "duty@cso.example.test");
         hotline = RunningHotline.start(data, settings);
         Operators operators = hotline.bean(Operators.class);
         PasswordEncoder passwords = hotline.bean(PasswordEncoder.class);
@@ -180,8 +186,40 @@ class EscalationApiTest {
         throw new AssertionError("no alert reached the police's webhook");
     }
 
+    @Test
+    void aVictimUnder18IsReferredToChildProtectionOnceAndSexualExploitationAlsoToItsUnit() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        JsonNode pop = talking(operator);
+        String report = pop.get("report").asString();
+        ConsoleClient cp = ConsoleClient.login(hotline.base(), "cp1", "cp1-test");
+        ConsoleClient supervisor = ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
+
+        assertThat(operator.put("/api/reports/" + report + "/fields/victimAge", Map.of("value", 30)).status())
+                .isEqualTo(200);
+        assertThat(supervisor.get("/api/escalations").body()).as("an adult: no referral").isEmpty();
+
+        operator.put("/api/reports/" + report + "/fields/victimAge", Map.of("value", 16));
+        operator.put("/api/reports/" + report + "/fields/victimAge", Map.of("value", 15));
+        JsonNode referrals = cp.get("/api/liaison/escalations").body();
+        assertThat(referrals).hasSize(1);
+        assertThat(referrals.get(0).get("source").asString()).isEqualTo("RULE");
+        assertThat(referrals.get(0).get("reason").asString()).isEqualTo("rule: victim under 18");
+        assertThat(referrals.get(0).get("call").asString()).isEqualTo(pop.get("call").asString());
+
+        operator.put("/api/reports/" + report + "/fields/traffickingTypes",
+                Map.of("value", List.of("SEXUAL_EXPLOITATION")));
+        assertThat(supervisor.get("/api/escalations").body()).extracting(e -> e.get("agency").asString())
+                .containsExactlyInAnyOrder("test-child-protection", "test-child-sexual-offences");
+        assertThat(cp.get("/api/liaison/escalations").body()).as("still one for child protection").hasSize(1);
+    }
+
     /** A simulated call this operator has answered; returns its id. */
     private String talkingCall(ConsoleClient operator) throws Exception {
+        return talking(operator).get("call").asString();
+    }
+
+    /** A simulated call this operator has answered; returns its screen pop. */
+    private JsonNode talking(ConsoleClient operator) throws Exception {
         try (LiveClient live = LiveClient.connect(operator)) {
             BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
             BlockingQueue<JsonNode> updates = live.subscribe("/user/queue/call");
@@ -193,7 +231,7 @@ class EscalationApiTest {
             JsonNode pop = await(pops, p -> true, 10);
             operator.post("/api/sim/calls/" + placed.get("providerCallId").asString() + "/answer", null);
             await(updates, u -> u.get("state").asString().equals("TALKING"), 5);
-            return pop.get("call").asString();
+            return pop;
         }
     }
 

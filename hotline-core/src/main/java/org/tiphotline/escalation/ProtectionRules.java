@@ -1,0 +1,46 @@
+package org.tiphotline.escalation;
+
+import java.util.List;
+import java.util.Set;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.tiphotline.intake.HotlineReport;
+
+/**
+ * The rules no operator has to remember: a victim under 18 is always referred to the jurisdiction's child
+ * protection agencies, and, when the exploitation is sexual, to the agencies for sexual offences against
+ * children too, alongside whatever the operator escalates. Each referral is raised once per report and agency.
+ */
+@Component
+public class ProtectionRules {
+
+    static final String MINOR = "victim under 18";
+    static final String MINOR_SEXUAL = "victim under 18 in sexual exploitation";
+    private static final Set<String> SEXUAL = Set.of("SEXUAL_EXPLOITATION", "PORNOGRAPHY",
+            "ONLINE_SEXUAL_EXPLOITATION");
+
+    private final Escalations escalations;
+    private final Directory directory;
+
+    public ProtectionRules(Escalations escalations, Directory directory) {
+        this.escalations = escalations;
+        this.directory = directory;
+    }
+
+    @EventListener
+    public void on(HotlineReport.ProtectionFactsChanged facts) {
+        if (facts.victimAge() == null || facts.victimAge() >= 18) {
+            return;
+        }
+        refer(facts, directory.withRole(Directory.Role.CHILD_PROTECTION), MINOR);
+        if (facts.traffickingTypes().stream().anyMatch(SEXUAL::contains)) {
+            refer(facts, directory.withRole(Directory.Role.CHILD_SEXUAL_OFFENCES), MINOR_SEXUAL);
+        }
+    }
+
+    private void refer(HotlineReport.ProtectionFactsChanged facts, List<Directory.Agency> agencies, String rule) {
+        for (Directory.Agency agency : agencies) {
+            escalations.raiseByRule(facts.call(), facts.report(), agency.id(), Escalation.Level.URGENT, rule);
+        }
+    }
+}
