@@ -13,6 +13,8 @@ import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.stereotype.Component;
 import org.tiphotline.calls.Call;
 import org.tiphotline.calls.Calls;
+import org.tiphotline.escalation.Escalation;
+import org.tiphotline.escalation.Escalations;
 import org.tiphotline.intake.ScreenPop;
 import org.tiphotline.operators.OperatorId;
 import org.tiphotline.operators.Operators;
@@ -38,15 +40,18 @@ class LivePush implements DisposableBean {
     private final Operators operators;
     private final Calls calls;
     private final Router router;
+    private final Escalations escalations;
     private final AtomicBoolean queueSendPending = new AtomicBoolean();
     private final ScheduledExecutorService queueSender = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("supervisor-queue").daemon().factory());
 
-    LivePush(SimpMessagingTemplate messaging, Operators operators, Calls calls, Router router) {
+    LivePush(SimpMessagingTemplate messaging, Operators operators, Calls calls, Router router,
+            Escalations escalations) {
         this.messaging = messaging;
         this.operators = operators;
         this.calls = calls;
         this.router = router;
+        this.escalations = escalations;
     }
 
     @EventListener
@@ -76,6 +81,34 @@ class LivePush implements DisposableBean {
         } catch (RuntimeException e) {
             log.warn("sending the live queue to supervisors failed: {}", e.toString());
         }
+    }
+
+    /**
+     * An escalation changed: the agency's liaison users, the supervisors, and the operator who raised it see it
+     * at once (the acknowledgement appears without a reload). The same view for all, naming no one.
+     */
+    @EventListener
+    void on(Escalation.Event event) {
+        escalations.find(event.escalation()).ifPresent(e -> {
+            Map<String, Object> update = new LinkedHashMap<>();
+            update.put("id", e.id().toString());
+            update.put("call", e.call());
+            update.put("agency", e.agency());
+            update.put("level", e.level());
+            update.put("source", e.source());
+            update.put("reason", e.reason());
+            update.put("status", e.status());
+            update.put("alertRound", e.alertRound());
+            update.put("raisedAt", e.raisedAt());
+            update.put("acknowledgedAt", e.acknowledgedAt());
+            update.put("event", event.getClass().getSimpleName());
+            messaging.convertAndSend("/topic/liaison/" + e.agency(), (Object) update);
+            messaging.convertAndSend("/topic/supervisor/escalations", (Object) update);
+            if (e.raisedBy() != null) {
+                operators.byId(e.raisedBy()).ifPresent(op -> messaging.convertAndSendToUser(op.username(),
+                        "/queue/escalations", update));
+            }
+        });
     }
 
     @Override

@@ -38,8 +38,8 @@ class WebSecurity {
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/error", "/favicon.ico", "/css/**").permitAll()
                         .requestMatchers("/api/liaison/**").hasRole("LIAISON")
-                        .requestMatchers("/api/me", "/account.html", "/js/account.js", "/js/common.js", "/js/stomp.js")
-                                .authenticated()
+                        .requestMatchers("/api/me", "/account.html", "/js/account.js", "/js/common.js", "/js/stomp.js",
+                                "/ws", "/ws/**").authenticated()
                         // Liaison users (police, child protection) see their agency's escalations and nothing else.
                         .requestMatchers(request -> request.isUserInRole("LIAISON")).denyAll()
                         .requestMatchers("/supervisor.html", "/js/supervisor.js", "/api/calllog/**", "/api/live/**",

@@ -83,13 +83,29 @@ class EscalationApiTest {
     void anOperatorEscalatesTheirCallThePoliceLiaisonAcknowledgesAndOnlyThePoliceSeeIt() throws Exception {
         ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
         String call = talkingCall(operator);
+        ConsoleClient police = ConsoleClient.login(hotline.base(), "police1", "police1-test");
+        ConsoleClient cp = ConsoleClient.login(hotline.base(), "cp1", "cp1-test");
+        try (LiveClient operatorLive = LiveClient.connect(operator); LiveClient policeLive = LiveClient.connect(police);
+                LiveClient cpLive = LiveClient.connect(cp)) {
+            BlockingQueue<JsonNode> mine = operatorLive.subscribe("/user/queue/escalations");
+            BlockingQueue<JsonNode> policeFeed = policeLive.subscribe("/topic/liaison/test-police");
+            BlockingQueue<JsonNode> snooping = cpLive.subscribe("/topic/liaison/test-police");
 
-        ConsoleClient.Response raised = operator.post("/api/calls/" + call + "/escalations", Map.of(
-                "agency", "test-police", "level", "IMMEDIATE", "mode", "CONFERENCE",
-                "reason", "caller locked in a work site (fake)"));
-        assertThat(raised.status()).isEqualTo(201);
-        String id = raised.body().get("id").asString();
-        assertThat(raised.body().get("status").asString()).isEqualTo("OPEN");
+            ConsoleClient.Response raised = operator.post("/api/calls/" + call + "/escalations", Map.of(
+                    "agency", "test-police", "level", "IMMEDIATE", "mode", "CONFERENCE",
+                    "reason", "caller locked in a work site (fake)"));
+            assertThat(raised.status()).isEqualTo(201);
+            String id = raised.body().get("id").asString();
+            assertThat(raised.body().get("status").asString()).isEqualTo("OPEN");
+            assertThat(await(policeFeed, e -> e.get("id").asString().equals(id), 5).get("status").asString())
+                    .isEqualTo("OPEN");
+            police.post("/api/liaison/escalations/" + id + "/acknowledge", null);
+            assertThat(await(mine, e -> e.get("status").asString().equals("ACKNOWLEDGED"), 5).get("id").asString())
+                    .as("the operator sees the acknowledgement live").isEqualTo(id);
+            assertThat(snooping.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS))
+                    .as("another agency's liaison cannot watch the police's escalations").isNull();
+        }
+        String id = police.get("/api/liaison/escalations").body().get(0).get("id").asString();
 
         // The police's system gets the alert: what a responder needs, nothing that names the caller.
         LoggedRequest alert = awaitAlert();
@@ -103,8 +119,6 @@ class EscalationApiTest {
         assertThat(packet.get("urgentCall").asBoolean()).isTrue();
         assertThat(alert.getBodyAsString()).doesNotContain("555").doesNotContain("callerNumber");
 
-        ConsoleClient police = ConsoleClient.login(hotline.base(), "police1", "police1-test");
-        ConsoleClient cp = ConsoleClient.login(hotline.base(), "cp1", "cp1-test");
         assertThat(police.get("/api/liaison/escalations").body()).extracting(e -> e.get("id").asString())
                 .containsExactly(id);
         assertThat(cp.get("/api/liaison/escalations").body()).isEmpty();
@@ -113,7 +127,7 @@ class EscalationApiTest {
                 .isEqualTo(403);
 
         ConsoleClient.Response ack = police.post("/api/liaison/escalations/" + id + "/acknowledge", null);
-        assertThat(ack.status()).isEqualTo(200);
+        assertThat(ack.status()).as("acknowledging again is fine").isEqualTo(200);
         assertThat(ack.body().get("status").asString()).isEqualTo("ACKNOWLEDGED");
         assertThat(police.post("/api/liaison/escalations/" + id + "/outcome",
                 Map.of("outcome", "officers dispatched (fake)")).body().get("outcome").asString())
@@ -139,10 +153,19 @@ class EscalationApiTest {
         for (String path : List.of("/api/calllog", "/api/calllog/00000000-0000-0000-0000-000000000001",
                 "/api/live/queue", "/api/operators", "/api/reports/drafts",
                 "/api/reports/00000000-0000-0000-0000-000000000001", "/api/forms/hotline", "/api/escalations",
-                "/api/directory", "/api/sim/calls", "/console.html", "/supervisor.html", "/ws")) {
+                "/api/directory", "/api/sim/calls", "/console.html", "/supervisor.html")) {
             assertThat(police.get(path).status()).as(path).isEqualTo(403);
         }
         assertThat(police.post("/api/sim/calls", Map.of("language", "en")).status()).isEqualTo(403);
+        // The live channel is open to them (their agency's feed), but nothing else on it.
+        try (LiveClient live = LiveClient.connect(police)) {
+            BlockingQueue<JsonNode> queue = live.subscribe("/topic/supervisor/queue");
+            ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+            operator.post("/api/sim/calls", Map.of("language", "en"));
+            assertThat(queue.poll(1, java.util.concurrent.TimeUnit.SECONDS)).as("the live queue").isNull();
+        } catch (Exception refusedAtConnect) {
+            // Refusing the whole session is as good.
+        }
         assertThat(police.post("/api/calls/00000000-0000-0000-0000-000000000001/escalations", Map.of()).status())
                 .isEqualTo(403);
         ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
