@@ -38,9 +38,11 @@ public class AlertDispatcher {
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final Map<Directory.Channel, AlertChannel> channels;
+    private final AcknowledgementLinks links;
 
     public AlertDispatcher(Escalations escalations, Directory directory, Calls calls, DSLContext db, Clock clock,
-            ApplicationEventPublisher events, List<AlertChannel> channels) {
+            ApplicationEventPublisher events, List<AlertChannel> channels, AcknowledgementLinks links) {
+        this.links = links;
         this.escalations = escalations;
         this.directory = directory;
         this.calls = calls;
@@ -92,6 +94,7 @@ public class AlertDispatcher {
         Call call = e.call() == null ? null : calls.load(e.call()).orElse(null);
         channel.send(target.target(), new AlertPacket(e.id().toString(), agency.id(), agency.name(), e.level(),
                 e.reason(), e.raisedAt(), alert.round(), call == null ? null : call.language(),
-                call != null && call.urgent(), "hotline escalation " + e.id()));
+                call != null && call.urgent(), "hotline escalation " + e.id(),
+                links.link(e.id(), agency.id()).orElse(null)));
     }
 }

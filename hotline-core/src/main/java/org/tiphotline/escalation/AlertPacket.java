@@ -10,7 +10,8 @@ import java.time.Instant;
  * @param round 1 for the first alert, then one more each time nobody acknowledged in time
  * @param urgentCall the caller said someone is in immediate danger, or did not answer that question
  * @param callbackRoute how the agency reaches the hotline about this escalation (its public reference)
+ * @param acknowledgeUrl a signed, expiring link that acknowledges it without signing in; null when not configured
  */
 public record AlertPacket(String escalation, String agency, String agencyName, Escalation.Level level,
         String reason, Instant raisedAt, int round, String language, boolean urgentCall,
-        String callbackRoute) {}
+        String callbackRoute, String acknowledgeUrl) {}

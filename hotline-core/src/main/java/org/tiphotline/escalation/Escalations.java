@@ -153,6 +153,32 @@ public class Escalations {
         return Boolean.TRUE.equals(done);
     }
 
+    /**
+     * Acknowledged through the signed link an alert carried (checked by the caller): nobody signed in, so no
+     * user is recorded, only the time and that it came by link.
+     */
+    public boolean acknowledgeByLink(Escalation.Id id, String agency) {
+        Boolean done = tx.execute(status -> {
+            Escalation e = lock(id);
+            if (!e.agency().equals(agency)) {
+                throw new NotYourAgency();
+            }
+            if (e.status() != Escalation.Status.OPEN) {
+                return false;
+            }
+            db.update(ESCALATION)
+                    .set(ESCALATION.STATUS, Escalation.Status.ACKNOWLEDGED.name())
+                    .set(ESCALATION.ACKNOWLEDGED_AT, utc(clock.instant()))
+                    .setNull(ESCALATION.NEXT_ALERT_AT)
+                    .where(ESCALATION.ID.eq(id.value())).execute();
+            return true;
+        });
+        if (Boolean.TRUE.equals(done)) {
+            events.publishEvent(new Escalation.Acknowledged(id, agency, null));
+        }
+        return Boolean.TRUE.equals(done);
+    }
+
     /** What the agency did (officers dispatched, victim removed, no action and why). Acknowledges if needed. */
     public void recordOutcome(Escalation.Id id, String actorAgency, OperatorId by, String outcome) {
         if (outcome == null || outcome.isBlank() || outcome.length() > 2000) {

@@ -65,7 +65,9 @@ class EscalationsTest {
                 org.tiphotline.calls.Calls calls, DSLContext db, MutableClock clock, ApplicationEventPublisher events,
                 RecordingWebhooks webhooks) {
             // Only the webhook channel exists here: an agency's SMS alert must fail, visibly.
-            return new AlertDispatcher(escalations, directory, calls, db, clock, events, List.of(webhooks));
+            return new AlertDispatcher(escalations, directory, calls, db, clock, events, List.of(webhooks),
+                    new AcknowledgementLinks(new AcknowledgementLinks.Settings(null, null, Duration.ofHours(24)),
+                            clock));
         }
 
         @Bean

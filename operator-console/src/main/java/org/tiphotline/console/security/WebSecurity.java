@@ -37,6 +37,8 @@ class WebSecurity {
             @Value("${hotline.telephony.twilio.enabled:false}") boolean twilio) throws Exception {
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/error", "/favicon.ico", "/css/**").permitAll()
+                        // Signed, expiring acknowledgement links from alerts: the signature is the authority.
+                        .requestMatchers("/ack/**").permitAll()
                         .requestMatchers("/api/liaison/**").hasRole("LIAISON")
                         .requestMatchers("/api/me", "/account.html", "/js/account.js", "/js/common.js", "/js/stomp.js",
                                 "/ws", "/ws/**").authenticated()
@@ -47,6 +49,7 @@ class WebSecurity {
                         .requestMatchers(HttpMethod.POST, "/api/calls/*/escalations").hasAnyRole("OPERATOR", "SUPERVISOR")
                         .requestMatchers("/console.html", "/js/console.js").hasRole("OPERATOR")
                         .anyRequest().authenticated())
+                .csrf(csrf -> csrf.ignoringRequestMatchers("/ack/**"))
                 .formLogin(form -> form.successHandler(new RoleLanding()))
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
                 .exceptionHandling(ex -> ex.defaultAuthenticationEntryPointFor(

@@ -59,6 +59,8 @@ class EscalationApiTest {
         settings.put(cp + "roles[0]", "CHILD_PROTECTION");
         settings.put(cp + "alerts[0].channel", "EMAIL");
         settings.put(cp + "alerts[0].target", "duty@cp.example.test");
+        settings.put("hotline.escalation.links.public-base-url", "https://hotline.example.test");
+        settings.put("hotline.escalation.links.secret", "test-only-link-secret-0123456789abcdef");
         String cso = "hotline.directory.agencies[2].";
         settings.put(cso + "id", "test-child-sexual-offences");
         settings.put(cso + "name", "Test Child Sexual Offences Unit (fake)");
@@ -118,6 +120,8 @@ class EscalationApiTest {
         assertThat(packet.get("language").asString()).isEqualTo("en");
         assertThat(packet.get("urgentCall").asBoolean()).isTrue();
         assertThat(alert.getBodyAsString()).doesNotContain("555").doesNotContain("callerNumber");
+        assertThat(packet.get("acknowledgeUrl").asString()).startsWith("https://hotline.example.test/ack/" + id
+                + "?agency=test-police&expires=");
 
         assertThat(police.get("/api/liaison/escalations").body()).extracting(e -> e.get("id").asString())
                 .containsExactly(id);
@@ -144,6 +148,46 @@ class EscalationApiTest {
         assertThat(supervisor.post("/api/escalations/" + id + "/close", Map.of("reason", "victim safe (fake)"))
                 .body().get("status").asString()).isEqualTo("CLOSED");
         assertThat(supervisor.get("/api/escalations").body()).isEmpty();
+    }
+
+    @Test
+    void theAlertsSignedLinkShowsAButtonAndOnlyPressingItAcknowledges() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        String call = talkingCall(operator);
+        String id = operator.post("/api/calls/" + call + "/escalations", Map.of("agency", "test-police",
+                "level", "IMMEDIATE", "reason", "caller locked in a work site (fake)")).body().get("id").asString();
+        String link = tools.jackson.databind.json.JsonMapper.builder().build().readTree(awaitAlert().getBodyAsString())
+                .get("acknowledgeUrl").asString();
+        String pathAndQuery = link.substring("https://hotline.example.test".length());
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
+        // Opening the link (a mail scanner does) shows a button and acknowledges nothing; no sign-in needed.
+        java.net.http.HttpResponse<String> page = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(hotline.base() + pathAndQuery)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<form method=\"post\"").doesNotContain("work site");
+        ConsoleClient supervisor = ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
+        assertThat(supervisor.get("/api/escalations").body().get(0).get("status").asString()).isEqualTo("OPEN");
+
+        String form = pathAndQuery.substring(pathAndQuery.indexOf('?') + 1);
+        String forged = form.replace("agency=test-police", "agency=test-child-protection");
+        assertThat(postForm(http, "/ack/" + id, forged).statusCode()).isEqualTo(403);
+        assertThat(postForm(http, "/ack/" + java.util.UUID.randomUUID(), form).statusCode()).isEqualTo(404);
+        java.net.http.HttpResponse<String> pressed = postForm(http, "/ack/" + id, form);
+        assertThat(pressed.statusCode()).isEqualTo(200);
+        assertThat(pressed.body()).contains("Acknowledged");
+        assertThat(supervisor.get("/api/escalations").body().get(0).get("status").asString())
+                .isEqualTo("ACKNOWLEDGED");
+        assertThat(postForm(http, "/ack/" + id, form).body()).contains("already acknowledged");
+    }
+
+    private java.net.http.HttpResponse<String> postForm(java.net.http.HttpClient http, String path, String form)
+            throws Exception {
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(hotline.base() + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
