@@ -26,6 +26,12 @@ async function init() {
   Console.link.subscribe('/user/queue/presence', (m) => showPresence(m.presence));
   Console.link.subscribe('/user/queue/call', onCallUpdate);
   Console.link.subscribe('/user/queue/errors', (m) => alert(m.error));
+  Console.link.subscribe('/user/queue/escalations', showEscalation);
+  $('esc-raise').onclick = escalate;
+  const agencies = await App.api('GET', '/api/directory');
+  if (agencies.ok) {
+    $('esc-agency').replaceChildren(...agencies.body.map((a) => App.el('option', { value: a.id }, a.name)));
+  }
   await loadDrafts(true);
   Softphone.start();
   setInterval(refreshSimCalls, 2000);
@@ -81,6 +87,8 @@ async function phone(action) {
 }
 
 async function openReport(id) {
+  $('esc-list').replaceChildren();
+  $('esc-status').textContent = '';
   const r = await App.api('GET', '/api/reports/' + id);
   if (!r.ok) { $('call-header').textContent = r.body.message; return; }
   Console.report = r.body.report;
@@ -93,6 +101,7 @@ async function openReport(id) {
 function renderCallHeader() {
   const c = Console.call;
   if (!c) return;
+  $('escalate').hidden = !$('esc-agency').options.length;
   $('call-header').replaceChildren(
     c.urgent ? App.el('span', { class: 'urgent' }, 'URGENT') : '', ' ',
     'Call from ', App.el('strong', {}, c.callerMask), ' · language ', c.language || '?', ' · ',
@@ -102,6 +111,26 @@ function renderCallHeader() {
     $('answer').hidden = c.state !== 'RINGING';
     $('hangup').hidden = c.state !== 'TALKING';
   }
+}
+
+// Escalations of the call on screen, with their status as it changes (acknowledged appears without a reload).
+async function escalate() {
+  if (!Console.call) return;
+  const r = await App.api('POST', '/api/calls/' + encodeURIComponent(Console.call.id) + '/escalations', {
+    agency: $('esc-agency').value, level: $('esc-level').value, mode: $('esc-mode').value,
+    reason: $('esc-reason').value,
+  });
+  $('esc-status').textContent = r.ok ? 'escalated' : r.body.message;
+  $('esc-status').className = 'field-status' + (r.ok ? '' : ' error');
+  if (r.ok) showEscalation(r.body);
+}
+
+function showEscalation(e) {
+  if (!Console.call || e.call !== Console.call.id) return;
+  const item = App.el('li', { id: 'esc-' + e.id }, App.label(e.level) + ' to ' + e.agency + ': ',
+    App.el('strong', { class: 'esc-status' }, App.label(e.status)));
+  const old = $('esc-' + e.id);
+  if (old) old.replaceWith(item); else $('esc-list').append(item);
 }
 
 function renderForm() {

@@ -13,7 +13,9 @@ class RoleLanding implements AuthenticationSuccessHandler {
         boolean reviewer = auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_SUPERVISOR")
                 || a.getAuthority().equals("ROLE_DATA_MANAGER"));
         boolean operator = auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_OPERATOR"));
-        return reviewer ? "/supervisor.html" : operator ? "/console.html" : "/account.html";
+        boolean liaison = auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_LIAISON"));
+        return reviewer ? "/supervisor.html" : operator ? "/console.html" : liaison ? "/liaison.html"
+                : "/account.html";
     }
 
     @Override

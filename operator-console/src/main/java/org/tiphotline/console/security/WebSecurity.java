@@ -39,7 +39,7 @@ class WebSecurity {
                         .requestMatchers("/login", "/error", "/favicon.ico", "/css/**").permitAll()
                         // Signed, expiring acknowledgement links from alerts: the signature is the authority.
                         .requestMatchers("/ack/**").permitAll()
-                        .requestMatchers("/api/liaison/**").hasRole("LIAISON")
+                        .requestMatchers("/api/liaison/**", "/liaison.html", "/js/liaison.js").hasRole("LIAISON")
                         .requestMatchers("/api/me", "/account.html", "/js/account.js", "/js/common.js", "/js/stomp.js",
                                 "/ws", "/ws/**").authenticated()
                         // Liaison users (police, child protection) see their agency's escalations and nothing else.

@@ -41,6 +41,7 @@ class Me {
         body.put("languages", me.languages());
         body.put("presence", router.presence(me.id()));
         body.put("hotlineLanguages", calls.languages());
+        operators.agencyOf(me.id()).ifPresent(agency -> body.put("agency", agency));
         body.put("csrf", Map.of("header", csrf.getHeaderName(), "token", csrf.getToken()));
         return body;
     }

@@ -44,6 +44,7 @@ class OperatorInBrowserTest {
     private RunningHotline hotline;
     private WebDriver browser;
     private WebDriverWait wait;
+    private final java.util.List<WebDriver> others = new java.util.ArrayList<>();
 
     @BeforeEach
     void start() {
@@ -52,6 +53,12 @@ class OperatorInBrowserTest {
             throw new IllegalStateException("HOTLINE_REQUIRE_BROWSER=1 but chromium or chromedriver is missing");
         }
         Assumptions.assumeTrue(installed, "Debian's chromium and chromium-driver are not installed");
+        browser = newBrowser();
+        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+    }
+
+    /** A browser of its own (its own profile and cookies): a second person at another desk. */
+    private WebDriver newBrowser() {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -59,15 +66,14 @@ class OperatorInBrowserTest {
                 "--no-first-run", "--window-size=1400,1000");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        WebDriver driver = new ChromeDriver(service, options);
+        others.add(driver);
+        return driver;
     }
 
     @AfterEach
     void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
+        others.forEach(WebDriver::quit);
         if (hotline != null) {
             hotline.close();
         }
@@ -143,6 +149,59 @@ class OperatorInBrowserTest {
         waitForText(By.id("report-status"), "submitted");
         assertThat(browser.findElement(By.id("report-values")).getText()).contains(FAKE_DESCRIPTION, "16");
         screenshot("supervisor-call-log");
+    }
+
+    /**
+     * An operator escalates during a call; the police liaison, at another desk, sees it appear and acknowledges;
+     * the operator's console shows the acknowledgement without a reload.
+     */
+    @Test
+    void anOperatorEscalatesAndSeesThePoliceLiaisonsAcknowledgementLive() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        String police = "hotline.directory.agencies[0].";
+        settings.put(police + "id", "test-police");
+        settings.put(police + "name", "Test Police (fake)");
+        settings.put(police + "roles[0]", "POLICE");
+        settings.put(police + "phone", "+15550100119");
+        settings.put(police + "alerts[0].channel", "WEBHOOK");
+        settings.put(police + "alerts[0].target", "http://127.0.0.1:9/police");
+        hotline = RunningHotline.start(data, settings);
+        hotline.bean(org.tiphotline.operators.Operators.class).createLiaison("police1", "Police Liaison (fake)",
+                hotline.bean(org.springframework.security.crypto.password.PasswordEncoder.class)
+                        .encode("police1-test"), "test-police");
+
+        login("operator", "operator-demo");
+        waitForText(By.id("link-status"), "live");
+        click("go-available");
+        waitForText(By.id("presence"), "available");
+        click("sim-place");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("f-situation")));
+        click("answer");
+        waitForText(By.id("call-state"), "talking");
+
+        WebDriver liaison = newBrowser();
+        WebDriverWait liaisonWait = new WebDriverWait(liaison, Duration.ofSeconds(15));
+        liaison.get(hotline.base() + "/login");
+        liaisonWait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("police1");
+        liaison.findElement(By.id("password")).sendKeys("police1-test");
+        liaison.findElement(By.cssSelector("button[type=submit]")).click();
+        liaisonWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("link-status"), "live"));
+        assertThat(liaison.getCurrentUrl()).endsWith("/liaison.html");
+
+        new Select(browser.findElement(By.id("esc-agency"))).selectByValue("test-police");
+        new Select(browser.findElement(By.id("esc-mode"))).selectByValue("CONFERENCE");
+        type("esc-reason", "caller locked in a work site (fake)");
+        click("esc-raise");
+        waitForText(By.id("esc-status"), "escalated");
+        waitForText(By.id("esc-list"), "open");
+
+        // It appears at the police's desk by itself; they acknowledge.
+        liaisonWait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.ack"))).click();
+        liaisonWait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".esc-status"),
+                "acknowledged"));
+
+        waitForText(By.id("esc-list"), "acknowledged");
+        screenshot("operator-sees-acknowledgement");
     }
 
     /**
