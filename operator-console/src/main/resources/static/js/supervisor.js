@@ -3,7 +3,7 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
-const Sup = { names: {}, cursor: null, form: [] };
+const Sup = { names: {}, cursor: null, form: [], escalations: new Map() };
 
 async function init() {
   if (!await App.start()) return;
@@ -21,8 +21,37 @@ async function init() {
     onDisconnected: () => { $('link-status').textContent = 'reconnecting…'; },
   });
   link.subscribe('/topic/supervisor/queue', showQueue);
+  link.subscribe('/topic/supervisor/escalations', (e) => {
+    Sup.escalations.set(e.id, Object.assign(Sup.escalations.get(e.id) || {}, e));
+    showEscalations();
+  });
+  const open = await App.api('GET', '/api/escalations');
+  if (open.ok) open.body.forEach((e) => Sup.escalations.set(e.id, e));
+  showEscalations();
   showQueue((await App.api('GET', '/api/live/queue')).body);
   loadPage(null);
+}
+
+// Escalations not closed, oldest first; one nobody acknowledged in time is marked by its alert round.
+function showEscalations() {
+  const rows = [...Sup.escalations.values()].filter((e) => e.status !== 'CLOSED')
+    .sort((a, b) => (a.raisedAt < b.raisedAt ? -1 : 1));
+  $('escalations').replaceChildren(...rows.map((e) => App.el('tr', { id: 'sup-esc-' + e.id,
+    class: e.status === 'OPEN' && e.alertRound > 1 ? 'overdue' : '' },
+  App.el('td', {}, App.time(e.raisedAt)), App.el('td', {}, e.agency), App.el('td', {}, App.label(e.level)),
+  App.el('td', {}, e.reason),
+  App.el('td', { class: 'esc-status' }, App.label(e.status) + (e.status === 'OPEN' && e.alertRound > 1
+    ? ' · not acknowledged, alert ' + e.alertRound : '')),
+  App.el('td', {}, App.el('button', { class: 'close-esc', onclick: () => closeEscalation(e.id) }, 'Close…')))));
+}
+
+async function closeEscalation(id) {
+  const reason = prompt('Why is this escalation closed?');
+  if (!reason) return;
+  const r = await App.api('POST', '/api/escalations/' + encodeURIComponent(id) + '/close', { reason });
+  if (!r.ok) { alert(r.body.message); return; }
+  Sup.escalations.set(id, r.body);
+  showEscalations();
 }
 
 function showQueue(snapshot) {

@@ -188,6 +188,14 @@ class OperatorInBrowserTest {
         liaisonWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("link-status"), "live"));
         assertThat(liaison.getCurrentUrl()).endsWith("/liaison.html");
 
+        WebDriver supervisor = newBrowser();
+        WebDriverWait supervisorWait = new WebDriverWait(supervisor, Duration.ofSeconds(15));
+        supervisor.get(hotline.base() + "/login");
+        supervisorWait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("supervisor");
+        supervisor.findElement(By.id("password")).sendKeys("supervisor-demo");
+        supervisor.findElement(By.cssSelector("button[type=submit]")).click();
+        supervisorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("link-status"), "live"));
+
         new Select(browser.findElement(By.id("esc-agency"))).selectByValue("test-police");
         new Select(browser.findElement(By.id("esc-mode"))).selectByValue("CONFERENCE");
         type("esc-reason", "caller locked in a work site (fake)");
@@ -201,6 +209,10 @@ class OperatorInBrowserTest {
                 "acknowledged"));
 
         waitForText(By.id("esc-list"), "acknowledged");
+        // The supervisor watched it go from open to acknowledged, also without a reload.
+        supervisorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("escalations"),
+                "acknowledged"));
+        assertThat(supervisor.findElement(By.id("escalations")).getText()).contains("caller locked in a work site");
         screenshot("operator-sees-acknowledgement");
     }
 
