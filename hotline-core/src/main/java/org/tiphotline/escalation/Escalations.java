@@ -65,21 +65,7 @@ public class Escalations {
         Escalation.Id id = Escalation.Id.random();
         Instant now = clock.instant();
         tx.executeWithoutResult(status -> {
-            db.insertInto(ESCALATION)
-                    .set(ESCALATION.ID, id.value())
-                    .set(ESCALATION.CALL_ID, call == null ? null : call.value())
-                    .set(ESCALATION.REPORT_ID, report == null ? null : report.value())
-                    .set(ESCALATION.AGENCY, agency)
-                    .set(ESCALATION.LEVEL, level.name())
-                    .set(ESCALATION.SOURCE, source.name())
-                    .set(ESCALATION.REASON, reason.strip())
-                    .set(ESCALATION.RAISED_BY, by == null ? null : by.value())
-                    .set(ESCALATION.RAISED_AT, utc(now))
-                    .set(ESCALATION.STATUS, Escalation.Status.OPEN.name())
-                    .set(ESCALATION.ALERT_ROUND, 1)
-                    .set(ESCALATION.NEXT_ALERT_AT, utc(now.plus(level == Escalation.Level.IMMEDIATE
-                            ? settings.acknowledgeWithin() : settings.acknowledgeUrgentWithin())))
-                    .execute();
+            newEscalation(id, call, report, agency, level, source, reason.strip(), by, now).execute();
             queueAlert(id, 1, "agency:0", now);
         });
         events.publishEvent(new Escalation.Raised(id, agency, level));
@@ -98,19 +84,8 @@ public class Escalations {
         Escalation.Id id = Escalation.Id.random();
         Instant now = clock.instant();
         Boolean raised = tx.execute(status -> {
-            int inserted = db.insertInto(ESCALATION)
-                    .set(ESCALATION.ID, id.value())
-                    .set(ESCALATION.CALL_ID, call == null ? null : call.value())
-                    .set(ESCALATION.REPORT_ID, report.value())
-                    .set(ESCALATION.AGENCY, agency)
-                    .set(ESCALATION.LEVEL, level.name())
-                    .set(ESCALATION.SOURCE, Escalation.Source.RULE.name())
-                    .set(ESCALATION.REASON, "rule: " + rule)
-                    .set(ESCALATION.RAISED_AT, utc(now))
-                    .set(ESCALATION.STATUS, Escalation.Status.OPEN.name())
-                    .set(ESCALATION.ALERT_ROUND, 1)
-                    .set(ESCALATION.NEXT_ALERT_AT, utc(now.plus(level == Escalation.Level.IMMEDIATE
-                            ? settings.acknowledgeWithin() : settings.acknowledgeUrgentWithin())))
+            int inserted = newEscalation(id, call, report, agency, level, Escalation.Source.RULE, "rule: " + rule,
+                    null, now)
                     .onConflict(ESCALATION.REPORT_ID, ESCALATION.AGENCY)
                     .where(ESCALATION.SOURCE.eq(Escalation.Source.RULE.name()))
                     .doNothing().execute();
@@ -279,6 +254,26 @@ public class Escalations {
 
     /** One alert of the outbox: {@code recipient} is {@code agency:<index of its channel>} or supervisors. */
     public record PendingAlert(UUID id, Escalation.Id escalation, int round, String recipient) {}
+
+    /** The row of a new, open escalation whose first alert round is out and whose first deadline is set. */
+    private org.jooq.InsertSetMoreStep<org.tiphotline.db.tables.records.EscalationRecord> newEscalation(
+            Escalation.Id id, CallId call, ReportId report, String agency, Escalation.Level level,
+            Escalation.Source source, String reason, OperatorId by, Instant now) {
+        return db.insertInto(ESCALATION)
+                .set(ESCALATION.ID, id.value())
+                .set(ESCALATION.CALL_ID, call == null ? null : call.value())
+                .set(ESCALATION.REPORT_ID, report == null ? null : report.value())
+                .set(ESCALATION.AGENCY, agency)
+                .set(ESCALATION.LEVEL, level.name())
+                .set(ESCALATION.SOURCE, source.name())
+                .set(ESCALATION.REASON, reason)
+                .set(ESCALATION.RAISED_BY, by == null ? null : by.value())
+                .set(ESCALATION.RAISED_AT, utc(now))
+                .set(ESCALATION.STATUS, Escalation.Status.OPEN.name())
+                .set(ESCALATION.ALERT_ROUND, 1)
+                .set(ESCALATION.NEXT_ALERT_AT, utc(now.plus(level == Escalation.Level.IMMEDIATE
+                        ? settings.acknowledgeWithin() : settings.acknowledgeUrgentWithin())));
+    }
 
     private void queueAlert(Escalation.Id id, int round, String recipient, Instant now) {
         db.insertInto(ESCALATION_ALERT)

@@ -22,6 +22,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.tiphotline.console.testing.RunningHotline;
+import org.tiphotline.console.testing.TestDirectory;
 import org.openqa.selenium.JavascriptExecutor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -158,13 +159,8 @@ class OperatorInBrowserTest {
     @Test
     void anOperatorEscalatesAndSeesThePoliceLiaisonsAcknowledgementLive() {
         Map<String, String> settings = new LinkedHashMap<>();
-        String police = "hotline.directory.agencies[0].";
-        settings.put(police + "id", "test-police");
-        settings.put(police + "name", "Test Police (fake)");
-        settings.put(police + "roles[0]", "POLICE");
-        settings.put(police + "phone", "+15550100119");
-        settings.put(police + "alerts[0].channel", "WEBHOOK");
-        settings.put(police + "alerts[0].target", "http://127.0.0.1:9/police");
+        TestDirectory.agency(settings, 0, "test-police", "Test Police (fake)", "POLICE", "+15550100119",
+                "WEBHOOK http://127.0.0.1:9/police");
         hotline = RunningHotline.start(data, settings);
         hotline.bean(org.tiphotline.operators.Operators.class).createLiaison("police1", "Police Liaison (fake)",
                 hotline.bean(org.springframework.security.crypto.password.PasswordEncoder.class)

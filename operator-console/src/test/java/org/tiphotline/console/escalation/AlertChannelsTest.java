@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.tiphotline.console.testing.LiveClient.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -20,15 +19,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tiphotline.console.testing.ConsoleClient;
-import org.tiphotline.console.testing.LiveClient;
 import org.tiphotline.console.testing.RunningHotline;
-import tools.jackson.databind.JsonNode;
+import org.tiphotline.console.testing.SimCalls;
+import org.tiphotline.console.testing.TestDirectory;
 
 /**
  * The alert channels over their real protocols: SMS through Twilio's Messaging API (WireMock in its place) and
@@ -56,18 +54,9 @@ class AlertChannelsTest {
         smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
         Map<String, String> settings = new LinkedHashMap<>();
-        String police = "hotline.directory.agencies[0].";
-        settings.put(police + "id", "test-police");
-        settings.put(police + "name", "Test Police (fake)");
-        settings.put(police + "roles[0]", "POLICE");
-        settings.put(police + "alerts[0].channel", "SMS");
-        settings.put(police + "alerts[0].target", "+15550100120");
-        String cp = "hotline.directory.agencies[1].";
-        settings.put(cp + "id", "test-child-protection");
-        settings.put(cp + "name", "Test Child Protection (fake)");
-        settings.put(cp + "roles[0]", "CHILD_PROTECTION");
-        settings.put(cp + "alerts[0].channel", "EMAIL");
-        settings.put(cp + "alerts[0].target", "duty@cp.example.test");
+        TestDirectory.agency(settings, 0, "test-police", "Test Police (fake)", "POLICE", null, "SMS +15550100120");
+        TestDirectory.agency(settings, 1, "test-child-protection", "Test Child Protection (fake)", "CHILD_PROTECTION",
+                null, "EMAIL duty@cp.example.test");
         settings.put("hotline.alerts.sms.enabled", "true");
         settings.put("hotline.alerts.sms.account-sid", ACCOUNT);
         settings.put("hotline.alerts.sms.auth-token", "test-only-messaging-token");
@@ -139,18 +128,7 @@ class AlertChannelsTest {
 
     /** A simulated call from a fake number ending in 42 that this operator has answered; returns its id. */
     private String talkingCall(ConsoleClient operator) throws Exception {
-        try (LiveClient live = LiveClient.connect(operator)) {
-            BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
-            BlockingQueue<JsonNode> updates = live.subscribe("/user/queue/call");
-            BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
-            live.send("/app/presence", Map.of("presence", "AVAILABLE"));
-            await(presence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
-            JsonNode placed = operator.post("/api/sim/calls", Map.of("callerNumber", "+1 555 0100 142",
-                    "language", "en", "immediateDanger", "YES")).body();
-            JsonNode pop = await(pops, p -> true, 10);
-            operator.post("/api/sim/calls/" + placed.get("providerCallId").asString() + "/answer", null);
-            await(updates, u -> u.get("state").asString().equals("TALKING"), 5);
-            return pop.get("call").asString();
-        }
+        return SimCalls.answered(operator, Map.of("callerNumber", "+1 555 0100 142", "language", "en",
+                "immediateDanger", "YES")).get("call").asString();
     }
 }

@@ -24,6 +24,8 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.LiveClient;
 import org.tiphotline.console.testing.RunningHotline;
+import org.tiphotline.console.testing.SimCalls;
+import org.tiphotline.console.testing.TestDirectory;
 import org.tiphotline.operators.Operators;
 import tools.jackson.databind.JsonNode;
 
@@ -46,27 +48,14 @@ class EscalationApiTest {
         policeSystem.start();
         policeSystem.stubFor(post(urlEqualTo("/alerts")).willReturn(aResponse().withStatus(202)));
         Map<String, String> settings = new LinkedHashMap<>();
-        String police = "hotline.directory.agencies[0].";
-        settings.put(police + "id", "test-police");
-        settings.put(police + "name", "Test Police (fake)");
-        settings.put(police + "roles[0]", "POLICE");
-        settings.put(police + "phone", "+15550100119");
-        settings.put(police + "alerts[0].channel", "WEBHOOK");
-        settings.put(police + "alerts[0].target", "http://127.0.0.1:" + policeSystem.port() + "/alerts");
-        String cp = "hotline.directory.agencies[1].";
-        settings.put(cp + "id", "test-child-protection");
-        settings.put(cp + "name", "Test Child Protection (fake)");
-        settings.put(cp + "roles[0]", "CHILD_PROTECTION");
-        settings.put(cp + "alerts[0].channel", "EMAIL");
-        settings.put(cp + "alerts[0].target", "duty@cp.example.test");
+        TestDirectory.agency(settings, 0, "test-police", "Test Police (fake)", "POLICE", "+15550100119",
+                "WEBHOOK http://127.0.0.1:" + policeSystem.port() + "/alerts");
+        TestDirectory.agency(settings, 1, "test-child-protection", "Test Child Protection (fake)", "CHILD_PROTECTION",
+                null, "EMAIL duty@cp.example.test");
         settings.put("hotline.escalation.links.public-base-url", "https://hotline.example.test");
         settings.put("hotline.escalation.links.secret", "test-only-link-secret-0123456789abcdef");
-        String cso = "hotline.directory.agencies[2].";
-        settings.put(cso + "id", "test-child-sexual-offences");
-        settings.put(cso + "name", "Test Child Sexual Offences Unit (fake)");
-        settings.put(cso + "roles[0]", "CHILD_SEXUAL_OFFENCES");
-        settings.put(cso + "alerts[0].channel", "EMAIL");
-        settings.put(cso + "alerts[0].target", "duty@cso.example.test");
+        TestDirectory.agency(settings, 2, "test-child-sexual-offences", "Test Child Sexual Offences Unit (fake)",
+                "CHILD_SEXUAL_OFFENCES", null, "EMAIL duty@cso.example.test");
         hotline = RunningHotline.start(data, settings);
         Operators operators = hotline.bean(Operators.class);
         PasswordEncoder passwords = hotline.bean(PasswordEncoder.class);
@@ -285,21 +274,9 @@ class EscalationApiTest {
         return talking(operator).get("call").asString();
     }
 
-    /** A simulated call this operator has answered; returns its screen pop. */
+    /** A simulated, urgent call this operator has answered; returns its screen pop. */
     private JsonNode talking(ConsoleClient operator) throws Exception {
-        try (LiveClient live = LiveClient.connect(operator)) {
-            BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
-            BlockingQueue<JsonNode> updates = live.subscribe("/user/queue/call");
-            BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
-            live.send("/app/presence", Map.of("presence", "AVAILABLE"));
-            await(presence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
-            JsonNode placed = operator.post("/api/sim/calls", Map.of("language", "en", "immediateDanger", "YES"))
-                    .body();
-            JsonNode pop = await(pops, p -> true, 10);
-            operator.post("/api/sim/calls/" + placed.get("providerCallId").asString() + "/answer", null);
-            await(updates, u -> u.get("state").asString().equals("TALKING"), 5);
-            return pop;
-        }
+        return SimCalls.answered(operator, Map.of("language", "en", "immediateDanger", "YES"));
     }
 
     private static JsonNode awaitTimeline(ConsoleClient supervisor, String call, String type)
