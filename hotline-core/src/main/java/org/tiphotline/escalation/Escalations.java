@@ -106,26 +106,7 @@ public class Escalations {
      * one counts). Returns whether this call acknowledged it.
      */
     public boolean acknowledge(Escalation.Id id, String actorAgency, OperatorId by) {
-        Boolean done = tx.execute(status -> {
-            Escalation e = lock(id);
-            if (!e.agency().equals(actorAgency)) {
-                throw new NotYourAgency();
-            }
-            if (e.status() != Escalation.Status.OPEN) {
-                return false;
-            }
-            db.update(ESCALATION)
-                    .set(ESCALATION.STATUS, Escalation.Status.ACKNOWLEDGED.name())
-                    .set(ESCALATION.ACKNOWLEDGED_AT, utc(clock.instant()))
-                    .set(ESCALATION.ACKNOWLEDGED_BY, by.value())
-                    .setNull(ESCALATION.NEXT_ALERT_AT)
-                    .where(ESCALATION.ID.eq(id.value())).execute();
-            return true;
-        });
-        if (Boolean.TRUE.equals(done)) {
-            events.publishEvent(new Escalation.Acknowledged(id, actorAgency, by));
-        }
-        return Boolean.TRUE.equals(done);
+        return acknowledged(id, actorAgency, java.util.Objects.requireNonNull(by));
     }
 
     /**
@@ -133,6 +114,10 @@ public class Escalations {
      * user is recorded, only the time and that it came by link.
      */
     public boolean acknowledgeByLink(Escalation.Id id, String agency) {
+        return acknowledged(id, agency, null);
+    }
+
+    private boolean acknowledged(Escalation.Id id, String agency, OperatorId by) {
         Boolean done = tx.execute(status -> {
             Escalation e = lock(id);
             if (!e.agency().equals(agency)) {
@@ -144,12 +129,13 @@ public class Escalations {
             db.update(ESCALATION)
                     .set(ESCALATION.STATUS, Escalation.Status.ACKNOWLEDGED.name())
                     .set(ESCALATION.ACKNOWLEDGED_AT, utc(clock.instant()))
+                    .set(ESCALATION.ACKNOWLEDGED_BY, by == null ? null : by.value())
                     .setNull(ESCALATION.NEXT_ALERT_AT)
                     .where(ESCALATION.ID.eq(id.value())).execute();
             return true;
         });
         if (Boolean.TRUE.equals(done)) {
-            events.publishEvent(new Escalation.Acknowledged(id, agency, null));
+            events.publishEvent(new Escalation.Acknowledged(id, agency, by));
         }
         return Boolean.TRUE.equals(done);
     }

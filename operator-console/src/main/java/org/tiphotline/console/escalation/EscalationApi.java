@@ -82,7 +82,8 @@ class EscalationApi {
     @ResponseStatus(HttpStatus.CREATED)
     Map<String, Object> raise(@PathVariable String callId, @RequestBody Raise body, Principal principal) {
         Actor actor = actors.of(principal);
-        Call call = calls.load(CallId.parse(callId)).orElseThrow(() -> new UnknownCall(null));
+        CallId requested = CallId.parse(callId);
+        Call call = calls.load(requested).orElseThrow(() -> new UnknownCall(requested));
         boolean handles = actor.id().equals(call.operator()) || actor.id().equals(call.lastOffered());
         if (!handles && !actor.is(Role.SUPERVISOR)) {
             throw new SecurityException("only the operator on this call or a supervisor can escalate it");
@@ -108,13 +109,13 @@ class EscalationApi {
             case TRANSFER -> ports.of(call.ref().provider()).transfer(call.ref(), agency.phone());
             case ALERT -> { }
         }
-        return view(escalations.find(id).orElseThrow());
+        return EscalationView.of(escalations.find(id).orElseThrow());
     }
 
     @GetMapping("/liaison/escalations")
     List<Map<String, Object>> mine(Principal principal) {
         String agency = agencyOf(actors.of(principal));
-        return escalations.forAgency(agency, 200).stream().map(EscalationApi::view).toList();
+        return escalations.forAgency(agency, 200).stream().map(EscalationView::of).toList();
     }
 
     @PostMapping("/liaison/escalations/{id}/acknowledge")
@@ -122,7 +123,7 @@ class EscalationApi {
         Actor actor = actors.of(principal);
         Escalation.Id escalation = id(id);
         escalations.acknowledge(escalation, agencyOf(actor), actor.id());
-        return view(escalations.find(escalation).orElseThrow());
+        return EscalationView.of(escalations.find(escalation).orElseThrow());
     }
 
     @PostMapping("/liaison/escalations/{id}/outcome")
@@ -130,19 +131,19 @@ class EscalationApi {
         Actor actor = actors.of(principal);
         Escalation.Id escalation = id(id);
         escalations.recordOutcome(escalation, agencyOf(actor), actor.id(), body.outcome());
-        return view(escalations.find(escalation).orElseThrow());
+        return EscalationView.of(escalations.find(escalation).orElseThrow());
     }
 
     @GetMapping("/escalations")
     List<Map<String, Object>> unclosed() {
-        return escalations.unclosed().stream().map(EscalationApi::view).toList();
+        return escalations.unclosed().stream().map(EscalationView::of).toList();
     }
 
     @PostMapping("/escalations/{id}/close")
     Map<String, Object> close(@PathVariable String id, @RequestBody Close body, Principal principal) {
         Escalation.Id escalation = id(id);
         escalations.close(escalation, actors.of(principal).id(), body.reason());
-        return view(escalations.find(escalation).orElseThrow());
+        return EscalationView.of(escalations.find(escalation).orElseThrow());
     }
 
     private String agencyOf(Actor actor) {
@@ -167,21 +168,4 @@ class EscalationApi {
         }
     }
 
-    /** What a reader of the escalation sees; no caller or victim details (those travel in the alert, by consent). */
-    private static Map<String, Object> view(Escalation e) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("id", e.id().toString());
-        view.put("call", e.call());
-        view.put("agency", e.agency());
-        view.put("level", e.level());
-        view.put("source", e.source());
-        view.put("reason", e.reason());
-        view.put("raisedAt", e.raisedAt());
-        view.put("status", e.status());
-        view.put("alertRound", e.alertRound());
-        view.put("acknowledgedAt", e.acknowledgedAt());
-        view.put("outcome", e.outcome());
-        view.put("closedReason", e.closedReason());
-        return view;
-    }
 }

@@ -13,6 +13,7 @@ import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.stereotype.Component;
 import org.tiphotline.calls.Call;
 import org.tiphotline.calls.Calls;
+import org.tiphotline.console.escalation.EscalationView;
 import org.tiphotline.escalation.Escalation;
 import org.tiphotline.escalation.Escalations;
 import org.tiphotline.intake.ScreenPop;
@@ -90,17 +91,7 @@ class LivePush implements DisposableBean {
     @EventListener
     void on(Escalation.Event event) {
         escalations.find(event.escalation()).ifPresent(e -> {
-            Map<String, Object> update = new LinkedHashMap<>();
-            update.put("id", e.id().toString());
-            update.put("call", e.call());
-            update.put("agency", e.agency());
-            update.put("level", e.level());
-            update.put("source", e.source());
-            update.put("reason", e.reason());
-            update.put("status", e.status());
-            update.put("alertRound", e.alertRound());
-            update.put("raisedAt", e.raisedAt());
-            update.put("acknowledgedAt", e.acknowledgedAt());
+            Map<String, Object> update = new LinkedHashMap<>(EscalationView.of(e));
             update.put("event", event.getClass().getSimpleName());
             messaging.convertAndSend("/topic/liaison/" + e.agency(), (Object) update);
             messaging.convertAndSend("/topic/supervisor/escalations", (Object) update);

@@ -1,0 +1,32 @@
+package org.tiphotline.console.escalation;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.tiphotline.escalation.Escalation;
+
+/**
+ * An escalation as its readers see it, over HTTP and on the live feeds alike: no caller or victim details (those
+ * travel in the alert, by consent), and not who raised or acknowledged it.
+ */
+public final class EscalationView {
+
+    private EscalationView() {
+    }
+
+    public static Map<String, Object> of(Escalation e) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", e.id().toString());
+        view.put("call", e.call());
+        view.put("agency", e.agency());
+        view.put("level", e.level());
+        view.put("source", e.source());
+        view.put("reason", e.reason());
+        view.put("raisedAt", e.raisedAt());
+        view.put("status", e.status());
+        view.put("alertRound", e.alertRound());
+        view.put("acknowledgedAt", e.acknowledgedAt());
+        view.put("outcome", e.outcome());
+        view.put("closedReason", e.closedReason());
+        return view;
+    }
+}
