@@ -183,7 +183,8 @@ function fieldInput(f, value, readOnly) {
     const long = f.kind === 'TEXT' && f.maxLength > 300;
     input = App.el(long ? 'textarea' : 'input', { id, name: f.name, disabled: readOnly,
       type: long ? undefined : f.kind === 'DATE' ? 'date' : f.kind === 'INTEGER' ? 'number' : 'text',
-      maxlength: f.maxLength || undefined });
+      maxlength: f.kind === 'TEXT' && f.maxLength ? f.maxLength : undefined,
+      min: f.kind === 'INTEGER' ? f.min : undefined, max: f.kind === 'INTEGER' ? f.maxLength : undefined });
     input.value = value === undefined || value === null ? '' : value;
     const read = () => (input.value === '' ? null : f.kind === 'INTEGER' && /^\d+$/.test(input.value) ? Number(input.value) : input.value);
     input.addEventListener('input', () => schedule(f, read, 600));

@@ -22,12 +22,15 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
     }
 
     /** Facts the core publishes about calls; listeners react, nobody is commanded. */
-    public sealed interface Event permits Arrived, Queued, Offered, Ringing, OfferUnanswered, Answered, Escalated,
-            Transferred, Ended {
+    public sealed interface Event permits Arrived, DangerReported, Queued, Offered, Ringing, OfferUnanswered,
+            Answered, Escalated, Transferred, Ended {
         CallId call();
     }
 
     public record Arrived(CallId call) implements Event {}
+
+    /** The caller answered yes to "is someone in immediate danger?", before anyone has answered the call. */
+    public record DangerReported(CallId call) implements Event {}
 
     public record Queued(CallId call, boolean urgent, String language, Instant queuedAt) implements Event {}
 
@@ -153,6 +156,7 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
             case ESCALATED, TRANSFERRED -> f.state != CallState.ENDED;
             case ENDED -> f.state != CallState.ENDED;
             case ABANDONED -> f.state != CallState.ENDED && f.state != CallState.TALKING;
+            case ESCALATION_STEP -> true;
         };
     }
 
@@ -194,7 +198,7 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
                     f.answeredAt = e.at();
                     f.operator = e.operator();
                 }
-                case ESCALATED -> { }
+                case ESCALATED, ESCALATION_STEP -> { }
                 case TRANSFERRED -> f.transferred = true;
                 case ENDED -> {
                     // A call handed to another line (the fallback line when nobody can answer) was not lost.

@@ -192,7 +192,12 @@ public class Switchboard {
     private boolean ivrAnswered(CallRef ref, IvrQuestion question, String answer, String delivery) {
         checkIvrAnswer(question, answer);
         return record(ref, CallEventType.IVR_ANSWER, null, Map.of("question", question.name(), "answer", answer),
-                delivery).isPresent();
+                delivery).map(call -> {
+                    if (question == IvrQuestion.IMMEDIATE_DANGER && "YES".equals(answer)) {
+                        events.publishEvent(new Call.DangerReported(call.id()));
+                    }
+                    return true;
+                }).orElse(false);
     }
 
     private boolean ivrCompleted(CallRef ref, String delivery) {
@@ -277,6 +282,17 @@ public class Switchboard {
                         Map.of("reason", reason))));
         call.ifPresent(c -> events.publishEvent(new Call.OfferUnanswered(c.id(), operator, reason)));
         return call.isPresent();
+    }
+
+    /**
+     * A step of an escalation about this call, into its timeline: in the transaction of the escalation's change
+     * when there is one, so the step and the timeline cannot disagree. Any state, the call may have ended.
+     */
+    public void escalationStep(CallId id, Map<String, String> detail) {
+        tx.executeWithoutResult(status -> {
+            Call call = calls.lock(id).orElseThrow(() -> new IllegalArgumentException("no call " + id));
+            calls.append(call, CallEventType.ESCALATION_STEP, clock.instant(), null, detail);
+        });
     }
 
     /** Lists what to reconcile: the calls of this provider the system still believes are in progress. */

@@ -10,4 +10,12 @@ public interface AlertChannel {
     Directory.Channel channel();
 
     void send(String target, AlertPacket packet);
+
+    /**
+     * Whether identifying details may travel to this target: only over a channel that is encrypted end to end to
+     * the agency's system. Text messages and e-mail never are; they say where to read the details instead.
+     */
+    default boolean carriesIdentifying(String target) {
+        return false;
+    }
 }

@@ -6,11 +6,17 @@ import org.tiphotline.calls.CallId;
 import org.tiphotline.intake.ReportId;
 import org.tiphotline.operators.OperatorId;
 
-/** An urgent case raised to one agency, from being raised to acknowledged, its outcome, and closed. */
+/**
+ * An urgent case raised to one agency, from being raised to acknowledged, its outcome, and closed.
+ *
+ * @param outcome what the agency did, as a code; its free-text note is personal data, read through
+ *     {@link Escalations#outcomeNote} with an audit row
+ * @param disclosure why the alerts may carry identifying details; null: they carry none
+ */
 public record Escalation(Id id, CallId call, ReportId report, String agency, Level level, Source source,
         String reason, OperatorId raisedBy, Instant raisedAt, Status status, int alertRound, Instant nextAlertAt,
-        Instant acknowledgedAt, OperatorId acknowledgedBy, String outcome, Instant outcomeAt, Instant closedAt,
-        OperatorId closedBy, String closedReason) {
+        Instant acknowledgedAt, OperatorId acknowledgedBy, Outcome outcome, Instant outcomeAt, Instant closedAt,
+        OperatorId closedBy, String closedReason, Disclosure disclosure) {
 
     public record Id(UUID value) {
         public static Id random() {
@@ -31,8 +37,25 @@ public record Escalation(Id id, CallId call, ReportId report, String agency, Lev
 
     public enum Status { OPEN, ACKNOWLEDGED, CLOSED }
 
+    /** What the agency did about it. */
+    public enum Outcome {
+        OFFICERS_DISPATCHED, VICTIM_REMOVED, VICTIM_CONTACTED, REFERRED_ON, INVESTIGATION_OPENED, NO_ACTION, OTHER
+    }
+
+    /**
+     * Why identifying details of the victim or caller may go to the agency: the caller's consent recorded on the
+     * report, or an override that only a victim under 18 or an imminent danger allows.
+     */
+    public enum Disclosure { CONSENT, OVERRIDE_MINOR, OVERRIDE_IMMINENT_DANGER;
+
+        public boolean isOverride() {
+            return this != CONSENT;
+        }
+    }
+
     /** Facts the console and the alert senders react to, published after the change is committed. */
-    public sealed interface Event permits Raised, Overdue, Acknowledged, Closed {
+    public sealed interface Event permits Raised, Overdue, Acknowledged, OutcomeRecorded, DisclosureAuthorised,
+            Closed {
         Id escalation();
     }
 
@@ -42,6 +65,12 @@ public record Escalation(Id id, CallId call, ReportId report, String agency, Lev
     public record Overdue(Id escalation, String agency, int round) implements Event {}
 
     public record Acknowledged(Id escalation, String agency, OperatorId by) implements Event {}
+
+    public record OutcomeRecorded(Id escalation, String agency, Outcome outcome) implements Event {}
+
+    /** Identifying details may now go to the agency; supervisors are shown every override. */
+    public record DisclosureAuthorised(Id escalation, String agency, Disclosure basis, OperatorId by)
+            implements Event {}
 
     public record Closed(Id escalation, String agency, String reason) implements Event {}
 }

@@ -2,6 +2,7 @@ package org.tiphotline.escalation;
 
 import static org.tiphotline.db.Tables.ESCALATION;
 import static org.tiphotline.db.Tables.ESCALATION_ALERT;
+import static org.tiphotline.db.Tables.ESCALATION_DISCLOSURE;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
@@ -18,14 +20,19 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.tiphotline.calls.CallId;
+import org.tiphotline.calls.Switchboard;
 import org.tiphotline.intake.ReportId;
+import org.tiphotline.operators.Actor;
 import org.tiphotline.operators.OperatorId;
+import org.tiphotline.protection.AuditTrail;
+import org.tiphotline.protection.FieldCipher;
 
 /**
  * Raises escalations and keeps after them until someone acknowledges. Every deadline is a column, so nothing
  * depends on a timer in memory: after a restart the next tick finds what is overdue. Each change and the alerts
  * it calls for are written in one transaction (the alerts as an outbox the senders work through), and the
- * facts are published only after the commit.
+ * facts are published only after the commit. Each step also goes into the call's timeline in the same
+ * transaction, so the call log shows what became of an escalation even after the call ended.
  */
 @Service
 public class Escalations {
@@ -39,9 +46,16 @@ public class Escalations {
     private final Clock clock;
     private final Directory directory;
     private final EscalationSettings settings;
+    private final Switchboard switchboard;
+    private final FieldCipher cipher;
+    private final AuditTrail audit;
 
     public Escalations(DSLContext db, TransactionTemplate tx, ApplicationEventPublisher events, Clock clock,
-            Directory directory, EscalationSettings settings) {
+            Directory directory, EscalationSettings settings, Switchboard switchboard, FieldCipher cipher,
+            AuditTrail audit) {
+        this.switchboard = switchboard;
+        this.cipher = cipher;
+        this.audit = audit;
         this.db = db;
         this.tx = tx;
         this.events = events;
@@ -67,6 +81,7 @@ public class Escalations {
         tx.executeWithoutResult(status -> {
             newEscalation(id, call, report, agency, level, source, reason.strip(), by, now).execute();
             queueAlert(id, 1, "agency:0", now);
+            step(call, id, agency, "RAISED", Map.of("level", level.name(), "source", source.name()));
         });
         events.publishEvent(new Escalation.Raised(id, agency, level));
         return id;
@@ -78,19 +93,35 @@ public class Escalations {
      */
     public Optional<Escalation.Id> raiseByRule(CallId call, ReportId report, String agency, Escalation.Level level,
             String rule) {
+        return raiseOnce(call, report, agency, level, Escalation.Source.RULE, "rule: " + rule,
+                new org.jooq.Field<?>[] {ESCALATION.REPORT_ID, ESCALATION.AGENCY});
+    }
+
+    /**
+     * The caller said in the IVR that someone is in immediate danger: the agency is alerted before anyone has
+     * answered, once per call and agency however often the answer is reported (a partial unique index).
+     */
+    public Optional<Escalation.Id> raiseByIvr(CallId call, String agency) {
+        return raiseOnce(call, null, agency, Escalation.Level.IMMEDIATE, Escalation.Source.IVR,
+                "the caller answered in the phone menu that someone is in immediate danger",
+                new org.jooq.Field<?>[] {ESCALATION.CALL_ID, ESCALATION.AGENCY});
+    }
+
+    private Optional<Escalation.Id> raiseOnce(CallId call, ReportId report, String agency, Escalation.Level level,
+            Escalation.Source source, String reason, org.jooq.Field<?>[] onceFor) {
         if (directory.agency(agency).isEmpty()) {
             throw new IllegalArgumentException("no agency '" + agency + "' in the directory");
         }
         Escalation.Id id = Escalation.Id.random();
         Instant now = clock.instant();
         Boolean raised = tx.execute(status -> {
-            int inserted = newEscalation(id, call, report, agency, level, Escalation.Source.RULE, "rule: " + rule,
-                    null, now)
-                    .onConflict(ESCALATION.REPORT_ID, ESCALATION.AGENCY)
-                    .where(ESCALATION.SOURCE.eq(Escalation.Source.RULE.name()))
+            int inserted = newEscalation(id, call, report, agency, level, source, reason, null, now)
+                    .onConflict(onceFor)
+                    .where(ESCALATION.SOURCE.eq(source.name()))
                     .doNothing().execute();
             if (inserted == 1) {
                 queueAlert(id, 1, "agency:0", now);
+                step(call, id, agency, "RAISED", Map.of("level", level.name(), "source", source.name()));
             }
             return inserted == 1;
         });
@@ -132,6 +163,7 @@ public class Escalations {
                     .set(ESCALATION.ACKNOWLEDGED_BY, by == null ? null : by.value())
                     .setNull(ESCALATION.NEXT_ALERT_AT)
                     .where(ESCALATION.ID.eq(id.value())).execute();
+            step(e.call(), id, agency, "ACKNOWLEDGED", by == null ? Map.of("by", "link") : Map.of());
             return true;
         });
         if (Boolean.TRUE.equals(done)) {
@@ -140,21 +172,60 @@ public class Escalations {
         return Boolean.TRUE.equals(done);
     }
 
-    /** What the agency did (officers dispatched, victim removed, no action and why). Acknowledges if needed. */
-    public void recordOutcome(Escalation.Id id, String actorAgency, OperatorId by, String outcome) {
-        if (outcome == null || outcome.isBlank() || outcome.length() > 2000) {
-            throw new IllegalArgumentException("outcome must be 1-2000 characters");
+    /**
+     * What the agency did, as a code everyone involved may see, and a note that is free text about people, stored
+     * encrypted. Acknowledges if needed; a later outcome replaces the earlier one (the timeline keeps both).
+     */
+    public void recordOutcome(Escalation.Id id, String actorAgency, Actor by, Escalation.Outcome outcome,
+            String note) {
+        if (outcome == null) {
+            throw new IllegalArgumentException("outcome must be one of "
+                    + java.util.Arrays.toString(Escalation.Outcome.values()));
         }
-        acknowledge(id, actorAgency, by);
+        String cleanNote = note == null || note.isBlank() ? null : note.strip();
+        if (cleanNote != null && cleanNote.length() > 2000) {
+            throw new IllegalArgumentException("the note must be at most 2000 characters");
+        }
+        if ((outcome == Escalation.Outcome.NO_ACTION || outcome == Escalation.Outcome.OTHER) && cleanNote == null) {
+            throw new IllegalArgumentException("say why in the note when the outcome is " + outcome);
+        }
+        Escalation found = find(id).orElseThrow(EscalationNotFound::new);
+        if (!found.agency().equals(actorAgency)) {
+            throw new NotYourAgency();
+        }
+        if (found.status() == Escalation.Status.CLOSED) {
+            throw new IllegalStateException("this escalation is closed");
+        }
+        acknowledge(id, actorAgency, by.id());
         tx.executeWithoutResult(status -> {
             Escalation e = lock(id);
             if (e.status() == Escalation.Status.CLOSED) {
                 throw new IllegalStateException("this escalation is closed");
             }
-            db.update(ESCALATION).set(ESCALATION.OUTCOME, outcome.strip())
+            db.update(ESCALATION).set(ESCALATION.OUTCOME_CODE, outcome.name())
+                    .set(ESCALATION.OUTCOME_NOTE_ENC, cleanNote == null ? null : cipher.encrypt(cleanNote, noteOf(id)))
                     .set(ESCALATION.OUTCOME_AT, utc(clock.instant()))
                     .where(ESCALATION.ID.eq(id.value())).execute();
+            if (cleanNote != null) {
+                audit.record(by.username(), AuditTrail.Action.CHANGE, "escalation", id, List.of("outcomeNote"));
+            }
+            step(e.call(), id, e.agency(), "OUTCOME", Map.of("outcome", outcome.name()));
         });
+        events.publishEvent(new Escalation.OutcomeRecorded(id, found.agency(), outcome));
+    }
+
+    /** The outcome's note, for a reader the caller has already allowed to see it; the read is audited. */
+    public Optional<String> outcomeNote(Escalation.Id id, Actor reader) {
+        return tx.execute(status -> db.select(ESCALATION.OUTCOME_NOTE_ENC).from(ESCALATION)
+                .where(ESCALATION.ID.eq(id.value())).fetchOptional(ESCALATION.OUTCOME_NOTE_ENC)
+                .map(enc -> {
+                    audit.record(reader.username(), AuditTrail.Action.READ, "escalation", id, List.of("outcomeNote"));
+                    return cipher.decrypt(enc, noteOf(id));
+                }));
+    }
+
+    private static String noteOf(Escalation.Id id) {
+        return "escalation.outcome_note:" + id;
     }
 
     /** A supervisor closes it, acknowledged or not, with a reason; nothing is alerted any more. */
@@ -174,6 +245,7 @@ public class Escalations {
                     .set(ESCALATION.CLOSED_REASON, reason.strip())
                     .setNull(ESCALATION.NEXT_ALERT_AT)
                     .where(ESCALATION.ID.eq(id.value())).execute();
+            step(e.call(), id, e.agency(), "CLOSED", Map.of());
             return Optional.of(e);
         });
         closed.ifPresent(e -> events.publishEvent(new Escalation.Closed(id, e.agency(), reason.strip())));
@@ -212,20 +284,50 @@ public class Escalations {
     }
 
     public Optional<Escalation> find(Escalation.Id id) {
-        return db.selectFrom(ESCALATION).where(ESCALATION.ID.eq(id.value())).fetchOptional().map(Escalations::map);
+        return withDisclosure().where(ESCALATION.ID.eq(id.value())).fetchOptional().map(Escalations::map);
     }
 
     /** What a liaison of this agency may see: its own escalations, newest first. */
     public List<Escalation> forAgency(String agency, int limit) {
-        return db.selectFrom(ESCALATION).where(ESCALATION.AGENCY.eq(agency))
+        return withDisclosure().where(ESCALATION.AGENCY.eq(agency))
                 .orderBy(ESCALATION.RAISED_AT.desc()).limit(Math.max(1, Math.min(limit, 500)))
                 .fetch(Escalations::map);
     }
 
     /** Open and acknowledged-but-not-closed escalations, oldest first: what supervisors keep an eye on. */
     public List<Escalation> unclosed() {
-        return db.selectFrom(ESCALATION).where(ESCALATION.STATUS.ne(Escalation.Status.CLOSED.name()))
+        return withDisclosure().where(ESCALATION.STATUS.ne(Escalation.Status.CLOSED.name()))
                 .orderBy(ESCALATION.RAISED_AT).fetch(Escalations::map);
+    }
+
+    /** Every escalation about a call or its report, oldest first: what the call's record shows. */
+    public List<Escalation> about(CallId call, ReportId report) {
+        org.jooq.Condition about = ESCALATION.CALL_ID.eq(call.value());
+        if (report != null) {
+            about = about.or(ESCALATION.REPORT_ID.eq(report.value()));
+        }
+        return withDisclosure().where(about).orderBy(ESCALATION.RAISED_AT).fetch(Escalations::map);
+    }
+
+    private org.jooq.SelectOnConditionStep<Record> withDisclosure() {
+        return db.select(ESCALATION.asterisk(), ESCALATION_DISCLOSURE.BASIS).from(ESCALATION)
+                .leftJoin(ESCALATION_DISCLOSURE).on(ESCALATION_DISCLOSURE.ESCALATION_ID.eq(ESCALATION.ID));
+    }
+
+    /**
+     * One step of the escalation into the call's timeline (codes only: no reason or note, which may name people).
+     * Joins the caller's transaction.
+     */
+    private void step(CallId call, Escalation.Id id, String agency, String step, Map<String, String> more) {
+        if (call == null) {
+            return;
+        }
+        Map<String, String> detail = new java.util.LinkedHashMap<>();
+        detail.put("escalation", id.toString());
+        detail.put("agency", agency);
+        detail.put("step", step);
+        detail.putAll(more);
+        switchboard.escalationStep(call, detail);
     }
 
     /** Alerts still to send, oldest first, for the senders. */
@@ -261,7 +363,7 @@ public class Escalations {
                         ? settings.acknowledgeWithin() : settings.acknowledgeUrgentWithin())));
     }
 
-    private void queueAlert(Escalation.Id id, int round, String recipient, Instant now) {
+    void queueAlert(Escalation.Id id, int round, String recipient, Instant now) {
         db.insertInto(ESCALATION_ALERT)
                 .set(ESCALATION_ALERT.ID, UUID.randomUUID())
                 .set(ESCALATION_ALERT.ESCALATION_ID, id.value())
@@ -271,8 +373,9 @@ public class Escalations {
                 .onConflictDoNothing().execute();
     }
 
-    private Escalation lock(Escalation.Id id) {
-        return db.selectFrom(ESCALATION).where(ESCALATION.ID.eq(id.value())).forUpdate().fetchOptional()
+    /** Locks the escalation (not its disclosure) until the transaction ends. */
+    Escalation lock(Escalation.Id id) {
+        return withDisclosure().where(ESCALATION.ID.eq(id.value())).forUpdate().of(ESCALATION).fetchOptional()
                 .map(Escalations::map).orElseThrow(EscalationNotFound::new);
     }
 
@@ -285,9 +388,12 @@ public class Escalations {
                 user(r.get(ESCALATION.RAISED_BY)), instant(r.get(ESCALATION.RAISED_AT)),
                 Escalation.Status.valueOf(r.get(ESCALATION.STATUS)), r.get(ESCALATION.ALERT_ROUND),
                 instant(r.get(ESCALATION.NEXT_ALERT_AT)), instant(r.get(ESCALATION.ACKNOWLEDGED_AT)),
-                user(r.get(ESCALATION.ACKNOWLEDGED_BY)), r.get(ESCALATION.OUTCOME),
+                user(r.get(ESCALATION.ACKNOWLEDGED_BY)),
+                r.get(ESCALATION.OUTCOME_CODE) == null ? null : Escalation.Outcome.valueOf(r.get(ESCALATION.OUTCOME_CODE)),
                 instant(r.get(ESCALATION.OUTCOME_AT)), instant(r.get(ESCALATION.CLOSED_AT)),
-                user(r.get(ESCALATION.CLOSED_BY)), r.get(ESCALATION.CLOSED_REASON));
+                user(r.get(ESCALATION.CLOSED_BY)), r.get(ESCALATION.CLOSED_REASON),
+                r.field(ESCALATION_DISCLOSURE.BASIS) == null || r.get(ESCALATION_DISCLOSURE.BASIS) == null ? null
+                        : Escalation.Disclosure.valueOf(r.get(ESCALATION_DISCLOSURE.BASIS)));
     }
 
     private static OperatorId user(Long id) {

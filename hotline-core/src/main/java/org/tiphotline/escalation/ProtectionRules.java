@@ -10,6 +10,8 @@ import org.tiphotline.intake.HotlineReport;
  * The rules no operator has to remember: a victim under 18 is always referred to the jurisdiction's child
  * protection agencies, and, when the exploitation is sexual, to the agencies for sexual offences against
  * children too, alongside whatever the operator escalates. Each referral is raised once per report and agency.
+ * A caller who answers yes to "is someone in immediate danger?" alerts the configured agencies (the police by
+ * default) before anyone answers: the call is also urgent and routed first, and the operator can add the line.
  */
 @Component
 public class ProtectionRules {
@@ -21,10 +23,21 @@ public class ProtectionRules {
 
     private final Escalations escalations;
     private final Directory directory;
+    private final EscalationSettings settings;
 
-    public ProtectionRules(Escalations escalations, Directory directory) {
+    public ProtectionRules(Escalations escalations, Directory directory, EscalationSettings settings) {
         this.escalations = escalations;
         this.directory = directory;
+        this.settings = settings;
+    }
+
+    @EventListener
+    public void on(org.tiphotline.calls.Call.DangerReported danger) {
+        for (Directory.Role role : settings.ivrDangerAlerts()) {
+            for (Directory.Agency agency : directory.withRole(role)) {
+                escalations.raiseByIvr(danger.call(), agency.id());
+            }
+        }
     }
 
     @EventListener

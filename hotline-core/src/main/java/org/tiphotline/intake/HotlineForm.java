@@ -39,14 +39,15 @@ public class HotlineForm {
                 FormField.Kind.DATE));
         add(FormField.typed("periodTo", "Situation", "End of that period (if a period)", FormField.Kind.DATE));
         add(new FormField("place", "Situation", "Location: " + jurisdiction.name() + " place", FormField.Kind.CODE,
-                jurisdiction.places(), false, 0));
+                jurisdiction.places(), false, 0, 0));
         add(FormField.personal("locationDetail", "Situation", "Location of the situation (town, village, details)",
                 FormField.Kind.TEXT, 500));
         add(FormField.typed("registeredOn", "Situation", "Date of the register of the potential situation",
                 FormField.Kind.DATE));
         add(FormField.code("victimSex", "Victim", "Sex of the victim",
                 List.of("FEMALE", "MALE", "TRANSGENDER_FEMALE", "TRANSGENDER_MALE", "UNKNOWN")));
-        add(FormField.typed("victimAge", "Victim", "Age of the victim", FormField.Kind.INTEGER));
+        add(FormField.number("victimAge", "Victim", "Age of the victim", 0, 120));
+        add(FormField.number("peopleInvolved", "Victim", "Number of people affected (as far as known)", 1, 999));
         add(FormField.typed("victimCountryOfBirth", "Victim", "Country of birth of the victim",
                 FormField.Kind.COUNTRY));
         add(FormField.personal("victimEthnicity", "Victim", "Ethnicity of the victim", FormField.Kind.TEXT, 100));
@@ -74,6 +75,9 @@ public class HotlineForm {
         add(FormField.typed("contactConsent", "Caller",
                 "The person is comfortable to be contacted by the NTF if more detail is needed",
                 FormField.Kind.BOOLEAN));
+        add(FormField.typed("shareConsent", "Caller",
+                "The person agreed that details identifying them or the victim may be given to the agencies that "
+                        + "respond (police, child protection)", FormField.Kind.BOOLEAN));
         add(FormField.personal("contactFirstName", "Caller", "First name", FormField.Kind.TEXT, 100));
         add(FormField.personal("contactLastName", "Caller", "Last name", FormField.Kind.TEXT, 100));
         add(FormField.personal("contactAddress", "Caller", "Address", FormField.Kind.TEXT, 300));
@@ -140,13 +144,13 @@ public class HotlineForm {
                 int value;
                 if (raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
                     value = n.intValue();
-                } else if (raw instanceof String s && s.strip().matches("\\d{1,3}")) {
+                } else if (raw instanceof String s && s.strip().matches("\\d{1,4}")) {
                     value = Integer.parseInt(s.strip());
                 } else {
                     throw new InvalidField(name, "must be a whole number");
                 }
-                if (value < 0 || value > 120) {
-                    throw new InvalidField(name, "must be between 0 and 120");
+                if (value < field.min() || value > field.maxLength()) {
+                    throw new InvalidField(name, "must be between " + field.min() + " and " + field.maxLength());
                 }
                 yield value;
             }
@@ -212,6 +216,14 @@ public class HotlineForm {
         }
         return problems;
     }
+
+    /**
+     * The fields that identify the victim or the caller, or point at them (where the situation is, free text
+     * about the people): what an escalation's alert may carry only under consent or an override.
+     */
+    public static final List<String> IDENTIFYING = List.of("locationDetail", "victimDetails",
+            "exploitationDescription", "traffickerInfo", "callerLocality", "contactFirstName", "contactLastName",
+            "contactAddress", "contactPhone", "contactAgency");
 
     static List<String> contactFields() {
         return new ArrayList<>(List.of("contactFirstName", "contactLastName", "contactAddress", "contactPhone",

@@ -169,6 +169,11 @@ public class Intake {
                 if (!changed) {
                     return report.getVersion();
                 }
+                if (CONSENTS.contains(field.name())) {
+                    // Who recorded a consent answer, and when, is what makes it a recorded consent.
+                    audit.record(actor.username(), AuditTrail.Action.CHANGE, "hotline_report", id,
+                            Set.of(field.name()));
+                }
             }
             report.setVersion(report.getVersion() + 1).setUpdatedAt(Reports.utc(clock.instant())).store();
             if (PROTECTION_FACTS.contains(field.name())) {
@@ -183,6 +188,40 @@ public class Intake {
         }
         return version;
     }
+
+    /** What the report says about the situation without naming anyone (no personal data is read). */
+    public java.util.Optional<Situation> situation(ReportId id) {
+        return reports.find(id).map(r -> new Situation(id, r.getPlace(),
+                r.getTraffickingTypes() == null ? List.of() : List.of(r.getTraffickingTypes()),
+                r.getVictimAge() == null ? null : r.getVictimAge().intValue(), r.getVictimSex(),
+                r.getPeopleInvolved() == null ? null : r.getPeopleInvolved().intValue(),
+                r.getVictimDescriptors() == null ? List.of() : List.of(r.getVictimDescriptors()),
+                Boolean.TRUE.equals(r.getShareConsent())));
+    }
+
+    /**
+     * The filled identifying fields of a report ({@link HotlineForm#IDENTIFYING}), for an escalation whose
+     * disclosure the caller has already checked. The read and its audit row (who or which alert took them, and
+     * whether they were read or sent out) commit together.
+     */
+    public Map<String, String> identifyingDetails(ReportId id, String takenBy, AuditTrail.Action action) {
+        return tx.execute(status -> {
+            HotlineReportRecord report = reports.find(id).orElseThrow(() -> new ReportNotFound(id));
+            Map<String, String> personal = reports.personal(report);
+            Map<String, String> identifying = new java.util.LinkedHashMap<>();
+            for (String field : HotlineForm.IDENTIFYING) {
+                if (personal.get(field) != null) {
+                    identifying.put(field, personal.get(field));
+                }
+            }
+            if (!identifying.isEmpty()) {
+                audit.record(takenBy, action, "hotline_report", id, identifying.keySet());
+            }
+            return identifying;
+        });
+    }
+
+    private static final Set<String> CONSENTS = Set.of("contactConsent", "shareConsent");
 
     /** The fields the escalation rules read (see {@link HotlineReport.ProtectionFactsChanged}). */
     private static final Set<String> PROTECTION_FACTS = Set.of("victimAge", "traffickingTypes");

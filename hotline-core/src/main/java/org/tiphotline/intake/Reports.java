@@ -47,7 +47,9 @@ class Reports {
             Map.entry("reportedTo", HOTLINE_REPORT.REPORTED_TO),
             Map.entry("anonymous", HOTLINE_REPORT.ANONYMOUS),
             Map.entry("callerSex", HOTLINE_REPORT.CALLER_SEX),
-            Map.entry("contactConsent", HOTLINE_REPORT.CONTACT_CONSENT));
+            Map.entry("contactConsent", HOTLINE_REPORT.CONTACT_CONSENT),
+            Map.entry("shareConsent", HOTLINE_REPORT.SHARE_CONSENT),
+            Map.entry("peopleInvolved", HOTLINE_REPORT.PEOPLE_INVOLVED));
 
     private final DSLContext db;
     private final FieldCipher cipher;

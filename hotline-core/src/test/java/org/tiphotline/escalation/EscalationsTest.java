@@ -52,39 +52,74 @@ class EscalationsTest {
 
         @Bean
         EscalationSettings escalationSettings() {
-            return new EscalationSettings(Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(3));
+            return new EscalationSettings(Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(3),
+                    List.of(Directory.Role.POLICE));
         }
 
         @Bean
-        RecordingWebhooks webhooks() {
-            return new RecordingWebhooks();
+        RecordingChannel webhooks() {
+            return new RecordingChannel(Directory.Channel.WEBHOOK, true);
+        }
+
+        @Bean
+        RecordingChannel emails() {
+            return new RecordingChannel(Directory.Channel.EMAIL, false);
         }
 
         @Bean
         AlertDispatcher alertDispatcher(Escalations escalations, Directory directory,
                 org.tiphotline.calls.Calls calls, DSLContext db, MutableClock clock, ApplicationEventPublisher events,
-                RecordingWebhooks webhooks) {
-            // Only the webhook channel exists here: an agency's SMS alert must fail, visibly.
-            return new AlertDispatcher(escalations, directory, calls, db, clock, events, List.of(webhooks),
+                List<RecordingChannel> channels, Disclosures disclosures, org.tiphotline.intake.Intake intake) {
+            // No SMS channel exists here: an agency's SMS alert must fail, visibly.
+            return new AlertDispatcher(escalations, directory, calls, db, clock, events, List.copyOf(channels),
                     new AcknowledgementLinks(new AcknowledgementLinks.Settings(null, null, Duration.ofHours(24)),
-                            clock));
+                            clock), disclosures, intake);
         }
 
         @Bean
         Escalations escalations(DSLContext db, TransactionTemplate tx, ApplicationEventPublisher events,
-                MutableClock clock, Directory directory, EscalationSettings settings) {
-            return new Escalations(db, tx, events, clock, directory, settings);
+                MutableClock clock, Directory directory, EscalationSettings settings, Switchboard switchboard,
+                org.tiphotline.protection.FieldCipher cipher, org.tiphotline.protection.AuditTrail audit) {
+            return new Escalations(db, tx, events, clock, directory, settings, switchboard, cipher, audit);
+        }
+
+        @Bean
+        Disclosures disclosures(DSLContext db, TransactionTemplate tx, MutableClock clock, Escalations escalations,
+                Directory directory, org.tiphotline.intake.Intake intake, org.tiphotline.protection.AuditTrail audit,
+                ApplicationEventPublisher events) {
+            return new Disclosures(db, tx, clock, escalations, directory, intake, audit, events);
+        }
+
+        @Bean
+        ProtectionRules protectionRules(Escalations escalations, Directory directory, EscalationSettings settings) {
+            return new ProtectionRules(escalations, directory, settings);
         }
     }
 
-    /** A webhook channel that records what it was asked to send, and can be told to refuse. */
-    static final class RecordingWebhooks implements AlertChannel {
+    /**
+     * A channel that records the packets it was asked to send, and can be told to refuse. Whether it may carry
+     * identifying details is set per channel, as the real ones decide it.
+     */
+    static final class RecordingChannel implements AlertChannel {
         final List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<AlertPacket> packets = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Directory.Channel channel;
+        private final boolean carriesIdentifying;
         volatile boolean refuse;
+
+        RecordingChannel(Directory.Channel channel, boolean carriesIdentifying) {
+            this.channel = channel;
+            this.carriesIdentifying = carriesIdentifying;
+        }
 
         @Override
         public Directory.Channel channel() {
-            return Directory.Channel.WEBHOOK;
+            return channel;
+        }
+
+        @Override
+        public boolean carriesIdentifying(String target) {
+            return carriesIdentifying;
         }
 
         @Override
@@ -93,6 +128,7 @@ class EscalationsTest {
                 throw new IllegalStateException("webhook answered 503");
             }
             sent.add(target + " " + packet.escalation() + " round " + packet.round());
+            packets.add(packet);
         }
     }
 
@@ -101,7 +137,7 @@ class EscalationsTest {
     @Autowired
     private AlertDispatcher dispatcher;
     @Autowired
-    private RecordingWebhooks webhooks;
+    private RecordingChannel webhooks;
     @Autowired
     private Switchboard switchboard;
     @Autowired
@@ -120,6 +156,10 @@ class EscalationsTest {
     private Directory directory;
     @Autowired
     private EscalationSettings settings;
+    @Autowired
+    private org.tiphotline.protection.FieldCipher cipher;
+    @Autowired
+    private org.tiphotline.protection.AuditTrail audit;
 
     private CallId call;
     private OperatorId operator;
@@ -212,8 +252,9 @@ class EscalationsTest {
         assertThat(escalations.alertOverdue()).isZero();
         assertThat(events.ofType(Escalation.Acknowledged.class)).hasSize(1);
 
-        escalations.recordOutcome(id, "test-police", liaison, "officers dispatched; two people removed (fake)");
-        assertThat(escalations.find(id).orElseThrow().outcome()).startsWith("officers dispatched");
+        escalations.recordOutcome(id, "test-police", FakeData.actor(operators.byId(liaison).orElseThrow()),
+                Escalation.Outcome.OFFICERS_DISPATCHED, null);
+        assertThat(escalations.find(id).orElseThrow().outcome()).isEqualTo(Escalation.Outcome.OFFICERS_DISPATCHED);
         assertThat(escalations.forAgency("test-child-protection", 50)).noneMatch(x -> x.id().equals(id));
         assertThat(escalations.forAgency("test-police", 50)).anyMatch(x -> x.id().equals(id));
     }
@@ -240,7 +281,8 @@ class EscalationsTest {
         clock.advance(Duration.ofMinutes(2));
 
         // The process stops; a new one starts with nothing in memory but the database.
-        Escalations restarted = new Escalations(db, tx, publisher, clock, directory, settings);
+        Escalations restarted = new Escalations(db, tx, publisher, clock, directory, settings, switchboard,
+                cipher, audit);
         assertThat(restarted.alertOverdue()).isZero();
         clock.advance(Duration.ofMinutes(3));
         assertThat(restarted.alertOverdue()).isEqualTo(1);

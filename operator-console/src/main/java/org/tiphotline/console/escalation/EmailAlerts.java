@@ -41,18 +41,32 @@ class EmailAlerts implements AlertChannel {
         message.setTo(target);
         message.setSubject("[Hotline] " + p.level() + " escalation to " + p.agencyName()
                 + (p.round() > 1 ? " — reminder " + p.round() + ", not yet acknowledged" : ""));
-        message.setText(String.join("\n",
+        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(
                 "An escalation from the anti-trafficking hotline is addressed to " + p.agencyName() + ".",
                 "",
                 "Level: " + p.level(),
                 "Why: " + p.reason(),
                 "Raised: " + DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(p.raisedAt().atOffset(ZoneOffset.UTC)),
                 "Caller's language: " + (p.language() == null ? "not chosen" : p.language()),
-                "Caller said someone is in immediate danger: " + (p.urgentCall() ? "yes or did not answer" : "no"),
-                "Reference: " + p.escalation(),
-                "",
-                "Acknowledge it in the hotline's liaison view; until someone does, it is sent again and the",
-                "hotline's supervisors are told."));
+                "Caller said someone is in immediate danger: " + (p.urgentCall() ? "yes or did not answer" : "no")));
+        AlertPacket.Situation s = p.situation();
+        if (s != null) {
+            lines.add("Place: " + (s.place() == null ? "not known yet" : s.place()));
+            lines.add("Exploitation: " + (s.exploitation().isEmpty() ? "not known yet"
+                    : String.join(", ", s.exploitation()).toLowerCase(java.util.Locale.ROOT).replace('_', ' ')));
+            lines.add("Minors involved: " + (s.minorsInvolved() == null ? "not known" : s.minorsInvolved() ? "yes"
+                    : "no"));
+            lines.add("People affected: " + (s.peopleInvolved() == null ? "not known" : s.peopleInvolved()));
+        }
+        // E-mail is not encrypted end to end: identifying details never travel in it, only where to read them.
+        if (p.identifyingWithheld() != null) {
+            lines.add("Identifying details may be given for this escalation: read them in the hotline's liaison view.");
+        }
+        lines.addAll(java.util.List.of("Reference: " + p.escalation(), "",
+                "Acknowledge it in the hotline's liaison view" + (p.acknowledgeUrl() == null ? ""
+                        : " or with this link: " + p.acknowledgeUrl()) + ";",
+                "until someone does, it is sent again and the hotline's supervisors are told."));
+        message.setText(String.join("\n", lines));
         JavaMailSender sender = mail.getIfAvailable();
         if (sender == null) {
             throw new IllegalStateException("no SMTP server is configured (spring.mail.host)");

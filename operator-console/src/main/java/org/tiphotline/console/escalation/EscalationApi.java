@@ -21,12 +21,15 @@ import org.tiphotline.calls.Calls;
 import org.tiphotline.calls.UnknownCall;
 import org.tiphotline.console.web.Actors;
 import org.tiphotline.escalation.Directory;
+import org.tiphotline.escalation.Disclosures;
 import org.tiphotline.escalation.Escalation;
 import org.tiphotline.escalation.EscalationNotFound;
 import org.tiphotline.escalation.Escalations;
+import org.tiphotline.intake.Intake;
 import org.tiphotline.operators.Actor;
 import org.tiphotline.operators.Operators;
 import org.tiphotline.operators.Role;
+import org.tiphotline.protection.AuditTrail;
 import org.tiphotline.telephony.TelephonyPorts;
 
 /**
@@ -42,7 +45,11 @@ class EscalationApi {
     /** {@code mode}: ALERT (alerts only), CONFERENCE (the agency's line joins the call) or TRANSFER. */
     record Raise(String agency, String level, String reason, String mode) {}
 
-    record Outcome(String outcome) {}
+    /** {@code outcome}: one of {@link Escalation.Outcome}; {@code note}: free text, stored encrypted. */
+    record Outcome(String outcome, String note) {}
+
+    /** {@code basis}: one of {@link Escalation.Disclosure}; a justification is required for an override. */
+    record Disclose(String basis, String justification) {}
 
     record Close(String reason) {}
 
@@ -54,9 +61,13 @@ class EscalationApi {
     private final TelephonyPorts ports;
     private final Operators operators;
     private final Actors actors;
+    private final Disclosures disclosures;
+    private final Intake intake;
 
     EscalationApi(Escalations escalations, Directory directory, Calls calls, TelephonyPorts ports,
-            Operators operators, Actors actors) {
+            Operators operators, Actors actors, Disclosures disclosures, Intake intake) {
+        this.disclosures = disclosures;
+        this.intake = intake;
         this.escalations = escalations;
         this.directory = directory;
         this.calls = calls;
@@ -83,11 +94,7 @@ class EscalationApi {
     Map<String, Object> raise(@PathVariable String callId, @RequestBody Raise body, Principal principal) {
         Actor actor = actors.of(principal);
         CallId requested = CallId.parse(callId);
-        Call call = calls.load(requested).orElseThrow(() -> new UnknownCall(requested));
-        boolean handles = actor.id().equals(call.operator()) || actor.id().equals(call.lastOffered());
-        if (!handles && !actor.is(Role.SUPERVISOR)) {
-            throw new SecurityException("only the operator on this call or a supervisor can escalate it");
-        }
+        Call call = onCall(requested, actor);
         Directory.Agency agency = directory.agency(body.agency() == null ? "" : body.agency())
                 .orElseThrow(() -> new IllegalArgumentException("agency must be one of "
                         + directory.agencies().stream().map(Directory.Agency::id).toList()));
@@ -101,8 +108,8 @@ class EscalationApi {
                 throw new IllegalStateException("the agency's line can join only a call that is being talked on");
             }
         }
-        Escalation.Id id = escalations.raise(call.id(), null, agency.id(), level, Escalation.Source.OPERATOR,
-                body.reason(), actor.id());
+        Escalation.Id id = escalations.raise(call.id(), intake.reportOf(call.id()).orElse(null), agency.id(), level,
+                Escalation.Source.OPERATOR, body.reason(), actor.id());
         // The record and its alerts exist first; the line joins next and the adapter reports how that went.
         switch (mode) {
             case CONFERENCE -> ports.of(call.ref().provider()).conference(call.ref(), agency.phone());
@@ -130,8 +137,59 @@ class EscalationApi {
     Map<String, Object> outcome(@PathVariable String id, @RequestBody Outcome body, Principal principal) {
         Actor actor = actors.of(principal);
         Escalation.Id escalation = id(id);
-        escalations.recordOutcome(escalation, agencyOf(actor), actor.id(), body.outcome());
+        escalations.recordOutcome(escalation, agencyOf(actor), actor,
+                parse(Escalation.Outcome.class, body.outcome(), "outcome"), body.note());
         return EscalationView.of(escalations.find(escalation).orElseThrow());
+    }
+
+    /**
+     * One escalation for its agency's liaison: what the report says without naming anyone, the identifying
+     * details only when the escalation's disclosure holds now, and the outcome's note. Each personal read is
+     * audited under the liaison's name.
+     */
+    @GetMapping("/liaison/escalations/{id}")
+    Map<String, Object> forLiaison(@PathVariable String id, Principal principal) {
+        Actor actor = actors.of(principal);
+        Escalation e = escalations.find(id(id)).orElseThrow(EscalationNotFound::new);
+        if (!e.agency().equals(agencyOf(actor))) {
+            // Not "forbidden": another agency's escalation does not exist for this user.
+            throw new EscalationNotFound();
+        }
+        Map<String, Object> view = detail(e, actor);
+        Map<String, String> details = disclosures.details(e, actor.username(), AuditTrail.Action.READ);
+        view.put("identifying", details.isEmpty() ? null : details);
+        return view;
+    }
+
+    /** The escalations of a call, for the operator on it (those the IVR or a rule raised too) or a supervisor. */
+    @GetMapping("/calls/{callId}/escalations")
+    List<Map<String, Object>> ofCall(@PathVariable String callId, Principal principal) {
+        Call call = onCall(CallId.parse(callId), actors.of(principal));
+        return escalations.about(call.id(), intake.reportOf(call.id()).orElse(null)).stream()
+                .map(EscalationView::of).toList();
+    }
+
+    /**
+     * Lets the escalation's alerts carry identifying details, on the caller's recorded consent or an override
+     * (a minor victim, an imminent danger) with a justification. The operator on the call or a supervisor.
+     */
+    @PostMapping("/escalations/{id}/disclosure")
+    Map<String, Object> disclose(@PathVariable String id, @RequestBody Disclose body, Principal principal) {
+        Actor actor = actors.of(principal);
+        Escalation e = escalations.find(id(id)).orElseThrow(EscalationNotFound::new);
+        mayActOn(e, actor);
+        disclosures.authorise(e.id(), parse(Escalation.Disclosure.class, body.basis(), "basis"),
+                body.justification(), actor);
+        return EscalationView.of(escalations.find(e.id()).orElseThrow());
+    }
+
+    /** One escalation with its outcome's note (audited), for the operator of its call or a supervisor. */
+    @GetMapping("/escalations/{id}")
+    Map<String, Object> one(@PathVariable String id, Principal principal) {
+        Actor actor = actors.of(principal);
+        Escalation e = escalations.find(id(id)).orElseThrow(EscalationNotFound::new);
+        mayActOn(e, actor);
+        return detail(e, actor);
     }
 
     @GetMapping("/escalations")
@@ -139,11 +197,52 @@ class EscalationApi {
         return escalations.unclosed().stream().map(EscalationView::of).toList();
     }
 
+    /** Every override of the consent rule, newest first: supervisors review each one. */
+    @GetMapping("/escalations/overrides")
+    List<Disclosures.Override> overrides() {
+        return disclosures.overrides(100);
+    }
+
     @PostMapping("/escalations/{id}/close")
     Map<String, Object> close(@PathVariable String id, @RequestBody Close body, Principal principal) {
         Escalation.Id escalation = id(id);
         escalations.close(escalation, actors.of(principal).id(), body.reason());
         return EscalationView.of(escalations.find(escalation).orElseThrow());
+    }
+
+    private Map<String, Object> detail(Escalation e, Actor reader) {
+        Map<String, Object> view = new LinkedHashMap<>(EscalationView.of(e));
+        view.put("situation", disclosures.situationOf(e).map(s -> {
+            Map<String, Object> facts = new LinkedHashMap<>();
+            facts.put("place", s.place());
+            facts.put("exploitation", s.traffickingTypes());
+            facts.put("minorsInvolved", s.minorInvolved());
+            facts.put("peopleInvolved", s.peopleInvolved());
+            facts.put("victimSex", s.victimSex());
+            return facts;
+        }).orElse(null));
+        view.put("outcomeNote", e.outcome() == null ? null : escalations.outcomeNote(e.id(), reader).orElse(null));
+        return view;
+    }
+
+    /** The operator the call rang at or who talked on it, or a supervisor. */
+    private Call onCall(CallId id, Actor actor) {
+        Call call = calls.load(id).orElseThrow(() -> new UnknownCall(id));
+        boolean handles = actor.id().equals(call.operator()) || actor.id().equals(call.lastOffered());
+        if (!handles && !actor.is(Role.SUPERVISOR)) {
+            throw new SecurityException("only the operator on this call or a supervisor can act on its escalations");
+        }
+        return call;
+    }
+
+    private void mayActOn(Escalation e, Actor actor) {
+        if (actor.is(Role.SUPERVISOR)) {
+            return;
+        }
+        if (e.call() == null) {
+            throw new SecurityException("only a supervisor can act on this escalation");
+        }
+        onCall(e.call(), actor);
     }
 
     private String agencyOf(Actor actor) {

@@ -6,7 +6,8 @@ import org.tiphotline.escalation.Escalation;
 
 /**
  * An escalation as its readers see it, over HTTP and on the live feeds alike: no caller or victim details (those
- * travel in the alert, by consent), and not who raised or acknowledged it.
+ * travel only under the escalation's disclosure), not who raised or acknowledged it, and the outcome as a code
+ * (its note is personal data, read one escalation at a time with an audit row).
  */
 public final class EscalationView {
 
@@ -26,6 +27,8 @@ public final class EscalationView {
         view.put("alertRound", e.alertRound());
         view.put("acknowledgedAt", e.acknowledgedAt());
         view.put("outcome", e.outcome());
+        view.put("outcomeAt", e.outcomeAt());
+        view.put("disclosure", e.disclosure());
         view.put("closedReason", e.closedReason());
         return view;
     }

@@ -94,7 +94,8 @@ class SmsAlerts implements AlertChannel {
     static String text(AlertPacket p) {
         String head = "HOTLINE " + p.level() + (p.round() > 1 ? " (reminder " + p.round() + ")" : "") + ": ";
         String tail = " Ref " + p.escalation().substring(0, 8) + "." + (p.language() == null ? ""
-                : " Language " + p.language() + ".");
+                : " Language " + p.language() + ".")
+                + (p.identifyingWithheld() == null ? "" : " Identifying details: in the hotline's liaison view.");
         int room = MAX_LENGTH - head.length() - tail.length();
         String reason = p.reason().length() > room ? p.reason().substring(0, Math.max(0, room - 1)) + "…"
                 : p.reason();

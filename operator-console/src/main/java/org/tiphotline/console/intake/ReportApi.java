@@ -14,7 +14,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.tiphotline.calls.Call;
 import org.tiphotline.calls.Calls;
+import org.tiphotline.console.escalation.EscalationView;
 import org.tiphotline.console.web.Actors;
+import org.tiphotline.escalation.Escalations;
 import org.tiphotline.intake.FormField;
 import org.tiphotline.intake.HotlineForm;
 import org.tiphotline.intake.HotlineReport;
@@ -37,8 +39,10 @@ class ReportApi {
     private final HotlineForm form;
     private final Calls calls;
     private final Actors actors;
+    private final Escalations escalations;
 
-    ReportApi(Intake intake, HotlineForm form, Calls calls, Actors actors) {
+    ReportApi(Intake intake, HotlineForm form, Calls calls, Actors actors, Escalations escalations) {
+        this.escalations = escalations;
         this.intake = intake;
         this.form = form;
         this.calls = calls;
@@ -71,7 +75,10 @@ class ReportApi {
         callView.put("ivrPath", call.ivrPath());
         callView.put("state", call.state());
         callView.put("earlierContacts", calls.earlierContacts(call.id()));
-        return Map.of("report", report, "call", callView);
+        // The report's record of what was escalated and what the agencies did (codes; notes are read one by one).
+        List<Map<String, Object>> escalated = escalations.about(call.id(), report.id()).stream()
+                .map(EscalationView::of).toList();
+        return Map.of("report", report, "call", callView, "escalations", escalated);
     }
 
     @PutMapping("/reports/{id}/fields/{field}")

@@ -95,10 +95,17 @@ class LivePush implements DisposableBean {
             update.put("event", event.getClass().getSimpleName());
             messaging.convertAndSend("/topic/liaison/" + e.agency(), (Object) update);
             messaging.convertAndSend("/topic/supervisor/escalations", (Object) update);
+            // The operator who raised it and the operator on the call (the IVR and the rules raise some too).
+            java.util.Set<OperatorId> told = new java.util.HashSet<>();
             if (e.raisedBy() != null) {
-                operators.byId(e.raisedBy()).ifPresent(op -> messaging.convertAndSendToUser(op.username(),
-                        "/queue/escalations", update));
+                told.add(e.raisedBy());
             }
+            if (e.call() != null) {
+                calls.load(e.call()).map(c -> c.operator() != null ? c.operator() : c.lastOffered())
+                        .ifPresent(told::add);
+            }
+            told.forEach(who -> operators.byId(who).ifPresent(op -> messaging.convertAndSendToUser(op.username(),
+                    "/queue/escalations", update)));
         });
     }
 

@@ -44,9 +44,17 @@ class WebSecurity {
                                 "/ws", "/ws/**").authenticated()
                         // Liaison users (police, child protection) see their agency's escalations and nothing else.
                         .requestMatchers(request -> request.isUserInRole("LIAISON")).denyAll()
+                        // One escalation (with its outcome's note) and its disclosure: the operator on its call
+                        // (checked per call by the API) or a supervisor; closing one is the supervisor's alone.
+                        .requestMatchers(HttpMethod.GET, "/api/escalations/overrides").hasAnyRole("SUPERVISOR",
+                                "DATA_MANAGER")
+                        .requestMatchers(HttpMethod.POST, "/api/escalations/*/close").hasRole("SUPERVISOR")
+                        .requestMatchers(HttpMethod.POST, "/api/escalations/*/disclosure").hasAnyRole("OPERATOR",
+                                "SUPERVISOR")
+                        .requestMatchers(HttpMethod.GET, "/api/escalations/*").hasAnyRole("OPERATOR", "SUPERVISOR")
                         .requestMatchers("/supervisor.html", "/js/supervisor.js", "/api/calllog/**", "/api/live/**",
                                 "/api/operators", "/api/escalations/**").hasAnyRole("SUPERVISOR", "DATA_MANAGER")
-                        .requestMatchers(HttpMethod.POST, "/api/calls/*/escalations").hasAnyRole("OPERATOR", "SUPERVISOR")
+                        .requestMatchers("/api/calls/*/escalations").hasAnyRole("OPERATOR", "SUPERVISOR")
                         .requestMatchers("/console.html", "/js/console.js").hasRole("OPERATOR")
                         .anyRequest().authenticated())
                 .csrf(csrf -> csrf.ignoringRequestMatchers("/ack/**"))

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.console.testing.SimCalls;
+import tools.jackson.databind.JsonNode;
 import org.tiphotline.console.testing.TestDirectory;
 
 /**
@@ -78,7 +79,8 @@ class AlertChannelsTest {
     @Test
     void thePoliceGetAnSmsAndChildProtectionAnEmailNamingNoOne() throws Exception {
         ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
-        String call = talkingCall(operator);
+        JsonNode pop = talking(operator);
+        String call = pop.get("call").asString();
         String toPolice = operator.post("/api/calls/" + call + "/escalations", Map.of("agency", "test-police",
                 "level", "IMMEDIATE", "reason", "two people held at a farm (fake)")).body().get("id").asString();
         String toCp = operator.post("/api/calls/" + call + "/escalations", Map.of("agency", "test-child-protection",
@@ -102,14 +104,41 @@ class AlertChannelsTest {
         for (String alert : List.of(form.get("Body"), text)) {
             assertThat(alert).doesNotContain("0100 42").doesNotContain("5550100142").doesNotContain("42 ");
         }
+
+        // The caller agrees that details identifying them may be shared: text messages and e-mail still carry
+        // none, only where to read them.
+        String report = pop.get("report").asString();
+        for (Map.Entry<String, Object> field : Map.<String, Object>of("contactConsent", true, "shareConsent", true,
+                "contactFirstName", "Testfirst", "contactLastName", "Fakecaller", "victimDetails",
+                "Fakevictim Testperson").entrySet()) {
+            assertThat(operator.put("/api/reports/" + report + "/fields/" + field.getKey(),
+                    Map.of("value", field.getValue())).status()).isEqualTo(200);
+        }
+        for (String id : List.of(toPolice, toCp)) {
+            assertThat(operator.post("/api/escalations/" + id + "/disclosure", Map.of("basis", "CONSENT")).status())
+                    .isEqualTo(200);
+        }
+        String secondSms = form(awaitSms(2).getBodyAsString()).get("Body");
+        assertThat(smtp.waitForIncomingEmail(10_000, 2)).isTrue();
+        String secondMail = GreenMailUtil.getBody(smtp.getReceivedMessages()[1]);
+        assertThat(secondSms).contains("liaison view").hasSizeLessThanOrEqualTo(300);
+        assertThat(secondMail).contains("read them in the hotline's liaison view");
+        for (String alert : List.of(secondSms, secondMail)) {
+            assertThat(alert).doesNotContain("Testfirst").doesNotContain("Fakecaller").doesNotContain("Fakevictim");
+        }
     }
 
     private LoggedRequest awaitSms() throws InterruptedException {
+        return awaitSms(1);
+    }
+
+    /** The {@code n}th text message sent. */
+    private LoggedRequest awaitSms(int n) throws InterruptedException {
         for (int i = 0; i < 200; i++) {
             List<LoggedRequest> found = twilio.findAll(postRequestedFor(urlEqualTo("/2010-04-01/Accounts/" + ACCOUNT
                     + "/Messages.json")));
-            if (!found.isEmpty()) {
-                return found.getFirst();
+            if (found.size() >= n) {
+                return found.get(n - 1);
             }
             Thread.sleep(50);
         }
@@ -126,9 +155,9 @@ class AlertChannelsTest {
         return form;
     }
 
-    /** A simulated call from a fake number ending in 42 that this operator has answered; returns its id. */
-    private String talkingCall(ConsoleClient operator) throws Exception {
+    /** A simulated call from a fake number ending in 42 that this operator has answered; returns its pop. */
+    private JsonNode talking(ConsoleClient operator) throws Exception {
         return SimCalls.answered(operator, Map.of("callerNumber", "+1 555 0100 142", "language", "en",
-                "immediateDanger", "YES")).get("call").asString();
+                "immediateDanger", "NO"));
     }
 }

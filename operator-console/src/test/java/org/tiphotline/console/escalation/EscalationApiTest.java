@@ -107,7 +107,8 @@ class EscalationApiTest {
         assertThat(packet.get("reason").asString()).isEqualTo("caller locked in a work site (fake)");
         assertThat(packet.get("round").asInt()).isEqualTo(1);
         assertThat(packet.get("language").asString()).isEqualTo("en");
-        assertThat(packet.get("urgentCall").asBoolean()).isTrue();
+        assertThat(packet.get("urgentCall").asBoolean()).as("the caller said nobody is in immediate danger").isFalse();
+        assertThat(packet.get("identifying").isNull()).isTrue();
         assertThat(alert.getBodyAsString()).doesNotContain("555").doesNotContain("callerNumber");
         assertThat(packet.get("acknowledgeUrl").asString()).startsWith("https://hotline.example.test/ack/" + id
                 + "?agency=test-police&expires=");
@@ -116,15 +117,20 @@ class EscalationApiTest {
                 .containsExactly(id);
         assertThat(cp.get("/api/liaison/escalations").body()).isEmpty();
         assertThat(cp.post("/api/liaison/escalations/" + id + "/acknowledge", null).status()).isEqualTo(403);
-        assertThat(cp.post("/api/liaison/escalations/" + id + "/outcome", Map.of("outcome", "x")).status())
-                .isEqualTo(403);
+        assertThat(cp.post("/api/liaison/escalations/" + id + "/outcome", Map.of("outcome", "NO_ACTION",
+                "note", "x")).status()).isEqualTo(403);
+        assertThat(cp.get("/api/liaison/escalations/" + id).status()).as("another agency's").isEqualTo(404);
 
         ConsoleClient.Response ack = police.post("/api/liaison/escalations/" + id + "/acknowledge", null);
         assertThat(ack.status()).as("acknowledging again is fine").isEqualTo(200);
         assertThat(ack.body().get("status").asString()).isEqualTo("ACKNOWLEDGED");
-        assertThat(police.post("/api/liaison/escalations/" + id + "/outcome",
-                Map.of("outcome", "officers dispatched (fake)")).body().get("outcome").asString())
-                .isEqualTo("officers dispatched (fake)");
+        assertThat(police.post("/api/liaison/escalations/" + id + "/outcome", Map.of("outcome", "SOMETHING"))
+                .status()).isEqualTo(400);
+        assertThat(police.post("/api/liaison/escalations/" + id + "/outcome", Map.of("outcome",
+                "OFFICERS_DISPATCHED", "note", "two officers of the test unit sent (fake)")).body().get("outcome")
+                .asString()).isEqualTo("OFFICERS_DISPATCHED");
+        assertThat(police.get("/api/liaison/escalations/" + id).body().get("outcomeNote").asString())
+                .isEqualTo("two officers of the test unit sent (fake)");
 
         ConsoleClient supervisor = ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
         JsonNode open = supervisor.get("/api/escalations").body();
@@ -132,6 +138,11 @@ class EscalationApiTest {
         // The simulated line brought the police line in, and the call log says so.
         JsonNode detail = awaitTimeline(supervisor, call, "ESCALATED");
         assertThat(detail.toString()).contains("\"mode\":\"conference\"");
+        // The call's record keeps what became of the escalation: its steps and the outcome's code, no note.
+        assertThat(detail.toString()).contains("ESCALATION_STEP").contains("\"outcome\":\"OFFICERS_DISPATCHED\"")
+                .doesNotContain("test unit sent");
+        assertThat(supervisor.get("/api/escalations/" + id).body().get("outcomeNote").asString())
+                .isEqualTo("two officers of the test unit sent (fake)");
         assertThat(supervisor.post("/api/escalations/" + id + "/close", Map.of("reason", "")).status())
                 .isEqualTo(400);
         assertThat(supervisor.post("/api/escalations/" + id + "/close", Map.of("reason", "victim safe (fake)"))
@@ -231,16 +242,120 @@ class EscalationApiTest {
         assertThat(supervisor.get("/api/calllog/" + call).body().toString()).doesNotContain("ESCALATED");
     }
 
+    @Test
+    void identifyingDetailsLeaveOnlyWithConsentOrAnOverrideAndEveryOverrideIsAuditedAndShown() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        JsonNode pop = talking(operator);
+        String call = pop.get("call").asString();
+        String report = pop.get("report").asString();
+        Map<String, Object> fake = Map.of("contactConsent", true, "contactFirstName", "Testfirst",
+                "contactLastName", "Fakecaller", "contactPhone", "+1 555 0100 998",
+                "locationDetail", "behind the fake test warehouse", "victimDetails", "Fakevictim Testperson");
+        fake.forEach((field, value) -> assertThat(operator.put("/api/reports/" + report + "/fields/" + field,
+                Map.of("value", value)).status()).as(field).isEqualTo(200));
+        operator.put("/api/reports/" + report + "/fields/place", Map.of("value", "Portland"));
+        String id = operator.post("/api/calls/" + call + "/escalations", Map.of("agency", "test-police",
+                "level", "IMMEDIATE", "reason", "caller locked in a work site (fake)")).body().get("id").asString();
+
+        JsonNode first = JSON.readTree(awaitAlert(p -> p.get("escalation").asString().equals(id)).getBodyAsString());
+        assertThat(first.get("situation").get("place").asString()).isEqualTo("Portland");
+        assertThat(first.get("identifying").isNull()).isTrue();
+        assertThat(first.toString()).doesNotContain("Testfirst").doesNotContain("Fakevictim")
+                .doesNotContain("warehouse").doesNotContain("998");
+
+        // No consent was asked: refused, nothing stored. Another operator and the liaison cannot decide it.
+        ConsoleClient.Response noConsent = operator.post("/api/escalations/" + id + "/disclosure",
+                Map.of("basis", "CONSENT"));
+        assertThat(noConsent.status()).isEqualTo(409);
+        assertThat(noConsent.body().get("message").asString()).contains("no consent");
+        ConsoleClient police = ConsoleClient.login(hotline.base(), "police1", "police1-test");
+        assertThat(police.get("/api/liaison/escalations/" + id).body().has("identifying")).isFalse();
+        ConsoleClient other = ConsoleClient.login(hotline.base(), "operator2", "operator2-demo");
+        assertThat(other.post("/api/escalations/" + id + "/disclosure", Map.of("basis",
+                "OVERRIDE_IMMINENT_DANGER", "justification", "someone else decides this (fake)")).status())
+                .isEqualTo(403);
+        assertThat(police.post("/api/escalations/" + id + "/disclosure", Map.of("basis", "CONSENT")).status())
+                .isEqualTo(403);
+        assertThat(operator.post("/api/escalations/" + id + "/disclosure", Map.of("basis",
+                "OVERRIDE_IMMINENT_DANGER")).status()).as("an override needs its justification").isEqualTo(400);
+        assertThat(operator.post("/api/escalations/" + id + "/disclosure", Map.of("basis", "OVERRIDE_MINOR",
+                "justification", "no age is recorded yet (fake)")).status()).isEqualTo(409);
+
+        ConsoleClient.Response override = operator.post("/api/escalations/" + id + "/disclosure", Map.of("basis",
+                "OVERRIDE_IMMINENT_DANGER", "justification", "the men come back within the hour (fake)"));
+        assertThat(override.status()).isEqualTo(200);
+        assertThat(override.body().get("disclosure").asString()).isEqualTo("OVERRIDE_IMMINENT_DANGER");
+
+        JsonNode details = JSON.readTree(awaitAlert(p -> p.get("escalation").asString().equals(id)
+                && !p.get("identifying").isNull()).getBodyAsString());
+        assertThat(details.get("identifying").get("contactFirstName").asString()).isEqualTo("Testfirst");
+        assertThat(details.get("identifying").get("locationDetail").asString())
+                .isEqualTo("behind the fake test warehouse");
+        assertThat(details.get("disclosure").asString()).isEqualTo("OVERRIDE_IMMINENT_DANGER");
+        assertThat(police.get("/api/liaison/escalations/" + id).body().get("identifying").get("victimDetails")
+                .asString()).isEqualTo("Fakevictim Testperson");
+
+        ConsoleClient supervisor = ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
+        JsonNode overrides = supervisor.get("/api/escalations/overrides").body();
+        assertThat(overrides).hasSize(1);
+        assertThat(overrides.get(0).get("justification").asString())
+                .isEqualTo("the men come back within the hour (fake)");
+        assertThat(overrides.get(0).get("decidedBy").asString()).isNotBlank();
+        assertThat(operator.get("/api/escalations/overrides").status()).isEqualTo(403);
+
+        org.jooq.DSLContext db = hotline.bean(org.jooq.DSLContext.class);
+        var audit = org.tiphotline.db.Tables.AUDIT_LOG;
+        assertThat(db.select(audit.ACTOR, audit.ACTION).from(audit).where(audit.ENTITY_ID.eq(id))
+                .fetch(r -> r.value1() + " " + r.value2())).containsExactly("operator CHANGE");
+        assertThat(db.select(audit.ACTOR, audit.ACTION).from(audit).where(audit.ENTITY_ID.eq(report))
+                .and(audit.ACTION.in("EXPORT", "READ")).and(audit.ACTOR.ne("operator"))
+                .fetch(r -> r.value1() + " " + r.value2())).contains("alert:test-police EXPORT", "police1 READ");
+    }
+
+    @Test
+    void aCallersYesToImmediateDangerAlertsThePoliceBeforeAnyoneAnswersAndTheOperatorSeesIt() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        JsonNode pop = SimCalls.answered(operator, Map.of("language", "en", "immediateDanger", "YES"));
+        String call = pop.get("call").asString();
+        JsonNode alert = JSON.readTree(awaitAlert().getBodyAsString());
+        assertThat(alert.get("level").asString()).isEqualTo("IMMEDIATE");
+        assertThat(alert.get("urgentCall").asBoolean()).isTrue();
+
+        ConsoleClient police = ConsoleClient.login(hotline.base(), "police1", "police1-test");
+        JsonNode theirs = police.get("/api/liaison/escalations").body();
+        assertThat(theirs).hasSize(1);
+        assertThat(theirs.get(0).get("source").asString()).isEqualTo("IVR");
+        JsonNode onCall = operator.get("/api/calls/" + call + "/escalations").body();
+        assertThat(onCall).extracting(e -> e.get("id").asString()).containsExactly(alert.get("escalation").asString());
+        assertThat(operator.get("/api/reports/" + pop.get("report").asString()).body().get("escalations"))
+                .hasSize(1);
+        ConsoleClient other = ConsoleClient.login(hotline.base(), "operator2", "operator2-demo");
+        assertThat(other.get("/api/calls/" + call + "/escalations").status()).isEqualTo(403);
+        assertThat(other.get("/api/escalations/" + alert.get("escalation").asString()).status()).isEqualTo(403);
+        for (String path : List.of("/api/calls/" + call + "/escalations", "/api/escalations/overrides",
+                "/api/escalations/" + alert.get("escalation").asString())) {
+            assertThat(police.get(path).status()).as(path).isEqualTo(403);
+        }
+    }
+
     private LoggedRequest awaitAlert() throws InterruptedException {
+        return awaitAlert(r -> true);
+    }
+
+    private LoggedRequest awaitAlert(java.util.function.Predicate<JsonNode> matching) throws InterruptedException {
         for (int i = 0; i < 200; i++) {
-            List<LoggedRequest> found = policeSystem.findAll(postRequestedFor(urlEqualTo("/alerts")));
-            if (!found.isEmpty()) {
-                return found.getFirst();
+            for (LoggedRequest found : policeSystem.findAll(postRequestedFor(urlEqualTo("/alerts")))) {
+                if (matching.test(JSON.readTree(found.getBodyAsString()))) {
+                    return found;
+                }
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("no alert reached the police's webhook");
+        throw new AssertionError("no such alert reached the police's webhook");
     }
+
+    private static final tools.jackson.databind.json.JsonMapper JSON =
+            tools.jackson.databind.json.JsonMapper.builder().build();
 
     @Test
     void aVictimUnder18IsReferredToChildProtectionOnceAndSexualExploitationAlsoToItsUnit() throws Exception {
@@ -274,9 +389,12 @@ class EscalationApiTest {
         return talking(operator).get("call").asString();
     }
 
-    /** A simulated, urgent call this operator has answered; returns its screen pop. */
+    /**
+     * A simulated call this operator has answered, the caller having said nobody is in immediate danger (a yes
+     * alerts the police by itself, see the IVR test); returns its screen pop.
+     */
     private JsonNode talking(ConsoleClient operator) throws Exception {
-        return SimCalls.answered(operator, Map.of("language", "en", "immediateDanger", "YES"));
+        return SimCalls.answered(operator, Map.of("language", "en", "immediateDanger", "NO"));
     }
 
     private static JsonNode awaitTimeline(ConsoleClient supervisor, String call, String type)
