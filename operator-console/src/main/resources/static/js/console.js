@@ -94,6 +94,7 @@ async function openReport(id) {
   Console.report = r.body.report;
   Console.call = r.body.call;
   renderCallHeader();
+  (r.body.escalations || []).forEach(showEscalation);
   renderForm();
   loadDrafts(false);
 }
@@ -113,7 +114,8 @@ function renderCallHeader() {
   }
 }
 
-// Escalations of the call on screen, with their status as it changes (acknowledged appears without a reload).
+// Escalations of the call on screen (also those the caller's IVR answer or a rule raised), with their status as
+// it changes: the acknowledgement and the outcome appear without a reload.
 async function escalate() {
   if (!Console.call) return;
   const r = await App.api('POST', '/api/calls/' + encodeURIComponent(Console.call.id) + '/escalations', {
@@ -122,13 +124,32 @@ async function escalate() {
   });
   $('esc-status').textContent = r.ok ? 'escalated' : r.body.message;
   $('esc-status').className = 'field-status' + (r.ok ? '' : ' error');
+  if (!r.ok) return;
+  showEscalation(r.body);
+  if ($('esc-disclose').value) await disclose(r.body.id);
+}
+
+// The escalation is raised first (it matters most); a refused disclosure says why and can be asked again.
+async function disclose(id) {
+  const r = await App.api('POST', '/api/escalations/' + encodeURIComponent(id) + '/disclosure', {
+    basis: $('esc-disclose').value, justification: $('esc-justification').value || null,
+  });
+  $('esc-status').textContent = r.ok ? 'escalated; identifying details allowed' : 'escalated; details not sent: '
+    + r.body.message;
+  $('esc-status').className = 'field-status' + (r.ok ? '' : ' error');
   if (r.ok) showEscalation(r.body);
 }
 
 function showEscalation(e) {
   if (!Console.call || e.call !== Console.call.id) return;
-  const item = App.el('li', { id: 'esc-' + e.id }, App.label(e.level) + ' to ' + e.agency + ': ',
-    App.el('strong', { class: 'esc-status' }, App.label(e.status)));
+  const item = App.el('li', { id: 'esc-' + e.id }, App.label(e.level) + ' to ' + e.agency
+    + (e.source !== 'OPERATOR' ? ' (' + App.label(e.source) + ')' : '') + ': ',
+  App.el('strong', { class: 'esc-status' }, App.label(e.status)),
+  e.outcome ? App.el('span', { class: 'esc-outcome' }, ' · ' + App.label(e.outcome)) : '',
+  e.disclosure ? App.el('span', { class: 'muted' }, ' · details: ' + App.label(e.disclosure)) : '',
+  !e.disclosure && e.status !== 'CLOSED'
+    ? App.el('button', { class: 'esc-disclose', onclick: () => disclose(e.id) }, 'Allow details (as chosen above)')
+    : '');
   const old = $('esc-' + e.id);
   if (old) old.replaceWith(item); else $('esc-list').append(item);
 }

@@ -24,7 +24,9 @@ async function init() {
   link.subscribe('/topic/supervisor/escalations', (e) => {
     Sup.escalations.set(e.id, Object.assign(Sup.escalations.get(e.id) || {}, e));
     showEscalations();
+    if (e.event === 'DisclosureAuthorised') loadOverrides();
   });
+  loadOverrides();
   const open = await App.api('GET', '/api/escalations');
   if (open.ok) open.body.forEach((e) => Sup.escalations.set(e.id, e));
   showEscalations();
@@ -39,10 +41,21 @@ function showEscalations() {
   $('escalations').replaceChildren(...rows.map((e) => App.el('tr', { id: 'sup-esc-' + e.id,
     class: e.status === 'OPEN' && e.alertRound > 1 ? 'overdue' : '' },
   App.el('td', {}, App.time(e.raisedAt)), App.el('td', {}, e.agency), App.el('td', {}, App.label(e.level)),
-  App.el('td', {}, e.reason),
+  App.el('td', {}, e.reason, e.disclosure ? App.el('div', { class: e.disclosure === 'CONSENT' ? 'muted' : 'override' },
+    'identifying details: ' + App.label(e.disclosure)) : ''),
   App.el('td', { class: 'esc-status' }, App.label(e.status) + (e.status === 'OPEN' && e.alertRound > 1
-    ? ' · not acknowledged, alert ' + e.alertRound : '')),
+    ? ' · not acknowledged, alert ' + e.alertRound : '') + (e.outcome ? ' · ' + App.label(e.outcome) : '')),
   App.el('td', {}, App.el('button', { class: 'close-esc', onclick: () => closeEscalation(e.id) }, 'Close…')))));
+}
+
+// Every time identifying details were allowed without the caller's consent: who, when, on what ground and why.
+async function loadOverrides() {
+  const r = await App.api('GET', '/api/escalations/overrides');
+  if (!r.ok) return;
+  $('overrides').replaceChildren(...(r.body.length ? r.body.map((o) => App.el('tr', { id: 'override-' + o.escalation },
+    App.el('td', {}, App.time(o.decidedAt)), App.el('td', {}, o.decidedBy), App.el('td', {}, o.agency),
+    App.el('td', {}, App.label(o.basis)), App.el('td', {}, o.justification)))
+    : [App.el('tr', {}, App.el('td', { colspan: 5, class: 'muted' }, 'none'))]));
 }
 
 async function closeEscalation(id) {

@@ -153,8 +153,10 @@ class OperatorInBrowserTest {
     }
 
     /**
-     * An operator escalates during a call; the police liaison, at another desk, sees it appear and acknowledges;
-     * the operator's console shows the acknowledgement without a reload.
+     * An operator escalates during a call, allowing identifying details under the imminent-danger override; the
+     * police liaison, at another desk, sees it appear, acknowledges, reads the details and records the outcome;
+     * the operator's console and the supervisor's page show each step without a reload, and the supervisor sees
+     * the override.
      */
     @Test
     void anOperatorEscalatesAndSeesThePoliceLiaisonsAcknowledgementLive() {
@@ -192,11 +194,15 @@ class OperatorInBrowserTest {
         supervisor.findElement(By.cssSelector("button[type=submit]")).click();
         supervisorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("link-status"), "live"));
 
+        type("f-locationDetail", "behind the fake test warehouse");
+        waitForText(By.id("status-locationDetail"), "saved");
         new Select(browser.findElement(By.id("esc-agency"))).selectByValue("test-police");
         new Select(browser.findElement(By.id("esc-mode"))).selectByValue("CONFERENCE");
         type("esc-reason", "caller locked in a work site (fake)");
+        new Select(browser.findElement(By.id("esc-disclose"))).selectByValue("OVERRIDE_IMMINENT_DANGER");
+        type("esc-justification", "the men come back within the hour (fake)");
         click("esc-raise");
-        waitForText(By.id("esc-status"), "escalated");
+        waitForText(By.id("esc-status"), "identifying details allowed");
         waitForText(By.id("esc-list"), "open");
 
         // It appears at the police's desk by itself; they acknowledge.
@@ -205,11 +211,26 @@ class OperatorInBrowserTest {
                 "acknowledged"));
 
         waitForText(By.id("esc-list"), "acknowledged");
-        // The supervisor watched it go from open to acknowledged, also without a reload.
+        // The supervisor watched it go from open to acknowledged, also without a reload, and sees the override.
         supervisorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("escalations"),
                 "acknowledged"));
         assertThat(supervisor.findElement(By.id("escalations")).getText()).contains("caller locked in a work site");
+        supervisorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("overrides"),
+                "the men come back within the hour (fake)"));
         screenshot("operator-sees-acknowledgement");
+
+        // The liaison reads the details the override allows, and records what was done.
+        liaison.findElement(By.cssSelector("button.details")).click();
+        liaisonWait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("dl.identifying"),
+                "behind the fake test warehouse"));
+        new Select(liaison.findElement(By.id("outcome-code"))).selectByValue("OFFICERS_DISPATCHED");
+        liaison.findElement(By.id("outcome-note")).sendKeys("two officers of the test unit (fake)");
+        liaison.findElement(By.cssSelector("button.outcome")).click();
+        liaisonWait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".esc-status"),
+                "officers dispatched"));
+        waitForText(By.id("esc-list"), "officers dispatched");
+        supervisorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("escalations"),
+                "officers dispatched"));
     }
 
     /**
