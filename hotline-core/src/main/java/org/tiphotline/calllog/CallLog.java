@@ -125,7 +125,7 @@ public class CallLog {
     }
 
     private static void requireReviewer(Actor actor) {
-        if (!actor.is(Role.SUPERVISOR, Role.DATA_MANAGER)) {
+        if (!actor.is(Role.SUPERVISOR, Role.DATA_MANAGER, Role.DATA_MANAGEMENT_LEADER)) {
             throw new SecurityException("the call log is for supervisors and data managers");
         }
     }

@@ -1,6 +1,11 @@
 package org.tiphotline.intake;
 
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * One field of a form: how it is typed, which codes it accepts, and whether it holds personal data (then it is
@@ -18,23 +23,121 @@ public record FormField(String name, String section, String label, Kind kind, Li
         codes = List.copyOf(codes);
     }
 
-    static FormField code(String name, String section, String label, List<String> codes) {
+    public static FormField code(String name, String section, String label, List<String> codes) {
         return new FormField(name, section, label, Kind.CODE, codes, false, 0, 0);
     }
 
-    static FormField codes(String name, String section, String label, List<String> codes) {
+    public static FormField codes(String name, String section, String label, List<String> codes) {
         return new FormField(name, section, label, Kind.CODES, codes, false, 0, 0);
     }
 
-    static FormField typed(String name, String section, String label, Kind kind) {
+    public static FormField typed(String name, String section, String label, Kind kind) {
         return new FormField(name, section, label, kind, List.of(), false, 0, 0);
     }
 
-    static FormField number(String name, String section, String label, int min, int max) {
+    public static FormField number(String name, String section, String label, int min, int max) {
         return new FormField(name, section, label, Kind.INTEGER, List.of(), false, max, min);
     }
 
-    static FormField personal(String name, String section, String label, Kind kind, int maxLength) {
+    public static FormField personal(String name, String section, String label, Kind kind, int maxLength) {
         return new FormField(name, section, label, kind, List.of(), true, maxLength, 0);
+    }
+
+    private static final java.util.Set<String> COUNTRIES = java.util.Set.of(java.util.Locale.getISOCountries());
+
+    /**
+     * Checks a value typed into this field and returns it in stored form (String, LocalDate, Integer, Boolean,
+     * List of codes), or null when the field was cleared. Every form (hotline, registry, online, screening) checks
+     * its values here, so a field of one kind accepts the same things on every form.
+     */
+    public Object normalise(Object raw, LocalDate today) {
+        if (raw == null || (raw instanceof String s && s.isBlank()) || (raw instanceof List<?> l && l.isEmpty()
+                && kind != FormField.Kind.CODES)) {
+            return null;
+        }
+        return switch (kind) {
+            case CODE -> {
+                String code = text(name, raw);
+                if (!codes.contains(code)) {
+                    throw new InvalidField(name, "choose one of the listed options");
+                }
+                yield code;
+            }
+            case CODES -> {
+                if (!(raw instanceof List<?> list)) {
+                    throw new InvalidField(name, "expected a list of options");
+                }
+                Set<String> chosen = new LinkedHashSet<>();
+                for (Object item : list) {
+                    if (!(item instanceof String code) || !codes.contains(code)) {
+                        throw new InvalidField(name, "choose only listed options");
+                    }
+                    chosen.add(code);
+                }
+                yield List.copyOf(chosen);
+            }
+            case DATE -> {
+                try {
+                    LocalDate date = LocalDate.parse(text(name, raw));
+                    if (date.getYear() < 1900 || date.isAfter(today.plusDays(1))) {
+                        throw new InvalidField(name, "date must be between 1900 and today");
+                    }
+                    yield date;
+                } catch (DateTimeParseException e) {
+                    throw new InvalidField(name, "date must be written as YYYY-MM-DD");
+                }
+            }
+            case INTEGER -> {
+                int value;
+                if (raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+                    value = n.intValue();
+                } else if (raw instanceof String s && s.strip().matches("\\d{1,4}")) {
+                    value = Integer.parseInt(s.strip());
+                } else {
+                    throw new InvalidField(name, "must be a whole number");
+                }
+                if (value < min || value > maxLength) {
+                    throw new InvalidField(name, "must be between " + min + " and " + maxLength);
+                }
+                yield value;
+            }
+            case BOOLEAN -> {
+                if (!(raw instanceof Boolean b)) {
+                    throw new InvalidField(name, "must be true or false");
+                }
+                yield b;
+            }
+            case COUNTRY -> {
+                String code = text(name, raw).toUpperCase(Locale.ROOT);
+                if (!COUNTRIES.contains(code)) {
+                    throw new InvalidField(name, "must be a two-letter ISO country code");
+                }
+                yield code;
+            }
+            case PHONE -> {
+                String phone = text(name, raw).strip();
+                if (!phone.matches("\\+?[0-9 ()./-]{3,30}")) {
+                    throw new InvalidField(name, "must be a phone number (digits, spaces, + ( ) - .)");
+                }
+                yield phone;
+            }
+            case TEXT -> {
+                String value = text(name, raw);
+                if (value.length() > maxLength) {
+                    throw new InvalidField(name, "must be at most " + maxLength + " characters");
+                }
+                if (value.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
+                    throw new InvalidField(name, "contains control characters");
+                }
+                yield value;
+            }
+        };
+    }
+
+    private static String text(String name, Object raw) {
+        if (!(raw instanceof String s)) {
+            throw new InvalidField(name, "must be text");
+        }
+        return s;
     }
 }

@@ -1,15 +1,11 @@
 package org.tiphotline.intake;
 
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,8 +20,6 @@ public class HotlineForm {
     static final List<String> TRAFFICKING_TYPES = List.of("SEXUAL_EXPLOITATION", "PORNOGRAPHY",
             "ONLINE_SEXUAL_EXPLOITATION", "LABOUR", "DOMESTIC_LABOUR", "FORCED_MARRIAGE", "CHILD_LABOUR", "BEGGING",
             "STREET_SELLING", "OTHER");
-
-    private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
 
     private final Map<String, FormField> fields = new LinkedHashMap<>();
     private final java.time.Clock clock;
@@ -103,88 +97,7 @@ public class HotlineForm {
      * List of codes), or null when the field was cleared.
      */
     public Object normalise(FormField field, Object raw) {
-        if (raw == null || (raw instanceof String s && s.isBlank()) || (raw instanceof List<?> l && l.isEmpty()
-                && field.kind() != FormField.Kind.CODES)) {
-            return null;
-        }
-        String name = field.name();
-        return switch (field.kind()) {
-            case CODE -> {
-                String code = text(name, raw);
-                if (!field.codes().contains(code)) {
-                    throw new InvalidField(name, "choose one of the listed options");
-                }
-                yield code;
-            }
-            case CODES -> {
-                if (!(raw instanceof List<?> list)) {
-                    throw new InvalidField(name, "expected a list of options");
-                }
-                Set<String> chosen = new LinkedHashSet<>();
-                for (Object item : list) {
-                    if (!(item instanceof String code) || !field.codes().contains(code)) {
-                        throw new InvalidField(name, "choose only listed options");
-                    }
-                    chosen.add(code);
-                }
-                yield List.copyOf(chosen);
-            }
-            case DATE -> {
-                try {
-                    LocalDate date = LocalDate.parse(text(name, raw));
-                    if (date.getYear() < 1900 || date.isAfter(LocalDate.now(clock).plusDays(1))) {
-                        throw new InvalidField(name, "date must be between 1900 and today");
-                    }
-                    yield date;
-                } catch (DateTimeParseException e) {
-                    throw new InvalidField(name, "date must be written as YYYY-MM-DD");
-                }
-            }
-            case INTEGER -> {
-                int value;
-                if (raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-                    value = n.intValue();
-                } else if (raw instanceof String s && s.strip().matches("\\d{1,4}")) {
-                    value = Integer.parseInt(s.strip());
-                } else {
-                    throw new InvalidField(name, "must be a whole number");
-                }
-                if (value < field.min() || value > field.maxLength()) {
-                    throw new InvalidField(name, "must be between " + field.min() + " and " + field.maxLength());
-                }
-                yield value;
-            }
-            case BOOLEAN -> {
-                if (!(raw instanceof Boolean b)) {
-                    throw new InvalidField(name, "must be true or false");
-                }
-                yield b;
-            }
-            case COUNTRY -> {
-                String code = text(name, raw).toUpperCase(Locale.ROOT);
-                if (!COUNTRIES.contains(code)) {
-                    throw new InvalidField(name, "must be a two-letter ISO country code");
-                }
-                yield code;
-            }
-            case PHONE -> {
-                String phone = text(name, raw).strip();
-                if (!phone.matches("\\+?[0-9 ()./-]{3,30}")) {
-                    throw new InvalidField(name, "must be a phone number (digits, spaces, + ( ) - .)");
-                }
-                yield phone;
-            }
-            case TEXT -> {
-                String value = text(name, raw);
-                if (value.length() > field.maxLength()) {
-                    throw new InvalidField(name, "must be at most " + field.maxLength() + " characters");
-                }
-                if (value.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
-                    throw new InvalidField(name, "contains control characters");
-                }
-                yield value;
-            }
-        };
+        return field.normalise(raw, LocalDate.now(clock));
     }
 
     /** Rules across fields, checked on submit: field name → problem. Empty when the report may be submitted. */
@@ -232,12 +145,5 @@ public class HotlineForm {
 
     private void add(FormField field) {
         fields.put(field.name(), field);
-    }
-
-    private static String text(String name, Object raw) {
-        if (!(raw instanceof String s)) {
-            throw new InvalidField(name, "must be text");
-        }
-        return s;
     }
 }

@@ -196,7 +196,8 @@ public class Intake {
                 r.getVictimAge() == null ? null : r.getVictimAge().intValue(), r.getVictimSex(),
                 r.getPeopleInvolved() == null ? null : r.getPeopleInvolved().intValue(),
                 r.getVictimDescriptors() == null ? List.of() : List.of(r.getVictimDescriptors()),
-                Boolean.TRUE.equals(r.getShareConsent())));
+                Boolean.TRUE.equals(r.getShareConsent()), r.getVictimCountryOfBirth(), r.getPeriodFrom(),
+                r.getPeriodTo()));
     }
 
     /**
@@ -274,7 +275,7 @@ public class Intake {
     }
 
     private static boolean maySee(HotlineReportRecord report, Actor actor) {
-        return report.getOperatorId() == actor.id().value() || actor.is(Role.SUPERVISOR, Role.DATA_MANAGER);
+        return report.getOperatorId() == actor.id().value() || actor.is(Role.SUPERVISOR, Role.DATA_MANAGER, Role.DATA_MANAGEMENT_LEADER);
     }
 
     private HotlineReport toView(HotlineReportRecord r, Map<String, String> personal) {

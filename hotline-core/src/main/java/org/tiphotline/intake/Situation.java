@@ -10,7 +10,8 @@ import java.util.List;
  * @param place the jurisdiction's place code (a parish, a quarter), not an address
  */
 public record Situation(ReportId report, String place, List<String> traffickingTypes, Integer victimAge,
-        String victimSex, Integer peopleInvolved, List<String> victimDescriptors, boolean shareConsent) {
+        String victimSex, Integer peopleInvolved, List<String> victimDescriptors, boolean shareConsent,
+        String victimCountryOfBirth, java.time.LocalDate periodFrom, java.time.LocalDate periodTo) {
 
     public Situation {
         traffickingTypes = List.copyOf(traffickingTypes);

@@ -2,7 +2,14 @@ package org.tiphotline.operators;
 
 /** What a user may do; need-to-know access is decided from it. */
 public enum Role {
-    OPERATOR, SUPERVISOR, DATA_MANAGER, ADMIN,
+    OPERATOR, SUPERVISOR,
+    /** Completes and validates registry cases: the personal fields of the cases assigned to them. */
+    DATA_MANAGER,
+    /** The data manager who assigns cases, sees every case, and approves any release of identifying data. */
+    DATA_MANAGEMENT_LEADER,
+    ADMIN,
     /** Works for an agency of the directory: sees and acknowledges only the escalations addressed to it. */
-    LIAISON
+    LIAISON,
+    /** A public agent (police, health, school, immigration) who submits screening forms and sees receipts only. */
+    AGENCY_REPORTER
 }

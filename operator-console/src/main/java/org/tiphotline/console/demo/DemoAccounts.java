@@ -32,6 +32,8 @@ class DemoAccounts implements ApplicationRunner {
             new Account("operator2", "Demo Operator Two", Role.OPERATOR, List.of("en")),
             new Account("supervisor", "Demo Supervisor", Role.SUPERVISOR, List.of("en")),
             new Account("datamanager", "Demo Data Manager", Role.DATA_MANAGER, List.of("en")),
+            new Account("leader", "Demo Data Management Leader", Role.DATA_MANAGEMENT_LEADER, List.of("en")),
+            new Account("reporter", "Demo Agency Reporter (school nurse)", Role.AGENCY_REPORTER, List.of("en")),
             new Account("admin", "Demo Administrator", Role.ADMIN, List.of()));
 
     private final Operators operators;

@@ -7,15 +7,19 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 
 /** After login each role lands on its own page. */
-class RoleLanding implements AuthenticationSuccessHandler {
+public class RoleLanding implements AuthenticationSuccessHandler {
 
-    static String pageFor(Authentication auth) {
-        boolean reviewer = auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_SUPERVISOR")
-                || a.getAuthority().equals("ROLE_DATA_MANAGER"));
-        boolean operator = auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_OPERATOR"));
-        boolean liaison = auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_LIAISON"));
-        return reviewer ? "/supervisor.html" : operator ? "/console.html" : liaison ? "/liaison.html"
-                : "/account.html";
+    public static String pageFor(Authentication auth) {
+        String role = auth.getAuthorities().stream().map(a -> a.getAuthority()).filter(a -> a.startsWith("ROLE_"))
+                .findFirst().orElse("");
+        return switch (role) {
+            case "ROLE_SUPERVISOR" -> "/supervisor.html";
+            case "ROLE_DATA_MANAGER", "ROLE_DATA_MANAGEMENT_LEADER" -> "/registry.html";
+            case "ROLE_OPERATOR" -> "/console.html";
+            case "ROLE_LIAISON" -> "/liaison.html";
+            case "ROLE_AGENCY_REPORTER" -> "/screening.html";
+            default -> "/account.html";
+        };
     }
 
     @Override

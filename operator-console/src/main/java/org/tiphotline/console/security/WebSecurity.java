@@ -52,8 +52,13 @@ class WebSecurity {
                         .requestMatchers(HttpMethod.POST, "/api/escalations/*/disclosure").hasAnyRole("OPERATOR",
                                 "SUPERVISOR")
                         .requestMatchers(HttpMethod.GET, "/api/escalations/*").hasAnyRole("OPERATOR", "SUPERVISOR")
+                        // The registry: data managers and their leader only (what each may read, the registry
+                        // decides per case).
+                        .requestMatchers("/registry.html", "/js/registry.js", "/api/cases", "/api/cases/**",
+                                "/api/forms/case").hasAnyRole("DATA_MANAGER", "DATA_MANAGEMENT_LEADER")
                         .requestMatchers("/supervisor.html", "/js/supervisor.js", "/api/calllog/**", "/api/live/**",
-                                "/api/operators", "/api/escalations/**").hasAnyRole("SUPERVISOR", "DATA_MANAGER")
+                                "/api/operators", "/api/escalations/**").hasAnyRole("SUPERVISOR", "DATA_MANAGER",
+                                "DATA_MANAGEMENT_LEADER")
                         .requestMatchers("/api/calls/*/escalations").hasAnyRole("OPERATOR", "SUPERVISOR")
                         .requestMatchers("/console.html", "/js/console.js").hasRole("OPERATOR")
                         .anyRequest().authenticated())

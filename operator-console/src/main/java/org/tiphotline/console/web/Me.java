@@ -48,8 +48,6 @@ class Me {
 
     @GetMapping("/")
     RedirectView home(org.springframework.security.core.Authentication auth) {
-        boolean reviewer = auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_SUPERVISOR")
-                || a.getAuthority().equals("ROLE_DATA_MANAGER"));
-        return new RedirectView(reviewer ? "/supervisor.html" : "/console.html");
+        return new RedirectView(org.tiphotline.console.security.RoleLanding.pageFor(auth));
     }
 }

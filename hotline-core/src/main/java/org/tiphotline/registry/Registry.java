@@ -1,0 +1,497 @@
+package org.tiphotline.registry;
+
+import static org.tiphotline.db.Tables.APP_USER;
+import static org.tiphotline.db.Tables.CASE_CONSENT;
+import static org.tiphotline.db.Tables.CASE_EVENT;
+import static org.tiphotline.db.Tables.CASE_SOURCE;
+import static org.tiphotline.db.Tables.HOTLINE_REPORT;
+import static org.tiphotline.db.Tables.REGISTRY_CASE;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.JSONB;
+import org.jooq.TableField;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.tiphotline.db.tables.records.RegistryCaseRecord;
+import org.tiphotline.intake.FormField;
+import org.tiphotline.intake.HotlineReport;
+import org.tiphotline.intake.Intake;
+import org.tiphotline.intake.InvalidField;
+import org.tiphotline.intake.ReportId;
+import org.tiphotline.intake.Situation;
+import org.tiphotline.operators.Actor;
+import org.tiphotline.operators.OperatorId;
+import org.tiphotline.operators.Role;
+import org.tiphotline.protection.AuditTrail;
+import org.tiphotline.protection.FieldCipher;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The case registry. Every channel's report becomes a potential case (or is linked to a known one); a data
+ * manager assesses it in the standard format, moves it through its statuses and links or merges duplicates, and
+ * every step is a row of the case's history with who and when.
+ *
+ * <p>Need to know: only data managers and the data management leader open cases at all. Every data manager sees
+ * the list and the fields that name no one; the personal fields of a case only its assigned data manager and the
+ * leader read or change, each read audited. Everyone else is told the case does not exist.
+ */
+@Service
+public class Registry {
+
+    private static final Logger log = LoggerFactory.getLogger(Registry.class);
+    private static final TypeReference<TreeMap<String, String>> PERSONAL = new TypeReference<>() {};
+    private static final TypeReference<TreeMap<String, Object>> DETAILS = new TypeReference<>() {};
+
+    private static final Map<String, TableField<RegistryCaseRecord, ?>> COLUMNS = Map.ofEntries(
+            Map.entry("sex", REGISTRY_CASE.SEX),
+            Map.entry("age", REGISTRY_CASE.AGE),
+            Map.entry("countryOfBirth", REGISTRY_CASE.COUNTRY_OF_BIRTH),
+            Map.entry("citizenship", REGISTRY_CASE.CITIZENSHIP),
+            Map.entry("place", REGISTRY_CASE.PLACE),
+            Map.entry("periodFrom", REGISTRY_CASE.PERIOD_FROM),
+            Map.entry("periodTo", REGISTRY_CASE.PERIOD_TO),
+            Map.entry("exploitationTypes", REGISTRY_CASE.EXPLOITATION_TYPES),
+            Map.entry("minorAtEntry", REGISTRY_CASE.MINOR_AT_ENTRY),
+            Map.entry("votDecision", REGISTRY_CASE.VOT_DECISION),
+            Map.entry("traffickingScope", REGISTRY_CASE.TRAFFICKING_SCOPE));
+
+    /** A case as a data manager sees it; {@code personalHidden}: its personal fields exist but are not theirs. */
+    public record RegistryCase(CaseId id, String reference, CaseStatus status, OperatorId assignedTo,
+            String assignedName, int formVersion, int version, Map<String, Object> values, boolean personalHidden,
+            List<Consent> consent, List<Source> sources, CaseId mergedInto, Instant createdAt, Instant updatedAt) {}
+
+    /** One row of the list: what names no one. */
+    public record Summary(CaseId id, String reference, CaseStatus status, String assignedName, String sex,
+            Integer age, String place, List<String> exploitationTypes, Instant createdAt) {}
+
+    public record Consent(String question, boolean answer, String askedBy, LocalDate askedOn, Instant recordedAt) {}
+
+    public record Source(CaseSource.Channel channel, UUID report, Instant linkedAt) {}
+
+    public record Event(int seq, String type, Instant at, String actorName, Map<String, Object> detail) {}
+
+    public record Created(CaseId id, String reference) {}
+
+    private final DSLContext db;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final CaseForm form;
+    private final FieldCipher cipher;
+    private final AuditTrail audit;
+    private final Intake intake;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    public Registry(DSLContext db, TransactionTemplate tx, Clock clock, CaseForm form, FieldCipher cipher,
+            AuditTrail audit, Intake intake) {
+        this.db = db;
+        this.tx = tx;
+        this.clock = clock;
+        this.form = form;
+        this.cipher = cipher;
+        this.audit = audit;
+        this.intake = intake;
+    }
+
+    /**
+     * A channel's report enters the registry as a new potential case. Receiving the same report twice gives the
+     * case it already belongs to. Joins the caller's transaction, so the report and its case commit together.
+     */
+    public Created receive(CaseSource source, CaseFacts facts, OperatorId by) {
+        return tx.execute(status -> {
+            Optional<Created> existing = caseOf(source);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            Instant now = clock.instant();
+            CaseId id = CaseId.random();
+            long number = db.nextval("registry_case_number").longValue();
+            String reference = String.format("C-%d-%06d", LocalDate.ofInstant(now, ZoneOffset.UTC).getYear(), number);
+            db.insertInto(REGISTRY_CASE)
+                    .set(REGISTRY_CASE.ID, id.value())
+                    .set(REGISTRY_CASE.REFERENCE, reference)
+                    .set(REGISTRY_CASE.STATUS, CaseStatus.POTENTIAL.name())
+                    .set(REGISTRY_CASE.SEX, facts.sex())
+                    .set(REGISTRY_CASE.AGE, facts.age() == null ? null : facts.age().shortValue())
+                    .set(REGISTRY_CASE.COUNTRY_OF_BIRTH, facts.countryOfBirth())
+                    .set(REGISTRY_CASE.PLACE, facts.place())
+                    .set(REGISTRY_CASE.PERIOD_FROM, facts.periodFrom())
+                    .set(REGISTRY_CASE.PERIOD_TO, facts.periodTo())
+                    .set(REGISTRY_CASE.EXPLOITATION_TYPES, facts.exploitationTypes().toArray(String[]::new))
+                    .set(REGISTRY_CASE.FORM_VERSION, CaseForm.VERSION)
+                    .set(REGISTRY_CASE.CREATED_AT, utc(now))
+                    .set(REGISTRY_CASE.UPDATED_AT, utc(now))
+                    .execute();
+            event(id, "CREATED", by, Map.of("channel", source.channel().name()));
+            linkSource(id, source, by);
+            return new Created(id, reference);
+        });
+    }
+
+    /** The case a report belongs to now, if any. */
+    public Optional<Created> caseOf(CaseSource source) {
+        return db.select(REGISTRY_CASE.ID, REGISTRY_CASE.REFERENCE).from(CASE_SOURCE)
+                .join(REGISTRY_CASE).on(REGISTRY_CASE.ID.eq(CASE_SOURCE.CASE_ID))
+                .where(sourceColumn(source).eq(source.report()))
+                .fetchOptional(r -> new Created(new CaseId(r.value1()), r.value2()));
+    }
+
+    /** A submitted hotline report enters the registry at once. */
+    @EventListener
+    public void on(HotlineReport.Submitted submitted) {
+        try {
+            receiveHotline(submitted.report(), submitted.operator());
+        } catch (RuntimeException e) {
+            // The sweep below receives it later: a report is never left out of the registry.
+            log.warn("hotline report {} did not reach the registry yet: {}", submitted.report(), e.toString());
+        }
+    }
+
+    /**
+     * Submitted hotline reports that have no case (the process stopped between the submission and its case):
+     * received now. Returns how many.
+     */
+    @Scheduled(fixedDelayString = "${hotline.registry.sweep:60s}")
+    public int receiveMissed() {
+        List<ReportId> missed = db.select(HOTLINE_REPORT.ID, HOTLINE_REPORT.OPERATOR_ID).from(HOTLINE_REPORT)
+                .where(HOTLINE_REPORT.STATUS.eq(HotlineReport.Status.SUBMITTED.name()))
+                .andNotExists(db.selectOne().from(CASE_SOURCE)
+                        .where(CASE_SOURCE.HOTLINE_REPORT_ID.eq(HOTLINE_REPORT.ID)))
+                .limit(500).fetch(r -> new ReportId(r.value1()));
+        for (ReportId report : missed) {
+            receiveHotline(report, null);
+        }
+        return missed.size();
+    }
+
+    private void receiveHotline(ReportId report, OperatorId by) {
+        Situation s = intake.situation(report).orElseThrow();
+        receive(new CaseSource.Hotline(report.value()), new CaseFacts(s.victimSex(), s.victimAge(),
+                s.victimCountryOfBirth(), s.place(), s.periodFrom(), s.periodTo(), s.traffickingTypes()), by);
+    }
+
+    /** Cases newest first, for data managers: no personal field. */
+    public List<Summary> list(Actor actor, CaseStatus status, int limit) {
+        requireRegistryUser(actor);
+        var where = REGISTRY_CASE.MERGED_INTO.isNull();
+        if (status != null) {
+            where = where.and(REGISTRY_CASE.STATUS.eq(status.name()));
+        }
+        return db.select(REGISTRY_CASE.ID, REGISTRY_CASE.REFERENCE, REGISTRY_CASE.STATUS, APP_USER.DISPLAY_NAME,
+                        REGISTRY_CASE.SEX, REGISTRY_CASE.AGE, REGISTRY_CASE.PLACE, REGISTRY_CASE.EXPLOITATION_TYPES,
+                        REGISTRY_CASE.CREATED_AT)
+                .from(REGISTRY_CASE).leftJoin(APP_USER).on(APP_USER.ID.eq(REGISTRY_CASE.ASSIGNED_TO))
+                .where(where).orderBy(REGISTRY_CASE.CREATED_AT.desc(), REGISTRY_CASE.ID.desc())
+                .limit(Math.max(1, Math.min(limit, 500)))
+                .fetch(r -> new Summary(new CaseId(r.value1()), r.value2(), CaseStatus.valueOf(r.value3()), r.value4(),
+                        r.value5(), r.value6() == null ? null : r.value6().intValue(), r.value7(),
+                        List.of(r.value8()), r.value9().toInstant()));
+    }
+
+    /** One case; its personal fields only for its data manager and the leader, and that read is audited. */
+    public RegistryCase view(CaseId id, Actor actor) {
+        requireRegistryUser(actor);
+        return tx.execute(status -> {
+            RegistryCaseRecord r = db.selectFrom(REGISTRY_CASE).where(REGISTRY_CASE.ID.eq(id.value()))
+                    .fetchOptional().orElseThrow(CaseNotFound::new);
+            Map<String, String> personal = Map.of();
+            boolean hidden = r.getPersonalEnc() != null && !mayWork(r, actor);
+            if (!hidden) {
+                personal = personal(r);
+                if (!personal.isEmpty()) {
+                    audit.record(actor.username(), AuditTrail.Action.READ, "registry_case", id, personal.keySet());
+                }
+            }
+            return toView(r, personal, hidden);
+        });
+    }
+
+    /** Validates and stores one field of the standard format; returns the case's new version. */
+    public int saveField(CaseId id, Actor actor, String fieldName, Object raw) {
+        FormField field = form.field(fieldName);
+        Object value = form.normalise(field, raw);
+        return tx.execute(status -> {
+            RegistryCaseRecord r = lockToWork(id, actor);
+            boolean changed;
+            if (field.personal()) {
+                Map<String, String> personal = personal(r);
+                String text = value == null ? null : value.toString();
+                changed = !Objects.equals(text == null ? personal.remove(field.name())
+                        : personal.put(field.name(), text), text);
+                if (changed) {
+                    r.setPersonalEnc(personal.isEmpty() ? null
+                            : cipher.encrypt(json.writeValueAsString(personal), bound(r)));
+                    audit.record(actor.username(), AuditTrail.Action.CHANGE, "registry_case", id,
+                            List.of(field.name()));
+                }
+            } else if (COLUMNS.containsKey(field.name())) {
+                changed = setTyped(r, field.name(), value);
+                if (r.getPeriodFrom() != null && r.getPeriodTo() != null && r.getPeriodTo().isBefore(r.getPeriodFrom())) {
+                    throw new InvalidField(field.name(), "the period cannot end before it starts");
+                }
+            } else {
+                TreeMap<String, Object> details = json.readValue(r.getDetails().data(), DETAILS);
+                Object stored = value instanceof LocalDate d ? d.toString() : value;
+                changed = !Objects.equals(stored == null ? details.remove(field.name())
+                        : details.put(field.name(), stored), stored);
+                r.setDetails(JSONB.valueOf(json.writeValueAsString(details)));
+            }
+            if (!changed) {
+                return r.getVersion();
+            }
+            r.setVersion(r.getVersion() + 1).setUpdatedAt(utc(clock.instant())).store();
+            event(id, "CHANGED", actor.id(), Map.of("field", field.name()));
+            return r.getVersion();
+        });
+    }
+
+    /**
+     * Moves the case to another status, with who and when in its history. A decision status needs the decision
+     * recorded in section E (question 18) to agree with it.
+     */
+    public void changeStatus(CaseId id, CaseStatus to, String note, Actor actor) {
+        if (to == null) {
+            throw new IllegalArgumentException("status must be one of " + Arrays.toString(CaseStatus.values()));
+        }
+        String cleanNote = note == null || note.isBlank() ? null : note.strip();
+        if (cleanNote != null && cleanNote.length() > 1000) {
+            throw new IllegalArgumentException("the note must be at most 1000 characters");
+        }
+        tx.executeWithoutResult(status -> {
+            RegistryCaseRecord r = lockToWork(id, actor);
+            CaseStatus from = CaseStatus.valueOf(r.getStatus());
+            if (r.getMergedInto() != null) {
+                throw new IllegalStateException("this case was merged into another; work on that one");
+            }
+            if (!from.next().contains(to)) {
+                throw new IllegalStateException("a " + from + " case can move to " + from.next() + ", not " + to);
+            }
+            if (to == CaseStatus.CONFIRMED_VICTIM && !"YES".equals(r.getVotDecision())
+                    || to == CaseStatus.NOT_A_VICTIM && !"NO".equals(r.getVotDecision())) {
+                throw new IllegalStateException("record the decision (question 18) before the status that follows it");
+            }
+            if ((to == CaseStatus.CLOSED || from == CaseStatus.CLOSED) && cleanNote == null) {
+                throw new IllegalArgumentException("say why in the note when closing or reopening a case");
+            }
+            r.setStatus(to.name()).setVersion(r.getVersion() + 1).setUpdatedAt(utc(clock.instant())).store();
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("from", from.name());
+            detail.put("to", to.name());
+            if (cleanNote != null) {
+                detail.put("note", cleanNote);
+            }
+            event(id, "STATUS", actor.id(), detail);
+        });
+    }
+
+    /**
+     * Gives the case to a data manager. The leader assigns anyone; a data manager may take an unassigned case.
+     */
+    public void assign(CaseId id, OperatorId assignee, Actor actor) {
+        requireRegistryUser(actor);
+        tx.executeWithoutResult(status -> {
+            RegistryCaseRecord r = db.selectFrom(REGISTRY_CASE).where(REGISTRY_CASE.ID.eq(id.value())).forUpdate()
+                    .fetchOptional().orElseThrow(CaseNotFound::new);
+            boolean leader = actor.is(Role.DATA_MANAGEMENT_LEADER);
+            if (!leader && !(r.getAssignedTo() == null && assignee.equals(actor.id()))) {
+                throw new SecurityException("only the data management leader assigns cases; a data manager may "
+                        + "take an unassigned one");
+            }
+            String role = db.select(APP_USER.ROLE).from(APP_USER).where(APP_USER.ID.eq(assignee.value()))
+                    .and(APP_USER.ENABLED.isTrue()).fetchOne(APP_USER.ROLE);
+            if (!Role.DATA_MANAGER.name().equals(role) && !Role.DATA_MANAGEMENT_LEADER.name().equals(role)) {
+                throw new IllegalArgumentException("cases are assigned to data managers only");
+            }
+            r.setAssignedTo(assignee.value()).setVersion(r.getVersion() + 1).setUpdatedAt(utc(clock.instant()))
+                    .store();
+            event(id, "ASSIGNED", actor.id(), Map.of("to", assignee.value()));
+        });
+    }
+
+    /** An answer to one of the consent questions 1.1-1.5, who asked and when; the history keeps earlier ones. */
+    public void recordConsent(CaseId id, String question, Boolean answer, String askedBy, LocalDate askedOn,
+            Actor actor) {
+        if (question == null || !question.matches("1\\.[1-5]")) {
+            throw new IllegalArgumentException("question must be one of 1.1, 1.2, 1.3, 1.4, 1.5");
+        }
+        if (answer == null) {
+            throw new IllegalArgumentException("answer must be yes or no");
+        }
+        if (askedBy == null || askedBy.isBlank() || askedBy.length() > 120) {
+            throw new IllegalArgumentException("say who asked (1-120 characters)");
+        }
+        if (askedOn == null || askedOn.isAfter(LocalDate.now(clock).plusDays(1)) || askedOn.getYear() < 2000) {
+            throw new IllegalArgumentException("the date it was asked must be a real date, not in the future");
+        }
+        tx.executeWithoutResult(status -> {
+            lockToWork(id, actor);
+            Instant now = clock.instant();
+            db.insertInto(CASE_CONSENT)
+                    .set(CASE_CONSENT.CASE_ID, id.value()).set(CASE_CONSENT.QUESTION, question)
+                    .set(CASE_CONSENT.ANSWER, answer).set(CASE_CONSENT.ASKED_BY, askedBy.strip())
+                    .set(CASE_CONSENT.ASKED_ON, askedOn).set(CASE_CONSENT.RECORDED_BY, actor.id().value())
+                    .set(CASE_CONSENT.RECORDED_AT, utc(now))
+                    .onConflict(CASE_CONSENT.CASE_ID, CASE_CONSENT.QUESTION).doUpdate()
+                    .set(CASE_CONSENT.ANSWER, answer).set(CASE_CONSENT.ASKED_BY, askedBy.strip())
+                    .set(CASE_CONSENT.ASKED_ON, askedOn).set(CASE_CONSENT.RECORDED_BY, actor.id().value())
+                    .set(CASE_CONSENT.RECORDED_AT, utc(now))
+                    .execute();
+            event(id, "CONSENT", actor.id(), Map.of("question", question, "answer", answer,
+                    "askedOn", askedOn.toString()));
+        });
+    }
+
+    /** The case's history, oldest first. */
+    public List<Event> history(CaseId id, Actor actor) {
+        requireRegistryUser(actor);
+        if (!db.fetchExists(REGISTRY_CASE, REGISTRY_CASE.ID.eq(id.value()))) {
+            throw new CaseNotFound();
+        }
+        return db.select(CASE_EVENT.SEQ, CASE_EVENT.TYPE, CASE_EVENT.AT, APP_USER.DISPLAY_NAME, CASE_EVENT.DETAIL)
+                .from(CASE_EVENT).leftJoin(APP_USER).on(APP_USER.ID.eq(CASE_EVENT.ACTOR))
+                .where(CASE_EVENT.CASE_ID.eq(id.value())).orderBy(CASE_EVENT.SEQ)
+                .fetch(r -> new Event(r.value1(), r.value2(), r.value3().toInstant(), r.value4(),
+                        json.readValue(r.value5().data(), DETAILS)));
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+
+    private void linkSource(CaseId id, CaseSource source, OperatorId by) {
+        db.insertInto(CASE_SOURCE)
+                .set(CASE_SOURCE.CASE_ID, id.value())
+                .set(sourceColumn(source), source.report())
+                .set(CASE_SOURCE.LINKED_AT, utc(clock.instant()))
+                .set(CASE_SOURCE.LINKED_BY, by == null ? null : by.value())
+                .execute();
+        event(id, "SOURCE_LINKED", by, Map.of("channel", source.channel().name(), "report", source.report()));
+    }
+
+    private static TableField<?, UUID> sourceColumn(CaseSource source) {
+        return switch (source.channel()) {
+            case HOTLINE -> CASE_SOURCE.HOTLINE_REPORT_ID;
+            case ONLINE -> CASE_SOURCE.ONLINE_REPORT_ID;
+            case SCREENING -> CASE_SOURCE.SCREENING_REPORT_ID;
+        };
+    }
+
+    /** Appends to the case's history; joins the caller's transaction. */
+    void event(CaseId id, String type, OperatorId by, Map<String, ?> detail) {
+        Integer last = db.select(org.jooq.impl.DSL.max(CASE_EVENT.SEQ)).from(CASE_EVENT)
+                .where(CASE_EVENT.CASE_ID.eq(id.value())).fetchOne(0, Integer.class);
+        db.insertInto(CASE_EVENT)
+                .set(CASE_EVENT.CASE_ID, id.value())
+                .set(CASE_EVENT.SEQ, last == null ? 1 : last + 1)
+                .set(CASE_EVENT.TYPE, type)
+                .set(CASE_EVENT.AT, utc(clock.instant()))
+                .set(CASE_EVENT.ACTOR, by == null ? null : by.value())
+                .set(CASE_EVENT.DETAIL, JSONB.valueOf(json.writeValueAsString(detail)))
+                .execute();
+    }
+
+    private RegistryCaseRecord lockToWork(CaseId id, Actor actor) {
+        requireRegistryUser(actor);
+        RegistryCaseRecord r = db.selectFrom(REGISTRY_CASE).where(REGISTRY_CASE.ID.eq(id.value())).forUpdate()
+                .fetchOptional().orElseThrow(CaseNotFound::new);
+        if (!mayWork(r, actor)) {
+            throw new SecurityException("only the case's data manager or the data management leader can change it");
+        }
+        return r;
+    }
+
+    private static boolean mayWork(RegistryCaseRecord r, Actor actor) {
+        return actor.is(Role.DATA_MANAGEMENT_LEADER)
+                || actor.is(Role.DATA_MANAGER) && r.getAssignedTo() != null && r.getAssignedTo() == actor.id().value();
+    }
+
+    private static void requireRegistryUser(Actor actor) {
+        if (!actor.is(Role.DATA_MANAGER, Role.DATA_MANAGEMENT_LEADER)) {
+            throw new CaseNotFound();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean setTyped(RegistryCaseRecord r, String field, Object value) {
+        Field<Object> column = (Field<Object>) (Field<?>) COLUMNS.get(field);
+        Object stored = value;
+        if (value instanceof List<?> list) {
+            stored = list.toArray(String[]::new);
+        } else if (value instanceof Integer i && (Class<?>) column.getType() == Short.class) {
+            stored = i.shortValue();
+        } else if (value == null && (Class<?>) column.getType() == String[].class) {
+            stored = new String[0];
+        }
+        if (Objects.deepEquals(r.get(column), stored)) {
+            return false;
+        }
+        r.set(column, stored);
+        return true;
+    }
+
+    private Map<String, String> personal(RegistryCaseRecord r) {
+        String plain = cipher.decrypt(r.getPersonalEnc(), bound(r));
+        return plain == null ? new TreeMap<>() : json.readValue(plain, PERSONAL);
+    }
+
+    private static String bound(RegistryCaseRecord r) {
+        return "registry_case.personal:" + r.getId();
+    }
+
+    private RegistryCase toView(RegistryCaseRecord r, Map<String, String> personal, boolean hidden) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        COLUMNS.forEach((name, column) -> {
+            Object v = r.get(column);
+            if (v instanceof String[] array) {
+                v = array.length == 0 ? null : Arrays.asList(array);
+            } else if (v instanceof Short s) {
+                v = s.intValue();
+            }
+            if (v != null) {
+                values.put(name, v);
+            }
+        });
+        values.putAll(json.readValue(r.getDetails().data(), DETAILS));
+        values.putAll(personal);
+        CaseId id = new CaseId(r.getId());
+        List<Consent> consent = db.selectFrom(CASE_CONSENT).where(CASE_CONSENT.CASE_ID.eq(id.value()))
+                .orderBy(CASE_CONSENT.QUESTION).fetch(c -> new Consent(c.getQuestion(), c.getAnswer(), c.getAskedBy(),
+                        c.getAskedOn(), c.getRecordedAt().toInstant()));
+        List<Source> sources = new ArrayList<>();
+        db.selectFrom(CASE_SOURCE).where(CASE_SOURCE.CASE_ID.eq(id.value())).orderBy(CASE_SOURCE.LINKED_AT)
+                .forEach(s -> sources.add(s.getHotlineReportId() != null
+                        ? new Source(CaseSource.Channel.HOTLINE, s.getHotlineReportId(), s.getLinkedAt().toInstant())
+                        : s.getOnlineReportId() != null
+                                ? new Source(CaseSource.Channel.ONLINE, s.getOnlineReportId(), s.getLinkedAt().toInstant())
+                                : new Source(CaseSource.Channel.SCREENING, s.getScreeningReportId(),
+                                        s.getLinkedAt().toInstant())));
+        String assignedName = r.getAssignedTo() == null ? null : db.select(APP_USER.DISPLAY_NAME).from(APP_USER)
+                .where(APP_USER.ID.eq(r.getAssignedTo())).fetchOne(APP_USER.DISPLAY_NAME);
+        return new RegistryCase(id, r.getReference(), CaseStatus.valueOf(r.getStatus()),
+                r.getAssignedTo() == null ? null : new OperatorId(r.getAssignedTo()), assignedName,
+                r.getFormVersion(), r.getVersion(), values, hidden, consent, sources,
+                r.getMergedInto() == null ? null : new CaseId(r.getMergedInto()), r.getCreatedAt().toInstant(),
+                r.getUpdatedAt().toInstant());
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
+    }
+}

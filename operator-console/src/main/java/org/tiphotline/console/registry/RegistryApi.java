@@ -1,0 +1,123 @@
+package org.tiphotline.console.registry;
+
+import java.security.Principal;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.tiphotline.console.web.Actors;
+import org.tiphotline.intake.FormField;
+import org.tiphotline.operators.Actor;
+import org.tiphotline.operators.Operators;
+import org.tiphotline.registry.CaseForm;
+import org.tiphotline.registry.CaseId;
+import org.tiphotline.registry.CaseStatus;
+import org.tiphotline.registry.Registry;
+
+/**
+ * Registry cases over HTTP, for data managers and the data management leader only (the URL rules say so, and the
+ * registry refuses anyone else again). What a data manager may read or change of each case the registry decides.
+ */
+@RestController
+@RequestMapping("/api")
+class RegistryApi {
+
+    record FieldValue(Object value) {}
+
+    record StatusChange(String status, String note) {}
+
+    /** {@code to}: the user name of a data manager. */
+    record Assignment(String to) {}
+
+    record ConsentAnswer(String question, Boolean answer, String askedBy, String askedOn) {}
+
+    private final Registry registry;
+    private final CaseForm form;
+    private final Operators operators;
+    private final Actors actors;
+
+    RegistryApi(Registry registry, CaseForm form, Operators operators, Actors actors) {
+        this.registry = registry;
+        this.form = form;
+        this.operators = operators;
+        this.actors = actors;
+    }
+
+    @GetMapping("/forms/case")
+    Collection<FormField> caseForm() {
+        return form.fields();
+    }
+
+    @GetMapping("/cases")
+    List<Registry.Summary> list(@RequestParam(required = false) String status, Principal principal) {
+        CaseStatus filter = status == null || status.isBlank() ? null : parse(status);
+        return registry.list(actors.of(principal), filter, 200);
+    }
+
+    @GetMapping("/cases/{id}")
+    Registry.RegistryCase one(@PathVariable String id, Principal principal) {
+        return registry.view(CaseId.parse(id), actors.of(principal));
+    }
+
+    @GetMapping("/cases/{id}/history")
+    List<Registry.Event> history(@PathVariable String id, Principal principal) {
+        return registry.history(CaseId.parse(id), actors.of(principal));
+    }
+
+    @PutMapping("/cases/{id}/fields/{field}")
+    Map<String, Object> saveField(@PathVariable String id, @PathVariable String field, @RequestBody FieldValue body,
+            Principal principal) {
+        return Map.of("version", registry.saveField(CaseId.parse(id), actors.of(principal), field, body.value()));
+    }
+
+    @PostMapping("/cases/{id}/status")
+    Registry.RegistryCase status(@PathVariable String id, @RequestBody StatusChange body, Principal principal) {
+        Actor actor = actors.of(principal);
+        CaseId caseId = CaseId.parse(id);
+        registry.changeStatus(caseId, body.status() == null ? null : parse(body.status()), body.note(), actor);
+        return registry.view(caseId, actor);
+    }
+
+    @PostMapping("/cases/{id}/assign")
+    Registry.RegistryCase assign(@PathVariable String id, @RequestBody Assignment body, Principal principal) {
+        Actor actor = actors.of(principal);
+        CaseId caseId = CaseId.parse(id);
+        var assignee = operators.byUsername(body.to() == null ? "" : body.to())
+                .orElseThrow(() -> new IllegalArgumentException("no user '" + body.to() + "'"));
+        registry.assign(caseId, assignee.id(), actor);
+        return registry.view(caseId, actor);
+    }
+
+    @PostMapping("/cases/{id}/consent")
+    Registry.RegistryCase consent(@PathVariable String id, @RequestBody ConsentAnswer body, Principal principal) {
+        Actor actor = actors.of(principal);
+        CaseId caseId = CaseId.parse(id);
+        LocalDate askedOn;
+        try {
+            askedOn = body.askedOn() == null ? null : LocalDate.parse(body.askedOn());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("askedOn must be written as YYYY-MM-DD");
+        }
+        registry.recordConsent(caseId, body.question(), body.answer(), body.askedBy(), askedOn, actor);
+        return registry.view(caseId, actor);
+    }
+
+    private static CaseStatus parse(String status) {
+        try {
+            return CaseStatus.valueOf(status.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("status must be one of " + java.util.Arrays.toString(
+                    CaseStatus.values()));
+        }
+    }
+}
