@@ -1,0 +1,221 @@
+package org.tiphotline.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.tiphotline.db.Tables.AUDIT_LOG;
+import static org.tiphotline.db.Tables.CASE_EVENT;
+import static org.tiphotline.db.Tables.CASE_SOURCE;
+import static org.tiphotline.db.Tables.REGISTRY_CASE;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.junit.jupiter.SpringJUnitConfig;
+import org.tiphotline.calls.Call;
+import org.tiphotline.calls.CallId;
+import org.tiphotline.calls.CallRef;
+import org.tiphotline.calls.IvrQuestion;
+import org.tiphotline.calls.Switchboard;
+import org.tiphotline.intake.Intake;
+import org.tiphotline.intake.InvalidField;
+import org.tiphotline.intake.ReportId;
+import org.tiphotline.operators.Actor;
+import org.tiphotline.operators.Operators;
+import org.tiphotline.operators.Role;
+import org.tiphotline.testing.CoreTestConfiguration;
+import org.tiphotline.testing.FakeData;
+import org.tiphotline.testing.MutableClock;
+
+/**
+ * The registry on the real test database: a submitted hotline report becomes a potential case (at once, or by the
+ * sweep after a crash), statuses move only along the allowed paths with who and when kept, and need to know holds
+ * (only data managers open cases; personal fields only for the assigned one and the leader, each read audited).
+ */
+@SpringJUnitConfig(CoreTestConfiguration.class)
+class RegistryTest {
+
+    @Autowired
+    private Registry registry;
+    @Autowired
+    private Intake intake;
+    @Autowired
+    private Switchboard switchboard;
+    @Autowired
+    private Operators operators;
+    @Autowired
+    private DSLContext db;
+    @Autowired
+    private MutableClock clock;
+
+    private Actor operator;
+    private Actor dataManager;
+    private Actor otherDataManager;
+    private Actor leader;
+    private Actor supervisor;
+
+    @BeforeEach
+    void start() {
+        clock.set(MutableClock.DEFAULT_START.plus(Duration.ofDays(600)));
+        operator = FakeData.actor(FakeData.user(operators, Role.OPERATOR, "en"));
+        dataManager = FakeData.actor(FakeData.user(operators, Role.DATA_MANAGER));
+        otherDataManager = FakeData.actor(FakeData.user(operators, Role.DATA_MANAGER));
+        leader = FakeData.actor(FakeData.user(operators, Role.DATA_MANAGEMENT_LEADER));
+        supervisor = FakeData.actor(FakeData.user(operators, Role.SUPERVISOR, "en"));
+    }
+
+    /** A hotline report this test's operator filled and submitted; returns it. */
+    private ReportId submittedHotlineReport() {
+        CallRef ref = FakeData.newCallRef();
+        CallId call = switchboard.arrived(ref, FakeData.phone(61), FakeData.HOTLINE_NUMBER);
+        switchboard.ivrAnswered(ref, IvrQuestion.LANGUAGE, "en");
+        switchboard.ivrCompleted(ref);
+        switchboard.offered(call, operator.id());
+        intake.on(new Call.Ringing(call, operator.id(), clock.instant()));
+        ReportId report = intake.reportOf(call).orElseThrow();
+        intake.saveField(report, operator, "situation", "POTENTIAL");
+        intake.saveField(report, operator, "place", CoreTestConfiguration.PLACES.get(0));
+        intake.saveField(report, operator, "victimSex", "FEMALE");
+        intake.saveField(report, operator, "victimAge", 24);
+        intake.saveField(report, operator, "traffickingTypes", List.of("DOMESTIC_LABOUR"));
+        intake.submit(report, operator);
+        return report;
+    }
+
+    @Test
+    void aSubmittedHotlineReportBecomesAPotentialCaseWithItsStatisticalFieldsAndItsHistory() {
+        ReportId report = submittedHotlineReport();
+        Registry.Created created = registry.caseOf(new CaseSource.Hotline(report.value())).orElseThrow();
+        assertThat(created.reference()).matches("C-\\d{4}-\\d{6,}");
+
+        Registry.RegistryCase c = registry.view(created.id(), leader);
+        assertThat(c.status()).isEqualTo(CaseStatus.POTENTIAL);
+        assertThat(c.values()).containsEntry("sex", "FEMALE").containsEntry("age", 24)
+                .containsEntry("place", CoreTestConfiguration.PLACES.get(0))
+                .containsEntry("exploitationTypes", List.of("DOMESTIC_LABOUR"));
+        assertThat(c.sources()).extracting(Registry.Source::channel, Registry.Source::report)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(CaseSource.Channel.HOTLINE, report.value()));
+        assertThat(registry.history(created.id(), leader)).extracting(Registry.Event::type)
+                .containsExactly("CREATED", "SOURCE_LINKED");
+        assertThat(registry.receive(new CaseSource.Hotline(report.value()), CaseFacts.none(), null))
+                .as("receiving it again gives the same case").isEqualTo(created);
+    }
+
+    @Test
+    void aReportSubmittedWhileTheRegistryWasDownIsReceivedByTheSweep() {
+        ReportId report = submittedHotlineReport();
+        // The process died between the submission and its case: the case and its link are not there.
+        CaseId lost = registry.caseOf(new CaseSource.Hotline(report.value())).orElseThrow().id();
+        db.deleteFrom(CASE_SOURCE).where(CASE_SOURCE.CASE_ID.eq(lost.value())).execute();
+        db.execute("alter table hotline.case_event disable trigger case_event_append_only");
+        try {
+            db.deleteFrom(CASE_EVENT).where(CASE_EVENT.CASE_ID.eq(lost.value())).execute();
+        } finally {
+            db.execute("alter table hotline.case_event enable trigger case_event_append_only");
+        }
+        db.deleteFrom(REGISTRY_CASE).where(REGISTRY_CASE.ID.eq(lost.value())).execute();
+
+        assertThat(registry.receiveMissed()).isGreaterThanOrEqualTo(1);
+        assertThat(registry.caseOf(new CaseSource.Hotline(report.value()))).isPresent();
+        assertThat(registry.receiveMissed()).isZero();
+    }
+
+    @Test
+    void statusesMoveOnlyAlongTheirPathsAndTheDecisionMustAgree() {
+        CaseId id = registry.receive(new CaseSource.Hotline(submittedHotlineReport().value()), CaseFacts.none(), null)
+                .id();
+        registry.assign(id, dataManager.id(), leader);
+
+        assertThatThrownBy(() -> registry.changeStatus(id, CaseStatus.CONFIRMED_VICTIM, null, dataManager))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("POTENTIAL");
+        registry.changeStatus(id, CaseStatus.UNDER_ASSESSMENT, null, dataManager);
+        assertThatThrownBy(() -> registry.changeStatus(id, CaseStatus.CONFIRMED_VICTIM, null, dataManager))
+                .hasMessageContaining("question 18");
+        registry.saveField(id, dataManager, "votDecision", "YES");
+        registry.changeStatus(id, CaseStatus.CONFIRMED_VICTIM, null, dataManager);
+        assertThatThrownBy(() -> registry.changeStatus(id, CaseStatus.CLOSED, " ", dataManager))
+                .hasMessageContaining("why");
+        registry.changeStatus(id, CaseStatus.CLOSED, "referred to the test shelter and followed up (fake)",
+                dataManager);
+
+        List<Registry.Event> statuses = registry.history(id, leader).stream()
+                .filter(e -> e.type().equals("STATUS")).toList();
+        assertThat(statuses).extracting(e -> e.detail().get("to"))
+                .containsExactly("UNDER_ASSESSMENT", "CONFIRMED_VICTIM", "CLOSED");
+        assertThat(statuses).allSatisfy(e -> assertThat(e.actorName()).startsWith("Testfirst Fakename-data-manager"));
+        assertThat(statuses.getLast().detail()).containsEntry("note",
+                "referred to the test shelter and followed up (fake)");
+        assertThatThrownBy(() -> db.update(CASE_EVENT).set(CASE_EVENT.TYPE, "CHANGED")
+                .where(CASE_EVENT.CASE_ID.eq(id.value())).execute()).as("history is append-only")
+                .rootCause().hasMessageContaining("append-only");
+    }
+
+    @Test
+    void onlyDataManagersOpenCasesAndPersonalFieldsOnlyTheAssignedOneAndTheLeader() {
+        CaseId id = registry.receive(new CaseSource.Hotline(submittedHotlineReport().value()), CaseFacts.none(), null)
+                .id();
+        for (Actor outsider : List.of(operator, supervisor)) {
+            assertThatThrownBy(() -> registry.view(id, outsider)).isInstanceOf(CaseNotFound.class);
+            assertThatThrownBy(() -> registry.list(outsider, null, 10)).isInstanceOf(CaseNotFound.class);
+            assertThatThrownBy(() -> registry.history(id, outsider)).isInstanceOf(CaseNotFound.class);
+        }
+        assertThatThrownBy(() -> registry.saveField(id, dataManager, "firstNames", "Testfirst"))
+                .as("not assigned to them").isInstanceOf(SecurityException.class);
+        assertThatThrownBy(() -> registry.assign(id, otherDataManager.id(), dataManager))
+                .isInstanceOf(SecurityException.class);
+        registry.assign(id, dataManager.id(), dataManager);
+        assertThatThrownBy(() -> registry.assign(id, operator.id(), leader))
+                .hasMessageContaining("data managers only");
+
+        registry.saveField(id, dataManager, "firstNames", "Testfirst Fakevictim");
+        registry.saveField(id, dataManager, "dateOfBirth", "2001-02-03");
+        registry.saveField(id, dataManager, "recruitment", true);
+        registry.saveField(id, dataManager, "entryPhysicalAbuse", List.of("RECRUITER", "TRANSPORTER"));
+        assertThatThrownBy(() -> registry.saveField(id, dataManager, "entryDebtBondage",
+                List.of("NOT_USED", "RECRUITER"))).isInstanceOf(InvalidField.class);
+
+        byte[] stored = db.select(REGISTRY_CASE.PERSONAL_ENC).from(REGISTRY_CASE)
+                .where(REGISTRY_CASE.ID.eq(id.value())).fetchOne(REGISTRY_CASE.PERSONAL_ENC);
+        assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain("Fakevictim");
+
+        Registry.RegistryCase mine = registry.view(id, dataManager);
+        assertThat(mine.personalHidden()).isFalse();
+        assertThat(mine.values()).containsEntry("firstNames", "Testfirst Fakevictim")
+                .containsEntry("dateOfBirth", "2001-02-03").containsEntry("recruitment", true)
+                .containsEntry("entryPhysicalAbuse", List.of("RECRUITER", "TRANSPORTER"));
+        Registry.RegistryCase notMine = registry.view(id, otherDataManager);
+        assertThat(notMine.personalHidden()).isTrue();
+        assertThat(notMine.values()).doesNotContainKeys("firstNames", "dateOfBirth").containsEntry("recruitment", true);
+        assertThat(registry.view(id, leader).values()).containsEntry("firstNames", "Testfirst Fakevictim");
+
+        assertThat(db.select(AUDIT_LOG.ACTOR, AUDIT_LOG.ACTION).from(AUDIT_LOG)
+                .where(AUDIT_LOG.ENTITY.eq("registry_case")).and(AUDIT_LOG.ENTITY_ID.eq(id.toString()))
+                .and(AUDIT_LOG.ACTION.eq("READ")).fetch(r -> r.value1()))
+                .containsExactlyInAnyOrder(dataManager.username(), leader.username());
+    }
+
+    @Test
+    void consentAnswersKeepWhoAskedAndWhenAndTheirHistory() {
+        CaseId id = registry.receive(new CaseSource.Hotline(submittedHotlineReport().value()), CaseFacts.none(), null)
+                .id();
+        LocalDate today = LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC);
+        assertThatThrownBy(() -> registry.recordConsent(id, "1.6", true, "Test Interviewer", today, leader))
+                .hasMessageContaining("1.1");
+        assertThatThrownBy(() -> registry.recordConsent(id, "1.1", true, "Test Interviewer", today.plusDays(5),
+                leader)).hasMessageContaining("future");
+        registry.recordConsent(id, "1.1", false, "Test Interviewer (fake)", today, leader);
+        registry.recordConsent(id, "1.1", true, "Test Interviewer (fake)", today, leader);
+        registry.recordConsent(id, "1.5", true, "Test Social Worker (fake)", today.minusDays(1), leader);
+
+        assertThat(registry.view(id, leader).consent()).extracting(Registry.Consent::question,
+                Registry.Consent::answer, Registry.Consent::askedBy).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("1.1", true, "Test Interviewer (fake)"),
+                org.assertj.core.groups.Tuple.tuple("1.5", true, "Test Social Worker (fake)"));
+        assertThat(registry.history(id, leader).stream().filter(e -> e.type().equals("CONSENT")))
+                .extracting(e -> e.detail().get("answer")).containsExactly(false, true, true);
+    }
+}
