@@ -92,7 +92,8 @@ async function loadPage(cursor) {
   App.el('td', {}, (row.urgent ? 'urgent · ' : '') + (row.language || '?') + ' · ' + App.label(row.callerType)),
   App.el('td', {}, App.duration(row.waitSeconds)), App.el('td', {}, App.duration(row.talkSeconds)),
   App.el('td', {}, row.operatorName || ''), App.el('td', { class: 'outcome' }, App.label(row.outcome || row.state)),
-  App.el('td', {}, row.report ? App.label(row.reportStatus) : '—'))));
+  App.el('td', {}, row.report ? App.label(row.reportStatus) : '—', row.caseReference
+    ? App.el('div', { class: 'muted case-ref' }, 'case ' + row.caseReference) : ''))));
 }
 
 async function showDetail(id) {

@@ -2,7 +2,9 @@ package org.tiphotline.calllog;
 
 import static org.tiphotline.db.Tables.APP_USER;
 import static org.tiphotline.db.Tables.CALL;
+import static org.tiphotline.db.Tables.CASE_SOURCE;
 import static org.tiphotline.db.Tables.HOTLINE_REPORT;
+import static org.tiphotline.db.Tables.REGISTRY_CASE;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -60,7 +62,8 @@ public class CallLog {
 
     public record Row(CallId call, Instant arrivedAt, String provider, String callerMask, String state,
             CallOutcome outcome, boolean urgent, String language, String callerType, long waitSeconds,
-            long talkSeconds, String operatorName, ReportId report, String reportStatus) {}
+            long talkSeconds, String operatorName, ReportId report, String reportStatus, UUID caseId,
+            String caseReference) {}
 
     public record Page(List<Row> rows, Cursor next) {}
 
@@ -133,10 +136,14 @@ public class CallLog {
     private org.jooq.SelectOnConditionStep<? extends Record> select() {
         return db.select(CALL.ID, CALL.ARRIVED_AT, CALL.PROVIDER, CALL.CALLER_MASK, CALL.STATE, CALL.OUTCOME,
                         CALL.URGENT, CALL.LANGUAGE, CALL.CALLER_TYPE, CALL.QUEUED_AT, CALL.ANSWERED_AT,
-                        CALL.ENDED_AT, APP_USER.DISPLAY_NAME, HOTLINE_REPORT.ID, HOTLINE_REPORT.STATUS)
+                        CALL.ENDED_AT, APP_USER.DISPLAY_NAME, HOTLINE_REPORT.ID, HOTLINE_REPORT.STATUS,
+                        REGISTRY_CASE.ID, REGISTRY_CASE.REFERENCE)
                 .from(CALL)
                 .leftJoin(APP_USER).on(APP_USER.ID.eq(CALL.OPERATOR_ID))
-                .leftJoin(HOTLINE_REPORT).on(HOTLINE_REPORT.CALL_ID.eq(CALL.ID));
+                .leftJoin(HOTLINE_REPORT).on(HOTLINE_REPORT.CALL_ID.eq(CALL.ID))
+                // The case the call's report belongs to: the call log and the registry point to each other.
+                .leftJoin(CASE_SOURCE).on(CASE_SOURCE.HOTLINE_REPORT_ID.eq(HOTLINE_REPORT.ID))
+                .leftJoin(REGISTRY_CASE).on(REGISTRY_CASE.ID.eq(CASE_SOURCE.CASE_ID));
     }
 
     private Row row(Record r) {
@@ -152,7 +159,8 @@ public class CallLog {
                 r.get(CALL.CALLER_MASK), r.get(CALL.STATE),
                 r.get(CALL.OUTCOME) == null ? null : CallOutcome.valueOf(r.get(CALL.OUTCOME)), r.get(CALL.URGENT),
                 r.get(CALL.LANGUAGE), r.get(CALL.CALLER_TYPE), wait, talk, r.get(APP_USER.DISPLAY_NAME),
-                report == null ? null : new ReportId(report), r.get(HOTLINE_REPORT.STATUS));
+                report == null ? null : new ReportId(report), r.get(HOTLINE_REPORT.STATUS), r.get(REGISTRY_CASE.ID),
+                r.get(REGISTRY_CASE.REFERENCE));
     }
 
     private static Instant instant(java.time.OffsetDateTime at) {

@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,7 +85,8 @@ public class Registry {
 
     public record Consent(String question, boolean answer, String askedBy, LocalDate askedOn, Instant recordedAt) {}
 
-    public record Source(CaseSource.Channel channel, UUID report, Instant linkedAt) {}
+    /** {@code call}: the call a hotline report belongs to (the call log's entry), else null. */
+    public record Source(CaseSource.Channel channel, UUID report, UUID call, Instant linkedAt) {}
 
     public record Event(int seq, String type, Instant at, String actorName, Map<String, Object> detail) {}
 
@@ -474,14 +474,15 @@ public class Registry {
         List<Consent> consent = db.selectFrom(CASE_CONSENT).where(CASE_CONSENT.CASE_ID.eq(id.value()))
                 .orderBy(CASE_CONSENT.QUESTION).fetch(c -> new Consent(c.getQuestion(), c.getAnswer(), c.getAskedBy(),
                         c.getAskedOn(), c.getRecordedAt().toInstant()));
-        List<Source> sources = new ArrayList<>();
-        db.selectFrom(CASE_SOURCE).where(CASE_SOURCE.CASE_ID.eq(id.value())).orderBy(CASE_SOURCE.LINKED_AT)
-                .forEach(s -> sources.add(s.getHotlineReportId() != null
-                        ? new Source(CaseSource.Channel.HOTLINE, s.getHotlineReportId(), s.getLinkedAt().toInstant())
-                        : s.getOnlineReportId() != null
-                                ? new Source(CaseSource.Channel.ONLINE, s.getOnlineReportId(), s.getLinkedAt().toInstant())
-                                : new Source(CaseSource.Channel.SCREENING, s.getScreeningReportId(),
-                                        s.getLinkedAt().toInstant())));
+        List<Source> sources = db.select(CASE_SOURCE.HOTLINE_REPORT_ID, CASE_SOURCE.ONLINE_REPORT_ID,
+                        CASE_SOURCE.SCREENING_REPORT_ID, HOTLINE_REPORT.CALL_ID, CASE_SOURCE.LINKED_AT)
+                .from(CASE_SOURCE).leftJoin(HOTLINE_REPORT).on(HOTLINE_REPORT.ID.eq(CASE_SOURCE.HOTLINE_REPORT_ID))
+                .where(CASE_SOURCE.CASE_ID.eq(id.value())).orderBy(CASE_SOURCE.LINKED_AT)
+                .fetch(s -> s.value1() != null
+                        ? new Source(CaseSource.Channel.HOTLINE, s.value1(), s.value4(), s.value5().toInstant())
+                        : s.value2() != null
+                                ? new Source(CaseSource.Channel.ONLINE, s.value2(), null, s.value5().toInstant())
+                                : new Source(CaseSource.Channel.SCREENING, s.value3(), null, s.value5().toInstant()));
         String assignedName = r.getAssignedTo() == null ? null : db.select(APP_USER.DISPLAY_NAME).from(APP_USER)
                 .where(APP_USER.ID.eq(r.getAssignedTo())).fetchOne(APP_USER.DISPLAY_NAME);
         return new RegistryCase(id, r.getReference(), CaseStatus.valueOf(r.getStatus()),

@@ -46,6 +46,8 @@ class RegistryTest {
     @Autowired
     private Switchboard switchboard;
     @Autowired
+    private org.tiphotline.calllog.CallLog callLog;
+    @Autowired
     private Operators operators;
     @Autowired
     private DSLContext db;
@@ -101,6 +103,10 @@ class RegistryTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(CaseSource.Channel.HOTLINE, report.value()));
         assertThat(registry.history(created.id(), leader)).extracting(Registry.Event::type)
                 .containsExactly("CREATED", "SOURCE_LINKED");
+        // The case points at the call, and the call log at the case.
+        CallId call = new CallId(c.sources().getFirst().call());
+        assertThat(intake.reportOf(call)).contains(report);
+        assertThat(callLog.detail(supervisor, call).summary().caseReference()).isEqualTo(created.reference());
         assertThat(registry.receive(new CaseSource.Hotline(report.value()), CaseFacts.none(), null))
                 .as("receiving it again gives the same case").isEqualTo(created);
     }
