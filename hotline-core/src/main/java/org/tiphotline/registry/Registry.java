@@ -99,10 +99,12 @@ public class Registry {
     private final FieldCipher cipher;
     private final AuditTrail audit;
     private final Intake intake;
+    private final org.tiphotline.protection.NameKeys nameKeys;
     private final JsonMapper json = JsonMapper.builder().build();
 
     public Registry(DSLContext db, TransactionTemplate tx, Clock clock, CaseForm form, FieldCipher cipher,
-            AuditTrail audit, Intake intake) {
+            AuditTrail audit, Intake intake, org.tiphotline.protection.NameKeys nameKeys) {
+        this.nameKeys = nameKeys;
         this.db = db;
         this.tx = tx;
         this.clock = clock;
@@ -238,8 +240,7 @@ public class Registry {
                 changed = !Objects.equals(text == null ? personal.remove(field.name())
                         : personal.put(field.name(), text), text);
                 if (changed) {
-                    r.setPersonalEnc(personal.isEmpty() ? null
-                            : cipher.encrypt(json.writeValueAsString(personal), bound(r)));
+                    storePersonal(r, personal);
                     audit.record(actor.username(), AuditTrail.Action.CHANGE, "registry_case", id,
                             List.of(field.name()));
                 }
@@ -407,7 +408,7 @@ public class Registry {
                 .execute();
     }
 
-    private RegistryCaseRecord lockToWork(CaseId id, Actor actor) {
+    RegistryCaseRecord lockToWork(CaseId id, Actor actor) {
         requireRegistryUser(actor);
         RegistryCaseRecord r = db.selectFrom(REGISTRY_CASE).where(REGISTRY_CASE.ID.eq(id.value())).forUpdate()
                 .fetchOptional().orElseThrow(CaseNotFound::new);
@@ -422,7 +423,7 @@ public class Registry {
                 || actor.is(Role.DATA_MANAGER) && r.getAssignedTo() != null && r.getAssignedTo() == actor.id().value();
     }
 
-    private static void requireRegistryUser(Actor actor) {
+    static void requireRegistryUser(Actor actor) {
         if (!actor.is(Role.DATA_MANAGER, Role.DATA_MANAGEMENT_LEADER)) {
             throw new CaseNotFound();
         }
@@ -446,9 +447,15 @@ public class Registry {
         return true;
     }
 
-    private Map<String, String> personal(RegistryCaseRecord r) {
+    Map<String, String> personal(RegistryCaseRecord r) {
         String plain = cipher.decrypt(r.getPersonalEnc(), bound(r));
         return plain == null ? new TreeMap<>() : json.readValue(plain, PERSONAL);
+    }
+
+    /** Encrypts the personal fields into the record, and keeps the name keys in step with the names. */
+    void storePersonal(RegistryCaseRecord r, Map<String, String> personal) {
+        r.setPersonalEnc(personal.isEmpty() ? null : cipher.encrypt(json.writeValueAsString(personal), bound(r)));
+        r.setNameKeys(nameKeys.of(personal.get("firstNames"), personal.get("familyNames")).toArray(byte[][]::new));
     }
 
     private static String bound(RegistryCaseRecord r) {

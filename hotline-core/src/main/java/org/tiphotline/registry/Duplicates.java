@@ -1,0 +1,215 @@
+package org.tiphotline.registry;
+
+import static org.tiphotline.db.Tables.CALL;
+import static org.tiphotline.db.Tables.CASE_RELATION;
+import static org.tiphotline.db.Tables.CASE_SOURCE;
+import static org.tiphotline.db.Tables.HOTLINE_REPORT;
+import static org.tiphotline.db.Tables.REGISTRY_CASE;
+
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.JSONB;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.tiphotline.db.tables.records.RegistryCaseRecord;
+import org.tiphotline.operators.Actor;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The same situation reported twice (the same caller on two calls, a public agent and the hotline, an online report
+ * about a case already known) must end as one case, or it is duplicated and out of date in two places. This finds
+ * the cases a case may be the same as, with the reasons, without reading anyone's name; a data manager decides:
+ * merge (two records of the same case: one carries on, the other is closed and points at it, both histories stay)
+ * or relate (different cases about the same situation, each pointing at the other).
+ */
+@Service
+public class Duplicates {
+
+    /** Why a case may be the same as another: any of them, in this order. */
+    public enum Reason { SAME_CALLER, SIMILAR_NAME, SAME_PLACE_AND_PERIOD }
+
+    public record Candidate(CaseId id, String reference, CaseStatus status, List<Reason> reasons) {}
+
+    /** How far apart two periods may start and still be the same situation. */
+    private static final int PERIOD_SLACK_DAYS = 31;
+
+    private static final TypeReference<TreeMap<String, Object>> DETAILS = new TypeReference<>() {};
+
+    private final DSLContext db;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final Registry registry;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    public Duplicates(DSLContext db, TransactionTemplate tx, Clock clock, Registry registry) {
+        this.db = db;
+        this.tx = tx;
+        this.clock = clock;
+        this.registry = registry;
+    }
+
+    /** The cases this one may be the same as, with why, most reasons first; merged cases are not candidates. */
+    public List<Candidate> candidates(CaseId id, Actor actor) {
+        Registry.requireRegistryUser(actor);
+        RegistryCaseRecord c = db.selectFrom(REGISTRY_CASE).where(REGISTRY_CASE.ID.eq(id.value())).fetchOptional()
+                .orElseThrow(CaseNotFound::new);
+        Map<UUID, List<Reason>> found = new LinkedHashMap<>();
+        // One indexed query per reason: an OR of the three would read the whole table at a million cases.
+        List<byte[]> callers = db.selectDistinct(CALL.CALLER_HASH).from(CASE_SOURCE)
+                .join(HOTLINE_REPORT).on(HOTLINE_REPORT.ID.eq(CASE_SOURCE.HOTLINE_REPORT_ID))
+                .join(CALL).on(CALL.ID.eq(HOTLINE_REPORT.CALL_ID))
+                .where(CASE_SOURCE.CASE_ID.eq(id.value())).and(CALL.CALLER_HASH.isNotNull())
+                .fetch(CALL.CALLER_HASH);
+        if (!callers.isEmpty()) {
+            add(found, Reason.SAME_CALLER, db.selectDistinct(CASE_SOURCE.CASE_ID).from(CALL)
+                    .join(HOTLINE_REPORT).on(HOTLINE_REPORT.CALL_ID.eq(CALL.ID))
+                    .join(CASE_SOURCE).on(CASE_SOURCE.HOTLINE_REPORT_ID.eq(HOTLINE_REPORT.ID))
+                    .where(CALL.CALLER_HASH.in(callers)).limit(50).fetch(CASE_SOURCE.CASE_ID));
+        }
+        if (c.getNameKeys() != null && c.getNameKeys().length > 0) {
+            add(found, Reason.SIMILAR_NAME, db.select(REGISTRY_CASE.ID).from(REGISTRY_CASE)
+                    .where(DSL.condition("{0} && {1}", REGISTRY_CASE.NAME_KEYS, DSL.val(c.getNameKeys(),
+                            REGISTRY_CASE.NAME_KEYS)))
+                    .and(REGISTRY_CASE.MERGED_INTO.isNull()).limit(50).fetch(REGISTRY_CASE.ID));
+        }
+        if (c.getPlace() != null && c.getPeriodFrom() != null) {
+            var from = c.getPeriodFrom().minusDays(PERIOD_SLACK_DAYS);
+            var to = (c.getPeriodTo() != null ? c.getPeriodTo() : c.getPeriodFrom()).plusDays(PERIOD_SLACK_DAYS);
+            add(found, Reason.SAME_PLACE_AND_PERIOD, db.select(REGISTRY_CASE.ID).from(REGISTRY_CASE)
+                    .where(REGISTRY_CASE.PLACE.eq(c.getPlace()))
+                    .and(REGISTRY_CASE.PERIOD_FROM.le(to))
+                    .and(DSL.coalesce(REGISTRY_CASE.PERIOD_TO, REGISTRY_CASE.PERIOD_FROM).ge(from))
+                    .and(REGISTRY_CASE.MERGED_INTO.isNull()).limit(50).fetch(REGISTRY_CASE.ID));
+        }
+        found.remove(id.value());
+        if (found.isEmpty()) {
+            return List.of();
+        }
+        List<Candidate> candidates = new ArrayList<>();
+        db.select(REGISTRY_CASE.ID, REGISTRY_CASE.REFERENCE, REGISTRY_CASE.STATUS).from(REGISTRY_CASE)
+                .where(REGISTRY_CASE.ID.in(found.keySet())).and(REGISTRY_CASE.MERGED_INTO.isNull())
+                .forEach(r -> candidates.add(new Candidate(new CaseId(r.value1()), r.value2(),
+                        CaseStatus.valueOf(r.value3()), List.copyOf(found.get(r.value1())))));
+        candidates.sort((a, b) -> b.reasons().size() - a.reasons().size());
+        return candidates;
+    }
+
+    /**
+     * Merges {@code from} into {@code into}: its reports move to {@code into}, fields {@code into} does not have
+     * yet are taken from it, and it is closed pointing at {@code into}. Each keeps its own history, with the merge
+     * in both. Whoever merges must be able to work on both cases.
+     */
+    public void merge(CaseId from, CaseId into, String note, Actor actor) {
+        if (from.equals(into)) {
+            throw new IllegalArgumentException("a case cannot be merged into itself");
+        }
+        String why = note == null || note.isBlank() ? null : note.strip();
+        if (why == null || why.length() > 1000) {
+            throw new IllegalArgumentException("say why the two are the same case (1-1000 characters)");
+        }
+        tx.executeWithoutResult(status -> {
+            // Lock both in one order, so two people merging the same pair the other way round cannot deadlock.
+            boolean fromFirst = from.value().compareTo(into.value()) < 0;
+            RegistryCaseRecord first = registry.lockToWork(fromFirst ? from : into, actor);
+            RegistryCaseRecord second = registry.lockToWork(fromFirst ? into : from, actor);
+            RegistryCaseRecord source = fromFirst ? first : second;
+            RegistryCaseRecord target = fromFirst ? second : first;
+            if (source.getMergedInto() != null || target.getMergedInto() != null) {
+                throw new IllegalStateException("one of the two cases was already merged into another");
+            }
+            fillMissing(target, source);
+            Map<String, String> personal = registry.personal(target);
+            registry.personal(source).forEach(personal::putIfAbsent);
+            registry.storePersonal(target, personal);
+            var now = clock.instant().atOffset(ZoneOffset.UTC);
+            target.setVersion(target.getVersion() + 1).setUpdatedAt(now).store();
+            db.update(CASE_SOURCE).set(CASE_SOURCE.CASE_ID, into.value()).set(CASE_SOURCE.LINKED_AT, now)
+                    .set(CASE_SOURCE.LINKED_BY, actor.id().value())
+                    .where(CASE_SOURCE.CASE_ID.eq(from.value())).execute();
+            String before = source.getStatus();
+            source.setStatus(CaseStatus.CLOSED.name()).setMergedInto(into.value()).setVersion(source.getVersion() + 1)
+                    .setUpdatedAt(now).store();
+            registry.event(from, "MERGED_INTO", actor.id(), Map.of("into", into.value(), "reference",
+                    target.getReference(), "statusBefore", before, "note", why));
+            registry.event(into, "MERGED_FROM", actor.id(), Map.of("from", from.value(), "reference",
+                    source.getReference(), "note", why));
+        });
+    }
+
+    /** Two different cases about the same situation point at each other. */
+    public void relate(CaseId a, CaseId b, String reason, Actor actor) {
+        if (a.equals(b)) {
+            throw new IllegalArgumentException("a case cannot be related to itself");
+        }
+        if (reason == null || reason.isBlank() || reason.length() > 500) {
+            throw new IllegalArgumentException("say how the cases are related (1-500 characters)");
+        }
+        tx.executeWithoutResult(status -> {
+            registry.lockToWork(a, actor);
+            if (!db.fetchExists(REGISTRY_CASE, REGISTRY_CASE.ID.eq(b.value()))) {
+                throw new CaseNotFound();
+            }
+            UUID low = a.value().compareTo(b.value()) < 0 ? a.value() : b.value();
+            UUID high = low.equals(a.value()) ? b.value() : a.value();
+            int added = db.insertInto(CASE_RELATION).set(CASE_RELATION.CASE_A, low).set(CASE_RELATION.CASE_B, high)
+                    .set(CASE_RELATION.REASON, reason.strip()).set(CASE_RELATION.RELATED_BY, actor.id().value())
+                    .set(CASE_RELATION.RELATED_AT, clock.instant().atOffset(ZoneOffset.UTC))
+                    .onConflictDoNothing().execute();
+            if (added == 1) {
+                registry.event(a, "CHANGED", actor.id(), Map.of("relatedTo", b.value()));
+                registry.event(b, "CHANGED", actor.id(), Map.of("relatedTo", a.value()));
+            }
+        });
+    }
+
+    /** The cases related to this one: id and reference. */
+    public Map<CaseId, String> related(CaseId id) {
+        Map<CaseId, String> related = new LinkedHashMap<>();
+        db.select(REGISTRY_CASE.ID, REGISTRY_CASE.REFERENCE).from(CASE_RELATION)
+                .join(REGISTRY_CASE).on(REGISTRY_CASE.ID.eq(DSL.when(CASE_RELATION.CASE_A.eq(id.value()),
+                        CASE_RELATION.CASE_B).otherwise(CASE_RELATION.CASE_A)))
+                .where(CASE_RELATION.CASE_A.eq(id.value()).or(CASE_RELATION.CASE_B.eq(id.value())))
+                .forEach(r -> related.put(new CaseId(r.value1()), r.value2()));
+        return related;
+    }
+
+    /** The typed fields and the section B-E answers {@code target} lacks, from {@code source}. */
+    @SuppressWarnings("unchecked")
+    private void fillMissing(RegistryCaseRecord target, RegistryCaseRecord source) {
+        for (Field<?> f : List.of(REGISTRY_CASE.SEX, REGISTRY_CASE.AGE, REGISTRY_CASE.COUNTRY_OF_BIRTH,
+                REGISTRY_CASE.CITIZENSHIP, REGISTRY_CASE.PLACE, REGISTRY_CASE.PERIOD_FROM, REGISTRY_CASE.PERIOD_TO,
+                REGISTRY_CASE.MINOR_AT_ENTRY, REGISTRY_CASE.VOT_DECISION, REGISTRY_CASE.TRAFFICKING_SCOPE)) {
+            Field<Object> field = (Field<Object>) f;
+            if (target.get(field) == null && source.get(field) != null) {
+                target.set(field, source.get(field));
+            }
+        }
+        if (target.getPeriodFrom() != null && target.getPeriodTo() != null
+                && target.getPeriodTo().isBefore(target.getPeriodFrom())) {
+            // Halves of two different periods make no period: keep the one the case already had.
+            target.setPeriodTo(null);
+        }
+        java.util.Set<String> types = new java.util.LinkedHashSet<>(List.of(target.getExploitationTypes()));
+        types.addAll(List.of(source.getExploitationTypes()));
+        target.setExploitationTypes(types.toArray(String[]::new));
+        TreeMap<String, Object> details = json.readValue(target.getDetails().data(), DETAILS);
+        json.readValue(source.getDetails().data(), DETAILS).forEach(details::putIfAbsent);
+        target.setDetails(JSONB.valueOf(json.writeValueAsString(details)));
+    }
+
+    private static void add(Map<UUID, List<Reason>> found, Reason reason, List<UUID> cases) {
+        for (UUID c : cases) {
+            found.computeIfAbsent(c, k -> new ArrayList<>()).add(reason);
+        }
+    }
+}

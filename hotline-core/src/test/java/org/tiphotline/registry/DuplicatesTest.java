@@ -1,0 +1,173 @@
+package org.tiphotline.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.junit.jupiter.SpringJUnitConfig;
+import org.tiphotline.calls.Call;
+import org.tiphotline.calls.CallId;
+import org.tiphotline.calls.CallRef;
+import org.tiphotline.calls.IvrQuestion;
+import org.tiphotline.calls.Switchboard;
+import org.tiphotline.intake.Intake;
+import org.tiphotline.intake.ReportId;
+import org.tiphotline.operators.Actor;
+import org.tiphotline.operators.Operators;
+import org.tiphotline.operators.Role;
+import org.tiphotline.testing.CoreTestConfiguration;
+import org.tiphotline.testing.FakeData;
+import org.tiphotline.testing.MutableClock;
+
+/**
+ * Duplicate candidates with their reasons, true and false matches for each reason, and merging and relating with
+ * both histories kept. Each test uses its own fake place and period, so other tests' cases cannot match.
+ */
+@SpringJUnitConfig(CoreTestConfiguration.class)
+class DuplicatesTest {
+
+    @Autowired
+    private Registry registry;
+    @Autowired
+    private Duplicates duplicates;
+    @Autowired
+    private Intake intake;
+    @Autowired
+    private Switchboard switchboard;
+    @Autowired
+    private Operators operators;
+    @Autowired
+    private MutableClock clock;
+
+    private Actor operator;
+    private Actor leader;
+
+    @BeforeEach
+    void start() {
+        clock.set(MutableClock.DEFAULT_START.plus(Duration.ofDays(700)));
+        operator = FakeData.actor(FakeData.user(operators, Role.OPERATOR, "en"));
+        leader = FakeData.actor(FakeData.user(operators, Role.DATA_MANAGEMENT_LEADER));
+    }
+
+    @Test
+    void theSameCallerOnTwoCallsIsACandidateAnotherCallerIsNot() {
+        CaseId first = caseFromCall(FakeData.phone(81));
+        CaseId again = caseFromCall("+1 555 010 0181");
+        CaseId other = caseFromCall(FakeData.phone(82));
+
+        assertThat(duplicates.candidates(again, leader)).filteredOn(c -> c.id().equals(first)).singleElement()
+                .satisfies(c -> assertThat(c.reasons()).containsExactly(Duplicates.Reason.SAME_CALLER));
+        assertThat(duplicates.candidates(other, leader)).noneMatch(c -> c.id().equals(first) || c.id().equals(again));
+    }
+
+    @Test
+    void similarSoundingNamesAreCandidatesDifferentNamesAreNot() {
+        CaseId smith = blankCase();
+        CaseId smyth = blankCase();
+        CaseId other = blankCase();
+        registry.saveField(smith, leader, "firstNames", "John (fake)");
+        registry.saveField(smith, leader, "familyNames", "Testsmith");
+        registry.saveField(smyth, leader, "firstNames", "Jon");
+        registry.saveField(smyth, leader, "familyNames", "Testsmyth");
+        registry.saveField(other, leader, "firstNames", "Quentin");
+        registry.saveField(other, leader, "familyNames", "Fakeperson-Lovelace");
+
+        assertThat(duplicates.candidates(smyth, leader)).filteredOn(c -> c.id().equals(smith)).singleElement()
+                .satisfies(c -> assertThat(c.reasons()).containsExactly(Duplicates.Reason.SIMILAR_NAME));
+        assertThat(duplicates.candidates(other, leader)).noneMatch(c -> c.id().equals(smith) || c.id().equals(smyth));
+    }
+
+    @Test
+    void theSamePlaceAndAnOverlappingPeriodIsACandidateAnotherYearOrPlaceIsNot() {
+        String place = CoreTestConfiguration.PLACES.get(1);
+        CaseId a = caseAt(place, "1931-03-01", "1931-04-30");
+        CaseId b = caseAt(place, "1931-05-20", null);
+        CaseId laterYear = caseAt(place, "1932-05-20", null);
+        CaseId elsewhere = caseAt(CoreTestConfiguration.PLACES.get(0), "1931-03-10", null);
+
+        assertThat(duplicates.candidates(b, leader)).filteredOn(c -> c.id().equals(a)).singleElement()
+                .satisfies(c -> assertThat(c.reasons()).containsExactly(Duplicates.Reason.SAME_PLACE_AND_PERIOD));
+        assertThat(duplicates.candidates(b, leader)).noneMatch(c -> c.id().equals(laterYear) || c.id().equals(elsewhere));
+        assertThat(duplicates.candidates(elsewhere, leader)).noneMatch(c -> c.id().equals(a));
+    }
+
+    @Test
+    void mergingMovesTheReportsFillsWhatIsMissingClosesTheOtherAndKeepsBothHistories() {
+        CaseId keep = caseFromCall(FakeData.phone(83));
+        CaseId dup = caseFromCall("+1 (555) 010-0183");
+        registry.saveField(dup, leader, "familyNames", "Fakefamily");
+        registry.saveField(dup, leader, "citizenship", "JM");
+        registry.saveField(dup, leader, "recruitment", true);
+        registry.saveField(keep, leader, "citizenship", "TT");
+        assertThatThrownBy(() -> duplicates.merge(dup, keep, " ", leader)).hasMessageContaining("why");
+
+        duplicates.merge(dup, keep, "same caller, same work site (fake)", leader);
+
+        Registry.RegistryCase kept = registry.view(keep, leader);
+        assertThat(kept.sources()).hasSize(2);
+        assertThat(kept.values()).containsEntry("familyNames", "Fakefamily").containsEntry("recruitment", true)
+                .as("what the kept case had wins").containsEntry("citizenship", "TT");
+        Registry.RegistryCase merged = registry.view(dup, leader);
+        assertThat(merged.status()).isEqualTo(CaseStatus.CLOSED);
+        assertThat(merged.mergedInto()).isEqualTo(keep);
+        assertThat(merged.sources()).isEmpty();
+        assertThat(registry.history(dup, leader)).extracting(Registry.Event::type)
+                .containsSubsequence("CREATED", "SOURCE_LINKED", "MERGED_INTO");
+        assertThat(registry.history(keep, leader)).extracting(Registry.Event::type)
+                .containsSubsequence("CREATED", "SOURCE_LINKED", "MERGED_FROM");
+        assertThat(duplicates.candidates(keep, leader)).as("a merged case is no candidate")
+                .noneMatch(c -> c.id().equals(dup));
+        assertThat(registry.list(leader, null, 500)).noneMatch(s -> s.id().equals(dup));
+        assertThatThrownBy(() -> duplicates.merge(dup, keep, "again (fake)", leader))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> registry.changeStatus(dup, CaseStatus.UNDER_ASSESSMENT, "reopen (fake)", leader))
+                .hasMessageContaining("merged");
+    }
+
+    @Test
+    void relatedCasesPointAtEachOtherAndOnlyThoseWhoMayWorkOnACaseDecide() {
+        CaseId a = blankCase();
+        CaseId b = blankCase();
+        Actor dataManager = FakeData.actor(FakeData.user(operators, Role.DATA_MANAGER));
+        assertThatThrownBy(() -> duplicates.relate(a, b, "same work site (fake)", dataManager))
+                .isInstanceOf(SecurityException.class);
+        assertThatThrownBy(() -> duplicates.merge(a, b, "same (fake)", dataManager))
+                .isInstanceOf(SecurityException.class);
+        duplicates.relate(a, b, "same work site (fake)", leader);
+        duplicates.relate(b, a, "same work site (fake)", leader);
+        assertThat(duplicates.related(a)).containsOnlyKeys(b);
+        assertThat(duplicates.related(b)).containsOnlyKeys(a);
+        assertThatThrownBy(() -> duplicates.candidates(a, operator)).isInstanceOf(CaseNotFound.class);
+    }
+
+    private CaseId caseFromCall(String callerNumber) {
+        CallRef ref = FakeData.newCallRef();
+        CallId call = switchboard.arrived(ref, callerNumber, FakeData.HOTLINE_NUMBER);
+        switchboard.ivrAnswered(ref, IvrQuestion.LANGUAGE, "en");
+        switchboard.ivrCompleted(ref);
+        switchboard.offered(call, operator.id());
+        intake.on(new Call.Ringing(call, operator.id(), clock.instant()));
+        ReportId report = intake.reportOf(call).orElseThrow();
+        intake.saveField(report, operator, "situation", "POTENTIAL");
+        intake.submit(report, operator);
+        return registry.caseOf(new CaseSource.Hotline(report.value())).orElseThrow().id();
+    }
+
+    /** A case from a call whose number was withheld: nothing in it matches anything yet. */
+    private CaseId blankCase() {
+        return caseFromCall(null);
+    }
+
+    private CaseId caseAt(String place, String from, String to) {
+        CaseId id = blankCase();
+        registry.saveField(id, leader, "place", place);
+        registry.saveField(id, leader, "periodFrom", from);
+        if (to != null) {
+            registry.saveField(id, leader, "periodTo", to);
+        }
+        return id;
+    }
+}
