@@ -22,6 +22,7 @@ import org.tiphotline.operators.Operators;
 import org.tiphotline.registry.CaseForm;
 import org.tiphotline.registry.CaseId;
 import org.tiphotline.registry.CaseStatus;
+import org.tiphotline.registry.Duplicates;
 import org.tiphotline.registry.Registry;
 
 /**
@@ -41,13 +42,20 @@ class RegistryApi {
 
     record ConsentAnswer(String question, Boolean answer, String askedBy, String askedOn) {}
 
+    /** {@code into}: the case that carries on; {@code note}: why they are the same case. */
+    record Merge(String into, String note) {}
+
+    record Relation(String other, String reason) {}
+
     private final Registry registry;
+    private final Duplicates duplicates;
     private final CaseForm form;
     private final Operators operators;
     private final Actors actors;
 
-    RegistryApi(Registry registry, CaseForm form, Operators operators, Actors actors) {
+    RegistryApi(Registry registry, Duplicates duplicates, CaseForm form, Operators operators, Actors actors) {
         this.registry = registry;
+        this.duplicates = duplicates;
         this.form = form;
         this.operators = operators;
         this.actors = actors;
@@ -65,8 +73,36 @@ class RegistryApi {
     }
 
     @GetMapping("/cases/{id}")
-    Registry.RegistryCase one(@PathVariable String id, Principal principal) {
-        return registry.view(CaseId.parse(id), actors.of(principal));
+    Map<String, Object> one(@PathVariable String id, Principal principal) {
+        CaseId caseId = CaseId.parse(id);
+        return withRelated(registry.view(caseId, actors.of(principal)));
+    }
+
+    /** The cases this one may be the same as, with the reasons. */
+    @GetMapping("/cases/{id}/candidates")
+    List<Duplicates.Candidate> candidates(@PathVariable String id, Principal principal) {
+        return duplicates.candidates(CaseId.parse(id), actors.of(principal));
+    }
+
+    @PostMapping("/cases/{id}/merge")
+    Map<String, Object> merge(@PathVariable String id, @RequestBody Merge body, Principal principal) {
+        Actor actor = actors.of(principal);
+        CaseId into = CaseId.parse(body.into() == null ? "" : body.into());
+        duplicates.merge(CaseId.parse(id), into, body.note(), actor);
+        return withRelated(registry.view(into, actor));
+    }
+
+    @PostMapping("/cases/{id}/relate")
+    Map<String, Object> relate(@PathVariable String id, @RequestBody Relation body, Principal principal) {
+        Actor actor = actors.of(principal);
+        CaseId caseId = CaseId.parse(id);
+        duplicates.relate(caseId, CaseId.parse(body.other() == null ? "" : body.other()), body.reason(), actor);
+        return withRelated(registry.view(caseId, actor));
+    }
+
+    private Map<String, Object> withRelated(Registry.RegistryCase c) {
+        return Map.of("case", c, "related", duplicates.related(c.id()).entrySet().stream()
+                .map(e -> Map.of("id", e.getKey(), "reference", e.getValue())).toList());
     }
 
     @GetMapping("/cases/{id}/history")
@@ -81,25 +117,25 @@ class RegistryApi {
     }
 
     @PostMapping("/cases/{id}/status")
-    Registry.RegistryCase status(@PathVariable String id, @RequestBody StatusChange body, Principal principal) {
+    Map<String, Object> status(@PathVariable String id, @RequestBody StatusChange body, Principal principal) {
         Actor actor = actors.of(principal);
         CaseId caseId = CaseId.parse(id);
         registry.changeStatus(caseId, body.status() == null ? null : parse(body.status()), body.note(), actor);
-        return registry.view(caseId, actor);
+        return withRelated(registry.view(caseId, actor));
     }
 
     @PostMapping("/cases/{id}/assign")
-    Registry.RegistryCase assign(@PathVariable String id, @RequestBody Assignment body, Principal principal) {
+    Map<String, Object> assign(@PathVariable String id, @RequestBody Assignment body, Principal principal) {
         Actor actor = actors.of(principal);
         CaseId caseId = CaseId.parse(id);
         var assignee = operators.byUsername(body.to() == null ? "" : body.to())
                 .orElseThrow(() -> new IllegalArgumentException("no user '" + body.to() + "'"));
         registry.assign(caseId, assignee.id(), actor);
-        return registry.view(caseId, actor);
+        return withRelated(registry.view(caseId, actor));
     }
 
     @PostMapping("/cases/{id}/consent")
-    Registry.RegistryCase consent(@PathVariable String id, @RequestBody ConsentAnswer body, Principal principal) {
+    Map<String, Object> consent(@PathVariable String id, @RequestBody ConsentAnswer body, Principal principal) {
         Actor actor = actors.of(principal);
         CaseId caseId = CaseId.parse(id);
         LocalDate askedOn;
@@ -109,7 +145,7 @@ class RegistryApi {
             throw new IllegalArgumentException("askedOn must be written as YYYY-MM-DD");
         }
         registry.recordConsent(caseId, body.question(), body.answer(), body.askedBy(), askedOn, actor);
-        return registry.view(caseId, actor);
+        return withRelated(registry.view(caseId, actor));
     }
 
     private static CaseStatus parse(String status) {

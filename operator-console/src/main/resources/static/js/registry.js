@@ -1,0 +1,191 @@
+// The registry for data managers: the cases, one case in the standard format (each field saved as it changes),
+// its status, consent answers, the reports it is made of, the cases it may duplicate, and its history.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+const Reg = { form: [], current: null };
+const STATUSES = ['POTENTIAL', 'UNDER_ASSESSMENT', 'CONFIRMED_VICTIM', 'NOT_A_VICTIM', 'REFERRED', 'CLOSED'];
+const QUESTIONS = {
+  '1.1': 'Informed that case data may be shared for assistance purposes',
+  '1.2': 'Informed of limited disclosure of non-personal data to law enforcement',
+  '1.3': 'Informed that anonymous, aggregate data may be used for research',
+  '1.4': 'Full and informed consent to the screening interview',
+  '1.5': 'If a minor: consent of the parent(s) or guardian(s)',
+};
+
+async function init() {
+  if (!await App.start()) return;
+  Reg.form = (await App.api('GET', '/api/forms/case')).body;
+  $('status-filter').append(...STATUSES.map((s) => App.el('option', { value: s }, App.label(s))));
+  $('next-status').append(...STATUSES.map((s) => App.el('option', { value: s }, App.label(s))));
+  $('reload').onclick = loadList;
+  $('take').onclick = () => assign(App.me.username);
+  $('assign').onclick = () => assign($('assign-to').value);
+  $('change-status').onclick = changeStatus;
+  $('assign-box').hidden = App.me.role !== 'DATA_MANAGEMENT_LEADER';
+  loadList();
+}
+
+async function loadList() {
+  const status = $('status-filter').value;
+  const r = await App.api('GET', '/api/cases' + (status ? '?status=' + status : ''));
+  if (!r.ok) return;
+  $('cases').replaceChildren(...(r.body.length ? r.body.map((c) => App.el('tr', { class: 'clickable',
+    'data-case': c.id, onclick: () => openCase(c.id) },
+  App.el('td', {}, c.reference), App.el('td', {}, App.label(c.status)), App.el('td', {}, c.assignedName || '—'),
+  App.el('td', {}, [App.label(c.sex), c.age].filter((x) => x !== null && x !== undefined && x !== '').join(' · ')),
+  App.el('td', {}, c.place || ''), App.el('td', {}, (c.exploitationTypes || []).map(App.label).join(', ')),
+  App.el('td', {}, App.time(c.createdAt))))
+    : [App.el('tr', {}, App.el('td', { colspan: 7, class: 'muted' }, 'none'))]));
+}
+
+async function openCase(id) {
+  const r = await App.api('GET', '/api/cases/' + encodeURIComponent(id));
+  if (!r.ok) { alert(r.body.message); return; }
+  show(r.body);
+}
+
+function show(body) {
+  const c = body.case;
+  Reg.current = c;
+  $('case').hidden = false;
+  $('case-title').textContent = 'Case ' + c.reference;
+  $('case-meta').replaceChildren('Status ', App.el('strong', { id: 'case-status' }, App.label(c.status)),
+    ' · data manager ', c.assignedName || 'none yet', c.mergedInto ? ' · merged into another case' : '');
+  $('take').hidden = !!c.assignedTo;
+  $('personal-note').hidden = !c.personalHidden;
+  $('sources').replaceChildren(...c.sources.map((s) => App.el('li', {}, App.label(s.channel) + ' report, linked '
+    + App.time(s.linkedAt) + (s.call ? ' · call ' + s.call.slice(0, 8) + ' in the call log' : ''))));
+  $('related').textContent = body.related.length ? 'Related cases: ' + body.related.map((x) => x.reference).join(', ') : '';
+  renderConsent(c);
+  renderForm(c);
+  loadCandidates(c.id);
+  loadHistory(c.id);
+}
+
+function renderForm(c) {
+  const form = $('case-form');
+  form.replaceChildren();
+  let fieldset = null;
+  let section = null;
+  for (const f of Reg.form) {
+    if (f.section !== section) {
+      section = f.section;
+      fieldset = App.el('fieldset', {}, App.el('legend', {}, section));
+      form.append(fieldset);
+    }
+    fieldset.append(field(f, c.values[f.name], f.personal && c.personalHidden));
+  }
+}
+
+function field(f, value, hidden) {
+  const id = 'c-' + f.name;
+  const status = App.el('span', { id: 'cstatus-' + f.name, class: 'field-status' }, hidden ? 'not shown to you' : '');
+  let input;
+  if (f.kind === 'CODE' || f.kind === 'BOOLEAN') {
+    const options = f.kind === 'BOOLEAN' ? [['true', 'yes'], ['false', 'no']] : f.codes.map((o) => [o, App.label(o)]);
+    input = App.el('select', { id, disabled: hidden }, App.el('option', { value: '' }, '—'),
+      options.map(([v, label]) => App.el('option', { value: v, selected: String(value) === v }, label)));
+    input.onchange = () => save(f, input.value === '' ? null : f.kind === 'BOOLEAN' ? input.value === 'true' : input.value);
+  } else if (f.kind === 'CODES') {
+    input = App.el('select', { id, multiple: true, size: Math.min(6, f.codes.length), disabled: hidden },
+      f.codes.map((o) => App.el('option', { value: o, selected: (value || []).includes(o) }, App.label(o))));
+    input.onchange = () => save(f, [...input.selectedOptions].map((o) => o.value));
+  } else {
+    const long = f.kind === 'TEXT' && f.maxLength > 300;
+    input = App.el(long ? 'textarea' : 'input', { id, disabled: hidden,
+      type: long ? undefined : f.kind === 'DATE' ? 'date' : f.kind === 'INTEGER' ? 'number' : 'text' });
+    input.value = value === undefined || value === null ? '' : value;
+    input.onchange = () => save(f, input.value === '' ? null
+      : f.kind === 'INTEGER' && /^\d+$/.test(input.value) ? Number(input.value) : input.value);
+  }
+  return App.el('div', { class: 'field' }, App.el('label', { for: id }, f.label), input, status);
+}
+
+async function save(f, value) {
+  const status = $('cstatus-' + f.name);
+  status.textContent = 'saving…';
+  const r = await App.api('PUT', '/api/cases/' + Reg.current.id + '/fields/' + f.name, { value });
+  status.textContent = r.ok ? 'saved' : ((r.body.fields && r.body.fields[f.name]) || r.body.message);
+  status.className = 'field-status ' + (r.ok ? 'saved' : 'error');
+  if (r.ok) loadHistory(Reg.current.id);
+}
+
+function renderConsent(c) {
+  const answers = Object.fromEntries(c.consent.map((a) => [a.question, a]));
+  $('consent').replaceChildren(...Object.entries(QUESTIONS).map(([q, text]) => {
+    const a = answers[q];
+    const answer = App.el('select', { id: 'consent-' + q }, App.el('option', { value: '' }, '—'),
+      App.el('option', { value: 'true', selected: a && a.answer }, 'yes'),
+      App.el('option', { value: 'false', selected: a && !a.answer }, 'no'));
+    const by = App.el('input', { type: 'text', id: 'consent-by-' + q, maxlength: 120 });
+    by.value = a ? a.askedBy : '';
+    const on = App.el('input', { type: 'date', id: 'consent-on-' + q });
+    on.value = a ? a.askedOn : '';
+    return App.el('tr', {}, App.el('td', {}, q + ' ' + text), App.el('td', {}, answer), App.el('td', {}, by),
+      App.el('td', {}, on), App.el('td', {}, App.el('button', { onclick: () => recordConsent(q) }, 'Record')));
+  }));
+}
+
+async function recordConsent(q) {
+  const r = await App.api('POST', '/api/cases/' + Reg.current.id + '/consent', {
+    question: q, answer: $('consent-' + q).value === '' ? null : $('consent-' + q).value === 'true',
+    askedBy: $('consent-by-' + q).value, askedOn: $('consent-on-' + q).value || null,
+  });
+  if (!r.ok) { alert(r.body.message); return; }
+  show(r.body);
+}
+
+async function assign(username) {
+  const r = await App.api('POST', '/api/cases/' + Reg.current.id + '/assign', { to: username });
+  if (!r.ok) { alert(r.body.message); return; }
+  show(r.body);
+  loadList();
+}
+
+async function changeStatus() {
+  const r = await App.api('POST', '/api/cases/' + Reg.current.id + '/status', {
+    status: $('next-status').value, note: $('status-note').value || null,
+  });
+  $('case-status-msg').textContent = r.ok ? 'done' : r.body.message;
+  $('case-status-msg').className = 'field-status ' + (r.ok ? 'saved' : 'error');
+  if (r.ok) { show(r.body); loadList(); }
+}
+
+async function loadCandidates(id) {
+  const r = await App.api('GET', '/api/cases/' + encodeURIComponent(id) + '/candidates');
+  if (!r.ok) return;
+  $('candidates').replaceChildren(...(r.body.length ? r.body.map((c) => App.el('tr', {},
+    App.el('td', {}, c.reference), App.el('td', {}, App.label(c.status)),
+    App.el('td', {}, c.reasons.map(App.label).join(', ')),
+    App.el('td', {}, App.el('button', { onclick: () => merge(c) }, 'Merge this case into it'), ' ',
+      App.el('button', { onclick: () => relate(c) }, 'Relate'))))
+    : [App.el('tr', {}, App.el('td', { class: 'muted' }, 'no candidates'))]));
+}
+
+async function merge(candidate) {
+  const note = prompt('Why are ' + Reg.current.reference + ' and ' + candidate.reference + ' the same case?');
+  if (!note) return;
+  const r = await App.api('POST', '/api/cases/' + Reg.current.id + '/merge', { into: candidate.id, note });
+  if (!r.ok) { alert(r.body.message); return; }
+  show(r.body);
+  loadList();
+}
+
+async function relate(candidate) {
+  const reason = prompt('How is ' + candidate.reference + ' related?');
+  if (!reason) return;
+  const r = await App.api('POST', '/api/cases/' + Reg.current.id + '/relate', { other: candidate.id, reason });
+  if (!r.ok) { alert(r.body.message); return; }
+  show(r.body);
+}
+
+async function loadHistory(id) {
+  const r = await App.api('GET', '/api/cases/' + encodeURIComponent(id) + '/history');
+  if (!r.ok) return;
+  $('history').replaceChildren(...r.body.map((e) => App.el('li', {}, App.time(e.at) + ' · ' + App.label(e.type)
+    + (e.actorName ? ' · ' + e.actorName : '') + ' · ' + Object.entries(e.detail)
+    .map(([k, v]) => k + ' ' + (typeof v === 'string' && /^[A-Z_]+$/.test(v) ? App.label(v) : v)).join(', '))));
+}
+
+init();

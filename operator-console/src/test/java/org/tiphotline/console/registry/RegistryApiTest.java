@@ -1,0 +1,136 @@
+package org.tiphotline.console.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.tiphotline.console.testing.ConsoleClient;
+import org.tiphotline.console.testing.RunningHotline;
+import org.tiphotline.console.testing.SimCalls;
+import org.tiphotline.operators.Operators;
+import org.tiphotline.operators.Role;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The registry over HTTP with the whole application: a hotline report submitted on the simulated line becomes a
+ * potential case the call log points to; each registry endpoint refuses every role but data managers; a data
+ * manager sees personal fields only of the cases assigned to them.
+ */
+class RegistryApiTest {
+
+    @TempDir
+    Path data;
+
+    private RunningHotline hotline;
+
+    @BeforeEach
+    void start() {
+        hotline = RunningHotline.start(data, Map.of());
+        Operators operators = hotline.bean(Operators.class);
+        PasswordEncoder passwords = hotline.bean(PasswordEncoder.class);
+        operators.create("reporter1", "Test Agency Reporter (fake)", passwords.encode("reporter1-test"),
+                Role.AGENCY_REPORTER, List.of(), null);
+        operators.create("datamanager2", "Second Test Data Manager (fake)", passwords.encode("datamanager2-test"),
+                Role.DATA_MANAGER, List.of(), null);
+    }
+
+    @AfterEach
+    void stop() {
+        hotline.close();
+    }
+
+    @Test
+    void aSubmittedHotlineReportIsAPotentialCaseThatTheCallLogPointsTo() throws Exception {
+        String caseId = submittedHotlineCase();
+        ConsoleClient leader = ConsoleClient.login(hotline.base(), "leader", "leader-demo");
+        JsonNode c = leader.get("/api/cases/" + caseId).body().get("case");
+        assertThat(c.get("status").asString()).isEqualTo("POTENTIAL");
+        assertThat(c.get("values").get("exploitationTypes").get(0).asString()).isEqualTo("LABOUR");
+        String call = c.get("sources").get(0).get("call").asString();
+
+        ConsoleClient supervisor = ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
+        assertThat(supervisor.get("/api/calllog/" + call).body().get("summary").get("caseReference").asString())
+                .isEqualTo(c.get("reference").asString());
+    }
+
+    @Test
+    void everyRegistryEndpointRefusesEveryoneButDataManagers() throws Exception {
+        String caseId = submittedHotlineCase();
+        Map<String, String> outsiders = Map.of("operator", "operator-demo", "supervisor", "supervisor-demo",
+                "admin", "admin-demo", "reporter1", "reporter1-test");
+        for (Map.Entry<String, String> who : outsiders.entrySet()) {
+            ConsoleClient outsider = ConsoleClient.login(hotline.base(), who.getKey(), who.getValue());
+            for (String path : List.of("/api/cases", "/api/cases/" + caseId, "/api/cases/" + caseId + "/history",
+                    "/api/cases/" + caseId + "/candidates", "/api/forms/case", "/registry.html", "/js/registry.js")) {
+                assertThat(outsider.get(path).status()).as(who.getKey() + " GET " + path).isEqualTo(403);
+            }
+            assertThat(outsider.put("/api/cases/" + caseId + "/fields/firstNames", Map.of("value", "x")).status())
+                    .as(who.getKey()).isEqualTo(403);
+            for (String action : List.of("status", "assign", "consent", "merge", "relate")) {
+                assertThat(outsider.post("/api/cases/" + caseId + "/" + action, Map.of()).status())
+                        .as(who.getKey() + " POST " + action).isEqualTo(403);
+            }
+        }
+    }
+
+    @Test
+    void aDataManagerSeesPersonalFieldsOnlyOfTheirOwnCases() throws Exception {
+        String caseId = submittedHotlineCase();
+        ConsoleClient mine = ConsoleClient.login(hotline.base(), "datamanager", "datamanager-demo");
+        ConsoleClient other = ConsoleClient.login(hotline.base(), "datamanager2", "datamanager2-test");
+
+        assertThat(mine.put("/api/cases/" + caseId + "/fields/firstNames", Map.of("value", "Testfirst")).status())
+                .as("not theirs yet").isEqualTo(403);
+        JsonNode taken = mine.post("/api/cases/" + caseId + "/assign", Map.of("to", "datamanager")).body();
+        assertThat(taken.get("case").get("assignedName").asString()).isEqualTo("Demo Data Manager");
+        assertThat(other.post("/api/cases/" + caseId + "/assign", Map.of("to", "datamanager2")).status())
+                .as("taken already").isEqualTo(403);
+        assertThat(mine.put("/api/cases/" + caseId + "/fields/firstNames", Map.of("value", "Testfirst Fakevictim"))
+                .status()).isEqualTo(200);
+        assertThat(mine.put("/api/cases/" + caseId + "/fields/age", Map.of("value", 300)).status()).isEqualTo(400);
+
+        assertThat(mine.get("/api/cases/" + caseId).body().get("case").get("values").get("firstNames").asString())
+                .isEqualTo("Testfirst Fakevictim");
+        JsonNode seenByOther = other.get("/api/cases/" + caseId).body().get("case");
+        assertThat(seenByOther.get("personalHidden").asBoolean()).isTrue();
+        assertThat(seenByOther.get("values").has("firstNames")).isFalse();
+        assertThat(other.get("/api/cases").body()).extracting(x -> x.get("id").asString()).contains(caseId);
+        assertThat(other.get("/api/cases").body().toString()).doesNotContain("Fakevictim");
+
+        assertThat(mine.post("/api/cases/" + caseId + "/status", Map.of("status", "CONFIRMED_VICTIM")).status())
+                .isEqualTo(409);
+        assertThat(mine.post("/api/cases/" + caseId + "/status", Map.of("status", "UNDER_ASSESSMENT")).body()
+                .get("case").get("status").asString()).isEqualTo("UNDER_ASSESSMENT");
+        assertThat(mine.post("/api/cases/" + caseId + "/status", Map.of("status", "SOMEDAY")).status())
+                .isEqualTo(400);
+        assertThat(mine.get("/api/cases/00000000-0000-0000-0000-000000000009").status()).isEqualTo(404);
+        assertThat(mine.get("/api/cases/not-a-case").status()).isEqualTo(404);
+    }
+
+    /** An operator answers a simulated call, fills and submits the report; returns the case it became. */
+    private String submittedHotlineCase() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        JsonNode pop = SimCalls.answered(operator, Map.of("language", "en", "immediateDanger", "NO"));
+        String report = pop.get("report").asString();
+        operator.put("/api/reports/" + report + "/fields/situation", Map.of("value", "POTENTIAL"));
+        operator.put("/api/reports/" + report + "/fields/traffickingTypes", Map.of("value", List.of("LABOUR")));
+        assertThat(operator.post("/api/reports/" + report + "/submit", null).status()).isEqualTo(200);
+        ConsoleClient leader = ConsoleClient.login(hotline.base(), "leader", "leader-demo");
+        for (int i = 0; i < 100; i++) {
+            for (JsonNode c : leader.get("/api/cases").body()) {
+                JsonNode full = leader.get("/api/cases/" + c.get("id").asString()).body().get("case");
+                if (full.get("sources").get(0).get("report").asString().equals(report)) {
+                    return c.get("id").asString();
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the report did not become a case");
+    }
+}
