@@ -42,8 +42,12 @@ class WebSecurity {
                         .requestMatchers("/api/liaison/**", "/liaison.html", "/js/liaison.js").hasRole("LIAISON")
                         .requestMatchers("/api/me", "/account.html", "/js/account.js", "/js/common.js", "/js/stomp.js",
                                 "/ws", "/ws/**").authenticated()
-                        // Liaison users (police, child protection) see their agency's escalations and nothing else.
-                        .requestMatchers(request -> request.isUserInRole("LIAISON")).denyAll()
+                        .requestMatchers("/api/screenings", "/api/screenings/**", "/api/forms/screening",
+                                "/screening.html", "/js/screening.js").hasRole("AGENCY_REPORTER")
+                        // Liaison users (police, child protection) see their agency's escalations and nothing else;
+                        // agency reporters submit screening forms and nothing else.
+                        .requestMatchers(request -> request.isUserInRole("LIAISON")
+                                || request.isUserInRole("AGENCY_REPORTER")).denyAll()
                         // One escalation (with its outcome's note) and its disclosure: the operator on its call
                         // (checked per call by the API) or a supervisor; closing one is the supervisor's alone.
                         .requestMatchers(HttpMethod.GET, "/api/escalations/overrides").hasAnyRole("SUPERVISOR",

@@ -1,0 +1,2 @@
+/** The screening form page and API for agency reporter accounts: they submit, and keep only receipts. */
+package org.tiphotline.console.screening;
