@@ -5,6 +5,8 @@
 const $ = (id) => document.getElementById(id);
 const Reg = { form: [], current: null };
 const STATUSES = ['POTENTIAL', 'UNDER_ASSESSMENT', 'CONFIRMED_VICTIM', 'NOT_A_VICTIM', 'REFERRED', 'CLOSED'];
+const DOCUMENT_KINDS = ['POLICE_OR_OFFICIAL_REPORT', 'IDENTITY_DOCUMENT', 'TRAVEL_DOCUMENT', 'MEDICAL_REPORT',
+  'EMPLOYMENT_CONTRACT_OR_OFFER', 'PERSONAL_WRITING', 'OTHER'];
 const QUESTIONS = {
   '1.1': 'Informed that case data may be shared for assistance purposes',
   '1.2': 'Informed of limited disclosure of non-personal data to law enforcement',
@@ -22,6 +24,8 @@ async function init() {
   $('take').onclick = () => assign(App.me.username);
   $('assign').onclick = () => assign($('assign-to').value);
   $('change-status').onclick = changeStatus;
+  $('doc-kind').append(...DOCUMENT_KINDS.map((k) => App.el('option', { value: k }, App.label(k))));
+  $('doc-upload').onclick = upload;
   $('assign-box').hidden = App.me.role !== 'DATA_MANAGEMENT_LEADER';
   loadList();
 }
@@ -61,6 +65,31 @@ function show(body) {
   renderForm(c);
   loadCandidates(c.id);
   loadHistory(c.id);
+  loadDocuments(c);
+}
+
+// Listed to every data manager; the link opens only for the case's own data manager and the leader (audited).
+async function loadDocuments(c) {
+  const r = await App.api('GET', '/api/cases/' + encodeURIComponent(c.id) + '/documents');
+  if (!r.ok) return;
+  $('documents').replaceChildren(...(r.body.length ? r.body.map((d) => App.el('li', {},
+    c.personalHidden ? App.label(d.kind) : App.el('a', { href: '/api/cases/' + c.id + '/documents/' + d.id },
+      App.label(d.kind)), ' · ' + d.mediaType + ' · ' + Math.ceil(d.sizeBytes / 1024) + ' KB · '
+    + d.uploadedBy + ' · ' + App.time(d.uploadedAt)))
+    : [App.el('li', { class: 'muted' }, 'none')]));
+}
+
+async function upload() {
+  const file = $('doc-file').files[0];
+  if (!file) return;
+  const headers = { Accept: 'application/json', 'Content-Type': file.type || 'application/octet-stream' };
+  headers[App.me.csrf.header] = App.me.csrf.token;
+  const r = await fetch('/api/cases/' + Reg.current.id + '/documents?kind=' + $('doc-kind').value,
+    { method: 'POST', headers, body: file });
+  const body = await r.json().catch(() => ({}));
+  $('doc-status').textContent = r.ok ? 'attached' : (body.message || 'not attached');
+  $('doc-status').className = 'field-status ' + (r.ok ? 'saved' : 'error');
+  if (r.ok) { $('doc-file').value = ''; loadDocuments(Reg.current); loadHistory(Reg.current.id); }
 }
 
 function renderForm(c) {

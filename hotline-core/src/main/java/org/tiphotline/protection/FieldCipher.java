@@ -30,6 +30,16 @@ public class FieldCipher {
     }
 
     public byte[] encrypt(String plaintext, String boundTo) {
+        return plaintext == null ? null : encryptBytes(plaintext.getBytes(StandardCharsets.UTF_8), boundTo);
+    }
+
+    public String decrypt(byte[] stored, String boundTo) {
+        byte[] plain = decryptBytes(stored, boundTo);
+        return plain == null ? null : new String(plain, StandardCharsets.UTF_8);
+    }
+
+    /** Files (documents attached to cases) as well as text: the same format, the same binding to their row. */
+    public byte[] encryptBytes(byte[] plaintext, String boundTo) {
         if (plaintext == null) {
             return null;
         }
@@ -41,7 +51,7 @@ public class FieldCipher {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, keys.encryptionKey(keyId), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(boundTo.getBytes(StandardCharsets.UTF_8));
-            byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(plaintext);
             return ByteBuffer.allocate(2 + id.length + NONCE_BYTES + sealed.length)
                     .put(FORMAT).put((byte) id.length).put(id).put(nonce).put(sealed).array();
         } catch (GeneralSecurityException e) {
@@ -49,7 +59,7 @@ public class FieldCipher {
         }
     }
 
-    public String decrypt(byte[] stored, String boundTo) {
+    public byte[] decryptBytes(byte[] stored, String boundTo) {
         if (stored == null) {
             return null;
         }
@@ -74,7 +84,7 @@ public class FieldCipher {
             cipher.init(Cipher.DECRYPT_MODE, keys.encryptionKey(new String(id, StandardCharsets.US_ASCII)),
                     new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(boundTo.getBytes(StandardCharsets.UTF_8));
-            return new String(cipher.doFinal(sealed), StandardCharsets.UTF_8);
+            return cipher.doFinal(sealed);
         } catch (GeneralSecurityException e) {
             // Never include the ciphertext or plaintext: only where it was bound.
             throw new IllegalStateException("ciphertext for " + boundTo + " failed authentication", e);

@@ -8,4 +8,9 @@ public class CaseNotFound extends RuntimeException {
     public CaseNotFound() {
         super("no such case");
     }
+
+    /** Something of a case that is not there (a document), told the same way. */
+    public CaseNotFound(String what) {
+        super(what);
+    }
 }

@@ -22,6 +22,7 @@ import org.tiphotline.operators.Operators;
 import org.tiphotline.registry.CaseForm;
 import org.tiphotline.registry.CaseId;
 import org.tiphotline.registry.CaseStatus;
+import org.tiphotline.registry.Documents;
 import org.tiphotline.registry.Duplicates;
 import org.tiphotline.registry.Registry;
 
@@ -49,11 +50,14 @@ class RegistryApi {
 
     private final Registry registry;
     private final Duplicates duplicates;
+    private final Documents documents;
     private final CaseForm form;
     private final Operators operators;
     private final Actors actors;
 
-    RegistryApi(Registry registry, Duplicates duplicates, CaseForm form, Operators operators, Actors actors) {
+    RegistryApi(Registry registry, Duplicates duplicates, Documents documents, CaseForm form, Operators operators,
+            Actors actors) {
+        this.documents = documents;
         this.registry = registry;
         this.duplicates = duplicates;
         this.form = form;
@@ -98,6 +102,45 @@ class RegistryApi {
         CaseId caseId = CaseId.parse(id);
         duplicates.relate(caseId, CaseId.parse(body.other() == null ? "" : body.other()), body.reason(), actor);
         return withRelated(registry.view(caseId, actor));
+    }
+
+    /** A document for the case: the raw file as the body, its type as Content-Type. */
+    @PostMapping("/cases/{id}/documents")
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.CREATED)
+    Documents.Document attach(@PathVariable String id, @RequestParam String kind,
+            @org.springframework.web.bind.annotation.RequestHeader(value = "Content-Type", required = false)
+            String contentType, @RequestBody byte[] content, Principal principal) {
+        Documents.Kind k;
+        try {
+            k = Documents.Kind.valueOf(kind.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("kind must be one of " + java.util.Arrays.toString(
+                    Documents.Kind.values()));
+        }
+        return documents.attach(CaseId.parse(id), k, contentType, content, actors.of(principal));
+    }
+
+    @GetMapping("/cases/{id}/documents")
+    List<Documents.Document> documents(@PathVariable String id, Principal principal) {
+        return documents.list(CaseId.parse(id), actors.of(principal));
+    }
+
+    /** The file itself, offered for saving, never shown in the page (no sniffing, no caching). */
+    @GetMapping("/cases/{id}/documents/{document}")
+    org.springframework.http.ResponseEntity<byte[]> download(@PathVariable String id, @PathVariable String document,
+            Principal principal) {
+        java.util.UUID documentId;
+        try {
+            documentId = java.util.UUID.fromString(document);
+        } catch (IllegalArgumentException e) {
+            throw new org.tiphotline.registry.CaseNotFound("this case has no such document");
+        }
+        Documents.Download d = documents.download(CaseId.parse(id), documentId, actors.of(principal));
+        return org.springframework.http.ResponseEntity.ok()
+                .contentType(org.springframework.http.MediaType.parseMediaType(d.document().mediaType()))
+                .header("Content-Disposition", "attachment; filename=\"" + d.fileName() + "\"")
+                .header("Cache-Control", "no-store")
+                .body(d.content());
     }
 
     private Map<String, Object> withRelated(Registry.RegistryCase c) {

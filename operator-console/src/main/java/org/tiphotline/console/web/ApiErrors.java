@@ -94,6 +94,11 @@ class ApiErrors {
         return body(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send application/json", Map.of());
     }
 
+    @ExceptionHandler(org.tiphotline.registry.Documents.UnsupportedDocument.class)
+    ResponseEntity<Map<String, Object>> unsupportedDocument(RuntimeException e) {
+        return body(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_document", e.getMessage(), Map.of());
+    }
+
     @ExceptionHandler(PayloadTooLarge.class)
     ResponseEntity<Map<String, Object>> tooLarge(PayloadTooLarge e) {
         return body(HttpStatus.CONTENT_TOO_LARGE, "too_large", e.getMessage(), Map.of());

@@ -16,21 +16,30 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses request bodies over the limit with 413: by declared length before reading, and by counting for
- * chunked bodies that do not declare one. No form of the hotline needs more than a few kilobytes.
+ * chunked bodies that do not declare one. No form of the hotline needs more than a few kilobytes; documents
+ * uploaded to a registry case (a scanned report) have their own, larger limit.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class BodySizeLimit extends OncePerRequestFilter {
 
-    private final long limit;
+    private static final java.util.regex.Pattern DOCUMENT_UPLOAD =
+            java.util.regex.Pattern.compile("/api/cases/[^/]+/documents");
 
-    BodySizeLimit(@Value("${hotline.console.max-body-bytes:65536}") long limit) {
-        this.limit = limit;
+    private final long formLimit;
+    private final long documentLimit;
+
+    BodySizeLimit(@Value("${hotline.console.max-body-bytes:65536}") long formLimit,
+            @Value("${hotline.registry.max-document-bytes:10485760}") long documentLimit) {
+        this.formLimit = formLimit;
+        this.documentLimit = documentLimit;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        long limit = "POST".equals(request.getMethod()) && DOCUMENT_UPLOAD.matcher(request.getRequestURI()).matches()
+                ? documentLimit : formLimit;
         if (request.getContentLengthLong() > limit) {
             response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
             response.setContentType("application/json");

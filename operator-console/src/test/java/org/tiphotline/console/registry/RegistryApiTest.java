@@ -113,6 +113,41 @@ class RegistryApiTest {
         assertThat(mine.get("/api/cases/not-a-case").status()).isEqualTo(404);
     }
 
+    @Test
+    void documentsAreCheckedOnUploadAndOpenOnlyForTheCasesDataManager() throws Exception {
+        String caseId = submittedHotlineCase();
+        ConsoleClient mine = ConsoleClient.login(hotline.base(), "datamanager", "datamanager-demo");
+        ConsoleClient other = ConsoleClient.login(hotline.base(), "datamanager2", "datamanager2-test");
+        mine.post("/api/cases/" + caseId + "/assign", Map.of("to", "datamanager"));
+        byte[] pdf = "%PDF-1.4\n% fake medical report (test)\n%%EOF\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        String docs = "/api/cases/" + caseId + "/documents";
+
+        assertThat(mine.postBytes(docs + "?kind=MEDICAL_REPORT", "text/html", "<b>x</b>".getBytes()).status())
+                .isEqualTo(415);
+        assertThat(mine.postBytes(docs + "?kind=MEDICAL_REPORT", "application/pdf", "<b>x</b>".getBytes())
+                .status()).isEqualTo(415);
+        assertThat(mine.postBytes(docs + "?kind=RECIPE", "application/pdf", pdf).status()).isEqualTo(400);
+        assertThat(mine.postBytes(docs + "?kind=MEDICAL_REPORT", "application/pdf",
+                java.util.Arrays.copyOf(pdf, 10 * 1024 * 1024 + 1)).status()).isEqualTo(413);
+        assertThat(other.postBytes(docs + "?kind=MEDICAL_REPORT", "application/pdf", pdf).status()).isEqualTo(403);
+        assertThat(mine.get(docs).body()).isEmpty();
+
+        ConsoleClient.Response attached = mine.postBytes(docs + "?kind=MEDICAL_REPORT", "application/pdf", pdf);
+        assertThat(attached.status()).isEqualTo(201);
+        String document = attached.body().get("id").asString();
+        assertThat(other.get(docs).body()).extracting(d -> d.get("kind").asString()).containsExactly("MEDICAL_REPORT");
+
+        var file = mine.download(docs + "/" + document);
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(file.body()).isEqualTo(pdf);
+        assertThat(file.headers().firstValue("Content-Type")).contains("application/pdf");
+        assertThat(file.headers().firstValue("Content-Disposition").orElseThrow()).startsWith("attachment;");
+        assertThat(other.download(docs + "/" + document).statusCode()).isEqualTo(403);
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        assertThat(operator.download(docs + "/" + document).statusCode()).isEqualTo(403);
+        assertThat(mine.download(docs + "/" + java.util.UUID.randomUUID()).statusCode()).isEqualTo(404);
+    }
+
     /** An operator answers a simulated call, fills and submits the report; returns the case it became. */
     private String submittedHotlineCase() throws Exception {
         ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
