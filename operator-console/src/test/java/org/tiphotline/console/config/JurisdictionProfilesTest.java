@@ -1,0 +1,52 @@
+package org.tiphotline.console.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.FileSystemResource;
+import org.tiphotline.calls.CallSettings;
+import org.tiphotline.escalation.Directory;
+import org.tiphotline.escalation.EscalationSettings;
+import org.tiphotline.intake.JurisdictionSettings;
+
+/**
+ * The country profiles in ops/jurisdictions bind to the settings the application reads, with the same checks:
+ * a typo in an agency, a role or a language fails here rather than at a task force's start-up.
+ */
+class JurisdictionProfilesTest {
+
+    @ParameterizedTest
+    @CsvSource({"jamaica.yml, Jamaica, JM, 14", "saint-lucia.yml, Saint Lucia, LC, 10"})
+    void eachProfileBindsToAValidJurisdictionDirectoryAndLanguages(String file, String name, String country,
+            int places) throws Exception {
+        StandardEnvironment env = new StandardEnvironment();
+        Path path = Path.of("..", "ops", "jurisdictions", file);
+        new YamlPropertySourceLoader().load(file, new FileSystemResource(path))
+                .forEach(env.getPropertySources()::addFirst);
+        Binder binder = Binder.get(env);
+
+        JurisdictionSettings jurisdiction = binder.bind("hotline.jurisdiction", JurisdictionSettings.class).get();
+        assertThat(jurisdiction.name()).isEqualTo(name);
+        assertThat(jurisdiction.country()).isEqualTo(country);
+        assertThat(jurisdiction.places()).hasSize(places).doesNotHaveDuplicates();
+
+        Directory directory = binder.bind("hotline.directory", Directory.class).get();
+        assertThat(directory.withRole(Directory.Role.POLICE)).isNotEmpty();
+        assertThat(directory.withRole(Directory.Role.CHILD_PROTECTION)).isNotEmpty();
+        assertThat(directory.withRole(Directory.Role.CHILD_SEXUAL_OFFENCES)).isNotEmpty();
+        // Placeholders only: nothing in the repository may point at a real agency's system.
+        assertThat(directory.agencies()).flatExtracting(Directory.Agency::alerts).allSatisfy(alert ->
+                assertThat(alert.target()).matches(".*\\.invalid(/.*)?|\\+1(876|758)555\\d{4}"));
+
+        CallSettings calls = binder.bind("hotline.calls", CallSettings.class).get();
+        assertThat(calls.languages()).isNotEmpty().allMatch(l -> l.matches("[a-z]{2,3}"));
+        assertThat(binder.bind("hotline.escalation", EscalationSettings.class).get().ivrDangerAlerts())
+                .isEqualTo(List.of(Directory.Role.POLICE));
+    }
+}
