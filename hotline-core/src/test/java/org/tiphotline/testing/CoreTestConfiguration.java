@@ -28,7 +28,7 @@ import org.tiphotline.protection.KeyRing;
 @ImportAutoConfiguration({DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
         JooqAutoConfiguration.class})
 @ComponentScan(basePackages = {"org.tiphotline.calls", "org.tiphotline.intake", "org.tiphotline.protection",
-        "org.tiphotline.operators", "org.tiphotline.calllog"})
+        "org.tiphotline.operators", "org.tiphotline.calllog", "org.tiphotline.registry", "org.tiphotline.online"})
 public class CoreTestConfiguration {
 
     /** The hotline languages the test IVR offers. */
