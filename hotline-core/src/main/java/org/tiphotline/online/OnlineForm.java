@@ -58,7 +58,8 @@ public class OnlineForm {
         add(FormField.codes("traffickingTypes", WHAT, "Type of trafficking (all that apply, as far as you know)",
                 TRAFFICKING_TYPES));
         add(FormField.personal("traffickingOther", WHAT, "Other type, please specify", FormField.Kind.TEXT, 200));
-        add(FormField.code("victimOrigin", VICTIMS, "Victim country of birth: national or foreigner",
+        add(FormField.code("victimOrigin", VICTIMS,
+                "Was the victim born in the country (national) or abroad (foreigner)?",
                 List.of("NATIONAL", "FOREIGNER")));
         add(FormField.typed("victimCountry", VICTIMS, "Victim country of birth, if you know", FormField.Kind.COUNTRY));
         // The jurisdiction's places are the statistical location; the town or village is free text, so personal.

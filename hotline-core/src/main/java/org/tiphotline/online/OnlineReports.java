@@ -96,8 +96,8 @@ public class OnlineReports {
                 audit.record(ACTOR, AuditTrail.Action.CREATE, "online_report", id, personal.keySet());
             }
             Registry.Created created = registry.receive(new CaseSource.Online(id), facts(values), null);
-            // Codes only: which report became which case, never what it says.
-            log.info("online report {} entered the registry as case {}", reference, created.reference());
+            // The case number only: the reporter's code is theirs to quote, the log need not link the two.
+            log.info("an online report entered the registry as case {}", created.reference());
             return new Receipt(reference);
         });
     }
