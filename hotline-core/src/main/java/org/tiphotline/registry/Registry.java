@@ -6,6 +6,7 @@ import static org.tiphotline.db.Tables.CASE_EVENT;
 import static org.tiphotline.db.Tables.CASE_SOURCE;
 import static org.tiphotline.db.Tables.HOTLINE_REPORT;
 import static org.tiphotline.db.Tables.REGISTRY_CASE;
+import static org.tiphotline.db.Sequences.REGISTRY_CASE_NUMBER;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -126,7 +127,7 @@ public class Registry {
             }
             Instant now = clock.instant();
             CaseId id = CaseId.random();
-            long number = db.nextval(org.tiphotline.db.Sequences.REGISTRY_CASE_NUMBER).longValue();
+            long number = db.nextval(REGISTRY_CASE_NUMBER).longValue();
             String reference = String.format("C-%d-%06d", LocalDate.ofInstant(now, ZoneOffset.UTC).getYear(), number);
             db.insertInto(REGISTRY_CASE)
                     .set(REGISTRY_CASE.ID, id.value())

@@ -2,7 +2,6 @@ package org.tiphotline.screening;
 
 import static org.tiphotline.db.Tables.SCREENING_REPORT;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -19,6 +18,7 @@ import org.tiphotline.operators.Actor;
 import org.tiphotline.operators.Role;
 import org.tiphotline.protection.AuditTrail;
 import org.tiphotline.protection.FieldCipher;
+import org.tiphotline.protection.ReferenceCodes;
 import org.tiphotline.registry.CaseFacts;
 import org.tiphotline.registry.CaseSource;
 import org.tiphotline.registry.Registry;
@@ -35,8 +35,6 @@ public class Screenings {
     /** What the agent keeps: that they reported, when, and the reference to quote. */
     public record Receipt(String reference, Instant submittedAt) {}
 
-    private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
-
     private final DSLContext db;
     private final TransactionTemplate tx;
     private final Clock clock;
@@ -44,7 +42,7 @@ public class Screenings {
     private final FieldCipher cipher;
     private final AuditTrail audit;
     private final Registry registry;
-    private final SecureRandom random = new SecureRandom();
+    private final ReferenceCodes references = new ReferenceCodes();
     private final JsonMapper json = JsonMapper.builder().build();
 
     public Screenings(DSLContext db, TransactionTemplate tx, Clock clock, ScreeningForm form, FieldCipher cipher,
@@ -84,7 +82,7 @@ public class Screenings {
     private Receipt store(Map<String, Object> values, Map<String, String> personal, Actor reporter) {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
-        String reference = reference();
+        String reference = references.next('S');
         tx.executeWithoutResult(status -> {
             db.insertInto(SCREENING_REPORT)
                     .set(SCREENING_REPORT.ID, id)
@@ -130,17 +128,5 @@ public class Screenings {
     private static List<String> types(Map<String, Object> values) {
         Object types = values.get("traffickingTypes");
         return types == null ? List.of() : (List<String>) types;
-    }
-
-    /** S-XXXX-XXXX from letters and digits nobody confuses on the phone (no 0/O, 1/I). */
-    private String reference() {
-        StringBuilder ref = new StringBuilder("S-");
-        for (int i = 0; i < 8; i++) {
-            if (i == 4) {
-                ref.append('-');
-            }
-            ref.append(ALPHABET[random.nextInt(ALPHABET.length)]);
-        }
-        return ref.toString();
     }
 }

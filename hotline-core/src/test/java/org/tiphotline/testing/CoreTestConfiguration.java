@@ -28,7 +28,8 @@ import org.tiphotline.protection.KeyRing;
 @ImportAutoConfiguration({DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
         JooqAutoConfiguration.class})
 @ComponentScan(basePackages = {"org.tiphotline.calls", "org.tiphotline.intake", "org.tiphotline.protection",
-        "org.tiphotline.operators", "org.tiphotline.calllog", "org.tiphotline.registry", "org.tiphotline.screening"})
+        "org.tiphotline.operators", "org.tiphotline.calllog", "org.tiphotline.registry", "org.tiphotline.screening",
+        "org.tiphotline.online"})
 public class CoreTestConfiguration {
 
     /** The hotline languages the test IVR offers. */

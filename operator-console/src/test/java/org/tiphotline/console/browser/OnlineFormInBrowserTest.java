@@ -1,0 +1,184 @@
+package org.tiphotline.console.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.tiphotline.console.testing.ConsoleClient;
+import org.tiphotline.console.testing.RunningHotline;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A member of the public on the online form in a real browser (Debian's headless chromium), not signed in: one
+ * anonymous report in Spanish (with a refused HTML description corrected on the way), one with contact consent
+ * in English; each ends with the reference code on screen and nothing of what was typed. The data management
+ * leader then finds both as potential cases made of online reports.
+ */
+class OnlineFormInBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String ANONYMOUS_TEXT = "Fake test report: a girl selling goods at the fake test market";
+    private static final String CONTACT_TEXT = "Fake test report: men locked in the quokka test warehouse";
+
+    @TempDir
+    Path data;
+
+    private RunningHotline hotline;
+    private WebDriver browser;
+    private WebDriverWait wait;
+
+    @BeforeEach
+    void start() {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!installed && "1".equals(System.getenv("HOTLINE_REQUIRE_BROWSER"))) {
+            throw new IllegalStateException("HOTLINE_REQUIRE_BROWSER=1 but chromium or chromedriver is missing");
+        }
+        Assumptions.assumeTrue(installed, "Debian's chromium and chromium-driver are not installed");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1200,1000", "--lang=en-US");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (hotline != null) {
+            hotline.close();
+        }
+    }
+
+    @Test
+    void theFormWorksAnonymouslyAndWithContactAndBothReportsBecomePotentialCases() throws Exception {
+        hotline = RunningHotline.start(data, Map.of("hotline.jurisdiction.hotline-number", "+1 555 0100",
+                "hotline.jurisdiction.places", "Test Parish North,Test Parish South"));
+
+        // Anonymous, in Spanish.
+        browser.get(hotline.base() + "/report.html?lang=es");
+        waitForText(By.id("emergency"), "+1 555 0100");
+        assertThat(browser.findElement(By.id("emergency")).getText()).contains("peligro");
+        assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("es");
+        check("traffickingTypes", "STREET_SELLING");
+        check("victimDescriptors", "FEMALE");
+        check("victimDescriptors", "UNDER_18");
+        new Select(browser.findElement(By.id("f-place"))).selectByValue("Test Parish North");
+        browser.findElement(By.id("f-description")).sendKeys("<b>" + ANONYMOUS_TEXT + "</b>");
+        click("identity-anonymous");
+        new Select(browser.findElement(By.id("f-reporterSex"))).selectByValue("FEMALE");
+        screenshot("online-form-anonymous");
+        click("submit");
+        waitForText(By.id("e-description"), "plain text");
+        browser.findElement(By.id("f-description")).clear();
+        browser.findElement(By.id("f-description")).sendKeys(ANONYMOUS_TEXT);
+        click("submit");
+        String anonymousReference = reference();
+        assertThat(browser.findElements(By.id("report"))).as("the form left the page").isEmpty();
+        assertThat(browser.findElement(By.tagName("body")).getText()).doesNotContain("fake test market");
+        screenshot("online-form-reference");
+
+        // With contact consent, in English.
+        browser.get(hotline.base() + "/report.html?lang=en");
+        waitForText(By.id("emergency"), "in danger right now");
+        check("traffickingTypes", "LABOUR");
+        check("victimDescriptors", "GROUP_OF_PEOPLE");
+        new Select(browser.findElement(By.id("f-victimOrigin"))).selectByValue("FOREIGNER");
+        browser.findElement(By.id("f-description")).sendKeys(CONTACT_TEXT);
+        click("identity-contact");
+        browser.findElement(By.id("f-contactFirstName")).sendKeys("Testfirst");
+        browser.findElement(By.id("f-contactLastName")).sendKeys("Fakename");
+        browser.findElement(By.id("f-contactPhone")).sendKeys("+1 555 0100 155");
+        click("submit");
+        String contactReference = reference();
+        assertThat(contactReference).isNotEqualTo(anonymousReference);
+        assertThat(browser.findElement(By.tagName("body")).getText()).doesNotContain("Testfirst", "quokka");
+
+        // The leader finds both as potential cases made of online reports.
+        Map<String, String> reportIds = new HashMap<>();
+        try (Connection c = hotline.bean(DataSource.class).getConnection();
+                PreparedStatement s = c.prepareStatement("select reference, id, anonymous, contact_consent "
+                        + "from hotline.online_report")) {
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    reportIds.put(r.getString(2), r.getString(1));
+                    assertThat(r.getBoolean(3)).isEqualTo(r.getString(1).equals(anonymousReference));
+                    assertThat(r.getBoolean(4)).isEqualTo(r.getString(1).equals(contactReference));
+                }
+            }
+        }
+        assertThat(reportIds.values()).containsExactlyInAnyOrder(anonymousReference, contactReference);
+
+        ConsoleClient leader = ConsoleClient.login(hotline.base(), "leader", "leader-demo");
+        ConsoleClient.Response cases = leader.get("/api/cases");
+        assertThat(cases.status()).isEqualTo(200);
+        Map<String, String> statusByReport = new HashMap<>();
+        for (JsonNode summary : cases.body()) {
+            JsonNode one = leader.get("/api/cases/" + summary.get("id").asString()).body();
+            for (JsonNode source : one.get("sources")) {
+                assertThat(source.get("channel").asString()).isEqualTo("ONLINE");
+                statusByReport.put(reportIds.get(source.get("report").asString()), one.get("status").asString());
+            }
+        }
+        assertThat(statusByReport).containsOnly(Map.entry(anonymousReference, "POTENTIAL"),
+                Map.entry(contactReference, "POTENTIAL"));
+    }
+
+    private String reference() {
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("reference")));
+        String reference = browser.findElement(By.id("reference")).getText();
+        assertThat(reference).matches("R-[2-9A-HJKMNP-TW-Z]{4}-[2-9A-HJKMNP-TW-Z]{4}");
+        return reference;
+    }
+
+    private void check(String field, String code) {
+        browser.findElement(By.cssSelector("input[name=" + field + "][value=" + code + "]")).click();
+    }
+
+    private void click(String id) {
+        wait.until(ExpectedConditions.elementToBeClickable(By.id(id))).click();
+    }
+
+    private void waitForText(By locator, String text) {
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
+    }
+
+    /** Kept under target/screenshots for whoever reads a failed CI run. */
+    private void screenshot(String name) {
+        try {
+            Path dir = Files.createDirectories(Path.of("target", "screenshots"));
+            byte[] png = ((org.openqa.selenium.TakesScreenshot) browser)
+                    .getScreenshotAs(org.openqa.selenium.OutputType.BYTES);
+            Files.write(dir.resolve(name + ".png"), png);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
