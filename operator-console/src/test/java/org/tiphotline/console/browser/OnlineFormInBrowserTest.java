@@ -141,7 +141,7 @@ class OnlineFormInBrowserTest {
         assertThat(cases.status()).isEqualTo(200);
         Map<String, String> statusByReport = new HashMap<>();
         for (JsonNode summary : cases.body()) {
-            JsonNode one = leader.get("/api/cases/" + summary.get("id").asString()).body();
+            JsonNode one = leader.get("/api/cases/" + summary.get("id").asString()).body().get("case");
             for (JsonNode source : one.get("sources")) {
                 assertThat(source.get("channel").asString()).isEqualTo("ONLINE");
                 statusByReport.put(reportIds.get(source.get("report").asString()), one.get("status").asString());
@@ -149,6 +149,19 @@ class OnlineFormInBrowserTest {
         }
         assertThat(statusByReport).containsOnly(Map.entry(anonymousReference, "POTENTIAL"),
                 Map.entry(contactReference, "POTENTIAL"));
+
+        // And opens one on the registry page, as a data manager would.
+        browser.manage().deleteAllCookies();
+        browser.get(hotline.base() + "/login");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("leader");
+        browser.findElement(By.id("password")).sendKeys("leader-demo");
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(ExpectedConditions.urlContains("/registry.html"));
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#cases tr.clickable"))).click();
+        waitForText(By.id("case-status"), "potential");
+        waitForText(By.id("sources"), "online report");
+        assertThat(browser.findElement(By.id("case-title")).getText()).matches("Case C-\\d{4}-\\d{6,}");
+        screenshot("registry-online-case");
     }
 
     private String reference() {

@@ -208,7 +208,7 @@ class OnlineFormApiTest {
         assertThat(cases.status()).isEqualTo(200);
         JsonNode found = null;
         for (JsonNode summary : cases.body()) {
-            JsonNode one = leader.get("/api/cases/" + summary.get("id").asString()).body();
+            JsonNode one = leader.get("/api/cases/" + summary.get("id").asString()).body().get("case");
             for (JsonNode source : one.get("sources")) {
                 if (source.get("report").asString().equals(report.toString())) {
                     found = one;
