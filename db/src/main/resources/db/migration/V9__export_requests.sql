@@ -32,7 +32,8 @@ create index export_request_by_requester on export_request (requested_by, reques
 
 -- Defence in depth for the same rule: the decider must be an enabled data management leader, a decision is final,
 -- what was asked for never changes, and requests are never deleted (they are the record of who released what).
-create function export_request_guard() returns trigger language plpgsql as $$
+-- "from current": the schema the migration runs in, whatever search_path the connection firing it has.
+create function export_request_guard() returns trigger language plpgsql set search_path from current as $$
 begin
   if tg_op = 'DELETE' then
     raise exception 'export requests are kept' using errcode = '42501';

@@ -124,7 +124,8 @@ public class Registry {
             }
             Instant now = clock.instant();
             CaseId id = CaseId.random();
-            long number = db.nextval("registry_case_number").longValue();
+            // The generated, schema-qualified sequence: a bare name only resolves where search_path happens to hold it.
+            long number = db.nextval(org.tiphotline.db.Sequences.REGISTRY_CASE_NUMBER);
             String reference = String.format("C-%d-%06d", LocalDate.ofInstant(now, ZoneOffset.UTC).getYear(), number);
             db.insertInto(REGISTRY_CASE)
                     .set(REGISTRY_CASE.ID, id.value())
