@@ -460,7 +460,12 @@ public class Registry {
     }
 
     private static String bound(RegistryCaseRecord r) {
-        return "registry_case.personal:" + r.getId();
+        return personalBoundTo(r.getId());
+    }
+
+    /** Where a case's personal fields are bound when encrypted: exports decrypt them with the same binding. */
+    public static String personalBoundTo(UUID caseId) {
+        return "registry_case.personal:" + caseId;
     }
 
     private RegistryCase toView(RegistryCaseRecord r, Map<String, String> personal, boolean hidden) {

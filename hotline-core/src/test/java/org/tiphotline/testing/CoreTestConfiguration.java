@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.tiphotline.calls.CallSettings;
+import org.tiphotline.exports.ExportSettings;
 import org.tiphotline.intake.JurisdictionSettings;
 import org.tiphotline.protection.KeyRing;
 
@@ -29,7 +30,7 @@ import org.tiphotline.protection.KeyRing;
         JooqAutoConfiguration.class})
 @ComponentScan(basePackages = {"org.tiphotline.calls", "org.tiphotline.intake", "org.tiphotline.protection",
         "org.tiphotline.operators", "org.tiphotline.calllog", "org.tiphotline.registry", "org.tiphotline.screening",
-        "org.tiphotline.online"})
+        "org.tiphotline.online", "org.tiphotline.exports"})
 public class CoreTestConfiguration {
 
     /** The hotline languages the test IVR offers. */
@@ -61,6 +62,11 @@ public class CoreTestConfiguration {
     @Bean
     public JurisdictionSettings jurisdictionSettings() {
         return new JurisdictionSettings("Testland", "JM", PLACES);
+    }
+
+    @Bean
+    public ExportSettings exportSettings() {
+        return ExportSettings.defaults();
     }
 
     @Bean

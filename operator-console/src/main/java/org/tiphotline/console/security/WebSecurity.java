@@ -64,6 +64,13 @@ class WebSecurity {
                         // decides per case).
                         .requestMatchers("/registry.html", "/js/registry.js", "/api/cases", "/api/cases/**",
                                 "/api/forms/case").hasAnyRole("DATA_MANAGER", "DATA_MANAGEMENT_LEADER")
+                        // Exports: deciding an identifying export is the leader's alone (and never their own
+                        // request, which the service checks); the rest is for data managers and the leader, and the
+                        // service decides per request who may see or download it.
+                        .requestMatchers(HttpMethod.POST, "/api/exports/requests/*/approve",
+                                "/api/exports/requests/*/reject").hasRole("DATA_MANAGEMENT_LEADER")
+                        .requestMatchers("/api/exports", "/api/exports/**").hasAnyRole("DATA_MANAGER",
+                                "DATA_MANAGEMENT_LEADER")
                         .requestMatchers("/supervisor.html", "/js/supervisor.js", "/api/calllog/**", "/api/live/**",
                                 "/api/operators", "/api/escalations/**").hasAnyRole("SUPERVISOR", "DATA_MANAGER",
                                 "DATA_MANAGEMENT_LEADER")

@@ -20,6 +20,9 @@ public final class ConsoleClient {
 
     public record Response(int status, JsonNode body) {}
 
+    /** A response read as text with its headers, for downloads (CSV) that are not JSON. */
+    public record Text(int status, String body, java.net.http.HttpHeaders headers) {}
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String base;
@@ -62,6 +65,16 @@ public final class ConsoleClient {
 
     public Response get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    public Text getText(String path) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).GET()
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Text(r.statusCode(), r.body(), r.headers());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public Response post(String path, Object body) {
