@@ -26,6 +26,14 @@ async function init() {
   $('change-status').onclick = changeStatus;
   $('doc-kind').append(...DOCUMENT_KINDS.map((k) => App.el('option', { value: k }, App.label(k))));
   $('doc-upload').onclick = upload;
+  $('exp-download').onclick = (e) => {
+    const q = new URLSearchParams({ format: $('exp-format').value });
+    if ($('exp-from').value) q.set('from', $('exp-from').value);
+    if ($('exp-to').value) q.set('to', $('exp-to').value);
+    e.target.href = '/api/exports/htcds?' + q;
+  };
+  $('req-send').onclick = askForExport;
+  loadRequests();
   $('assign-box').hidden = App.me.role !== 'DATA_MANAGEMENT_LEADER';
   loadList();
 }
@@ -215,6 +223,40 @@ async function loadHistory(id) {
   $('history').replaceChildren(...r.body.map((e) => App.el('li', {}, App.time(e.at) + ' · ' + App.label(e.type)
     + (e.actorName ? ' · ' + e.actorName : '') + ' · ' + Object.entries(e.detail)
     .map(([k, v]) => k + ' ' + (typeof v === 'string' && /^[A-Z_]+$/.test(v) ? App.label(v) : v)).join(', '))));
+}
+
+async function askForExport() {
+  const r = await App.api('POST', '/api/exports/requests', {
+    cases: $('req-cases').value.split(/\s+/).filter((x) => x), purpose: $('req-purpose').value,
+    recipient: $('req-recipient').value,
+  });
+  $('req-status').textContent = r.ok ? 'asked' : r.body.message;
+  $('req-status').className = 'field-status ' + (r.ok ? 'saved' : 'error');
+  if (r.ok) loadRequests();
+}
+
+// The leader decides on others' requests; the requester downloads once approved (each download is audited).
+async function loadRequests() {
+  const r = await App.api('GET', '/api/exports/requests');
+  if (!r.ok) return;
+  const leader = App.me.role === 'DATA_MANAGEMENT_LEADER';
+  $('requests').replaceChildren(...r.body.map((x) => App.el('tr', {},
+    App.el('td', {}, App.time(x.requestedAt)), App.el('td', {}, x.requestedByName),
+    App.el('td', {}, x.cases.join(', ')), App.el('td', {}, x.purpose + ' · for ' + x.recipient),
+    App.el('td', {}, App.label(x.status) + (x.decidedBy ? ' by ' + x.decidedBy : '')),
+    App.el('td', {}, x.status === 'PENDING' && leader && x.requestedBy !== App.me.username
+      ? [App.el('button', { onclick: () => decide(x.id, 'approve') }, 'Approve'), ' ',
+        App.el('button', { onclick: () => decide(x.id, 'reject') }, 'Reject')]
+      : x.status === 'APPROVED' && x.requestedBy === App.me.username
+        ? App.el('a', { href: '/api/exports/requests/' + x.id + '/download' }, 'Download') : ''))));
+}
+
+async function decide(id, decision) {
+  const note = prompt(decision === 'approve' ? 'Note for the approval (optional)' : 'Why is it rejected?');
+  if (note === null) return;
+  const r = await App.api('POST', '/api/exports/requests/' + id + '/' + decision, { note });
+  if (!r.ok) alert(r.body.message);
+  loadRequests();
 }
 
 init();

@@ -155,11 +155,18 @@ public class Duplicates {
             throw new IllegalArgumentException("say how the cases are related (1-500 characters)");
         }
         tx.executeWithoutResult(status -> {
-            registry.lockToWork(a, actor);
-            if (!db.fetchExists(REGISTRY_CASE, REGISTRY_CASE.ID.eq(b.value()))) {
-                throw new CaseNotFound();
+            // b's history gets a row too: hold b as every other change of it does, so its rows stay in order;
+            // both in one order, so relating a to b and b to a at once cannot deadlock.
+            if (a.value().compareTo(b.value()) < 0) {
+                registry.lockToWork(a, actor);
+                hold(b);
+            } else {
+                hold(b);
+                registry.lockToWork(a, actor);
             }
-            UUID low = a.value().compareTo(b.value()) < 0 ? a.value() : b.value();
+            // PostgreSQL orders uuids as unsigned bytes, Java's compareTo as signed longs: compare the text,
+            // which orders like the bytes, so the pair passes the table's case_a < case_b check.
+            UUID low = a.value().toString().compareTo(b.value().toString()) < 0 ? a.value() : b.value();
             UUID high = low.equals(a.value()) ? b.value() : a.value();
             int added = db.insertInto(CASE_RELATION).set(CASE_RELATION.CASE_A, low).set(CASE_RELATION.CASE_B, high)
                     .set(CASE_RELATION.REASON, reason.strip()).set(CASE_RELATION.RELATED_BY, actor.id().value())
@@ -170,6 +177,13 @@ public class Duplicates {
                 registry.event(b, "CHANGED", actor.id(), Map.of("relatedTo", a.value()));
             }
         });
+    }
+
+    private void hold(CaseId id) {
+        if (db.selectOne().from(REGISTRY_CASE).where(REGISTRY_CASE.ID.eq(id.value())).forUpdate().fetchOptional()
+                .isEmpty()) {
+            throw new CaseNotFound();
+        }
     }
 
     /** The cases related to this one: id and reference. */

@@ -41,6 +41,8 @@ class DuplicatesTest {
     private Operators operators;
     @Autowired
     private MutableClock clock;
+    @Autowired
+    private org.jooq.DSLContext db;
 
     private Actor operator;
     private Actor leader;
@@ -141,6 +143,29 @@ class DuplicatesTest {
         assertThat(duplicates.related(a)).containsOnlyKeys(b);
         assertThat(duplicates.related(b)).containsOnlyKeys(a);
         assertThatThrownBy(() -> duplicates.candidates(a, operator)).isInstanceOf(CaseNotFound.class);
+
+        // Ids whose order differs between Java (signed) and PostgreSQL (unsigned bytes), both ways round.
+        CaseId low = caseWithId("7fffffff-0000-0000-0000-000000000001");
+        CaseId high = caseWithId("80000000-0000-0000-0000-000000000001");
+        duplicates.relate(low, high, "same trafficker (fake)", leader);
+        CaseId low2 = caseWithId("7fffffff-0000-0000-0000-000000000002");
+        CaseId high2 = caseWithId("80000000-0000-0000-0000-000000000002");
+        duplicates.relate(high2, low2, "same trafficker (fake)", leader);
+        assertThat(duplicates.related(low)).containsOnlyKeys(high);
+        assertThat(duplicates.related(low2)).containsOnlyKeys(high2);
+    }
+
+    private CaseId caseWithId(String id) {
+        java.time.OffsetDateTime now = clock.instant().atOffset(java.time.ZoneOffset.UTC);
+        db.insertInto(org.tiphotline.db.Tables.REGISTRY_CASE)
+                .set(org.tiphotline.db.Tables.REGISTRY_CASE.ID, java.util.UUID.fromString(id))
+                .set(org.tiphotline.db.Tables.REGISTRY_CASE.REFERENCE, "C-1999-" + id.substring(id.length() - 6)
+                        + id.charAt(0))
+                .set(org.tiphotline.db.Tables.REGISTRY_CASE.STATUS, "POTENTIAL")
+                .set(org.tiphotline.db.Tables.REGISTRY_CASE.FORM_VERSION, 1)
+                .set(org.tiphotline.db.Tables.REGISTRY_CASE.CREATED_AT, now)
+                .set(org.tiphotline.db.Tables.REGISTRY_CASE.UPDATED_AT, now).execute();
+        return new CaseId(java.util.UUID.fromString(id));
     }
 
     private CaseId caseFromCall(String callerNumber) {
