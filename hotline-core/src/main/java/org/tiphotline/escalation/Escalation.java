@@ -12,11 +12,12 @@ import org.tiphotline.operators.OperatorId;
  * @param outcome what the agency did, as a code; its free-text note is personal data, read through
  *     {@link Escalations#outcomeNote} with an audit row
  * @param disclosure why the alerts may carry identifying details; null: they carry none
+ * @param caseId the registry case it is about when no call or hotline report is (an online or screening report)
  */
 public record Escalation(Id id, CallId call, ReportId report, String agency, Level level, Source source,
         String reason, OperatorId raisedBy, Instant raisedAt, Status status, int alertRound, Instant nextAlertAt,
         Instant acknowledgedAt, OperatorId acknowledgedBy, Outcome outcome, Instant outcomeAt, Instant closedAt,
-        OperatorId closedBy, String closedReason, Disclosure disclosure) {
+        OperatorId closedBy, String closedReason, Disclosure disclosure, org.tiphotline.registry.CaseId caseId) {
 
     public record Id(UUID value) {
         public static Id random() {

@@ -109,6 +109,31 @@ public class Escalations {
 
     private Optional<Escalation.Id> raiseOnce(CallId call, ReportId report, String agency, Escalation.Level level,
             Escalation.Source source, String reason, org.jooq.Field<?>[] onceFor) {
+        return raiseOnce(call, report, null, agency, level, source, reason, onceFor);
+    }
+
+    /**
+     * A rule's referral of a registry case to an agency (a victim under 18 in an online or screening report, or
+     * an age a data manager records): once per case and agency, and not at all when one of the case's hotline
+     * reports was already referred to that agency by the same rule.
+     */
+    public Optional<Escalation.Id> raiseByRuleForCase(org.tiphotline.registry.CaseId caseId, String agency,
+            Escalation.Level level, String rule) {
+        boolean referredByReport = db.fetchExists(db.selectOne().from(ESCALATION)
+                .join(org.tiphotline.db.Tables.CASE_SOURCE)
+                .on(org.tiphotline.db.Tables.CASE_SOURCE.HOTLINE_REPORT_ID.eq(ESCALATION.REPORT_ID))
+                .where(org.tiphotline.db.Tables.CASE_SOURCE.CASE_ID.eq(caseId.value()))
+                .and(ESCALATION.AGENCY.eq(agency)).and(ESCALATION.SOURCE.eq(Escalation.Source.RULE.name())));
+        if (referredByReport) {
+            return Optional.empty();
+        }
+        return raiseOnce(null, null, caseId, agency, level, Escalation.Source.RULE, "rule: " + rule,
+                new org.jooq.Field<?>[] {ESCALATION.CASE_ID, ESCALATION.AGENCY});
+    }
+
+    private Optional<Escalation.Id> raiseOnce(CallId call, ReportId report, org.tiphotline.registry.CaseId caseId,
+            String agency, Escalation.Level level, Escalation.Source source, String reason,
+            org.jooq.Field<?>[] onceFor) {
         if (directory.agency(agency).isEmpty()) {
             throw new IllegalArgumentException("no agency '" + agency + "' in the directory");
         }
@@ -116,6 +141,7 @@ public class Escalations {
         Instant now = clock.instant();
         Boolean raised = tx.execute(status -> {
             int inserted = newEscalation(id, call, report, agency, level, source, reason, null, now)
+                    .set(ESCALATION.CASE_ID, caseId == null ? null : caseId.value())
                     .onConflict(onceFor)
                     .where(ESCALATION.SOURCE.eq(source.name()))
                     .doNothing().execute();
@@ -393,7 +419,8 @@ public class Escalations {
                 instant(r.get(ESCALATION.OUTCOME_AT)), instant(r.get(ESCALATION.CLOSED_AT)),
                 user(r.get(ESCALATION.CLOSED_BY)), r.get(ESCALATION.CLOSED_REASON),
                 r.field(ESCALATION_DISCLOSURE.BASIS) == null || r.get(ESCALATION_DISCLOSURE.BASIS) == null ? null
-                        : Escalation.Disclosure.valueOf(r.get(ESCALATION_DISCLOSURE.BASIS)));
+                        : Escalation.Disclosure.valueOf(r.get(ESCALATION_DISCLOSURE.BASIS)),
+                r.get(ESCALATION.CASE_ID) == null ? null : new org.tiphotline.registry.CaseId(r.get(ESCALATION.CASE_ID)));
     }
 
     private static OperatorId user(Long id) {

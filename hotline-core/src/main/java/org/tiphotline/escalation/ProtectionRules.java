@@ -9,7 +9,8 @@ import org.tiphotline.intake.HotlineReport;
 /**
  * The rules no operator has to remember: a victim under 18 is always referred to the jurisdiction's child
  * protection agencies, and, when the exploitation is sexual, to the agencies for sexual offences against
- * children too, alongside whatever the operator escalates. Each referral is raised once per report and agency.
+ * children too, alongside whatever the operator escalates. Each referral is raised once per report and agency;
+ * a registry case from another channel (an online or screening report about a minor) is referred once per case.
  * A caller who answers yes to "is someone in immediate danger?" alerts the configured agencies (the police by
  * default) before anyone answers: the call is also urgent and routed first, and the operator can add the line.
  */
@@ -48,6 +49,25 @@ public class ProtectionRules {
         refer(facts, directory.withRole(Directory.Role.CHILD_PROTECTION), MINOR);
         if (facts.traffickingTypes().stream().anyMatch(SEXUAL::contains)) {
             refer(facts, directory.withRole(Directory.Role.CHILD_SEXUAL_OFFENCES), MINOR_SEXUAL);
+        }
+    }
+
+    /**
+     * The same rule for a registry case: an online or screening report about a minor, or an age a data manager
+     * records. A case whose hotline report was already referred to an agency is not referred to it again.
+     */
+    @EventListener
+    public void on(org.tiphotline.registry.Registry.ProtectionFactsChanged facts) {
+        if (!facts.minor()) {
+            return;
+        }
+        for (Directory.Agency agency : directory.withRole(Directory.Role.CHILD_PROTECTION)) {
+            escalations.raiseByRuleForCase(facts.id(), agency.id(), Escalation.Level.URGENT, MINOR);
+        }
+        if (facts.exploitationTypes().stream().anyMatch(SEXUAL::contains)) {
+            for (Directory.Agency agency : directory.withRole(Directory.Role.CHILD_SEXUAL_OFFENCES)) {
+                escalations.raiseByRuleForCase(facts.id(), agency.id(), Escalation.Level.URGENT, MINOR_SEXUAL);
+            }
         }
     }
 

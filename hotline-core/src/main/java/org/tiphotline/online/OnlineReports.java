@@ -131,8 +131,10 @@ public class OnlineReports {
         }
         List<String> types = values.get("traffickingTypes") instanceof List<?> t
                 ? t.stream().map(String::valueOf).toList() : List.of();
+        // "Under 18" with "over 18" ticked too is a group with minors in it: still a child-protection matter.
         return new CaseFacts(sexes.size() == 1 ? sexes.getFirst() : null, null, country,
-                (String) values.get("place"), (LocalDate) values.get("incidentDate"), null, types);
+                (String) values.get("place"), (LocalDate) values.get("incidentDate"), null, types,
+                descriptors.contains("UNDER_18"));
     }
 
     private static String[] codes(Object value) {

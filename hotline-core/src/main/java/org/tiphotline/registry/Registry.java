@@ -93,6 +93,13 @@ public class Registry {
 
     public record Created(CaseId id, String reference) {}
 
+    /**
+     * The facts the protection rules read (the age, the kinds of exploitation) were set on a case: when it was
+     * received from a channel, or when a data manager changed them. Published inside the transaction of the
+     * change, so a referral it causes commits with it or not at all.
+     */
+    public record ProtectionFactsChanged(CaseId id, boolean minor, List<String> exploitationTypes) {}
+
     private final DSLContext db;
     private final TransactionTemplate tx;
     private final Clock clock;
@@ -101,11 +108,14 @@ public class Registry {
     private final AuditTrail audit;
     private final Intake intake;
     private final org.tiphotline.protection.NameKeys nameKeys;
+    private final org.springframework.context.ApplicationEventPublisher events;
     private final JsonMapper json = JsonMapper.builder().build();
 
     public Registry(DSLContext db, TransactionTemplate tx, Clock clock, CaseForm form, FieldCipher cipher,
-            AuditTrail audit, Intake intake, org.tiphotline.protection.NameKeys nameKeys) {
+            AuditTrail audit, Intake intake, org.tiphotline.protection.NameKeys nameKeys,
+            org.springframework.context.ApplicationEventPublisher events) {
         this.nameKeys = nameKeys;
+        this.events = events;
         this.db = db;
         this.tx = tx;
         this.clock = clock;
@@ -146,6 +156,7 @@ public class Registry {
                     .execute();
             event(id, "CREATED", by, Map.of("channel", source.channel().name()));
             linkSource(id, source, by);
+            events.publishEvent(new ProtectionFactsChanged(id, facts.minor(), facts.exploitationTypes()));
             return new Created(id, reference);
         });
     }
@@ -262,6 +273,10 @@ public class Registry {
             }
             r.setVersion(r.getVersion() + 1).setUpdatedAt(utc(clock.instant())).store();
             event(id, "CHANGED", actor.id(), Map.of("field", field.name()));
+            if (field.name().equals("age") || field.name().equals("exploitationTypes")) {
+                events.publishEvent(new ProtectionFactsChanged(id, r.getAge() != null && r.getAge() < 18,
+                        List.of(r.getExploitationTypes())));
+            }
             return r.getVersion();
         });
     }

@@ -1,0 +1,140 @@
+package org.tiphotline.escalation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.tiphotline.db.Tables.SCREENING_REPORT;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.junit.jupiter.SpringJUnitConfig;
+import org.tiphotline.calls.Call;
+import org.tiphotline.calls.CallId;
+import org.tiphotline.calls.CallRef;
+import org.tiphotline.calls.IvrQuestion;
+import org.tiphotline.calls.Switchboard;
+import org.tiphotline.intake.Intake;
+import org.tiphotline.intake.ReportId;
+import org.tiphotline.online.OnlineReports;
+import org.tiphotline.operators.Actor;
+import org.tiphotline.operators.Operators;
+import org.tiphotline.operators.Role;
+import org.tiphotline.registry.CaseId;
+import org.tiphotline.registry.CaseSource;
+import org.tiphotline.registry.Registry;
+import org.tiphotline.screening.Screenings;
+import org.tiphotline.testing.FakeData;
+
+/**
+ * A victim under 18 reaches child protection whichever channel brought the case, once per case and agency, and a
+ * case whose hotline report was referred already is not referred twice.
+ */
+@SpringJUnitConfig(EscalationsTest.Config.class)
+class CaseReferralsTest {
+
+    private static final String CHILD_PROTECTION = "test-child-protection";
+
+    @Autowired
+    private Escalations escalations;
+    @Autowired
+    private Screenings screenings;
+    @Autowired
+    private OnlineReports onlineReports;
+    @Autowired
+    private Registry registry;
+    @Autowired
+    private Intake intake;
+    @Autowired
+    private Switchboard switchboard;
+    @Autowired
+    private Operators operators;
+    @Autowired
+    private DSLContext db;
+    @Autowired
+    private org.tiphotline.testing.MutableClock clock;
+
+    private Actor reporter;
+    private Actor leader;
+
+    @BeforeEach
+    void start() {
+        reporter = FakeData.actor(FakeData.user(operators, Role.AGENCY_REPORTER));
+        leader = FakeData.actor(FakeData.user(operators, Role.DATA_MANAGEMENT_LEADER));
+    }
+
+    @Test
+    void aScreeningFormAboutAChildIsReferredToChildProtectionWithTheCase() {
+        CaseId child = screeningCase(15);
+        assertThat(referrals(child)).singleElement().satisfies(e -> {
+            assertThat(e.source()).isEqualTo(Escalation.Source.RULE);
+            assertThat(e.reason()).isEqualTo("rule: " + ProtectionRules.MINOR);
+            assertThat(e.call()).isNull();
+        });
+        assertThat(referrals(screeningCase(30))).isEmpty();
+    }
+
+    @Test
+    void anAgeADataManagerRecordsRefersTheCaseOnce() {
+        CaseId adult = screeningCase(null);
+        assertThat(referrals(adult)).isEmpty();
+        registry.saveField(adult, leader, "age", 16);
+        registry.saveField(adult, leader, "age", 15);
+        assertThat(referrals(adult)).hasSize(1);
+    }
+
+    @Test
+    void anOnlineReportTickingUnder18IsReferredWithoutAnAge() {
+        Map<String, Object> answers = new LinkedHashMap<>();
+        answers.put("traffickingTypes", List.of("CHILD_LABOUR"));
+        answers.put("victimDescriptors", List.of("UNDER_18", "GROUP_OF_PEOPLE"));
+        answers.put("anonymous", true);
+        String reference = onlineReports.submit("en", answers).reference();
+        java.util.UUID report = db.select(org.tiphotline.db.Tables.ONLINE_REPORT.ID)
+                .from(org.tiphotline.db.Tables.ONLINE_REPORT)
+                .where(org.tiphotline.db.Tables.ONLINE_REPORT.REFERENCE.eq(reference))
+                .fetchOne(org.tiphotline.db.Tables.ONLINE_REPORT.ID);
+        CaseId c = registry.caseOf(new CaseSource.Online(report)).orElseThrow().id();
+        assertThat(referrals(c)).hasSize(1);
+    }
+
+    @Test
+    void aHotlineReportReferredWhileTypedIsNotReferredAgainAsACase() {
+        Actor operator = FakeData.actor(FakeData.user(operators, Role.OPERATOR, "en"));
+        CallRef ref = FakeData.newCallRef();
+        CallId call = switchboard.arrived(ref, null, FakeData.HOTLINE_NUMBER);
+        switchboard.ivrAnswered(ref, IvrQuestion.LANGUAGE, "en");
+        switchboard.ivrCompleted(ref);
+        switchboard.offered(call, operator.id());
+        intake.on(new Call.Ringing(call, operator.id(), clock.instant()));
+        ReportId report = intake.reportOf(call).orElseThrow();
+        intake.saveField(report, operator, "situation", "POTENTIAL");
+        intake.saveField(report, operator, "victimAge", 14);
+        intake.submit(report, operator);
+
+        CaseId c = registry.caseOf(new CaseSource.Hotline(report.value())).orElseThrow().id();
+        assertThat(escalations.about(call, report)).filteredOn(e -> e.agency().equals(CHILD_PROTECTION)).hasSize(1);
+        registry.saveField(c, leader, "age", 14);
+        assertThat(referrals(c)).as("the report's referral stands for the case").isEmpty();
+    }
+
+    private CaseId screeningCase(Integer age) {
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("situation", "POTENTIAL");
+        if (age != null) {
+            form.put("victimAge", age);
+        }
+        String reference = screenings.submit(form, reporter).reference();
+        java.util.UUID id = db.select(SCREENING_REPORT.ID).from(SCREENING_REPORT)
+                .where(SCREENING_REPORT.REFERENCE.eq(reference)).fetchOne(SCREENING_REPORT.ID);
+        return registry.caseOf(new CaseSource.Screening(id)).orElseThrow().id();
+    }
+
+    /** The rule's referrals raised about the case itself. */
+    private List<Escalation> referrals(CaseId c) {
+        return escalations.unclosed().stream()
+                .filter(e -> c.equals(e.caseId()) && e.agency().equals(CHILD_PROTECTION)).toList();
+    }
+}
