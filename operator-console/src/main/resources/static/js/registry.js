@@ -67,13 +67,27 @@ function show(body) {
   $('take').hidden = !!c.assignedTo;
   $('personal-note').hidden = !c.personalHidden;
   $('sources').replaceChildren(...c.sources.map((s) => App.el('li', {}, App.label(s.channel) + ' report, linked '
-    + App.time(s.linkedAt) + (s.call ? ' · call ' + s.call.slice(0, 8) + ' in the call log' : ''))));
+    + App.time(s.linkedAt) + (s.call ? ' · call ' + s.call.slice(0, 8) + ' in the call log' : '') + ' ',
+  App.el('button', { class: 'show-source', onclick: (e) => showSource(c, s, e.target.parentNode) }, 'Show'))));
   $('related').textContent = body.related.length ? 'Related cases: ' + body.related.map((x) => x.reference).join(', ') : '';
   renderConsent(c);
   renderForm(c);
   loadCandidates(c.id);
   loadHistory(c.id);
   loadDocuments(c);
+}
+
+// What the report the case came from said (reading its personal fields is the case's data manager's, audited).
+async function showSource(c, s, item) {
+  const r = await App.api('GET', s.channel === 'HOTLINE' ? '/api/reports/' + s.report
+    : '/api/cases/' + c.id + '/sources/' + s.report);
+  if (!r.ok) { alert(r.body.message); return; }
+  const values = s.channel === 'HOTLINE' ? r.body.report.values : r.body.values;
+  item.querySelector('dl')?.remove();
+  item.append(App.el('dl', { class: 'source-values' }, Object.entries(values).flatMap(([k, v]) =>
+    [App.el('dt', {}, k), App.el('dd', {}, Array.isArray(v) ? v.map(App.label).join(', ') : String(v))]),
+  r.body.personalHidden ? [App.el('dt', {}, ''), App.el('dd', { class: 'muted' },
+    'personal fields are for the case\'s data manager')] : []));
 }
 
 // Listed to every data manager; the link opens only for the case's own data manager and the leader (audited).

@@ -502,7 +502,19 @@ public class Registry {
         List<Consent> consent = db.selectFrom(CASE_CONSENT).where(CASE_CONSENT.CASE_ID.eq(id.value()))
                 .orderBy(CASE_CONSENT.QUESTION).fetch(c -> new Consent(c.getQuestion(), c.getAnswer(), c.getAskedBy(),
                         c.getAskedOn(), c.getRecordedAt().toInstant()));
-        List<Source> sources = db.select(CASE_SOURCE.HOTLINE_REPORT_ID, CASE_SOURCE.ONLINE_REPORT_ID,
+        List<Source> sources = sources(id);
+        String assignedName = r.getAssignedTo() == null ? null : db.select(APP_USER.DISPLAY_NAME).from(APP_USER)
+                .where(APP_USER.ID.eq(r.getAssignedTo())).fetchOne(APP_USER.DISPLAY_NAME);
+        return new RegistryCase(id, r.getReference(), CaseStatus.valueOf(r.getStatus()),
+                r.getAssignedTo() == null ? null : new OperatorId(r.getAssignedTo()), assignedName,
+                r.getFormVersion(), r.getVersion(), values, hidden, consent, sources,
+                r.getMergedInto() == null ? null : new CaseId(r.getMergedInto()), r.getCreatedAt().toInstant(),
+                r.getUpdatedAt().toInstant());
+    }
+
+    /** The reports a case is made of, oldest link first; none of their content. */
+    List<Source> sources(CaseId id) {
+        return db.select(CASE_SOURCE.HOTLINE_REPORT_ID, CASE_SOURCE.ONLINE_REPORT_ID,
                         CASE_SOURCE.SCREENING_REPORT_ID, HOTLINE_REPORT.CALL_ID, CASE_SOURCE.LINKED_AT)
                 .from(CASE_SOURCE).leftJoin(HOTLINE_REPORT).on(HOTLINE_REPORT.ID.eq(CASE_SOURCE.HOTLINE_REPORT_ID))
                 .where(CASE_SOURCE.CASE_ID.eq(id.value())).orderBy(CASE_SOURCE.LINKED_AT)
@@ -511,13 +523,12 @@ public class Registry {
                         : s.value2() != null
                                 ? new Source(CaseSource.Channel.ONLINE, s.value2(), null, s.value5().toInstant())
                                 : new Source(CaseSource.Channel.SCREENING, s.value3(), null, s.value5().toInstant()));
-        String assignedName = r.getAssignedTo() == null ? null : db.select(APP_USER.DISPLAY_NAME).from(APP_USER)
-                .where(APP_USER.ID.eq(r.getAssignedTo())).fetchOne(APP_USER.DISPLAY_NAME);
-        return new RegistryCase(id, r.getReference(), CaseStatus.valueOf(r.getStatus()),
-                r.getAssignedTo() == null ? null : new OperatorId(r.getAssignedTo()), assignedName,
-                r.getFormVersion(), r.getVersion(), values, hidden, consent, sources,
-                r.getMergedInto() == null ? null : new CaseId(r.getMergedInto()), r.getCreatedAt().toInstant(),
-                r.getUpdatedAt().toInstant());
+    }
+
+    /** Whether this user may read and change the case's personal fields (its data manager, the leader). */
+    boolean mayWork(CaseId id, Actor actor) {
+        return db.selectFrom(REGISTRY_CASE).where(REGISTRY_CASE.ID.eq(id.value())).fetchOptional()
+                .map(r -> mayWork(r, actor)).orElse(false);
     }
 
     private static OffsetDateTime utc(Instant at) {

@@ -25,6 +25,7 @@ import org.tiphotline.registry.CaseStatus;
 import org.tiphotline.registry.Documents;
 import org.tiphotline.registry.Duplicates;
 import org.tiphotline.registry.Registry;
+import org.tiphotline.registry.SourceReports;
 
 /**
  * Registry cases over HTTP, for data managers and the data management leader only (the URL rules say so, and the
@@ -51,13 +52,15 @@ class RegistryApi {
     private final Registry registry;
     private final Duplicates duplicates;
     private final Documents documents;
+    private final SourceReports sourceReports;
     private final CaseForm form;
     private final Operators operators;
     private final Actors actors;
 
-    RegistryApi(Registry registry, Duplicates duplicates, Documents documents, CaseForm form, Operators operators,
-            Actors actors) {
+    RegistryApi(Registry registry, Duplicates duplicates, Documents documents, SourceReports sourceReports,
+            CaseForm form, Operators operators, Actors actors) {
         this.documents = documents;
+        this.sourceReports = sourceReports;
         this.registry = registry;
         this.duplicates = duplicates;
         this.form = form;
@@ -102,6 +105,18 @@ class RegistryApi {
         CaseId caseId = CaseId.parse(id);
         duplicates.relate(caseId, CaseId.parse(body.other() == null ? "" : body.other()), body.reason(), actor);
         return withRelated(registry.view(caseId, actor));
+    }
+
+    /** What an online or screening report of the case said (a hotline report is at /api/reports/{id}). */
+    @GetMapping("/cases/{id}/sources/{report}")
+    SourceReports.Report source(@PathVariable String id, @PathVariable String report, Principal principal) {
+        java.util.UUID reportId;
+        try {
+            reportId = java.util.UUID.fromString(report);
+        } catch (IllegalArgumentException e) {
+            throw new org.tiphotline.registry.CaseNotFound("this case has no such report");
+        }
+        return sourceReports.read(CaseId.parse(id), reportId, actors.of(principal));
     }
 
     /** A document for the case: the raw file as the body, its type as Content-Type. */

@@ -57,6 +57,21 @@ class ScreeningApiTest {
         JsonNode c = leader.get("/api/cases/" + cases.get(0).get("id").asString()).body().get("case");
         assertThat(c.get("sources").get(0).get("channel").asString()).isEqualTo("SCREENING");
         assertThat(c.get("values").get("age").asInt()).isEqualTo(16);
+
+        // What the agent reported stays readable for the case's data managers, the personal part for its own only.
+        String source = "/api/cases/" + c.get("id").asString() + "/sources/" + c.get("sources").get(0).get("report")
+                .asString();
+        JsonNode asLeader = leader.get(source).body();
+        assertThat(asLeader.get("values").get("reporterName").asString()).isEqualTo("Testnurse Fakename");
+        assertThat(asLeader.get("values").get("victimAge").asString()).isEqualTo("16");
+        ConsoleClient dataManager = ConsoleClient.login(hotline.base(), "datamanager", "datamanager-demo");
+        JsonNode asOther = dataManager.get(source).body();
+        assertThat(asOther.get("personalHidden").asBoolean()).isTrue();
+        assertThat(asOther.get("values").has("reporterName")).isFalse();
+        assertThat(asOther.get("values").get("situation").asString()).isEqualTo("OCCURRED");
+        assertThat(reporter.get(source).status()).isEqualTo(403);
+        assertThat(leader.get("/api/cases/" + c.get("id").asString() + "/sources/"
+                + java.util.UUID.randomUUID()).status()).isEqualTo(404);
     }
 
     @Test
