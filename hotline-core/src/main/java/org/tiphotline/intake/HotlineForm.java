@@ -17,10 +17,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class HotlineForm {
 
-    static final List<String> TRAFFICKING_TYPES = List.of("SEXUAL_EXPLOITATION", "PORNOGRAPHY",
-            "ONLINE_SEXUAL_EXPLOITATION", "LABOUR", "DOMESTIC_LABOUR", "FORCED_MARRIAGE", "CHILD_LABOUR", "BEGGING",
-            "STREET_SELLING", "OTHER");
-
     private final Map<String, FormField> fields = new LinkedHashMap<>();
     private final java.time.Clock clock;
 
@@ -28,7 +24,7 @@ public class HotlineForm {
         this.clock = clock;
         add(FormField.code("situation", "Situation",
                 "The human trafficking effectively occurred / a potential situation was detected",
-                List.of("OCCURRED", "POTENTIAL")));
+                SeedCodes.SITUATIONS));
         add(FormField.typed("periodFrom", "Situation", "Date or start of the period it occurred or was detected",
                 FormField.Kind.DATE));
         add(FormField.typed("periodTo", "Situation", "End of that period (if a period)", FormField.Kind.DATE));
@@ -39,7 +35,7 @@ public class HotlineForm {
         add(FormField.typed("registeredOn", "Situation", "Date of the register of the potential situation",
                 FormField.Kind.DATE));
         add(FormField.code("victimSex", "Victim", "Sex of the victim",
-                List.of("FEMALE", "MALE", "TRANSGENDER_FEMALE", "TRANSGENDER_MALE", "UNKNOWN")));
+                SeedCodes.SEXES));
         add(FormField.number("victimAge", "Victim", "Age of the victim", 0, 120));
         add(FormField.number("peopleInvolved", "Victim", "Number of people affected (as far as known)", 1, 999));
         add(FormField.typed("victimCountryOfBirth", "Victim", "Country of birth of the victim",
@@ -51,7 +47,7 @@ public class HotlineForm {
         add(FormField.personal("victimDetails", "Victim", "Describe more details about the victim",
                 FormField.Kind.TEXT, 2000));
         add(FormField.codes("traffickingTypes", "Exploitation",
-                "Type of trafficking (all that apply, as far as you know)", TRAFFICKING_TYPES));
+                "Type of trafficking (all that apply, as far as you know)", SeedCodes.TRAFFICKING_TYPES));
         add(FormField.personal("traffickingOther", "Exploitation", "Other type of trafficking, please specify",
                 FormField.Kind.TEXT, 200));
         add(FormField.personal("exploitationDescription", "Exploitation",
@@ -59,7 +55,7 @@ public class HotlineForm {
         add(FormField.personal("traffickerInfo", "Exploitation", "Information about the trafficker(s) or exploiters",
                 FormField.Kind.TEXT, 4000));
         add(FormField.code("reportedTo", "Reporting", "Has the caller reported this potential case?",
-                List.of("NO_REPORT", "NTF", "POLICE", "OTHER_AGENCY")));
+                SeedCodes.REPORTED_TO));
         add(FormField.personal("reportedToAgency", "Reporting", "Reported to which agency, please specify",
                 FormField.Kind.TEXT, 200));
         add(FormField.typed("anonymous", "Caller", "The person asked to remain anonymous", FormField.Kind.BOOLEAN));

@@ -13,6 +13,7 @@ import org.tiphotline.calls.CallSettings;
 import org.tiphotline.intake.FormField;
 import org.tiphotline.intake.InvalidField;
 import org.tiphotline.intake.JurisdictionSettings;
+import org.tiphotline.intake.SeedCodes;
 
 /**
  * The online reporting form of the Saint Lucia IOM recommendations (2018, section 2.2), field by field with the
@@ -27,9 +28,7 @@ import org.tiphotline.intake.JurisdictionSettings;
 @Component
 public class OnlineForm {
 
-    public static final List<String> TRAFFICKING_TYPES = List.of("SEXUAL_EXPLOITATION", "PORNOGRAPHY",
-            "ONLINE_SEXUAL_EXPLOITATION", "LABOUR", "DOMESTIC_LABOUR", "FORCED_MARRIAGE", "CHILD_LABOUR", "BEGGING",
-            "STREET_SELLING", "OTHER");
+    public static final List<String> TRAFFICKING_TYPES = SeedCodes.TRAFFICKING_TYPES;
     public static final List<String> VICTIM_DESCRIPTORS = List.of("FEMALE", "MALE", "TRANSGENDER_MALE",
             "TRANSGENDER_FEMALE", "UNDER_18", "OVER_18", "INDIVIDUAL_ALONE", "GROUP_OF_PEOPLE", "FAMILY", "NATIONAL",
             "FOREIGNER");

@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 import org.tiphotline.intake.FormField;
 import org.tiphotline.intake.InvalidField;
 import org.tiphotline.intake.JurisdictionSettings;
+import org.tiphotline.intake.SeedCodes;
 
 /**
  * The IOM "Standard format to register information about a human trafficking situation" (Saint Lucia
@@ -24,9 +25,7 @@ public class CaseForm {
     /** Raised each time the fields change meaning, so stored answers can be read with the definition they had. */
     public static final int VERSION = 1;
 
-    static final List<String> EXPLOITATION = List.of("SEXUAL_EXPLOITATION", "PORNOGRAPHY",
-            "ONLINE_SEXUAL_EXPLOITATION", "LABOUR", "DOMESTIC_LABOUR", "FORCED_MARRIAGE", "CHILD_LABOUR", "BEGGING",
-            "STREET_SELLING", "OTHER");
+    static final List<String> EXPLOITATION = SeedCodes.TRAFFICKING_TYPES;
     static final List<String> ACTIVITIES = List.of("AGRICULTURAL_WORK", "BEGGING", "CHILD_CARE", "CONSTRUCTION",
             "DOMESTIC_WORK", "FACTORY_WORK", "FISHING", "LOW_LEVEL_CRIMINAL_ACTIVITIES", "MARRIAGE", "MILITARY_SERVICE",
             "MINING", "PROSTITUTION", "RESTAURANTS_AND_HOTEL_WORK", "STUDY", "SMALL_STREET_COMMERCE", "TRADE",
@@ -55,7 +54,7 @@ public class CaseForm {
         add(FormField.personal("firstNames", A, "First name(s)", FormField.Kind.TEXT, 200));
         add(FormField.personal("familyNames", A, "Family name(s)", FormField.Kind.TEXT, 200));
         add(FormField.code("sex", A, "Sex",
-                List.of("FEMALE", "MALE", "TRANSGENDER_FEMALE", "TRANSGENDER_MALE", "UNKNOWN")));
+                SeedCodes.SEXES));
         add(FormField.typed("countryOfBirth", A, "Country of birth", FormField.Kind.COUNTRY));
         add(FormField.personal("placeOfBirth", A, "Place of birth", FormField.Kind.TEXT, 200));
         add(FormField.personal("lastResidence", A, "Last place of residence in country of origin",

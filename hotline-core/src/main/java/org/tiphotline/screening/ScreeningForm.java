@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 import org.tiphotline.intake.FormField;
 import org.tiphotline.intake.InvalidField;
 import org.tiphotline.intake.JurisdictionSettings;
+import org.tiphotline.intake.SeedCodes;
 
 /**
  * The "Screening form about potential human trafficking case" of the Saint Lucia IOM recommendations (2018), for
@@ -26,7 +27,7 @@ public class ScreeningForm {
         this.clock = clock;
         add(FormField.code("situation", "Situation",
                 "The human trafficking effectively occurred / a potential situation was detected",
-                List.of("OCCURRED", "POTENTIAL")));
+                SeedCodes.SITUATIONS));
         add(FormField.typed("periodFrom", "Situation", "Date or start of the period it occurred or was detected",
                 FormField.Kind.DATE));
         add(FormField.typed("periodTo", "Situation", "End of that period (if a period)", FormField.Kind.DATE));
@@ -37,18 +38,17 @@ public class ScreeningForm {
         add(FormField.typed("registeredOn", "Situation", "Date of the register of the potential situation",
                 FormField.Kind.DATE));
         add(FormField.code("victimSex", "Victim", "Sex of the victim",
-                List.of("FEMALE", "MALE", "TRANSGENDER_FEMALE", "TRANSGENDER_MALE", "UNKNOWN")));
+                SeedCodes.SEXES));
         add(FormField.number("victimAge", "Victim", "Age of the victim", 0, 120));
         add(FormField.typed("victimCountryOfBirth", "Victim", "Country of birth of the victim",
                 FormField.Kind.COUNTRY));
         add(FormField.personal("victimEthnicity", "Victim", "Ethnicity of the victim", FormField.Kind.TEXT, 100));
         add(FormField.codes("traffickingTypes", "Exploitation", "Type of exploitation to which the victim was submitted",
-                List.of("SEXUAL_EXPLOITATION", "PORNOGRAPHY", "ONLINE_SEXUAL_EXPLOITATION", "LABOUR",
-                        "DOMESTIC_LABOUR", "FORCED_MARRIAGE", "CHILD_LABOUR", "BEGGING", "STREET_SELLING", "OTHER")));
+                SeedCodes.TRAFFICKING_TYPES));
         add(FormField.personal("exploitationDescription", "Exploitation", "Describe the exploitation (optional)",
                 FormField.Kind.TEXT, 4000));
         add(FormField.code("reportedTo", "Reporting", "Have you reported this potential case?",
-                List.of("NO_REPORT", "NTF", "POLICE", "OTHER_AGENCY")));
+                SeedCodes.REPORTED_TO));
         add(FormField.personal("reportedToAgency", "Reporting", "Reported to which other agency",
                 FormField.Kind.TEXT, 200));
         add(FormField.typed("reportedOn", "Reporting", "Date that you reported this potential case",
