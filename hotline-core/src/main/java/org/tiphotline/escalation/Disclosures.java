@@ -129,7 +129,22 @@ public class Disclosures {
     public Optional<Situation> situationOf(Escalation e) {
         ReportId report = e.report() != null ? e.report() : e.call() == null ? null
                 : intake.reportOf(e.call()).orElse(null);
+        if (report == null && e.caseId() != null) {
+            return caseSituation(e.caseId());
+        }
         return report == null ? Optional.empty() : intake.situation(report);
+    }
+
+    /**
+     * A referral about a registry case (an online or screening report) tells what the case says without naming
+     * anyone. There is no hotline report, so no consent to share was asked: its identifying details never go.
+     */
+    private Optional<Situation> caseSituation(org.tiphotline.registry.CaseId caseId) {
+        var c = org.tiphotline.db.Tables.REGISTRY_CASE;
+        return db.selectFrom(c).where(c.ID.eq(caseId.value())).fetchOptional()
+                .map(r -> new Situation(null, r.getPlace(), List.of(r.getExploitationTypes()),
+                        r.getAge() == null ? null : r.getAge().intValue(), r.getSex(), null, List.of(), false,
+                        r.getCountryOfBirth(), r.getPeriodFrom(), r.getPeriodTo()));
     }
 
     /** The most recent overrides, newest first, for supervisors. */

@@ -54,6 +54,10 @@ class CaseReferralsTest {
     @Autowired
     private DSLContext db;
     @Autowired
+    private AlertDispatcher dispatcher;
+    @Autowired
+    private EscalationsTest.RecordingChannel emails;
+    @Autowired
     private org.tiphotline.testing.MutableClock clock;
 
     private Actor reporter;
@@ -68,12 +72,25 @@ class CaseReferralsTest {
     @Test
     void aScreeningFormAboutAChildIsReferredToChildProtectionWithTheCase() {
         CaseId child = screeningCase(15);
+        Escalation referral = referrals(child).getFirst();
         assertThat(referrals(child)).singleElement().satisfies(e -> {
             assertThat(e.source()).isEqualTo(Escalation.Source.RULE);
             assertThat(e.reason()).isEqualTo("rule: " + ProtectionRules.MINOR);
             assertThat(e.call()).isNull();
         });
         assertThat(referrals(screeningCase(30))).isEmpty();
+
+        // The agency's alert says what the case says, naming no one.
+        while (dispatcher.dispatch() > 0) {
+            continue;
+        }
+        AlertPacket packet = emails.packets.stream().filter(p -> p.escalation().equals(referral.id().toString()))
+                .findFirst().orElseThrow();
+        assertThat(packet.situation()).isEqualTo(new AlertPacket.Situation(
+                org.tiphotline.testing.CoreTestConfiguration.PLACES.get(0), List.of("CHILD_LABOUR"), true, null,
+                null));
+        assertThat(packet.identifying()).isNull();
+        assertThat(packet.toString()).doesNotContain("Testnurse");
     }
 
     @Test
@@ -123,6 +140,9 @@ class CaseReferralsTest {
     private CaseId screeningCase(Integer age) {
         Map<String, Object> form = new LinkedHashMap<>();
         form.put("situation", "POTENTIAL");
+        form.put("place", org.tiphotline.testing.CoreTestConfiguration.PLACES.get(0));
+        form.put("traffickingTypes", List.of("CHILD_LABOUR"));
+        form.put("reporterName", "Testnurse Fakename");
         if (age != null) {
             form.put("victimAge", age);
         }
