@@ -31,11 +31,15 @@ import java.util.regex.Pattern;
  * tell what the server promised from what was merely in flight when it died.
  *
  * <pre>
- *   java SurvivalDriver.java drive  BASE OUT CALLS user:password[,user:password...]
- *   java SurvivalDriver.java verify BASE OUT
+ *   java SurvivalDriver.java drive  BASE OUT CALLS user:password[,...] [MAX_FAILURES [PLACE_EVERY_MS]]
+ *   java SurvivalDriver.java verify BASE OUT [restarted|running]
  * </pre>
  *
- * The driver stops typing when OUT/stop appears or when the server stops answering. Fake data only.
+ * The driver stops typing when OUT/stop appears or after MAX_FAILURES saves in a row got no answer or a 5xx
+ * (3 by default: the server was killed). With PLACE_EVERY_MS it also keeps placing calls until stopped.
+ * "verify restarted" expects every call closed by reconciliation (the simulated line lost them all);
+ * "verify running" expects the records of calls to agree with what the simulated line still carries.
+ * Fake data only.
  */
 public class SurvivalDriver {
 
@@ -45,15 +49,18 @@ public class SurvivalDriver {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "drive" -> drive(args[1], Path.of(args[2]), Integer.parseInt(args[3]), args[4].split(","));
-            case "verify" -> System.exit(verify(args[1], Path.of(args[2])) ? 0 : 1);
+            case "drive" -> drive(args[1], Path.of(args[2]), Integer.parseInt(args[3]), args[4].split(","),
+                    args.length > 5 ? Integer.parseInt(args[5]) : 3, args.length > 6 ? Integer.parseInt(args[6]) : 0);
+            case "verify" -> System.exit(verify(args[1], Path.of(args[2]),
+                    args.length < 4 || args[3].equals("restarted")) ? 0 : 1);
             default -> throw new IllegalArgumentException("drive or verify");
         }
     }
 
     // ---------------------------------------------------------------------------------------------- drive
 
-    static void drive(String base, Path out, int calls, String[] accounts) throws Exception {
+    static void drive(String base, Path out, int calls, String[] accounts, int maxFailures, int placeEveryMs)
+            throws Exception {
         Log log = new Log(out.resolve("saves.log"));
         List<Console> operators = new ArrayList<>();
         List<WebSocket> channels = new ArrayList<>();
@@ -74,27 +81,32 @@ public class SurvivalDriver {
         }
         // Calls in every live state: a fifth stays in the IVR, the rest queue; as many as there are operators
         // ring and are answered, the others wait in the queue.
-        try (PrintWriter placed = new PrintWriter(Files.newBufferedWriter(out.resolve("calls.log")), true)) {
-            Console placer = operators.get(0);
-            String[] dangers = {"NO", "NO_INPUT"};
-            for (int i = 0; i < calls; i++) {
-                String body = Json.write(Map.of("callerNumber", String.format("+1 555 0100 %03d", i % 100),
-                        "language", "en", "immediateDanger", dangers[i % 2], "callerType", "SOMEONE_ELSE",
-                        "stayInIvr", i % 5 == 4));
-                HttpResponse<String> r = placer.send("POST", "/api/sim/calls", body);
-                if (r.statusCode() != 201) {
-                    throw new IllegalStateException("placing a call: " + r.statusCode() + " " + r.body());
-                }
-                Map<?, ?> call = (Map<?, ?>) Json.parse(r.body());
-                placed.println(call.get("providerCallId") + " " + call.get("call"));
+        PrintWriter placed = new PrintWriter(Files.newBufferedWriter(out.resolve("calls.log")), true);
+        Console placer = operators.get(0);
+        for (int i = 0; i < calls; i++) {
+            if (!place(placer, placed, i)) {
+                throw new IllegalStateException("placing a call was refused before anything was disturbed");
             }
         }
         AtomicInteger typing = new AtomicInteger();
         List<Thread> loops = new ArrayList<>();
+        if (placeEveryMs > 0) {
+            // Callers keep calling while the database is away: a call the line accepted (201) must have a record.
+            loops.add(Thread.ofPlatform().start(() -> {
+                for (int i = calls; !Files.exists(out.resolve("stop")); i++) {
+                    try {
+                        place(placer, placed, i);
+                        Thread.sleep(placeEveryMs);
+                    } catch (Exception e) {
+                        System.err.println("placing: " + e);
+                    }
+                }
+            }));
+        }
         for (Console operator : operators) {
             loops.add(Thread.ofPlatform().start(() -> {
                 try {
-                    type(operator, out, log, typing, operators.size());
+                    type(operator, out, log, typing, operators.size(), maxFailures);
                 } catch (Exception e) {
                     System.err.println(operator.username + ": " + e);
                 }
@@ -104,11 +116,30 @@ public class SurvivalDriver {
             loop.join();
         }
         log.close();
+        placed.close();
         channels.forEach(WebSocket::abort);
     }
 
+    /** One simulated call (a fifth stay in the IVR); logged only when the line accepted it. */
+    static boolean place(Console placer, PrintWriter placed, int i) throws IOException, InterruptedException {
+        String body = Json.write(Map.of("callerNumber", String.format("+1 555 0100 %03d", i % 100),
+                "language", "en", "immediateDanger", i % 2 == 0 ? "NO" : "NO_INPUT", "callerType", "SOMEONE_ELSE",
+                "stayInIvr", i % 5 == 4));
+        HttpResponse<String> r = placer.send("POST", "/api/sim/calls", body);
+        if (r.statusCode() != 201) {
+            System.err.println("a call was refused: HTTP " + r.statusCode());
+            return false;
+        }
+        Map<?, ?> call = (Map<?, ?>) Json.parse(r.body());
+        synchronized (placed) {
+            placed.println(call.get("providerCallId") + " " + call.get("call"));
+        }
+        return true;
+    }
+
     /** One operator: answer the call ringing here, then type into its draft until told to stop or cut off. */
-    static void type(Console operator, Path out, Log log, AtomicInteger typing, int operators) throws Exception {
+    static void type(Console operator, Path out, Log log, AtomicInteger typing, int operators, int maxFailures)
+            throws Exception {
         long me = ((Number) operator.me().get("id")).longValue();
         String providerCallId = null;
         String callId = null;
@@ -145,7 +176,7 @@ public class SurvivalDriver {
         int acked = 0;
         int failures = 0;
         boolean counted = false;
-        while (!Files.exists(out.resolve("stop")) && failures < 3) {
+        while (!Files.exists(out.resolve("stop")) && failures < maxFailures) {
             String field = FIELDS.get(seq % FIELDS.size());
             Object value = field.equals("peopleInvolved") ? 1 + seq % 999
                     : "Testfirst Fakename said " + operator.username + " #" + seq;
@@ -196,23 +227,59 @@ public class SurvivalDriver {
      * for it, or a value sent after that one whose answer never came (the server may have committed it just
      * before dying, and the operator's console would send it again). Anything else lost an acknowledged save.
      */
-    static boolean verify(String base, Path out) throws Exception {
+    static boolean verify(String base, Path out, boolean restarted) throws Exception {
         Console supervisor = Console.login(base, "supervisor", "supervisor-demo");
         List<String> placedCalls = Files.readAllLines(out.resolve("calls.log"));
+        // What the line says of each call it carries, in the record's words: a call the line has queued but
+        // whose record still says IVR would never be offered to anyone.
+        Map<String, String> carried = new java.util.HashMap<>();
+        for (Object o : (List<?>) Json.parse(supervisor.send("GET", "/api/sim/calls", null).body())) {
+            Map<?, ?> c = (Map<?, ?>) o;
+            carried.put((String) c.get("providerCallId"), switch ((String) c.get("status")) {
+                case "WAITING" -> "QUEUED";
+                default -> (String) c.get("status");
+            });
+        }
         int records = 0;
         int live = 0;
+        int disagree = 0;
         for (String line : placedCalls) {
             String callId = line.split(" ")[1];
             HttpResponse<String> r = supervisor.send("GET", "/api/calllog/" + callId, null);
             if (r.statusCode() == 200) {
                 records++;
                 Map<?, ?> summary = (Map<?, ?>) ((Map<?, ?>) Json.parse(r.body())).get("summary");
-                if (!"ENDED".equals(summary.get("state"))) {
-                    live++;
+                live += "ENDED".equals(summary.get("state")) ? 0 : 1;
+                String atLine = carried.getOrDefault(line.split(" ")[0], "ENDED");
+                if (!atLine.equals(summary.get("state"))) {
+                    disagree++;
+                    System.out.println("DISAGREE " + line + ": record " + summary.get("state") + ", line " + atLine);
                 }
+            } else {
+                System.out.println("NO RECORD " + line + ": HTTP " + r.statusCode());
             }
         }
-        int simCarries = ((List<?>) Json.parse(supervisor.send("GET", "/api/sim/calls", null).body())).size();
+        // Calls the line carries that the driver never saw accepted (refused with a 5xx after their arrival was
+        // recorded): the caller is still on the line, so they need a record that agrees too.
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        placedCalls.forEach(line -> seen.add(line.split(" ")[0]));
+        int unacknowledgedCarried = 0;
+        for (Object o : (List<?>) Json.parse(supervisor.send("GET", "/api/sim/calls", null).body())) {
+            Map<?, ?> c = (Map<?, ?>) o;
+            if (seen.contains((String) c.get("providerCallId"))) {
+                continue;
+            }
+            unacknowledgedCarried++;
+            HttpResponse<String> r = supervisor.send("GET", "/api/calllog/" + c.get("call"), null);
+            Object state = r.statusCode() == 200
+                    ? ((Map<?, ?>) ((Map<?, ?>) Json.parse(r.body())).get("summary")).get("state") : "NO RECORD";
+            if (!carried.get((String) c.get("providerCallId")).equals(state)) {
+                disagree++;
+                System.out.println("DISAGREE " + c.get("providerCallId") + " (placing it was refused): record "
+                        + state + ", line " + carried.get((String) c.get("providerCallId")));
+            }
+        }
+        int simCarries = carried.size();
 
         // Per report and field: the last acknowledged value and what was sent after it without an answer.
         Map<String, Map<String, String>> lastAck = new LinkedHashMap<>();
@@ -271,10 +338,13 @@ public class SurvivalDriver {
                         + field.getValue() + "', stored '" + storedText + "'");
             }
         }
-        boolean pass = records == placedCalls.size() && live == 0 && simCarries == 0 && lost == 0 && acks > 0;
-        System.out.printf("calls placed %d, call records %d (missing %d), still live after reconciliation %d,"
-                        + " live at the simulated line %d%n", placedCalls.size(), records,
-                placedCalls.size() - records, live, simCarries);
+        boolean reconciled = restarted ? live == 0 && simCarries == 0 : disagree == 0;
+        boolean pass = records == placedCalls.size() && reconciled && lost == 0 && acks > 0;
+        System.out.printf("calls placed %d, call records %d (missing %d), %s %d, live at the simulated line %d"
+                        + " (%d of them refused when placed), records disagreeing with the line %d%n",
+                placedCalls.size(), records, placedCalls.size() - records,
+                restarted ? "still live after reconciliation" : "live records", live, simCarries,
+                unacknowledgedCarried, disagree);
         System.out.printf("saves sent %d, acknowledged %d, drafts %d, fields checked %d, acknowledged values lost %d,"
                 + " stored value from a later unanswered save %d%n", sent, acks, lastAck.size(), fields, lost,
                 overwrittenInFlight);

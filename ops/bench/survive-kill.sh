@@ -102,4 +102,4 @@ for _ in $(seq 1 40); do
   [ "$("${PSQL[@]}" -c "select count(*) from hotline.call where state <> 'ENDED'")" = 0 ] && break
   sleep 0.25
 done
-"$JAVA" ops/bench/SurvivalDriver.java verify "http://127.0.0.1:$PORT" "$OUT"
+"$JAVA" ops/bench/SurvivalDriver.java verify "http://127.0.0.1:$PORT" "$OUT" restarted
