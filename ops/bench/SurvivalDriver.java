@@ -396,7 +396,9 @@ public class SurvivalDriver {
         }
 
         HttpResponse<String> send(String method, String path, String json) throws IOException, InterruptedException {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                    // Longer than the pool's 30 s wait for a connection: like the console, one save in flight per draft.
+                    .timeout(Duration.ofSeconds(60));
             if (csrfHeader != null) {
                 b.header(csrfHeader, csrfToken);
             }

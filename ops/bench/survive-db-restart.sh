@@ -96,7 +96,7 @@ wait "$DRIVER" 2>/dev/null || true
 DRIVER=
 AFTER=$(acks)
 echo "PostgreSQL back; first acknowledged save after ${SERVED:-never} s; acknowledged saves: $BEFORE before," \
-  "$((AT_DOWN_END - BEFORE)) while down, $((AFTER - AT_DOWN_END)) after"
+  "$((AT_DOWN_END - BEFORE)) between the stop signal and the end of the outage, $((AFTER - AT_DOWN_END)) after"
 echo "answered 5xx while down: $(grep -c '^REFUSED5' "$OUT/saves.log" || true), no answer: $(grep -c '^NOANSWER' "$OUT/saves.log" || true)," \
   "calls refused: $(grep -c 'a call was refused' "$OUT/driver.log" || true), accepted: $(wc -l < "$OUT/calls.log")"
 kill -0 "$APP" 2>/dev/null || { echo "FAIL: the application died"; exit 1; }
