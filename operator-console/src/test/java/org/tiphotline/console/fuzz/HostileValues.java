@@ -117,14 +117,22 @@ final class HostileValues {
 
     /** Mostly hostile, often valid, so that both refusals and stored records come out of each run. */
     static Arbitrary<Object> valueFor(JsonNode field) {
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, valid(field)),
-                net.jqwik.api.Tuple.of(6, json(2)));
+        return valueFor(field, 4, 6);
+    }
+
+    /** Numbers at the edges go to number fields more often: that is where wrapping and rounding would hide. */
+    static Arbitrary<Object> valueFor(JsonNode field, int validWeight, int hostileWeight) {
+        boolean number = field.get("kind").asString().equals("INTEGER");
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(validWeight, valid(field)),
+                net.jqwik.api.Tuple.of(hostileWeight, json(2)),
+                net.jqwik.api.Tuple.of(number ? hostileWeight : 0, numbers()));
     }
 
     /** A form's answers: some of its fields, sometimes with names it does not have. */
     static Arbitrary<Map<String, Object>> answers(List<JsonNode> fields) {
-        Arbitrary<Map<String, Object>> known = Arbitraries.of(fields).flatMap(f -> valueFor(f)
-                .map(v -> new java.util.AbstractMap.SimpleEntry<>(f.get("name").asString(), v))).list().ofMaxSize(12).map(entries -> {
+        // Mostly valid answers, so that whole submissions are often accepted and stored, not only refused.
+        Arbitrary<Map<String, Object>> known = Arbitraries.of(fields).flatMap(f -> valueFor(f, 17, 3)
+                .map(v -> new java.util.AbstractMap.SimpleEntry<>(f.get("name").asString(), v))).list().ofMaxSize(8).map(entries -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     entries.forEach(e -> m.put(e.getKey(), e.getValue()));
                     return m;
