@@ -26,7 +26,7 @@ import tools.jackson.core.type.TypeReference;
  * whoever stored personal data is in the audit trail; every report sent to the registry is there exactly once,
  * and no case exists without a report behind it.
  */
-final class StoredRecords {
+public final class StoredRecords {
 
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
 
@@ -34,7 +34,7 @@ final class StoredRecords {
     private final FieldCipher cipher;
     private final Map<String, Collection<FormField>> forms;
 
-    StoredRecords(RunningHotline hotline) {
+    public StoredRecords(RunningHotline hotline) {
         this.db = hotline.bean(DSLContext.class);
         this.cipher = hotline.bean(FieldCipher.class);
         this.forms = Map.of("hotline_report", hotline.bean(HotlineForm.class).fields(),
@@ -44,7 +44,7 @@ final class StoredRecords {
     }
 
     /** Every rule broken, one line each (never the personal values themselves); empty when all hold. */
-    List<String> violations() {
+    public List<String> violations() {
         List<String> broken = new ArrayList<>();
         LocalDate today = LocalDate.now().plusDays(1);
         forms.forEach((table, fields) -> {
