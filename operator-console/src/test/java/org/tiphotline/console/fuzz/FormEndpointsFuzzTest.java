@@ -224,8 +224,11 @@ class FormEndpointsFuzzTest {
         JsonNode values = ConsoleClient.parse(view.body()).get(key).get("values");
         JsonNode kept = values.get(input.field());
         assertThat(kept).as("%s was accepted but not stored", input).isNotNull();
-        assertThat(new BigDecimal(kept.asString()).compareTo(new BigDecimal(sent.toString())))
-                .as("%s stored as %s", input, kept).isZero();
+        // Whole numbers are read exactly; a fraction is read as a double, as RFC 8259 warns clients it may be
+        // (18.000000000000000000001 arrives as 18.0): the server can only be held to what it was able to read.
+        BigDecimal expected = sent instanceof Integer || sent instanceof Long || sent instanceof java.math.BigInteger
+                ? new BigDecimal(sent.toString()) : new BigDecimal(Double.toString(sent.doubleValue()));
+        assertThat(new BigDecimal(kept.asString()).compareTo(expected)).as("%s stored as %s", input, kept).isZero();
     }
 
     private static FuzzHttp as(ConsoleClient client) {
