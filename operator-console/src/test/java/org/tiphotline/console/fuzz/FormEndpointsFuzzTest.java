@@ -185,7 +185,7 @@ class FormEndpointsFuzzTest {
     private static Arbitrary<Input> edits(String prefix, String id, List<JsonNode> fields) {
         Arbitrary<String> ids = Arbitraries.frequencyOf(Tuple.of(19, Arbitraries.just(id)),
                 Tuple.of(1, Arbitraries.oneOf(Arbitraries.create(() -> UUID.randomUUID().toString()),
-                        HostileValues.strings().filter(s -> !s.isEmpty()).map(FuzzHttp::segment))));
+                        HostileValues.strings().filter(FormEndpointsFuzzTest::fitsInAUrl).map(FuzzHttp::segment))));
         Arbitrary<Input> known = Combinators.combine(ids, Arbitraries.of(fields).flatMap(f -> HostileValues
                 .valueFor(f).map(v -> new java.util.AbstractMap.SimpleEntry<>(f, v)))).as((i, e) -> {
                     Map<String, Object> body = new LinkedHashMap<>();
@@ -193,7 +193,8 @@ class FormEndpointsFuzzTest {
                     String name = e.getKey().get("name").asString();
                     return new Input(prefix + i + "/fields/" + name, FuzzHttp.json(body), name, e.getValue());
                 });
-        Arbitrary<Input> unknownField = Combinators.combine(HostileValues.names().filter(s -> !s.isEmpty()),
+        Arbitrary<Input> unknownField = Combinators.combine(
+                HostileValues.names().filter(FormEndpointsFuzzTest::fitsInAUrl),
                 HostileValues.json(1)).as((name, v) -> {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("value", v);
@@ -229,6 +230,15 @@ class FormEndpointsFuzzTest {
         BigDecimal expected = sent instanceof Integer || sent instanceof Long || sent instanceof java.math.BigInteger
                 ? new BigDecimal(sent.toString()) : new BigDecimal(Double.toString(sent.doubleValue()));
         assertThat(new BigDecimal(kept.asString()).compareTo(expected)).as("%s stored as %s", input, kept).isZero();
+    }
+
+    /**
+     * Path segments stay well inside the 8 KiB request-header limit once encoded. The long campaign sent a report
+     * id of 20,000 newlines (60 KB encoded): Tomcat refuses such a request line with 400 and closes, and a client
+     * still writing it sees a reset instead of the 400. That is the transport's limit, not the application's.
+     */
+    private static boolean fitsInAUrl(String segment) {
+        return !segment.isEmpty() && segment.length() <= 500;
     }
 
     private static FuzzHttp as(ConsoleClient client) {
