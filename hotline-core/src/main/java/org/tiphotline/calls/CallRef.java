@@ -7,8 +7,10 @@ public record CallRef(String provider, String providerCallId) {
         if (provider == null || !provider.matches("[a-z]{2,20}")) {
             throw new IllegalArgumentException("provider must be 2-20 lower-case letters");
         }
-        if (providerCallId == null || providerCallId.isBlank() || providerCallId.length() > 128) {
-            throw new IllegalArgumentException("provider call id must be 1-128 characters");
+        if (providerCallId == null || providerCallId.isBlank() || providerCallId.length() > 128
+                || providerCallId.chars().anyMatch(Character::isISOControl)) {
+            // Control characters too: PostgreSQL refuses NUL in text, so such an id failed only at the insert.
+            throw new IllegalArgumentException("provider call id must be 1-128 printable characters");
         }
     }
 }

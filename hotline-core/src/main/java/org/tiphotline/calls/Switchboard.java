@@ -51,8 +51,9 @@ public class Switchboard {
 
     /** A new call reached the hotline. Idempotent: the same provider call reported twice is one call. */
     public CallId arrived(CallRef ref, String callerNumber, String dialled) {
-        if (dialled == null || dialled.isBlank() || dialled.length() > 40) {
-            throw new IllegalArgumentException("dialled number must be 1-40 characters");
+        if (dialled == null || dialled.isBlank() || dialled.length() > 40
+                || dialled.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("dialled number must be 1-40 printable characters");
         }
         Optional<CallId> known = calls.idOf(ref);
         if (known.isPresent()) {

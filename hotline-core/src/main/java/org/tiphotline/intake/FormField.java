@@ -89,8 +89,9 @@ public record FormField(String name, String section, String label, Kind kind, Li
             }
             case INTEGER -> {
                 int value;
-                if (raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-                    value = n.intValue();
+                if (raw instanceof Number n) {
+                    // Exact, not intValue(): JSON numbers beyond int (long, big) wrapped to an in-range age.
+                    value = wholeNumber(name, n);
                 } else if (raw instanceof String s && s.strip().matches("\\d{1,4}")) {
                     value = Integer.parseInt(s.strip());
                 } else {
@@ -132,6 +133,14 @@ public record FormField(String name, String section, String label, Kind kind, Li
                 yield value;
             }
         };
+    }
+
+    private static int wholeNumber(String name, Number n) {
+        try {
+            return new java.math.BigDecimal(n.toString()).intValueExact();
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new InvalidField(name, "must be a whole number");
+        }
     }
 
     private static String text(String name, Object raw) {

@@ -43,8 +43,10 @@ final class HotlineIvr implements AgiScript {
     @Override
     public void service(AgiRequest request, AgiChannel channel) throws AgiException {
         String uniqueId = request.getUniqueId();
-        if (uniqueId == null || uniqueId.isBlank()) {
-            log.warn("FastAGI request without agi_uniqueid refused; the dialplan's fallback takes the caller");
+        if (uniqueId == null || uniqueId.isBlank() || !usable(uniqueId, 128)) {
+            // Found by the AGI fuzzer: an overlong id threw out of the script, one with NUL failed at the insert.
+            log.warn("FastAGI request without a usable agi_uniqueid refused; the dialplan's fallback takes the "
+                    + "caller");
             return;
         }
         CallRef ref = new CallRef(AsteriskLine.PROVIDER, uniqueId);
@@ -135,10 +137,14 @@ final class HotlineIvr implements AgiScript {
 
     private static String dialled(AgiRequest request) {
         String extension = request.getExtension();
-        if (extension != null && !extension.isBlank() && !"s".equals(extension) && extension.length() <= 40) {
+        if (extension != null && !extension.isBlank() && !"s".equals(extension) && usable(extension, 40)) {
             return extension;
         }
         String dnid = request.getDnid();
-        return dnid != null && !dnid.isBlank() && dnid.length() <= 40 ? dnid : "unknown";
+        return dnid != null && !dnid.isBlank() && usable(dnid, 40) ? dnid : "unknown";
+    }
+
+    private static boolean usable(String value, int maxLength) {
+        return value.length() <= maxLength && value.chars().noneMatch(Character::isISOControl);
     }
 }
