@@ -14,49 +14,11 @@ CALLS=${2:-30}
 PORT=${PORT:-18380}
 PGPORT=${PGPORT:-55532}
 OPERATORS=6
-DATA=$(mktemp -d)
-OUT="$DATA/run"
+source ops/bench/survival-common.sh
 PGDATA="$DATA/postgres"
-mkdir -p "$OUT"
-APP=
-DRIVER=
-stop_all() {
-  [ -n "$DRIVER" ] && { touch "$OUT/stop"; wait "$DRIVER" 2>/dev/null || true; }
-  [ -n "$APP" ] && { kill "$APP" 2>/dev/null || true; wait "$APP" 2>/dev/null || true; }
-  # The PostgreSQL this script restarted is its own child, not the application's; make sure it is gone.
-  if [ -f "$PGDATA/postmaster.pid" ]; then
-    kill "$(head -1 "$PGDATA/postmaster.pid")" 2>/dev/null || true
-    sleep 1
-  fi
-  [ -n "${KEEP:-}" ] && echo "kept $DATA" || rm -rf "$DATA"
-}
-trap stop_all EXIT
 
-JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK 21 or newer}/bin/java"
-[ -n "${SKIP_BUILD:-}" ] || ./mvnw -q -B -o -DskipTests package >/dev/null
-JARFILE=$(ls operator-console/target/operator-console-*-SNAPSHOT.jar)
-
-"$JAVA" -jar "$JARFILE" --server.port=$PORT --server.address=127.0.0.1 --hotline.data-dir="$DATA" \
-  --hotline.database.embedded.port=$PGPORT > "$DATA/app.log" 2>&1 &
-APP=$!
-for _ in $(seq 1 240); do
-  curl -s -o /dev/null "127.0.0.1:$PORT/login" && break
-  kill -0 "$APP" 2>/dev/null || { echo "the application did not start:"; tail -30 "$DATA/app.log"; exit 1; }
-  sleep 0.5
-done
-export PGPASSWORD=postgres
-PSQL=(psql -q -tA -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1)
-for _ in $(seq 1 100); do
-  [ "$("${PSQL[@]}" -c "select count(*) from hotline.app_user where username = 'operator2'")" = 1 ] && break
-  sleep 0.2
-done
-ACCOUNTS="operator:operator-demo,operator2:operator2-demo"
-for i in $(seq 1 $((OPERATORS - 2))); do
-  "${PSQL[@]}" -c "insert into hotline.app_user (username, display_name, password_hash, role, languages)
-    select 'survivor$i', 'Testfirst Fakename $i', password_hash, 'OPERATOR', '{en}'
-    from hotline.app_user where username = 'operator'"
-  ACCOUNTS="$ACCOUNTS,survivor$i:operator-demo"
-done
+start_app first "$PGPORT"
+add_operators
 
 # Operators never give up here (the server is not gone, only its database), and a call arrives every 300 ms.
 "$JAVA" ops/bench/SurvivalDriver.java drive "http://127.0.0.1:$PORT" "$OUT" "$CALLS" "$ACCOUNTS" 1000000 300 \

@@ -16,55 +16,10 @@ PGPORT=${PGPORT:-55532}
 # still held the data directory used to make exactly that start fail.
 RESTART_PGPORT=${RESTART_PGPORT:-0}
 OPERATORS=6
-DATA=$(mktemp -d)
-OUT="$DATA/run"
-mkdir -p "$OUT"
-APP=
-DRIVER=
-stop_all() {
-  [ -n "$DRIVER" ] && { touch "$OUT/stop"; wait "$DRIVER" 2>/dev/null || true; }
-  [ -n "$APP" ] && { kill "$APP" 2>/dev/null || true; wait "$APP" 2>/dev/null || true; }
-  # A postmaster left behind by the killed JVM is ours too; stop it by the pid in its own lock file.
-  if [ -f "$DATA/postgres/postmaster.pid" ]; then
-    kill "$(head -1 "$DATA/postgres/postmaster.pid")" 2>/dev/null || true
-    sleep 1
-  fi
-  [ -n "${KEEP:-}" ] && echo "kept $DATA" || rm -rf "$DATA"
-}
-trap stop_all EXIT
-
-JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK 21 or newer}/bin/java"
-[ -n "${SKIP_BUILD:-}" ] || ./mvnw -q -B -o -DskipTests package >/dev/null
-JARFILE=$(ls operator-console/target/operator-console-*-SNAPSHOT.jar)
-
-start_app() {
-  "$JAVA" -jar "$JARFILE" --server.port=$PORT --server.address=127.0.0.1 --hotline.data-dir="$DATA" \
-    --hotline.database.embedded.port="$2" >> "$DATA/app-$1.log" 2>&1 &
-  APP=$!
-  for _ in $(seq 1 240); do
-    curl -s -o /dev/null "127.0.0.1:$PORT/login" && return 0
-    kill -0 "$APP" 2>/dev/null || { echo "the application did not start ($1):"; tail -30 "$DATA/app-$1.log"; return 1; }
-    sleep 0.5
-  done
-  echo "the application did not answer within 120 s ($1)"; return 1
-}
+source ops/bench/survival-common.sh
 
 start_app first "$PGPORT"
-export PGPASSWORD=postgres
-PSQL=(psql -q -tA -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1)
-# The demo accounts are created just after the port opens.
-for _ in $(seq 1 100); do
-  [ "$("${PSQL[@]}" -c "select count(*) from hotline.app_user where username = 'operator2'")" = 1 ] && break
-  sleep 0.2
-done
-# More operators than the two demo ones, so that several drafts are typed at once: same password as 'operator'.
-ACCOUNTS="operator:operator-demo,operator2:operator2-demo"
-for i in $(seq 1 $((OPERATORS - 2))); do
-  "${PSQL[@]}" -c "insert into hotline.app_user (username, display_name, password_hash, role, languages)
-    select 'survivor$i', 'Testfirst Fakename $i', password_hash, 'OPERATOR', '{en}'
-    from hotline.app_user where username = 'operator'"
-  ACCOUNTS="$ACCOUNTS,survivor$i:operator-demo"
-done
+add_operators
 
 "$JAVA" ops/bench/SurvivalDriver.java drive "http://127.0.0.1:$PORT" "$OUT" "$CALLS" "$ACCOUNTS" \
   > "$OUT/driver.log" 2>&1 &
