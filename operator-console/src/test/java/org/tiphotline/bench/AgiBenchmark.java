@@ -4,8 +4,6 @@ import static org.tiphotline.bench.ScreenPopBenchmark.Settings.integer;
 import static org.tiphotline.bench.ScreenPopBenchmark.Settings.text;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -22,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.tiphotline.console.testing.ConsoleClient;
+import org.tiphotline.telephony.asterisk.testing.AgiPort;
 import org.tiphotline.telephony.asterisk.testing.FakeAmiPeer;
 import org.tiphotline.telephony.asterisk.testing.FastAgiClient;
 
@@ -129,9 +128,7 @@ public final class AgiBenchmark {
         ScreenPopBenchmark.printMachine();
         long started = System.nanoTime();
         ami = new FakeAmiPeer(AMI_USER, password).banner("Asterisk Call Manager/9.0.0").asteriskVersion("20.5.0");
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            agiPort = free.getLocalPort();
-        }
+        agiPort = AgiPort.free();
         String properties = String.join(";", "hotline.telephony.asterisk.enabled=true",
                 "hotline.telephony.asterisk.agi.port=" + agiPort,
                 "hotline.telephony.asterisk.ami.port=" + ami.port(),

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +28,7 @@ import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.tiphotline.console.fuzz.StoredRecords;
 import org.tiphotline.console.testing.RunningHotline;
+import org.tiphotline.telephony.asterisk.testing.AgiPort;
 import org.tiphotline.telephony.asterisk.testing.FakeAmiPeer;
 import org.tiphotline.telephony.asterisk.testing.FastAgiClient;
 
@@ -57,9 +57,7 @@ class AgiInputFuzzTest {
     static void start() throws IOException {
         data = Files.createTempDirectory("fuzz-agi");
         ami = new FakeAmiPeer("tiphotline", SECRET).banner("Asterisk Call Manager/9.0.0").asteriskVersion("20.5.0");
-        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            agiPort = free.getLocalPort();
-        }
+        agiPort = AgiPort.free();
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("hotline.telephony.asterisk.enabled", "true");
         settings.put("hotline.telephony.asterisk.agi.port", Integer.toString(agiPort));

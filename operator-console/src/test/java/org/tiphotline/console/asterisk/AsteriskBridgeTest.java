@@ -5,7 +5,6 @@ import static org.tiphotline.console.testing.LiveClient.await;
 import static org.tiphotline.telephony.asterisk.testing.FakeAmiPeer.event;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +23,7 @@ import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.LiveClient;
 import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.telephony.TelephonyPorts;
+import org.tiphotline.telephony.asterisk.testing.AgiPort;
 import org.tiphotline.telephony.asterisk.testing.FakeAmiPeer;
 import org.tiphotline.telephony.asterisk.testing.FastAgiClient;
 import tools.jackson.databind.JsonNode;
@@ -48,9 +48,7 @@ class AsteriskBridgeTest {
     @BeforeEach
     void start() throws IOException {
         ami = new FakeAmiPeer("tiphotline", SECRET).banner("Asterisk Call Manager/9.0.0").asteriskVersion("20.5.0");
-        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            agiPort = free.getLocalPort();
-        }
+        agiPort = AgiPort.free();
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("hotline.telephony.asterisk.enabled", "true");
         settings.put("hotline.telephony.asterisk.agi.port", Integer.toString(agiPort));

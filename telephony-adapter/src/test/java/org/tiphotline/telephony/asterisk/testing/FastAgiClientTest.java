@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +36,7 @@ class FastAgiClientTest {
 
     private void serve(AgiScript script) throws IOException {
         // DefaultAgiServer cannot report an ephemeral port, so borrow a free one; the client retries until bound.
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        port = AgiPort.free();
         SimpleMappingStrategy mapping = new SimpleMappingStrategy();
         mapping.setMappings(Map.of("hotline", script));
         server = new DefaultAgiServer(mapping);
