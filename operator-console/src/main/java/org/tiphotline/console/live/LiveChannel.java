@@ -35,6 +35,7 @@ class LiveChannel implements WebSocketMessageBrokerConfigurer, Ordered, Disposab
         registry.addEndpoint("/ws").setAllowedOrigins(settings.allowedOrigins().toArray(String[]::new));
         // An operator's frames are handled in the order sent: "available" then "away" must end away.
         registry.setPreserveReceiveOrder(true);
+        registry.setErrorHandler(new StompErrors());
     }
 
     @Override

@@ -29,6 +29,17 @@ final class Tally {
         counts.computeIfAbsent("inputs", k -> new AtomicLong()).incrementAndGet();
     }
 
+    /** One input to the edge that has no status of its own (a STOMP frame is answered, if at all, later). */
+    void input(String edge) {
+        counts.computeIfAbsent(edge, k -> new AtomicLong()).incrementAndGet();
+        counts.computeIfAbsent("inputs", k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Something observed, counted apart from the inputs. */
+    void note(String what) {
+        counts.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
+    }
+
     long inputs() {
         AtomicLong n = counts.get("inputs");
         return n == null ? 0 : n.get();
