@@ -222,11 +222,11 @@ public final class TwilioWebhookBenchmark {
 
     /**
      * Twilio's REST API as the benchmarks fake it, on loopback: 200 for moving a call, an empty list of live
-     * calls for the adapter's start-up reconciliation.
+     * calls for the adapter's start-up reconciliation; {@code extensions} see every request.
      */
-    static WireMockServer twilioApiStub() {
+    static WireMockServer twilioApiStub(com.github.tomakehurst.wiremock.extension.Extension... extensions) {
         WireMockServer twilioApi = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1")
-                .dynamicPort());
+                .dynamicPort().extensions(extensions));
         twilioApi.start();
         twilioApi.stubFor(post(urlPathMatching("/2010-04-01/Accounts/.*/Calls/.*\\.json"))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
