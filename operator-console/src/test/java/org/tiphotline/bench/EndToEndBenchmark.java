@@ -168,7 +168,23 @@ public final class EndToEndBenchmark {
     }
 
     /** A call ringing at an operator: how to answer and end it on its own protocol, and when it is over. */
-    record LiveCall(Phase phase, boolean twilio, Step answer, Step hangUp, CompletableFuture<Void> finished) {}
+    record LiveCall(Phase phase, boolean twilio, Step answer, Step hangUp, CompletableFuture<Void> finished,
+            java.util.concurrent.atomic.AtomicBoolean popped) {
+
+        LiveCall(Phase phase, boolean twilio, Step answer, Step hangUp) {
+            this(phase, twilio, answer, hangUp, new CompletableFuture<>(), new java.util.concurrent.atomic.AtomicBoolean());
+        }
+
+        /** Waits until the operator is done with the call; says what was missing if that takes too long. */
+        void await(int seconds) throws Exception {
+            try {
+                finished.get(seconds, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException(popped.get() ? "the operator did not finish within " + seconds + " s"
+                        : "no operator got the pop within " + seconds + " s of the ringing");
+            }
+        }
+    }
 
     record RunResult(Latencies.Summary pop, Latencies.Summary popTwilio, Latencies.Summary popAsterisk,
             Latencies.Summary webhook, Latencies.Summary voice, Map<String, Latencies.Summary> byHook,
@@ -378,7 +394,8 @@ public final class EndToEndBenchmark {
                     asteriskCall(phase);
                 }
             } catch (Exception e) {
-                phase.error((twilio ? "twilio: " : "asterisk: ") + e.getMessage());
+                phase.error((twilio ? "twilio: " : "asterisk: ") + (e.getMessage() == null ? e.toString()
+                        : e.getMessage()));
             }
         }
     }
@@ -428,10 +445,10 @@ public final class EndToEndBenchmark {
                         webhook(phase, "/twilio/dial-done?operator=" + operator, with(with(inProgress,
                                 "DialCallStatus", "completed"), "DialCallSid", leg), "<Hangup");
                         webhook(phase, "/twilio/status", with(call, "CallStatus", "completed"), "<Response");
-                    }, new CompletableFuture<>());
+                    });
             live.put(sid, call1);
             webhook(phase, status, legForm, "<Response");
-            call1.finished().get(settings.callTimeoutSeconds(), TimeUnit.SECONDS);
+            call1.await(settings.callTimeoutSeconds());
         } finally {
             moves.remove(sid);
             live.remove(sid);
@@ -528,10 +545,10 @@ public final class EndToEndBenchmark {
                                 operatorId, "Linkedid", uniqueId, "BridgeUniqueid", "b-" + n));
                         ami.sendEvent(AgiBenchmark.hangup(operatorChannel, operatorId));
                         ami.sendEvent(AgiBenchmark.hangup(channel, uniqueId));
-                    }, new CompletableFuture<>());
+                    });
             live.put(uniqueId, call);
             ami.sendEvent(dial("DialBegin", channel, uniqueId, operatorChannel, operatorId, null));
-            call.finished().get(settings.callTimeoutSeconds(), TimeUnit.SECONDS);
+            call.await(settings.callTimeoutSeconds());
         } finally {
             redirects.remove(channel);
             endpoints.remove(channel);
@@ -571,6 +588,7 @@ public final class EndToEndBenchmark {
                 continue;
             }
             Phase phase = call.phase();
+            call.popped().set(true);
             phase.pop(call.twilio(), ChronoUnit.MICROS.between(Instant.parse(pop.get("ringingAt").asString()),
                     arrival.at()));
             String report = "/api/reports/" + pop.get("report").asString();
@@ -586,7 +604,7 @@ public final class EndToEndBenchmark {
                 expect("submit", op.http.post(report + "/submit", null), 200);
                 phase.done(call.twilio());
             } catch (Exception e) {
-                phase.error(op.username + ": " + e.getMessage());
+                phase.error(op.username + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
                 op.presence("AVAILABLE");
             } finally {
                 call.finished().complete(null);
