@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -46,7 +47,7 @@ import org.tiphotline.telephony.asterisk.testing.FastAgiClient;
  */
 public final class AgiBenchmark {
 
-    private static final String AMI_USER = "bench-ami";
+    static final String AMI_USER = "bench-ami";
     /** STREAM FILE ... "digits", GET OPTION, WAIT FOR DIGIT: commands whose reply carries a pressed key. */
     private static final List<String> KEY_COMMANDS = List.of("STREAM FILE", "GET OPTION", "WAIT FOR DIGIT",
             "CONTROL STREAM FILE");
@@ -127,13 +128,9 @@ public final class AgiBenchmark {
         Path data = Files.createTempDirectory("agi-bench-");
         ScreenPopBenchmark.printMachine();
         long started = System.nanoTime();
-        ami = new FakeAmiPeer(AMI_USER, password).banner("Asterisk Call Manager/9.0.0").asteriskVersion("20.5.0");
+        ami = fakeAmi(password);
         agiPort = AgiPort.free();
-        String properties = String.join(";", "hotline.telephony.asterisk.enabled=true",
-                "hotline.telephony.asterisk.agi.port=" + agiPort,
-                "hotline.telephony.asterisk.ami.port=" + ami.port(),
-                "hotline.telephony.asterisk.ami.username=" + AMI_USER,
-                "hotline.telephony.asterisk.ami.password=" + password) + ";" + settings.serverProperties();
+        String properties = serverProperties(agiPort, ami, password) + ";" + settings.serverProperties();
         try (ScreenPopBenchmark.Target target = settings.fork()
                 ? ScreenPopBenchmark.Forked.start(data, settings.serverJvmArgs(), 0, "500ms", properties, false,
                         password)
@@ -152,6 +149,29 @@ public final class AgiBenchmark {
             ami.close();
             ScreenPopBenchmark.deleteQuietly(data);
         }
+    }
+
+    /** Asterisk's manager interface as the benchmarks fake it, accepting {@code password} for {@link #AMI_USER}. */
+    static FakeAmiPeer fakeAmi(String password) {
+        return new FakeAmiPeer(AMI_USER, password).banner("Asterisk Call Manager/9.0.0").asteriskVersion("20.5.0");
+    }
+
+    /** The server's properties turning the Asterisk adapter on: FastAGI on {@code agiPort}, AMI to {@code ami}. */
+    static String serverProperties(int agiPort, FakeAmiPeer ami, String password) {
+        return String.join(";", "hotline.telephony.asterisk.enabled=true",
+                "hotline.telephony.asterisk.agi.port=" + agiPort,
+                "hotline.telephony.asterisk.ami.port=" + ami.port(),
+                "hotline.telephony.asterisk.ami.username=" + AMI_USER,
+                "hotline.telephony.asterisk.ami.password=" + password);
+    }
+
+    /** Asterisk's side of one FastAGI session for a caller on {@code channel}, fictional numbers only. */
+    static FastAgiClient agiClient(int agiPort, String uniqueId, String channel, int n) {
+        // Fictional numbers only: +1 555 0100 0000 to 0999.
+        String caller = String.format(Locale.ROOT, "+155501000%03d", n % 1000);
+        return new FastAgiClient("127.0.0.1", agiPort).env("uniqueid", uniqueId)
+                .env("channel", channel).env("callerid", caller).env("extension", "8765")
+                .readTimeout(Duration.ofSeconds(60)).connectTimeout(Duration.ofSeconds(10));
     }
 
     private List<RunResult> measure(ScreenPopBenchmark.Target target) throws InterruptedException {
@@ -240,21 +260,12 @@ public final class AgiBenchmark {
         int n = sessionNumber.incrementAndGet();
         String uniqueId = "1761000000." + n;
         String channel = String.format(Locale.ROOT, "PJSIP/bench-trunk-%08x", n);
-        // Fictional numbers only: +1 555 0100 0000 to 0999.
-        String caller = String.format(Locale.ROOT, "+155501000%03d", n % 1000);
-        FastAgiClient.Script keypad = new FastAgiClient.Script().inputs("1", "2", "1");
-        Timed timed = new Timed(keypad, settings.thinkMs());
-        FastAgiClient client = new FastAgiClient("127.0.0.1", agiPort).env("uniqueid", uniqueId)
-                .env("channel", channel).env("callerid", caller).env("extension", "8765")
-                .readTimeout(Duration.ofSeconds(60)).connectTimeout(Duration.ofSeconds(10));
+        Timed timed = new Timed(new FastAgiClient.Script().inputs("1", "2", "1"), settings.thinkMs());
+        FastAgiClient client = agiClient(agiPort, uniqueId, channel, n);
         try {
-            timed.begin = System.nanoTime();
-            FastAgiClient.Transcript transcript = client.run(timed);
-            if (transcript.end() != FastAgiClient.End.SERVER_CLOSED || !"done".equals(
-                    keypad.variables().get("HOTLINE_IVR")) || transcript.exchanges().size() != 7) {
-                phase.error("session " + uniqueId + " ended " + transcript.end() + " after "
-                        + transcript.exchanges().size() + " commands, HOTLINE_IVR="
-                        + keypad.variables().get("HOTLINE_IVR") + ": " + transcript.commands());
+            String wrong = ivr(client, timed, uniqueId);
+            if (wrong != null) {
+                phase.error(wrong);
                 return;
             }
             phase.start.add(timed.first);
@@ -268,12 +279,34 @@ public final class AgiBenchmark {
             return;
         }
         // The caller gives up waiting, so the queue does not grow with the run.
-        ami.sendEvent(FakeAmiPeer.event("Hangup", "Channel", channel, "Uniqueid", uniqueId, "Linkedid", uniqueId,
-                "Cause", "16", "Cause-txt", "Normal Clearing"));
+        ami.sendEvent(hangup(channel, uniqueId));
+    }
+
+    /**
+     * Plays Asterisk's side of one caller's IVR (the keys of {@code timed}'s keypad), timing every command;
+     * answers null if the transcript is the expected one (7 commands, the IVR done, the server closing), otherwise
+     * what went wrong, without the caller's number.
+     */
+    static String ivr(FastAgiClient client, Timed timed, String uniqueId) throws IOException {
+        timed.begin = System.nanoTime();
+        FastAgiClient.Transcript transcript = client.run(timed);
+        String done = timed.keypad.variables().get("HOTLINE_IVR");
+        if (transcript.end() != FastAgiClient.End.SERVER_CLOSED || !"done".equals(done)
+                || transcript.exchanges().size() != 7) {
+            return "session " + uniqueId + " ended " + transcript.end() + " after " + transcript.exchanges().size()
+                    + " commands, HOTLINE_IVR=" + done + ": " + transcript.commands();
+        }
+        return null;
+    }
+
+    /** Asterisk's Hangup event for a channel, normal clearing. */
+    static Map<String, String> hangup(String channel, String uniqueId) {
+        return FakeAmiPeer.event("Hangup", "Channel", channel, "Uniqueid", uniqueId, "Linkedid", uniqueId,
+                "Cause", "16", "Cause-txt", "Normal Clearing");
     }
 
     /** Wraps the keypad and times each command's arrival against the previous reply. */
-    private static final class Timed implements Function<String, String> {
+    static final class Timed implements Function<String, String> {
         private final FastAgiClient.Script keypad;
         final List<Long> reported = new ArrayList<>(4);
         final List<Long> plain = new ArrayList<>(4);

@@ -41,6 +41,9 @@ final class BenchConsole implements AutoCloseable {
     final ConsoleClient http;
     final BlockingQueue<Arrival> pops = new LinkedBlockingQueue<>();
     final BlockingQueue<Arrival> presence = new LinkedBlockingQueue<>();
+    /** The call updates ({@code /user/queue/call}), kept only if {@link #keepCallUpdates} was called. */
+    final BlockingQueue<Arrival> calls = new LinkedBlockingQueue<>();
+    private volatile boolean keepCalls;
     private final Queue<Long> pingsInFlight = new ConcurrentLinkedQueue<>();
     private volatile Consumer<Long> pingReplies = rtt -> {};
     /** Presence updates are kept only while someone waits for one (a console gets several per call). */
@@ -71,7 +74,11 @@ final class BenchConsole implements AutoCloseable {
                     console.presence.add(a);
                 }
             });
-            console.subscribe("/user/queue/call", a -> {});
+            console.subscribe("/user/queue/call", a -> {
+                if (console.keepCalls) {
+                    console.calls.add(a);
+                }
+            });
             console.subscribe("/user/queue/errors", console::onError);
         }
         if (watchQueue) {
@@ -100,6 +107,25 @@ final class BenchConsole implements AutoCloseable {
             awaitingPresence = false;
             presence.clear();
         }
+    }
+
+    /** From now on, keeps the call updates the server sends ({@link #awaitCall}). */
+    void keepCallUpdates() {
+        keepCalls = true;
+    }
+
+    /** Waits for the server to tell this operator that {@code call} is in {@code state}; older updates are dropped. */
+    void awaitCall(String call, String state, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        for (long left; (left = deadline - System.nanoTime()) > 0;) {
+            Arrival a = calls.poll(left, TimeUnit.NANOSECONDS);
+            if (a != null && call.equals(a.body().path("call").asString("")) && state.equals(
+                    a.body().path("state").asString(""))) {
+                return;
+            }
+        }
+        throw new IllegalStateException(username + " was not told call " + call + " is " + state + " within "
+                + seconds + " s");
     }
 
     /** Sends one ping; its round trip in nanoseconds goes to the consumer set with {@link #onPingReply}. */

@@ -92,7 +92,8 @@ final class BenchServer implements AutoCloseable {
     }
 
     /**
-     * Cumulative count and milliseconds of this JVM's GC pauses, and its CPU nanoseconds. Pauses only: ZGC's
+     * Cumulative count and milliseconds of this JVM's GC pauses, its CPU nanoseconds, and the heap in use and
+     * committed now (bytes). Pauses only: ZGC's
      * "Cycles" and G1's "Concurrent GC" collectors report time spent alongside the application, not stopping it.
      */
     static long[] stats() {
@@ -105,7 +106,8 @@ final class BenchServer implements AutoCloseable {
             count += Math.max(0, gc.getCollectionCount());
             millis += Math.max(0, gc.getCollectionTime());
         }
-        return new long[] {count, millis, cpuNanos()};
+        java.lang.management.MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        return new long[] {count, millis, cpuNanos(), heap.getUsed(), heap.getCommitted()};
     }
 
     static long cpuNanos() {
@@ -166,7 +168,8 @@ final class BenchServer implements AutoCloseable {
                     case "heap" -> reply("heap " + heapAfterGc());
                     case "stats" -> {
                         long[] stats = stats();
-                        reply("stats " + stats[0] + " " + stats[1] + " " + stats[2]);
+                        reply("stats " + stats[0] + " " + stats[1] + " " + stats[2] + " " + stats[3] + " "
+                                + stats[4]);
                     }
                     case "stages" -> reply("stages " + drainStages());
                     default -> reply("error unknown command");

@@ -111,7 +111,7 @@ public final class ScreenPopBenchmark {
 
         long heapAfterGc();
 
-        /** Cumulative GC count, GC milliseconds and CPU nanoseconds of the server's JVM. */
+        /** Cumulative GC count, GC milliseconds and CPU nanoseconds of the server's JVM; heap used and committed now. */
         long[] stats();
 
         /** The server-side stages since the last call (empty unless bench.stages). */
@@ -253,16 +253,8 @@ public final class ScreenPopBenchmark {
     }
 
     private List<RunResult> measure(Target target, String base, String password, Path data) throws Exception {
-        ThreadPoolTaskScheduler heartbeats = new ThreadPoolTaskScheduler();
-        heartbeats.setPoolSize(1);
-        heartbeats.setThreadNamePrefix("bench-heartbeat-");
-        heartbeats.setDaemon(true);
-        heartbeats.initialize();
-        WebSocketStompClient stomp = new WebSocketStompClient(new StandardWebSocketClient());
-        stomp.setTaskScheduler(heartbeats);
-        // The browser console's heart-beats.
-        stomp.setDefaultHeartbeat(new long[] {10_000, 10_000});
-        stomp.setInboundMessageSizeLimit(64 * 1024);
+        ThreadPoolTaskScheduler heartbeats = heartbeats();
+        WebSocketStompClient stomp = stompClient(heartbeats);
         List<BenchConsole> consoles = new ArrayList<>();
         try {
             line = ConsoleClient.login(base, BenchServer.LINE_USER, password);
@@ -350,6 +342,25 @@ public final class ScreenPopBenchmark {
             stomp.stop();
             heartbeats.shutdown();
         }
+    }
+
+    /** One thread sending the consoles' STOMP heart-beats; shut it down after the client. */
+    static ThreadPoolTaskScheduler heartbeats() {
+        ThreadPoolTaskScheduler heartbeats = new ThreadPoolTaskScheduler();
+        heartbeats.setPoolSize(1);
+        heartbeats.setThreadNamePrefix("bench-heartbeat-");
+        heartbeats.setDaemon(true);
+        heartbeats.initialize();
+        return heartbeats;
+    }
+
+    /** A STOMP-over-WebSocket client with the browser console's heart-beats. */
+    static WebSocketStompClient stompClient(ThreadPoolTaskScheduler heartbeats) {
+        WebSocketStompClient stomp = new WebSocketStompClient(new StandardWebSocketClient());
+        stomp.setTaskScheduler(heartbeats);
+        stomp.setDefaultHeartbeat(new long[] {10_000, 10_000});
+        stomp.setInboundMessageSizeLimit(64 * 1024);
+        return stomp;
     }
 
     /** Places {@code total} calls keeping {@code concurrency} in progress, and waits until all are done. */
@@ -528,7 +539,7 @@ public final class ScreenPopBenchmark {
     static final int CLOCK_TICKS = 100;
 
     /** Above this many cores used by the OS and other processes, a run is flagged as disturbed. */
-    private static final double OTHERS_WARNING = 0.25;
+    static final double OTHERS_WARNING = 0.25;
 
     /**
      * CPU ticks (user + system) of the embedded PostgreSQL's processes, found as the processes working in the
@@ -755,7 +766,8 @@ public final class ScreenPopBenchmark {
         @Override
         public long[] stats() {
             String[] parts = ask("stats").split(" ");
-            return new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3])};
+            return new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]),
+                Long.parseLong(parts[4]), Long.parseLong(parts[5])};
         }
 
         @Override

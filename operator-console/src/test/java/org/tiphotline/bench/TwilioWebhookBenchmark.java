@@ -66,12 +66,12 @@ import tools.jackson.databind.JsonNode;
 public final class TwilioWebhookBenchmark {
 
     /** Fictional account: AC and 32 hex digits, as the settings require. */
-    private static final String ACCOUNT = "AC" + "0".repeat(28) + "bec1";
-    private static final String PUBLIC_BASE = "https://hotline.example.test";
+    static final String ACCOUNT = "AC" + "0".repeat(28) + "bec1";
+    static final String PUBLIC_BASE = "https://hotline.example.test";
     /** The hotline's own (fictional) number, the one every caller dials. */
     private static final String HOTLINE_NUMBER = "+15550100000";
     /** Twilio gives up on a webhook after 15 s and plays its fallback; a later answer would be lost. */
-    private static final Duration TWILIO_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration TWILIO_TIMEOUT = Duration.ofSeconds(15);
 
     record Settings(int rate, int seconds, int runs, int warmupSeconds, int statusDelayMs, int floorRequests,
             int maxInFlight, boolean fork, String serverJvmArgs, String serverProperties, int maxMinutes) {
@@ -193,22 +193,8 @@ public final class TwilioWebhookBenchmark {
         data = Files.createTempDirectory("twilio-bench-");
         ScreenPopBenchmark.printMachine();
         long started = System.nanoTime();
-        WireMockServer twilioApi = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1")
-                .dynamicPort());
-        twilioApi.start();
-        twilioApi.stubFor(post(urlPathMatching("/2010-04-01/Accounts/.*/Calls/.*\\.json"))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody("{\"status\": \"in-progress\"}")));
-        // The adapter lists Twilio's live calls at start-up to close records of calls that ended meanwhile.
-        twilioApi.stubFor(get(urlPathMatching("/2010-04-01/Accounts/.*/Calls\\.json"))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody("{\"calls\": [], \"next_page_uri\": null}")));
-        String properties = String.join(";", "hotline.telephony.twilio.enabled=true",
-                "hotline.telephony.twilio.account-sid=" + ACCOUNT,
-                "hotline.telephony.twilio.auth-token=" + authToken,
-                "hotline.telephony.twilio.public-base-url=" + PUBLIC_BASE,
-                "hotline.telephony.twilio.api-base-url=http://127.0.0.1:" + twilioApi.port())
-                + ";" + settings.serverProperties();
+        WireMockServer twilioApi = twilioApiStub();
+        String properties = serverProperties(authToken, twilioApi) + ";" + settings.serverProperties();
         try (ScreenPopBenchmark.Target server = settings.fork()
                 ? ScreenPopBenchmark.Forked.start(data, settings.serverJvmArgs(), 0, "500ms", properties, false,
                         password)
@@ -232,6 +218,33 @@ public final class TwilioWebhookBenchmark {
             twilioApi.stop();
             ScreenPopBenchmark.deleteQuietly(data);
         }
+    }
+
+    /**
+     * Twilio's REST API as the benchmarks fake it, on loopback: 200 for moving a call, an empty list of live
+     * calls for the adapter's start-up reconciliation; {@code extensions} see every request.
+     */
+    static WireMockServer twilioApiStub(com.github.tomakehurst.wiremock.extension.Extension... extensions) {
+        WireMockServer twilioApi = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1")
+                .dynamicPort().extensions(extensions));
+        twilioApi.start();
+        twilioApi.stubFor(post(urlPathMatching("/2010-04-01/Accounts/.*/Calls/.*\\.json"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"status\": \"in-progress\"}")));
+        // The adapter lists Twilio's live calls at start-up to close records of calls that ended meanwhile.
+        twilioApi.stubFor(get(urlPathMatching("/2010-04-01/Accounts/.*/Calls\\.json"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"calls\": [], \"next_page_uri\": null}")));
+        return twilioApi;
+    }
+
+    /** The server's properties turning the Twilio adapter on, its REST API pointed at {@code twilioApi}. */
+    static String serverProperties(String authToken, WireMockServer twilioApi) {
+        return String.join(";", "hotline.telephony.twilio.enabled=true",
+                "hotline.telephony.twilio.account-sid=" + ACCOUNT,
+                "hotline.telephony.twilio.auth-token=" + authToken,
+                "hotline.telephony.twilio.public-base-url=" + PUBLIC_BASE,
+                "hotline.telephony.twilio.api-base-url=http://127.0.0.1:" + twilioApi.port());
     }
 
     private List<RunResult> measure() throws InterruptedException {
@@ -401,25 +414,35 @@ public final class TwilioWebhookBenchmark {
 
     /** A webhook as Twilio sends it: the number's form parameters for the call, signed for the public URL. */
     private HttpRequest request(Hook hook, String sid, long n) {
+        return signed(base, authToken, hook.path, callForm(sid, n, hook == Hook.VOICE ? "ringing" : "completed"));
+    }
+
+    /** Twilio's form fields for call {@code sid} from fictional caller number {@code n}, in status {@code status}. */
+    static Map<String, String> callForm(String sid, long n, String status) {
         Map<String, String> form = new LinkedHashMap<>();
         // Fictional numbers only: +1 555 010 0000-9999 (0000 is the hotline's own).
         String caller = String.format(Locale.ROOT, "+1555010%04d", 1 + n % 9999);
         form.put("AccountSid", ACCOUNT);
         form.put("ApiVersion", "2010-04-01");
         form.put("CallSid", sid);
-        form.put("CallStatus", hook == Hook.VOICE ? "ringing" : "completed");
+        form.put("CallStatus", status);
         form.put("Called", HOTLINE_NUMBER);
         form.put("Caller", caller);
         form.put("Direction", "inbound");
         form.put("From", caller);
         form.put("To", HOTLINE_NUMBER);
+        return form;
+    }
+
+    /** A POST of {@code form} to {@code pathAndQuery} on the server at {@code base}, signed as Twilio signs. */
+    static HttpRequest signed(String base, String authToken, String pathAndQuery, Map<String, String> form) {
         StringBuilder body = new StringBuilder();
         form.forEach((name, value) -> body.append(body.isEmpty() ? "" : "&").append(encode(name)).append('=')
                 .append(encode(value)));
-        return HttpRequest.newBuilder(URI.create(base + hook.path)).timeout(TWILIO_TIMEOUT)
+        return HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(TWILIO_TIMEOUT)
                 .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
                 .header("User-Agent", "TwilioProxy/1.1")
-                .header("X-Twilio-Signature", SignedWebhooks.sign(authToken, PUBLIC_BASE + hook.path, form))
+                .header("X-Twilio-Signature", SignedWebhooks.sign(authToken, PUBLIC_BASE + pathAndQuery, form))
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
     }
 
@@ -610,11 +633,11 @@ public final class TwilioWebhookBenchmark {
         return Latencies.median(results.stream().mapToDouble(r -> figure.applyAsDouble(r.cpu())).toArray());
     }
 
-    private static String encode(String value) {
+    static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    private static String randomSecret() {
+    static String randomSecret() {
         byte[] secret = new byte[18];
         new SecureRandom().nextBytes(secret);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
