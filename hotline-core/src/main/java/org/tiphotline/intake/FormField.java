@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * One field of a form: how it is typed, which codes it accepts, and whether it holds personal data (then it is
@@ -16,6 +17,13 @@ import java.util.Set;
  */
 public record FormField(String name, String section, String label, Kind kind, List<String> codes, boolean personal,
         int maxLength, int min) {
+
+    /**
+     * A tag, a comment or a character reference: what a browser would read as markup rather than text. Refused in
+     * every form, staff's included: pages show text as text, but the registry's exports and the agencies' alerts
+     * go to programs we do not control. "a < b" and "<3" stay text.
+     */
+    static final Pattern MARKUP = Pattern.compile("<\\s*[A-Za-z!/?]|&#?[A-Za-z0-9]{1,32};");
 
     public enum Kind { CODE, CODES, DATE, INTEGER, BOOLEAN, TEXT, COUNTRY, PHONE }
 
@@ -129,6 +137,9 @@ public record FormField(String name, String section, String label, Kind kind, Li
                 }
                 if (value.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
                     throw new InvalidField(name, "contains control characters");
+                }
+                if (MARKUP.matcher(value).find()) {
+                    throw new InvalidField(name, "must be plain text: remove the HTML markup (< > &)");
                 }
                 yield value;
             }

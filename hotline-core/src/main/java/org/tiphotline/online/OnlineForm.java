@@ -36,8 +36,6 @@ public class OnlineForm {
     static final List<String> CONTACT_FIELDS = List.of("contactFirstName", "contactLastName", "contactAddress",
             "contactPhone", "contactAgency");
 
-    /** A tag, a comment or a character reference: what a browser would read as markup rather than text. */
-    private static final Pattern MARKUP = Pattern.compile("<\\s*[A-Za-z!/?]|&#?[A-Za-z0-9]{1,32};");
     private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,39}");
 
     private static final String WHAT = "What happened";
@@ -122,10 +120,8 @@ public class OnlineForm {
             try {
                 Object value = field.normalise(entry.getValue(), today);
                 if (value instanceof String text && field.kind() == FormField.Kind.TEXT) {
+                    // FormField refused markup already.
                     text = text.strip();
-                    if (MARKUP.matcher(text).find()) {
-                        throw new InvalidField(field.name(), "must be plain text: remove the HTML markup (< > &)");
-                    }
                     value = text.isEmpty() ? null : text;
                 }
                 if (value != null && !(value instanceof List<?> l && l.isEmpty())) {
