@@ -66,7 +66,9 @@ import tools.jackson.databind.JsonNode;
  * caller slots start spread over this], {@code bench.callTimeoutSeconds} [60], {@code bench.fork} [true],
  * {@code bench.serverJvmArgs} [{@code -XX:+UseZGC -Xmx512m}], {@code bench.serverProperties} [none],
  * {@code bench.stages} [false], {@code bench.tick} [500ms], {@code bench.maxMinutes} [15],
- * {@code bench.targetPopP99Ms} [50], {@code bench.targetWebhookP99Ms} [20], {@code bench.targetHeapMb} [512].
+ * {@code bench.targetPopP99Ms} [50], {@code bench.targetWebhookP99Ms} [20], {@code bench.targetHeapMb} [512],
+ * {@code bench.talkMs} [0: operators hang up as soon as the fields are saved; otherwise each call is talked
+ * through for 0.5–1.5 times this, so the 200 calls in progress run at a rate the operators can take].
  */
 public final class EndToEndBenchmark {
 
@@ -75,7 +77,8 @@ public final class EndToEndBenchmark {
 
     record Settings(int calls, int twilioPercent, int operators, int seconds, int runs, int warmupSeconds, int rampMs,
             int callTimeoutSeconds, boolean fork, String serverJvmArgs, String serverProperties, boolean stages,
-            String tick, int maxMinutes, double targetPopP99Ms, double targetWebhookP99Ms, int targetHeapMb) {
+            String tick, int maxMinutes, double targetPopP99Ms, double targetWebhookP99Ms, int targetHeapMb,
+            int talkMs) {
 
         static Settings fromSystemProperties() {
             return new Settings(
@@ -95,7 +98,8 @@ public final class EndToEndBenchmark {
                     integer("bench.maxMinutes", 15, 1, 240),
                     Double.parseDouble(text("bench.targetPopP99Ms", "50")),
                     Double.parseDouble(text("bench.targetWebhookP99Ms", "20")),
-                    integer("bench.targetHeapMb", 512, 1, 65_536));
+                    integer("bench.targetHeapMb", 512, 1, 65_536),
+                    integer("bench.talkMs", 0, 0, 600_000));
         }
 
         int twilioCalls() {
@@ -598,6 +602,11 @@ public final class EndToEndBenchmark {
                 for (Map.Entry<String, Object> field : FIELDS.entrySet()) {
                     expect("save " + field.getKey(), op.http.put(report + "/fields/" + field.getKey(),
                             Map.of("value", field.getValue())), 200);
+                }
+                if (settings.talkMs() > 0) {
+                    // Talking: 0.5 to 1.5 times the setting, so operators do not free up in step.
+                    Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(settings.talkMs() / 2,
+                            settings.talkMs() * 3L / 2 + 1));
                 }
                 call.hangUp().run();
                 op.awaitCall(pop.get("call").asString(), "ENDED", settings.callTimeoutSeconds());
