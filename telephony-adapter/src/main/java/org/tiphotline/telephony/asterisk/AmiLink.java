@@ -15,6 +15,7 @@ import org.asteriskjava.manager.action.EventGeneratingAction;
 import org.asteriskjava.manager.action.ManagerAction;
 import org.asteriskjava.manager.action.PingAction;
 import org.asteriskjava.manager.event.ConnectEvent;
+import org.asteriskjava.manager.event.DisconnectEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.response.ManagerError;
 import org.asteriskjava.manager.response.ManagerResponse;
@@ -45,6 +46,12 @@ final class AmiLink implements AutoCloseable {
             Thread.ofPlatform().daemon().name("ami-events").factory());
     /** Bumped on every (re)connection; the supervisor resyncs when it has not synced this one yet. */
     private final AtomicLong connections = new AtomicLong();
+    /**
+     * Actions waiting for their events, with the connection they went out on; a dropped link fails them at once,
+     * since their events died with it.
+     */
+    private final java.util.Map<CompletableFuture<ResponseEvents>, Long> collecting =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private long synced;
     private long lastLoginAttempt;
     private long lastPing;
@@ -66,6 +73,11 @@ final class AmiLink implements AutoCloseable {
             if (event instanceof ConnectEvent) {
                 // The library reconnected by itself after a drop; resync once it has logged in again.
                 connections.incrementAndGet();
+            } else if (event instanceof DisconnectEvent) {
+                // Here, on the reader thread, not behind the events queued for the event thread: a resync waiting
+                // there for CoreShowChannels would otherwise hold every later event until its timeout.
+                collecting.keySet().forEach(waiting -> waiting.completeExceptionally(
+                        new AmiUnavailable("the AMI link dropped before the answer was complete")));
             }
             events.execute(() -> onEvent.accept(event));
         });
@@ -100,20 +112,45 @@ final class AmiLink implements AutoCloseable {
         }, actions);
     }
 
-    /** Sends an action whose outcome comes as events; the future completes when the last one arrives. */
+    /**
+     * Sends an action whose outcome comes as events; the future completes when the last one arrives, and fails
+     * when the link drops first. Asterisk-Java hands a dropped action's callback whatever events had come (none,
+     * or half a list): taken for the whole answer, half a CoreShowChannels list would end the records of live
+     * calls, so only an answer that ends with the action's own completion event counts.
+     */
     CompletableFuture<ResponseEvents> sendCollecting(EventGeneratingAction action, long timeoutMillis) {
         CompletableFuture<ResponseEvents> result = new CompletableFuture<>();
+        collecting.put(result, connections.get());
+        result.whenComplete((events, failure) -> collecting.remove(result));
         actions.execute(() -> {
             try {
                 if (!connected()) {
                     throw new AmiUnavailable("AMI is not connected");
                 }
-                connection.sendEventGeneratingAction(action, result::complete);
+                connection.sendEventGeneratingAction(action, events -> {
+                    if (events != null && events.getResponse() instanceof ManagerError error) {
+                        result.completeExceptionally(new AmiRefused(action.getAction() + " refused: "
+                                + error.getMessage()));
+                    } else if (complete(action, events)) {
+                        result.complete(events);
+                    } else {
+                        result.completeExceptionally(new AmiUnavailable(action.getAction()
+                                + ": the AMI link dropped before the answer was complete"));
+                    }
+                });
             } catch (java.io.IOException | RuntimeException e) {
                 result.completeExceptionally(e);
             }
         });
         return result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private static boolean complete(EventGeneratingAction action, ResponseEvents events) {
+        if (events == null || events.getResponse() == null) {
+            return false;
+        }
+        Class<?> last = action.getActionCompleteEventClass();
+        return last == null || events.getEvents().stream().anyMatch(last::isInstance);
     }
 
     /** Runs work on the event thread, after every event received so far. */
@@ -141,6 +178,13 @@ final class AmiLink implements AutoCloseable {
             long current = connections.get();
             if (current != synced) {
                 synced = current;
+                // An action registered just as its connection died may never be told: do not let it hold the
+                // event thread (and this connection's resync behind it) until its timeout.
+                collecting.forEach((waiting, sentOn) -> {
+                    if (sentOn < current) {
+                        waiting.completeExceptionally(new AmiUnavailable("sent on an AMI connection since lost"));
+                    }
+                });
                 lastPing = now;
                 events.execute(onConnected);
             } else if (now - lastPing >= settings.pingInterval().toNanos()) {

@@ -55,11 +55,15 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
     private final Map<String, Live> live = new ConcurrentHashMap<>();
     /** Connects asked for while AMI was down, sent after the next resync if their offer still stands. */
     private final Map<String, Operator> pendingConnects = new ConcurrentHashMap<>();
+    /** Numbers the callers as they reach the IVR, so a resync can tell who came after its channel list. */
+    private final java.util.concurrent.atomic.AtomicLong arrivals = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean synced;
 
     /** What the adapter knows of one call on Asterisk. */
     private static final class Live {
         final String uniqueId;
+        /** From {@link #arrivals} when the IVR registered it; 0 when the resync found it. */
+        final long arrival;
         volatile String channel;
         OperatorId ringing;
         /** The operator's channel while it rings or talks. */
@@ -74,9 +78,10 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         boolean operatorLeaves;
         boolean endReported;
 
-        Live(String uniqueId, String channel) {
+        Live(String uniqueId, String channel, long arrival) {
             this.uniqueId = uniqueId;
             this.channel = channel;
+            this.arrival = arrival;
         }
     }
 
@@ -100,9 +105,13 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         return synced && ami.connected();
     }
 
-    /** The FastAGI IVR registered a new caller channel. */
+    /**
+     * The FastAGI IVR registered a new caller channel. Called before the core is told of the call, so that a
+     * resync running at the same moment, whose channel list may predate the caller, never sees a record of a
+     * call it does not know to be live.
+     */
     void arrivedInIvr(String uniqueId, String channel) {
-        live.computeIfAbsent(uniqueId, id -> new Live(id, channel));
+        live.computeIfAbsent(uniqueId, id -> new Live(id, channel, arrivals.incrementAndGet()));
     }
 
     @Override
@@ -443,6 +452,9 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
      * meanwhile are reported, and connects held while AMI was down go out.
      */
     private void resync() {
+        // Callers who reach the IVR from now on may be missing from the list asked for below (Asterisk lists
+        // its channels as they were when the action arrived) and must not be taken for calls that ended.
+        long listed = arrivals.get();
         List<CoreShowChannelEvent> channels;
         try {
             channels = ami.sendCollecting(new CoreShowChannelsAction(), ESCALATION_TIMEOUT_MS).join().getEvents()
@@ -466,16 +478,16 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         }
         // Calls that ended during the gap: their channels are gone. Who hung up is unknown, so reconciliation,
         // not a guess, closes their records.
-        for (String gone : new HashSet<>(live.keySet())) {
-            if (!byUniqueId.containsKey(gone)) {
-                live.remove(gone);
-                pendingConnects.remove(gone);
+        for (Live c : List.copyOf(live.values())) {
+            if (!byUniqueId.containsKey(c.uniqueId) && c.arrival <= listed) {
+                live.remove(c.uniqueId);
+                pendingConnects.remove(c.uniqueId);
             }
         }
-        router.get().reconcile(PROVIDER, callers);
+        router.get().reconcile(PROVIDER, new LiveOrNewer(callers, listed));
         for (String uniqueId : callers) {
             CoreShowChannelEvent ch = byUniqueId.get(uniqueId);
-            Live c = live.computeIfAbsent(uniqueId, id -> new Live(id, ch.getChannel()));
+            Live c = live.computeIfAbsent(uniqueId, id -> new Live(id, ch.getChannel(), 0));
             c.channel = ch.getChannel();
             catchUp(c, ch, channels);
         }
@@ -490,6 +502,47 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
             }
         });
         log.info("resynced with Asterisk: {} hotline calls live", callers.size());
+    }
+
+    /**
+     * What reconciliation may keep: the callers the channel list showed, and any caller the IVR registered
+     * after that list was asked for. Looked up when reconciliation asks, not copied: a caller registered while
+     * it runs is registered before their record exists (see {@link #arrivedInIvr}).
+     */
+    private final class LiveOrNewer extends java.util.AbstractSet<String> {
+
+        private final Set<String> listed;
+        private final long listedUpTo;
+
+        LiveOrNewer(Set<String> listed, long listedUpTo) {
+            this.listed = listed;
+            this.listedUpTo = listedUpTo;
+        }
+
+        @Override
+        public boolean contains(Object uniqueId) {
+            if (listed.contains(uniqueId)) {
+                return true;
+            }
+            Live c = uniqueId instanceof String id ? live.get(id) : null;
+            return c != null && c.arrival > listedUpTo;
+        }
+
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return now().iterator();
+        }
+
+        @Override
+        public int size() {
+            return now().size();
+        }
+
+        private Set<String> now() {
+            Set<String> all = new HashSet<>(listed);
+            live.values().stream().filter(c -> c.arrival > listedUpTo).forEach(c -> all.add(c.uniqueId));
+            return Set.copyOf(all);
+        }
     }
 
     private void catchUp(Live c, CoreShowChannelEvent ch, List<CoreShowChannelEvent> channels) {

@@ -51,8 +51,9 @@ final class HotlineIvr implements AgiScript {
         }
         CallRef ref = new CallRef(AsteriskLine.PROVIDER, uniqueId);
         try {
-            switchboard.arrived(ref, request.getCallerIdNumber(), dialled(request));
+            // The line first: a resync running now must know this caller before their record can exist.
             line.arrivedInIvr(uniqueId, request.getChannel());
+            switchboard.arrived(ref, request.getCallerIdNumber(), dialled(request));
             play(ref, channel);
         } catch (AgiHangupException hungUp) {
             switchboard.callerHungUp(ref);

@@ -253,6 +253,13 @@ class TwilioWebhooks {
         String leg = form.getOrDefault("DialCallSid", "none");
         boolean callerGone = FINAL.contains(form.getOrDefault("CallStatus", ""));
         OperatorId operator = new OperatorId(operatorId);
+        if ((dialStatus.equals("completed") || dialStatus.equals("answered")) && !leg.equals("none")) {
+            // The operator answered ("completed": the dialled party answered and the call is over). The leg's
+            // status callbacks can come after this, even long after (Twilio's retries): stored later they would
+            // be refused and the call would read as lost, or abandoned while ringing. Same delivery keys as theirs.
+            store(() -> switchboard.once("op:" + leg + ":ringing").ringing(ref, operator));
+            store(() -> switchboard.once("op:" + leg + ":in-progress").answered(ref, operator));
+        }
         if (callerGone) {
             line.ended(ref.providerCallId());
             store(() -> switchboard.once("end").callerHungUp(ref));

@@ -296,6 +296,34 @@ public final class FakeAmiPeer implements AutoCloseable {
         return dropped;
     }
 
+    /**
+     * Writes the first half of an event block (cut inside a line, no terminating blank line) to every logged-in
+     * connection, then cuts them all with a TCP reset: the link dies in the middle of a frame.
+     *
+     * @return how many connections got the half frame
+     */
+    public int dropMidEvent(Map<String, String> event) {
+        Map<String, String> block = new LinkedHashMap<>();
+        block.put("Event", event.get("Event"));
+        block.putAll(event);
+        StringBuilder text = new StringBuilder();
+        block.forEach((k, v) -> text.append(k).append(": ").append(v == null ? "" : v).append(CRLF));
+        String half = text.substring(0, Math.max(1, text.length() / 2));
+        int written = 0;
+        for (Session session : sessions) {
+            if (session.authenticated && session.events) {
+                try {
+                    session.writeRaw(half);
+                    written++;
+                } catch (IOException e) {
+                    // Already gone: the reset below is all that is left to do.
+                }
+            }
+        }
+        dropConnections();
+        return written;
+    }
+
     /** Asterisk goes down: the port refuses connections and every open connection is reset. */
     public void stopListening() {
         Thread accepting;

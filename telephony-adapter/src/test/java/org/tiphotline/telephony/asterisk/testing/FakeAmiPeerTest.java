@@ -251,4 +251,22 @@ class FakeAmiPeerTest {
         assertThat(hangup.getUniqueId()).isEqualTo("1735689600.9");
         assertThat(hangup.getCause()).isEqualTo(16);
     }
+
+    @Test
+    void anEventCutInHalfNeverReachesTheClientAndTheLinkComesBack() throws Exception {
+        connect("secret").login();
+        nextEvent(ConnectEvent.class);
+
+        assertThat(peer.dropMidEvent(FakeAmiPeer.event("Hangup", "Privilege", "call,all", "Channel",
+                "PJSIP/trunk-0000000a", "Uniqueid", "1735689600.10", "Linkedid", "1735689600.10", "Cause", "16",
+                "Cause-txt", "Normal Clearing"))).isEqualTo(1);
+
+        nextEvent(DisconnectEvent.class);
+        peer.awaitLogins(2, WAIT);
+        nextEvent(ConnectEvent.class);
+        // Pushed after the reconnection: proves events flow again, and that the half one was not delivered.
+        peer.sendEvent(FakeAmiPeer.event("Hangup", "Privilege", "call,all", "Channel", "PJSIP/trunk-0000000b",
+                "Uniqueid", "1735689600.11", "Linkedid", "1735689600.11", "Cause", "16"));
+        assertThat(nextEvent(HangupEvent.class).getUniqueId()).isEqualTo("1735689600.11");
+    }
 }
