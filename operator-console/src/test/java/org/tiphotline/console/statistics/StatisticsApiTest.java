@@ -87,8 +87,11 @@ class StatisticsApiTest {
     @Test
     void everyoneElseIsRefused() {
         for (String user : new String[] {"operator", "supervisor", "admin", "reporter"}) {
-            assertThat(login(user).get(path).status()).as(user).isEqualTo(403);
+            ConsoleClient client = login(user);
+            assertThat(client.get(path).status()).as(user).isEqualTo(403);
+            assertThat(client.getText("/statistics.html").status()).as(user).isEqualTo(403);
         }
+        assertThat(login("datamanager").getText("/statistics.html").status()).isEqualTo(200);
     }
 
     @Test
