@@ -162,7 +162,7 @@ public class HtcdsExport {
         return row;
     }
 
-    static String ageBand(Integer age) {
+    public static String ageBand(Integer age) {
         if (age == null) {
             return null;
         }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.jooq.DSLContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,8 @@ class CallLogTest {
     private Operators operators;
     @Autowired
     private MutableClock clock;
+    @Autowired
+    private DSLContext db;
 
     private record Stored(CallId id, Instant arrivedAt, CallOutcome outcome, OperatorId operator) {}
 
@@ -290,5 +293,64 @@ class CallLogTest {
         assertThatThrownBy(() -> Cursor.parse("123_not-a-uuid")).isInstanceOf(IllegalArgumentException.class);
         Cursor cursor = new Cursor(Instant.parse("2025-03-03T00:01:02.123456Z"), stored.getFirst().id().value());
         assertThat(Cursor.parse(cursor.toString())).isEqualTo(cursor);
+    }
+
+    /** Calls i, i + 100 and i + 200 came from {@code FakeData.phone(i)}. */
+    private List<CallId> fromPhone(int n, Predicate<Stored> also) {
+        List<Stored> byIndex = stored;
+        return expected(st -> byIndex.indexOf(st) % 100 == n && also.test(st));
+    }
+
+    private int callerSearchAudits() {
+        return db.fetchCount(db.selectFrom("hotline.audit_log").where("entity = 'call_log'"));
+    }
+
+    @Test
+    void searchingByCallerNumberFindsThatCallersCallsHoweverTheNumberIsWritten() {
+        int audits = callerSearchAudits();
+        // FakeData.phone(7) is "+1 (555) 010-0107"; the supervisor types it another way.
+        Filter byCaller = new Filter(null, null, null, null, "+1 555 010 0107");
+        List<Row> rows = all(supervisor, byCaller, 2);
+        assertThat(rows).extracting(Row::call).containsExactlyElementsOf(fromPhone(7, st -> true)).hasSize(3);
+        assertThat(rows).allSatisfy(r -> assertThat(r.callerMask()).isEqualTo("•••• 07"));
+        // Two pages, two searches, two audit rows; they say who searched, never for which number.
+        assertThat(callerSearchAudits()).isEqualTo(audits + 2);
+        var audit = db.fetch("select actor, action, entity_id, fields::text from hotline.audit_log "
+                + "where entity = 'call_log' order by id desc limit 1").getFirst();
+        assertThat(audit.get(0)).isEqualTo(supervisor.username());
+        assertThat(audit.get(1)).isEqualTo("READ");
+        assertThat(audit.intoList().toString()).doesNotContain("0107").doesNotContain("555");
+        assertThat(byCaller.toString()).doesNotContain("0107");
+
+        assertThat(log.page(supervisor, new Filter(null, null, null, null, "+1 555 010 9999"), null, 50).rows())
+                .isEmpty();
+    }
+
+    @Test
+    void searchingByCallerNumberCombinesWithTheOtherFilters() {
+        Instant from = arrival(100);
+        List<Row> later = all(supervisor, new Filter(from, null, null, null, "+15550100107"), 50);
+        assertThat(later).extracting(Row::call)
+                .containsExactlyElementsOf(fromPhone(7, st -> !st.arrivedAt().isBefore(from))).hasSize(2);
+        // Call 7 and its repeats were answered by operator B (i % 5 == 2).
+        assertThat(all(supervisor, new Filter(null, null, CallOutcome.COMPLETED, operatorB.id(), "+15550100107"),
+                50)).hasSize(3);
+        assertThat(all(supervisor, new Filter(null, null, CallOutcome.COMPLETED, operatorA.id(), "+15550100107"),
+                50)).isEmpty();
+        assertThat(all(supervisor, new Filter(null, null, CallOutcome.ABANDONED_IN_QUEUE, null, "+15550100107"),
+                50)).isEmpty();
+    }
+
+    @Test
+    void aSearchByCallerNeedsANumberAndASupervisor() {
+        int audits = callerSearchAudits();
+        for (String garbage : List.of("anonymous", "12", "+1", "1234567890123456789012")) {
+            assertThatThrownBy(() -> log.page(supervisor, new Filter(null, null, null, null, garbage), null, 10))
+                    .as(garbage).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("caller must be")
+                    .hasMessageNotContaining(garbage);
+        }
+        assertThatThrownBy(() -> log.page(dataManager, new Filter(null, null, null, null, "+15550100107"), null,
+                10)).isInstanceOf(SecurityException.class);
+        assertThat(callerSearchAudits()).as("refused searches read nothing").isEqualTo(audits);
     }
 }

@@ -24,6 +24,9 @@ import org.tiphotline.routing.Router;
 @RequestMapping("/api")
 class CallLogApi {
 
+    /** {@code next} in the cursor's own text form, which {@code cursor=} takes back as it is. */
+    record PageBody(List<CallLog.Row> rows, String next) {}
+
     private final CallLog log;
     private final Operators operators;
     private final Router router;
@@ -36,19 +39,24 @@ class CallLogApi {
         this.actors = actors;
     }
 
-    /** Dates are whole days (UTC): {@code from} inclusive, {@code to} inclusive. */
+    /**
+     * Dates are whole days (UTC): {@code from} inclusive, {@code to} inclusive. {@code caller}: a phone number
+     * written any way (supervisors only; the search is audited, the number is neither kept nor logged).
+     */
     @GetMapping("/calllog")
-    CallLog.Page page(@RequestParam(required = false) LocalDate from, @RequestParam(required = false) LocalDate to,
+    PageBody page(@RequestParam(required = false) LocalDate from, @RequestParam(required = false) LocalDate to,
             @RequestParam(required = false) CallOutcome outcome, @RequestParam(required = false) Long operator,
-            @RequestParam(required = false) String cursor, @RequestParam(defaultValue = "50") int limit,
-            Principal principal) {
+            @RequestParam(required = false) String caller, @RequestParam(required = false) String cursor,
+            @RequestParam(defaultValue = "50") int limit, Principal principal) {
         if (from != null && to != null && to.isBefore(from)) {
             throw new IllegalArgumentException("'to' is before 'from'");
         }
         CallLog.Filter filter = new CallLog.Filter(start(from), to == null ? null : start(to.plusDays(1)), outcome,
-                operator == null ? null : new OperatorId(operator));
-        return log.page(actors.of(principal), filter,
+                operator == null ? null : new OperatorId(operator),
+                caller == null || caller.isBlank() ? null : caller);
+        CallLog.Page page = log.page(actors.of(principal), filter,
                 cursor == null || cursor.isBlank() ? null : CallLog.Cursor.parse(cursor), limit);
+        return new PageBody(page.rows(), page.next() == null ? null : page.next().toString());
     }
 
     @GetMapping("/calllog/{id}")

@@ -71,6 +71,9 @@ class WebSecurity {
                                 "/api/exports/requests/*/reject").hasRole("DATA_MANAGEMENT_LEADER")
                         .requestMatchers("/api/exports", "/api/exports/**").hasAnyRole("DATA_MANAGER",
                                 "DATA_MANAGEMENT_LEADER")
+                        // Statistics publish no person, but they are the task force's to release: the same people.
+                        .requestMatchers("/statistics.html", "/js/statistics.js", "/api/statistics",
+                                "/api/statistics/**").hasAnyRole("DATA_MANAGER", "DATA_MANAGEMENT_LEADER")
                         .requestMatchers("/supervisor.html", "/js/supervisor.js", "/api/calllog/**", "/api/live/**",
                                 "/api/operators", "/api/escalations/**").hasAnyRole("SUPERVISOR", "DATA_MANAGER",
                                 "DATA_MANAGEMENT_LEADER")
