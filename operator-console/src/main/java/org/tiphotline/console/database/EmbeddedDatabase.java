@@ -45,12 +45,12 @@ class EmbeddedDatabase {
     }
 
     @Bean(destroyMethod = "close")
-    DataSource dataSource(EmbeddedPostgres postgres) {
+    DataSource dataSource(EmbeddedPostgres postgres, EmbeddedDatabaseSettings settings) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
         config.setUsername("postgres");
         config.setPassword("postgres");
-        config.setMaximumPoolSize(16);
+        config.setMaximumPoolSize(settings.poolSize());
         config.setPoolName("embedded");
         return new HikariDataSource(config);
     }

@@ -7,7 +7,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * @param dataDirectory where the embedded PostgreSQL keeps its data; it survives restarts
  * @param port the port it listens on (loopback only); 0 picks a free one
+ * @param poolSize the application's connections to it
  */
 @ConfigurationProperties("hotline.database.embedded")
-record EmbeddedDatabaseSettings(@DefaultValue("data/postgres") Path dataDirectory, @DefaultValue("0") int port) {
+record EmbeddedDatabaseSettings(@DefaultValue("data/postgres") Path dataDirectory, @DefaultValue("0") int port,
+        @DefaultValue("16") int poolSize) {
+
+    EmbeddedDatabaseSettings {
+        if (poolSize < 2 || poolSize > 200) {
+            throw new IllegalArgumentException("hotline.database.embedded.pool-size must be between 2 and 200");
+        }
+    }
 }
