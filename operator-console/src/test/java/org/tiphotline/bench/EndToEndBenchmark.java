@@ -337,16 +337,7 @@ public final class EndToEndBenchmark {
             return results;
         } finally {
             running = false;
-            for (BenchConsole console : operators) {
-                try {
-                    console.close();
-                } catch (RuntimeException e) {
-                    // the server may already be going
-                }
-            }
-            Thread.sleep(1000);
-            stomp.stop();
-            heartbeats.shutdown();
+            ScreenPopBenchmark.closeAll(operators, stomp, heartbeats);
         }
     }
 

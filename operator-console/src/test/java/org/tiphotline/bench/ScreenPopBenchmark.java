@@ -330,18 +330,24 @@ public final class ScreenPopBenchmark {
             return results;
         } finally {
             running = false;
-            for (BenchConsole console : consoles) {
-                try {
-                    console.close();
-                } catch (RuntimeException e) {
-                    // the server may already be going
-                }
-            }
-            // Let the server handle the disconnects before it is stopped.
-            Thread.sleep(1000);
-            stomp.stop();
-            heartbeats.shutdown();
+            closeAll(consoles, stomp, heartbeats);
         }
+    }
+
+    /** Closes the operators' sessions, then the STOMP client; the server may already be going. */
+    static void closeAll(List<BenchConsole> consoles, WebSocketStompClient stomp, ThreadPoolTaskScheduler heartbeats)
+            throws InterruptedException {
+        for (BenchConsole console : consoles) {
+            try {
+                console.close();
+            } catch (RuntimeException e) {
+                // the server may already be going
+            }
+        }
+        // Let the server handle the disconnects before it is stopped.
+        Thread.sleep(1000);
+        stomp.stop();
+        heartbeats.shutdown();
     }
 
     /** One thread sending the consoles' STOMP heart-beats; shut it down after the client. */

@@ -64,15 +64,9 @@ class AmiLinkDropsTest {
     void start() {
         ami = new FakeAmiPeer("tiphotline", SECRET).banner("Asterisk Call Manager/9.0.0").asteriskVersion("20.5.0");
         agiPort = AgiPort.free();
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("hotline.telephony.asterisk.enabled", "true");
-        settings.put("hotline.telephony.asterisk.agi.port", Integer.toString(agiPort));
-        settings.put("hotline.telephony.asterisk.ami.port", Integer.toString(ami.port()));
-        settings.put("hotline.telephony.asterisk.ami.password", SECRET);
-        settings.put("hotline.telephony.asterisk.ami.retry-interval", "200ms");
+        Map<String, String> settings = AsteriskTestSettings.of(agiPort, ami, SECRET);
         settings.put("hotline.telephony.asterisk.endpoints.operator", "PJSIP/operator1");
         settings.put("hotline.telephony.asterisk.endpoints.operator2", "PJSIP/operator2");
-        settings.put("hotline.ivr.digit-timeout", "50ms");
         pbx = new Pbx(ami, new Random(SEED));
         ami.respond("Setvar", pbx::setvar);
         ami.respond("Redirect", pbx::redirect);

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -49,14 +48,8 @@ class AsteriskBridgeTest {
     void start() throws IOException {
         ami = new FakeAmiPeer("tiphotline", SECRET).banner("Asterisk Call Manager/9.0.0").asteriskVersion("20.5.0");
         agiPort = AgiPort.free();
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("hotline.telephony.asterisk.enabled", "true");
-        settings.put("hotline.telephony.asterisk.agi.port", Integer.toString(agiPort));
-        settings.put("hotline.telephony.asterisk.ami.port", Integer.toString(ami.port()));
-        settings.put("hotline.telephony.asterisk.ami.password", SECRET);
-        settings.put("hotline.telephony.asterisk.ami.retry-interval", "200ms");
+        Map<String, String> settings = AsteriskTestSettings.of(agiPort, ami, SECRET);
         settings.put("hotline.telephony.asterisk.endpoints.operator", "PJSIP/operator1");
-        settings.put("hotline.ivr.digit-timeout", "50ms");
         hotline = RunningHotline.start(data, settings);
         ami.awaitAction("CoreShowChannels", WAIT);
     }
