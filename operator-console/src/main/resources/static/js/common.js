@@ -3,6 +3,7 @@
 
 const App = {
   me: null,
+  leaving: false,
 
   async start() {
     const r = await fetch('/api/me', { headers: { Accept: 'application/json' } });
@@ -13,6 +14,9 @@ const App = {
       const i = document.createElement('input');
       i.type = 'hidden'; i.name = '_csrf'; i.value = App.me.csrf.token;
       f.appendChild(i);
+      // A poll answered 401 while the sign-out is on its way would send the page to /login and hide the
+      // "signed out" page the sign-out leads to.
+      f.addEventListener('submit', () => { App.leaving = true; });
     });
     return App.me;
   },
@@ -24,7 +28,7 @@ const App = {
     headers[App.me.csrf.header] = App.me.csrf.token;
     try {
       const r = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      if (r.status === 401) { location.href = '/login'; }
+      if (r.status === 401 && !App.leaving) { location.href = '/login'; }
       const text = await r.text();
       return { ok: r.ok, status: r.status, body: text ? JSON.parse(text) : null };
     } catch (e) {
