@@ -100,6 +100,19 @@ public final class SignedWebhooks {
         }
     }
 
+    /** The application's settings for a test against Twilio on loopback: its REST API is the stub at {@code apiPort}. */
+    static Map<String, String> settings(String accountSid, String authToken, String publicBase, int apiPort,
+            String fallbackNumber) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("hotline.telephony.twilio.enabled", "true");
+        settings.put("hotline.telephony.twilio.account-sid", accountSid);
+        settings.put("hotline.telephony.twilio.auth-token", authToken);
+        settings.put("hotline.telephony.twilio.public-base-url", publicBase);
+        settings.put("hotline.telephony.twilio.api-base-url", "http://127.0.0.1:" + apiPort);
+        settings.put("hotline.telephony.twilio.fallback-number", fallbackNumber);
+        return settings;
+    }
+
     /** The parameters Twilio sends with every voice webhook of a call (fictional numbers only). */
     static Map<String, String> call(String callSid, String accountSid) {
         Map<String, String> form = new LinkedHashMap<>();

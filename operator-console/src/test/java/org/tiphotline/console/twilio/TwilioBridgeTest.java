@@ -78,13 +78,8 @@ class TwilioBridgeTest {
     }
 
     private Map<String, String> settings() {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("hotline.telephony.twilio.enabled", "true");
-        settings.put("hotline.telephony.twilio.account-sid", ACCOUNT);
-        settings.put("hotline.telephony.twilio.auth-token", TOKEN);
-        settings.put("hotline.telephony.twilio.public-base-url", PUBLIC);
-        settings.put("hotline.telephony.twilio.api-base-url", "http://127.0.0.1:" + twilioApi.port());
-        settings.put("hotline.telephony.twilio.fallback-number", FALLBACK_LINE);
+        Map<String, String> settings = SignedWebhooks.settings(ACCOUNT, TOKEN, PUBLIC, twilioApi.port(),
+                FALLBACK_LINE);
         settings.put("hotline.telephony.twilio.api-key-sid", API_KEY);
         settings.put("hotline.telephony.twilio.operator-phones.operator2", OPERATOR2_PHONE);
         settings.put("hotline.telephony.twilio.api-key-secret", API_SECRET);

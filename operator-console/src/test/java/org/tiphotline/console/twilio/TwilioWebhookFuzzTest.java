@@ -72,13 +72,8 @@ class TwilioWebhookFuzzTest {
         twilioApi.stubFor(any(urlPathMatching(".*")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{\"status\": \"in-progress\", "
                         + "\"calls\": [], \"next_page_uri\": null}")));
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("hotline.telephony.twilio.enabled", "true");
-        settings.put("hotline.telephony.twilio.account-sid", ACCOUNT);
-        settings.put("hotline.telephony.twilio.auth-token", TOKEN);
-        settings.put("hotline.telephony.twilio.public-base-url", PUBLIC);
-        settings.put("hotline.telephony.twilio.api-base-url", "http://127.0.0.1:" + twilioApi.port());
-        settings.put("hotline.telephony.twilio.fallback-number", "+15550100911");
+        Map<String, String> settings = SignedWebhooks.settings(ACCOUNT, TOKEN, PUBLIC, twilioApi.port(),
+                "+15550100911");
         hotline = RunningHotline.start(data, settings);
         twilio = new SignedWebhooks(hotline.base(), PUBLIC, TOKEN);
     }

@@ -82,13 +82,8 @@ class TwilioWebhookReplayTest {
                         .withBody("{\"status\": \"in-progress\"}")));
         twilioApi.stubFor(get(urlPathEqualTo("/2010-04-01/Accounts/" + ACCOUNT + "/Calls.json"))
                 .willReturn(okJson("{\"calls\": [], \"next_page_uri\": null}")));
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("hotline.telephony.twilio.enabled", "true");
-        settings.put("hotline.telephony.twilio.account-sid", ACCOUNT);
-        settings.put("hotline.telephony.twilio.auth-token", TOKEN);
-        settings.put("hotline.telephony.twilio.public-base-url", PUBLIC);
-        settings.put("hotline.telephony.twilio.api-base-url", "http://127.0.0.1:" + twilioApi.port());
-        settings.put("hotline.telephony.twilio.fallback-number", "+15550100911");
+        Map<String, String> settings = SignedWebhooks.settings(ACCOUNT, TOKEN, PUBLIC, twilioApi.port(),
+                "+15550100911");
         hotline = RunningHotline.start(data, settings);
         twilio = new SignedWebhooks(hotline.base(), PUBLIC, TOKEN);
     }
