@@ -8,7 +8,6 @@ import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
-import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
@@ -16,9 +15,9 @@ import org.springframework.web.socket.config.annotation.WebSocketTransportRegist
 /**
  * STOMP over plain WebSocket at {@code /ws}. Heartbeats both ways let the console notice a dead link within
  * seconds (and the server set a vanished operator away); frames are capped so no client can flood memory.
+ * Spring's broker configuration itself is {@link ErrorBeforeClose}.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableWebSocketMessageBroker
 class LiveChannel implements WebSocketMessageBrokerConfigurer, Ordered, DisposableBean {
 
     private final LiveSettings settings;

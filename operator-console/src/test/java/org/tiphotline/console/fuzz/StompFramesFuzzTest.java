@@ -178,10 +178,31 @@ class StompFramesFuzzTest {
     void anUnknownCommandIsAnsweredInWordsAndTheSessionEnds() throws Exception {
         Observed seen = play(new Script(List.of(connectFrame(true, ""), "send\ndestination:/app/presence\n\n{}\0"),
                 Set.of(), Set.of(), true));
-        assertThat(seen.frames()).extracting(StompFramesFuzzTest::command).containsExactly("CONNECTED", "ERROR");
+        assertThat(seen.frames()).as("%s", seen).extracting(StompFramesFuzzTest::command)
+                .containsExactly("CONNECTED", "ERROR");
         assertThat(header(seen.frames().get(1), "message")).startsWith("malformed STOMP frame")
                 .doesNotContain("StompCommand");
         assertThat(seen.closeStatus()).as("closed as a protocol error").isEqualTo(1002);
+    }
+
+    /**
+     * The ERROR comes before the end, even right after CONNECTED: Spring dropped it when the CONNECTED was still
+     * being written (11 sessions in 400 without it; 0 in 1,200 since {@code ErrorBeforeClose}). 100 sessions
+     * would all have passed before it about one run in 16.
+     */
+    @Example
+    void everyRefusalRightAfterConnectedArrivesBeforeTheSessionEnds() throws Exception {
+        List<String> withoutError = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            String refused = i % 2 == 0 ? "send\ndestination:/app/presence\n\n{}\0"
+                    : "SUBSCRIBE\nid:sub-1\ndestination:/topic/supervisor/queue\n\n\0";
+            Observed seen = play(new Script(List.of(connectFrame(true, ""), refused), Set.of(), Set.of("sub-1"), true));
+            List<String> commands = seen.frames().stream().map(StompFramesFuzzTest::command).toList();
+            if (!commands.equals(List.of("CONNECTED", "ERROR")) || seen.closeStatus() != 1002) {
+                withoutError.add("session " + i + ": " + commands + ", close " + seen.closeStatus());
+            }
+        }
+        assertThat(withoutError).isEmpty();
     }
 
     /** A session whose CONNECT was refused must not act: no presence change, no subscription. */
@@ -205,7 +226,8 @@ class StompFramesFuzzTest {
     void aRefusedSubscriptionEndsTheSessionWithAReason() throws Exception {
         Observed seen = play(new Script(List.of(connectFrame(true, ""),
                 "SUBSCRIBE\nid:sub-1\ndestination:/topic/supervisor/queue\n\n\0"), Set.of(), Set.of("sub-1"), true));
-        assertThat(seen.frames()).extracting(StompFramesFuzzTest::command).containsExactly("CONNECTED", "ERROR");
+        assertThat(seen.frames()).as("%s", seen).extracting(StompFramesFuzzTest::command)
+                .containsExactly("CONNECTED", "ERROR");
         assertThat(header(seen.frames().get(1), "message")).startsWith("not allowed");
         assertThat(seen.closeStatus()).isEqualTo(1002);
     }
