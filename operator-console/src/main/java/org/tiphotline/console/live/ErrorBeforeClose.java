@@ -2,11 +2,16 @@ package org.tiphotline.console.live;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.support.AbstractSubscribableChannel;
+import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.config.annotation.DelegatingWebSocketMessageBrokerConfiguration;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
@@ -17,7 +22,8 @@ import org.springframework.web.socket.messaging.SubProtocolWebSocketHandler;
  * thread is still writing the previous frame (a CONNECTED a moment ago), the ERROR waits in the session's buffer,
  * and the close marks the session closing, which discards that buffer: the client saw its session end without the
  * reason (measured: 11 sessions in 400 with CONNECTED then a refused frame, {@code StompFramesFuzzTest}). So a
- * close first lets the frames already accepted for sending go out, within the send time limit.
+ * close first lets the frames already accepted for sending go out, within the send time limit; nothing is accepted
+ * after an ERROR frame or the start of a close.
  *
  * <p>This is Spring's own {@code @EnableWebSocketMessageBroker} configuration with the session decorator replaced,
  * which is the documented way to change what that annotation sets up.
@@ -45,12 +51,47 @@ class ErrorBeforeClose extends DelegatingWebSocketMessageBrokerConfiguration {
 
     static final class FlushingSession extends ConcurrentWebSocketSessionDecorator {
 
+        private static final byte[] ERROR = "ERROR\n".getBytes(StandardCharsets.US_ASCII);
+
+        /** Set by an ERROR frame or a close: what is sent from then on (a RECEIPT, a second ERROR) comes too late. */
+        private volatile boolean closing;
+
         FlushingSession(WebSocketSession delegate, int sendTimeLimit, int bufferSizeLimit) {
             super(delegate, sendTimeLimit, bufferSizeLimit);
         }
 
         @Override
+        public void sendMessage(WebSocketMessage<?> message) throws IOException {
+            if (closing) {
+                return;
+            }
+            if (isError(message)) {
+                // Spring closes the session after every ERROR frame, as STOMP says: nothing may follow it.
+                closing = true;
+            }
+            super.sendMessage(message);
+        }
+
+        private static boolean isError(WebSocketMessage<?> message) {
+            return message instanceof TextMessage text ? text.getPayload().startsWith("ERROR\n")
+                    : message instanceof BinaryMessage binary && startsWith(binary.getPayload(), ERROR);
+        }
+
+        private static boolean startsWith(ByteBuffer payload, byte[] prefix) {
+            if (payload.remaining() < prefix.length) {
+                return false;
+            }
+            for (int i = 0; i < prefix.length; i++) {
+                if (payload.get(payload.position() + i) != prefix[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
         public void close(CloseStatus status) throws IOException {
+            closing = true;
             if (!CloseStatus.SESSION_NOT_RELIABLE.equals(status)) {
                 awaitSent(Math.min(MAX_WAIT_MS, getSendTimeLimit()));
             }

@@ -8,6 +8,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.stomp.StompCommand;
@@ -29,6 +30,7 @@ import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerCo
 class LiveChannelGuard implements WebSocketMessageBrokerConfigurer, ChannelInterceptor {
 
     private static final String ACCEPTED = LiveChannelGuard.class.getName() + ".connectAccepted";
+    private static final String REFUSED = LiveChannelGuard.class.getName() + ".refused";
 
     private final MessageChannel toClients;
 
@@ -41,20 +43,52 @@ class LiveChannelGuard implements WebSocketMessageBrokerConfigurer, ChannelInter
         registration.interceptors(this);
     }
 
+    /**
+     * The session counts as connected when the broker's answer to its CONNECT goes out, so before the client can
+     * read CONNECTED and send its next frame. Marking it after the CONNECT's own send returned raced that frame:
+     * the inbound channel hands frames to other threads, and a SUBSCRIBE could be checked first and refused.
+     */
+    @Override
+    public void configureClientOutboundChannel(ChannelRegistration registration) {
+        registration.interceptors(new ChannelInterceptor() {
+            @Override
+            public Message<?> preSend(Message<?> message, MessageChannel channel) {
+                if (SimpMessageHeaderAccessor.getMessageType(message.getHeaders()) == SimpMessageType.CONNECT_ACK
+                        && message.getHeaders().get(SimpMessageHeaderAccessor.CONNECT_MESSAGE_HEADER)
+                                instanceof Message<?> connect) {
+                    Map<String, Object> session = SimpMessageHeaderAccessor.getSessionAttributes(connect.getHeaders());
+                    if (session != null) {
+                        session.put(ACCEPTED, Boolean.TRUE);
+                    }
+                }
+                return message;
+            }
+        });
+    }
+
     @Override
     public Message<?> preSend(Message<?> message, MessageChannel channel) {
         StompHeaderAccessor frame = MessageHeaderAccessor.getAccessor(message, StompHeaderAccessor.class);
-        if (frame == null || !needsConnect(frame.getMessageType())) {
+        if (frame == null || frame.getMessageType() == SimpMessageType.HEARTBEAT
+                || frame.getMessageType() == SimpMessageType.DISCONNECT) {
+            // DISCONNECT only cleans up, and Spring sends one itself when the socket ends: never withheld.
             return message;
         }
         Map<String, Object> session = frame.getSessionAttributes();
+        if (session != null && session.containsKey(REFUSED)) {
+            // Already answered with ERROR and ending: a second ERROR would only race the first to the client.
+            return null;
+        }
+        if (frame.getMessageType() == SimpMessageType.CONNECT) {
+            return message;
+        }
         if (session == null || !Boolean.TRUE.equals(session.get(ACCEPTED))) {
-            refuse(frame.getSessionId(), StompErrors.NOT_CONNECTED);
+            refuse(frame, StompErrors.NOT_CONNECTED);
             return null;
         }
         String missing = missingHeader(frame);
         if (missing != null) {
-            refuse(frame.getSessionId(), missing);
+            refuse(frame, missing);
             return null;
         }
         return message;
@@ -81,20 +115,17 @@ class LiveChannelGuard implements WebSocketMessageBrokerConfigurer, ChannelInter
             return;
         }
         if (ex != null) {
-            refuse(frame.getSessionId(), StompErrors.reason(message, ex));
-        } else if (sent && frame.getMessageType() == SimpMessageType.CONNECT && frame.getSessionAttributes() != null) {
-            frame.getSessionAttributes().put(ACCEPTED, Boolean.TRUE);
+            refuse(frame, StompErrors.reason(message, ex));
         }
     }
 
-    /** CONNECT itself, heart-beats and DISCONNECT (which only cleans up) are the frames a session may start with. */
-    private static boolean needsConnect(SimpMessageType type) {
-        return type != SimpMessageType.CONNECT && type != SimpMessageType.HEARTBEAT
-                && type != SimpMessageType.DISCONNECT;
-    }
-
-    private void refuse(String sessionId, String reason) {
+    private void refuse(StompHeaderAccessor frame, String reason) {
+        String sessionId = frame.getSessionId();
         if (sessionId == null) {
+            return;
+        }
+        Map<String, Object> session = frame.getSessionAttributes();
+        if (session != null && session.putIfAbsent(REFUSED, Boolean.TRUE) != null) {
             return;
         }
         StompHeaderAccessor error = StompHeaderAccessor.create(StompCommand.ERROR);

@@ -216,8 +216,10 @@ class StompFramesFuzzTest {
                 "SEND\ndestination:/app/presence\ncontent-type:application/json\n\n{\"presence\":\"AVAILABLE\"}\0",
                 "DISCONNECT\nreceipt:end\n\n\0"), Set.of(), Set.of(), false));
         assertThat(router.presence(me)).isEqualTo(Presence.AWAY);
-        assertThat(seen.frames()).hasSize(1);
-        assertThat(header(seen.frames().getFirst(), "message")).contains("CSRF token");
+        // The pipelined DISCONNECT's RECEIPT may come first (it is harmless); nothing may come after the ERROR.
+        assertThat(seen.frames()).as("%s", seen).extracting(StompFramesFuzzTest::command)
+                .doesNotContain("CONNECTED", "MESSAGE").last().isEqualTo("ERROR");
+        assertThat(header(seen.frames().getLast(), "message")).contains("CSRF token");
         assertThat(seen.closeStatus()).isEqualTo(1002);
     }
 
@@ -256,9 +258,9 @@ class StompFramesFuzzTest {
                 messages.add(frame);
             }
             // Sometimes one frame split over two WebSocket messages, or two frames in one.
-            if (cut == 0 && messages.size() > 1) {
+            if (cut == 0 && messages.size() > 1 && messages.getLast().length() > 1) {
                 String last = messages.remove(messages.size() - 1);
-                int at = Math.max(1, last.length() / 2);
+                int at = last.length() / 2;
                 messages.add(last.substring(0, at));
                 messages.add(last.substring(at));
             } else if (cut == 1 && messages.size() > 2) {
