@@ -172,11 +172,11 @@ public final class EndToEndBenchmark {
     }
 
     /** A call ringing at an operator: how to answer and end it on its own protocol, and when it is over. */
-    record LiveCall(Phase phase, boolean twilio, Step answer, Step hangUp, CompletableFuture<Void> finished,
+    record LiveCall(boolean twilio, Step answer, Step hangUp, CompletableFuture<Void> finished,
             java.util.concurrent.atomic.AtomicBoolean popped) {
 
-        LiveCall(Phase phase, boolean twilio, Step answer, Step hangUp) {
-            this(phase, twilio, answer, hangUp, new CompletableFuture<>(), new java.util.concurrent.atomic.AtomicBoolean());
+        LiveCall(boolean twilio, Step answer, Step hangUp) {
+            this(twilio, answer, hangUp, new CompletableFuture<>(), new java.util.concurrent.atomic.AtomicBoolean());
         }
 
         /** Waits until the operator is done with the call; says what was missing if that takes too long. */
@@ -211,6 +211,10 @@ public final class EndToEndBenchmark {
     private final Map<String, LiveCall> live = new ConcurrentHashMap<>();
     private final AtomicInteger strayPops = new AtomicInteger();
     private volatile boolean running = true;
+    /** Whether caller slots place new calls; see {@link #startLoad}. */
+    private volatile boolean loadOn = true;
+    /** The window being measured; before the first one, a window of no time that records nothing. */
+    private volatile Phase current = new Phase(0);
     private String base;
     private FakeAmiPeer ami;
     private int agiPort;
@@ -284,6 +288,7 @@ public final class EndToEndBenchmark {
         ThreadPoolTaskScheduler heartbeats = ScreenPopBenchmark.heartbeats();
         WebSocketStompClient stomp = ScreenPopBenchmark.stompClient(heartbeats);
         List<BenchConsole> operators = new ArrayList<>();
+        ExecutorService callers = null;
         try {
             for (int i = 1; i <= settings.operators(); i++) {
                 BenchConsole op = BenchConsole.open(stomp, base, BenchServer.operatorName(i), password, true, false);
@@ -300,20 +305,23 @@ public final class EndToEndBenchmark {
             System.out.printf(Locale.ROOT, "%d operators connected and available; %d calls in progress: %d through "
                     + "Twilio, %d through FastAGI%n", operators.size(), settings.calls(), settings.twilioCalls(),
                     settings.calls() - settings.twilioCalls());
+            callers = startLoad();
             if (settings.warmupSeconds() > 0) {
-                Phase warm = phase(settings.warmupSeconds(), new AtomicReference<>());
+                Phase warm = window(settings.warmupSeconds(), new AtomicReference<>(), null, null);
                 allErrors += warm.errors.get();
-                System.out.printf(Locale.ROOT, "warm-up: %d s, %d calls, %d errors%s; screen pop %s%n",
+                System.out.printf(Locale.ROOT, "warm-up: %d s, %d calls, %d errors%s, with the start's flash crowd "
+                        + "(%d calls placed within %d ms): screen pop %s; Twilio webhooks %s%n",
                         settings.warmupSeconds(), warm.twilioDone.get() + warm.asteriskDone.get(),
                         warm.errors.get(), warm.firstError.get() == null ? "" : " (first: " + warm.firstError.get()
-                                + ")", warm.pop.summary().format());
+                                + ")", settings.calls(), settings.rampMs(), warm.pop.summary().format(),
+                        warm.webhook.summary().format());
             }
             List<RunResult> results = new ArrayList<>();
             for (int run = 1; run <= settings.runs(); run++) {
                 target.stages();
                 long[] before = target.stats();
                 AtomicReference<Snapshot[]> window = new AtomicReference<>();
-                Phase load = phase(settings.seconds(), window, target, data);
+                Phase load = window(settings.seconds(), window, target, data);
                 long[] after = target.stats();
                 Latencies.Summary[] stages = target.stages();
                 long heap = target.heapAfterGc();
@@ -334,62 +342,72 @@ public final class EndToEndBenchmark {
             if (strayPops.get() > 0) {
                 System.out.println("note: " + strayPops.get() + " pops for calls the benchmark was not ringing");
             }
+            stopLoad(callers);
             return results;
         } finally {
             running = false;
+            if (callers != null) {
+                callers.shutdownNow();
+            }
             ScreenPopBenchmark.closeAll(operators, stomp, heartbeats);
         }
     }
 
-    private Phase phase(int seconds, AtomicReference<Snapshot[]> window) throws InterruptedException {
-        return phase(seconds, window, null, null);
+    /**
+     * Starts the caller slots, spread over {@code rampMs}; each places a call as soon as its last one is over, until
+     * {@link #stopLoad}. The load runs on across the warm-up and every measured window: a window is a slice of
+     * time of one continuous load, so only the warm-up holds the start's flash crowd of new calls.
+     */
+    private ExecutorService startLoad() {
+        ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
+        int twilioSlots = settings.twilioCalls();
+        for (int slot = 0; slot < settings.calls(); slot++) {
+            boolean twilio = slot < twilioSlots;
+            // Interleaved start times, so neither path starts all its calls first.
+            int order = twilio ? 2 * slot : 2 * (slot - twilioSlots) + 1;
+            long delay = TimeUnit.MILLISECONDS.toNanos(settings.rampMs()) * order / settings.calls();
+            callers.execute(() -> slot(twilio, delay));
+        }
+        return callers;
     }
 
-    /**
-     * Keeps {@code calls} calls in progress for {@code seconds}: each caller slot places a call as soon as its last
-     * one is over; then waits for the calls still in progress to finish (not measured).
-     */
-    private Phase phase(int seconds, AtomicReference<Snapshot[]> window, ScreenPopBenchmark.Target target,
-            Path data) throws InterruptedException {
+    /** Lets the calls in progress finish (not measured) and the slots stop. */
+    private void stopLoad(ExecutorService callers) {
+        loadOn = false;
+        callers.close();
+    }
+
+    /** Measures the next {@code seconds} of the load; with a target, also its memory and CPU. */
+    private Phase window(int seconds, AtomicReference<Snapshot[]> window, ScreenPopBenchmark.Target target,
+            Path data) {
         Phase phase = new Phase(seconds);
-        Thread sampler = Thread.ofVirtual().start(() -> {
-            if (target == null) {
-                return;
-            }
-            Snapshot first = snapshot(target, data);
-            while (phase.inWindow()) {
+        current = phase;
+        Snapshot first = target == null ? null : snapshot(target, data);
+        while (phase.inWindow()) {
+            if (target != null) {
                 long[] stats = target.stats();
                 phase.maxUsed.accumulateAndGet(stats[3], Math::max);
                 phase.maxCommitted.accumulateAndGet(stats[4], Math::max);
-                LockSupport.parkNanos(Math.min(TimeUnit.SECONDS.toNanos(1), phase.deadline - System.nanoTime()));
             }
-            window.set(new Snapshot[] {first, snapshot(target, data)});
-        });
-        int twilioSlots = settings.twilioCalls();
-        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int slot = 0; slot < settings.calls(); slot++) {
-                boolean twilio = slot < twilioSlots;
-                // Interleaved start times, so neither path starts all its calls first.
-                int order = twilio ? 2 * slot : 2 * (slot - twilioSlots) + 1;
-                long delay = TimeUnit.MILLISECONDS.toNanos(settings.rampMs()) * order / settings.calls();
-                callers.execute(() -> slot(phase, twilio, delay));
-            }
+            LockSupport.parkNanos(Math.min(TimeUnit.SECONDS.toNanos(1), phase.deadline - System.nanoTime()));
         }
-        sampler.join(TimeUnit.MINUTES.toMillis(1));
+        if (target != null) {
+            window.set(new Snapshot[] {first, snapshot(target, data)});
+        }
         return phase;
     }
 
-    private void slot(Phase phase, boolean twilio, long delayNanos) {
+    private void slot(boolean twilio, long delayNanos) {
         LockSupport.parkNanos(delayNanos);
-        while (running && phase.inWindow()) {
+        while (running && loadOn) {
             try {
                 if (twilio) {
-                    twilioCall(phase);
+                    twilioCall();
                 } else {
-                    asteriskCall(phase);
+                    asteriskCall();
                 }
             } catch (Exception e) {
-                phase.error((twilio ? "twilio: " : "asterisk: ") + (e.getMessage() == null ? e.toString()
+                current.error((twilio ? "twilio: " : "asterisk: ") + (e.getMessage() == null ? e.toString()
                         : e.getMessage()));
             }
         }
@@ -397,21 +415,21 @@ public final class EndToEndBenchmark {
 
     // ---- Twilio: the caller's webhooks, in the order Twilio sends them ----
 
-    private void twilioCall(Phase phase) throws Exception {
+    private void twilioCall() throws Exception {
         long n = callNumber.incrementAndGet();
         String sid = sidPrefix + String.format(Locale.ROOT, "%024x", n);
         Map<String, String> call = TwilioWebhookBenchmark.callForm(sid, n, "ringing");
         Map<String, String> inProgress = with(call, "CallStatus", "in-progress");
         BlockingQueue<String> moved = moves.computeIfAbsent(sid, s -> new LinkedBlockingQueue<>());
         try {
-            webhook(phase, "/twilio/voice", call, "<Gather");
+            webhook("/twilio/voice", call, "<Gather");
             // English, not in immediate danger, the person affected.
-            webhook(phase, "/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(inProgress, "Digits", "1"), "<Gather");
-            webhook(phase, "/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en", with(inProgress, "Digits", "2"),
+            webhook("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(inProgress, "Digits", "1"), "<Gather");
+            webhook("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en", with(inProgress, "Digits", "2"),
                     "<Gather");
-            webhook(phase, "/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=en", with(inProgress, "Digits", "1"),
+            webhook("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=en", with(inProgress, "Digits", "1"),
                     "/twilio/queued");
-            webhook(phase, "/twilio/queued", inProgress, "<Response");
+            webhook("/twilio/queued", inProgress, "<Response");
             String connect;
             while (true) {
                 String url = moved.poll(settings.callTimeoutSeconds(), TimeUnit.SECONDS);
@@ -424,25 +442,25 @@ public final class EndToEndBenchmark {
                     break;
                 }
                 // Withdrawn back to the hold loop: Twilio fetches it, then waits for the next move.
-                webhook(phase, connect, inProgress, "<Response");
+                webhook(connect, inProgress, "<Response");
             }
             String operator = connect.substring(connect.indexOf("operator=") + "operator=".length());
-            webhook(phase, connect, inProgress, "<Dial");
+            webhook(connect, inProgress, "<Dial");
             String leg = sidPrefix + String.format(Locale.ROOT, "%024x", callNumber.incrementAndGet());
             Map<String, String> legForm = TwilioWebhookBenchmark.callForm(leg, n, "ringing");
             legForm.put("ParentCallSid", sid);
             legForm.put("Direction", "outbound-dial");
             String status = "/twilio/operator-status?operator=" + operator;
-            LiveCall call1 = new LiveCall(phase, true,
-                    () -> webhook(phase, status, with(legForm, "CallStatus", "in-progress"), "<Response"),
+            LiveCall call1 = new LiveCall(true,
+                    () -> webhook(status, with(legForm, "CallStatus", "in-progress"), "<Response"),
                     () -> {
                         // The operator hangs up: Twilio asks the Dial's action, then reports the call completed.
-                        webhook(phase, "/twilio/dial-done?operator=" + operator, with(with(inProgress,
+                        webhook("/twilio/dial-done?operator=" + operator, with(with(inProgress,
                                 "DialCallStatus", "completed"), "DialCallSid", leg), "<Hangup");
-                        webhook(phase, "/twilio/status", with(call, "CallStatus", "completed"), "<Response");
+                        webhook("/twilio/status", with(call, "CallStatus", "completed"), "<Response");
                     });
             live.put(sid, call1);
-            webhook(phase, status, legForm, "<Response");
+            webhook(status, legForm, "<Response");
             call1.await(settings.callTimeoutSeconds());
         } finally {
             moves.remove(sid);
@@ -451,7 +469,7 @@ public final class EndToEndBenchmark {
     }
 
     /** Sends one signed webhook, records its latency (send to whole reply) and checks the reply. */
-    private void webhook(Phase phase, String path, Map<String, String> form, String expected)
+    private void webhook(String path, Map<String, String> form, String expected)
             throws IOException, InterruptedException {
         var request = TwilioWebhookBenchmark.signed(base, authToken, path, form);
         long sent = System.nanoTime();
@@ -463,7 +481,7 @@ public final class EndToEndBenchmark {
             throw new IllegalStateException(path.replaceFirst("\\?.*", "") + " answered " + reply.statusCode() + ": "
                     + body.substring(0, Math.min(120, body.length())).replaceAll("\\s+", " "));
         }
-        phase.webhook(path, micros);
+        current.webhook(path, micros);
     }
 
     private static Map<String, String> with(Map<String, String> form, String name, String value) {
@@ -499,7 +517,7 @@ public final class EndToEndBenchmark {
 
     // ---- Asterisk: the IVR over FastAGI, then AMI events for the operator's phone ----
 
-    private void asteriskCall(Phase phase) throws Exception {
+    private void asteriskCall() throws Exception {
         long n = callNumber.incrementAndGet();
         String uniqueId = "1762000000." + n;
         String channel = String.format(Locale.ROOT, "PJSIP/e2e-trunk-%08x", n);
@@ -512,6 +530,7 @@ public final class EndToEndBenchmark {
             if (wrong != null) {
                 throw new IllegalStateException(wrong);
             }
+            Phase phase = current;
             if (phase.inWindow()) {
                 phase.agiStart.add(timed.first);
                 timed.reported.forEach(phase.agi::add);
@@ -532,7 +551,7 @@ public final class EndToEndBenchmark {
             }
             String operatorId = "1763000000." + n;
             String operatorChannel = String.format(Locale.ROOT, "%s-%08x", endpoint, n);
-            LiveCall call = new LiveCall(phase, false,
+            LiveCall call = new LiveCall(false,
                     () -> ami.sendEvent(dial("DialEnd", channel, uniqueId, operatorChannel, operatorId, "ANSWER")),
                     () -> {
                         // The operator hangs up: they leave the bridge first, then both channels hang up.
@@ -582,7 +601,7 @@ public final class EndToEndBenchmark {
                 strayPops.incrementAndGet();
                 continue;
             }
-            Phase phase = call.phase();
+            Phase phase = current;
             call.popped().set(true);
             phase.pop(call.twilio(), ChronoUnit.MICROS.between(Instant.parse(pop.get("ringingAt").asString()),
                     arrival.at()));
