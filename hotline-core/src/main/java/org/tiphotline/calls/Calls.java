@@ -144,6 +144,17 @@ public class Calls {
                 CALL_EVENT.CALL_ID.eq(id.value()).and(CALL_EVENT.DELIVERY.eq(delivery)));
     }
 
+    /**
+     * The same question by the provider's reference, in one query and without locking: a repeated delivery is
+     * then answered without a transaction that locks the call row, which is a commit written to disk.
+     */
+    boolean delivered(CallRef ref, String delivery) {
+        return delivery != null && db.fetchExists(db.selectOne().from(CALL_EVENT).join(CALL)
+                .on(CALL.ID.eq(CALL_EVENT.CALL_ID))
+                .where(CALL.PROVIDER.eq(ref.provider())).and(CALL.PROVIDER_CALL_ID.eq(ref.providerCallId()))
+                .and(CALL_EVENT.DELIVERY.eq(delivery)));
+    }
+
     private void insertEvent(CallId id, CallEvent e, String delivery) {
         db.insertInto(CALL_EVENT)
                 .set(CALL_EVENT.DELIVERY, delivery)

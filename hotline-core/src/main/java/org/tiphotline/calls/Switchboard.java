@@ -230,6 +230,9 @@ public class Switchboard {
     }
 
     private boolean callerHungUp(CallRef ref, String delivery) {
+        if (calls.delivered(ref, delivery)) {
+            return false;
+        }
         return tx.execute(status -> calls.lock(ref).map(call -> {
             if (call.state() == CallState.ENDED || calls.delivered(call.id(), delivery)) {
                 return Optional.<Call>empty();
@@ -309,6 +312,11 @@ public class Switchboard {
 
     private Optional<Call> record(CallRef ref, CallEventType type, OperatorId operator, Map<String, String> detail,
             String delivery) {
+        // Most repeats are seen here, before the locking transaction; the check under the lock catches the rest.
+        if (calls.delivered(ref, delivery)) {
+            log.debug("dropped a repeated delivery of {} for {}", type, ref.provider());
+            return Optional.empty();
+        }
         Optional<Call> stored = tx.execute(status -> {
             Call call = calls.lock(ref).orElseThrow(() -> new UnknownCall(ref));
             if (!call.accepts(type, operator)) {

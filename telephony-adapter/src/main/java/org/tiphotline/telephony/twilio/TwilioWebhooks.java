@@ -127,7 +127,7 @@ class TwilioWebhooks {
         if (nobodySignedIn()) {
             return xml(toFallback(ref, "no operator signed in"));
         }
-        return xml(ivr.hold(language(ref), 0));
+        return hold(language(ref), 0);
     }
 
     /** The hold loop, until the adapter moves the call to an operator. */
@@ -140,7 +140,7 @@ class TwilioWebhooks {
                 || call.waited(clock.instant()).compareTo(settings.maxWait()) > 0)) {
             return xml(toFallback(ref, nobodySignedIn() ? "no operator signed in" : "waited too long"));
         }
-        return xml(ivr.hold(call.language() == null ? ivr.firstLanguage() : call.language(), Math.max(0, round)));
+        return hold(call.language() == null ? ivr.firstLanguage() : call.language(), Math.max(0, round));
     }
 
     /**
@@ -168,7 +168,7 @@ class TwilioWebhooks {
         String language = lang.isBlank() ? ivr.firstLanguage() : lang;
         String status = form.getOrDefault("DialCallStatus", "failed");
         if (status.equals("completed") || status.equals("answered")) {
-            return xml(new VoiceResponse.Builder().hangup(new Hangup.Builder().build()).build());
+            return hangUp();
         }
         return xml(ivr.voicemail(language));
     }
@@ -201,6 +201,12 @@ class TwilioWebhooks {
         arrived(form);
         Operator operator = operators.byId(new OperatorId(operatorId))
                 .orElseThrow(() -> new IllegalArgumentException("no such operator"));
+        // Per operator, from settings only: as many copies as operators.
+        return cached("connect:" + operator.id().value(), () -> dialOperator(operator));
+    }
+
+    private VoiceResponse dialOperator(Operator operator) {
+        long operatorId = operator.id().value();
         String status = settings.publicBaseUrl() + "/twilio/operator-status?operator=" + operatorId;
         Dial.Builder dial = new Dial.Builder().answerOnBridge(true).timeout(settings.ringSeconds())
                 .action("/twilio/dial-done?operator=" + operatorId).method(HttpMethod.POST);
@@ -214,7 +220,7 @@ class TwilioWebhooks {
                     .statusCallbackMethod(HttpMethod.POST)
                     .statusCallbackEvents(java.util.List.of(Client.Event.RINGING, Client.Event.ANSWERED)).build());
         }
-        return xml(new VoiceResponse.Builder().dial(dial.build()).build());
+        return new VoiceResponse.Builder().dial(dial.build()).build();
     }
 
     /** The operator's leg rings or answers. */
@@ -263,7 +269,7 @@ class TwilioWebhooks {
         if (callerGone) {
             line.ended(ref.providerCallId());
             store(() -> switchboard.once("end").callerHungUp(ref));
-            return xml(new VoiceResponse.Builder().hangup(new Hangup.Builder().build()).build());
+            return hangUp();
         }
         if (line.conferenced(ref.providerCallId())) {
             // The adapter moved the operator into the escalation conference: the caller follows.
@@ -271,11 +277,11 @@ class TwilioWebhooks {
         }
         if (dialStatus.equals("completed") || dialStatus.equals("answered")) {
             store(() -> switchboard.once("dial:" + leg).ended(ref, "operator"));
-            return xml(new VoiceResponse.Builder().hangup(new Hangup.Builder().build()).build());
+            return hangUp();
         }
         // no-answer, busy, failed, canceled: back to waiting; the routing brain offers the call again.
         store(() -> switchboard.once("dial:" + leg).noAnswer(ref, operator, dialStatus));
-        return xml(new VoiceResponse.Builder()
+        return cached("back-to-wait", () -> new VoiceResponse.Builder()
                 .redirect(new Redirect.Builder("/twilio/wait").method(HttpMethod.POST).build()).build());
     }
 
@@ -444,6 +450,19 @@ class TwilioWebhooks {
 
     private static String xml(VoiceResponse response) {
         return response.toXml();
+    }
+
+    /**
+     * The hold loop's TwiML, by language and round. A caller waits at most {@code max-wait}, a few dozen rounds;
+     * past a thousand (a signed but replayed URL, say) it is rendered each time rather than kept.
+     */
+    private String hold(String language, int round) {
+        return round > 1000 ? xml(ivr.hold(language, round))
+                : cached("hold:" + language + ":" + round, () -> ivr.hold(language, round));
+    }
+
+    private String hangUp() {
+        return cached("hangup", () -> new VoiceResponse.Builder().hangup(new Hangup.Builder().build()).build());
     }
 
     /**
