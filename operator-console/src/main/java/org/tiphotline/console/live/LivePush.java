@@ -13,6 +13,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.stereotype.Component;
 import org.tiphotline.calls.Call;
+import org.tiphotline.calls.CallOutcome;
+import org.tiphotline.calls.CallState;
 import org.tiphotline.calls.Calls;
 import org.tiphotline.console.escalation.EscalationView;
 import org.tiphotline.escalation.Escalation;
@@ -73,8 +75,7 @@ class LivePush implements DisposableBean {
      */
     @EventListener
     void on(Router.PresenceChanged changed) {
-        String username = usernames.computeIfAbsent(changed.operator(),
-                id -> operators.byId(id).map(Operator::username).orElse(null));
+        String username = username(changed.operator());
         if (username != null) {
             messaging.convertAndSendToUser(username, "/queue/presence", Map.of("presence", changed.presence()));
         }
@@ -117,8 +118,12 @@ class LivePush implements DisposableBean {
                 calls.load(e.call()).map(c -> c.operator() != null ? c.operator() : c.lastOffered())
                         .ifPresent(told::add);
             }
-            told.forEach(who -> operators.byId(who).ifPresent(op -> messaging.convertAndSendToUser(op.username(),
-                    "/queue/escalations", update)));
+            told.forEach(who -> {
+                String username = username(who);
+                if (username != null) {
+                    messaging.convertAndSendToUser(username, "/queue/escalations", update);
+                }
+            });
         });
     }
 
@@ -127,24 +132,43 @@ class LivePush implements DisposableBean {
         queueSender.shutdownNow();
     }
 
-    /** The operator whose phone rang or who talked learns the call moved on (answered, hung up, withdrawn). */
+    /**
+     * The operator whose phone rang or who talked learns the call moved on (answered, hung up, withdrawn). An
+     * answer and an answered call's end carry all the update says, so they are sent without reading the call
+     * back: these run on the provider's thread (a Twilio webhook waits for them).
+     */
     @EventListener
     void on(Call.Event event) {
-        if (event instanceof Call.Answered || event instanceof Call.Ended || event instanceof Call.OfferUnanswered) {
-            calls.load(event.call()).ifPresent(call -> {
-                OperatorId operator = event instanceof Call.OfferUnanswered u ? u.operator()
-                        : call.operator() != null ? call.operator() : call.lastOffered();
-                if (operator == null) {
-                    return;
-                }
-                Map<String, Object> update = new LinkedHashMap<>();
-                update.put("call", call.id());
-                update.put("state", call.state());
-                update.put("outcome", call.outcome());
-                update.put("event", event.getClass().getSimpleName());
-                operators.byId(operator).ifPresent(op -> messaging.convertAndSendToUser(op.username(),
-                        "/queue/call", update));
-            });
+        switch (event) {
+            case Call.Answered answered -> tell(answered.operator(), update(answered, CallState.TALKING, null));
+            case Call.Ended ended when ended.operator() != null ->
+                    tell(ended.operator(), update(ended, CallState.ENDED, ended.outcome()));
+            case Call.Ended ended -> calls.load(ended.call()).ifPresent(call ->
+                    tell(call.operator() != null ? call.operator() : call.lastOffered(),
+                            update(ended, call.state(), call.outcome())));
+            case Call.OfferUnanswered unanswered -> calls.load(unanswered.call()).ifPresent(call ->
+                    tell(unanswered.operator(), update(unanswered, call.state(), call.outcome())));
+            default -> { }
         }
+    }
+
+    private static Map<String, Object> update(Call.Event event, CallState state, CallOutcome outcome) {
+        Map<String, Object> update = new LinkedHashMap<>();
+        update.put("call", event.call());
+        update.put("state", state);
+        update.put("outcome", outcome);
+        update.put("event", event.getClass().getSimpleName());
+        return update;
+    }
+
+    private void tell(OperatorId operator, Map<String, Object> update) {
+        String username = operator == null ? null : username(operator);
+        if (username != null) {
+            messaging.convertAndSendToUser(username, "/queue/call", update);
+        }
+    }
+
+    private String username(OperatorId operator) {
+        return usernames.computeIfAbsent(operator, id -> operators.byId(id).map(Operator::username).orElse(null));
     }
 }
