@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.tiphotline.calls.PendingReports;
 import org.tiphotline.calls.Switchboard;
 import org.tiphotline.routing.Router;
 import org.tiphotline.telephony.ivr.IvrScript;
@@ -31,8 +32,9 @@ class AsteriskBridge {
     static final String SCRIPT = "hotline";
 
     @Bean(destroyMethod = "close")
-    AsteriskLine asteriskLine(AsteriskSettings settings, Switchboard switchboard, ObjectProvider<Router> router) {
-        return new AsteriskLine(settings, switchboard, router::getObject);
+    AsteriskLine asteriskLine(AsteriskSettings settings, Switchboard switchboard, PendingReports pending,
+            ObjectProvider<Router> router) {
+        return new AsteriskLine(settings, switchboard, pending, router::getObject);
     }
 
     @Bean

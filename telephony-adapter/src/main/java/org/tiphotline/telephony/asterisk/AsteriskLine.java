@@ -23,6 +23,7 @@ import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.event.OriginateResponseEvent;
 import org.asteriskjava.manager.event.ResponseEvent;
 import org.tiphotline.calls.CallRef;
+import org.tiphotline.calls.PendingReports;
 import org.tiphotline.calls.Switchboard;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.OperatorId;
@@ -48,6 +49,7 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
 
     private final AsteriskSettings settings;
     private final Switchboard switchboard;
+    private final PendingReports pending;
     /** Looked up when needed: the router needs the telephony ports, this is one of them. */
     private final java.util.function.Supplier<Router> router;
     private final AmiLink ami;
@@ -85,9 +87,11 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         }
     }
 
-    public AsteriskLine(AsteriskSettings settings, Switchboard switchboard, java.util.function.Supplier<Router> router) {
+    public AsteriskLine(AsteriskSettings settings, Switchboard switchboard, PendingReports pending,
+            java.util.function.Supplier<Router> router) {
         this.settings = settings;
         this.switchboard = switchboard;
+        this.pending = pending;
         this.router = router;
         this.ami = new AmiLink(settings.ami(), this::on, this::resync);
     }
@@ -158,7 +162,8 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
                             // reconnection (or the core's offer timeout) settles it from the channel's real state.
                             return;
                         }
-                        ami.onEventThread(() -> report(() -> switchboard.noAnswer(ref(c.uniqueId), operator.id(),
+                        ami.onEventThread(() -> report(ref(c.uniqueId), "noAnswer",
+                                () -> switchboard.noAnswer(ref(c.uniqueId), operator.id(),
                                 "connect failed")));
                     }
                 });
@@ -237,9 +242,9 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
 
     private void escalationDone(Live c, String mode, String failure, String operatorChannel) {
         CallRef ref = ref(c.uniqueId);
-        report(() -> switchboard.escalated(ref, mode, failure == null, failure));
+        report(ref, "escalated", () -> switchboard.escalated(ref, mode, failure == null, failure));
         if (failure == null && mode.equals("transfer")) {
-            report(() -> switchboard.transferred(ref, "escalation line"));
+            report(ref, "transferred", () -> switchboard.transferred(ref, "escalation line"));
             boolean leaveNow;
             synchronized (c) {
                 c.endReported = true;
@@ -248,7 +253,7 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
                 leaveNow = c.escalationJoined;
                 c.operatorLeaves = !leaveNow;
             }
-            report(() -> switchboard.ended(ref, "transfer"));
+            report(ref, "ended", () -> switchboard.ended(ref, "transfer"));
             if (leaveNow) {
                 operatorLeaves(c, operatorChannel);
             }
@@ -348,7 +353,7 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
             c.operatorUniqueId = dial.getDestUniqueId();
             c.operatorChannel = dial.getDestChannel();
         }
-        report(() -> switchboard.ringing(ref(c.uniqueId), operator));
+        report(ref(c.uniqueId), "ringing", () -> switchboard.ringing(ref(c.uniqueId), operator));
     }
 
     private void dialEnded(DialEndEvent dial) {
@@ -373,9 +378,9 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
             }
         }
         switch (status) {
-            case "ANSWER" -> report(() -> switchboard.answered(ref(c.uniqueId), operator));
+            case "ANSWER" -> report(ref(c.uniqueId), "answered", () -> switchboard.answered(ref(c.uniqueId), operator));
             case "CANCEL" -> { } // the caller hung up (reported by Hangup) or the core withdrew the offer
-            default -> report(() -> switchboard.noAnswer(ref(c.uniqueId), operator,
+            default -> report(ref(c.uniqueId), "noAnswer", () -> switchboard.noAnswer(ref(c.uniqueId), operator,
                     status.isEmpty() ? "no answer" : status.toLowerCase(java.util.Locale.ROOT)));
         }
     }
@@ -385,13 +390,13 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         Live caller = live.get(uniqueId);
         if (caller != null) {
             if (endOnce(caller, true)) {
-                report(() -> switchboard.callerHungUp(ref(caller.uniqueId)));
+                report(ref(caller.uniqueId), "callerHungUp", () -> switchboard.callerHungUp(ref(caller.uniqueId)));
             }
             return;
         }
         Live call = byOperatorLeg(uniqueId);
         if (call != null && endOnce(call, true)) {
-            report(() -> switchboard.ended(ref(call.uniqueId), "operator"));
+            report(ref(call.uniqueId), "ended", () -> switchboard.ended(ref(call.uniqueId), "operator"));
         }
     }
 
@@ -412,13 +417,13 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
                 });
             }
             if (endOnce(caller, false)) {
-                report(() -> switchboard.callerHungUp(ref(caller.uniqueId)));
+                report(ref(caller.uniqueId), "callerHungUp", () -> switchboard.callerHungUp(ref(caller.uniqueId)));
             }
             return;
         }
         Live call = byOperatorLeg(uniqueId);
         if (call != null && endOnce(call, true)) {
-            report(() -> switchboard.ended(ref(call.uniqueId), "operator"));
+            report(ref(call.uniqueId), "ended", () -> switchboard.ended(ref(call.uniqueId), "operator"));
         }
     }
 
@@ -550,9 +555,12 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         boolean known = switchboard.unfinished(PROVIDER).contains(ref);
         if (!known) {
             // It began while the application could not record it (AGI answered by a previous process, say).
-            report(() -> switchboard.arrived(ref, ch.getCallerIdNum(), orUnknown(ch.getExtension())));
+            report(ref, "arrived", () -> {
+                switchboard.arrived(ref, ch.getCallerIdNum(), orUnknown(ch.getExtension()));
+                return true;
+            });
             if (!settings.dialplan().inbound().equals(ch.getContext())) {
-                report(() -> switchboard.ivrCompleted(ref));
+                report(ref, "ivrCompleted", () -> switchboard.ivrCompleted(ref));
             }
             return;
         }
@@ -574,7 +582,7 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
                             c.talking = ringing;
                             c.ringing = null;
                         }
-                        report(() -> switchboard.answered(ref, ringing));
+                        report(ref, "answered", () -> switchboard.answered(ref, ringing));
                     });
         } else if ("Dial".equalsIgnoreCase(ch.getApplication())) {
             // Still ringing; the DialBegin may have been lost: the operator's leg is the call's other channel.
@@ -587,7 +595,7 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
                             c.operatorChannel = o.getChannel();
                         }
                         if (unseen) {
-                            report(() -> switchboard.ringing(ref, ringing));
+                            report(ref, "ringing", () -> switchboard.ringing(ref, ringing));
                         }
                     });
         } else {
@@ -596,7 +604,7 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
                 c.ringing = null;
                 c.operatorUniqueId = null;
             }
-            report(() -> switchboard.noAnswer(ref, ringing, "rang out while AMI was disconnected"));
+            report(ref, "noAnswer", () -> switchboard.noAnswer(ref, ringing, "rang out while AMI was disconnected"));
         }
     }
 
@@ -621,12 +629,15 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         return value == null || value.isBlank() || value.length() > 40 ? "unknown" : value;
     }
 
-    /** A report the core refuses (a call it never knew) must not stop the events after it. */
-    private static void report(Runnable report) {
+    /**
+     * A report the core refuses (a call it never knew) must not stop the events after it; one the database cannot
+     * take now is kept until it is back ({@link PendingReports}): Asterisk sends no AMI event twice.
+     */
+    private void report(CallRef ref, String what, java.util.function.BooleanSupplier report) {
         try {
-            report.run();
+            pending.report(ref, what, report);
         } catch (RuntimeException e) {
-            log.warn("the core refused an asterisk report: {}", e.toString());
+            log.warn("the core refused an asterisk report: {}", e.getClass().getSimpleName());
         }
     }
 

@@ -27,6 +27,7 @@ import org.tiphotline.calls.Call;
 import org.tiphotline.calls.CallState;
 import org.tiphotline.calls.CallRef;
 import org.tiphotline.calls.Calls;
+import org.tiphotline.calls.PendingReports;
 import org.tiphotline.calls.IvrQuestion;
 import org.tiphotline.calls.Switchboard;
 import org.tiphotline.operators.Operator;
@@ -63,12 +64,14 @@ class TwilioWebhooks {
     private final TwilioLine line;
     private final Router router;
     private final CallbackTasks callbacks;
+    private final PendingReports pending;
     private final Clock clock;
     /** TwiML that depends only on settings and the request's own parameters; see {@link #cached}. */
     private final Map<String, String> rendered = new java.util.concurrent.ConcurrentHashMap<>();
 
     TwilioWebhooks(Switchboard switchboard, Calls calls, Operators operators, TwilioIvr ivr,
-            TwilioSettings settings, TwilioLine line, Router router, CallbackTasks callbacks, Clock clock) {
+            TwilioSettings settings, TwilioLine line, Router router, CallbackTasks callbacks, PendingReports pending,
+            Clock clock) {
         this.switchboard = switchboard;
         this.calls = calls;
         this.operators = operators;
@@ -77,6 +80,7 @@ class TwilioWebhooks {
         this.line = line;
         this.router = router;
         this.callbacks = callbacks;
+        this.pending = pending;
         this.clock = clock;
     }
 
@@ -100,7 +104,8 @@ class TwilioWebhooks {
         String language = lang;
         switch (menu.interpret(form.get("Digits"), attempt)) {
             case IvrMenu.Step.Answered answered -> {
-                store(() -> switchboard.once("ivr:" + menu.question().name()).ivrAnswered(ref, menu.question(),
+                store(ref, "ivrAnswered", () -> switchboard.once("ivr:" + menu.question().name()).ivrAnswered(ref,
+                        menu.question(),
                         answered.answer()));
                 if (menu.question() == IvrQuestion.LANGUAGE) {
                     language = answered.answer();
@@ -123,7 +128,7 @@ class TwilioWebhooks {
     @PostMapping("/queued")
     String queued(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form) {
         CallRef ref = arrived(form);
-        store(() -> switchboard.once("queued").ivrCompleted(ref));
+        store(ref, "ivrCompleted", () -> switchboard.once("queued").ivrCompleted(ref));
         if (nobodySignedIn()) {
             return xml(toFallback(ref, "no operator signed in"));
         }
@@ -135,7 +140,17 @@ class TwilioWebhooks {
     String waiting(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form,
             @RequestParam(name = "round", defaultValue = "0") int round) {
         CallRef ref = arrived(form);
-        Call call = calls.idOf(ref).flatMap(calls::load).orElseThrow();
+        java.util.Optional<Call> stored;
+        try {
+            stored = calls.idOf(ref).flatMap(calls::load);
+        } catch (org.springframework.dao.DataAccessException e) {
+            stored = java.util.Optional.empty();
+        }
+        if (stored.isEmpty()) {
+            // Not readable yet (its reports wait for the database): the caller keeps holding.
+            return hold(ivr.firstLanguage(), Math.max(0, round));
+        }
+        Call call = stored.get();
         if (call.state() == CallState.QUEUED && (nobodySignedIn()
                 || call.waited(clock.instant()).compareTo(settings.maxWait()) > 0)) {
             return xml(toFallback(ref, nobodySignedIn() ? "no operator signed in" : "waited too long"));
@@ -152,8 +167,9 @@ class TwilioWebhooks {
         CallRef ref = ref(form);
         try {
             arrived(form);
-            switchboard.once("fallback:transferred").transferred(ref, "fallback line");
-            switchboard.once("fallback:ended").ended(ref, "fallback");
+            store(ref, "transferred", () -> switchboard.once("fallback:transferred").transferred(ref,
+                    "fallback line"));
+            store(ref, "ended", () -> switchboard.once("fallback:ended").ended(ref, "fallback"));
         } catch (RuntimeException e) {
             log.warn("twilio call {} reached the fallback URL and could not be stored: {}", ref.providerCallId(),
                     e.getClass().getSimpleName());
@@ -234,13 +250,13 @@ class TwilioWebhooks {
         OperatorId operator = new OperatorId(operatorId);
         String key = "op:" + leg + ":" + status;
         switch (status) {
-            case "ringing" -> store(() -> switchboard.once(key).ringing(ref, operator));
+            case "ringing" -> store(ref, "ringing", () -> switchboard.once(key).ringing(ref, operator));
             case "in-progress", "answered" -> {
                 line.operatorAnswered(parent, leg);
                 // Status callbacks can overtake each other: an answer implies the ringing, which brings the
                 // operator's screen pop. The real ringing callback, if it comes later, is the same delivery.
-                store(() -> switchboard.once("op:" + leg + ":ringing").ringing(ref, operator));
-                store(() -> switchboard.once(key).answered(ref, operator));
+                store(ref, "ringing", () -> switchboard.once("op:" + leg + ":ringing").ringing(ref, operator));
+                store(ref, "answered", () -> switchboard.once(key).answered(ref, operator));
             }
             default -> { }
         }
@@ -263,12 +279,12 @@ class TwilioWebhooks {
             // The operator answered ("completed": the dialled party answered and the call is over). The leg's
             // status callbacks can come after this, even long after (Twilio's retries): stored later they would
             // be refused and the call would read as lost, or abandoned while ringing. Same delivery keys as theirs.
-            store(() -> switchboard.once("op:" + leg + ":ringing").ringing(ref, operator));
-            store(() -> switchboard.once("op:" + leg + ":in-progress").answered(ref, operator));
+            store(ref, "ringing", () -> switchboard.once("op:" + leg + ":ringing").ringing(ref, operator));
+            store(ref, "answered", () -> switchboard.once("op:" + leg + ":in-progress").answered(ref, operator));
         }
         if (callerGone) {
             line.ended(ref.providerCallId());
-            store(() -> switchboard.once("end").callerHungUp(ref));
+            store(ref, "callerHungUp", () -> switchboard.once("end").callerHungUp(ref));
             return hangUp();
         }
         if (line.conferenced(ref.providerCallId())) {
@@ -276,11 +292,11 @@ class TwilioWebhooks {
             return xml(conference(ref.providerCallId(), true));
         }
         if (dialStatus.equals("completed") || dialStatus.equals("answered")) {
-            store(() -> switchboard.once("dial:" + leg).ended(ref, "operator"));
+            store(ref, "ended", () -> switchboard.once("dial:" + leg).ended(ref, "operator"));
             return hangUp();
         }
         // no-answer, busy, failed, canceled: back to waiting; the routing brain offers the call again.
-        store(() -> switchboard.once("dial:" + leg).noAnswer(ref, operator, dialStatus));
+        store(ref, "noAnswer", () -> switchboard.once("dial:" + leg).noAnswer(ref, operator, dialStatus));
         return cached("back-to-wait", () -> new VoiceResponse.Builder()
                 .redirect(new Redirect.Builder("/twilio/wait").method(HttpMethod.POST).build()).build());
     }
@@ -308,18 +324,22 @@ class TwilioWebhooks {
         String status = required(form, "CallStatus");
         switch (status) {
             case "in-progress", "answered" -> {
-                store(() -> switchboard.once("escalation:" + leg + ":answered").escalated(ref, mode, true, null));
+                store(ref, "escalated", () -> switchboard.once("escalation:" + leg + ":answered").escalated(ref,
+                        mode, true, null));
                 if (mode.equals("transfer")) {
-                    store(() -> switchboard.once("escalation:" + leg + ":transferred").transferred(ref,
+                    store(ref, "transferred", () -> switchboard.once("escalation:" + leg + ":transferred")
+                            .transferred(ref,
                             "escalation line"));
-                    store(() -> switchboard.once("escalation:" + leg + ":ended").ended(ref, "transfer"));
+                    store(ref, "ended", () -> switchboard.once("escalation:" + leg + ":ended").ended(ref,
+                            "transfer"));
                 }
                 line.escalationAnswered(ref.providerCallId());
             }
             case "busy", "no-answer", "failed", "canceled", "completed" -> {
                 // "completed" after an answer is the line hanging up later; before one, it never answered.
                 if (line.conferenced(ref.providerCallId())) {
-                    store(() -> switchboard.once("escalation:" + leg + ":failed").escalated(ref, mode, false,
+                    store(ref, "escalated", () -> switchboard.once("escalation:" + leg + ":failed").escalated(ref,
+                            mode, false,
                             "escalation line: " + status));
                     line.escalationFailed(ref.providerCallId());
                 }
@@ -349,7 +369,7 @@ class TwilioWebhooks {
             // TwiML): the call is stored here then, so it ends instead of staying "in IVR" until a restart.
             CallRef ref = arrived(form);
             line.ended(ref.providerCallId());
-            store(() -> switchboard.once("end").callerHungUp(ref));
+            store(ref, "callerHungUp", () -> switchboard.once("end").callerHungUp(ref));
         }
         return cached("empty", () -> new VoiceResponse.Builder().build());
     }
@@ -361,10 +381,19 @@ class TwilioWebhooks {
                 .body(e.getMessage());
     }
 
-    /** The call, stored on its first webhook: Twilio may retry or reorder, so any webhook can be the first. */
+    /**
+     * The call, stored on its first webhook: Twilio may retry or reorder, so any webhook can be the first. With
+     * the database away the arrival is kept (and the call's later reports behind it), so the caller goes on
+     * through the IVR and waits on hold instead of meeting an error.
+     */
     private CallRef arrived(Map<String, String> form) {
         CallRef ref = ref(form);
-        switchboard.arrived(ref, form.get("From"), dialled(form.get("To")));
+        String from = form.get("From");
+        String to = dialled(form.get("To"));
+        pending.report(ref, "arrived", () -> {
+            switchboard.arrived(ref, from, to);
+            return true;
+        });
         return ref;
     }
 
@@ -399,8 +428,9 @@ class TwilioWebhooks {
 
     /** Takes a waiting caller out of the queue and to the fallback line; the call log says why. */
     private VoiceResponse toFallback(CallRef ref, String why) {
-        store(() -> switchboard.once("fallback:transferred").transferred(ref, "fallback line (" + why + ")"));
-        store(() -> switchboard.once("fallback:ended").ended(ref, "fallback"));
+        store(ref, "transferred", () -> switchboard.once("fallback:transferred").transferred(ref,
+                "fallback line (" + why + ")"));
+        store(ref, "ended", () -> switchboard.once("fallback:ended").ended(ref, "fallback"));
         return ivr.fallback(language(ref));
     }
 
@@ -420,18 +450,24 @@ class TwilioWebhooks {
         }
     }
 
+    /** The caller's language; the first one while the call cannot be read (not stored yet, database away). */
     private String language(CallRef ref) {
-        return calls.idOf(ref).flatMap(calls::load).map(Call::language).orElse(ivr.firstLanguage());
+        try {
+            return calls.idOf(ref).flatMap(calls::load).map(Call::language).orElse(ivr.firstLanguage());
+        } catch (org.springframework.dao.DataAccessException e) {
+            return ivr.firstLanguage();
+        }
     }
 
     /**
      * Stores a report; if the database refuses, the caller still gets their TwiML (dropping them would be worse
      * than a missing event), and the failure is logged with the call id only.
      */
-    private static void store(java.util.function.BooleanSupplier report) {
+    private void store(CallRef ref, String what, java.util.function.BooleanSupplier report) {
         try {
-            report.getAsBoolean();
+            pending.report(ref, what, report);
         } catch (org.springframework.dao.DataAccessException | org.springframework.transaction.TransactionException e) {
+            // Refused for what it says (a database constraint); a database that is away keeps it for later.
             log.warn("a Twilio report could not be stored: {}", e.getClass().getSimpleName());
         }
     }
