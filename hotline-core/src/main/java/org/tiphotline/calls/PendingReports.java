@@ -99,6 +99,22 @@ public class PendingReports implements DisposableBean {
         }
     }
 
+    /**
+     * Stores a report on this component's own thread, after the call's reports already waiting, and returns at
+     * once: for a provider that must be answered whether or not the database is there (Twilio's fallback URL,
+     * reached when our webhooks failed or took too long, which a database that is away makes them do).
+     */
+    public void later(CallRef call, String what, BooleanSupplier report) {
+        synchronized (this) {
+            add(call, waiting.computeIfAbsent(call, c -> new ArrayDeque<>()), new Kept(what, report,
+                    clock.instant()));
+            if (waiting.get(call).isEmpty()) {
+                waiting.remove(call);
+            }
+        }
+        retries.execute(this::retrySafely);
+    }
+
     /** How many reports wait, for the health view and tests. */
     public synchronized int waiting() {
         return kept;

@@ -123,6 +123,28 @@ class PendingReportsTest {
     }
 
     @Test
+    void reportsLeftForLaterAreStoredInOrderOnceTheDatabaseIsThere() {
+        CallRef ref = FakeData.newCallRef();
+        away.set(true);
+        pending.later(ref, "arrived", whenUp(() -> {
+            switchboard.arrived(ref, "anonymous", FakeData.HOTLINE_NUMBER);
+            return true;
+        }));
+        pending.later(ref, "transferred", whenUp(() -> switchboard.transferred(ref, "fallback line")));
+        pending.later(ref, "ended", whenUp(() -> switchboard.ended(ref, "fallback")));
+        pending.retryNow();
+        assertThat(calls.idOf(ref)).isEmpty();
+
+        away.set(false);
+        pending.retryNow();
+
+        Call call = calls.idOf(ref).flatMap(calls::load).orElseThrow();
+        assertThat(call.events()).extracting(CallEvent::type)
+                .containsExactly(CallEventType.ARRIVED, CallEventType.TRANSFERRED, CallEventType.ENDED);
+        assertThat(call.outcome()).isEqualTo(CallOutcome.TRANSFERRED);
+    }
+
+    @Test
     void aReportRefusedForWhatItSaysIsNotKept() {
         CallRef ref = FakeData.newCallRef();
         assertThatThrownBy(() -> pending.report(ref, "arrived", () -> {

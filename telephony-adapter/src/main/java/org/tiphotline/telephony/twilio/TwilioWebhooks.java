@@ -159,22 +159,24 @@ class TwilioWebhooks {
     }
 
     /**
-     * The number's fallback URL: Twilio comes here when our voice URL failed (error, timeout, application down).
-     * The caller goes to the human line or leaves a message; storing the call is tried but not required.
+     * The number's fallback URL: Twilio comes here when our voice URL failed (error, timeout, application down,
+     * or a database that is away, which makes webhooks wait for a connection past Twilio's 15 s). The caller goes
+     * to the human line or leaves a message at once; the call's record is written behind the answer, in order,
+     * and kept until the database can take it ({@link PendingReports#later}).
      */
     @PostMapping("/fallback")
     String fallback(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form) {
         CallRef ref = ref(form);
-        try {
-            arrived(form);
-            store(ref, "transferred", () -> switchboard.once("fallback:transferred").transferred(ref,
-                    "fallback line"));
-            store(ref, "ended", () -> switchboard.once("fallback:ended").ended(ref, "fallback"));
-        } catch (RuntimeException e) {
-            log.warn("twilio call {} reached the fallback URL and could not be stored: {}", ref.providerCallId(),
-                    e.getClass().getSimpleName());
-        }
-        return xml(ivr.fallback(ivr.firstLanguage()));
+        String from = form.get("From");
+        String to = dialled(form.get("To"));
+        pending.later(ref, "arrived", () -> {
+            switchboard.arrived(ref, from, to);
+            return true;
+        });
+        pending.later(ref, "transferred", () -> switchboard.once("fallback:transferred").transferred(ref,
+                "fallback line"));
+        pending.later(ref, "ended", () -> switchboard.once("fallback:ended").ended(ref, "fallback"));
+        return cached("fallback", () -> ivr.fallback(ivr.firstLanguage()));
     }
 
     /** The human fallback line's Dial ended: answered and over, or nobody took it (then a message). */
