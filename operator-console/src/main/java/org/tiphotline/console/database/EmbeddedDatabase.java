@@ -51,6 +51,7 @@ class EmbeddedDatabase {
         config.setUsername("postgres");
         config.setPassword("postgres");
         config.setMaximumPoolSize(settings.poolSize());
+        config.setConnectionTimeout(settings.connectionTimeout().toMillis());
         config.setPoolName("embedded");
         return new HikariDataSource(config);
     }

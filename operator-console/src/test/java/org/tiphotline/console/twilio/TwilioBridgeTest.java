@@ -14,6 +14,7 @@ import static org.tiphotline.console.testing.LiveClient.await;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,7 +31,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tiphotline.callbacks.CallbackTasks;
+import org.tiphotline.calls.Call;
+import org.tiphotline.calls.CallEvent;
+import org.tiphotline.calls.CallEventType;
 import org.tiphotline.calls.CallRef;
+import org.tiphotline.calls.CallState;
+import org.tiphotline.calls.Calls;
+import org.tiphotline.calls.PendingReports;
+import org.tiphotline.console.database.DatabaseRestart;
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.LiveClient;
 import org.tiphotline.console.testing.RunningHotline;
@@ -61,6 +69,7 @@ class TwilioBridgeTest {
 
     private WireMockServer twilioApi;
     private RunningHotline hotline;
+    private EmbeddedPostgres restartedDatabase;
     private SignedWebhooks twilio;
     private int sids;
 
@@ -84,6 +93,8 @@ class TwilioBridgeTest {
         settings.put("hotline.telephony.twilio.operator-phones.operator2", OPERATOR2_PHONE);
         settings.put("hotline.telephony.twilio.api-key-secret", API_SECRET);
         settings.put("hotline.telephony.twilio.max-wait", MAX_WAIT.toMillis() + "ms");
+        // Short, so that a test with the database away does not wait HikariCP's 30 s per request.
+        settings.put("hotline.database.embedded.connection-timeout", "1500ms");
         return settings;
     }
 
@@ -92,7 +103,66 @@ class TwilioBridgeTest {
         if (hotline != null) {
             hotline.close();
         }
+        if (restartedDatabase != null) {
+            try {
+                restartedDatabase.close();
+            } catch (java.io.IOException | RuntimeException alreadyStopped) {
+                // The application's own shutdown may have stopped it already (same data directory).
+            }
+        }
         twilioApi.stop();
+    }
+
+    /**
+     * PostgreSQL stopped in the middle of a call's IVR and started again: Twilio is answered throughout, the
+     * reports it sent meanwhile are stored once the database is back, in order (the danger answer before the
+     * "queued" that routes the call), and the caller reaches an operator as an urgent call.
+     */
+    @Test
+    void reportsSentWhileTheDatabaseIsAwayAreStoredWhenItIsBackAndTheCallerReachesAnOperator() throws Exception {
+        try (LiveClient live = LiveClient.connect(ConsoleClient.login(hotline.base(), "operator2", "operator2-demo"))) {
+            goAvailable(live);
+            String sid = newCallSid();
+            Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
+            assertThat(twilio.post("/twilio/voice", call).status()).isEqualTo(200);
+
+            EmbeddedPostgres database = hotline.bean(EmbeddedPostgres.class);
+            int port = database.getPort();
+            database.close();
+            PendingReports pending = hotline.bean(PendingReports.class);
+            Map<String, String> inProgress = with(call, "CallStatus", "in-progress");
+            // English, in immediate danger, the person affected: each answered with the next step's TwiML.
+            assertThat(text(twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(inProgress, "Digits",
+                    "1")).twiml(), "/Response/Gather/@action")).startsWith("/twilio/ivr?q=IMMEDIATE_DANGER");
+            assertThat(text(twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en", with(inProgress,
+                    "Digits", "1")).twiml(), "/Response/Gather/@action")).startsWith("/twilio/ivr?q=CALLER_TYPE");
+            twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=en", with(inProgress, "Digits", "1"));
+            assertThat(text(twilio.post("/twilio/queued", inProgress).twiml(), "/Response/Redirect"))
+                    .startsWith("/twilio/wait");
+            assertThat(pending.waiting()).as("reports kept while the database is away").isGreaterThanOrEqualTo(4);
+
+            restartedDatabase = DatabaseRestart.start(data.resolve("postgres"), port);
+
+            Calls calls = hotline.bean(Calls.class);
+            CallRef ref = new CallRef("twilio", sid);
+            Call stored = null;
+            for (long until = System.nanoTime() + 60_000_000_000L; stored == null && System.nanoTime() < until;
+                    Thread.sleep(100)) {
+                try {
+                    stored = calls.idOf(ref).flatMap(calls::load).filter(c -> c.state() != CallState.IVR)
+                            .orElse(null);
+                } catch (org.springframework.dao.DataAccessException stillAway) {
+                    // The pool finds the database again a few seconds after it is back.
+                }
+            }
+            assertThat(stored).as("the call, queued once the database was back").isNotNull();
+            assertThat(stored.events()).extracting(CallEvent::type).startsWith(CallEventType.ARRIVED,
+                    CallEventType.IVR_ANSWER, CallEventType.IVR_ANSWER, CallEventType.IVR_ANSWER, CallEventType.QUEUED);
+            assertThat(stored.urgent()).as("the danger answer was stored before the queueing").isTrue();
+            assertThat(form(awaitApiRequest(sid, 1).getBodyAsString()).get("Url")).as("moved to an operator")
+                    .contains("/twilio/connect?operator=");
+            assertThat(pending.waiting()).isZero();
+        }
     }
 
     @Test
