@@ -163,8 +163,7 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
                             return;
                         }
                         ami.onEventThread(() -> report(ref(c.uniqueId), "noAnswer",
-                                () -> switchboard.noAnswer(ref(c.uniqueId), operator.id(),
-                                "connect failed")));
+                                () -> switchboard.noAnswer(ref(c.uniqueId), operator.id(), "connect failed")));
                     }
                 });
     }

@@ -27,8 +27,8 @@ import org.tiphotline.calls.Call;
 import org.tiphotline.calls.CallState;
 import org.tiphotline.calls.CallRef;
 import org.tiphotline.calls.Calls;
-import org.tiphotline.calls.PendingReports;
 import org.tiphotline.calls.IvrQuestion;
+import org.tiphotline.calls.PendingReports;
 import org.tiphotline.calls.Switchboard;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.OperatorId;
@@ -105,8 +105,7 @@ class TwilioWebhooks {
         switch (menu.interpret(form.get("Digits"), attempt)) {
             case IvrMenu.Step.Answered answered -> {
                 store(ref, "ivrAnswered", () -> switchboard.once("ivr:" + menu.question().name()).ivrAnswered(ref,
-                        menu.question(),
-                        answered.answer()));
+                        menu.question(), answered.answer()));
                 if (menu.question() == IvrQuestion.LANGUAGE) {
                     language = answered.answer();
                 }
