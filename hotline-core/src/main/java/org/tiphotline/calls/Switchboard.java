@@ -74,6 +74,7 @@ public class Switchboard {
             // Two deliveries of the same arrival raced; the other one stored it.
             return calls.idOf(ref).orElseThrow(() -> raced);
         }
+        calls.remember(ref, id);
         events.publishEvent(new Call.Arrived(id));
         return id;
     }
