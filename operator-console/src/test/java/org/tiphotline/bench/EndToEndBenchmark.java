@@ -123,6 +123,7 @@ public final class EndToEndBenchmark {
         final AtomicLong maxUsed = new AtomicLong();
         final AtomicLong maxCommitted = new AtomicLong();
         final long startNanos = System.nanoTime();
+        final long startMillis = System.currentTimeMillis();
         final long deadline;
 
         Phase(int seconds) {
@@ -211,6 +212,10 @@ public final class EndToEndBenchmark {
     private final Map<String, LiveCall> live = new ConcurrentHashMap<>();
     private final AtomicInteger strayPops = new AtomicInteger();
     private volatile boolean running = true;
+    /** Where the server's access log goes; see {@link #serverSide}. */
+    private Path accessLogs;
+    /** Each measured window, in wall-clock milliseconds: start, end. */
+    private final List<long[]> windows = new ArrayList<>();
     /** Whether caller slots place new calls; see {@link #startLoad}. */
     private volatile boolean loadOn = true;
     /** The window being measured; before the first one, a window of no time that records nothing. */
@@ -257,6 +262,12 @@ public final class EndToEndBenchmark {
             String name = BenchServer.operatorName(i);
             properties.append(";hotline.telephony.asterisk.endpoints[").append(name).append("]=PJSIP/").append(name);
         }
+        // Tomcat's own time for each request (from reading it to the response written), to set next to the
+        // client's: what the server spends, without the benchmark's own queueing on the shared cores.
+        accessLogs = data.resolve("access").toAbsolutePath();
+        properties.append(";server.tomcat.accesslog.enabled=true;server.tomcat.accesslog.directory=")
+                .append(accessLogs).append(";server.tomcat.accesslog.rotate=false;server.tomcat.accesslog.buffered=false")
+                .append(";server.tomcat.accesslog.pattern=%{begin:msec}t %U %D");
         properties.append(';').append(settings.serverProperties());
         try (ScreenPopBenchmark.Target target = settings.fork()
                 ? ScreenPopBenchmark.Forked.start(data, settings.serverJvmArgs(), settings.operators(),
@@ -322,6 +333,7 @@ public final class EndToEndBenchmark {
                 long[] before = target.stats();
                 AtomicReference<Snapshot[]> window = new AtomicReference<>();
                 Phase load = window(settings.seconds(), window, target, data);
+                windows.add(new long[] {load.startMillis, load.startMillis + settings.seconds() * 1000L});
                 long[] after = target.stats();
                 Latencies.Summary[] stages = target.stages();
                 long heap = target.heapAfterGc();
@@ -704,6 +716,36 @@ public final class EndToEndBenchmark {
                 cpu.others());
     }
 
+    /**
+     * The Twilio webhooks' time inside the server per measured window, from Tomcat's access log ({@code %D}:
+     * microseconds from reading the request to writing the response); empty if there is no log.
+     */
+    private List<Latencies.Summary> serverSide() {
+        List<String> lines = new ArrayList<>();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(accessLogs)) {
+            for (Path file : files.toList()) {
+                lines.addAll(java.nio.file.Files.readAllLines(file));
+            }
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+        List<Latencies.Summary> summaries = new ArrayList<>();
+        for (long[] w : windows) {
+            Latencies inWindow = new Latencies(8192);
+            for (String line : lines) {
+                String[] f = line.split(" ");
+                if (f.length == 3 && f[1].startsWith("/twilio/")) {
+                    long begin = Long.parseLong(f[0]);
+                    if (begin >= w[0] && begin < w[1]) {
+                        inWindow.add(Long.parseLong(f[2]));
+                    }
+                }
+            }
+            summaries.add(inWindow.summary());
+        }
+        return summaries;
+    }
+
     private void report(List<RunResult> results) {
         Latencies.Summary pop = median(results, RunResult::pop);
         Latencies.Summary webhook = median(results, RunResult::webhook);
@@ -722,6 +764,13 @@ public final class EndToEndBenchmark {
         System.out.println("  FastAGI calls:           " + median(results, RunResult::popAsterisk).format());
         System.out.println("Twilio webhooks, all:      " + webhook.format());
         System.out.println("  voice webhook:           " + voice.format());
+        List<Latencies.Summary> inServer = serverSide();
+        if (!inServer.isEmpty()) {
+            for (int i = 0; i < inServer.size(); i++) {
+                System.out.printf(Locale.ROOT, "  in the server, run %d:    %s%n", i + 1, inServer.get(i).format());
+            }
+            System.out.println("  in the server (Tomcat):  " + Latencies.Summary.medianOf(inServer).format());
+        }
         System.out.println("AGI round trip:            " + agi.format());
         System.out.println("  AGI session start:       " + median(results, RunResult::agiStart).format());
         System.out.printf(Locale.ROOT, "sustained:                 %.1f calls/s (Twilio %.1f, FastAGI %.1f), "
