@@ -66,9 +66,8 @@ public class PendingReports implements DisposableBean {
      */
     public boolean report(CallRef call, String what, BooleanSupplier report) {
         synchronized (this) {
-            Deque<Kept> queue = waiting.get(call);
-            if (queue != null) {
-                add(call, queue, new Kept(what, report, clock.instant()));
+            if (waiting.containsKey(call)) {
+                keep(call, new Kept(what, report, clock.instant()), false);
                 return false;
             }
         }
@@ -78,23 +77,15 @@ public class PendingReports implements DisposableBean {
             if (!databaseAway(e)) {
                 throw e;
             }
+            boolean keptIt;
             synchronized (this) {
-                Deque<Kept> queue = waiting.computeIfAbsent(call, c -> new ArrayDeque<>());
                 // Reports that came meanwhile wait behind this one: it came first.
-                Kept first = new Kept(what, report, clock.instant());
-                if (kept < MAX_KEPT) {
-                    queue.addFirst(first);
-                    kept++;
-                } else {
-                    log.error("{} of {} call {} dropped: {} reports already kept while the database is away",
-                            what, call.provider(), call.providerCallId(), kept);
-                }
-                if (queue.isEmpty()) {
-                    waiting.remove(call);
-                }
+                keptIt = keep(call, new Kept(what, report, clock.instant()), true);
             }
-            log.warn("{} of {} call {} kept until the database is back: {}", what, call.provider(),
-                    call.providerCallId(), e.getClass().getSimpleName());
+            if (keptIt) {
+                log.warn("{} of {} call {} kept until the database is back: {}", what, call.provider(),
+                        call.providerCallId(), e.getClass().getSimpleName());
+            }
             return false;
         }
     }
@@ -106,11 +97,7 @@ public class PendingReports implements DisposableBean {
      */
     public void later(CallRef call, String what, BooleanSupplier report) {
         synchronized (this) {
-            add(call, waiting.computeIfAbsent(call, c -> new ArrayDeque<>()), new Kept(what, report,
-                    clock.instant()));
-            if (waiting.get(call).isEmpty()) {
-                waiting.remove(call);
-            }
+            keep(call, new Kept(what, report, clock.instant()), false);
         }
         retries.execute(this::retrySafely);
     }
@@ -189,14 +176,24 @@ public class PendingReports implements DisposableBean {
         }
     }
 
-    private void add(CallRef call, Deque<Kept> queue, Kept report) {
+    /**
+     * Keeps a report for its call: first (it came before those already waiting) or last. Called holding this
+     * object's lock; false when the memory bound drops it.
+     */
+    private boolean keep(CallRef call, Kept report, boolean first) {
         if (kept >= MAX_KEPT) {
             log.error("{} of {} call {} dropped: {} reports already kept while the database is away",
                     report.what(), call.provider(), call.providerCallId(), kept);
-            return;
+            return false;
         }
-        queue.addLast(report);
+        Deque<Kept> queue = waiting.computeIfAbsent(call, c -> new ArrayDeque<>());
+        if (first) {
+            queue.addFirst(report);
+        } else {
+            queue.addLast(report);
+        }
         kept++;
+        return true;
     }
 
     /** Anything but a refusal of the data itself: no connection, a cut connection, a failed commit. */
