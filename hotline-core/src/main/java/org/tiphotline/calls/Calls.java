@@ -6,14 +6,18 @@ import static org.tiphotline.db.Tables.CALL_EVENT;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.Record;
 import org.springframework.stereotype.Repository;
+import org.tiphotline.db.tables.records.CallEventRecord;
 import org.tiphotline.operators.OperatorId;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,10 +33,12 @@ public class Calls {
 
     private static final int KNOWN_MAX = 10_000;
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private final DSLContext db;
-    private final JsonMapper json = JsonMapper.builder().build();
-    private final java.util.concurrent.ConcurrentHashMap<CallRef, CallId> known =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<CallRef, CallId> known = new ConcurrentHashMap<>();
+    /** Provider deliveries stored by this process, per call; see {@link #deliveredHere}. */
+    private final ConcurrentHashMap<CallRef, Set<String>> deliveries = new ConcurrentHashMap<>();
 
     public Calls(DSLContext db) {
         this.db = db;
@@ -43,7 +49,10 @@ public class Calls {
             Instant at) {
         CallEvent arrived = new CallEvent(1, CallEventType.ARRIVED, at, null, Map.of());
         Call call = new Call(id, ref, callerMask, dialled, List.of(arrived));
-        db.insertInto(CALL)
+        // One statement for both rows (the event's insert is the main statement, the call's a data-modifying
+        // WITH): one round trip, every arrival waits for it before its first prompt, and bind values, so a
+        // failure's message never carries a value.
+        insertEvent(db.with("stored_call").as(db.insertInto(CALL)
                 .set(CALL.ID, id.value())
                 .set(CALL.PROVIDER, ref.provider())
                 .set(CALL.PROVIDER_CALL_ID, ref.providerCallId())
@@ -53,42 +62,74 @@ public class Calls {
                 .set(CALL.DIALLED_NUMBER, dialled)
                 .set(CALL.ARRIVED_AT, at.atOffset(ZoneOffset.UTC))
                 .set(CALL.STATE, CallState.IVR.name())
-                .set(CALL.LAST_SEQ, 1)
-                .execute();
-        insertEvent(id, arrived, null);
+                .set(CALL.LAST_SEQ, 1).returningResult(CALL.ID)).insertInto(CALL_EVENT), id, arrived, null).execute();
         return call;
+    }
+
+    /** A call read under its row lock, with the provider deliveries already stored for it. */
+    record Locked(Call call, Set<String> deliveries) {
+
+        boolean delivered(String delivery) {
+            return delivery != null && deliveries.contains(delivery);
+        }
     }
 
     /**
      * Locks the call row for the rest of the transaction, so concurrent events append in a single order. The
-     * locking read is also the row's read: one round trip fewer on every provider report.
+     * row, its events and their delivery keys come in one round trip, every provider report's first.
      */
-    Optional<Call> lock(CallRef ref) {
-        return Optional.ofNullable(db.select(CALL.ID, CALL.PROVIDER, CALL.PROVIDER_CALL_ID, CALL.CALLER_MASK,
-                        CALL.DIALLED_NUMBER).from(CALL)
-                .where(CALL.PROVIDER.eq(ref.provider())).and(CALL.PROVIDER_CALL_ID.eq(ref.providerCallId()))
-                .forUpdate().fetchOne()).map(row -> withEvents(new CallId(row.get(CALL.ID)), row));
+    Optional<Locked> lock(CallRef ref) {
+        return read(CALL.PROVIDER.eq(ref.provider()).and(CALL.PROVIDER_CALL_ID.eq(ref.providerCallId())), true);
     }
 
     Optional<Call> lock(CallId id) {
-        return Optional.ofNullable(db.select(CALL.PROVIDER, CALL.PROVIDER_CALL_ID, CALL.CALLER_MASK,
-                        CALL.DIALLED_NUMBER).from(CALL).where(CALL.ID.eq(id.value())).forUpdate().fetchOne())
-                .map(row -> withEvents(id, row));
+        return read(CALL.ID.eq(id.value()), true).map(Locked::call);
     }
 
     public Optional<Call> load(CallId id) {
-        Record row = db.select(CALL.PROVIDER, CALL.PROVIDER_CALL_ID, CALL.CALLER_MASK, CALL.DIALLED_NUMBER)
-                .from(CALL).where(CALL.ID.eq(id.value())).fetchOne();
-        return row == null ? Optional.empty() : Optional.of(withEvents(id, row));
+        return read(CALL.ID.eq(id.value()), false).map(Locked::call);
     }
 
-    private Call withEvents(CallId id, Record row) {
-        List<CallEvent> events = db.selectFrom(CALL_EVENT).where(CALL_EVENT.CALL_ID.eq(id.value()))
-                .orderBy(CALL_EVENT.SEQ).fetch(e -> new CallEvent(e.getSeq(), CallEventType.valueOf(e.getType()),
-                        e.getAt().toInstant(), e.getOperatorId() == null ? null : new OperatorId(e.getOperatorId()),
-                        json.readValue(e.getDetail().data(), DETAIL)));
-        return new Call(id, new CallRef(row.get(CALL.PROVIDER), row.get(CALL.PROVIDER_CALL_ID)),
-                row.get(CALL.CALLER_MASK), row.get(CALL.DIALLED_NUMBER), events);
+    /**
+     * The call and its timeline in one statement. Locking, PostgreSQL waits for a concurrent appender's commit
+     * and then returns the call row as that commit left it, but the joined events as the statement first saw
+     * them: the row's {@code last_seq} tells, and the events are then read again (only under contention).
+     */
+    private Optional<Locked> read(org.jooq.Condition which, boolean lock) {
+        var query = db.select(CALL.ID, CALL.PROVIDER, CALL.PROVIDER_CALL_ID, CALL.CALLER_MASK, CALL.DIALLED_NUMBER,
+                        CALL.LAST_SEQ, CALL_EVENT.SEQ, CALL_EVENT.TYPE, CALL_EVENT.AT, CALL_EVENT.OPERATOR_ID,
+                        CALL_EVENT.DETAIL, CALL_EVENT.DELIVERY)
+                .from(CALL).join(CALL_EVENT).on(CALL_EVENT.CALL_ID.eq(CALL.ID)).where(which).orderBy(CALL_EVENT.SEQ);
+        org.jooq.Result<? extends Record> rows = lock ? query.forUpdate().of(CALL).fetch() : query.fetch();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Record row = rows.getFirst();
+        CallId id = new CallId(row.get(CALL.ID));
+        List<CallEvent> events = new ArrayList<>(rows.size());
+        Set<String> deliveries = new HashSet<>();
+        collect(rows, events, deliveries);
+        if (events.getLast().seq() != row.get(CALL.LAST_SEQ)) {
+            events.clear();
+            deliveries.clear();
+            collect(db.select(CALL_EVENT.SEQ, CALL_EVENT.TYPE, CALL_EVENT.AT, CALL_EVENT.OPERATOR_ID,
+                    CALL_EVENT.DETAIL, CALL_EVENT.DELIVERY).from(CALL_EVENT).where(CALL_EVENT.CALL_ID.eq(id.value()))
+                    .orderBy(CALL_EVENT.SEQ).fetch(), events, deliveries);
+        }
+        return Optional.of(new Locked(new Call(id, new CallRef(row.get(CALL.PROVIDER), row.get(CALL.PROVIDER_CALL_ID)),
+                row.get(CALL.CALLER_MASK), row.get(CALL.DIALLED_NUMBER), events), deliveries));
+    }
+
+    private static void collect(Iterable<? extends Record> rows, List<CallEvent> events, Set<String> deliveries) {
+        for (Record e : rows) {
+            events.add(new CallEvent(e.get(CALL_EVENT.SEQ), CallEventType.valueOf(e.get(CALL_EVENT.TYPE)),
+                    e.get(CALL_EVENT.AT).toInstant(),
+                    e.get(CALL_EVENT.OPERATOR_ID) == null ? null : new OperatorId(e.get(CALL_EVENT.OPERATOR_ID)),
+                    JSON.readValue(e.get(CALL_EVENT.DETAIL).data(), DETAIL)));
+            if (e.get(CALL_EVENT.DELIVERY) != null) {
+                deliveries.add(e.get(CALL_EVENT.DELIVERY));
+            }
+        }
     }
 
     /**
@@ -125,9 +166,11 @@ public class Calls {
     Call append(Call call, CallEventType type, Instant at, OperatorId operator, Map<String, String> detail,
             String delivery) {
         CallEvent event = new CallEvent(call.lastSeq() + 1, type, at, operator, detail);
-        insertEvent(call.id(), event, delivery);
         Call next = call.with(event);
-        db.update(CALL)
+        // The event and the projection in one statement (the event's insert a data-modifying WITH): one round trip
+        // where two were, with bind values as always.
+        db.with("stored_event").as(insertEvent(db.insertInto(CALL_EVENT), call.id(), event, delivery)
+                .returningResult(CALL_EVENT.SEQ)).update(CALL)
                 .set(CALL.STATE, next.state().name())
                 .set(CALL.LANGUAGE, next.language())
                 .set(CALL.URGENT, next.urgent())
@@ -138,8 +181,7 @@ public class Calls {
                 .set(CALL.OPERATOR_ID, next.operator() == null ? null : next.operator().value())
                 .set(CALL.OUTCOME, next.outcome() == null ? null : next.outcome().name())
                 .set(CALL.LAST_SEQ, event.seq())
-                .where(CALL.ID.eq(call.id().value()))
-                .execute();
+                .where(CALL.ID.eq(call.id().value())).execute();
         return next;
     }
 
@@ -167,33 +209,37 @@ public class Calls {
                 .where(me.ID.eq(id.value())).and(CALL.ARRIVED_AT.lt(me.ARRIVED_AT)));
     }
 
-    /** Whether an event from this provider delivery is already stored for the call; false for a null key. */
-    boolean delivered(CallId id, String delivery) {
-        return delivery != null && db.fetchExists(CALL_EVENT,
-                CALL_EVENT.CALL_ID.eq(id.value()).and(CALL_EVENT.DELIVERY.eq(delivery)));
-    }
-
     /**
-     * The same question by the provider's reference, in one query and without locking: a repeated delivery is
-     * then answered without a transaction that locks the call row, which is a commit written to disk.
+     * Whether this process has stored this provider delivery for the call: a repeat (Twilio's retries, and the
+     * ringing and answer its {@code dial-done} restates on every call) is then answered without a transaction,
+     * whose row lock is a commit written to disk. Only a hint: a repeat not remembered here (after a restart, or
+     * past the bound) is caught under the call's row lock.
      */
-    boolean delivered(CallRef ref, String delivery) {
-        return delivery != null && db.fetchExists(db.selectOne().from(CALL_EVENT).join(CALL)
-                .on(CALL.ID.eq(CALL_EVENT.CALL_ID))
-                .where(CALL.PROVIDER.eq(ref.provider())).and(CALL.PROVIDER_CALL_ID.eq(ref.providerCallId()))
-                .and(CALL_EVENT.DELIVERY.eq(delivery)));
+    boolean deliveredHere(CallRef ref, String delivery) {
+        Set<String> stored = delivery == null ? null : deliveries.get(ref);
+        return stored != null && stored.contains(delivery);
     }
 
-    private void insertEvent(CallId id, CallEvent e, String delivery) {
-        db.insertInto(CALL_EVENT)
-                .set(CALL_EVENT.DELIVERY, delivery)
+    /** After the commit that stored {@code delivery}'s event; see {@link #deliveredHere}. */
+    void rememberDelivery(CallRef ref, String delivery) {
+        if (delivery == null) {
+            return;
+        }
+        if (deliveries.size() >= KNOWN_MAX) {
+            deliveries.clear();
+        }
+        deliveries.computeIfAbsent(ref, r -> ConcurrentHashMap.newKeySet()).add(delivery);
+    }
+
+    private static org.jooq.InsertSetMoreStep<CallEventRecord> insertEvent(
+            org.jooq.InsertSetStep<CallEventRecord> into, CallId id, CallEvent e, String delivery) {
+        return into.set(CALL_EVENT.DELIVERY, delivery)
                 .set(CALL_EVENT.CALL_ID, id.value())
                 .set(CALL_EVENT.SEQ, e.seq())
                 .set(CALL_EVENT.TYPE, e.type().name())
                 .set(CALL_EVENT.AT, e.at().atOffset(ZoneOffset.UTC))
                 .set(CALL_EVENT.OPERATOR_ID, e.operator() == null ? null : e.operator().value())
-                .set(CALL_EVENT.DETAIL, JSONB.valueOf(json.writeValueAsString(e.detail())))
-                .execute();
+                .set(CALL_EVENT.DETAIL, JSONB.valueOf(JSON.writeValueAsString(e.detail())));
     }
 
     private static java.time.OffsetDateTime utc(Instant at) {

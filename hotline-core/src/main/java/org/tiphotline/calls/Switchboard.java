@@ -231,18 +231,21 @@ public class Switchboard {
     }
 
     private boolean callerHungUp(CallRef ref, String delivery) {
-        if (calls.delivered(ref, delivery)) {
+        if (calls.deliveredHere(ref, delivery)) {
             return false;
         }
-        return tx.execute(status -> calls.lock(ref).map(call -> {
-            if (call.state() == CallState.ENDED || calls.delivered(call.id(), delivery)) {
+        Optional<Call> stored = tx.execute(status -> calls.lock(ref).map(locked -> {
+            Call call = locked.call();
+            if (call.state() == CallState.ENDED || locked.delivered(delivery)) {
                 return Optional.<Call>empty();
             }
             CallEventType type = call.state() == CallState.TALKING ? CallEventType.ENDED : CallEventType.ABANDONED;
             Map<String, String> detail = type == CallEventType.ENDED ? Map.of("by", "caller")
                     : Map.of("stage", call.state().name());
             return Optional.of(calls.append(call, type, clock.instant(), null, detail, delivery));
-        }).orElseThrow(() -> new UnknownCall(ref))).map(this::publishEnded).orElse(false);
+        }).orElseThrow(() -> new UnknownCall(ref)));
+        stored.ifPresent(call -> calls.rememberDelivery(ref, delivery));
+        return stored.map(this::publishEnded).orElse(false);
     }
 
     private boolean ended(CallRef ref, String by, String delivery) {
@@ -313,24 +316,26 @@ public class Switchboard {
 
     private Optional<Call> record(CallRef ref, CallEventType type, OperatorId operator, Map<String, String> detail,
             String delivery) {
-        // Most repeats are seen here, before the locking transaction; the check under the lock catches the rest.
-        if (calls.delivered(ref, delivery)) {
+        // Most repeats are known here, without a transaction; the check under the lock catches the rest.
+        if (calls.deliveredHere(ref, delivery)) {
             log.debug("dropped a repeated delivery of {} for {}", type, ref.provider());
             return Optional.empty();
         }
         Optional<Call> stored = tx.execute(status -> {
-            Call call = calls.lock(ref).orElseThrow(() -> new UnknownCall(ref));
+            Calls.Locked locked = calls.lock(ref).orElseThrow(() -> new UnknownCall(ref));
+            Call call = locked.call();
             if (!call.accepts(type, operator)) {
                 log.debug("dropped {} for call {} in state {}", type, call.id(), call.state());
                 return Optional.empty();
             }
             // Under the call's row lock, so a concurrent repeat waits and then sees this one.
-            if (calls.delivered(call.id(), delivery)) {
+            if (locked.delivered(delivery)) {
                 log.debug("dropped a repeated delivery of {} for call {}", type, call.id());
                 return Optional.empty();
             }
             return Optional.of(calls.append(call, type, clock.instant(), operator, detail, delivery));
         });
+        stored.ifPresent(call -> calls.rememberDelivery(ref, delivery));
         return stored;
     }
 }

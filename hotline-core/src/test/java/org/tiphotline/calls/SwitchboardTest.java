@@ -58,6 +58,8 @@ class SwitchboardTest {
     private MutableClock clock;
     @Autowired
     private RecordedEvents events;
+    @Autowired
+    private org.springframework.transaction.support.TransactionTemplate tx;
 
     @BeforeEach
     void start() {
@@ -215,6 +217,59 @@ class SwitchboardTest {
             assertThat(stored).isEqualTo(1);
         }
         assertThat(eventCount(id)).isEqualTo(2);
+    }
+
+    /**
+     * A report that waits for the call's row lock while another transaction appends must see that append: the
+     * locking read returns the row as the other commit left it but its joined events as first seen, so the
+     * events are read again. Without that the waiting report would reuse the other event's sequence number.
+     */
+    @Test
+    void aReportThatWaitedForTheRowLockAppendsAfterTheEventCommittedMeanwhile() throws Exception {
+        CallRef ref = FakeData.newCallRef();
+        CallId id = switchboard.arrived(ref, NUMBER, FakeData.HOTLINE_NUMBER);
+        try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            Future<Boolean> waiting = tx.execute(status -> {
+                db.select(CALL.ID).from(CALL).where(CALL.ID.eq(id.value())).forUpdate().fetch();
+                db.insertInto(CALL_EVENT).set(CALL_EVENT.CALL_ID, id.value()).set(CALL_EVENT.SEQ, 2)
+                        .set(CALL_EVENT.TYPE, CallEventType.IVR_ANSWER.name())
+                        .set(CALL_EVENT.AT, clock.instant().atOffset(java.time.ZoneOffset.UTC))
+                        .set(CALL_EVENT.DETAIL, org.jooq.JSONB.valueOf(
+                                "{\"question\": \"LANGUAGE\", \"answer\": \"es\"}"))
+                        .set(CALL_EVENT.DELIVERY, "ivr:LANGUAGE").execute();
+                db.update(CALL).set(CALL.LAST_SEQ, 2).set(CALL.LANGUAGE, "es").where(CALL.ID.eq(id.value()))
+                        .execute();
+                Future<Boolean> report = pool.submit(() -> switchboard.once("ivr:IMMEDIATE_DANGER")
+                        .ivrAnswered(ref, IvrQuestion.IMMEDIATE_DANGER, "NO"));
+                awaitSomeoneWaitingForALock();
+                return report;
+            });
+            assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(db.select(CALL_EVENT.SEQ, CALL_EVENT.TYPE).from(CALL_EVENT)
+                .where(CALL_EVENT.CALL_ID.eq(id.value())).orderBy(CALL_EVENT.SEQ).fetch()
+                .map(r -> r.value1() + " " + r.value2()))
+                .containsExactly("1 ARRIVED", "2 IVR_ANSWER", "3 IVR_ANSWER");
+        Call call = calls.load(id).orElseThrow();
+        assertThat(call.language()).isEqualTo("es");
+        assertThat(call.urgent()).isFalse();
+        assertProjectionMatchesFold(id);
+        // And a repeat of the delivery committed meanwhile is refused under the lock, not stored twice.
+        assertThat(switchboard.once("ivr:LANGUAGE").ivrAnswered(ref, IvrQuestion.LANGUAGE, "es")).isFalse();
+        assertThat(eventCount(id)).isEqualTo(3);
+    }
+
+    /** Until another session of this database waits for a row lock (the report blocked behind ours). */
+    private void awaitSomeoneWaitingForALock() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (db.fetchCount(org.jooq.impl.DSL.table("pg_stat_activity"),
+                org.jooq.impl.DSL.field("wait_event_type").eq("Lock")
+                        .and(org.jooq.impl.DSL.field("datname").eq(org.jooq.impl.DSL.currentCatalog()))) == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the report never waited for the call's row lock");
+            }
+            Thread.onSpinWait();
+        }
     }
 
     @Test
