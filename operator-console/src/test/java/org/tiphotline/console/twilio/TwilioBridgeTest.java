@@ -259,8 +259,8 @@ class TwilioBridgeTest {
             Document notice = twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=en", with(call, "Digits", "1"))
                     .twiml();
             assertThat(count(notice, "/Response/Say")).isEqualTo(1);
-            assertThat(text(notice, "/Response/Redirect")).isEqualTo("/twilio/queued");
-            Document hold = twilio.post("/twilio/queued", call).twiml();
+            assertThat(text(notice, "/Response/Redirect")).isEqualTo("/twilio/queued?lang=en");
+            Document hold = twilio.post("/twilio/queued?lang=en", call).twiml();
             assertThat(text(hold, "/Response/Redirect")).isEqualTo("/twilio/wait?round=1");
             assertThat(count(hold, "/Response/Pause")).isEqualTo(1);
 

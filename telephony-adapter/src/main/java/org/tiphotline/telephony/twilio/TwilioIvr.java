@@ -138,7 +138,10 @@ final class TwilioIvr {
     VoiceResponse confidentiality(String language) {
         VoiceResponse.Builder response = new VoiceResponse.Builder();
         add(response, prompt(language, IvrScript.CONFIDENTIALITY));
-        return response.redirect(new Redirect.Builder("/twilio/queued").method(HttpMethod.POST).build()).build();
+        // The language rides in the URL (signed by Twilio like the rest), as through the IVR's own steps: the
+        // queued webhook answers in it without reading the call back.
+        return response.redirect(new Redirect.Builder("/twilio/queued?lang=" + encode(language))
+                .method(HttpMethod.POST).build()).build();
     }
 
     /** One round of waiting: the hold message on the first, then music (or silence), then round again. */

@@ -125,13 +125,19 @@ class TwilioWebhooks {
 
     /** After the confidentiality notice: the caller waits for an operator. */
     @PostMapping("/queued")
-    String queued(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form) {
+    String queued(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form,
+            @RequestParam(name = "lang", defaultValue = "") String lang) {
+        if (!lang.isEmpty()) {
+            switchboard.checkIvrAnswer(IvrQuestion.LANGUAGE, lang);
+        }
         CallRef ref = arrived(form);
         store(ref, "ivrCompleted", () -> switchboard.once("queued").ivrCompleted(ref));
+        // Without lang: a notice rendered before the language rode in the URL (calls in progress at an upgrade).
+        String language = lang.isEmpty() ? language(ref) : lang;
         if (nobodySignedIn()) {
-            return xml(toFallback(ref, "no operator signed in"));
+            return xml(toFallback(ref, "no operator signed in", language));
         }
-        return hold(language(ref), 0);
+        return hold(language, 0);
     }
 
     /** The hold loop, until the adapter moves the call to an operator. */
@@ -152,7 +158,8 @@ class TwilioWebhooks {
         Call call = stored.get();
         if (call.state() == CallState.QUEUED && (nobodySignedIn()
                 || call.waited(clock.instant()).compareTo(settings.maxWait()) > 0)) {
-            return xml(toFallback(ref, nobodySignedIn() ? "no operator signed in" : "waited too long"));
+            return xml(toFallback(ref, nobodySignedIn() ? "no operator signed in" : "waited too long",
+                    call.language() == null ? ivr.firstLanguage() : call.language()));
         }
         return hold(call.language() == null ? ivr.firstLanguage() : call.language(), Math.max(0, round));
     }
@@ -428,11 +435,11 @@ class TwilioWebhooks {
     }
 
     /** Takes a waiting caller out of the queue and to the fallback line; the call log says why. */
-    private VoiceResponse toFallback(CallRef ref, String why) {
+    private VoiceResponse toFallback(CallRef ref, String why, String language) {
         store(ref, "transferred", () -> switchboard.once("fallback:transferred").transferred(ref,
                 "fallback line (" + why + ")"));
         store(ref, "ended", () -> switchboard.once("fallback:ended").ended(ref, "fallback"));
-        return ivr.fallback(language(ref));
+        return ivr.fallback(language);
     }
 
     private static int parseSeconds(String value) {
