@@ -212,6 +212,8 @@ public final class EndToEndBenchmark {
     private final Map<String, LiveCall> live = new ConcurrentHashMap<>();
     private final AtomicInteger strayPops = new AtomicInteger();
     private volatile boolean running = true;
+    /** Where {@link WebhookStages} writes, with {@code bench.stages}; see {@link #printWebhookStages}. */
+    private Path webhookStages;
     /** Where the server's access log goes; see {@link #serverSide}. */
     private Path accessLogs;
     /** Each measured window, in wall-clock milliseconds: start, end. */
@@ -268,6 +270,11 @@ public final class EndToEndBenchmark {
         properties.append(";server.tomcat.accesslog.enabled=true;server.tomcat.accesslog.directory=")
                 .append(accessLogs).append(";server.tomcat.accesslog.rotate=false;server.tomcat.accesslog.buffered=false")
                 .append(";server.tomcat.accesslog.pattern=%{begin:msec}t %U %D");
+        if (settings.stages()) {
+            webhookStages = data.resolve("webhook-stages.log").toAbsolutePath();
+            properties.append(";spring.main.sources=").append(WebhookStages.class.getName())
+                    .append(";bench.webhook-stages=").append(webhookStages);
+        }
         properties.append(';').append(settings.serverProperties());
         try (ScreenPopBenchmark.Target target = settings.fork()
                 ? ScreenPopBenchmark.Forked.start(data, settings.serverJvmArgs(), settings.operators(),
@@ -440,8 +447,8 @@ public final class EndToEndBenchmark {
             webhook("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en", with(inProgress, "Digits", "2"),
                     "<Gather");
             webhook("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=en", with(inProgress, "Digits", "1"),
-                    "/twilio/queued");
-            webhook("/twilio/queued", inProgress, "<Response");
+                    "/twilio/queued?lang=en");
+            webhook("/twilio/queued?lang=en", inProgress, "<Response");
             String connect;
             while (true) {
                 String url = moved.poll(settings.callTimeoutSeconds(), TimeUnit.SECONDS);
@@ -746,6 +753,68 @@ public final class EndToEndBenchmark {
         return summaries;
     }
 
+    /**
+     * With {@code bench.stages}: per webhook path, over all measured windows, where the time inside the server
+     * went ({@link WebhookStages}): p50 and p99 of each part, and the mean number of transactions, statements and
+     * commits per request. "Other" is the total less the three measured parts.
+     */
+    private void printWebhookStages() {
+        if (webhookStages == null || !java.nio.file.Files.exists(webhookStages)) {
+            return;
+        }
+        List<String> lines;
+        try {
+            lines = java.nio.file.Files.readAllLines(webhookStages);
+        } catch (java.io.IOException e) {
+            return;
+        }
+        // path -> parts (total, begin, sql, commit, other) and counts (begins, statements, commits)
+        java.util.Map<String, Latencies[]> parts = new java.util.TreeMap<>();
+        java.util.Map<String, long[]> counts = new java.util.TreeMap<>();
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            if (f.length != 9) {
+                continue;
+            }
+            long begin = Long.parseLong(f[0]);
+            if (windows.stream().noneMatch(w -> begin >= w[0] && begin < w[1])) {
+                continue;
+            }
+            for (String path : List.of(f[1], "all")) {
+                Latencies[] p = parts.computeIfAbsent(path, k -> new Latencies[] {new Latencies(4096),
+                    new Latencies(4096), new Latencies(4096), new Latencies(4096), new Latencies(4096)});
+                long total = Long.parseLong(f[2]);
+                long tx = Long.parseLong(f[3]);
+                long sql = Long.parseLong(f[5]);
+                long commit = Long.parseLong(f[7]);
+                p[0].add(total);
+                p[1].add(tx);
+                p[2].add(sql);
+                p[3].add(commit);
+                p[4].add(Math.max(0, total - tx - sql - commit));
+                long[] c = counts.computeIfAbsent(path, k -> new long[4]);
+                c[0]++;
+                c[1] += Long.parseLong(f[4]);
+                c[2] += Long.parseLong(f[6]);
+                c[3] += Long.parseLong(f[8]);
+            }
+        }
+        System.out.println("Twilio webhooks inside the server by part (all measured windows; ms p50/p99; per request"
+                + " on average: transactions, statements, commits):");
+        parts.forEach((path, p) -> {
+            long[] c = counts.get(path);
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %-26s n=%-6d", path, c[0]));
+            String[] names = {"total", "pool", "sql", "commit", "other"};
+            for (int i = 0; i < p.length; i++) {
+                Latencies.Summary s = p[i].summary();
+                row.append(String.format(Locale.ROOT, " %s %.1f/%.1f", names[i], s.p50(), s.p99()));
+            }
+            row.append(String.format(Locale.ROOT, "  tx %.1f, stmts %.1f, commits %.1f", c[1] / (double) c[0],
+                    c[2] / (double) c[0], c[3] / (double) c[0]));
+            System.out.println(row);
+        });
+    }
+
     private void report(List<RunResult> results) {
         Latencies.Summary pop = median(results, RunResult::pop);
         Latencies.Summary webhook = median(results, RunResult::webhook);
@@ -771,6 +840,7 @@ public final class EndToEndBenchmark {
             }
             System.out.println("  in the server (Tomcat):  " + Latencies.Summary.medianOf(inServer).format());
         }
+        printWebhookStages();
         System.out.println("AGI round trip:            " + agi.format());
         System.out.println("  AGI session start:       " + median(results, RunResult::agiStart).format());
         System.out.printf(Locale.ROOT, "sustained:                 %.1f calls/s (Twilio %.1f, FastAGI %.1f), "

@@ -1,0 +1,143 @@
+package org.tiphotline.bench;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+import org.jooq.ExecuteContext;
+import org.jooq.ExecuteListener;
+import org.jooq.ExecuteListenerProvider;
+import org.springframework.core.Ordered;
+import org.springframework.transaction.TransactionExecution;
+import org.springframework.transaction.TransactionExecutionListener;
+
+/**
+ * Optional ({@code -Dbench.stages=true} in the end-to-end benchmark): where a Twilio webhook's time goes inside
+ * the server. Added as an extra source like {@link ServerStages} and, like it, not a component. For each request
+ * to {@code /twilio/*} it writes one line to the file named by the property {@code bench.webhook-stages}:
+ * {@code <begin ms> <path> <total µs> <begin µs> <begins> <sql µs> <statements> <commit µs> <commits>}, where
+ * <ul>
+ *   <li>{@code begin}: opening transactions, which is waiting for a pool connection;
+ *   <li>{@code sql}: jOOQ statements from start to end (render, a connection outside transactions, the round
+ *       trip, fetching), inside and outside transactions;
+ *   <li>{@code commit}: commits, which wait for PostgreSQL's durable write.
+ * </ul>
+ * The rest (total minus these) is the servlet and security filters, the signature check, the controller's own
+ * work, locks such as the router's, and waiting for a carrier thread. The time is the request's own thread's:
+ * a virtual thread per request, so a thread-local is the request's.
+ */
+public final class WebhookStages implements Filter, Ordered, ExecuteListenerProvider, TransactionExecutionListener {
+
+    /** Accumulated for the request running on this thread; null outside a webhook. */
+    private static final ThreadLocal<long[]> CURRENT = new ThreadLocal<>();
+    private static final int BEGIN = 0, BEGINS = 1, SQL = 2, STATEMENTS = 3, COMMIT = 4, COMMITS = 5, MARK = 6,
+            SQL_MARK = 7;
+
+    private final Writer out;
+
+    public WebhookStages(org.springframework.core.env.Environment environment) throws IOException {
+        out = Files.newBufferedWriter(Path.of(environment.getRequiredProperty("bench.webhook-stages")),
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        String path = request instanceof HttpServletRequest http ? http.getRequestURI() : "";
+        if (!path.startsWith("/twilio/")) {
+            chain.doFilter(request, response);
+            return;
+        }
+        long beginMillis = System.currentTimeMillis();
+        long start = System.nanoTime();
+        long[] acc = new long[8];
+        CURRENT.set(acc);
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            CURRENT.remove();
+            long total = System.nanoTime() - start;
+            String line = String.format(Locale.ROOT, "%d %s %d %d %d %d %d %d %d%n", beginMillis, path,
+                    total / 1000, acc[BEGIN] / 1000, acc[BEGINS], acc[SQL] / 1000, acc[STATEMENTS],
+                    acc[COMMIT] / 1000, acc[COMMITS]);
+            synchronized (out) {
+                out.write(line);
+                out.flush();
+            }
+        }
+    }
+
+    @Override
+    public ExecuteListener provide() {
+        return new ExecuteListener() {
+            @Override
+            public void start(ExecuteContext ctx) {
+                long[] acc = CURRENT.get();
+                if (acc != null) {
+                    acc[SQL_MARK] = System.nanoTime();
+                }
+            }
+
+            @Override
+            public void end(ExecuteContext ctx) {
+                long[] acc = CURRENT.get();
+                if (acc != null && acc[SQL_MARK] != 0) {
+                    acc[SQL] += System.nanoTime() - acc[SQL_MARK];
+                    acc[STATEMENTS]++;
+                    acc[SQL_MARK] = 0;
+                }
+            }
+        };
+    }
+
+    @Override
+    public void beforeBegin(TransactionExecution transaction) {
+        mark();
+    }
+
+    @Override
+    public void afterBegin(TransactionExecution transaction, Throwable beginFailure) {
+        add(BEGIN, BEGINS);
+    }
+
+    @Override
+    public void beforeCommit(TransactionExecution transaction) {
+        mark();
+    }
+
+    @Override
+    public void afterCommit(TransactionExecution transaction, Throwable commitFailure) {
+        add(COMMIT, COMMITS);
+    }
+
+    private static void mark() {
+        long[] acc = CURRENT.get();
+        if (acc != null) {
+            acc[MARK] = System.nanoTime();
+        }
+    }
+
+    private static void add(int time, int count) {
+        long[] acc = CURRENT.get();
+        if (acc != null && acc[MARK] != 0) {
+            acc[time] += System.nanoTime() - acc[MARK];
+            acc[count]++;
+            acc[MARK] = 0;
+        }
+    }
+}
