@@ -251,12 +251,16 @@ class StompFramesFuzzTest {
                 messages.add(c);
             }
             Set<String> refused = new HashSet<>();
+            Set<String> allowed = new HashSet<>();
             for (String frame : f) {
-                if (command(frame).equals("SUBSCRIBE") && REFUSED.contains(header(frame, "destination"))) {
-                    refused.add(header(frame, "id"));
+                if (command(frame).equals("SUBSCRIBE")) {
+                    (REFUSED.contains(header(frame, "destination")) ? refused : allowed).add(header(frame, "id"));
                 }
                 messages.add(frame);
             }
+            // An id first subscribed to a queue the operator may read gets that queue's messages (found by
+            // campaign 5: sub-0 to /user/queue/errors, then sub-0 again to the supervisors' queue).
+            refused.removeAll(allowed);
             // Sometimes one frame split over two WebSocket messages, or two frames in one.
             if (cut == 0 && messages.size() > 1 && messages.getLast().length() > 1) {
                 String last = messages.remove(messages.size() - 1);
@@ -359,7 +363,7 @@ class StompFramesFuzzTest {
     }
 
     /**
-     * Plays a session. {@code probe}: if the server still keeps it open 200 ms after the script, ask for a
+     * Plays a session. {@code probe}: if the server still keeps it open 50 ms after the script, ask for a
      * receipt rather than wait the full 2 s for frames that never come (most of a long campaign's time). The
      * server may answer that receipt before an ERROR still due (its inbound frames are handled by several
      * threads), so the examples, which check exactly what comes, never probe.
@@ -437,7 +441,7 @@ class StompFramesFuzzTest {
             }
         }
         tally.note("sessions");
-        if (probe && !done.await(200, TimeUnit.MILLISECONDS) && connected.getCount() == 0 && !ws.isOutputClosed()) {
+        if (probe && !done.await(50, TimeUnit.MILLISECONDS) && connected.getCount() == 0 && !ws.isOutputClosed()) {
             ws.sendText("DISCONNECT\nreceipt:end\n\n\0", true).exceptionally(e -> null);
         }
         boolean finished = done.await(2, TimeUnit.SECONDS);
