@@ -745,8 +745,13 @@ class TwilioBridgeTest {
         String lang = List.of("en", "es", "fr").get(Integer.parseInt(language) - 1);
         twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", language));
         twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=" + lang, with(call, "Digits", danger));
-        twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=" + lang, with(call, "Digits", type));
-        return twilio.post("/twilio/queued", call).twiml();
+        Document notice = twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=" + lang, with(call, "Digits", type))
+                .twiml();
+        // As Twilio does, follow the notice's redirect: it carries the caller's language, which the hold (or the
+        // fallback line's prompts) are then spoken in.
+        String queued = text(notice, "/Response/Redirect");
+        assertThat(queued).isEqualTo("/twilio/queued?lang=" + lang);
+        return twilio.post(queued, call).twiml();
     }
 
     private static void goAvailable(LiveClient live) throws InterruptedException {
