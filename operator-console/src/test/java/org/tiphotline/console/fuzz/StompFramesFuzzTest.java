@@ -161,7 +161,16 @@ class StompFramesFuzzTest {
         }
         assertThat(seen.closeStatus()).as("closed as a server error after %s: %s", script, seen.closeReason())
                 .isNotEqualTo(1011);
-        assertThat(seen.error()).as("connection dropped after %s", script).isNull();
+        // A WebSocket message over the 16 KiB limit ends the session; when it is much larger the server closes
+        // while the client is still writing it, and the client sees a broken pipe instead of the close (found by
+        // campaign 5 with a 70 KB message). Any other dropped connection fails.
+        boolean oversized = script.messages().stream()
+                .anyMatch(m -> m.getBytes(StandardCharsets.UTF_8).length > 16 * 1024);
+        if (seen.error() != null && oversized) {
+            tally.note("sessions cut off while sending a message over 16 KiB");
+        } else {
+            assertThat(seen.error()).as("connection dropped after %s", script).isNull();
+        }
 
         // Everyone else's channel still works, and nothing of this session reached them.
         canaryLive.send("/app/presence", Map.of("presence", "AWAY"));
