@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Stored calls. Appending an event also rewrites the call row's projection (state, times, outcome) in the
- * same statement batch, so queries over many calls never fold timelines and never disagree with them.
+ * same statement, so queries over many calls never fold timelines and never disagree with them.
  */
 @Repository
 public class Calls {

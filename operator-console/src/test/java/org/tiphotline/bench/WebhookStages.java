@@ -87,57 +87,50 @@ public final class WebhookStages implements Filter, Ordered, ExecuteListenerProv
         return new ExecuteListener() {
             @Override
             public void start(ExecuteContext ctx) {
-                long[] acc = CURRENT.get();
-                if (acc != null) {
-                    acc[SQL_MARK] = System.nanoTime();
-                }
+                mark(SQL_MARK);
             }
 
             @Override
             public void end(ExecuteContext ctx) {
-                long[] acc = CURRENT.get();
-                if (acc != null && acc[SQL_MARK] != 0) {
-                    acc[SQL] += System.nanoTime() - acc[SQL_MARK];
-                    acc[STATEMENTS]++;
-                    acc[SQL_MARK] = 0;
-                }
+                add(SQL, STATEMENTS, SQL_MARK);
             }
         };
     }
 
     @Override
     public void beforeBegin(TransactionExecution transaction) {
-        mark();
+        mark(MARK);
     }
 
     @Override
     public void afterBegin(TransactionExecution transaction, Throwable beginFailure) {
-        add(BEGIN, BEGINS);
+        add(BEGIN, BEGINS, MARK);
     }
 
     @Override
     public void beforeCommit(TransactionExecution transaction) {
-        mark();
+        mark(MARK);
     }
 
     @Override
     public void afterCommit(TransactionExecution transaction, Throwable commitFailure) {
-        add(COMMIT, COMMITS);
+        add(COMMIT, COMMITS, MARK);
     }
 
-    private static void mark() {
+    /** Statements get a mark of their own: a statement runs inside a transaction's begin-to-commit span. */
+    private static void mark(int mark) {
         long[] acc = CURRENT.get();
         if (acc != null) {
-            acc[MARK] = System.nanoTime();
+            acc[mark] = System.nanoTime();
         }
     }
 
-    private static void add(int time, int count) {
+    private static void add(int time, int count, int mark) {
         long[] acc = CURRENT.get();
-        if (acc != null && acc[MARK] != 0) {
-            acc[time] += System.nanoTime() - acc[MARK];
+        if (acc != null && acc[mark] != 0) {
+            acc[time] += System.nanoTime() - acc[mark];
             acc[count]++;
-            acc[MARK] = 0;
+            acc[mark] = 0;
         }
     }
 }
