@@ -236,6 +236,7 @@ async function loadHistory(id) {
   if (!r.ok) return;
   $('history').replaceChildren(...r.body.map((e) => App.el('li', {}, App.time(e.at) + ' · ' + App.label(e.type)
     + (e.actorName ? ' · ' + e.actorName : '') + ' · ' + Object.entries(e.detail)
+    .filter(([k]) => k !== 'answerId')
     .map(([k, v]) => k + ' ' + (typeof v === 'string' && /^[A-Z_]+$/.test(v) ? App.label(v) : v)).join(', '))));
 }
 

@@ -2,6 +2,7 @@ package org.tiphotline.registry;
 
 import static org.tiphotline.db.Tables.APP_USER;
 import static org.tiphotline.db.Tables.CASE_CONSENT;
+import static org.tiphotline.db.Tables.CASE_CONSENT_ANSWER;
 import static org.tiphotline.db.Tables.CASE_EVENT;
 import static org.tiphotline.db.Tables.CASE_SOURCE;
 import static org.tiphotline.db.Tables.HOTLINE_REPORT;
@@ -85,7 +86,12 @@ public class Registry {
     public record Summary(CaseId id, String reference, CaseStatus status, String assignedName, String sex,
             Integer age, String place, List<String> exploitationTypes, Instant createdAt) {}
 
-    public record Consent(String question, boolean answer, String askedBy, LocalDate askedOn, Instant recordedAt) {}
+    /**
+     * The current answer to one consent question. {@code askedBy} names a person: null for readers who may not see
+     * the case's personal fields. {@code mergedFrom}: the closed case this answer was carried over from, if any.
+     */
+    public record Consent(String question, boolean answer, String askedBy, LocalDate askedOn, Instant recordedAt,
+            CaseId mergedFrom) {}
 
     /** {@code call}: the call a hotline report belongs to (the call log's entry), else null. */
     public record Source(CaseSource.Channel channel, UUID report, UUID call, Instant linkedAt) {}
@@ -240,15 +246,17 @@ public class Registry {
         return tx.execute(status -> {
             RegistryCaseRecord r = db.selectFrom(REGISTRY_CASE).where(REGISTRY_CASE.ID.eq(id.value()))
                     .fetchOptional().orElseThrow(CaseNotFound::new);
-            Map<String, String> personal = Map.of();
-            boolean hidden = r.getPersonalEnc() != null && !mayWork(r, actor);
-            if (!hidden) {
-                personal = personal(r);
-                if (!personal.isEmpty()) {
-                    audit.record(actor.username(), AuditTrail.Action.READ, "registry_case", id, personal.keySet());
-                }
+            boolean mayWork = mayWork(r, actor);
+            Map<String, String> personal = mayWork ? personal(r) : Map.of();
+            List<Consent> consent = consent(id, mayWork);
+            List<String> read = new java.util.ArrayList<>(personal.keySet());
+            if (consent.stream().anyMatch(c -> c.askedBy() != null)) {
+                read.add(CONSENT_ASKED_BY);
             }
-            return toView(r, personal, hidden);
+            if (!read.isEmpty()) {
+                audit.record(actor.username(), AuditTrail.Action.READ, "registry_case", id, read);
+            }
+            return toView(r, personal, r.getPersonalEnc() != null && !mayWork, consent);
         });
     }
 
@@ -357,7 +365,10 @@ public class Registry {
         });
     }
 
-    /** An answer to one of the consent questions 1.1-1.5, who asked and when; the history keeps earlier ones. */
+    /**
+     * An answer to one of the consent questions 1.1-1.5, who asked and when. It becomes the question's current
+     * answer; every earlier answer stays, with its own asker and date, and each is a row of the history.
+     */
     public void recordConsent(CaseId id, String question, Boolean answer, String askedBy, LocalDate askedOn,
             Actor actor) {
         if (question == null || !question.matches("1\\.[1-5]")) {
@@ -369,38 +380,124 @@ public class Registry {
         if (askedBy == null || askedBy.isBlank() || askedBy.length() > 120) {
             throw new IllegalArgumentException("say who asked (1-120 characters)");
         }
+        // Who asked is a name, kept like every other personal field: plain text only, no markup.
+        form.normalise(ASKED_BY, askedBy.strip());
         if (askedOn == null || askedOn.isAfter(LocalDate.now(clock).plusDays(1)) || askedOn.getYear() < 2000) {
             throw new IllegalArgumentException("the date it was asked must be a real date, not in the future");
         }
         tx.executeWithoutResult(status -> {
             lockToWork(id, actor);
-            Instant now = clock.instant();
-            db.insertInto(CASE_CONSENT)
-                    .set(CASE_CONSENT.CASE_ID, id.value()).set(CASE_CONSENT.QUESTION, question)
-                    .set(CASE_CONSENT.ANSWER, answer).set(CASE_CONSENT.ASKED_BY, askedBy.strip())
-                    .set(CASE_CONSENT.ASKED_ON, askedOn).set(CASE_CONSENT.RECORDED_BY, actor.id().value())
-                    .set(CASE_CONSENT.RECORDED_AT, utc(now))
-                    .onConflict(CASE_CONSENT.CASE_ID, CASE_CONSENT.QUESTION).doUpdate()
-                    .set(CASE_CONSENT.ANSWER, answer).set(CASE_CONSENT.ASKED_BY, askedBy.strip())
-                    .set(CASE_CONSENT.ASKED_ON, askedOn).set(CASE_CONSENT.RECORDED_BY, actor.id().value())
-                    .set(CASE_CONSENT.RECORDED_AT, utc(now))
-                    .execute();
-            event(id, "CONSENT", actor.id(), Map.of("question", question, "answer", answer,
-                    "askedOn", askedOn.toString()));
+            UUID answerId = insertAnswer(id, question, answer, askedBy.strip(), askedOn, actor.id(),
+                    clock.instant(), null);
+            makeCurrent(id, question, answerId);
+            audit.record(actor.username(), AuditTrail.Action.CHANGE, "registry_case", id,
+                    List.of("consent." + question));
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("question", question);
+            detail.put("answer", answer);
+            detail.put("askedOn", askedOn.toString());
+            detail.put("answerId", answerId);
+            event(id, "CONSENT", actor.id(), detail);
         });
     }
 
-    /** The case's history, oldest first. */
+    /** The field name audit rows give to who asked the consent questions. */
+    static final String CONSENT_ASKED_BY = "consent.askedBy";
+
+    private static final FormField ASKED_BY = FormField.personal("askedBy", "Consent", "Asked by",
+            FormField.Kind.TEXT, 120);
+
+    /** Stores one consent answer (its asker encrypted, bound to the answer's row); joins the caller's transaction. */
+    UUID insertAnswer(CaseId id, String question, boolean answer, String askedBy, LocalDate askedOn,
+            OperatorId recordedBy, Instant recordedAt, CaseId mergedFrom) {
+        UUID answerId = UUID.randomUUID();
+        db.insertInto(CASE_CONSENT_ANSWER)
+                .set(CASE_CONSENT_ANSWER.ID, answerId)
+                .set(CASE_CONSENT_ANSWER.CASE_ID, id.value())
+                .set(CASE_CONSENT_ANSWER.QUESTION, question)
+                .set(CASE_CONSENT_ANSWER.ANSWER, answer)
+                .set(CASE_CONSENT_ANSWER.ASKED_BY_ENC, cipher.encrypt(askedBy, askedByBoundTo(answerId)))
+                .set(CASE_CONSENT_ANSWER.ASKED_ON, askedOn)
+                .set(CASE_CONSENT_ANSWER.RECORDED_BY, recordedBy.value())
+                .set(CASE_CONSENT_ANSWER.RECORDED_AT, utc(recordedAt))
+                .set(CASE_CONSENT_ANSWER.MERGED_FROM, mergedFrom == null ? null : mergedFrom.value())
+                .execute();
+        return answerId;
+    }
+
+    /** Makes a stored answer its question's current one on its case. */
+    void makeCurrent(CaseId id, String question, UUID answerId) {
+        var a = db.selectFrom(CASE_CONSENT_ANSWER).where(CASE_CONSENT_ANSWER.ID.eq(answerId)).fetchSingle();
+        db.insertInto(CASE_CONSENT)
+                .set(CASE_CONSENT.CASE_ID, id.value()).set(CASE_CONSENT.QUESTION, question)
+                .set(CASE_CONSENT.ANSWER, a.getAnswer()).set(CASE_CONSENT.ASKED_BY, (String) null)
+                .set(CASE_CONSENT.ASKED_ON, a.getAskedOn()).set(CASE_CONSENT.RECORDED_BY, a.getRecordedBy())
+                .set(CASE_CONSENT.RECORDED_AT, a.getRecordedAt()).set(CASE_CONSENT.ANSWER_ID, answerId)
+                .onConflict(CASE_CONSENT.CASE_ID, CASE_CONSENT.QUESTION).doUpdate()
+                .set(CASE_CONSENT.ANSWER, a.getAnswer()).set(CASE_CONSENT.ASKED_BY, (String) null)
+                .set(CASE_CONSENT.ASKED_ON, a.getAskedOn()).set(CASE_CONSENT.RECORDED_BY, a.getRecordedBy())
+                .set(CASE_CONSENT.RECORDED_AT, a.getRecordedAt()).set(CASE_CONSENT.ANSWER_ID, answerId)
+                .execute();
+    }
+
+    /** Who asked, in clear: for code that has already decided the reader may see it. */
+    String askedBy(UUID answerId, byte[] askedByEnc) {
+        return cipher.decrypt(askedByEnc, askedByBoundTo(answerId));
+    }
+
+    static String askedByBoundTo(UUID answerId) {
+        return "case_consent_answer.asked_by:" + answerId;
+    }
+
+    /** The current answers, question by question; who asked only when {@code withAskedBy}. */
+    List<Consent> consent(CaseId id, boolean withAskedBy) {
+        return db.select(CASE_CONSENT.QUESTION, CASE_CONSENT.ANSWER, CASE_CONSENT.ASKED_BY, CASE_CONSENT.ASKED_ON,
+                        CASE_CONSENT.RECORDED_AT, CASE_CONSENT.ANSWER_ID, CASE_CONSENT_ANSWER.ASKED_BY_ENC,
+                        CASE_CONSENT_ANSWER.MERGED_FROM)
+                .from(CASE_CONSENT).leftJoin(CASE_CONSENT_ANSWER).on(CASE_CONSENT_ANSWER.ID.eq(CASE_CONSENT.ANSWER_ID))
+                .where(CASE_CONSENT.CASE_ID.eq(id.value())).orderBy(CASE_CONSENT.QUESTION)
+                .fetch(c -> new Consent(c.value1(), c.value2(), !withAskedBy ? null
+                        // A row from before answers were kept encrypted holds the name in clear until it is sealed.
+                        : c.value6() == null ? c.value3() : askedBy(c.value6(), c.value7()),
+                        c.value4(), c.value5().toInstant(), c.value8() == null ? null : new CaseId(c.value8())));
+    }
+
+    /**
+     * The case's history, oldest first. Each consent answer carries who asked it for those who may read the
+     * case's personal fields (that read audited); others see that it was answered, and when.
+     */
     public List<Event> history(CaseId id, Actor actor) {
         requireRegistryUser(actor);
-        if (!db.fetchExists(REGISTRY_CASE, REGISTRY_CASE.ID.eq(id.value()))) {
-            throw new CaseNotFound();
-        }
-        return db.select(CASE_EVENT.SEQ, CASE_EVENT.TYPE, CASE_EVENT.AT, APP_USER.DISPLAY_NAME, CASE_EVENT.DETAIL)
-                .from(CASE_EVENT).leftJoin(APP_USER).on(APP_USER.ID.eq(CASE_EVENT.ACTOR))
-                .where(CASE_EVENT.CASE_ID.eq(id.value())).orderBy(CASE_EVENT.SEQ)
-                .fetch(r -> new Event(r.value1(), r.value2(), r.value3().toInstant(), r.value4(),
-                        json.readValue(r.value5().data(), DETAILS)));
+        return tx.execute(status -> {
+            RegistryCaseRecord r = db.selectFrom(REGISTRY_CASE).where(REGISTRY_CASE.ID.eq(id.value()))
+                    .fetchOptional().orElseThrow(CaseNotFound::new);
+            List<Event> events = db.select(CASE_EVENT.SEQ, CASE_EVENT.TYPE, CASE_EVENT.AT, APP_USER.DISPLAY_NAME,
+                            CASE_EVENT.DETAIL)
+                    .from(CASE_EVENT).leftJoin(APP_USER).on(APP_USER.ID.eq(CASE_EVENT.ACTOR))
+                    .where(CASE_EVENT.CASE_ID.eq(id.value())).orderBy(CASE_EVENT.SEQ)
+                    .fetch(e -> new Event(e.value1(), e.value2(), e.value3().toInstant(), e.value4(),
+                            json.readValue(e.value5().data(), DETAILS)));
+            if (!mayWork(r, actor) || events.stream().noneMatch(e -> e.detail().containsKey("answerId"))) {
+                return events;
+            }
+            Map<String, String> askers = new java.util.HashMap<>();
+            db.select(CASE_CONSENT_ANSWER.ID, CASE_CONSENT_ANSWER.ASKED_BY_ENC).from(CASE_CONSENT_ANSWER)
+                    .where(CASE_CONSENT_ANSWER.CASE_ID.eq(id.value()))
+                    .forEach(a -> askers.put(a.value1().toString(), askedBy(a.value1(), a.value2())));
+            boolean shown = false;
+            for (Event e : events) {
+                String asker = e.detail().get("answerId") instanceof String answer ? askers.get(answer) : null;
+                if (asker != null) {
+                    e.detail().put("askedBy", asker);
+                    shown = true;
+                }
+            }
+            if (shown) {
+                audit.record(actor.username(), AuditTrail.Action.READ, "registry_case", id,
+                        List.of(CONSENT_ASKED_BY));
+            }
+            return events;
+        });
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -496,7 +593,8 @@ public class Registry {
         return "registry_case.personal:" + caseId;
     }
 
-    private RegistryCase toView(RegistryCaseRecord r, Map<String, String> personal, boolean hidden) {
+    private RegistryCase toView(RegistryCaseRecord r, Map<String, String> personal, boolean hidden,
+            List<Consent> consent) {
         Map<String, Object> values = new LinkedHashMap<>();
         COLUMNS.forEach((name, column) -> {
             Object v = r.get(column);
@@ -512,9 +610,6 @@ public class Registry {
         values.putAll(json.readValue(r.getDetails().data(), DETAILS));
         values.putAll(personal);
         CaseId id = new CaseId(r.getId());
-        List<Consent> consent = db.selectFrom(CASE_CONSENT).where(CASE_CONSENT.CASE_ID.eq(id.value()))
-                .orderBy(CASE_CONSENT.QUESTION).fetch(c -> new Consent(c.getQuestion(), c.getAnswer(), c.getAskedBy(),
-                        c.getAskedOn(), c.getRecordedAt().toInstant()));
         List<Source> sources = sources(id);
         String assignedName = r.getAssignedTo() == null ? null : db.select(APP_USER.DISPLAY_NAME).from(APP_USER)
                 .where(APP_USER.ID.eq(r.getAssignedTo())).fetchOne(APP_USER.DISPLAY_NAME);
