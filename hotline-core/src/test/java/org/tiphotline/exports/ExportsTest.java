@@ -55,6 +55,8 @@ class ExportsTest {
     @Autowired
     private ExportRequests requests;
     @Autowired
+    private org.tiphotline.registry.Duplicates duplicates;
+    @Autowired
     private Operators operators;
     @Autowired
     private DSLContext db;
@@ -206,6 +208,33 @@ class ExportsTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("the most this approval allows");
         assertThat(auditRows(consented, "EXPORT")).hasSize(3);
         assertThat(requests.view(dataManager, asked.id()).downloads()).isEqualTo(3);
+    }
+
+    /**
+     * Merging a duplicate into a case must not cost the identifying export the duplicate's consent 1.1, nor let a
+     * yes on one record outweigh a no on the other.
+     */
+    @Test
+    void aMergeKeepsConsentOneOneForTheExportAndANoOnEitherRecordWithholdsTheName() {
+        CaseId consented = identifiedCase("Testfirst Mergedname", true);
+        CaseId kept = newCase(new CaseFacts("FEMALE", 30, "JM", "Test Parish North", LocalDate.of(2030, 5, 1), null,
+                List.of("SEXUAL_EXPLOITATION")));
+        registry.assign(kept, dataManager.id(), leader);
+        duplicates.merge(consented, kept, "the same person (fake)", dataManager);
+
+        CaseId yes = identifiedCase("Testsecond Yesname", true);
+        CaseId no = identifiedCase("Testthird Noname", false);
+        duplicates.merge(no, yes, "the same person (fake)", dataManager);
+
+        ExportRequests.Request asked = requests.request(dataManager, List.of(reference(kept), reference(yes)),
+                "referral for shelter assistance", "Test Shelter (fake)");
+        requests.approve(leader, asked.id(), null);
+        String csv = new String(requests.download(dataManager, asked.id(), ExportFormat.CSV).content(),
+                StandardCharsets.UTF_8);
+        assertThat(csv.lines().filter(l -> l.startsWith(reference(kept))).findFirst().orElseThrow())
+                .contains("Testfirst Mergedname");
+        assertThat(csv.lines().filter(l -> l.startsWith(reference(yes))).findFirst().orElseThrow())
+                .doesNotContain("Yesname").contains("WITHHELD: consent question 1.1 is not answered yes");
     }
 
     @Test
