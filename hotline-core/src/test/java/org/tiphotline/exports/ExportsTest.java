@@ -237,6 +237,28 @@ class ExportsTest {
                 .doesNotContain("Yesname").contains("WITHHELD: consent question 1.1 is not answered yes");
     }
 
+    /** The standard format's "other, specify" answers and C.7/C.8 places are free text: no export carries them. */
+    @Test
+    void freeTextOfTheStandardFormatNeverLeaves() {
+        CaseId id = identifiedCase("Testfirst Textname", true);
+        List<String> fields = List.of("recruitmentContactOther", "expectedActivitiesOther", "entryPlace",
+                "destinationPlace", "activitiesOther", "exploitationPreventedOther", "corroborationOther");
+        for (String field : fields) {
+            registry.saveField(id, dataManager, field, "Fakeplace-" + field + " (test)");
+        }
+        registry.saveField(id, dataManager, "transitEngagedInActivity", true);
+        ExportRequests.Request asked = requests.request(dataManager, List.of(reference(id)),
+                "referral for shelter assistance", "Test Shelter (fake)");
+        requests.approve(leader, asked.id(), null);
+        for (ExportFormat format : ExportFormat.values()) {
+            String file = new String(requests.download(dataManager, asked.id(), format).content(),
+                    StandardCharsets.UTF_8);
+            assertThat(file).contains("Testfirst Textname").doesNotContain("Fakeplace-");
+        }
+        assertThat(new String(export.nonIdentifying(dataManager, scope(), ExportFormat.JSON).content(),
+                StandardCharsets.UTF_8)).doesNotContain("Fakeplace-");
+    }
+
     @Test
     void anApprovalExpiresAndARejectionIsFinal() {
         CaseId id = identifiedCase("Testfirst Fakename", true);
