@@ -170,6 +170,102 @@ class RegistryTest {
     }
 
     @Test
+    void notAVictimThenReferredKeepsWhoMovedItAndWhen() {
+        CaseId id = registry.receive(new CaseSource.Hotline(submittedHotlineReport().value()), CaseFacts.none(), null)
+                .id();
+        registry.assign(id, dataManager.id(), leader);
+        java.time.Instant assessed = clock.advance(Duration.ofHours(1));
+        registry.changeStatus(id, CaseStatus.UNDER_ASSESSMENT, null, dataManager);
+        clock.advance(Duration.ofHours(20));
+        assertThatThrownBy(() -> registry.changeStatus(id, CaseStatus.NOT_A_VICTIM, null, dataManager))
+                .as("question 18 must say no first").hasMessageContaining("question 18");
+        registry.saveField(id, dataManager, "votDecision", "NO");
+        assertThatThrownBy(() -> registry.changeStatus(id, CaseStatus.CONFIRMED_VICTIM, null, dataManager))
+                .as("the decision says no").hasMessageContaining("question 18");
+        java.time.Instant decided = clock.advance(Duration.ofMinutes(5));
+        registry.changeStatus(id, CaseStatus.NOT_A_VICTIM, "in need of assistance all the same (fake)", dataManager);
+        java.time.Instant referred = clock.advance(Duration.ofDays(2));
+        registry.changeStatus(id, CaseStatus.REFERRED, "referred to the test labour office (fake)", leader);
+        assertThatThrownBy(() -> registry.changeStatus(id, CaseStatus.CONFIRMED_VICTIM, null, leader))
+                .as("a referred case is reassessed or closed").hasMessageContaining("REFERRED");
+
+        assertThat(registry.view(id, leader).status()).isEqualTo(CaseStatus.REFERRED);
+        assertThat(registry.history(id, leader)).filteredOn(e -> e.type().equals("STATUS"))
+                .extracting(e -> e.detail().get("from"), e -> e.detail().get("to"), Registry.Event::actorName,
+                        Registry.Event::at)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("POTENTIAL", "UNDER_ASSESSMENT", nameOf(dataManager),
+                                assessed),
+                        org.assertj.core.groups.Tuple.tuple("UNDER_ASSESSMENT", "NOT_A_VICTIM", nameOf(dataManager),
+                                decided),
+                        org.assertj.core.groups.Tuple.tuple("NOT_A_VICTIM", "REFERRED", nameOf(leader), referred));
+    }
+
+    @Test
+    void aConfirmedVictimIsReferredThenClosedWithWhoAndWhen() {
+        CaseId id = registry.receive(new CaseSource.Hotline(submittedHotlineReport().value()), CaseFacts.none(), null)
+                .id();
+        registry.assign(id, dataManager.id(), dataManager);
+        registry.changeStatus(id, CaseStatus.UNDER_ASSESSMENT, null, dataManager);
+        registry.saveField(id, dataManager, "votDecision", "YES");
+        registry.changeStatus(id, CaseStatus.CONFIRMED_VICTIM, null, dataManager);
+        java.time.Instant referred = clock.advance(Duration.ofDays(1));
+        registry.changeStatus(id, CaseStatus.REFERRED, "referred to the test shelter (fake)", dataManager);
+        java.time.Instant closed = clock.advance(Duration.ofDays(30));
+        registry.changeStatus(id, CaseStatus.CLOSED, "assistance completed (fake)", dataManager);
+
+        assertThat(registry.history(id, leader)).filteredOn(e -> e.type().equals("STATUS")).last()
+                .satisfies(e -> assertThat(e.at()).isEqualTo(closed));
+        assertThat(registry.history(id, leader)).filteredOn(e -> e.type().equals("STATUS")
+                        && "REFERRED".equals(e.detail().get("to"))).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.at()).isEqualTo(referred);
+                    assertThat(e.actorName()).isEqualTo(nameOf(dataManager));
+                    assertThat(e.detail()).containsEntry("from", "CONFIRMED_VICTIM")
+                            .containsEntry("note", "referred to the test shelter (fake)");
+                });
+    }
+
+    @Test
+    void theLeaderReassignsACaseAndThePreviousDataManagerLosesItsPersonalFields() {
+        CaseId id = registry.receive(new CaseSource.Hotline(submittedHotlineReport().value()), CaseFacts.none(), null)
+                .id();
+        java.time.Instant first = clock.advance(Duration.ofMinutes(1));
+        registry.assign(id, dataManager.id(), leader);
+        registry.saveField(id, dataManager, "firstNames", "Testfirst Reassigned (fake)");
+        registry.saveField(id, dataManager, "entryPlace", "Fakeplace (test)");
+        registry.recordConsent(id, "1.1", true, "Testfirst Askerthree (fake)",
+                LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC), dataManager);
+        assertThatThrownBy(() -> registry.assign(id, otherDataManager.id(), dataManager))
+                .as("a data manager does not hand a case on").isInstanceOf(SecurityException.class);
+
+        java.time.Instant second = clock.advance(Duration.ofDays(3));
+        registry.assign(id, otherDataManager.id(), leader);
+
+        Registry.RegistryCase before = registry.view(id, dataManager);
+        assertThat(before.personalHidden()).isTrue();
+        assertThat(before.assignedTo()).isEqualTo(otherDataManager.id());
+        assertThat(before.values()).doesNotContainKeys("firstNames", "entryPlace");
+        assertThat(before.consent()).extracting(Registry.Consent::askedBy).containsOnlyNulls();
+        assertThat(registry.history(id, dataManager)).noneMatch(e -> e.detail().containsKey("askedBy"));
+        assertThatThrownBy(() -> registry.saveField(id, dataManager, "firstNames", "Testfirst Other (fake)"))
+                .isInstanceOf(SecurityException.class);
+        assertThatThrownBy(() -> registry.assign(id, dataManager.id(), dataManager))
+                .as("nor takes it back").isInstanceOf(SecurityException.class);
+
+        Registry.RegistryCase now = registry.view(id, otherDataManager);
+        assertThat(now.personalHidden()).isFalse();
+        assertThat(now.values()).containsEntry("firstNames", "Testfirst Reassigned (fake)")
+                .containsEntry("entryPlace", "Fakeplace (test)");
+        assertThat(registry.history(id, leader)).filteredOn(e -> e.type().equals("ASSIGNED"))
+                .extracting(e -> ((Number) e.detail().get("to")).longValue(), Registry.Event::actorName,
+                        Registry.Event::at)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(dataManager.id().value(), nameOf(leader), first),
+                        org.assertj.core.groups.Tuple.tuple(otherDataManager.id().value(), nameOf(leader), second));
+    }
+
+    @Test
     void onlyDataManagersOpenCasesAndPersonalFieldsOnlyTheAssignedOneAndTheLeader() {
         CaseId id = registry.receive(new CaseSource.Hotline(submittedHotlineReport().value()), CaseFacts.none(), null)
                 .id();
