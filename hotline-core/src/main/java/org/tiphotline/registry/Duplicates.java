@@ -251,6 +251,61 @@ public class Duplicates {
         return theirs.size();
     }
 
+    /**
+     * Moves one report of a case to another case, when only that report was about the other situation (a caller who
+     * called about two cases, a report linked to the wrong case). Both histories say so. A case's only report is
+     * not moved: that is a merge. Whoever moves it must be able to work on both cases.
+     */
+    public void moveSource(CaseId from, UUID report, CaseId to, String note, Actor actor) {
+        if (from.equals(to)) {
+            throw new IllegalArgumentException("the report is already in this case");
+        }
+        String why = note == null || note.isBlank() ? null : note.strip();
+        if (why == null || why.length() > 1000) {
+            throw new IllegalArgumentException("say why the report belongs to the other case (1-1000 characters)");
+        }
+        tx.executeWithoutResult(status -> {
+            boolean fromFirst = from.value().compareTo(to.value()) < 0;
+            RegistryCaseRecord first = registry.lockToWork(fromFirst ? from : to, actor);
+            RegistryCaseRecord second = registry.lockToWork(fromFirst ? to : from, actor);
+            RegistryCaseRecord source = fromFirst ? first : second;
+            RegistryCaseRecord target = fromFirst ? second : first;
+            if (source.getMergedInto() != null || target.getMergedInto() != null) {
+                throw new IllegalStateException("one of the two cases was merged into another; work on that one");
+            }
+            List<Registry.Source> sources = registry.sources(from);
+            Registry.Source moving = sources.stream().filter(s -> s.report().equals(report)).findFirst()
+                    .orElseThrow(() -> new CaseNotFound("this case has no such report"));
+            if (sources.size() == 1) {
+                throw new IllegalStateException("this is the case's only report: merge the two cases instead");
+            }
+            var now = clock.instant().atOffset(ZoneOffset.UTC);
+            db.update(CASE_SOURCE).set(CASE_SOURCE.CASE_ID, to.value()).set(CASE_SOURCE.LINKED_AT, now)
+                    .set(CASE_SOURCE.LINKED_BY, actor.id().value())
+                    .where(switch (moving.channel()) {
+                        case HOTLINE -> CASE_SOURCE.HOTLINE_REPORT_ID.eq(report);
+                        case ONLINE -> CASE_SOURCE.ONLINE_REPORT_ID.eq(report);
+                        case SCREENING -> CASE_SOURCE.SCREENING_REPORT_ID.eq(report);
+                    }).and(CASE_SOURCE.CASE_ID.eq(from.value())).execute();
+            source.setVersion(source.getVersion() + 1).setUpdatedAt(now).store();
+            target.setVersion(target.getVersion() + 1).setUpdatedAt(now).store();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("sourceMovedTo", to.value());
+            out.put("reference", target.getReference());
+            out.put("channel", moving.channel().name());
+            out.put("report", report);
+            out.put("note", why);
+            registry.event(from, "CHANGED", actor.id(), out);
+            Map<String, Object> in = new LinkedHashMap<>();
+            in.put("channel", moving.channel().name());
+            in.put("report", report);
+            in.put("movedFrom", from.value());
+            in.put("movedFromReference", source.getReference());
+            in.put("note", why);
+            registry.event(to, "SOURCE_LINKED", actor.id(), in);
+        });
+    }
+
     /** Two different cases about the same situation point at each other. */
     public void relate(CaseId a, CaseId b, String reason, Actor actor) {
         if (a.equals(b)) {

@@ -6,6 +6,8 @@ import static org.tiphotline.db.Tables.CASE_CONSENT_ANSWER;
 import static org.tiphotline.db.Tables.CASE_EVENT;
 import static org.tiphotline.db.Tables.CASE_SOURCE;
 import static org.tiphotline.db.Tables.HOTLINE_REPORT;
+import static org.tiphotline.db.Tables.ONLINE_REPORT;
+import static org.tiphotline.db.Tables.SCREENING_REPORT;
 import static org.tiphotline.db.Tables.REGISTRY_CASE;
 import static org.tiphotline.db.Sequences.REGISTRY_CASE_NUMBER;
 
@@ -137,10 +139,39 @@ public class Registry {
      * case it already belongs to. Joins the caller's transaction, so the report and its case commit together.
      */
     public Created receive(CaseSource source, CaseFacts facts, OperatorId by) {
+        return receive(source, facts, by, null);
+    }
+
+    /**
+     * As {@link #receive(CaseSource, CaseFacts, OperatorId)}, for a report that gives the reference of an earlier
+     * report or case ({@code earlierReference}, as typed; null if none): when it names a case, the report joins
+     * that case (the one it was merged into, if it was) as a new source, and no case is created. A reference that
+     * names nothing, or is not a reference at all, never costs the report: it opens a potential case as any
+     * report does, whose history says the reference was given and not found.
+     */
+    public Created receive(CaseSource source, CaseFacts facts, OperatorId by, String earlierReference) {
         return tx.execute(status -> {
             Optional<Created> existing = caseOf(source);
             if (existing.isPresent()) {
                 return existing.get();
+            }
+            Map<String, Object> created = new LinkedHashMap<>();
+            created.put("channel", source.channel().name());
+            if (earlierReference != null) {
+                Optional<String> reference = canonicalReference(earlierReference);
+                Optional<Created> known = reference.flatMap(this::liveCaseOf);
+                if (known.isPresent()) {
+                    // Held like every other change of the case, so its history rows stay in order.
+                    db.selectOne().from(REGISTRY_CASE).where(REGISTRY_CASE.ID.eq(known.get().id().value()))
+                            .forUpdate().execute();
+                    linkSource(known.get().id(), source, by, Map.of("earlierReference", earlierReference));
+                    return known.get();
+                }
+                created.put("earlierReference", earlierReference);
+                created.put("earlierReferenceFound", false);
+                created.put("why", reference.isEmpty()
+                        ? "not written as a reference (R-XXXX-XXXX, S-XXXX-XXXX or C-YYYY-NNNNNN)"
+                        : "no report or case has this reference");
             }
             Instant now = clock.instant();
             CaseId id = CaseId.random();
@@ -161,8 +192,8 @@ public class Registry {
                     .set(REGISTRY_CASE.CREATED_AT, utc(now))
                     .set(REGISTRY_CASE.UPDATED_AT, utc(now))
                     .execute();
-            event(id, "CREATED", by, Map.of("channel", source.channel().name()));
-            linkSource(id, source, by);
+            event(id, "CREATED", by, created);
+            linkSource(id, source, by, Map.of());
             events.publishEvent(new ProtectionFactsChanged(id, facts.minor(), facts.exploitationTypes()));
             return new Created(id, reference);
         });
@@ -219,7 +250,71 @@ public class Registry {
     private void receiveHotline(ReportId report, OperatorId by) {
         Situation s = intake.situation(report).orElseThrow();
         receive(new CaseSource.Hotline(report.value()), new CaseFacts(s.victimSex(), s.victimAge(),
-                s.victimCountryOfBirth(), s.place(), s.periodFrom(), s.periodTo(), s.traffickingTypes()), by);
+                s.victimCountryOfBirth(), s.place(), s.periodFrom(), s.periodTo(), s.traffickingTypes()), by,
+                intake.earlierReference(report).orElse(null));
+    }
+
+    private static final java.util.regex.Pattern REPORT_CODE =
+            java.util.regex.Pattern.compile("([RS])-?([A-Z0-9]{4})-?([A-Z0-9]{4})");
+    private static final java.util.regex.Pattern CASE_NUMBER =
+            java.util.regex.Pattern.compile("C-([0-9]{4})-([0-9]{1,9})|C([0-9]{4})([0-9]{6,9})");
+
+    /**
+     * A reference as people give it (any case, spaces, dashes left out) in the form it is stored in: an online
+     * report's {@code R-XXXX-XXXX}, a screening receipt's {@code S-XXXX-XXXX} or a case number
+     * {@code C-YYYY-NNNNNN} (its leading zeros may be left out when the dashes are there); empty when it is none.
+     */
+    static Optional<String> canonicalReference(String typed) {
+        if (typed == null) {
+            return Optional.empty();
+        }
+        String code = typed.replaceAll("\\s+", "").toUpperCase(java.util.Locale.ROOT);
+        java.util.regex.Matcher report = REPORT_CODE.matcher(code);
+        if (report.matches()) {
+            return Optional.of(report.group(1) + "-" + report.group(2) + "-" + report.group(3));
+        }
+        java.util.regex.Matcher number = CASE_NUMBER.matcher(code);
+        if (number.matches()) {
+            String year = number.group(1) != null ? number.group(1) : number.group(3);
+            long n = Long.parseLong(number.group(2) != null ? number.group(2) : number.group(4));
+            return Optional.of(String.format("C-%s-%06d", year, n));
+        }
+        return Optional.empty();
+    }
+
+    /** The case a stored reference names, followed through merges to the case that carries on. */
+    private Optional<Created> liveCaseOf(String reference) {
+        Optional<UUID> start = switch (reference.charAt(0)) {
+            case 'R' -> db.select(CASE_SOURCE.CASE_ID).from(CASE_SOURCE).join(ONLINE_REPORT)
+                    .on(ONLINE_REPORT.ID.eq(CASE_SOURCE.ONLINE_REPORT_ID)).where(ONLINE_REPORT.REFERENCE.eq(reference))
+                    .fetchOptional(CASE_SOURCE.CASE_ID);
+            case 'S' -> db.select(CASE_SOURCE.CASE_ID).from(CASE_SOURCE).join(SCREENING_REPORT)
+                    .on(SCREENING_REPORT.ID.eq(CASE_SOURCE.SCREENING_REPORT_ID))
+                    .where(SCREENING_REPORT.REFERENCE.eq(reference)).fetchOptional(CASE_SOURCE.CASE_ID);
+            default -> db.select(REGISTRY_CASE.ID).from(REGISTRY_CASE).where(REGISTRY_CASE.REFERENCE.eq(reference))
+                    .fetchOptional(REGISTRY_CASE.ID);
+        };
+        UUID id = start.orElse(null);
+        // A merge chain is short; the bound only guards against a cycle the table's checks cannot rule out.
+        for (int hop = 0; id != null && hop < 100; hop++) {
+            var r = db.select(REGISTRY_CASE.REFERENCE, REGISTRY_CASE.MERGED_INTO).from(REGISTRY_CASE)
+                    .where(REGISTRY_CASE.ID.eq(id)).fetchOne();
+            if (r.value2() == null) {
+                return Optional.of(new Created(new CaseId(id), r.value1()));
+            }
+            id = r.value2();
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The case a reference names (a case number, or the R-/S- code of one of its reports), for the registry's own
+     * users: what names no one, as in the list; empty when it names none.
+     */
+    public Optional<Summary> find(Actor actor, String reference) {
+        requireRegistryUser(actor);
+        return canonicalReference(reference).flatMap(this::liveCaseOf).flatMap(c -> summaries(
+                REGISTRY_CASE.ID.eq(c.id().value()), 1).stream().findFirst());
     }
 
     /** Cases newest first, for data managers: no personal field. */
@@ -229,6 +324,10 @@ public class Registry {
         if (status != null) {
             where = where.and(REGISTRY_CASE.STATUS.eq(status.name()));
         }
+        return summaries(where, limit);
+    }
+
+    private List<Summary> summaries(org.jooq.Condition where, int limit) {
         return db.select(REGISTRY_CASE.ID, REGISTRY_CASE.REFERENCE, REGISTRY_CASE.STATUS, APP_USER.DISPLAY_NAME,
                         REGISTRY_CASE.SEX, REGISTRY_CASE.AGE, REGISTRY_CASE.PLACE, REGISTRY_CASE.EXPLOITATION_TYPES,
                         REGISTRY_CASE.CREATED_AT)
@@ -502,14 +601,18 @@ public class Registry {
 
     // ------------------------------------------------------------------------------------------------------------
 
-    private void linkSource(CaseId id, CaseSource source, OperatorId by) {
+    private void linkSource(CaseId id, CaseSource source, OperatorId by, Map<String, Object> more) {
         db.insertInto(CASE_SOURCE)
                 .set(CASE_SOURCE.CASE_ID, id.value())
                 .set(sourceColumn(source), source.report())
                 .set(CASE_SOURCE.LINKED_AT, utc(clock.instant()))
                 .set(CASE_SOURCE.LINKED_BY, by == null ? null : by.value())
                 .execute();
-        event(id, "SOURCE_LINKED", by, Map.of("channel", source.channel().name(), "report", source.report()));
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("channel", source.channel().name());
+        detail.put("report", source.report());
+        detail.putAll(more);
+        event(id, "SOURCE_LINKED", by, detail);
     }
 
     private static TableField<?, UUID> sourceColumn(CaseSource source) {
