@@ -102,7 +102,8 @@ public class HotlineForm {
             // Kept as read out (spaces dropped, capitals): which case it names is the registry's to find, later.
             String code = typed.replaceAll("\\s+", "").toUpperCase(java.util.Locale.ROOT);
             if (!code.matches("[A-Z0-9-]{1,24}")) {
-                throw new InvalidField(field.name(), "a reference has only letters, digits and dashes (R-…, S-…, C-…)");
+                throw new InvalidField(field.name(),
+                        "a reference has only letters, digits and dashes (R-…, S-…, C-…)");
             }
             return code;
         }
