@@ -3,7 +3,7 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
-const Reg = { form: [], current: null };
+const Reg = { form: [], current: null, listed: 0 };
 const STATUSES = ['POTENTIAL', 'UNDER_ASSESSMENT', 'CONFIRMED_VICTIM', 'NOT_A_VICTIM', 'REFERRED', 'CLOSED'];
 const DOCUMENT_KINDS = ['POLICE_OR_OFFICIAL_REPORT', 'IDENTITY_DOCUMENT', 'TRAVEL_DOCUMENT', 'MEDICAL_REPORT',
   'EMPLOYMENT_CONTRACT_OR_OFFER', 'PERSONAL_WRITING', 'OTHER'];
@@ -42,16 +42,19 @@ async function init() {
 
 async function loadList() {
   const status = $('status-filter').value;
+  const asked = ++Reg.listed;
   const r = await App.api('GET', '/api/cases' + (status ? '?status=' + status : ''));
-  if (r.ok) renderList(r.body);
+  // A slower answer to an earlier request must not replace what was asked for since (a search, another filter).
+  if (r.ok && asked === Reg.listed) renderList(r.body);
 }
 
 // A case number, or the code a reporter quotes (R-… online, S-… screening): the case it belongs to now.
 async function findCase() {
   const reference = $('find-reference').value.trim();
   if (!reference) { loadList(); return; }
+  const asked = ++Reg.listed;
   const r = await App.api('GET', '/api/cases?reference=' + encodeURIComponent(reference));
-  if (r.ok) renderList(r.body);
+  if (r.ok && asked === Reg.listed) renderList(r.body);
 }
 
 function renderList(cases) {

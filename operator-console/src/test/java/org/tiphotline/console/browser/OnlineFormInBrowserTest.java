@@ -208,7 +208,12 @@ class OnlineFormInBrowserTest {
         search.clear();
         search.sendKeys(code);
         click(By.id("find"));
-        click(By.xpath("//tbody[@id='cases']/tr[td[1]='" + number + "']"));
+        // The search's answer is the list now: that one case, nothing else.
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#cases tr"), 1));
+        By row = By.xpath("//tbody[@id='cases']/tr[td[1]='" + number + "']");
+        new WebDriverWait(browser, Duration.ofSeconds(15))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(ExpectedConditions.elementToBeClickable(row)).click();
         waitForText(By.id("case-title"), number);
         return number;
     }
