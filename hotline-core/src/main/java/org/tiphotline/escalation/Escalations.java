@@ -49,10 +49,12 @@ public class Escalations {
     private final Switchboard switchboard;
     private final FieldCipher cipher;
     private final AuditTrail audit;
+    private final org.tiphotline.registry.Registry registry;
 
     public Escalations(DSLContext db, TransactionTemplate tx, ApplicationEventPublisher events, Clock clock,
             Directory directory, EscalationSettings settings, Switchboard switchboard, FieldCipher cipher,
-            AuditTrail audit) {
+            AuditTrail audit, org.tiphotline.registry.Registry registry) {
+        this.registry = registry;
         this.switchboard = switchboard;
         this.cipher = cipher;
         this.audit = audit;
@@ -81,7 +83,8 @@ public class Escalations {
         tx.executeWithoutResult(status -> {
             newEscalation(id, call, report, agency, level, source, reason.strip(), by, now).execute();
             queueAlert(id, 1, "agency:0", now);
-            step(call, id, agency, "RAISED", Map.of("level", level.name(), "source", source.name()));
+            step(call, report, null, id, agency, "RAISED", by,
+                    Map.of("level", level.name(), "source", source.name()));
         });
         events.publishEvent(new Escalation.Raised(id, agency, level));
         return id;
@@ -147,7 +150,8 @@ public class Escalations {
                     .doNothing().execute();
             if (inserted == 1) {
                 queueAlert(id, 1, "agency:0", now);
-                step(call, id, agency, "RAISED", Map.of("level", level.name(), "source", source.name()));
+                step(call, report, caseId, id, agency, "RAISED", null,
+                        Map.of("level", level.name(), "source", source.name()));
             }
             return inserted == 1;
         });
@@ -189,7 +193,7 @@ public class Escalations {
                     .set(ESCALATION.ACKNOWLEDGED_BY, by == null ? null : by.value())
                     .setNull(ESCALATION.NEXT_ALERT_AT)
                     .where(ESCALATION.ID.eq(id.value())).execute();
-            step(e.call(), id, agency, "ACKNOWLEDGED", by == null ? Map.of("by", "link") : Map.of());
+            step(e, "ACKNOWLEDGED", by, by == null ? Map.of("by", "link") : Map.of());
             return true;
         });
         if (Boolean.TRUE.equals(done)) {
@@ -235,7 +239,7 @@ public class Escalations {
             if (cleanNote != null) {
                 audit.record(by.username(), AuditTrail.Action.CHANGE, "escalation", id, List.of("outcomeNote"));
             }
-            step(e.call(), id, e.agency(), "OUTCOME", Map.of("outcome", outcome.name()));
+            step(e, "OUTCOME", by.id(), Map.of("outcome", outcome.name()));
         });
         events.publishEvent(new Escalation.OutcomeRecorded(id, found.agency(), outcome));
     }
@@ -271,7 +275,7 @@ public class Escalations {
                     .set(ESCALATION.CLOSED_REASON, reason.strip())
                     .setNull(ESCALATION.NEXT_ALERT_AT)
                     .where(ESCALATION.ID.eq(id.value())).execute();
-            step(e.call(), id, e.agency(), "CLOSED", Map.of());
+            step(e, "CLOSED", by, Map.of());
             return Optional.of(e);
         });
         closed.ifPresent(e -> events.publishEvent(new Escalation.Closed(id, e.agency(), reason.strip())));
@@ -340,20 +344,25 @@ public class Escalations {
                 .leftJoin(ESCALATION_DISCLOSURE).on(ESCALATION_DISCLOSURE.ESCALATION_ID.eq(ESCALATION.ID));
     }
 
+    private void step(Escalation e, String step, OperatorId by, Map<String, String> more) {
+        step(e.call(), e.report(), e.caseId(), e.id(), e.agency(), step, by, more);
+    }
+
     /**
-     * One step of the escalation into the call's timeline (codes only: no reason or note, which may name people).
-     * Joins the caller's transaction.
+     * One step of the escalation into the call's timeline and the history of the cases it concerns (codes only:
+     * no reason or note, which may name people). Joins the caller's transaction.
      */
-    private void step(CallId call, Escalation.Id id, String agency, String step, Map<String, String> more) {
-        if (call == null) {
-            return;
-        }
+    private void step(CallId call, ReportId report, org.tiphotline.registry.CaseId caseId, Escalation.Id id,
+            String agency, String step, OperatorId by, Map<String, String> more) {
         Map<String, String> detail = new java.util.LinkedHashMap<>();
         detail.put("escalation", id.toString());
         detail.put("agency", agency);
         detail.put("step", step);
         detail.putAll(more);
-        switchboard.escalationStep(call, detail);
+        if (call != null) {
+            switchboard.escalationStep(call, detail);
+        }
+        registry.escalationStep(caseId, report, call, by, detail);
     }
 
     /** Alerts still to send, oldest first, for the senders. */

@@ -79,8 +79,9 @@ class EscalationsTest {
         @Bean
         Escalations escalations(DSLContext db, TransactionTemplate tx, ApplicationEventPublisher events,
                 MutableClock clock, Directory directory, EscalationSettings settings, Switchboard switchboard,
-                org.tiphotline.protection.FieldCipher cipher, org.tiphotline.protection.AuditTrail audit) {
-            return new Escalations(db, tx, events, clock, directory, settings, switchboard, cipher, audit);
+                org.tiphotline.protection.FieldCipher cipher, org.tiphotline.protection.AuditTrail audit,
+                org.tiphotline.registry.Registry registry) {
+            return new Escalations(db, tx, events, clock, directory, settings, switchboard, cipher, audit, registry);
         }
 
         @Bean
@@ -134,6 +135,8 @@ class EscalationsTest {
 
     @Autowired
     private Escalations escalations;
+    @Autowired
+    private org.tiphotline.registry.Registry registry;
     @Autowired
     private AlertDispatcher dispatcher;
     @Autowired
@@ -282,7 +285,7 @@ class EscalationsTest {
 
         // The process stops; a new one starts with nothing in memory but the database.
         Escalations restarted = new Escalations(db, tx, publisher, clock, directory, settings, switchboard,
-                cipher, audit);
+                cipher, audit, registry);
         assertThat(restarted.alertOverdue()).isZero();
         clock.advance(Duration.ofMinutes(3));
         assertThat(restarted.alertOverdue()).isEqualTo(1);
