@@ -165,7 +165,7 @@ class CaseReferralsTest {
         CallId call = answeredCall(operator);
         ReportId report = intake.reportOf(call).orElseThrow();
         Escalation.Id police = escalations.raise(call, report, "test-police", Escalation.Level.IMMEDIATE,
-                Escalation.Source.OPERATOR, "test reason", operator.id());
+                Escalation.Danger.CONFINEMENT, "test reason", operator.id());
         Actor officer = FakeData.actor(FakeData.liaison(operators, "test-police"));
         escalations.acknowledge(police, "test-police", officer.id());
         intake.saveField(report, operator, "situation", "POTENTIAL");
