@@ -46,7 +46,16 @@ class JurisdictionProfilesTest {
 
         CallSettings calls = binder.bind("hotline.calls", CallSettings.class).get();
         assertThat(calls.languages()).isNotEmpty().allMatch(l -> l.matches("[a-z]{2,3}"));
-        assertThat(binder.bind("hotline.escalation", EscalationSettings.class).get().ivrDangerAlerts())
-                .isEqualTo(List.of(Directory.Role.POLICE));
+        EscalationSettings escalation = binder.bind("hotline.escalation", EscalationSettings.class).get();
+        assertThat(escalation.ivrDangerAlerts()).isEqualTo(List.of(Directory.Role.POLICE));
+        assertThat(escalation.acknowledgeWithin()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(escalation.realertEvery()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(escalation.supervisorAlerts()).extracting(Directory.Alert::channel)
+                .containsExactly(Directory.Channel.SMS, Directory.Channel.EMAIL);
+        assertThat(escalation.supervisorAlerts()).allSatisfy(alert ->
+                assertThat(alert.target()).matches(".*\\.invalid|\\+1(876|758)555\\d{4}"));
+        assertThat(escalation.callbackLine()).matches("\\+1(876|758)555\\d{4}");
+        // The phone menu's "yes, someone is in danger" reaches the police proper, not every police unit.
+        assertThat(directory.withRole(Directory.Role.POLICE)).hasSize(1);
     }
 }
