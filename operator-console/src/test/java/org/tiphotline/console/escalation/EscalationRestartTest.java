@@ -93,7 +93,7 @@ class EscalationRestartTest {
             String call = SimCalls.answered(operator, Map.of("language", "en", "immediateDanger", "NO"))
                     .get("call").asString();
             ConsoleClient.Response raised = operator.post("/api/calls/" + call + "/escalations", Map.of(
-                    "agency", "test-police", "level", "IMMEDIATE", "mode", "ALERT",
+                    "agency", "test-police", "level", "IMMEDIATE", "danger", "CONFINEMENT", "mode", "ALERT",
                     "reason", "caller locked in a work site (fake)"));
             assertThat(raised.status()).isEqualTo(201);
             id = raised.body().get("id").asString();
@@ -123,7 +123,8 @@ class EscalationRestartTest {
             JsonNode second = awaitAlert(SECOND, id, 2);
             assertThat(second.get("agency").asString()).isEqualTo("test-police");
             assertThat(second.get("level").asString()).isEqualTo("IMMEDIATE");
-            assertThat(second.get("reason").asString()).isEqualTo("caller locked in a work site (fake)");
+            assertThat(second.get("danger").asString()).isEqualTo("CONFINEMENT");
+            assertThat(second.get("round").asInt()).isEqualTo(2);
             assertThat(alerts(FIRST)).as("round 2 goes through the next channel").hasSize(1);
             assertThat(escalation(supervisor, id).get("alertRound").asInt()).isEqualTo(2);
 
