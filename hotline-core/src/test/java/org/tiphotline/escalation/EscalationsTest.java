@@ -285,6 +285,29 @@ class EscalationsTest {
     }
 
     @Test
+    void anOperatorsReasonIsStoredEncryptedAndOneWrittenInPlainTextBeforeIsEncryptedAtTheNextStart() {
+        Escalation.Id id = escalations.raise(call, null, "test-police", Escalation.Level.IMMEDIATE,
+                Escalation.Danger.VIOLENCE, "Testvictim Fakename hit at the test site", operator);
+        var row = db.selectFrom(ESCALATION).where(ESCALATION.ID.eq(id.value())).fetchOne();
+        assertThat(row.getReason()).isNull();
+        assertThat(new String(row.getReasonEnc(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .doesNotContain("Testvictim");
+        assertThat(escalations.find(id).orElseThrow().reason()).as("never in the escalation everyone sees").isNull();
+
+        // A row as version 17 wrote it: the operator's words in plain text.
+        db.update(ESCALATION).set(ESCALATION.REASON, "Testvictim Fakename, written before V18")
+                .setNull(ESCALATION.REASON_ENC).where(ESCALATION.ID.eq(id.value())).execute();
+        assertThat(escalations.encryptPlainReasons()).isEqualTo(1);
+        assertThat(db.fetchCount(ESCALATION, ESCALATION.SOURCE.eq("OPERATOR").and(ESCALATION.REASON.isNotNull())))
+                .isZero();
+        assertThat(escalations.operatorReason(id, "test-reader", org.tiphotline.protection.AuditTrail.Action.READ))
+                .contains("Testvictim Fakename, written before V18");
+        assertThat(db.fetchCount(org.tiphotline.db.Tables.AUDIT_LOG, org.tiphotline.db.Tables.AUDIT_LOG.ACTOR
+                .eq("test-reader").and(org.tiphotline.db.Tables.AUDIT_LOG.ENTITY_ID.eq(id.toString()))))
+                .as("the read is audited").isEqualTo(1);
+    }
+
+    @Test
     void aRestartKeepsTheDeadlineAndTheNextAlertGoesOutOnTime() {
         Escalation.Id id = escalations.raise(call, null, "test-police", Escalation.Level.IMMEDIATE,
                 Escalation.Danger.CONFINEMENT, "caller locked in a work site", operator);
