@@ -183,6 +183,19 @@ class CaseReferralsTest {
         assertThat(calls.load(call).orElseThrow().events().toString()).contains("OFFICERS_DISPATCHED");
     }
 
+    @Test
+    void aMinorIsReferredToChildProtectionAlongsideThePoliceEscalationOfTheSameCall() {
+        Actor operator = FakeData.actor(FakeData.user(operators, Role.OPERATOR, "en"));
+        CallId call = answeredCall(operator);
+        ReportId report = intake.reportOf(call).orElseThrow();
+        escalations.raise(call, report, "test-police", Escalation.Level.IMMEDIATE, Escalation.Danger.VIOLENCE,
+                "test reason", operator.id());
+        intake.saveField(report, operator, "victimAge", 15);
+        assertThat(escalations.about(call, report)).extracting(Escalation::agency, Escalation::source)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("test-police", Escalation.Source.OPERATOR),
+                        org.assertj.core.groups.Tuple.tuple(CHILD_PROTECTION, Escalation.Source.RULE));
+    }
+
     private CallId answeredCall(Actor operator) {
         CallRef ref = FakeData.newCallRef();
         CallId call = switchboard.arrived(ref, null, FakeData.HOTLINE_NUMBER);
