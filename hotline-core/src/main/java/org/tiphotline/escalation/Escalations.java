@@ -358,8 +358,11 @@ public class Escalations {
                 for (int i = 0; i < settings.supervisorAlerts().size(); i++) {
                     queueAlert(e.id(), round, SUPERVISOR_CHANNEL + i, now);
                 }
+                java.time.Duration realert = directory.agency(e.agency()).map(Directory.Agency::realertEvery)
+                        .orElse(null);
                 db.update(ESCALATION).set(ESCALATION.ALERT_ROUND, round)
-                        .set(ESCALATION.NEXT_ALERT_AT, utc(now.plus(settings.realertEvery())))
+                        .set(ESCALATION.NEXT_ALERT_AT, utc(now.plus(realert != null ? realert
+                                : settings.realertEvery())))
                         .where(ESCALATION.ID.eq(e.id().value())).execute();
                 found.add(new Escalation.Overdue(e.id(), e.agency(), round));
             }
@@ -451,8 +454,18 @@ public class Escalations {
                 .set(ESCALATION.RAISED_AT, utc(now))
                 .set(ESCALATION.STATUS, Escalation.Status.OPEN.name())
                 .set(ESCALATION.ALERT_ROUND, 1)
-                .set(ESCALATION.NEXT_ALERT_AT, utc(now.plus(level == Escalation.Level.IMMEDIATE
-                        ? settings.acknowledgeWithin() : settings.acknowledgeUrgentWithin())));
+                .set(ESCALATION.NEXT_ALERT_AT, utc(now.plus(firstDeadline(agency, level))));
+    }
+
+    /** The agency's own deadline for this level if it has one, else the hotline's. */
+    private java.time.Duration firstDeadline(String agency, Escalation.Level level) {
+        Directory.Agency a = directory.agency(agency).orElseThrow();
+        java.time.Duration own = level == Escalation.Level.IMMEDIATE ? a.acknowledgeWithin()
+                : a.acknowledgeUrgentWithin();
+        if (own != null) {
+            return own;
+        }
+        return level == Escalation.Level.IMMEDIATE ? settings.acknowledgeWithin() : settings.acknowledgeUrgentWithin();
     }
 
     void queueAlert(Escalation.Id id, int round, String recipient, Instant now) {

@@ -50,7 +50,10 @@ class EscalationsTest {
                                     new Directory.Alert(Directory.Channel.SMS, "+15550100120"))),
                     new Directory.Agency("test-child-protection", "Test Child Protection (fake)",
                             Set.of(Directory.Role.CHILD_PROTECTION), null, List.of(
-                                    new Directory.Alert(Directory.Channel.EMAIL, "duty@cp.example.test")))));
+                                    new Directory.Alert(Directory.Channel.EMAIL, "duty@cp.example.test"))),
+                    new Directory.Agency("test-labour", "Test Labour Desk (fake)", Set.of(Directory.Role.LABOUR),
+                            null, List.of(new Directory.Alert(Directory.Channel.EMAIL, "duty@labour.example.test")),
+                            Duration.ofMinutes(2), Duration.ofMinutes(30), Duration.ofMinutes(10))));
         }
 
         @Bean
@@ -205,6 +208,24 @@ class EscalationsTest {
                 Escalation.Danger.CONFINEMENT, "rule: victim under 18", null);
         assertThat(escalations.find(urgent).orElseThrow().nextAlertAt())
                 .isEqualTo(clock.instant().plus(Duration.ofMinutes(15)));
+    }
+
+    @Test
+    void anAgencyWithDeadlinesOfItsOwnIsAlertedAgainOnThem() {
+        Escalation.Id immediate = escalations.raise(call, null, "test-labour", Escalation.Level.IMMEDIATE,
+                Escalation.Danger.CONFINEMENT, "test reason", operator);
+        Escalation.Id urgent = escalations.raise(call, null, "test-labour", Escalation.Level.URGENT,
+                Escalation.Danger.CONFINEMENT, "test reason", operator);
+        assertThat(escalations.find(immediate).orElseThrow().nextAlertAt())
+                .isEqualTo(clock.instant().plus(Duration.ofMinutes(2)));
+        assertThat(escalations.find(urgent).orElseThrow().nextAlertAt())
+                .isEqualTo(clock.instant().plus(Duration.ofMinutes(30)));
+        clock.advance(Duration.ofMinutes(2));
+        escalations.alertOverdue();
+        assertThat(recipients(immediate, 2)).contains("agency:0");
+        assertThat(escalations.find(immediate).orElseThrow().nextAlertAt())
+                .as("and again on its own rhythm").isEqualTo(clock.instant().plus(Duration.ofMinutes(10)));
+        assertThat(recipients(urgent, 2)).isEmpty();
     }
 
     @Test

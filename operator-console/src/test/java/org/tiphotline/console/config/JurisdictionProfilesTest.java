@@ -58,4 +58,19 @@ class JurisdictionProfilesTest {
         // The phone menu's "yes, someone is in danger" reaches the police proper, not every police unit.
         assertThat(directory.withRole(Directory.Role.POLICE)).hasSize(1);
     }
+
+    /** A duty desk slower or faster than the hotline's default gets deadlines of its own, from configuration. */
+    @org.junit.jupiter.api.Test
+    void anAgencyMayHaveDeadlinesOfItsOwn() {
+        String prefix = "hotline.directory.agencies[0].";
+        Binder binder = new Binder(new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(
+                java.util.Map.of(prefix + "id", "test-labour", prefix + "name", "Test Labour Desk (fake)",
+                        prefix + "roles[0]", "LABOUR", prefix + "alerts[0].channel", "EMAIL",
+                        prefix + "alerts[0].target", "duty@labour.invalid", prefix + "acknowledge-within", "2m",
+                        prefix + "realert-every", "10m")));
+        Directory.Agency desk = binder.bind("hotline.directory", Directory.class).get().agencies().getFirst();
+        assertThat(desk.acknowledgeWithin()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(desk.acknowledgeUrgentWithin()).as("the hotline's default applies").isNull();
+        assertThat(desk.realertEvery()).isEqualTo(java.time.Duration.ofMinutes(10));
+    }
 }
