@@ -120,7 +120,7 @@ async function escalate() {
   if (!Console.call) return;
   const r = await App.api('POST', '/api/calls/' + encodeURIComponent(Console.call.id) + '/escalations', {
     agency: $('esc-agency').value, level: $('esc-level').value, mode: $('esc-mode').value,
-    reason: $('esc-reason').value,
+    danger: $('esc-danger').value, reason: $('esc-reason').value,
   });
   $('esc-status').textContent = r.ok ? 'escalated' : r.body.message;
   $('esc-status').className = 'field-status' + (r.ok ? '' : ' error');

@@ -34,7 +34,7 @@ function render() {
     const row = App.el('tr', { id: 'esc-' + e.id, class: 'status-' + e.status },
       App.el('td', {}, App.time(e.raisedAt)),
       App.el('td', {}, App.label(e.level), e.disclosure ? App.el('div', { class: 'muted' }, 'details may be given') : ''),
-      App.el('td', {}, e.reason),
+      App.el('td', {}, App.label(e.danger), App.el('div', { class: 'muted' }, e.reference)),
       App.el('td', { class: 'esc-status' }, App.label(e.status), e.outcome ? ' · ' + App.label(e.outcome) : ''),
       App.el('td', {}, e.status === 'OPEN'
         ? App.el('button', { class: 'primary ack', onclick: () => acknowledge(e.id) }, 'Acknowledge') : '',

@@ -41,7 +41,7 @@ function showEscalations() {
   $('escalations').replaceChildren(...rows.map((e) => App.el('tr', { id: 'sup-esc-' + e.id,
     class: e.status === 'OPEN' && e.alertRound > 1 ? 'overdue' : '' },
   App.el('td', {}, App.time(e.raisedAt)), App.el('td', {}, e.agency), App.el('td', {}, App.label(e.level)),
-  App.el('td', {}, e.reason, e.disclosure ? App.el('div', { class: e.disclosure === 'CONSENT' ? 'muted' : 'override' },
+  App.el('td', {}, App.label(e.danger) + ' · ' + e.reference, e.disclosure ? App.el('div', { class: e.disclosure === 'CONSENT' ? 'muted' : 'override' },
     'identifying details: ' + App.label(e.disclosure)) : ''),
   App.el('td', { class: 'esc-status' }, App.label(e.status) + (e.status === 'OPEN' && e.alertRound > 1
     ? ' · not acknowledged, alert ' + e.alertRound : '') + (e.outcome ? ' · ' + App.label(e.outcome) : '')),

@@ -17,8 +17,6 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.tiphotline.calls.Call;
 import org.tiphotline.calls.Calls;
-import org.tiphotline.intake.Intake;
-import org.tiphotline.intake.ReportId;
 import org.tiphotline.intake.Situation;
 import org.tiphotline.protection.AuditTrail;
 
@@ -27,7 +25,8 @@ import org.tiphotline.protection.AuditTrail;
  * failed with the reason (no call or victim data in it). Identifying details go only where the escalation's
  * disclosure holds at that moment and the channel may carry them, each time with an EXPORT audit row. A failed alert is not retried on the same channel:
  * the escalation's next deadline sends the next round through the next channel, and the supervisors.
- * Supervisors' alerts are published as {@link SupervisorAlert} for their live view.
+ * Supervisors' alerts are published as {@link SupervisorAlert} for their live view and sent to every channel of
+ * {@code hotline.escalation.supervisor-alerts}: someone must notice even when nobody has the page open.
  */
 @Service
 public class AlertDispatcher {
@@ -39,6 +38,7 @@ public class AlertDispatcher {
 
     private final Escalations escalations;
     private final Directory directory;
+    private final EscalationSettings settings;
     private final Calls calls;
     private final DSLContext db;
     private final Clock clock;
@@ -46,16 +46,15 @@ public class AlertDispatcher {
     private final Map<Directory.Channel, AlertChannel> channels;
     private final AcknowledgementLinks links;
     private final Disclosures disclosures;
-    private final Intake intake;
 
-    public AlertDispatcher(Escalations escalations, Directory directory, Calls calls, DSLContext db, Clock clock,
-            ApplicationEventPublisher events, List<AlertChannel> channels, AcknowledgementLinks links,
-            Disclosures disclosures, Intake intake) {
+    public AlertDispatcher(Escalations escalations, Directory directory, EscalationSettings settings, Calls calls,
+            DSLContext db, Clock clock, ApplicationEventPublisher events, List<AlertChannel> channels,
+            AcknowledgementLinks links, Disclosures disclosures) {
         this.links = links;
         this.disclosures = disclosures;
-        this.intake = intake;
         this.escalations = escalations;
         this.directory = directory;
+        this.settings = settings;
         this.calls = calls;
         this.db = db;
         this.clock = clock;
@@ -73,12 +72,15 @@ public class AlertDispatcher {
             try {
                 if (alert.recipient().equals(Escalations.SUPERVISORS)) {
                     events.publishEvent(new SupervisorAlert(e.id(), e.agency(), alert.round()));
+                } else if (alert.recipient().startsWith(Escalations.SUPERVISOR_CHANNEL)) {
+                    toSupervisors(e, alert);
                 } else {
                     deliver(e, alert);
                 }
             } catch (RuntimeException ex) {
                 failure = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-                log.warn("alert round {} of escalation {} failed: {}", alert.round(), e.id(), failure);
+                log.warn("alert round {} of escalation {} to {} failed: {}", alert.round(), e.id(),
+                        alert.recipient(), failure);
             }
             if (failure == null) {
                 db.update(ESCALATION_ALERT).set(ESCALATION_ALERT.SENT_AT, clock.instant().atOffset(ZoneOffset.UTC))
@@ -96,33 +98,65 @@ public class AlertDispatcher {
     private void deliver(Escalation e, Escalations.PendingAlert alert) {
         Directory.Agency agency = directory.agency(e.agency())
                 .orElseThrow(() -> new IllegalStateException("agency " + e.agency() + " left the directory"));
-        int index = Integer.parseInt(alert.recipient().substring(alert.recipient().indexOf(':') + 1));
-        Directory.Alert target = agency.alerts().get(index % agency.alerts().size());
-        AlertChannel channel = channels.get(target.channel());
-        if (channel == null) {
-            throw new IllegalStateException("no " + target.channel() + " channel is configured in this hotline");
-        }
-        Call call = e.call() == null ? null : calls.load(e.call()).orElse(null);
-        Optional<Situation> situation = disclosures.situationOf(e);
-        Optional<ReportId> disclosable = disclosures.mayDisclose(e);
+        Directory.Alert target = agency.alerts().get(index(alert) % agency.alerts().size());
+        AlertChannel channel = channelFor(target);
         Map<String, String> identifying = Map.of();
         String withheld = null;
-        if (disclosable.isPresent()) {
+        if (disclosures.mayDisclose(e).isPresent()) {
             if (channel.carriesIdentifying(target.target())) {
                 // Audited as exported before the attempt: an attempt that fails may still have reached the agency,
                 // and a crash before sending over-reports an export rather than hiding one.
-                identifying = intake.identifyingDetails(disclosable.get(), "alert:" + agency.id(),
-                        AuditTrail.Action.EXPORT);
+                identifying = disclosures.details(e, "alert:" + agency.id(), AuditTrail.Action.EXPORT);
             } else {
                 withheld = "this channel does not carry identifying details: read them in the hotline's liaison view";
             }
         }
-        channel.send(target.target(), new AlertPacket(e.id().toString(), agency.id(), agency.name(), e.level(),
-                e.reason(), e.raisedAt(), alert.round(), call == null ? null : call.language(),
+        channel.send(target.target(), packet(e, agency, alert, identifying, withheld,
+                links.link(e.id(), agency.id()).orElse(null), false));
+    }
+
+    /**
+     * The agency missed its deadline: the supervisors hear of it on their own channels. Never with identifying
+     * details (they read the escalation in the hotline) nor the agency's acknowledgement link.
+     */
+    private void toSupervisors(Escalation e, Escalations.PendingAlert alert) {
+        if (index(alert) >= settings.supervisorAlerts().size()) {
+            throw new IllegalStateException("supervisor alert channel " + index(alert) + " is no longer configured");
+        }
+        Directory.Alert target = settings.supervisorAlerts().get(index(alert));
+        Directory.Agency agency = directory.agency(e.agency()).orElse(null);
+        channelFor(target).send(target.target(), packet(e, agency, alert, Map.of(), null, null, true));
+    }
+
+    private AlertChannel channelFor(Directory.Alert target) {
+        AlertChannel channel = channels.get(target.channel());
+        if (channel == null) {
+            throw new IllegalStateException("no " + target.channel() + " channel is configured in this hotline");
+        }
+        return channel;
+    }
+
+    private AlertPacket packet(Escalation e, Directory.Agency agency, Escalations.PendingAlert alert,
+            Map<String, String> identifying, String withheld, String acknowledgeUrl, boolean forSupervisors) {
+        Call call = e.call() == null ? null : calls.load(e.call()).orElse(null);
+        Optional<Situation> situation = disclosures.situationOf(e);
+        return new AlertPacket(e.id().toString(), e.agency(), agency == null ? e.agency() : agency.name(), e.level(),
+                e.danger(), e.source(), e.raisedAt(), alert.round(), call == null ? null : call.language(),
                 call != null && call.urgent(),
                 situation.map(s -> new AlertPacket.Situation(s.place(), s.traffickingTypes(), s.minorInvolved(),
                         s.peopleInvolved(), s.victimSex())).orElse(null),
-                disclosable.isPresent() ? e.disclosure() : null, identifying.isEmpty() ? null : identifying, withheld,
-                "hotline escalation " + e.id(), links.link(e.id(), agency.id()).orElse(null)));
+                identifying.isEmpty() && withheld == null ? null : e.disclosure(),
+                identifying.isEmpty() ? null : identifying, withheld,
+                new AlertPacket.CallbackRoute(settings.callbackLine(), reference(e.id())), acknowledgeUrl,
+                forSupervisors);
+    }
+
+    /** The escalation's short reference, what an agency gives when it calls the hotline back. */
+    public static String reference(Escalation.Id id) {
+        return "E-" + id.toString().substring(0, 8).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static int index(Escalations.PendingAlert alert) {
+        return Integer.parseInt(alert.recipient().substring(alert.recipient().indexOf(':') + 1));
     }
 }

@@ -36,9 +36,29 @@ public record Directory(@DefaultValue({}) List<Agency> agencies) {
      * @param id short stable name, used in records and for liaison users, e.g. {@code jcf-police}
      * @param phone the line conferenced into a call, digits with an optional +; none: alerts only
      * @param alerts tried in order: round 1 uses the first, each unacknowledged round the next, then round again
+     * @param acknowledgeWithin this agency's own first deadline for IMMEDIATE escalations (a duty desk that answers
+     *     faster or slower than the hotline's default); null: {@code hotline.escalation.acknowledge-within}
+     * @param acknowledgeUrgentWithin the same for URGENT ones; null: the hotline's default
+     * @param realertEvery the same for the alerts after a missed deadline; null: the hotline's default
      */
-    public record Agency(String id, String name, Set<Role> roles, String phone, List<Alert> alerts) {
+    public record Agency(String id, String name, Set<Role> roles, String phone, List<Alert> alerts,
+            java.time.Duration acknowledgeWithin, java.time.Duration acknowledgeUrgentWithin,
+            java.time.Duration realertEvery) {
+
+        /** An agency on the hotline's default deadlines. */
+        public Agency(String id, String name, Set<Role> roles, String phone, List<Alert> alerts) {
+            this(id, name, roles, phone, alerts, null, null, null);
+        }
+
+        @org.springframework.boot.context.properties.bind.ConstructorBinding
         public Agency {
+            for (java.time.Duration d : new java.time.Duration[] {acknowledgeWithin, acknowledgeUrgentWithin,
+                    realertEvery}) {
+                if (d != null && (d.isNegative() || d.isZero() || d.toHours() > 24)) {
+                    throw new IllegalArgumentException("hotline.directory: agency " + id
+                            + " deadlines must be between 1 s and 24 h");
+                }
+            }
             if (id == null || !id.matches("[a-z0-9-]{2,40}")) {
                 throw new IllegalArgumentException("hotline.directory: agency id must be 2-40 of a-z, 0-9, -");
             }

@@ -122,7 +122,13 @@ public class Disclosures {
 
     /** The identifying details, if they may leave now; the read is audited under {@code takenBy}. */
     public Map<String, String> details(Escalation e, String takenBy, AuditTrail.Action action) {
-        return mayDisclose(e).map(report -> intake.identifyingDetails(report, takenBy, action)).orElse(Map.of());
+        return mayDisclose(e).map(report -> {
+            Map<String, String> details = new java.util.LinkedHashMap<>(
+                    intake.identifyingDetails(report, takenBy, action));
+            // The operator's words for why may name people, so they travel with the identifying details only.
+            escalations.operatorReason(e.id(), takenBy, action).ifPresent(r -> details.put("escalationReason", r));
+            return java.util.Collections.unmodifiableMap(details);
+        }).orElse(Map.of());
     }
 
     /** What the report says without naming anyone, or empty before there is a report. */

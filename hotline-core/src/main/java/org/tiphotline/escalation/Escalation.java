@@ -9,13 +9,16 @@ import org.tiphotline.operators.OperatorId;
 /**
  * An urgent case raised to one agency, from being raised to acknowledged, its outcome, and closed.
  *
+ * @param danger the nature of the danger, as a code every alert may carry
+ * @param reason the system's own words for a rule's or the phone menu's escalation; null for an operator's, whose
+ *     words may name people and are read through {@link Escalations#operatorReason} with an audit row
  * @param outcome what the agency did, as a code; its free-text note is personal data, read through
  *     {@link Escalations#outcomeNote} with an audit row
  * @param disclosure why the alerts may carry identifying details; null: they carry none
  * @param caseId the registry case it is about when no call or hotline report is (an online or screening report)
  */
 public record Escalation(Id id, CallId call, ReportId report, String agency, Level level, Source source,
-        String reason, OperatorId raisedBy, Instant raisedAt, Status status, int alertRound, Instant nextAlertAt,
+        Danger danger, String reason, OperatorId raisedBy, Instant raisedAt, Status status, int alertRound, Instant nextAlertAt,
         Instant acknowledgedAt, OperatorId acknowledgedBy, Outcome outcome, Instant outcomeAt, Instant closedAt,
         OperatorId closedBy, String closedReason, Disclosure disclosure, org.tiphotline.registry.CaseId caseId) {
 
@@ -32,6 +35,12 @@ public record Escalation(Id id, CallId call, ReportId report, String agency, Lev
 
     /** {@code IMMEDIATE}: someone is in danger now; {@code URGENT}: must be acted on today. */
     public enum Level { IMMEDIATE, URGENT }
+
+    /**
+     * What the danger is, for responders to know what they go into without reading anyone's words: the operator
+     * picks it; the phone menu's alerts say {@code NOT_STATED}, a rule's referral of a minor {@code MINOR_AT_RISK}.
+     */
+    public enum Danger { VIOLENCE, CONFINEMENT, ABOUT_TO_BE_MOVED, MEDICAL, MINOR_AT_RISK, OTHER, NOT_STATED }
 
     /** Who raised it: an operator, the caller's IVR answer, or a rule (a minor → child protection). */
     public enum Source { OPERATOR, IVR, RULE }

@@ -40,6 +40,9 @@ public class Escalations {
     /** Who the alerts of a round go to: the agency's channel for that round, and from round 2 the supervisors. */
     static final String SUPERVISORS = "supervisors";
 
+    /** Prefix of a supervisors' alert channel's recipient: {@code supervisor:<index in supervisorAlerts>}. */
+    static final String SUPERVISOR_CHANNEL = "supervisor:";
+
     private final DSLContext db;
     private final TransactionTemplate tx;
     private final ApplicationEventPublisher events;
@@ -49,10 +52,12 @@ public class Escalations {
     private final Switchboard switchboard;
     private final FieldCipher cipher;
     private final AuditTrail audit;
+    private final org.tiphotline.registry.Registry registry;
 
     public Escalations(DSLContext db, TransactionTemplate tx, ApplicationEventPublisher events, Clock clock,
             Directory directory, EscalationSettings settings, Switchboard switchboard, FieldCipher cipher,
-            AuditTrail audit) {
+            AuditTrail audit, org.tiphotline.registry.Registry registry) {
+        this.registry = registry;
         this.switchboard = switchboard;
         this.cipher = cipher;
         this.audit = audit;
@@ -64,9 +69,17 @@ public class Escalations {
         this.settings = settings;
     }
 
-    /** Raises an escalation to an agency of the directory; its first alert goes out at once. */
+    /**
+     * An operator raises an escalation to an agency of the directory; its first alert goes out at once. The
+     * reason is the operator's own words, kept encrypted: alerts carry the danger's code, and the words only
+     * where identifying details may go.
+     */
     public Escalation.Id raise(CallId call, ReportId report, String agency, Escalation.Level level,
-            Escalation.Source source, String reason, OperatorId by) {
+            Escalation.Danger danger, String reason, OperatorId by) {
+        if (danger == null) {
+            throw new IllegalArgumentException("danger must be one of "
+                    + java.util.Arrays.toString(Escalation.Danger.values()));
+        }
         if (directory.agency(agency).isEmpty()) {
             throw new IllegalArgumentException("no agency '" + agency + "' in the directory");
         }
@@ -79,9 +92,11 @@ public class Escalations {
         Escalation.Id id = Escalation.Id.random();
         Instant now = clock.instant();
         tx.executeWithoutResult(status -> {
-            newEscalation(id, call, report, agency, level, source, reason.strip(), by, now).execute();
+            newEscalation(id, call, report, agency, level, Escalation.Source.OPERATOR, danger, null, by, now)
+                    .set(ESCALATION.REASON_ENC, cipher.encrypt(reason.strip(), reasonOf(id))).execute();
             queueAlert(id, 1, "agency:0", now);
-            step(call, id, agency, "RAISED", Map.of("level", level.name(), "source", source.name()));
+            step(call, report, null, id, agency, "RAISED", by,
+                    Map.of("level", level.name(), "source", Escalation.Source.OPERATOR.name()));
         });
         events.publishEvent(new Escalation.Raised(id, agency, level));
         return id;
@@ -93,7 +108,8 @@ public class Escalations {
      */
     public Optional<Escalation.Id> raiseByRule(CallId call, ReportId report, String agency, Escalation.Level level,
             String rule) {
-        return raiseOnce(call, report, agency, level, Escalation.Source.RULE, "rule: " + rule,
+        return raiseOnce(call, report, agency, level, Escalation.Source.RULE, Escalation.Danger.MINOR_AT_RISK,
+                "rule: " + rule,
                 new org.jooq.Field<?>[] {ESCALATION.REPORT_ID, ESCALATION.AGENCY});
     }
 
@@ -103,13 +119,13 @@ public class Escalations {
      */
     public Optional<Escalation.Id> raiseByIvr(CallId call, String agency) {
         return raiseOnce(call, null, agency, Escalation.Level.IMMEDIATE, Escalation.Source.IVR,
-                "the caller answered in the phone menu that someone is in immediate danger",
+                Escalation.Danger.NOT_STATED, "the caller answered in the phone menu that someone is in immediate danger",
                 new org.jooq.Field<?>[] {ESCALATION.CALL_ID, ESCALATION.AGENCY});
     }
 
     private Optional<Escalation.Id> raiseOnce(CallId call, ReportId report, String agency, Escalation.Level level,
-            Escalation.Source source, String reason, org.jooq.Field<?>[] onceFor) {
-        return raiseOnce(call, report, null, agency, level, source, reason, onceFor);
+            Escalation.Source source, Escalation.Danger danger, String reason, org.jooq.Field<?>[] onceFor) {
+        return raiseOnce(call, report, null, agency, level, source, danger, reason, onceFor);
     }
 
     /**
@@ -127,12 +143,13 @@ public class Escalations {
         if (referredByReport) {
             return Optional.empty();
         }
-        return raiseOnce(null, null, caseId, agency, level, Escalation.Source.RULE, "rule: " + rule,
+        return raiseOnce(null, null, caseId, agency, level, Escalation.Source.RULE, Escalation.Danger.MINOR_AT_RISK,
+                "rule: " + rule,
                 new org.jooq.Field<?>[] {ESCALATION.CASE_ID, ESCALATION.AGENCY});
     }
 
     private Optional<Escalation.Id> raiseOnce(CallId call, ReportId report, org.tiphotline.registry.CaseId caseId,
-            String agency, Escalation.Level level, Escalation.Source source, String reason,
+            String agency, Escalation.Level level, Escalation.Source source, Escalation.Danger danger, String reason,
             org.jooq.Field<?>[] onceFor) {
         if (directory.agency(agency).isEmpty()) {
             throw new IllegalArgumentException("no agency '" + agency + "' in the directory");
@@ -140,14 +157,15 @@ public class Escalations {
         Escalation.Id id = Escalation.Id.random();
         Instant now = clock.instant();
         Boolean raised = tx.execute(status -> {
-            int inserted = newEscalation(id, call, report, agency, level, source, reason, null, now)
+            int inserted = newEscalation(id, call, report, agency, level, source, danger, reason, null, now)
                     .set(ESCALATION.CASE_ID, caseId == null ? null : caseId.value())
                     .onConflict(onceFor)
                     .where(ESCALATION.SOURCE.eq(source.name()))
                     .doNothing().execute();
             if (inserted == 1) {
                 queueAlert(id, 1, "agency:0", now);
-                step(call, id, agency, "RAISED", Map.of("level", level.name(), "source", source.name()));
+                step(call, report, caseId, id, agency, "RAISED", null,
+                        Map.of("level", level.name(), "source", source.name()));
             }
             return inserted == 1;
         });
@@ -189,7 +207,7 @@ public class Escalations {
                     .set(ESCALATION.ACKNOWLEDGED_BY, by == null ? null : by.value())
                     .setNull(ESCALATION.NEXT_ALERT_AT)
                     .where(ESCALATION.ID.eq(id.value())).execute();
-            step(e.call(), id, agency, "ACKNOWLEDGED", by == null ? Map.of("by", "link") : Map.of());
+            step(e, "ACKNOWLEDGED", by, by == null ? Map.of("by", "link") : Map.of());
             return true;
         });
         if (Boolean.TRUE.equals(done)) {
@@ -235,7 +253,7 @@ public class Escalations {
             if (cleanNote != null) {
                 audit.record(by.username(), AuditTrail.Action.CHANGE, "escalation", id, List.of("outcomeNote"));
             }
-            step(e.call(), id, e.agency(), "OUTCOME", Map.of("outcome", outcome.name()));
+            step(e, "OUTCOME", by.id(), Map.of("outcome", outcome.name()));
         });
         events.publishEvent(new Escalation.OutcomeRecorded(id, found.agency(), outcome));
     }
@@ -252,6 +270,45 @@ public class Escalations {
 
     private static String noteOf(Escalation.Id id) {
         return "escalation.outcome_note:" + id;
+    }
+
+    /**
+     * The operator's own words for why they escalated, for a reader the caller has already allowed (the operator
+     * of the call, a supervisor, the agency under a disclosure that holds, its alert); the read is audited under
+     * {@code takenBy}. Empty for a rule's or the phone menu's escalation, whose reason names no one.
+     */
+    public Optional<String> operatorReason(Escalation.Id id, String takenBy, AuditTrail.Action action) {
+        return tx.execute(status -> db.select(ESCALATION.REASON_ENC).from(ESCALATION)
+                .where(ESCALATION.ID.eq(id.value())).and(ESCALATION.REASON_ENC.isNotNull())
+                .fetchOptional(ESCALATION.REASON_ENC)
+                .map(enc -> {
+                    audit.record(takenBy, action, "escalation", id, List.of("reason"));
+                    return cipher.decrypt(enc, reasonOf(id));
+                }));
+    }
+
+    private static String reasonOf(Escalation.Id id) {
+        return "escalation.reason:" + id;
+    }
+
+    /**
+     * Operators' reasons written before they were encrypted (V18) are encrypted at start-up, by the application
+     * that holds the key; afterwards none is left in plain text. Rules' and the phone menu's reasons stay readable.
+     */
+    @org.springframework.context.event.EventListener(org.springframework.context.event.ContextRefreshedEvent.class)
+    public int encryptPlainReasons() {
+        Integer done = tx.execute(status -> {
+            int n = 0;
+            for (var r : db.select(ESCALATION.ID, ESCALATION.REASON).from(ESCALATION)
+                    .where(ESCALATION.SOURCE.eq(Escalation.Source.OPERATOR.name()))
+                    .and(ESCALATION.REASON.isNotNull()).forUpdate().fetch()) {
+                Escalation.Id id = new Escalation.Id(r.value1());
+                n += db.update(ESCALATION).set(ESCALATION.REASON_ENC, cipher.encrypt(r.value2(), reasonOf(id)))
+                        .setNull(ESCALATION.REASON).where(ESCALATION.ID.eq(id.value())).execute();
+            }
+            return n;
+        });
+        return done == null ? 0 : done;
     }
 
     /** A supervisor closes it, acknowledged or not, with a reason; nothing is alerted any more. */
@@ -271,7 +328,7 @@ public class Escalations {
                     .set(ESCALATION.CLOSED_REASON, reason.strip())
                     .setNull(ESCALATION.NEXT_ALERT_AT)
                     .where(ESCALATION.ID.eq(id.value())).execute();
-            step(e.call(), id, e.agency(), "CLOSED", Map.of());
+            step(e, "CLOSED", by, Map.of());
             return Optional.of(e);
         });
         closed.ifPresent(e -> events.publishEvent(new Escalation.Closed(id, e.agency(), reason.strip())));
@@ -298,8 +355,14 @@ public class Escalations {
                 int channels = directory.agency(e.agency()).map(a -> a.alerts().size()).orElse(1);
                 queueAlert(e.id(), round, "agency:" + ((round - 1) % channels), now);
                 queueAlert(e.id(), round, SUPERVISORS, now);
+                for (int i = 0; i < settings.supervisorAlerts().size(); i++) {
+                    queueAlert(e.id(), round, SUPERVISOR_CHANNEL + i, now);
+                }
+                java.time.Duration realert = directory.agency(e.agency()).map(Directory.Agency::realertEvery)
+                        .orElse(null);
                 db.update(ESCALATION).set(ESCALATION.ALERT_ROUND, round)
-                        .set(ESCALATION.NEXT_ALERT_AT, utc(now.plus(settings.realertEvery())))
+                        .set(ESCALATION.NEXT_ALERT_AT, utc(now.plus(realert != null ? realert
+                                : settings.realertEvery())))
                         .where(ESCALATION.ID.eq(e.id().value())).execute();
                 found.add(new Escalation.Overdue(e.id(), e.agency(), round));
             }
@@ -340,20 +403,25 @@ public class Escalations {
                 .leftJoin(ESCALATION_DISCLOSURE).on(ESCALATION_DISCLOSURE.ESCALATION_ID.eq(ESCALATION.ID));
     }
 
+    private void step(Escalation e, String step, OperatorId by, Map<String, String> more) {
+        step(e.call(), e.report(), e.caseId(), e.id(), e.agency(), step, by, more);
+    }
+
     /**
-     * One step of the escalation into the call's timeline (codes only: no reason or note, which may name people).
-     * Joins the caller's transaction.
+     * One step of the escalation into the call's timeline and the history of the cases it concerns (codes only:
+     * no reason or note, which may name people). Joins the caller's transaction.
      */
-    private void step(CallId call, Escalation.Id id, String agency, String step, Map<String, String> more) {
-        if (call == null) {
-            return;
-        }
+    private void step(CallId call, ReportId report, org.tiphotline.registry.CaseId caseId, Escalation.Id id,
+            String agency, String step, OperatorId by, Map<String, String> more) {
         Map<String, String> detail = new java.util.LinkedHashMap<>();
         detail.put("escalation", id.toString());
         detail.put("agency", agency);
         detail.put("step", step);
         detail.putAll(more);
-        switchboard.escalationStep(call, detail);
+        if (call != null) {
+            switchboard.escalationStep(call, detail);
+        }
+        registry.escalationStep(caseId, report, call, by, detail);
     }
 
     /** Alerts still to send, oldest first, for the senders. */
@@ -372,7 +440,7 @@ public class Escalations {
     /** The row of a new, open escalation whose first alert round is out and whose first deadline is set. */
     private org.jooq.InsertSetMoreStep<org.tiphotline.db.tables.records.EscalationRecord> newEscalation(
             Escalation.Id id, CallId call, ReportId report, String agency, Escalation.Level level,
-            Escalation.Source source, String reason, OperatorId by, Instant now) {
+            Escalation.Source source, Escalation.Danger danger, String reason, OperatorId by, Instant now) {
         return db.insertInto(ESCALATION)
                 .set(ESCALATION.ID, id.value())
                 .set(ESCALATION.CALL_ID, call == null ? null : call.value())
@@ -380,13 +448,24 @@ public class Escalations {
                 .set(ESCALATION.AGENCY, agency)
                 .set(ESCALATION.LEVEL, level.name())
                 .set(ESCALATION.SOURCE, source.name())
+                .set(ESCALATION.DANGER, danger.name())
                 .set(ESCALATION.REASON, reason)
                 .set(ESCALATION.RAISED_BY, by == null ? null : by.value())
                 .set(ESCALATION.RAISED_AT, utc(now))
                 .set(ESCALATION.STATUS, Escalation.Status.OPEN.name())
                 .set(ESCALATION.ALERT_ROUND, 1)
-                .set(ESCALATION.NEXT_ALERT_AT, utc(now.plus(level == Escalation.Level.IMMEDIATE
-                        ? settings.acknowledgeWithin() : settings.acknowledgeUrgentWithin())));
+                .set(ESCALATION.NEXT_ALERT_AT, utc(now.plus(firstDeadline(agency, level))));
+    }
+
+    /** The agency's own deadline for this level if it has one, else the hotline's. */
+    private java.time.Duration firstDeadline(String agency, Escalation.Level level) {
+        Directory.Agency a = directory.agency(agency).orElseThrow();
+        java.time.Duration own = level == Escalation.Level.IMMEDIATE ? a.acknowledgeWithin()
+                : a.acknowledgeUrgentWithin();
+        if (own != null) {
+            return own;
+        }
+        return level == Escalation.Level.IMMEDIATE ? settings.acknowledgeWithin() : settings.acknowledgeUrgentWithin();
     }
 
     void queueAlert(Escalation.Id id, int round, String recipient, Instant now) {
@@ -410,7 +489,10 @@ public class Escalations {
                 r.get(ESCALATION.CALL_ID) == null ? null : new CallId(r.get(ESCALATION.CALL_ID)),
                 r.get(ESCALATION.REPORT_ID) == null ? null : new ReportId(r.get(ESCALATION.REPORT_ID)),
                 r.get(ESCALATION.AGENCY), Escalation.Level.valueOf(r.get(ESCALATION.LEVEL)),
-                Escalation.Source.valueOf(r.get(ESCALATION.SOURCE)), r.get(ESCALATION.REASON),
+                Escalation.Source.valueOf(r.get(ESCALATION.SOURCE)),
+                Escalation.Danger.valueOf(r.get(ESCALATION.DANGER)),
+                Escalation.Source.valueOf(r.get(ESCALATION.SOURCE)) == Escalation.Source.OPERATOR ? null
+                        : r.get(ESCALATION.REASON),
                 user(r.get(ESCALATION.RAISED_BY)), instant(r.get(ESCALATION.RAISED_AT)),
                 Escalation.Status.valueOf(r.get(ESCALATION.STATUS)), r.get(ESCALATION.ALERT_ROUND),
                 instant(r.get(ESCALATION.NEXT_ALERT_AT)), instant(r.get(ESCALATION.ACKNOWLEDGED_AT)),

@@ -303,6 +303,10 @@ public class Duplicates {
             in.put("movedFromReference", source.getReference());
             in.put("note", why);
             registry.event(to, "SOURCE_LINKED", actor.id(), in);
+            if (moving.channel() == CaseSource.Channel.HOTLINE) {
+                // The escalations of that call concern the case it now belongs to, as when a report first joins one.
+                registry.escalationsSoFar(to, report);
+            }
         });
     }
 

@@ -5,6 +5,7 @@ import static org.tiphotline.db.Tables.CASE_CONSENT;
 import static org.tiphotline.db.Tables.CASE_CONSENT_ANSWER;
 import static org.tiphotline.db.Tables.CASE_EVENT;
 import static org.tiphotline.db.Tables.CASE_SOURCE;
+import static org.tiphotline.db.Tables.ESCALATION;
 import static org.tiphotline.db.Tables.HOTLINE_REPORT;
 import static org.tiphotline.db.Tables.ONLINE_REPORT;
 import static org.tiphotline.db.Tables.SCREENING_REPORT;
@@ -35,6 +36,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.tiphotline.calls.CallId;
 import org.tiphotline.db.tables.records.RegistryCaseRecord;
 import org.tiphotline.intake.FormField;
 import org.tiphotline.intake.HotlineReport;
@@ -613,6 +615,60 @@ public class Registry {
         detail.put("report", source.report());
         detail.putAll(more);
         event(id, "SOURCE_LINKED", by, detail);
+        if (source.channel() == CaseSource.Channel.HOTLINE) {
+            escalationsSoFar(id, source.report());
+        }
+    }
+
+    /**
+     * A step of an escalation (raised, acknowledged, its outcome, closed) into the history of every case it
+     * concerns: the case it was raised for, and the cases that hold its report or a report of its call. Codes only:
+     * its reason and the outcome's note may name people and stay on the escalation, encrypted or audited there.
+     * Joins the caller's transaction. A call whose report is not yet a case writes nothing here: the case gets
+     * the escalation's state when the report joins it.
+     */
+    public void escalationStep(CaseId caseId, ReportId report, CallId call, OperatorId by, Map<String, String> detail) {
+        java.util.Set<UUID> cases = new java.util.LinkedHashSet<>();
+        if (caseId != null) {
+            cases.add(caseId.value());
+        }
+        org.jooq.Condition about = org.jooq.impl.DSL.falseCondition();
+        if (report != null) {
+            about = about.or(HOTLINE_REPORT.ID.eq(report.value()));
+        }
+        if (call != null) {
+            about = about.or(HOTLINE_REPORT.CALL_ID.eq(call.value()));
+        }
+        cases.addAll(db.selectDistinct(CASE_SOURCE.CASE_ID).from(CASE_SOURCE)
+                .join(HOTLINE_REPORT).on(HOTLINE_REPORT.ID.eq(CASE_SOURCE.HOTLINE_REPORT_ID))
+                .where(about).fetch(CASE_SOURCE.CASE_ID));
+        for (UUID c : cases.stream().sorted().toList()) {
+            // The history's numbering takes the case's lock, as every other writer of a case does.
+            db.selectOne().from(REGISTRY_CASE).where(REGISTRY_CASE.ID.eq(c)).forUpdate().fetch();
+            event(new CaseId(c), "ESCALATION", by, detail);
+        }
+    }
+
+    /** The escalations about a hotline report or its call when the report joins a case: their state by then. */
+    void escalationsSoFar(CaseId id, UUID report) {
+        UUID call = db.select(HOTLINE_REPORT.CALL_ID).from(HOTLINE_REPORT).where(HOTLINE_REPORT.ID.eq(report))
+                .fetchOne(HOTLINE_REPORT.CALL_ID);
+        org.jooq.Condition about = ESCALATION.REPORT_ID.eq(report);
+        if (call != null) {
+            about = about.or(ESCALATION.CALL_ID.eq(call));
+        }
+        for (var e : db.selectFrom(ESCALATION).where(about).orderBy(ESCALATION.RAISED_AT).fetch()) {
+            Map<String, String> detail = new LinkedHashMap<>();
+            detail.put("escalation", e.getId().toString());
+            detail.put("agency", e.getAgency());
+            detail.put("step", "STATE");
+            detail.put("level", e.getLevel());
+            detail.put("status", e.getStatus());
+            if (e.getOutcomeCode() != null) {
+                detail.put("outcome", e.getOutcomeCode());
+            }
+            event(id, "ESCALATION", null, detail);
+        }
     }
 
     private static TableField<?, UUID> sourceColumn(CaseSource source) {

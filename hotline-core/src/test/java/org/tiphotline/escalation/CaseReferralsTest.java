@@ -50,6 +50,8 @@ class CaseReferralsTest {
     @Autowired
     private Switchboard switchboard;
     @Autowired
+    private org.tiphotline.calls.Calls calls;
+    @Autowired
     private Operators operators;
     @Autowired
     private DSLContext db;
@@ -120,12 +122,7 @@ class CaseReferralsTest {
     @Test
     void aHotlineReportReferredWhileTypedIsNotReferredAgainAsACase() {
         Actor operator = FakeData.actor(FakeData.user(operators, Role.OPERATOR, "en"));
-        CallRef ref = FakeData.newCallRef();
-        CallId call = switchboard.arrived(ref, null, FakeData.HOTLINE_NUMBER);
-        switchboard.ivrAnswered(ref, IvrQuestion.LANGUAGE, "en");
-        switchboard.ivrCompleted(ref);
-        switchboard.offered(call, operator.id());
-        intake.on(new Call.Ringing(call, operator.id(), clock.instant()));
+        CallId call = answeredCall(operator);
         ReportId report = intake.reportOf(call).orElseThrow();
         intake.saveField(report, operator, "situation", "POTENTIAL");
         intake.saveField(report, operator, "victimAge", 14);
@@ -135,6 +132,82 @@ class CaseReferralsTest {
         assertThat(escalations.about(call, report)).filteredOn(e -> e.agency().equals(CHILD_PROTECTION)).hasSize(1);
         registry.saveField(c, leader, "age", 14);
         assertThat(referrals(c)).as("the report's referral stands for the case").isEmpty();
+    }
+
+    @Test
+    void everyStepOfACaseReferralIsWrittenIntoTheCaseHistoryWithoutItsNote() {
+        CaseId child = screeningCase(15);
+        Escalation referral = referrals(child).getFirst();
+        org.tiphotline.operators.Operator liaisonUser = FakeData.liaison(operators, CHILD_PROTECTION);
+        org.tiphotline.operators.Operator supervisorUser = FakeData.user(operators, Role.SUPERVISOR);
+        Actor liaison = FakeData.actor(liaisonUser);
+        Actor supervisor = FakeData.actor(supervisorUser);
+        escalations.recordOutcome(referral.id(), CHILD_PROTECTION, liaison, Escalation.Outcome.VICTIM_REMOVED,
+                "placed with Testfoster Fakename");
+        escalations.close(referral.id(), supervisor.id(), "done");
+
+        List<Registry.Event> steps = escalationEvents(child);
+        assertThat(steps).extracting(e -> e.detail().get("step"))
+                .containsExactly("RAISED", "ACKNOWLEDGED", "OUTCOME", "CLOSED");
+        assertThat(steps).allSatisfy(e -> {
+            assertThat(e.detail()).containsEntry("escalation", referral.id().toString())
+                    .containsEntry("agency", CHILD_PROTECTION);
+        });
+        assertThat(steps.get(2).detail()).containsEntry("outcome", "VICTIM_REMOVED");
+        assertThat(steps.get(2).actorName()).isEqualTo(liaisonUser.displayName());
+        assertThat(steps.get(3).actorName()).isEqualTo(supervisorUser.displayName());
+        assertThat(registry.history(child, leader).toString()).doesNotContain("Testfoster");
+    }
+
+    @Test
+    void anEscalationRaisedDuringTheCallReachesTheCaseWithItsStateAndThenEachStep() {
+        Actor operator = FakeData.actor(FakeData.user(operators, Role.OPERATOR, "en"));
+        CallId call = answeredCall(operator);
+        ReportId report = intake.reportOf(call).orElseThrow();
+        Escalation.Id police = escalations.raise(call, report, "test-police", Escalation.Level.IMMEDIATE,
+                Escalation.Danger.CONFINEMENT, "test reason", operator.id());
+        Actor officer = FakeData.actor(FakeData.liaison(operators, "test-police"));
+        escalations.acknowledge(police, "test-police", officer.id());
+        intake.saveField(report, operator, "situation", "POTENTIAL");
+        intake.submit(report, operator);
+
+        CaseId c = registry.caseOf(new CaseSource.Hotline(report.value())).orElseThrow().id();
+        assertThat(escalationEvents(c)).singleElement().satisfies(e -> assertThat(e.detail())
+                .containsEntry("step", "STATE").containsEntry("status", "ACKNOWLEDGED")
+                .containsEntry("escalation", police.toString()));
+
+        escalations.recordOutcome(police, "test-police", officer, Escalation.Outcome.OFFICERS_DISPATCHED, null);
+        assertThat(escalationEvents(c)).last().satisfies(e -> assertThat(e.detail())
+                .containsEntry("step", "OUTCOME").containsEntry("outcome", "OFFICERS_DISPATCHED"));
+        // The call log keeps it too, the case and the call pointing at the same outcome.
+        assertThat(calls.load(call).orElseThrow().events().toString()).contains("OFFICERS_DISPATCHED");
+    }
+
+    @Test
+    void aMinorIsReferredToChildProtectionAlongsideThePoliceEscalationOfTheSameCall() {
+        Actor operator = FakeData.actor(FakeData.user(operators, Role.OPERATOR, "en"));
+        CallId call = answeredCall(operator);
+        ReportId report = intake.reportOf(call).orElseThrow();
+        escalations.raise(call, report, "test-police", Escalation.Level.IMMEDIATE, Escalation.Danger.VIOLENCE,
+                "test reason", operator.id());
+        intake.saveField(report, operator, "victimAge", 15);
+        assertThat(escalations.about(call, report)).extracting(Escalation::agency, Escalation::source)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("test-police", Escalation.Source.OPERATOR),
+                        org.assertj.core.groups.Tuple.tuple(CHILD_PROTECTION, Escalation.Source.RULE));
+    }
+
+    private CallId answeredCall(Actor operator) {
+        CallRef ref = FakeData.newCallRef();
+        CallId call = switchboard.arrived(ref, null, FakeData.HOTLINE_NUMBER);
+        switchboard.ivrAnswered(ref, IvrQuestion.LANGUAGE, "en");
+        switchboard.ivrCompleted(ref);
+        switchboard.offered(call, operator.id());
+        intake.on(new Call.Ringing(call, operator.id(), clock.instant()));
+        return call;
+    }
+
+    private List<Registry.Event> escalationEvents(CaseId c) {
+        return registry.history(c, leader).stream().filter(e -> e.type().equals("ESCALATION")).toList();
     }
 
     private CaseId screeningCase(Integer age) {

@@ -43,6 +43,9 @@ import org.tiphotline.testing.RecordedEvents;
 @SpringJUnitConfig(EscalationsTest.Config.class)
 class DisclosuresTest {
 
+    /** An operator's reason that names someone, as real ones will. */
+    private static final String REASON = "Testvictim Fakename is locked in the back room of the test bar";
+
     /** Obviously fake identifying details, one per identifying field, to look for in everything that leaves. */
     private static final Map<String, String> FAKE_DETAILS = new LinkedHashMap<>();
 
@@ -144,14 +147,20 @@ class DisclosuresTest {
         List<AlertPacket> sent = webhooks.packets.stream().filter(p -> p.escalation().equals(id.toString())).toList();
         assertThat(sent).hasSize(2);
         assertThat(sent.get(1).disclosure()).isEqualTo(Escalation.Disclosure.CONSENT);
-        assertThat(sent.get(1).identifying()).isEqualTo(FAKE_DETAILS);
+        Map<String, String> withReason = new java.util.LinkedHashMap<>(FAKE_DETAILS);
+        withReason.put("escalationReason", REASON);
+        assertThat(sent.get(1).identifying()).isEqualTo(withReason);
+        assertThat(sent.get(0).danger()).as("what every alert says instead of the operator's words")
+                .isEqualTo(Escalation.Danger.CONFINEMENT);
         AuditLogRecord export = exports().getFirst();
         assertThat(export.getActor()).isEqualTo("alert:test-police");
         assertThat(export.getEntityId()).isEqualTo(report.toString());
         assertThat(export.getFields()).containsExactlyInAnyOrderElementsOf(FAKE_DETAILS.keySet());
         assertThat(db.selectFrom(AUDIT_LOG).where(AUDIT_LOG.ENTITY.eq("escalation"))
-                .and(AUDIT_LOG.ENTITY_ID.eq(id.toString())).fetch(AUDIT_LOG.ACTOR))
-                .as("who allowed it").containsExactly(operator.username());
+                .and(AUDIT_LOG.ENTITY_ID.eq(id.toString())).orderBy(AUDIT_LOG.ID)
+                .fetch(r -> r.getActor() + " " + r.getAction() + " " + String.join(",", r.getFields())))
+                .as("who allowed it, then the operator's words leaving with the details")
+                .containsExactly(operator.username() + " CHANGE disclosure:CONSENT", "alert:test-police EXPORT reason");
 
         // The caller changes their mind: the next round carries nothing identifying again.
         save("shareConsent", false);
@@ -192,7 +201,8 @@ class DisclosuresTest {
                 .hasMessageContaining("already allowed");
 
         dispatcher.dispatch();
-        assertThat(webhooks.packets.getLast().identifying()).isEqualTo(FAKE_DETAILS);
+        assertThat(webhooks.packets.getLast().identifying()).containsAllEntriesOf(FAKE_DETAILS)
+                .containsEntry("escalationReason", REASON).hasSize(FAKE_DETAILS.size() + 1);
 
         // The age was a typing error: the override's ground is gone, so are the details.
         save("victimAge", 19);
@@ -277,8 +287,7 @@ class DisclosuresTest {
     }
 
     private Escalation.Id raise(String agency, Escalation.Level level) {
-        return escalations.raise(call, report, agency, level, Escalation.Source.OPERATOR,
-                "test escalation (fake)", operator.id());
+        return escalations.raise(call, report, agency, level, Escalation.Danger.CONFINEMENT, REASON, operator.id());
     }
 
     /** Nobody acknowledges an URGENT escalation: round 2 goes by text message, round 3 by webhook again. */
@@ -308,6 +317,7 @@ class DisclosuresTest {
     private static void assertNothingIdentifyingIn(AlertPacket packet) {
         String all = packet.toString();
         FAKE_DETAILS.values().forEach(v -> assertThat(all).doesNotContain(v));
+        assertThat(all).as("the operator's words may name people").doesNotContain("Testvictim");
         assertThat(all).doesNotContain("0100 999").doesNotContain("0177");
     }
 }

@@ -35,6 +35,9 @@ import org.tiphotline.testing.RecordedEvents;
 @SpringJUnitConfig(EscalationsTest.Config.class)
 class EscalationsTest {
 
+    static final String SUPERVISORS_MAILBOX = "supervisors@hotline.example.test";
+    static final String CALLBACK_LINE = "+15550100999";
+
     @Configuration(proxyBeanMethods = false)
     @Import(CoreTestConfiguration.class)
     static class Config {
@@ -47,13 +50,17 @@ class EscalationsTest {
                                     new Directory.Alert(Directory.Channel.SMS, "+15550100120"))),
                     new Directory.Agency("test-child-protection", "Test Child Protection (fake)",
                             Set.of(Directory.Role.CHILD_PROTECTION), null, List.of(
-                                    new Directory.Alert(Directory.Channel.EMAIL, "duty@cp.example.test")))));
+                                    new Directory.Alert(Directory.Channel.EMAIL, "duty@cp.example.test"))),
+                    new Directory.Agency("test-labour", "Test Labour Desk (fake)", Set.of(Directory.Role.LABOUR),
+                            null, List.of(new Directory.Alert(Directory.Channel.EMAIL, "duty@labour.example.test")),
+                            Duration.ofMinutes(2), Duration.ofMinutes(30), Duration.ofMinutes(10))));
         }
 
         @Bean
         EscalationSettings escalationSettings() {
             return new EscalationSettings(Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(3),
-                    List.of(Directory.Role.POLICE));
+                    List.of(Directory.Role.POLICE),
+                    List.of(new Directory.Alert(Directory.Channel.EMAIL, SUPERVISORS_MAILBOX)), CALLBACK_LINE);
         }
 
         @Bean
@@ -68,19 +75,21 @@ class EscalationsTest {
 
         @Bean
         AlertDispatcher alertDispatcher(Escalations escalations, Directory directory,
-                org.tiphotline.calls.Calls calls, DSLContext db, MutableClock clock, ApplicationEventPublisher events,
-                List<RecordingChannel> channels, Disclosures disclosures, org.tiphotline.intake.Intake intake) {
+                EscalationSettings settings, org.tiphotline.calls.Calls calls, DSLContext db, MutableClock clock,
+                ApplicationEventPublisher events, List<RecordingChannel> channels, Disclosures disclosures) {
             // No SMS channel exists here: an agency's SMS alert must fail, visibly.
-            return new AlertDispatcher(escalations, directory, calls, db, clock, events, List.copyOf(channels),
+            return new AlertDispatcher(escalations, directory, settings, calls, db, clock, events,
+                    List.copyOf(channels),
                     new AcknowledgementLinks(new AcknowledgementLinks.Settings(null, null, Duration.ofHours(24)),
-                            clock), disclosures, intake);
+                            clock), disclosures);
         }
 
         @Bean
         Escalations escalations(DSLContext db, TransactionTemplate tx, ApplicationEventPublisher events,
                 MutableClock clock, Directory directory, EscalationSettings settings, Switchboard switchboard,
-                org.tiphotline.protection.FieldCipher cipher, org.tiphotline.protection.AuditTrail audit) {
-            return new Escalations(db, tx, events, clock, directory, settings, switchboard, cipher, audit);
+                org.tiphotline.protection.FieldCipher cipher, org.tiphotline.protection.AuditTrail audit,
+                org.tiphotline.registry.Registry registry) {
+            return new Escalations(db, tx, events, clock, directory, settings, switchboard, cipher, audit, registry);
         }
 
         @Bean
@@ -135,9 +144,13 @@ class EscalationsTest {
     @Autowired
     private Escalations escalations;
     @Autowired
+    private org.tiphotline.registry.Registry registry;
+    @Autowired
     private AlertDispatcher dispatcher;
     @Autowired
     private RecordingChannel webhooks;
+    @Autowired
+    private RecordingChannel emails;
     @Autowired
     private Switchboard switchboard;
     @Autowired
@@ -181,7 +194,7 @@ class EscalationsTest {
     @Test
     void anEscalationIsOpenWithItsFirstAlertQueuedAndADeadline() {
         Escalation.Id id = escalations.raise(call, null, "test-police", Escalation.Level.IMMEDIATE,
-                Escalation.Source.OPERATOR, "caller locked in a work site", operator);
+                Escalation.Danger.CONFINEMENT, "caller locked in a work site", operator);
 
         Escalation e = escalations.find(id).orElseThrow();
         assertThat(e.status()).isEqualTo(Escalation.Status.OPEN);
@@ -192,34 +205,52 @@ class EscalationsTest {
                 new Escalation.Raised(id, "test-police", Escalation.Level.IMMEDIATE));
 
         Escalation.Id urgent = escalations.raise(call, null, "test-police", Escalation.Level.URGENT,
-                Escalation.Source.RULE, "rule: victim under 18", null);
+                Escalation.Danger.CONFINEMENT, "rule: victim under 18", null);
         assertThat(escalations.find(urgent).orElseThrow().nextAlertAt())
                 .isEqualTo(clock.instant().plus(Duration.ofMinutes(15)));
+    }
+
+    @Test
+    void anAgencyWithDeadlinesOfItsOwnIsAlertedAgainOnThem() {
+        Escalation.Id immediate = escalations.raise(call, null, "test-labour", Escalation.Level.IMMEDIATE,
+                Escalation.Danger.CONFINEMENT, "test reason", operator);
+        Escalation.Id urgent = escalations.raise(call, null, "test-labour", Escalation.Level.URGENT,
+                Escalation.Danger.CONFINEMENT, "test reason", operator);
+        assertThat(escalations.find(immediate).orElseThrow().nextAlertAt())
+                .isEqualTo(clock.instant().plus(Duration.ofMinutes(2)));
+        assertThat(escalations.find(urgent).orElseThrow().nextAlertAt())
+                .isEqualTo(clock.instant().plus(Duration.ofMinutes(30)));
+        clock.advance(Duration.ofMinutes(2));
+        escalations.alertOverdue();
+        assertThat(recipients(immediate, 2)).contains("agency:0");
+        assertThat(escalations.find(immediate).orElseThrow().nextAlertAt())
+                .as("and again on its own rhythm").isEqualTo(clock.instant().plus(Duration.ofMinutes(10)));
+        assertThat(recipients(urgent, 2)).isEmpty();
     }
 
     @Test
     void anAgencyNotInTheDirectoryOrNoReasonIsRefusedAndNothingIsStored() {
         int before = db.fetchCount(ESCALATION);
         assertThatThrownBy(() -> escalations.raise(call, null, "no-such-agency", Escalation.Level.IMMEDIATE,
-                Escalation.Source.OPERATOR, "x", operator)).isInstanceOf(IllegalArgumentException.class)
+                Escalation.Danger.CONFINEMENT, "x", operator)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no-such-agency");
         assertThatThrownBy(() -> escalations.raise(call, null, "test-police", Escalation.Level.IMMEDIATE,
-                Escalation.Source.OPERATOR, " ", operator)).hasMessageContaining("reason");
+                Escalation.Danger.CONFINEMENT, " ", operator)).hasMessageContaining("reason");
         assertThatThrownBy(() -> escalations.raise(null, null, "test-police", Escalation.Level.IMMEDIATE,
-                Escalation.Source.OPERATOR, "x", operator)).hasMessageContaining("call or a report");
+                Escalation.Danger.CONFINEMENT, "x", operator)).hasMessageContaining("call or a report");
         assertThat(db.fetchCount(ESCALATION)).isEqualTo(before);
     }
 
     @Test
     void nobodyAcknowledgingMeansTheNextChannelAndTheSupervisorsAtEachDeadline() {
         Escalation.Id id = escalations.raise(call, null, "test-police", Escalation.Level.IMMEDIATE,
-                Escalation.Source.IVR, "caller said someone is in immediate danger", null);
+                Escalation.Danger.CONFINEMENT, "caller said someone is in immediate danger", null);
 
         clock.advance(Duration.ofMinutes(5).minusSeconds(1));
         assertThat(escalations.alertOverdue()).isZero();
         clock.advance(Duration.ofSeconds(1));
         assertThat(escalations.alertOverdue()).isEqualTo(1);
-        assertThat(recipients(id, 2)).containsExactlyInAnyOrder("agency:1", Escalations.SUPERVISORS);
+        assertThat(recipients(id, 2)).containsExactlyInAnyOrder("agency:1", Escalations.SUPERVISORS, "supervisor:0");
         assertThat(escalations.find(id).orElseThrow().nextAlertAt())
                 .isEqualTo(clock.instant().plus(Duration.ofMinutes(3)));
         assertThat(escalations.alertOverdue()).as("not twice for one deadline").isZero();
@@ -227,16 +258,16 @@ class EscalationsTest {
         clock.advance(Duration.ofMinutes(3));
         assertThat(escalations.alertOverdue()).isEqualTo(1);
         assertThat(recipients(id, 3)).as("back to the first channel").containsExactlyInAnyOrder("agency:0",
-                Escalations.SUPERVISORS);
+                Escalations.SUPERVISORS, "supervisor:0");
         assertThat(events.ofType(Escalation.Overdue.class)).extracting(Escalation.Overdue::round)
                 .containsExactly(2, 3);
-        assertThat(escalations.unsentAlerts(100)).filteredOn(a -> a.escalation().equals(id)).hasSize(5);
+        assertThat(escalations.unsentAlerts(100)).filteredOn(a -> a.escalation().equals(id)).hasSize(7);
     }
 
     @Test
     void onlyTheAgencyItIsAddressedToCanAcknowledgeAndThenTheAlertsStop() {
         Escalation.Id id = escalations.raise(call, null, "test-police", Escalation.Level.IMMEDIATE,
-                Escalation.Source.OPERATOR, "caller locked in a work site", operator);
+                Escalation.Danger.CONFINEMENT, "caller locked in a work site", operator);
 
         assertThatThrownBy(() -> escalations.acknowledge(id, "test-child-protection", liaison))
                 .isInstanceOf(NotYourAgency.class);
@@ -262,7 +293,7 @@ class EscalationsTest {
     @Test
     void aSupervisorClosesWithAReasonAndNothingIsAlertedAfterwards() {
         Escalation.Id id = escalations.raise(call, null, "test-child-protection", Escalation.Level.URGENT,
-                Escalation.Source.RULE, "rule: victim under 18", null);
+                Escalation.Danger.CONFINEMENT, "rule: victim under 18", null);
         assertThatThrownBy(() -> escalations.close(id, liaison, "")).hasMessageContaining("reason");
         assertThat(escalations.close(id, liaison, "duplicate of an earlier referral")).isTrue();
         assertThat(escalations.close(id, liaison, "again")).isFalse();
@@ -275,18 +306,41 @@ class EscalationsTest {
     }
 
     @Test
+    void anOperatorsReasonIsStoredEncryptedAndOneWrittenInPlainTextBeforeIsEncryptedAtTheNextStart() {
+        Escalation.Id id = escalations.raise(call, null, "test-police", Escalation.Level.IMMEDIATE,
+                Escalation.Danger.VIOLENCE, "Testvictim Fakename hit at the test site", operator);
+        var row = db.selectFrom(ESCALATION).where(ESCALATION.ID.eq(id.value())).fetchOne();
+        assertThat(row.getReason()).isNull();
+        assertThat(new String(row.getReasonEnc(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .doesNotContain("Testvictim");
+        assertThat(escalations.find(id).orElseThrow().reason()).as("never in the escalation everyone sees").isNull();
+
+        // A row as version 17 wrote it: the operator's words in plain text.
+        db.update(ESCALATION).set(ESCALATION.REASON, "Testvictim Fakename, written before V18")
+                .setNull(ESCALATION.REASON_ENC).where(ESCALATION.ID.eq(id.value())).execute();
+        assertThat(escalations.encryptPlainReasons()).isEqualTo(1);
+        assertThat(db.fetchCount(ESCALATION, ESCALATION.SOURCE.eq("OPERATOR").and(ESCALATION.REASON.isNotNull())))
+                .isZero();
+        assertThat(escalations.operatorReason(id, "test-reader", org.tiphotline.protection.AuditTrail.Action.READ))
+                .contains("Testvictim Fakename, written before V18");
+        assertThat(db.fetchCount(org.tiphotline.db.Tables.AUDIT_LOG, org.tiphotline.db.Tables.AUDIT_LOG.ACTOR
+                .eq("test-reader").and(org.tiphotline.db.Tables.AUDIT_LOG.ENTITY_ID.eq(id.toString()))))
+                .as("the read is audited").isEqualTo(1);
+    }
+
+    @Test
     void aRestartKeepsTheDeadlineAndTheNextAlertGoesOutOnTime() {
         Escalation.Id id = escalations.raise(call, null, "test-police", Escalation.Level.IMMEDIATE,
-                Escalation.Source.OPERATOR, "caller locked in a work site", operator);
+                Escalation.Danger.CONFINEMENT, "caller locked in a work site", operator);
         clock.advance(Duration.ofMinutes(2));
 
         // The process stops; a new one starts with nothing in memory but the database.
         Escalations restarted = new Escalations(db, tx, publisher, clock, directory, settings, switchboard,
-                cipher, audit);
+                cipher, audit, registry);
         assertThat(restarted.alertOverdue()).isZero();
         clock.advance(Duration.ofMinutes(3));
         assertThat(restarted.alertOverdue()).isEqualTo(1);
-        assertThat(recipients(id, 2)).containsExactlyInAnyOrder("agency:1", Escalations.SUPERVISORS);
+        assertThat(recipients(id, 2)).containsExactlyInAnyOrder("agency:1", Escalations.SUPERVISORS, "supervisor:0");
     }
 
     @Test
@@ -298,17 +352,29 @@ class EscalationsTest {
         webhooks.sent.clear();
         events.clear();
         Escalation.Id id = escalations.raise(call, null, "test-police", Escalation.Level.IMMEDIATE,
-                Escalation.Source.OPERATOR, "caller locked in a work site", operator);
+                Escalation.Danger.CONFINEMENT, "caller locked in a work site", operator);
         assertThat(dispatcher.dispatch()).isEqualTo(1);
         assertThat(webhooks.sent).containsExactly("https://police.example.test/hook " + id + " round 1");
         assertThat(dispatcher.dispatch()).as("sent once").isZero();
 
-        // Nobody acknowledges: round 2 goes to the SMS channel, which this hotline does not have, and the supervisors.
+        // Nobody acknowledges: round 2 goes to the SMS channel, which this hotline does not have, and the supervisors:
+        // on their live page and in their mailbox, without the agency's link or anyone's details.
+        emails.packets.clear();
         clock.advance(Duration.ofMinutes(5));
         escalations.alertOverdue();
-        assertThat(dispatcher.dispatch()).isEqualTo(2);
+        assertThat(dispatcher.dispatch()).isEqualTo(3);
         assertThat(events.ofType(AlertDispatcher.SupervisorAlert.class)).containsExactly(
                 new AlertDispatcher.SupervisorAlert(id, "test-police", 2));
+        assertThat(emails.sent).contains(SUPERVISORS_MAILBOX + " " + id + " round 2");
+        assertThat(emails.packets).filteredOn(p -> p.escalation().equals(id.toString())).singleElement()
+                .satisfies(p -> {
+                    assertThat(p.forSupervisors()).isTrue();
+                    assertThat(p.agencyName()).isEqualTo("Test Police (fake)");
+                    assertThat(p.acknowledgeUrl()).isNull();
+                    assertThat(p.identifying()).isNull();
+                    assertThat(p.callbackRoute()).isEqualTo(new AlertPacket.CallbackRoute(CALLBACK_LINE,
+                            AlertDispatcher.reference(id)));
+                });
         assertThat(db.select(ESCALATION_ALERT.FAILURE).from(ESCALATION_ALERT)
                 .where(ESCALATION_ALERT.ESCALATION_ID.eq(id.value())).and(ESCALATION_ALERT.ROUND.eq(2))
                 .and(ESCALATION_ALERT.RECIPIENT.eq("agency:1")).fetchOne(ESCALATION_ALERT.FAILURE))

@@ -56,6 +56,12 @@ public final class FakeData {
                 List.of(languages), null);
     }
 
+    /** A liaison user of the agency, with a fake display name. */
+    public static Operator liaison(Operators operators, String agency) {
+        String username = username("liaison");
+        return operators.createLiaison(username, "Testliaison Fakename-" + username, "{noop}not-a-real-hash", agency);
+    }
+
     public static Actor actor(Operator user) {
         return new Actor(user.id(), user.username(), user.role());
     }

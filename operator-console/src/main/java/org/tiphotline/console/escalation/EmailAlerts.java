@@ -39,13 +39,22 @@ class EmailAlerts implements AlertChannel {
         SimpleMailMessage message = new SimpleMailMessage();
         message.setFrom(from);
         message.setTo(target);
-        message.setSubject("[Hotline] " + p.level() + " escalation to " + p.agencyName()
-                + (p.round() > 1 ? " — reminder " + p.round() + ", not yet acknowledged" : ""));
-        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(
-                "An escalation from the anti-trafficking hotline is addressed to " + p.agencyName() + ".",
-                "",
+        message.setSubject(p.forSupervisors()
+                ? "[Hotline] NOT ACKNOWLEDGED: " + p.level() + " escalation to " + p.agencyName() + " (round "
+                        + p.round() + ")"
+                : "[Hotline] " + p.level() + " escalation to " + p.agencyName()
+                        + (p.round() > 1 ? " — reminder " + p.round() + ", not yet acknowledged" : ""));
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        if (p.forSupervisors()) {
+            lines.add(p.agencyName() + " has not acknowledged this escalation in time; alert round " + p.round()
+                    + " has gone to it. Follow it up on the supervisor's page of the hotline.");
+        } else {
+            lines.add("An escalation from the anti-trafficking hotline is addressed to " + p.agencyName() + ".");
+        }
+        lines.addAll(java.util.List.of("",
                 "Level: " + p.level(),
-                "Why: " + p.reason(),
+                "Danger: " + words(p.danger().name()),
+                "Raised by: " + words(p.source().name()),
                 "Raised: " + DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(p.raisedAt().atOffset(ZoneOffset.UTC)),
                 "Caller's language: " + (p.language() == null ? "not chosen" : p.language()),
                 "Caller said someone is in immediate danger: " + (p.urgentCall() ? "yes or did not answer" : "no")));
@@ -53,7 +62,7 @@ class EmailAlerts implements AlertChannel {
         if (s != null) {
             lines.add("Place: " + (s.place() == null ? "not known yet" : s.place()));
             lines.add("Exploitation: " + (s.exploitation().isEmpty() ? "not known yet"
-                    : String.join(", ", s.exploitation()).toLowerCase(java.util.Locale.ROOT).replace('_', ' ')));
+                    : words(String.join(", ", s.exploitation()))));
             lines.add("Minors involved: " + (s.minorsInvolved() == null ? "not known" : s.minorsInvolved() ? "yes"
                     : "no"));
             lines.add("People affected: " + (s.peopleInvolved() == null ? "not known" : s.peopleInvolved()));
@@ -62,10 +71,14 @@ class EmailAlerts implements AlertChannel {
         if (p.identifyingWithheld() != null) {
             lines.add("Identifying details may be given for this escalation: read them in the hotline's liaison view.");
         }
-        lines.addAll(java.util.List.of("Reference: " + p.escalation(), "",
-                "Acknowledge it in the hotline's liaison view" + (p.acknowledgeUrl() == null ? ""
-                        : " or with this link: " + p.acknowledgeUrl()) + ";",
-                "until someone does, it is sent again and the hotline's supervisors are told."));
+        lines.add("Reference: " + p.callbackRoute().reference() + (p.callbackRoute().line() == null ? ""
+                : " (call the hotline back on " + p.callbackRoute().line() + " and give it)"));
+        if (!p.forSupervisors()) {
+            lines.addAll(java.util.List.of("",
+                    "Acknowledge it in the hotline's liaison view" + (p.acknowledgeUrl() == null ? ""
+                            : " or with this link: " + p.acknowledgeUrl()) + ";",
+                    "until someone does, it is sent again and the hotline's supervisors are told."));
+        }
         message.setText(String.join("\n", lines));
         JavaMailSender sender = mail.getIfAvailable();
         if (sender == null) {
@@ -76,5 +89,9 @@ class EmailAlerts implements AlertChannel {
         } catch (MailException e) {
             throw new IllegalStateException("SMTP refused the alert: " + e.getClass().getSimpleName());
         }
+    }
+
+    private static String words(String code) {
+        return code.toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 }

@@ -43,7 +43,7 @@ import org.tiphotline.telephony.TelephonyPorts;
 class EscalationApi {
 
     /** {@code mode}: ALERT (alerts only), CONFERENCE (the agency's line joins the call) or TRANSFER. */
-    record Raise(String agency, String level, String reason, String mode) {}
+    record Raise(String agency, String level, String danger, String reason, String mode) {}
 
     /** {@code outcome}: one of {@link Escalation.Outcome}; {@code note}: free text, stored encrypted. */
     record Outcome(String outcome, String note) {}
@@ -109,7 +109,7 @@ class EscalationApi {
             }
         }
         Escalation.Id id = escalations.raise(call.id(), intake.reportOf(call.id()).orElse(null), agency.id(), level,
-                Escalation.Source.OPERATOR, body.reason(), actor.id());
+                parse(Escalation.Danger.class, body.danger(), "danger"), body.reason(), actor.id());
         // The record and its alerts exist first; the line joins next and the adapter reports how that went.
         switch (mode) {
             case CONFERENCE -> ports.of(call.ref().provider()).conference(call.ref(), agency.phone());
@@ -189,7 +189,10 @@ class EscalationApi {
         Actor actor = actors.of(principal);
         Escalation e = escalations.find(id(id)).orElseThrow(EscalationNotFound::new);
         mayActOn(e, actor);
-        return detail(e, actor);
+        Map<String, Object> view = detail(e, actor);
+        escalations.operatorReason(e.id(), actor.username(), AuditTrail.Action.READ)
+                .ifPresent(r -> view.put("reason", r));
+        return view;
     }
 
     @GetMapping("/escalations")

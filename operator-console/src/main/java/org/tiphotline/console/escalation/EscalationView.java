@@ -21,7 +21,10 @@ public final class EscalationView {
         view.put("agency", e.agency());
         view.put("level", e.level());
         view.put("source", e.source());
+        view.put("danger", e.danger());
+        // An operator's words may name people: read one escalation at a time, audited (reason stays null here).
         view.put("reason", e.reason());
+        view.put("reference", org.tiphotline.escalation.AlertDispatcher.reference(e.id()));
         view.put("raisedAt", e.raisedAt());
         view.put("status", e.status());
         view.put("alertRound", e.alertRound());

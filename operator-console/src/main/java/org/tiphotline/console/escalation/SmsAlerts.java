@@ -47,7 +47,7 @@ class SmsAlerts implements AlertChannel {
         }
     }
 
-    /** Two GSM segments: long enough for the reason, short enough to arrive as one message on most phones. */
+    /** Two GSM segments: room for what responders need first, short enough to arrive whole on most phones. */
     private static final int MAX_LENGTH = 300;
 
     private final Settings settings;
@@ -92,13 +92,39 @@ class SmsAlerts implements AlertChannel {
     }
 
     static String text(AlertPacket p) {
-        String head = "HOTLINE " + p.level() + (p.round() > 1 ? " (reminder " + p.round() + ")" : "") + ": ";
-        String tail = " Ref " + p.escalation().substring(0, 8) + "." + (p.language() == null ? ""
-                : " Language " + p.language() + ".")
-                + (p.identifyingWithheld() == null ? "" : " Identifying details: in the hotline's liaison view.");
-        int room = MAX_LENGTH - head.length() - tail.length();
-        String reason = p.reason().length() > room ? p.reason().substring(0, Math.max(0, room - 1)) + "…"
-                : p.reason();
-        return head + reason + tail;
+        StringBuilder text = new StringBuilder(p.forSupervisors()
+                ? "HOTLINE SUPERVISORS: " + p.agencyName() + " has not acknowledged an escalation (" + p.level()
+                        + ", round " + p.round() + "): " + words(p.danger().name()) + "."
+                : "HOTLINE " + p.level() + (p.round() > 1 ? " (reminder " + p.round() + ")" : "") + ": "
+                        + words(p.danger().name()) + ".");
+        AlertPacket.Situation s = p.situation();
+        if (s != null && !p.forSupervisors()) {
+            if (s.place() != null) {
+                text.append(" Place ").append(s.place()).append('.');
+            }
+            if (Boolean.TRUE.equals(s.minorsInvolved())) {
+                text.append(" Minors involved.");
+            }
+            if (s.peopleInvolved() != null) {
+                text.append(" People ").append(s.peopleInvolved()).append('.');
+            }
+        }
+        if (p.language() != null) {
+            text.append(" Language ").append(p.language()).append('.');
+        }
+        text.append(" Ref ").append(p.callbackRoute().reference());
+        if (p.callbackRoute().line() != null) {
+            text.append(", call back ").append(p.callbackRoute().line());
+        }
+        text.append('.');
+        if (p.identifyingWithheld() != null) {
+            text.append(" Identifying details: in the hotline's liaison view.");
+        }
+        // The place is the only text of any length; a message over the limit is cut, never split in two.
+        return text.length() <= MAX_LENGTH ? text.toString() : text.substring(0, MAX_LENGTH - 1) + "…";
+    }
+
+    private static String words(String code) {
+        return code.toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 }

@@ -198,6 +198,7 @@ class OperatorInBrowserTest {
         waitForText(By.id("status-locationDetail"), "saved");
         new Select(browser.findElement(By.id("esc-agency"))).selectByValue("test-police");
         new Select(browser.findElement(By.id("esc-mode"))).selectByValue("CONFERENCE");
+        new Select(browser.findElement(By.id("esc-danger"))).selectByValue("CONFINEMENT");
         type("esc-reason", "caller locked in a work site (fake)");
         new Select(browser.findElement(By.id("esc-disclose"))).selectByValue("OVERRIDE_IMMINENT_DANGER");
         type("esc-justification", "the men come back within the hour (fake)");
@@ -214,7 +215,8 @@ class OperatorInBrowserTest {
         // The supervisor watched it go from open to acknowledged, also without a reload, and sees the override.
         supervisorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("escalations"),
                 "acknowledged"));
-        assertThat(supervisor.findElement(By.id("escalations")).getText()).contains("caller locked in a work site");
+        assertThat(supervisor.findElement(By.id("escalations")).getText()).contains("confinement")
+                .as("the operator's words are read one escalation at a time").doesNotContain("work site");
         supervisorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("overrides"),
                 "the men come back within the hour (fake)"));
         screenshot("operator-sees-acknowledgement");
@@ -223,6 +225,8 @@ class OperatorInBrowserTest {
         liaison.findElement(By.cssSelector("button.details")).click();
         liaisonWait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("dl.identifying"),
                 "behind the fake test warehouse"));
+        assertThat(liaison.findElement(By.cssSelector("dl.identifying")).getText())
+                .as("the override lets the operator's words go too").contains("caller locked in a work site");
         new Select(liaison.findElement(By.id("outcome-code"))).selectByValue("OFFICERS_DISPATCHED");
         liaison.findElement(By.id("outcome-note")).sendKeys("two officers of the test unit (fake)");
         liaison.findElement(By.cssSelector("button.outcome")).click();

@@ -46,7 +46,31 @@ class JurisdictionProfilesTest {
 
         CallSettings calls = binder.bind("hotline.calls", CallSettings.class).get();
         assertThat(calls.languages()).isNotEmpty().allMatch(l -> l.matches("[a-z]{2,3}"));
-        assertThat(binder.bind("hotline.escalation", EscalationSettings.class).get().ivrDangerAlerts())
-                .isEqualTo(List.of(Directory.Role.POLICE));
+        EscalationSettings escalation = binder.bind("hotline.escalation", EscalationSettings.class).get();
+        assertThat(escalation.ivrDangerAlerts()).isEqualTo(List.of(Directory.Role.POLICE));
+        assertThat(escalation.acknowledgeWithin()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(escalation.realertEvery()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(escalation.supervisorAlerts()).extracting(Directory.Alert::channel)
+                .containsExactly(Directory.Channel.SMS, Directory.Channel.EMAIL);
+        assertThat(escalation.supervisorAlerts()).allSatisfy(alert ->
+                assertThat(alert.target()).matches(".*\\.invalid|\\+1(876|758)555\\d{4}"));
+        assertThat(escalation.callbackLine()).matches("\\+1(876|758)555\\d{4}");
+        // The phone menu's "yes, someone is in danger" reaches the police proper, not every police unit.
+        assertThat(directory.withRole(Directory.Role.POLICE)).hasSize(1);
+    }
+
+    /** A duty desk slower or faster than the hotline's default gets deadlines of its own, from configuration. */
+    @org.junit.jupiter.api.Test
+    void anAgencyMayHaveDeadlinesOfItsOwn() {
+        String prefix = "hotline.directory.agencies[0].";
+        Binder binder = new Binder(new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(
+                java.util.Map.of(prefix + "id", "test-labour", prefix + "name", "Test Labour Desk (fake)",
+                        prefix + "roles[0]", "LABOUR", prefix + "alerts[0].channel", "EMAIL",
+                        prefix + "alerts[0].target", "duty@labour.invalid", prefix + "acknowledge-within", "2m",
+                        prefix + "realert-every", "10m")));
+        Directory.Agency desk = binder.bind("hotline.directory", Directory.class).get().agencies().getFirst();
+        assertThat(desk.acknowledgeWithin()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(desk.acknowledgeUrgentWithin()).as("the hotline's default applies").isNull();
+        assertThat(desk.realertEvery()).isEqualTo(java.time.Duration.ofMinutes(10));
     }
 }

@@ -54,6 +54,10 @@ class AlertChannelsTest {
                         .withBody("{\"sid\": \"SM" + "0".repeat(32) + "\", \"status\": \"queued\"}")));
         smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
+    }
+
+    /** The hotline with both agencies, SMS and e-mail channels, and the test's own settings over them. */
+    private void startHotline(Map<String, String> more) {
         Map<String, String> settings = new LinkedHashMap<>();
         TestDirectory.agency(settings, 0, "test-police", "Test Police (fake)", "POLICE", null, "SMS +15550100120");
         TestDirectory.agency(settings, 1, "test-child-protection", "Test Child Protection (fake)", "CHILD_PROTECTION",
@@ -66,31 +70,35 @@ class AlertChannelsTest {
         settings.put("hotline.alerts.email.from", "alerts@hotline.example.test");
         settings.put("spring.mail.host", "127.0.0.1");
         settings.put("spring.mail.port", Integer.toString(smtp.getSmtp().getPort()));
+        settings.putAll(more);
         hotline = RunningHotline.start(data, settings);
     }
 
     @AfterEach
     void stop() {
-        hotline.close();
+        if (hotline != null) {
+            hotline.close();
+        }
         twilio.stop();
         smtp.stop();
     }
 
     @Test
     void thePoliceGetAnSmsAndChildProtectionAnEmailNamingNoOne() throws Exception {
+        startHotline(Map.of());
         ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
         JsonNode pop = talking(operator);
         String call = pop.get("call").asString();
         String toPolice = operator.post("/api/calls/" + call + "/escalations", Map.of("agency", "test-police",
-                "level", "IMMEDIATE", "reason", "two people held at a farm (fake)")).body().get("id").asString();
+                "level", "IMMEDIATE", "danger", "CONFINEMENT", "reason", "two people held at a farm (fake)")).body().get("id").asString();
         String toCp = operator.post("/api/calls/" + call + "/escalations", Map.of("agency", "test-child-protection",
-                "level", "URGENT", "reason", "victim under 18 (fake)")).body().get("id").asString();
+                "level", "URGENT", "danger", "CONFINEMENT", "reason", "victim under 18 (fake)")).body().get("id").asString();
 
         LoggedRequest sms = awaitSms();
         Map<String, String> form = form(sms.getBodyAsString());
         assertThat(form).containsEntry("To", "+15550100120").containsEntry("From", "+15550100000");
-        assertThat(form.get("Body")).startsWith("HOTLINE IMMEDIATE: two people held at a farm (fake)")
-                .contains("Ref " + toPolice.substring(0, 8)).hasSizeLessThanOrEqualTo(300);
+        assertThat(form.get("Body")).startsWith("HOTLINE IMMEDIATE: confinement.").contains("Language en.")
+                .contains("Ref " + reference(toPolice)).doesNotContain("farm").hasSizeLessThanOrEqualTo(300);
         assertThat(sms.getHeader("Authorization")).startsWith("Basic ");
 
         assertThat(smtp.waitForIncomingEmail(10_000, 1)).isTrue();
@@ -99,7 +107,9 @@ class AlertChannelsTest {
         assertThat(mail.getFrom()[0].toString()).isEqualTo("alerts@hotline.example.test");
         assertThat(mail.getSubject()).isEqualTo("[Hotline] URGENT escalation to Test Child Protection (fake)");
         String text = GreenMailUtil.getBody(mail);
-        assertThat(text).contains("victim under 18 (fake)").contains(toCp).contains("Caller's language: en");
+        assertThat(text).contains("Danger: confinement").contains("Reference: " + reference(toCp))
+                .contains("Caller's language: en").contains("Raised by: operator")
+                .as("the operator's words stay in the hotline").doesNotContain("victim under 18");
 
         for (String alert : List.of(form.get("Body"), text)) {
             assertThat(alert).doesNotContain("0100 42").doesNotContain("5550100142").doesNotContain("42 ");
@@ -126,6 +136,72 @@ class AlertChannelsTest {
         for (String alert : List.of(secondSms, secondMail)) {
             assertThat(alert).doesNotContain("Testfirst").doesNotContain("Fakecaller").doesNotContain("Fakevictim");
         }
+    }
+
+    /**
+     * Nobody at the police acknowledges: the reminder goes through its next channel (e-mail), and the supervisors
+     * hear of it on theirs (a text to the duty supervisor, the supervisors' mailbox), each saying what it is and
+     * how to call back, none carrying the operator's words. The deadline here is two real seconds only to make a
+     * reminder happen over the wire; deadlines themselves are tested against a clock the tests move
+     * ({@code EscalationsTest}, {@code EscalationRestartTest}).
+     */
+    @Test
+    void aMissedDeadlineRemindsThroughTheNextChannelAndTellsTheSupervisorsOnTheirs() throws Exception {
+        Map<String, String> more = new LinkedHashMap<>();
+        more.put("hotline.directory.agencies[0].alerts[1].channel", "EMAIL");
+        more.put("hotline.directory.agencies[0].alerts[1].target", "duty@police.example.test");
+        more.put("hotline.escalation.acknowledge-within", "2s");
+        more.put("hotline.escalation.realert-every", "1h");
+        more.put("hotline.escalation.tick", "100ms");
+        more.put("hotline.escalation.supervisor-alerts[0].channel", "SMS");
+        more.put("hotline.escalation.supervisor-alerts[0].target", "+15550100199");
+        more.put("hotline.escalation.supervisor-alerts[1].channel", "EMAIL");
+        more.put("hotline.escalation.supervisor-alerts[1].target", "supervisors@hotline.example.test");
+        more.put("hotline.escalation.callback-line", "+15550100900");
+        startHotline(more);
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        String call = talking(operator).get("call").asString();
+        String id = operator.post("/api/calls/" + call + "/escalations", Map.of("agency", "test-police",
+                "level", "IMMEDIATE", "danger", "VIOLENCE", "reason", "Testvictim Fakename beaten at the test farm"))
+                .body().get("id").asString();
+
+        String first = form(awaitSms(1).getBodyAsString()).get("Body");
+        assertThat(first).startsWith("HOTLINE IMMEDIATE: violence.")
+                .endsWith("Ref " + reference(id) + ", call back +15550100900.");
+
+        assertThat(smtp.waitForIncomingEmail(15_000, 2)).as("the reminder and the supervisors' e-mail").isTrue();
+        Map<String, MimeMessage> mails = new LinkedHashMap<>();
+        for (MimeMessage m : smtp.getReceivedMessages()) {
+            mails.put(m.getAllRecipients()[0].toString(), m);
+        }
+        MimeMessage reminder = mails.get("duty@police.example.test");
+        assertThat(reminder.getSubject())
+                .isEqualTo("[Hotline] IMMEDIATE escalation to Test Police (fake) — reminder 2, not yet acknowledged");
+        String reminderText = GreenMailUtil.getBody(reminder);
+        assertThat(reminderText).contains("Danger: violence")
+                .contains("Reference: " + reference(id) + " (call the hotline back on +15550100900 and give it)")
+                .contains("Acknowledge it in the hotline's liaison view");
+
+        MimeMessage toSupervisors = mails.get("supervisors@hotline.example.test");
+        assertThat(toSupervisors.getSubject())
+                .isEqualTo("[Hotline] NOT ACKNOWLEDGED: IMMEDIATE escalation to Test Police (fake) (round 2)");
+        String supervisorsText = GreenMailUtil.getBody(toSupervisors);
+        assertThat(supervisorsText).contains("Test Police (fake) has not acknowledged this escalation in time")
+                .contains("Reference: " + reference(id)).doesNotContain("/ack/")
+                .doesNotContain("Acknowledge it");
+
+        String dutyText = form(awaitSms(2).getBodyAsString()).get("Body");
+        assertThat(form(awaitSms(2).getBodyAsString())).containsEntry("To", "+15550100199");
+        assertThat(dutyText).startsWith("HOTLINE SUPERVISORS: Test Police (fake) has not acknowledged an escalation"
+                + " (IMMEDIATE, round 2): violence.");
+        for (String alert : List.of(first, reminderText, supervisorsText, dutyText)) {
+            assertThat(alert).doesNotContain("Testvictim").doesNotContain("farm").doesNotContain("0100 142");
+        }
+        assertThat(smtp.getReceivedMessages()).as("one reminder, not one per tick").hasSize(2);
+    }
+
+    private static String reference(String escalation) {
+        return "E-" + escalation.substring(0, 8).toUpperCase(java.util.Locale.ROOT);
     }
 
     private LoggedRequest awaitSms() throws InterruptedException {

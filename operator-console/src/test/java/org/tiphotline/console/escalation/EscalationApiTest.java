@@ -83,7 +83,7 @@ class EscalationApiTest {
             BlockingQueue<JsonNode> snooping = cpLive.subscribe("/topic/liaison/test-police");
 
             ConsoleClient.Response raised = operator.post("/api/calls/" + call + "/escalations", Map.of(
-                    "agency", "test-police", "level", "IMMEDIATE", "mode", "CONFERENCE",
+                    "agency", "test-police", "level", "IMMEDIATE", "danger", "CONFINEMENT", "mode", "CONFERENCE",
                     "reason", "caller locked in a work site (fake)"));
             assertThat(raised.status()).isEqualTo(201);
             String id = raised.body().get("id").asString();
@@ -104,7 +104,11 @@ class EscalationApiTest {
         assertThat(packet.get("escalation").asString()).isEqualTo(id);
         assertThat(packet.get("agency").asString()).isEqualTo("test-police");
         assertThat(packet.get("level").asString()).isEqualTo("IMMEDIATE");
-        assertThat(packet.get("reason").asString()).isEqualTo("caller locked in a work site (fake)");
+        assertThat(packet.get("danger").asString()).isEqualTo("CONFINEMENT");
+        assertThat(packet.has("reason")).as("the operator's words travel only with identifying details").isFalse();
+        assertThat(alert.getBodyAsString()).doesNotContain("work site");
+        assertThat(packet.get("callbackRoute").get("reference").asString())
+                .isEqualTo("E-" + id.substring(0, 8).toUpperCase(java.util.Locale.ROOT));
         assertThat(packet.get("round").asInt()).isEqualTo(1);
         assertThat(packet.get("language").asString()).isEqualTo("en");
         assertThat(packet.get("urgentCall").asBoolean()).as("the caller said nobody is in immediate danger").isFalse();
@@ -150,12 +154,36 @@ class EscalationApiTest {
         assertThat(supervisor.get("/api/escalations").body()).isEmpty();
     }
 
+    /** A transfer hands the caller to the agency's line through the telephony port; the call log says so. */
+    @Test
+    void aTransferPutsTheCallerThroughToTheAgencysLineAndTheEscalationStaysOpenUntilAcknowledged() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        String call = talkingCall(operator);
+        ConsoleClient.Response raised = operator.post("/api/calls/" + call + "/escalations", Map.of(
+                "agency", "test-police", "level", "IMMEDIATE", "danger", "VIOLENCE", "mode", "TRANSFER",
+                "reason", "caller threatened at the test site (fake)"));
+        assertThat(raised.status()).isEqualTo(201);
+        String id = raised.body().get("id").asString();
+
+        ConsoleClient supervisor = ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
+        JsonNode detail = awaitTimeline(supervisor, call, "TRANSFERRED");
+        assertThat(detail.toString()).contains("\"mode\":\"transfer\"");
+        assertThat(supervisor.get("/api/escalations").body()).extracting(e -> e.get("id").asString()).contains(id);
+        JsonNode one = supervisor.get("/api/escalations/" + id).body();
+        assertThat(one.get("status").asString()).isEqualTo("OPEN");
+        assertThat(one.get("danger").asString()).isEqualTo("VIOLENCE");
+        assertThat(one.get("reason").asString()).as("a supervisor reads the operator's words, audited")
+                .isEqualTo("caller threatened at the test site (fake)");
+        assertThat(supervisor.get("/api/escalations").body().toString()).as("lists never carry them")
+                .doesNotContain("test site");
+    }
+
     @Test
     void theAlertsSignedLinkShowsAButtonAndOnlyPressingItAcknowledges() throws Exception {
         ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
         String call = talkingCall(operator);
         String id = operator.post("/api/calls/" + call + "/escalations", Map.of("agency", "test-police",
-                "level", "IMMEDIATE", "reason", "caller locked in a work site (fake)")).body().get("id").asString();
+                "level", "IMMEDIATE", "danger", "CONFINEMENT", "reason", "caller locked in a work site (fake)")).body().get("id").asString();
         String link = tools.jackson.databind.json.JsonMapper.builder().build().readTree(awaitAlert().getBodyAsString())
                 .get("acknowledgeUrl").asString();
         String pathAndQuery = link.substring("https://hotline.example.test".length());
@@ -222,20 +250,25 @@ class EscalationApiTest {
         ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
         String call = talkingCall(operator);
         ConsoleClient.Response unknown = operator.post("/api/calls/" + call + "/escalations", Map.of(
-                "agency", "nobody", "level", "IMMEDIATE", "reason", "x"));
+                "agency", "nobody", "level", "IMMEDIATE", "danger", "CONFINEMENT", "reason", "x"));
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.body().get("message").asString()).contains("test-police");
         assertThat(operator.post("/api/calls/" + call + "/escalations", Map.of("agency", "test-police",
-                "level", "SOMEDAY", "reason", "x")).status()).isEqualTo(400);
+                "level", "SOMEDAY", "danger", "CONFINEMENT", "reason", "x")).status()).isEqualTo(400);
+        ConsoleClient.Response noDanger = operator.post("/api/calls/" + call + "/escalations", Map.of(
+                "agency", "test-police", "level", "IMMEDIATE", "reason", "x"));
+        assertThat(noDanger.status()).isEqualTo(400);
+        assertThat(noDanger.body().get("message").asString()).contains("danger must be one of")
+                .contains("CONFINEMENT");
         ConsoleClient.Response noLine = operator.post("/api/calls/" + call + "/escalations", Map.of(
-                "agency", "test-child-protection", "level", "URGENT", "mode", "CONFERENCE", "reason", "x"));
+                "agency", "test-child-protection", "level", "URGENT", "danger", "CONFINEMENT", "mode", "CONFERENCE", "reason", "x"));
         assertThat(noLine.status()).isEqualTo(409);
         assertThat(noLine.body().get("message").asString()).contains("no line");
 
         // Another operator, not on this call.
         ConsoleClient other = ConsoleClient.login(hotline.base(), "operator2", "operator2-demo");
         assertThat(other.post("/api/calls/" + call + "/escalations", Map.of("agency", "test-police",
-                "level", "IMMEDIATE", "reason", "x")).status()).isEqualTo(403);
+                "level", "IMMEDIATE", "danger", "CONFINEMENT", "reason", "x")).status()).isEqualTo(403);
 
         ConsoleClient supervisor = ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
         assertThat(supervisor.get("/api/escalations").body()).isEmpty();
@@ -255,7 +288,7 @@ class EscalationApiTest {
                 Map.of("value", value)).status()).as(field).isEqualTo(200));
         operator.put("/api/reports/" + report + "/fields/place", Map.of("value", "Portland"));
         String id = operator.post("/api/calls/" + call + "/escalations", Map.of("agency", "test-police",
-                "level", "IMMEDIATE", "reason", "caller locked in a work site (fake)")).body().get("id").asString();
+                "level", "IMMEDIATE", "danger", "CONFINEMENT", "reason", "caller locked in a work site (fake)")).body().get("id").asString();
 
         JsonNode first = JSON.readTree(awaitAlert(p -> p.get("escalation").asString().equals(id)).getBodyAsString());
         assertThat(first.get("situation").get("place").asString()).isEqualTo("Portland");
@@ -305,8 +338,12 @@ class EscalationApiTest {
 
         org.jooq.DSLContext db = hotline.bean(org.jooq.DSLContext.class);
         var audit = org.tiphotline.db.Tables.AUDIT_LOG;
-        assertThat(db.select(audit.ACTOR, audit.ACTION).from(audit).where(audit.ENTITY_ID.eq(id))
-                .fetch(r -> r.value1() + " " + r.value2())).containsExactly("operator CHANGE");
+        // On the escalation: the override with its ground, then the operator's words leaving with the details in
+        // the alert and read by the liaison.
+        assertThat(db.select(audit.ACTOR, audit.ACTION, audit.FIELDS).from(audit).where(audit.ENTITY_ID.eq(id))
+                .orderBy(audit.ID).fetch(r -> r.value1() + " " + r.value2() + " " + String.join(",", r.value3())))
+                .startsWith("operator CHANGE disclosure:OVERRIDE_IMMINENT_DANGER")
+                .contains("alert:test-police EXPORT reason", "police1 READ reason");
         assertThat(db.select(audit.ACTOR, audit.ACTION).from(audit).where(audit.ENTITY_ID.eq(report))
                 .and(audit.ACTION.in("EXPORT", "READ")).and(audit.ACTOR.ne("operator"))
                 .fetch(r -> r.value1() + " " + r.value2())).contains("alert:test-police EXPORT", "police1 READ");

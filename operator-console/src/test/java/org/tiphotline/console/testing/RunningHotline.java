@@ -1,11 +1,14 @@
 package org.tiphotline.console.testing;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
 import org.tiphotline.console.ConsoleApplication;
 
 /**
@@ -22,6 +25,16 @@ public final class RunningHotline implements AutoCloseable {
     }
 
     public static RunningHotline start(Path dataDir, Map<String, String> overrides) {
+        return start(dataDir, overrides, null);
+    }
+
+    /**
+     * As {@link #start(Path, Map)}, with {@code clock} as the time of every component instead of the system
+     * clock (null: the system clock). It is added as the primary {@link Clock} before the context refreshes,
+     * so the application's own configuration stays exactly what production runs, and every constructor that
+     * asks for a clock gets this one.
+     */
+    public static RunningHotline start(Path dataDir, Map<String, String> overrides, Clock clock) {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("server.port", "0");
         props.put("hotline.data-dir", dataDir.toString());
@@ -31,7 +44,13 @@ public final class RunningHotline implements AutoCloseable {
         // As command-line arguments: they outrank application.yml, as an operator's own settings would.
         String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
-        return new RunningHotline(new SpringApplicationBuilder(ConsoleApplication.class).run(args));
+        SpringApplicationBuilder app = new SpringApplicationBuilder(ConsoleApplication.class);
+        if (clock != null) {
+            app.initializers((ApplicationContextInitializer<ConfigurableApplicationContext>) context ->
+                    ((GenericApplicationContext) context).registerBean("testClock", Clock.class, () -> clock,
+                            definition -> definition.setPrimary(true)));
+        }
+        return new RunningHotline(app.run(args));
     }
 
     public static RunningHotline start(Path dataDir) {
