@@ -3,7 +3,7 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
-const Reg = { form: [], current: null };
+const Reg = { form: [], current: null, listed: 0 };
 const STATUSES = ['POTENTIAL', 'UNDER_ASSESSMENT', 'CONFIRMED_VICTIM', 'NOT_A_VICTIM', 'REFERRED', 'CLOSED'];
 const DOCUMENT_KINDS = ['POLICE_OR_OFFICIAL_REPORT', 'IDENTITY_DOCUMENT', 'TRAVEL_DOCUMENT', 'MEDICAL_REPORT',
   'EMPLOYMENT_CONTRACT_OR_OFFER', 'PERSONAL_WRITING', 'OTHER'];
@@ -21,6 +21,8 @@ async function init() {
   $('status-filter').append(...STATUSES.map((s) => App.el('option', { value: s }, App.label(s))));
   $('next-status').append(...STATUSES.map((s) => App.el('option', { value: s }, App.label(s))));
   $('reload').onclick = loadList;
+  $('find').onclick = findCase;
+  $('find-reference').onkeydown = (e) => { if (e.key === 'Enter') findCase(); };
   $('take').onclick = () => assign(App.me.username);
   $('assign').onclick = () => assign($('assign-to').value);
   $('change-status').onclick = changeStatus;
@@ -40,9 +42,23 @@ async function init() {
 
 async function loadList() {
   const status = $('status-filter').value;
+  const asked = ++Reg.listed;
   const r = await App.api('GET', '/api/cases' + (status ? '?status=' + status : ''));
-  if (!r.ok) return;
-  $('cases').replaceChildren(...(r.body.length ? r.body.map((c) => App.el('tr', { class: 'clickable',
+  // A slower answer to an earlier request must not replace what was asked for since (a search, another filter).
+  if (r.ok && asked === Reg.listed) renderList(r.body);
+}
+
+// A case number, or the code a reporter quotes (R-… online, S-… screening): the case it belongs to now.
+async function findCase() {
+  const reference = $('find-reference').value.trim();
+  if (!reference) { loadList(); return; }
+  const asked = ++Reg.listed;
+  const r = await App.api('GET', '/api/cases?reference=' + encodeURIComponent(reference));
+  if (r.ok && asked === Reg.listed) renderList(r.body);
+}
+
+function renderList(cases) {
+  $('cases').replaceChildren(...(cases.length ? cases.map((c) => App.el('tr', { class: 'clickable',
     'data-case': c.id, onclick: () => openCase(c.id) },
   App.el('td', {}, c.reference), App.el('td', {}, App.label(c.status)), App.el('td', {}, c.assignedName || '—'),
   App.el('td', {}, [App.label(c.sex), c.age].filter((x) => x !== null && x !== undefined && x !== '').join(' · ')),
@@ -68,7 +84,9 @@ function show(body) {
   $('personal-note').hidden = !c.personalHidden;
   $('sources').replaceChildren(...c.sources.map((s) => App.el('li', {}, App.label(s.channel) + ' report, linked '
     + App.time(s.linkedAt) + (s.call ? ' · call ' + s.call.slice(0, 8) + ' in the call log' : '') + ' ',
-  App.el('button', { class: 'show-source', onclick: (e) => showSource(c, s, e.target.parentNode) }, 'Show'))));
+  App.el('button', { class: 'show-source', onclick: (e) => showSource(c, s, e.target.parentNode) }, 'Show'),
+  c.sources.length > 1 ? [' ', App.el('button', { class: 'move-source', onclick: () => moveSource(c, s) },
+    'Move to another case')] : [])));
   $('related').textContent = body.related.length ? 'Related cases: ' + body.related.map((x) => x.reference).join(', ') : '';
   renderConsent(c);
   renderForm(c);
@@ -88,6 +106,17 @@ async function showSource(c, s, item) {
     [App.el('dt', {}, k), App.el('dd', {}, Array.isArray(v) ? v.map(App.label).join(', ') : String(v))]),
   r.body.personalHidden ? [App.el('dt', {}, ''), App.el('dd', { class: 'muted' },
     'personal fields are for the case\'s data manager')] : []));
+}
+
+// One report that belongs to another case (a merge is for the whole case).
+async function moveSource(c, s) {
+  const to = prompt('Move this ' + App.label(s.channel).toLowerCase() + ' report to which case (C-…)?');
+  if (!to) return;
+  const note = prompt('Why does it belong to ' + to + '?');
+  if (!note) return;
+  const r = await App.api('POST', '/api/cases/' + c.id + '/sources/' + s.report + '/move', { to, note });
+  if (!r.ok) { alert(r.body.message); return; }
+  show(r.body);
 }
 
 // Listed to every data manager; the link opens only for the case's own data manager and the leader (audited).
@@ -236,6 +265,7 @@ async function loadHistory(id) {
   if (!r.ok) return;
   $('history').replaceChildren(...r.body.map((e) => App.el('li', {}, App.time(e.at) + ' · ' + App.label(e.type)
     + (e.actorName ? ' · ' + e.actorName : '') + ' · ' + Object.entries(e.detail)
+    .filter(([k]) => k !== 'answerId')
     .map(([k, v]) => k + ' ' + (typeof v === 'string' && /^[A-Z_]+$/.test(v) ? App.label(v) : v)).join(', '))));
 }
 

@@ -38,18 +38,53 @@ public final class HtcdsMapping {
             "place", HtcdsLists.EVENT_STATE);
 
     /**
-     * Code-list fields of the form that the export leaves out, and why. Anything here is a decision, not an
-     * oversight; the mapping test fails for any code-list field that is neither mapped nor listed here.
+     * Fields of the form that no export carries, and why. Anything here is a decision, not an oversight: the mapping
+     * test fails for any field of the form that is neither mapped, passed through, exported some other way
+     * ({@link #EXPORTED_OTHERWISE}, the identifying export's personal columns) nor listed here.
      */
-    public static final Map<String, String> NOT_EXPORTED = Map.of(
-            "expectedActivities", "what the person was promised (C.3) has no HTCDS field",
-            "travelledWith", "companions (C.9) have no HTCDS field; HTCDS keeps relationships on perpetrator records",
-            "transitWith", "companions in transit (C.10) have no HTCDS field",
-            "transitActivities", "transit activities (C.10) have no HTCDS field",
-            "exploitationPrevented", "why exploitation never happened (D.16) has no HTCDS field",
-            "corroboration", "corroborative materials (E.17) describe the file, not the person, and have no HTCDS field",
-            "entryCountry", "HTCDS places events by address; the country of entry (C.7) is not exported",
-            "destinationCountry", "HTCDS places events by address; the destination (C.8) is not exported");
+    public static final Map<String, String> NOT_EXPORTED;
+
+    /** Fields that are not code lists but still reach an export, and as what. */
+    public static final Map<String, String> EXPORTED_OTHERWISE = Map.of(
+            "age", "ext_AgeBand (and ext_Age in identifying exports)",
+            "periodFrom", "ext_Year");
+
+    static {
+        String narrative = "free text about people: narratives never leave in any export";
+        String staff = "names and contacts of interviewers and referrers: not the person's data, and not HTCDS's";
+        String noField = "HTCDS has no field for it";
+        Map<String, String> left = new LinkedHashMap<>();
+        left.put("expectedActivities", "what the person was promised (C.3) has no HTCDS field");
+        left.put("travelledWith", "companions (C.9) have no HTCDS field; HTCDS keeps relationships on perpetrator "
+                + "records");
+        left.put("transitWith", "companions in transit (C.10) have no HTCDS field");
+        left.put("transitActivities", "transit activities (C.10) have no HTCDS field");
+        left.put("exploitationPrevented", "why exploitation never happened (D.16) has no HTCDS field");
+        left.put("corroboration", "corroborative materials (E.17) describe the file, not the person, and have no "
+                + "HTCDS field");
+        left.put("entryCountry", "HTCDS places events by address; the country of entry (C.7) is not exported");
+        left.put("destinationCountry", "HTCDS places events by address; the destination (C.8) is not exported");
+        left.put("entryPlace", "a place named in free text (C.7) could point at the person; HTCDS wants an address");
+        left.put("destinationPlace", "a place named in free text (C.8) could point at the person; HTCDS wants an "
+                + "address");
+        for (String text : List.of("entryHow", "recruitmentContactOther", "expectedActivitiesOther",
+                "promisedBenefits", "transitPlaces", "entryControlOther", "activitiesOther", "exploitationControlOther",
+                "exploitationPreventedOther", "corroborationOther", "votJustification", "decisionMakers",
+                "assistanceSituation", "remarks", "referrerName", "screeningLocation")) {
+            left.put(text, narrative);
+        }
+        for (String person : List.of("interviewerName", "interviewerOrganisation", "interviewerContact",
+                "referrerAddress", "interpreterName")) {
+            left.put(person, staff);
+        }
+        for (String typed : List.of("dateOfBirthEstimated", "periodTo", "screeningDate", "interpreter", "recruitment",
+                "promisedSalaryUsd", "entryDate", "minorAtEntry", "travelledAlone", "transit",
+                "transitEngagedInActivity", "ageAtActivityStart", "activityMonths", "exploited", "threatOfExploitation",
+                "eligibleForAssistance", "needsAssistance")) {
+            left.put(typed, noField);
+        }
+        NOT_EXPORTED = java.util.Collections.unmodifiableMap(left);
+    }
 
     /** C.11 and D.14 means of control (both phases) to the HTCDS 2.0 methods-of-control yes/no fields. */
     public static final Map<String, String> MEANS_OF_CONTROL;

@@ -58,6 +58,10 @@ public class HotlineForm {
                 SeedCodes.REPORTED_TO));
         add(FormField.personal("reportedToAgency", "Reporting", "Reported to which agency, please specify",
                 FormField.Kind.TEXT, 200));
+        // Not personal: a code the caller was given, refused below if it holds anything but a code's characters.
+        add(new FormField(EARLIER_REFERENCE, "Reporting", "If the caller has a reference from an earlier report of "
+                + "this situation: the online form's R-…, a screening receipt's S-… or the case number C-…",
+                FormField.Kind.TEXT, List.of(), false, 24, 0));
         add(FormField.typed("anonymous", "Caller", "The person asked to remain anonymous", FormField.Kind.BOOLEAN));
         add(FormField.code("callerSex", "Caller", "Caller is (for statistics)", List.of("FEMALE", "MALE")));
         add(FormField.personal("callerLocality", "Caller", "City, village or neighbourhood the caller lives in",
@@ -93,8 +97,21 @@ public class HotlineForm {
      * List of codes), or null when the field was cleared.
      */
     public Object normalise(FormField field, Object raw) {
-        return field.normalise(raw, LocalDate.now(clock));
+        Object value = field.normalise(raw, LocalDate.now(clock));
+        if (field.name().equals(EARLIER_REFERENCE) && value instanceof String typed) {
+            // Kept as read out (spaces dropped, capitals): which case it names is the registry's to find, later.
+            String code = typed.replaceAll("\\s+", "").toUpperCase(java.util.Locale.ROOT);
+            if (!code.matches("[A-Z0-9-]{1,24}")) {
+                throw new InvalidField(field.name(),
+                        "a reference has only letters, digits and dashes (R-…, S-…, C-…)");
+            }
+            return code;
+        }
+        return value;
     }
+
+    /** The reference of an earlier report or case the caller gives, so the report joins that case. */
+    public static final String EARLIER_REFERENCE = "earlierReference";
 
     /** Rules across fields, checked on submit: field name → problem. Empty when the report may be submitted. */
     public Map<String, String> problemsOnSubmit(Map<String, Object> values) {

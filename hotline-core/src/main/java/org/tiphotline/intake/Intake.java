@@ -200,6 +200,11 @@ public class Intake {
                 r.getPeriodTo()));
     }
 
+    /** The reference of an earlier report or case the caller gave, as typed; a code, not personal data. */
+    public java.util.Optional<String> earlierReference(ReportId id) {
+        return reports.find(id).map(r -> r.getEarlierReference());
+    }
+
     /**
      * The filled identifying fields of a report ({@link HotlineForm#IDENTIFYING}), for an escalation whose
      * disclosure the caller has already checked. The read and its audit row (who or which alert took them, and

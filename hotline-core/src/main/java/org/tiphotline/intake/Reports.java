@@ -49,7 +49,8 @@ class Reports {
             Map.entry("callerSex", HOTLINE_REPORT.CALLER_SEX),
             Map.entry("contactConsent", HOTLINE_REPORT.CONTACT_CONSENT),
             Map.entry("shareConsent", HOTLINE_REPORT.SHARE_CONSENT),
-            Map.entry("peopleInvolved", HOTLINE_REPORT.PEOPLE_INVOLVED));
+            Map.entry("peopleInvolved", HOTLINE_REPORT.PEOPLE_INVOLVED),
+            Map.entry(HotlineForm.EARLIER_REFERENCE, HOTLINE_REPORT.EARLIER_REFERENCE));
 
     private final DSLContext db;
     private final FieldCipher cipher;

@@ -17,19 +17,29 @@ import org.tiphotline.intake.SeedCodes;
  * recommendations, 2018), sections A to E, field by field, with the seed's options as code lists. Where the seed
  * gives no options (C.1, how the person entered the process) the field is free text. Each means of control
  * (C.11, D.14) is one field listing who used it; {@code NOT_USED} says it was asked and not used, an empty field
- * that nobody knows yet.
+ * that nobody knows yet. Where the seed offers "other" and asks to specify it, the specification is a free-text
+ * field of its own, personal like all free text. The seed's D.13 repeats "threat of action by law enforcement, who
+ * by?" from the D.14 list: it is asked once, in D.14.
  */
 @Component
 public class CaseForm {
 
-    /** Raised each time the fields change meaning, so stored answers can be read with the definition they had. */
-    public static final int VERSION = 1;
+    /**
+     * Raised each time the fields change meaning, so stored answers can be read with the definition they had.
+     * 2: C.3 has the seed's own list (no MARRIAGE); C.7/C.8 places, C.10 yes/no and the "other, specify" texts added.
+     */
+    public static final int VERSION = 2;
 
     static final List<String> EXPLOITATION = SeedCodes.TRAFFICKING_TYPES;
     static final List<String> ACTIVITIES = List.of("AGRICULTURAL_WORK", "BEGGING", "CHILD_CARE", "CONSTRUCTION",
             "DOMESTIC_WORK", "FACTORY_WORK", "FISHING", "LOW_LEVEL_CRIMINAL_ACTIVITIES", "MARRIAGE", "MILITARY_SERVICE",
             "MINING", "PROSTITUTION", "RESTAURANTS_AND_HOTEL_WORK", "STUDY", "SMALL_STREET_COMMERCE", "TRADE",
             "TRANSPORT", "OTHER");
+    /**
+     * C.3, what the person believed they would do: the seed's own list, which unlike C.10 and D.12 has no marriage
+     * (nobody migrates for work expecting to be married off).
+     */
+    static final List<String> EXPECTED_ACTIVITIES = ACTIVITIES.stream().filter(a -> !a.equals("MARRIAGE")).toList();
     static final List<String> COMPANIONS = List.of("HUSBAND", "WIFE", "PARTNER", "RELATIVE", "FRIEND", "RECRUITER",
             "TRANSPORTER", "UNKNOWN_PERSONS", "OTHER");
     static final List<String> CONTROLLERS = List.of("NOT_USED", "RECRUITER", "TRANSPORTER", "HARBOURER", "RECEIVER",
@@ -99,8 +109,13 @@ public class CaseForm {
         add(FormField.code("recruitmentContact", C, "2. How was the contact with the recruiter initiated?",
                 List.of("PERSONAL_CONTACT", "EMPLOYMENT_AGENCY", "TRAVEL_AGENCY", "INTERNET_ADVERTISEMENT",
                         "NEWSPAPER_ADVERTISEMENT", "RADIO_ADVERTISEMENT", "TELEVISION_ADVERTISEMENT", "OTHER")));
+        add(FormField.personal("recruitmentContactOther", C, "2. Other way the contact was initiated, specify",
+                FormField.Kind.TEXT, 200));
         add(FormField.codes("expectedActivities", C,
-                "3. If labour migration, what activity did the individual believe they would do?", ACTIVITIES));
+                "3. If labour migration, what activity did the individual believe they would do?",
+                EXPECTED_ACTIVITIES));
+        add(FormField.personal("expectedActivitiesOther", C, "3. Other activity they believed they would do, specify",
+                FormField.Kind.TEXT, 200));
         add(FormField.number("promisedSalaryUsd", C, "4. Promised salary (equivalent in US$ per month)", 0,
                 1_000_000));
         add(FormField.personal("promisedBenefits", C, "4. Other benefits promised", FormField.Kind.TEXT, 500));
@@ -110,13 +125,19 @@ public class CaseForm {
                 FormField.Kind.BOOLEAN));
         add(FormField.typed("entryCountry", C, "7. Country the individual entered the process from",
                 FormField.Kind.COUNTRY));
+        add(FormField.personal("entryPlace", C, "7. Place the individual entered the process from",
+                FormField.Kind.TEXT, 200));
         add(FormField.typed("destinationCountry", C, "8. Country of the last (or intended) destination",
                 FormField.Kind.COUNTRY));
+        add(FormField.personal("destinationPlace", C, "8. Place of the last (or intended) destination",
+                FormField.Kind.TEXT, 200));
         add(FormField.typed("travelledAlone", C, "9. Did the individual travel alone?", FormField.Kind.BOOLEAN));
         add(FormField.codes("travelledWith", C, "9. If not, who with?", COMPANIONS));
         add(FormField.typed("transit", C, "10. Did the individual spend time in transit places/countries?",
                 FormField.Kind.BOOLEAN));
         add(FormField.codes("transitWith", C, "10. Who did the individual travel with in transit?", COMPANIONS));
+        add(FormField.typed("transitEngagedInActivity", C, "10. Did he or she engage in any activity in transit?",
+                FormField.Kind.BOOLEAN));
         add(FormField.codes("transitActivities", C, "10. Activities engaged in while in transit", ACTIVITIES));
         add(FormField.personal("transitPlaces", C, "10. Transit places/countries and the activities in each",
                 FormField.Kind.TEXT, 1000));
@@ -128,6 +149,8 @@ public class CaseForm {
 
         add(FormField.codes("activities", D, "12. Activities undertaken since arrival at the last destination",
                 concat(ACTIVITIES, List.of("UNEMPLOYED"))));
+        add(FormField.personal("activitiesOther", D, "12. Other activity since arrival, specify", FormField.Kind.TEXT,
+                200));
         add(FormField.number("ageAtActivityStart", D, "13. Age when the activity began", 0, 120));
         add(FormField.number("activityMonths", D, "13. How long the main activity lasted (months)", 0, 1200));
         for (String means : MEANS_OF_CONTROL) {
@@ -148,10 +171,14 @@ public class CaseForm {
                 "16. If not, was there a real and substantial threat of exploitation?", FormField.Kind.BOOLEAN));
         add(FormField.code("exploitationPrevented", D, "16. Why did exploitation never take place?",
                 List.of("RESCUE", "ESCAPE", "OTHER")));
+        add(FormField.personal("exploitationPreventedOther", D, "16. Other reason exploitation never took place, "
+                + "specify", FormField.Kind.TEXT, 300));
 
         add(FormField.codes("corroboration", E, "17. Additional corroborative materials", List.of(
                 "POLICE_OR_OFFICIAL_REPORTS", "IDENTITY_DOCUMENTS", "TRAVEL_DOCUMENTS", "MEDICAL_REPORTS",
                 "EMPLOYMENT_CONTRACT_OR_OFFER", "PERSONAL_WRITINGS", "HOTLINE_REPORTS", "OTHER")));
+        add(FormField.personal("corroborationOther", E, "17. Other corroborative materials, specify",
+                FormField.Kind.TEXT, 300));
         add(FormField.code("votDecision", E, "18. Is the individual a victim of trafficking?", List.of("YES", "NO")));
         add(FormField.personal("votJustification", E, "18. Justify this decision", FormField.Kind.TEXT, 4000));
         add(FormField.personal("decisionMakers", E, "19. Decision made by whom (names)", FormField.Kind.TEXT, 500));

@@ -1,6 +1,9 @@
 package org.tiphotline.registry;
 
 import static org.tiphotline.db.Tables.CALL;
+import static org.tiphotline.db.Tables.CASE_CONSENT;
+import static org.tiphotline.db.Tables.CASE_CONSENT_ANSWER;
+import static org.tiphotline.db.Tables.CASE_DOCUMENT;
 import static org.tiphotline.db.Tables.CASE_RELATION;
 import static org.tiphotline.db.Tables.CASE_SOURCE;
 import static org.tiphotline.db.Tables.HOTLINE_REPORT;
@@ -20,8 +23,11 @@ import org.jooq.JSONB;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.tiphotline.db.tables.records.CaseConsentRecord;
+import org.tiphotline.db.tables.records.CaseDocumentRecord;
 import org.tiphotline.db.tables.records.RegistryCaseRecord;
 import org.tiphotline.operators.Actor;
+import org.tiphotline.protection.AuditTrail;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -49,9 +55,11 @@ public class Duplicates {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final Registry registry;
+    private final AuditTrail audit;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    public Duplicates(DSLContext db, TransactionTemplate tx, Clock clock, Registry registry) {
+    public Duplicates(DSLContext db, TransactionTemplate tx, Clock clock, Registry registry, AuditTrail audit) {
+        this.audit = audit;
         this.db = db;
         this.tx = tx;
         this.clock = clock;
@@ -105,9 +113,10 @@ public class Duplicates {
     }
 
     /**
-     * Merges {@code from} into {@code into}: its reports move to {@code into}, fields {@code into} does not have
-     * yet are taken from it, and it is closed pointing at {@code into}. Each keeps its own history, with the merge
-     * in both. Whoever merges must be able to work on both cases.
+     * Merges {@code from} into {@code into}: its reports and documents move to {@code into}, fields {@code into}
+     * does not have yet are taken from it, its consent answers are carried over (see {@link #carryConsent}), and it
+     * is closed pointing at {@code into}. Each keeps its own history, with the merge and everything it brought in
+     * {@code into}'s. Whoever merges must be able to work on both cases.
      */
     public void merge(CaseId from, CaseId into, String note, Actor actor) {
         if (from.equals(into)) {
@@ -129,7 +138,12 @@ public class Duplicates {
             }
             fillMissing(target, source);
             Map<String, String> personal = registry.personal(target);
-            registry.personal(source).forEach(personal::putIfAbsent);
+            List<String> changed = new ArrayList<>();
+            registry.personal(source).forEach((field, value) -> {
+                if (personal.putIfAbsent(field, value) == null) {
+                    changed.add(field);
+                }
+            });
             registry.storePersonal(target, personal);
             var now = clock.instant().atOffset(ZoneOffset.UTC);
             target.setVersion(target.getVersion() + 1).setUpdatedAt(now).store();
@@ -139,10 +153,160 @@ public class Duplicates {
             String before = source.getStatus();
             source.setStatus(CaseStatus.CLOSED.name()).setMergedInto(into.value()).setVersion(source.getVersion() + 1)
                     .setUpdatedAt(now).store();
-            registry.event(from, "MERGED_INTO", actor.id(), Map.of("into", into.value(), "reference",
-                    target.getReference(), "statusBefore", before, "note", why));
-            registry.event(into, "MERGED_FROM", actor.id(), Map.of("from", from.value(), "reference",
-                    source.getReference(), "note", why));
+            List<CaseDocumentRecord> documents = db.selectFrom(CASE_DOCUMENT)
+                    .where(CASE_DOCUMENT.CASE_ID.eq(from.value())).orderBy(CASE_DOCUMENT.UPLOADED_AT).fetch();
+            // A document's content is bound to the document, not to its case: moving it needs no re-encryption.
+            db.update(CASE_DOCUMENT).set(CASE_DOCUMENT.CASE_ID, into.value())
+                    .where(CASE_DOCUMENT.CASE_ID.eq(from.value())).execute();
+            Map<String, Object> intoDetail = new LinkedHashMap<>();
+            intoDetail.put("from", from.value());
+            intoDetail.put("reference", source.getReference());
+            intoDetail.put("note", why);
+            intoDetail.put("documentsMoved", documents.size());
+            registry.event(into, "MERGED_FROM", actor.id(), intoDetail);
+            for (CaseDocumentRecord d : documents) {
+                Map<String, Object> detail = new LinkedHashMap<>();
+                detail.put("document", d.getId());
+                detail.put("kind", d.getKind());
+                detail.put("mediaType", d.getMediaType());
+                detail.put("sizeBytes", d.getSizeBytes());
+                detail.put("mergedFrom", from.value());
+                detail.put("mergedFromReference", source.getReference());
+                registry.event(into, "DOCUMENT", actor.id(), detail);
+            }
+            int carried = carryConsent(from, source.getReference(), into, actor);
+            if (carried > 0) {
+                changed.add(Registry.CONSENT_ASKED_BY);
+            }
+            if (!changed.isEmpty()) {
+                audit.record(actor.username(), AuditTrail.Action.CHANGE, "registry_case", into, changed);
+            }
+            Map<String, Object> fromDetail = new LinkedHashMap<>();
+            fromDetail.put("into", into.value());
+            fromDetail.put("reference", target.getReference());
+            fromDetail.put("statusBefore", before);
+            fromDetail.put("note", why);
+            fromDetail.put("documentsMoved", documents.size());
+            fromDetail.put("consentAnswersCarried", carried);
+            registry.event(from, "MERGED_INTO", actor.id(), fromDetail);
+        });
+    }
+
+    /**
+     * What a merge does with a consent answer of the closed case, once it is in the kept case's history. Both
+     * answers always stay, each with who asked and when; this says which one the kept case now goes by.
+     */
+    public enum ConsentOutcome {
+        /** The kept case had no answer to the question: the closed case's becomes its answer. */
+        CARRIED_OVER,
+        /** Both said the same: the kept case keeps its own answer (and asker, and date). */
+        SAME_AS_KEPT,
+        /** The kept case said no, the closed case yes: the no stands. */
+        YES_NOT_TAKEN_NO_KEPT,
+        /**
+         * The kept case said yes, the closed case no: the no becomes the answer. The one exception to "the kept case
+         * keeps its answer": a yes that is wrong sends a victim's identity out (identifying exports go by 1.1), which
+         * cannot be undone, while a no that is wrong only waits until someone asks the person again and records it.
+         */
+        NO_REPLACES_YES
+    }
+
+    /**
+     * Carries the closed case's consent answers over to the kept one: each becomes an answer of {@code into}
+     * recorded on {@code from} (same answer, asker, date and recorder), with a CONSENT row in {@code into}'s history
+     * saying what came of it ({@link ConsentOutcome}). Returns how many answers came over.
+     */
+    private int carryConsent(CaseId from, String fromReference, CaseId into, Actor actor) {
+        Map<String, CaseConsentRecord> kept = new LinkedHashMap<>();
+        db.selectFrom(CASE_CONSENT).where(CASE_CONSENT.CASE_ID.eq(into.value()))
+                .forEach(c -> kept.put(c.getQuestion(), c));
+        List<CaseConsentRecord> theirs = db.selectFrom(CASE_CONSENT).where(CASE_CONSENT.CASE_ID.eq(from.value()))
+                .orderBy(CASE_CONSENT.QUESTION).fetch();
+        for (CaseConsentRecord c : theirs) {
+            String askedBy = c.getAnswerId() == null ? c.getAskedBy()
+                    : registry.askedBy(c.getAnswerId(), db.select(CASE_CONSENT_ANSWER.ASKED_BY_ENC)
+                            .from(CASE_CONSENT_ANSWER).where(CASE_CONSENT_ANSWER.ID.eq(c.getAnswerId()))
+                            .fetchSingle(CASE_CONSENT_ANSWER.ASKED_BY_ENC));
+            UUID copy = registry.insertAnswer(into, c.getQuestion(), c.getAnswer(), askedBy, c.getAskedOn(),
+                    new org.tiphotline.operators.OperatorId(c.getRecordedBy()), c.getRecordedAt().toInstant(), from);
+            CaseConsentRecord ours = kept.get(c.getQuestion());
+            ConsentOutcome outcome = ours == null ? ConsentOutcome.CARRIED_OVER
+                    : ours.getAnswer().equals(c.getAnswer()) ? ConsentOutcome.SAME_AS_KEPT
+                    : c.getAnswer() ? ConsentOutcome.YES_NOT_TAKEN_NO_KEPT : ConsentOutcome.NO_REPLACES_YES;
+            if (outcome == ConsentOutcome.CARRIED_OVER || outcome == ConsentOutcome.NO_REPLACES_YES) {
+                registry.makeCurrent(into, c.getQuestion(), copy);
+            }
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("question", c.getQuestion());
+            detail.put("answer", c.getAnswer());
+            detail.put("askedOn", c.getAskedOn().toString());
+            detail.put("answerId", copy);
+            detail.put("mergedFrom", from.value());
+            detail.put("mergedFromReference", fromReference);
+            detail.put("outcome", outcome.name());
+            detail.put("currentAnswer", outcome == ConsentOutcome.YES_NOT_TAKEN_NO_KEPT ? Boolean.FALSE
+                    : outcome == ConsentOutcome.SAME_AS_KEPT ? ours.getAnswer() : c.getAnswer());
+            registry.event(into, "CONSENT", actor.id(), detail);
+        }
+        return theirs.size();
+    }
+
+    /**
+     * Moves one report of a case to another case, when only that report was about the other situation (a caller who
+     * called about two cases, a report linked to the wrong case). Both histories say so. A case's only report is
+     * not moved: that is a merge. Whoever moves it must be able to work on both cases.
+     */
+    public void moveSource(CaseId from, UUID report, CaseId to, String note, Actor actor) {
+        if (from.equals(to)) {
+            throw new IllegalArgumentException("the report is already in this case");
+        }
+        String why = note == null || note.isBlank() ? null : note.strip();
+        if (why == null || why.length() > 1000) {
+            throw new IllegalArgumentException("say why the report belongs to the other case (1-1000 characters)");
+        }
+        tx.executeWithoutResult(status -> {
+            boolean fromFirst = from.value().compareTo(to.value()) < 0;
+            RegistryCaseRecord first = registry.lockToWork(fromFirst ? from : to, actor);
+            RegistryCaseRecord second = registry.lockToWork(fromFirst ? to : from, actor);
+            RegistryCaseRecord source = fromFirst ? first : second;
+            RegistryCaseRecord target = fromFirst ? second : first;
+            if (source.getMergedInto() != null || target.getMergedInto() != null) {
+                throw new IllegalStateException("one of the two cases was merged into another; work on that one");
+            }
+            List<Registry.Source> sources = registry.sources(from);
+            Registry.Source moving = sources.stream().filter(s -> s.report().equals(report)).findFirst()
+                    .orElseThrow(() -> new CaseNotFound("this case has no such report"));
+            if (sources.size() == 1) {
+                throw new IllegalStateException("this is the case's only report: merge the two cases instead");
+            }
+            var now = clock.instant().atOffset(ZoneOffset.UTC);
+            db.update(CASE_SOURCE).set(CASE_SOURCE.CASE_ID, to.value()).set(CASE_SOURCE.LINKED_AT, now)
+                    .set(CASE_SOURCE.LINKED_BY, actor.id().value())
+                    .where(switch (moving.channel()) {
+                        case HOTLINE -> CASE_SOURCE.HOTLINE_REPORT_ID.eq(report);
+                        case ONLINE -> CASE_SOURCE.ONLINE_REPORT_ID.eq(report);
+                        case SCREENING -> CASE_SOURCE.SCREENING_REPORT_ID.eq(report);
+                    }).and(CASE_SOURCE.CASE_ID.eq(from.value())).execute();
+            source.setVersion(source.getVersion() + 1).setUpdatedAt(now).store();
+            target.setVersion(target.getVersion() + 1).setUpdatedAt(now).store();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("sourceMovedTo", to.value());
+            out.put("reference", target.getReference());
+            out.put("channel", moving.channel().name());
+            out.put("report", report);
+            out.put("note", why);
+            registry.event(from, "CHANGED", actor.id(), out);
+            Map<String, Object> in = new LinkedHashMap<>();
+            in.put("channel", moving.channel().name());
+            in.put("report", report);
+            in.put("movedFrom", from.value());
+            in.put("movedFromReference", source.getReference());
+            in.put("note", why);
+            registry.event(to, "SOURCE_LINKED", actor.id(), in);
+            if (moving.channel() == CaseSource.Channel.HOTLINE) {
+                // The escalations of that call concern the case it now belongs to, as when a report first joins one.
+                registry.escalationsSoFar(to, report);
+            }
         });
     }
 

@@ -2,10 +2,13 @@ package org.tiphotline.registry;
 
 import static org.tiphotline.db.Tables.APP_USER;
 import static org.tiphotline.db.Tables.CASE_CONSENT;
+import static org.tiphotline.db.Tables.CASE_CONSENT_ANSWER;
 import static org.tiphotline.db.Tables.CASE_EVENT;
 import static org.tiphotline.db.Tables.CASE_SOURCE;
 import static org.tiphotline.db.Tables.ESCALATION;
 import static org.tiphotline.db.Tables.HOTLINE_REPORT;
+import static org.tiphotline.db.Tables.ONLINE_REPORT;
+import static org.tiphotline.db.Tables.SCREENING_REPORT;
 import static org.tiphotline.db.Tables.REGISTRY_CASE;
 import static org.tiphotline.db.Sequences.REGISTRY_CASE_NUMBER;
 
@@ -87,7 +90,12 @@ public class Registry {
     public record Summary(CaseId id, String reference, CaseStatus status, String assignedName, String sex,
             Integer age, String place, List<String> exploitationTypes, Instant createdAt) {}
 
-    public record Consent(String question, boolean answer, String askedBy, LocalDate askedOn, Instant recordedAt) {}
+    /**
+     * The current answer to one consent question. {@code askedBy} names a person: null for readers who may not see
+     * the case's personal fields. {@code mergedFrom}: the closed case this answer was carried over from, if any.
+     */
+    public record Consent(String question, boolean answer, String askedBy, LocalDate askedOn, Instant recordedAt,
+            CaseId mergedFrom) {}
 
     /** {@code call}: the call a hotline report belongs to (the call log's entry), else null. */
     public record Source(CaseSource.Channel channel, UUID report, UUID call, Instant linkedAt) {}
@@ -133,10 +141,39 @@ public class Registry {
      * case it already belongs to. Joins the caller's transaction, so the report and its case commit together.
      */
     public Created receive(CaseSource source, CaseFacts facts, OperatorId by) {
+        return receive(source, facts, by, null);
+    }
+
+    /**
+     * As {@link #receive(CaseSource, CaseFacts, OperatorId)}, for a report that gives the reference of an earlier
+     * report or case ({@code earlierReference}, as typed; null if none): when it names a case, the report joins
+     * that case (the one it was merged into, if it was) as a new source, and no case is created. A reference that
+     * names nothing, or is not a reference at all, never costs the report: it opens a potential case as any
+     * report does, whose history says the reference was given and not found.
+     */
+    public Created receive(CaseSource source, CaseFacts facts, OperatorId by, String earlierReference) {
         return tx.execute(status -> {
             Optional<Created> existing = caseOf(source);
             if (existing.isPresent()) {
                 return existing.get();
+            }
+            Map<String, Object> created = new LinkedHashMap<>();
+            created.put("channel", source.channel().name());
+            if (earlierReference != null) {
+                Optional<String> reference = canonicalReference(earlierReference);
+                Optional<Created> known = reference.flatMap(this::liveCaseOf);
+                if (known.isPresent()) {
+                    // Held like every other change of the case, so its history rows stay in order.
+                    db.selectOne().from(REGISTRY_CASE).where(REGISTRY_CASE.ID.eq(known.get().id().value()))
+                            .forUpdate().execute();
+                    linkSource(known.get().id(), source, by, Map.of("earlierReference", earlierReference));
+                    return known.get();
+                }
+                created.put("earlierReference", earlierReference);
+                created.put("earlierReferenceFound", false);
+                created.put("why", reference.isEmpty()
+                        ? "not written as a reference (R-XXXX-XXXX, S-XXXX-XXXX or C-YYYY-NNNNNN)"
+                        : "no report or case has this reference");
             }
             Instant now = clock.instant();
             CaseId id = CaseId.random();
@@ -157,8 +194,8 @@ public class Registry {
                     .set(REGISTRY_CASE.CREATED_AT, utc(now))
                     .set(REGISTRY_CASE.UPDATED_AT, utc(now))
                     .execute();
-            event(id, "CREATED", by, Map.of("channel", source.channel().name()));
-            linkSource(id, source, by);
+            event(id, "CREATED", by, created);
+            linkSource(id, source, by, Map.of());
             events.publishEvent(new ProtectionFactsChanged(id, facts.minor(), facts.exploitationTypes()));
             return new Created(id, reference);
         });
@@ -215,7 +252,71 @@ public class Registry {
     private void receiveHotline(ReportId report, OperatorId by) {
         Situation s = intake.situation(report).orElseThrow();
         receive(new CaseSource.Hotline(report.value()), new CaseFacts(s.victimSex(), s.victimAge(),
-                s.victimCountryOfBirth(), s.place(), s.periodFrom(), s.periodTo(), s.traffickingTypes()), by);
+                s.victimCountryOfBirth(), s.place(), s.periodFrom(), s.periodTo(), s.traffickingTypes()), by,
+                intake.earlierReference(report).orElse(null));
+    }
+
+    private static final java.util.regex.Pattern REPORT_CODE =
+            java.util.regex.Pattern.compile("([RS])-?([A-Z0-9]{4})-?([A-Z0-9]{4})");
+    private static final java.util.regex.Pattern CASE_NUMBER =
+            java.util.regex.Pattern.compile("C-([0-9]{4})-([0-9]{1,9})|C([0-9]{4})([0-9]{6,9})");
+
+    /**
+     * A reference as people give it (any case, spaces, dashes left out) in the form it is stored in: an online
+     * report's {@code R-XXXX-XXXX}, a screening receipt's {@code S-XXXX-XXXX} or a case number
+     * {@code C-YYYY-NNNNNN} (its leading zeros may be left out when the dashes are there); empty when it is none.
+     */
+    static Optional<String> canonicalReference(String typed) {
+        if (typed == null) {
+            return Optional.empty();
+        }
+        String code = typed.replaceAll("\\s+", "").toUpperCase(java.util.Locale.ROOT);
+        java.util.regex.Matcher report = REPORT_CODE.matcher(code);
+        if (report.matches()) {
+            return Optional.of(report.group(1) + "-" + report.group(2) + "-" + report.group(3));
+        }
+        java.util.regex.Matcher number = CASE_NUMBER.matcher(code);
+        if (number.matches()) {
+            String year = number.group(1) != null ? number.group(1) : number.group(3);
+            long n = Long.parseLong(number.group(2) != null ? number.group(2) : number.group(4));
+            return Optional.of(String.format("C-%s-%06d", year, n));
+        }
+        return Optional.empty();
+    }
+
+    /** The case a stored reference names, followed through merges to the case that carries on. */
+    private Optional<Created> liveCaseOf(String reference) {
+        Optional<UUID> start = switch (reference.charAt(0)) {
+            case 'R' -> db.select(CASE_SOURCE.CASE_ID).from(CASE_SOURCE).join(ONLINE_REPORT)
+                    .on(ONLINE_REPORT.ID.eq(CASE_SOURCE.ONLINE_REPORT_ID)).where(ONLINE_REPORT.REFERENCE.eq(reference))
+                    .fetchOptional(CASE_SOURCE.CASE_ID);
+            case 'S' -> db.select(CASE_SOURCE.CASE_ID).from(CASE_SOURCE).join(SCREENING_REPORT)
+                    .on(SCREENING_REPORT.ID.eq(CASE_SOURCE.SCREENING_REPORT_ID))
+                    .where(SCREENING_REPORT.REFERENCE.eq(reference)).fetchOptional(CASE_SOURCE.CASE_ID);
+            default -> db.select(REGISTRY_CASE.ID).from(REGISTRY_CASE).where(REGISTRY_CASE.REFERENCE.eq(reference))
+                    .fetchOptional(REGISTRY_CASE.ID);
+        };
+        UUID id = start.orElse(null);
+        // A merge chain is short; the bound only guards against a cycle the table's checks cannot rule out.
+        for (int hop = 0; id != null && hop < 100; hop++) {
+            var r = db.select(REGISTRY_CASE.REFERENCE, REGISTRY_CASE.MERGED_INTO).from(REGISTRY_CASE)
+                    .where(REGISTRY_CASE.ID.eq(id)).fetchOne();
+            if (r.value2() == null) {
+                return Optional.of(new Created(new CaseId(id), r.value1()));
+            }
+            id = r.value2();
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The case a reference names (a case number, or the R-/S- code of one of its reports), for the registry's own
+     * users: what names no one, as in the list; empty when it names none.
+     */
+    public Optional<Summary> find(Actor actor, String reference) {
+        requireRegistryUser(actor);
+        return canonicalReference(reference).flatMap(this::liveCaseOf).flatMap(c -> summaries(
+                REGISTRY_CASE.ID.eq(c.id().value()), 1).stream().findFirst());
     }
 
     /** Cases newest first, for data managers: no personal field. */
@@ -225,6 +326,10 @@ public class Registry {
         if (status != null) {
             where = where.and(REGISTRY_CASE.STATUS.eq(status.name()));
         }
+        return summaries(where, limit);
+    }
+
+    private List<Summary> summaries(org.jooq.Condition where, int limit) {
         return db.select(REGISTRY_CASE.ID, REGISTRY_CASE.REFERENCE, REGISTRY_CASE.STATUS, APP_USER.DISPLAY_NAME,
                         REGISTRY_CASE.SEX, REGISTRY_CASE.AGE, REGISTRY_CASE.PLACE, REGISTRY_CASE.EXPLOITATION_TYPES,
                         REGISTRY_CASE.CREATED_AT)
@@ -242,15 +347,17 @@ public class Registry {
         return tx.execute(status -> {
             RegistryCaseRecord r = db.selectFrom(REGISTRY_CASE).where(REGISTRY_CASE.ID.eq(id.value()))
                     .fetchOptional().orElseThrow(CaseNotFound::new);
-            Map<String, String> personal = Map.of();
-            boolean hidden = r.getPersonalEnc() != null && !mayWork(r, actor);
-            if (!hidden) {
-                personal = personal(r);
-                if (!personal.isEmpty()) {
-                    audit.record(actor.username(), AuditTrail.Action.READ, "registry_case", id, personal.keySet());
-                }
+            boolean mayWork = mayWork(r, actor);
+            Map<String, String> personal = mayWork ? personal(r) : Map.of();
+            List<Consent> consent = consent(id, mayWork);
+            List<String> read = new java.util.ArrayList<>(personal.keySet());
+            if (consent.stream().anyMatch(c -> c.askedBy() != null)) {
+                read.add(CONSENT_ASKED_BY);
             }
-            return toView(r, personal, hidden);
+            if (!read.isEmpty()) {
+                audit.record(actor.username(), AuditTrail.Action.READ, "registry_case", id, read);
+            }
+            return toView(r, personal, r.getPersonalEnc() != null && !mayWork, consent);
         });
     }
 
@@ -359,7 +466,10 @@ public class Registry {
         });
     }
 
-    /** An answer to one of the consent questions 1.1-1.5, who asked and when; the history keeps earlier ones. */
+    /**
+     * An answer to one of the consent questions 1.1-1.5, who asked and when. It becomes the question's current
+     * answer; every earlier answer stays, with its own asker and date, and each is a row of the history.
+     */
     public void recordConsent(CaseId id, String question, Boolean answer, String askedBy, LocalDate askedOn,
             Actor actor) {
         if (question == null || !question.matches("1\\.[1-5]")) {
@@ -371,50 +481,140 @@ public class Registry {
         if (askedBy == null || askedBy.isBlank() || askedBy.length() > 120) {
             throw new IllegalArgumentException("say who asked (1-120 characters)");
         }
+        // Who asked is a name, kept like every other personal field: plain text only, no markup.
+        form.normalise(ASKED_BY, askedBy.strip());
         if (askedOn == null || askedOn.isAfter(LocalDate.now(clock).plusDays(1)) || askedOn.getYear() < 2000) {
             throw new IllegalArgumentException("the date it was asked must be a real date, not in the future");
         }
         tx.executeWithoutResult(status -> {
             lockToWork(id, actor);
-            Instant now = clock.instant();
-            db.insertInto(CASE_CONSENT)
-                    .set(CASE_CONSENT.CASE_ID, id.value()).set(CASE_CONSENT.QUESTION, question)
-                    .set(CASE_CONSENT.ANSWER, answer).set(CASE_CONSENT.ASKED_BY, askedBy.strip())
-                    .set(CASE_CONSENT.ASKED_ON, askedOn).set(CASE_CONSENT.RECORDED_BY, actor.id().value())
-                    .set(CASE_CONSENT.RECORDED_AT, utc(now))
-                    .onConflict(CASE_CONSENT.CASE_ID, CASE_CONSENT.QUESTION).doUpdate()
-                    .set(CASE_CONSENT.ANSWER, answer).set(CASE_CONSENT.ASKED_BY, askedBy.strip())
-                    .set(CASE_CONSENT.ASKED_ON, askedOn).set(CASE_CONSENT.RECORDED_BY, actor.id().value())
-                    .set(CASE_CONSENT.RECORDED_AT, utc(now))
-                    .execute();
-            event(id, "CONSENT", actor.id(), Map.of("question", question, "answer", answer,
-                    "askedOn", askedOn.toString()));
+            UUID answerId = insertAnswer(id, question, answer, askedBy.strip(), askedOn, actor.id(),
+                    clock.instant(), null);
+            makeCurrent(id, question, answerId);
+            audit.record(actor.username(), AuditTrail.Action.CHANGE, "registry_case", id,
+                    List.of("consent." + question));
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("question", question);
+            detail.put("answer", answer);
+            detail.put("askedOn", askedOn.toString());
+            detail.put("answerId", answerId);
+            event(id, "CONSENT", actor.id(), detail);
         });
     }
 
-    /** The case's history, oldest first. */
+    /** The field name audit rows give to who asked the consent questions. */
+    static final String CONSENT_ASKED_BY = "consent.askedBy";
+
+    private static final FormField ASKED_BY = FormField.personal("askedBy", "Consent", "Asked by",
+            FormField.Kind.TEXT, 120);
+
+    /** Stores one consent answer (its asker encrypted, bound to the answer's row); joins the caller's transaction. */
+    UUID insertAnswer(CaseId id, String question, boolean answer, String askedBy, LocalDate askedOn,
+            OperatorId recordedBy, Instant recordedAt, CaseId mergedFrom) {
+        UUID answerId = UUID.randomUUID();
+        db.insertInto(CASE_CONSENT_ANSWER)
+                .set(CASE_CONSENT_ANSWER.ID, answerId)
+                .set(CASE_CONSENT_ANSWER.CASE_ID, id.value())
+                .set(CASE_CONSENT_ANSWER.QUESTION, question)
+                .set(CASE_CONSENT_ANSWER.ANSWER, answer)
+                .set(CASE_CONSENT_ANSWER.ASKED_BY_ENC, cipher.encrypt(askedBy, askedByBoundTo(answerId)))
+                .set(CASE_CONSENT_ANSWER.ASKED_ON, askedOn)
+                .set(CASE_CONSENT_ANSWER.RECORDED_BY, recordedBy.value())
+                .set(CASE_CONSENT_ANSWER.RECORDED_AT, utc(recordedAt))
+                .set(CASE_CONSENT_ANSWER.MERGED_FROM, mergedFrom == null ? null : mergedFrom.value())
+                .execute();
+        return answerId;
+    }
+
+    /** Makes a stored answer its question's current one on its case. */
+    void makeCurrent(CaseId id, String question, UUID answerId) {
+        var a = db.selectFrom(CASE_CONSENT_ANSWER).where(CASE_CONSENT_ANSWER.ID.eq(answerId)).fetchSingle();
+        db.insertInto(CASE_CONSENT)
+                .set(CASE_CONSENT.CASE_ID, id.value()).set(CASE_CONSENT.QUESTION, question)
+                .set(CASE_CONSENT.ANSWER, a.getAnswer()).set(CASE_CONSENT.ASKED_BY, (String) null)
+                .set(CASE_CONSENT.ASKED_ON, a.getAskedOn()).set(CASE_CONSENT.RECORDED_BY, a.getRecordedBy())
+                .set(CASE_CONSENT.RECORDED_AT, a.getRecordedAt()).set(CASE_CONSENT.ANSWER_ID, answerId)
+                .onConflict(CASE_CONSENT.CASE_ID, CASE_CONSENT.QUESTION).doUpdate()
+                .set(CASE_CONSENT.ANSWER, a.getAnswer()).set(CASE_CONSENT.ASKED_BY, (String) null)
+                .set(CASE_CONSENT.ASKED_ON, a.getAskedOn()).set(CASE_CONSENT.RECORDED_BY, a.getRecordedBy())
+                .set(CASE_CONSENT.RECORDED_AT, a.getRecordedAt()).set(CASE_CONSENT.ANSWER_ID, answerId)
+                .execute();
+    }
+
+    /** Who asked, in clear: for code that has already decided the reader may see it. */
+    String askedBy(UUID answerId, byte[] askedByEnc) {
+        return cipher.decrypt(askedByEnc, askedByBoundTo(answerId));
+    }
+
+    static String askedByBoundTo(UUID answerId) {
+        return "case_consent_answer.asked_by:" + answerId;
+    }
+
+    /** The current answers, question by question; who asked only when {@code withAskedBy}. */
+    List<Consent> consent(CaseId id, boolean withAskedBy) {
+        return db.select(CASE_CONSENT.QUESTION, CASE_CONSENT.ANSWER, CASE_CONSENT.ASKED_BY, CASE_CONSENT.ASKED_ON,
+                        CASE_CONSENT.RECORDED_AT, CASE_CONSENT.ANSWER_ID, CASE_CONSENT_ANSWER.ASKED_BY_ENC,
+                        CASE_CONSENT_ANSWER.MERGED_FROM)
+                .from(CASE_CONSENT).leftJoin(CASE_CONSENT_ANSWER).on(CASE_CONSENT_ANSWER.ID.eq(CASE_CONSENT.ANSWER_ID))
+                .where(CASE_CONSENT.CASE_ID.eq(id.value())).orderBy(CASE_CONSENT.QUESTION)
+                .fetch(c -> new Consent(c.value1(), c.value2(), !withAskedBy ? null
+                        // A row from before answers were kept encrypted holds the name in clear until it is sealed.
+                        : c.value6() == null ? c.value3() : askedBy(c.value6(), c.value7()),
+                        c.value4(), c.value5().toInstant(), c.value8() == null ? null : new CaseId(c.value8())));
+    }
+
+    /**
+     * The case's history, oldest first. Each consent answer carries who asked it for those who may read the
+     * case's personal fields (that read audited); others see that it was answered, and when.
+     */
     public List<Event> history(CaseId id, Actor actor) {
         requireRegistryUser(actor);
-        if (!db.fetchExists(REGISTRY_CASE, REGISTRY_CASE.ID.eq(id.value()))) {
-            throw new CaseNotFound();
-        }
-        return db.select(CASE_EVENT.SEQ, CASE_EVENT.TYPE, CASE_EVENT.AT, APP_USER.DISPLAY_NAME, CASE_EVENT.DETAIL)
-                .from(CASE_EVENT).leftJoin(APP_USER).on(APP_USER.ID.eq(CASE_EVENT.ACTOR))
-                .where(CASE_EVENT.CASE_ID.eq(id.value())).orderBy(CASE_EVENT.SEQ)
-                .fetch(r -> new Event(r.value1(), r.value2(), r.value3().toInstant(), r.value4(),
-                        json.readValue(r.value5().data(), DETAILS)));
+        return tx.execute(status -> {
+            RegistryCaseRecord r = db.selectFrom(REGISTRY_CASE).where(REGISTRY_CASE.ID.eq(id.value()))
+                    .fetchOptional().orElseThrow(CaseNotFound::new);
+            List<Event> events = db.select(CASE_EVENT.SEQ, CASE_EVENT.TYPE, CASE_EVENT.AT, APP_USER.DISPLAY_NAME,
+                            CASE_EVENT.DETAIL)
+                    .from(CASE_EVENT).leftJoin(APP_USER).on(APP_USER.ID.eq(CASE_EVENT.ACTOR))
+                    .where(CASE_EVENT.CASE_ID.eq(id.value())).orderBy(CASE_EVENT.SEQ)
+                    .fetch(e -> new Event(e.value1(), e.value2(), e.value3().toInstant(), e.value4(),
+                            json.readValue(e.value5().data(), DETAILS)));
+            if (!mayWork(r, actor) || events.stream().noneMatch(e -> e.detail().containsKey("answerId"))) {
+                return events;
+            }
+            Map<String, String> askers = new java.util.HashMap<>();
+            db.select(CASE_CONSENT_ANSWER.ID, CASE_CONSENT_ANSWER.ASKED_BY_ENC).from(CASE_CONSENT_ANSWER)
+                    .where(CASE_CONSENT_ANSWER.CASE_ID.eq(id.value()))
+                    .forEach(a -> askers.put(a.value1().toString(), askedBy(a.value1(), a.value2())));
+            boolean shown = false;
+            for (Event e : events) {
+                String asker = e.detail().get("answerId") instanceof String answer ? askers.get(answer) : null;
+                if (asker != null) {
+                    e.detail().put("askedBy", asker);
+                    shown = true;
+                }
+            }
+            if (shown) {
+                audit.record(actor.username(), AuditTrail.Action.READ, "registry_case", id,
+                        List.of(CONSENT_ASKED_BY));
+            }
+            return events;
+        });
     }
 
     // ------------------------------------------------------------------------------------------------------------
 
-    private void linkSource(CaseId id, CaseSource source, OperatorId by) {
+    private void linkSource(CaseId id, CaseSource source, OperatorId by, Map<String, Object> more) {
         db.insertInto(CASE_SOURCE)
                 .set(CASE_SOURCE.CASE_ID, id.value())
                 .set(sourceColumn(source), source.report())
                 .set(CASE_SOURCE.LINKED_AT, utc(clock.instant()))
                 .set(CASE_SOURCE.LINKED_BY, by == null ? null : by.value())
                 .execute();
-        event(id, "SOURCE_LINKED", by, Map.of("channel", source.channel().name(), "report", source.report()));
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("channel", source.channel().name());
+        detail.put("report", source.report());
+        detail.putAll(more);
+        event(id, "SOURCE_LINKED", by, detail);
         if (source.channel() == CaseSource.Channel.HOTLINE) {
             escalationsSoFar(id, source.report());
         }
@@ -450,7 +650,7 @@ public class Registry {
     }
 
     /** The escalations about a hotline report or its call when the report joins a case: their state by then. */
-    private void escalationsSoFar(CaseId id, UUID report) {
+    void escalationsSoFar(CaseId id, UUID report) {
         UUID call = db.select(HOTLINE_REPORT.CALL_ID).from(HOTLINE_REPORT).where(HOTLINE_REPORT.ID.eq(report))
                 .fetchOne(HOTLINE_REPORT.CALL_ID);
         org.jooq.Condition about = ESCALATION.REPORT_ID.eq(report);
@@ -552,7 +752,8 @@ public class Registry {
         return "registry_case.personal:" + caseId;
     }
 
-    private RegistryCase toView(RegistryCaseRecord r, Map<String, String> personal, boolean hidden) {
+    private RegistryCase toView(RegistryCaseRecord r, Map<String, String> personal, boolean hidden,
+            List<Consent> consent) {
         Map<String, Object> values = new LinkedHashMap<>();
         COLUMNS.forEach((name, column) -> {
             Object v = r.get(column);
@@ -568,9 +769,6 @@ public class Registry {
         values.putAll(json.readValue(r.getDetails().data(), DETAILS));
         values.putAll(personal);
         CaseId id = new CaseId(r.getId());
-        List<Consent> consent = db.selectFrom(CASE_CONSENT).where(CASE_CONSENT.CASE_ID.eq(id.value()))
-                .orderBy(CASE_CONSENT.QUESTION).fetch(c -> new Consent(c.getQuestion(), c.getAnswer(), c.getAskedBy(),
-                        c.getAskedOn(), c.getRecordedAt().toInstant()));
         List<Source> sources = sources(id);
         String assignedName = r.getAssignedTo() == null ? null : db.select(APP_USER.DISPLAY_NAME).from(APP_USER)
                 .where(APP_USER.ID.eq(r.getAssignedTo())).fetchOne(APP_USER.DISPLAY_NAME);

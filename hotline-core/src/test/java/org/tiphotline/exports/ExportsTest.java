@@ -55,6 +55,8 @@ class ExportsTest {
     @Autowired
     private ExportRequests requests;
     @Autowired
+    private org.tiphotline.registry.Duplicates duplicates;
+    @Autowired
     private Operators operators;
     @Autowired
     private DSLContext db;
@@ -206,6 +208,55 @@ class ExportsTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("the most this approval allows");
         assertThat(auditRows(consented, "EXPORT")).hasSize(3);
         assertThat(requests.view(dataManager, asked.id()).downloads()).isEqualTo(3);
+    }
+
+    /**
+     * Merging a duplicate into a case must not cost the identifying export the duplicate's consent 1.1, nor let a
+     * yes on one record outweigh a no on the other.
+     */
+    @Test
+    void aMergeKeepsConsentOneOneForTheExportAndANoOnEitherRecordWithholdsTheName() {
+        CaseId consented = identifiedCase("Testfirst Mergedname", true);
+        CaseId kept = newCase(new CaseFacts("FEMALE", 30, "JM", "Test Parish North", LocalDate.of(2030, 5, 1), null,
+                List.of("SEXUAL_EXPLOITATION")));
+        registry.assign(kept, dataManager.id(), leader);
+        duplicates.merge(consented, kept, "the same person (fake)", dataManager);
+
+        CaseId yes = identifiedCase("Testsecond Yesname", true);
+        CaseId no = identifiedCase("Testthird Noname", false);
+        duplicates.merge(no, yes, "the same person (fake)", dataManager);
+
+        ExportRequests.Request asked = requests.request(dataManager, List.of(reference(kept), reference(yes)),
+                "referral for shelter assistance", "Test Shelter (fake)");
+        requests.approve(leader, asked.id(), null);
+        String csv = new String(requests.download(dataManager, asked.id(), ExportFormat.CSV).content(),
+                StandardCharsets.UTF_8);
+        assertThat(csv.lines().filter(l -> l.startsWith(reference(kept))).findFirst().orElseThrow())
+                .contains("Testfirst Mergedname");
+        assertThat(csv.lines().filter(l -> l.startsWith(reference(yes))).findFirst().orElseThrow())
+                .doesNotContain("Yesname").contains("WITHHELD: consent question 1.1 is not answered yes");
+    }
+
+    /** The standard format's "other, specify" answers and C.7/C.8 places are free text: no export carries them. */
+    @Test
+    void freeTextOfTheStandardFormatNeverLeaves() {
+        CaseId id = identifiedCase("Testfirst Textname", true);
+        List<String> fields = List.of("recruitmentContactOther", "expectedActivitiesOther", "entryPlace",
+                "destinationPlace", "activitiesOther", "exploitationPreventedOther", "corroborationOther");
+        for (String field : fields) {
+            registry.saveField(id, dataManager, field, "Fakeplace-" + field + " (test)");
+        }
+        registry.saveField(id, dataManager, "transitEngagedInActivity", true);
+        ExportRequests.Request asked = requests.request(dataManager, List.of(reference(id)),
+                "referral for shelter assistance", "Test Shelter (fake)");
+        requests.approve(leader, asked.id(), null);
+        for (ExportFormat format : ExportFormat.values()) {
+            String file = new String(requests.download(dataManager, asked.id(), format).content(),
+                    StandardCharsets.UTF_8);
+            assertThat(file).contains("Testfirst Textname").doesNotContain("Fakeplace-");
+        }
+        assertThat(new String(export.nonIdentifying(dataManager, scope(), ExportFormat.JSON).content(),
+                StandardCharsets.UTF_8)).doesNotContain("Fakeplace-");
     }
 
     @Test

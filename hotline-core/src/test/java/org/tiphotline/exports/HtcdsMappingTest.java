@@ -54,6 +54,48 @@ class HtcdsMappingTest {
         assertThat(unaccounted).as("codes with no HTCDS decision").isEmpty();
     }
 
+    /** Not only code lists: a new field of any kind fails here until someone decides whether it leaves, and how. */
+    @Test
+    void everyFieldOfTheStandardFormatHasAnExportDecision() {
+        List<String> undecided = new ArrayList<>();
+        for (FormField field : form.fields()) {
+            boolean decided = HtcdsMapping.CODES.containsKey(field.name())
+                    || HtcdsMapping.MEANS_OF_CONTROL.containsKey(field.name())
+                    || HtcdsMapping.PASS_THROUGH.containsKey(field.name())
+                    || HtcdsMapping.EXPORTED_OTHERWISE.containsKey(field.name())
+                    || ExportRequests.PERSONAL_COLUMNS.containsKey(field.name())
+                    || HtcdsMapping.NOT_EXPORTED.containsKey(field.name());
+            if (!decided) {
+                undecided.add(field.name());
+            }
+        }
+        assertThat(undecided).as("fields with no export decision").isEmpty();
+        // Free text (the "other, specify" answers, the C.7/C.8 places) is personal and never in an export column.
+        for (FormField field : form.fields()) {
+            if (field.kind() == FormField.Kind.TEXT && !ExportRequests.PERSONAL_COLUMNS.containsKey(field.name())) {
+                assertThat(field.personal()).as(field.name()).isTrue();
+                assertThat(HtcdsMapping.NOT_EXPORTED).as(field.name()).containsKey(field.name());
+            }
+        }
+        assertThat(HtcdsMapping.NOT_EXPORTED).containsKeys("recruitmentContactOther", "expectedActivitiesOther",
+                "entryPlace", "destinationPlace", "transitEngagedInActivity", "activitiesOther",
+                "exploitationPreventedOther", "corroborationOther");
+    }
+
+    /** C.3 offers the seed's own list: unlike C.10 and D.12 it has no marriage. */
+    @Test
+    void expectedActivitiesAreTheSeedsC3List() {
+        FormField c3 = form.field("expectedActivities");
+        assertThat(c3.codes()).doesNotContain("MARRIAGE").containsExactly("AGRICULTURAL_WORK", "BEGGING",
+                "CHILD_CARE", "CONSTRUCTION", "DOMESTIC_WORK", "FACTORY_WORK", "FISHING",
+                "LOW_LEVEL_CRIMINAL_ACTIVITIES", "MILITARY_SERVICE", "MINING", "PROSTITUTION",
+                "RESTAURANTS_AND_HOTEL_WORK", "STUDY", "SMALL_STREET_COMMERCE", "TRADE", "TRANSPORT", "OTHER");
+        assertThat(form.field("transitActivities").codes()).contains("MARRIAGE");
+        assertThat(form.field("activities").codes()).contains("MARRIAGE", "UNEMPLOYED");
+        // Each C.3 code means in HTCDS what the same D.12 code means, should C.3 ever be exported.
+        assertThat(HtcdsMapping.CODES.get("activities")).containsKeys(c3.codes().toArray(String[]::new));
+    }
+
     @Test
     void leftOutAndPassedThroughFieldsAreRealFieldsOfTheForm() {
         List<String> names = form.fields().stream().map(FormField::name).toList();

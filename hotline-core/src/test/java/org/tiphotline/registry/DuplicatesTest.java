@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -33,6 +34,8 @@ class DuplicatesTest {
     private Registry registry;
     @Autowired
     private Duplicates duplicates;
+    @Autowired
+    private Documents documents;
     @Autowired
     private Intake intake;
     @Autowired
@@ -127,6 +130,88 @@ class DuplicatesTest {
                 .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> registry.changeStatus(dup, CaseStatus.UNDER_ASSESSMENT, "reopen (fake)", leader))
                 .hasMessageContaining("merged");
+    }
+
+    /** A tiny PDF and PNG whose text is obviously fake, to follow across the merge. */
+    private static final byte[] PDF = "%PDF-1.4\n% fake medical report (test)\n%%EOF\n"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 'f', 'a', 'k', 'e'};
+
+    @Test
+    void mergingMovesTheDocumentsAndCarriesEveryConsentAnswerANoNeverLosingToAYes() {
+        CaseId keep = blankCase();
+        CaseId dup = blankCase();
+        Actor dataManager = FakeData.actor(FakeData.user(operators, Role.DATA_MANAGER));
+        registry.assign(keep, dataManager.id(), leader);
+        registry.assign(dup, dataManager.id(), leader);
+        java.time.LocalDate day = java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC);
+        Documents.Document pdf = documents.attach(dup, Documents.Kind.MEDICAL_REPORT, "application/pdf", PDF,
+                dataManager);
+        Documents.Document png = documents.attach(dup, Documents.Kind.IDENTITY_DOCUMENT, "image/png", PNG,
+                dataManager);
+        Documents.Document own = documents.attach(keep, Documents.Kind.OTHER, "application/pdf", PDF, dataManager);
+        // The kept case: 1.2 no, 1.3 yes, 1.5 yes; the duplicate: 1.1 yes (none on the kept case), 1.2 yes,
+        // 1.3 yes, 1.5 no.
+        registry.recordConsent(keep, "1.2", false, "Testfirst Keptasker (fake)", day.minusDays(2), dataManager);
+        registry.recordConsent(keep, "1.3", true, "Testfirst Keptasker (fake)", day.minusDays(2), dataManager);
+        registry.recordConsent(keep, "1.5", true, "Testfirst Keptasker (fake)", day.minusDays(2), dataManager);
+        registry.recordConsent(dup, "1.1", true, "Testfirst Dupasker (fake)", day.minusDays(5), dataManager);
+        registry.recordConsent(dup, "1.2", true, "Testfirst Dupasker (fake)", day.minusDays(5), dataManager);
+        registry.recordConsent(dup, "1.3", true, "Testfirst Dupasker (fake)", day.minusDays(5), dataManager);
+        registry.recordConsent(dup, "1.5", false, "Testfirst Dupasker (fake)", day.minusDays(1), dataManager);
+
+        duplicates.merge(dup, keep, "same person, two interviews (fake)", dataManager);
+
+        // The documents are the kept case's now, and still open (their content is bound to the document).
+        assertThat(documents.list(keep, dataManager)).extracting(Documents.Document::id)
+                .containsExactlyInAnyOrder(own.id(), pdf.id(), png.id());
+        assertThat(documents.list(dup, dataManager)).isEmpty();
+        assertThat(documents.download(keep, pdf.id(), dataManager).content()).isEqualTo(PDF);
+        assertThat(documents.download(keep, png.id(), dataManager).content()).isEqualTo(PNG);
+
+        // Consent: what the kept case had stands, what it lacked comes over, and a no is never overridden by a yes.
+        assertThat(registry.view(keep, dataManager).consent()).extracting(Registry.Consent::question,
+                Registry.Consent::answer, Registry.Consent::askedBy, Registry.Consent::mergedFrom).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("1.1", true, "Testfirst Dupasker (fake)", dup),
+                org.assertj.core.groups.Tuple.tuple("1.2", false, "Testfirst Keptasker (fake)", null),
+                org.assertj.core.groups.Tuple.tuple("1.3", true, "Testfirst Keptasker (fake)", null),
+                org.assertj.core.groups.Tuple.tuple("1.5", false, "Testfirst Dupasker (fake)", dup));
+
+        // Nothing is dropped: every answer of the duplicate is in the kept case's history, with who asked and when.
+        List<Registry.Event> history = registry.history(keep, dataManager);
+        assertThat(history).extracting(Registry.Event::type).containsSubsequence("MERGED_FROM", "DOCUMENT",
+                "DOCUMENT", "CONSENT");
+        assertThat(history).filteredOn(e -> e.type().equals("CONSENT") && e.detail().containsKey("mergedFrom"))
+                .extracting(e -> e.detail().get("question"), e -> e.detail().get("answer"),
+                        e -> e.detail().get("askedBy"), e -> e.detail().get("askedOn"), e -> e.detail().get("outcome"),
+                        e -> e.detail().get("currentAnswer"))
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("1.1", true, "Testfirst Dupasker (fake)",
+                                day.minusDays(5).toString(), "CARRIED_OVER", true),
+                        org.assertj.core.groups.Tuple.tuple("1.2", true, "Testfirst Dupasker (fake)",
+                                day.minusDays(5).toString(), "YES_NOT_TAKEN_NO_KEPT", false),
+                        org.assertj.core.groups.Tuple.tuple("1.3", true, "Testfirst Dupasker (fake)",
+                                day.minusDays(5).toString(), "SAME_AS_KEPT", true),
+                        org.assertj.core.groups.Tuple.tuple("1.5", false, "Testfirst Dupasker (fake)",
+                                day.minusDays(1).toString(), "NO_REPLACES_YES", false));
+        assertThat(history).filteredOn(e -> e.type().equals("DOCUMENT") && e.detail().containsKey("mergedFrom"))
+                .extracting(e -> e.detail().get("document")).containsExactly(pdf.id().toString(),
+                        png.id().toString());
+        assertThat(history).filteredOn(e -> e.type().equals("MERGED_FROM")).singleElement()
+                .satisfies(e -> assertThat(e.detail()).containsEntry("documentsMoved", 2));
+
+        // The closed case keeps its own history: its answers and documents as they were recorded there.
+        List<Registry.Event> closed = registry.history(dup, dataManager);
+        assertThat(closed).filteredOn(e -> e.type().equals("CONSENT")).hasSize(4);
+        assertThat(closed).filteredOn(e -> e.type().equals("DOCUMENT")).hasSize(2);
+        assertThat(closed.getLast().type()).isEqualTo("MERGED_INTO");
+        assertThat(closed.getLast().detail()).containsEntry("documentsMoved", 2)
+                .containsEntry("consentAnswersCarried", 4);
+        assertThat(db.fetchCount(org.tiphotline.db.Tables.AUDIT_LOG, org.tiphotline.db.Tables.AUDIT_LOG.ACTION
+                .eq("CHANGE").and(org.tiphotline.db.Tables.AUDIT_LOG.ENTITY_ID.eq(keep.toString()))
+                .and(org.tiphotline.db.Tables.AUDIT_LOG.ACTOR.eq(dataManager.username()))
+                .and(org.tiphotline.db.Tables.AUDIT_LOG.FIELDS.contains(new String[] {"consent.askedBy"}))))
+                .as("carrying who asked over is a change of personal data, audited").isEqualTo(1);
     }
 
     @Test

@@ -3,6 +3,8 @@ package org.tiphotline.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.tiphotline.db.Tables.AUDIT_LOG;
+import static org.tiphotline.db.Tables.CASE_CONSENT;
+import static org.tiphotline.db.Tables.CASE_CONSENT_ANSWER;
 import static org.tiphotline.db.Tables.CASE_EVENT;
 import static org.tiphotline.db.Tables.CASE_SOURCE;
 import static org.tiphotline.db.Tables.REGISTRY_CASE;
@@ -53,6 +55,8 @@ class RegistryTest {
     private DSLContext db;
     @Autowired
     private MutableClock clock;
+    @Autowired
+    private ConsentSealing sealing;
 
     private Actor operator;
     private Actor dataManager;
@@ -166,6 +170,102 @@ class RegistryTest {
     }
 
     @Test
+    void notAVictimThenReferredKeepsWhoMovedItAndWhen() {
+        CaseId id = registry.receive(new CaseSource.Hotline(submittedHotlineReport().value()), CaseFacts.none(), null)
+                .id();
+        registry.assign(id, dataManager.id(), leader);
+        java.time.Instant assessed = clock.advance(Duration.ofHours(1));
+        registry.changeStatus(id, CaseStatus.UNDER_ASSESSMENT, null, dataManager);
+        clock.advance(Duration.ofHours(20));
+        assertThatThrownBy(() -> registry.changeStatus(id, CaseStatus.NOT_A_VICTIM, null, dataManager))
+                .as("question 18 must say no first").hasMessageContaining("question 18");
+        registry.saveField(id, dataManager, "votDecision", "NO");
+        assertThatThrownBy(() -> registry.changeStatus(id, CaseStatus.CONFIRMED_VICTIM, null, dataManager))
+                .as("the decision says no").hasMessageContaining("question 18");
+        java.time.Instant decided = clock.advance(Duration.ofMinutes(5));
+        registry.changeStatus(id, CaseStatus.NOT_A_VICTIM, "in need of assistance all the same (fake)", dataManager);
+        java.time.Instant referred = clock.advance(Duration.ofDays(2));
+        registry.changeStatus(id, CaseStatus.REFERRED, "referred to the test labour office (fake)", leader);
+        assertThatThrownBy(() -> registry.changeStatus(id, CaseStatus.CONFIRMED_VICTIM, null, leader))
+                .as("a referred case is reassessed or closed").hasMessageContaining("REFERRED");
+
+        assertThat(registry.view(id, leader).status()).isEqualTo(CaseStatus.REFERRED);
+        assertThat(registry.history(id, leader)).filteredOn(e -> e.type().equals("STATUS"))
+                .extracting(e -> e.detail().get("from"), e -> e.detail().get("to"), Registry.Event::actorName,
+                        Registry.Event::at)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("POTENTIAL", "UNDER_ASSESSMENT", nameOf(dataManager),
+                                assessed),
+                        org.assertj.core.groups.Tuple.tuple("UNDER_ASSESSMENT", "NOT_A_VICTIM", nameOf(dataManager),
+                                decided),
+                        org.assertj.core.groups.Tuple.tuple("NOT_A_VICTIM", "REFERRED", nameOf(leader), referred));
+    }
+
+    @Test
+    void aConfirmedVictimIsReferredThenClosedWithWhoAndWhen() {
+        CaseId id = registry.receive(new CaseSource.Hotline(submittedHotlineReport().value()), CaseFacts.none(), null)
+                .id();
+        registry.assign(id, dataManager.id(), dataManager);
+        registry.changeStatus(id, CaseStatus.UNDER_ASSESSMENT, null, dataManager);
+        registry.saveField(id, dataManager, "votDecision", "YES");
+        registry.changeStatus(id, CaseStatus.CONFIRMED_VICTIM, null, dataManager);
+        java.time.Instant referred = clock.advance(Duration.ofDays(1));
+        registry.changeStatus(id, CaseStatus.REFERRED, "referred to the test shelter (fake)", dataManager);
+        java.time.Instant closed = clock.advance(Duration.ofDays(30));
+        registry.changeStatus(id, CaseStatus.CLOSED, "assistance completed (fake)", dataManager);
+
+        assertThat(registry.history(id, leader)).filteredOn(e -> e.type().equals("STATUS")).last()
+                .satisfies(e -> assertThat(e.at()).isEqualTo(closed));
+        assertThat(registry.history(id, leader)).filteredOn(e -> e.type().equals("STATUS")
+                        && "REFERRED".equals(e.detail().get("to"))).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.at()).isEqualTo(referred);
+                    assertThat(e.actorName()).isEqualTo(nameOf(dataManager));
+                    assertThat(e.detail()).containsEntry("from", "CONFIRMED_VICTIM")
+                            .containsEntry("note", "referred to the test shelter (fake)");
+                });
+    }
+
+    @Test
+    void theLeaderReassignsACaseAndThePreviousDataManagerLosesItsPersonalFields() {
+        CaseId id = registry.receive(new CaseSource.Hotline(submittedHotlineReport().value()), CaseFacts.none(), null)
+                .id();
+        java.time.Instant first = clock.advance(Duration.ofMinutes(1));
+        registry.assign(id, dataManager.id(), leader);
+        registry.saveField(id, dataManager, "firstNames", "Testfirst Reassigned (fake)");
+        registry.saveField(id, dataManager, "entryPlace", "Fakeplace (test)");
+        registry.recordConsent(id, "1.1", true, "Testfirst Askerthree (fake)",
+                LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC), dataManager);
+        assertThatThrownBy(() -> registry.assign(id, otherDataManager.id(), dataManager))
+                .as("a data manager does not hand a case on").isInstanceOf(SecurityException.class);
+
+        java.time.Instant second = clock.advance(Duration.ofDays(3));
+        registry.assign(id, otherDataManager.id(), leader);
+
+        Registry.RegistryCase before = registry.view(id, dataManager);
+        assertThat(before.personalHidden()).isTrue();
+        assertThat(before.assignedTo()).isEqualTo(otherDataManager.id());
+        assertThat(before.values()).doesNotContainKeys("firstNames", "entryPlace");
+        assertThat(before.consent()).extracting(Registry.Consent::askedBy).containsOnlyNulls();
+        assertThat(registry.history(id, dataManager)).noneMatch(e -> e.detail().containsKey("askedBy"));
+        assertThatThrownBy(() -> registry.saveField(id, dataManager, "firstNames", "Testfirst Other (fake)"))
+                .isInstanceOf(SecurityException.class);
+        assertThatThrownBy(() -> registry.assign(id, dataManager.id(), dataManager))
+                .as("nor takes it back").isInstanceOf(SecurityException.class);
+
+        Registry.RegistryCase now = registry.view(id, otherDataManager);
+        assertThat(now.personalHidden()).isFalse();
+        assertThat(now.values()).containsEntry("firstNames", "Testfirst Reassigned (fake)")
+                .containsEntry("entryPlace", "Fakeplace (test)");
+        assertThat(registry.history(id, leader)).filteredOn(e -> e.type().equals("ASSIGNED"))
+                .extracting(e -> ((Number) e.detail().get("to")).longValue(), Registry.Event::actorName,
+                        Registry.Event::at)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(dataManager.id().value(), nameOf(leader), first),
+                        org.assertj.core.groups.Tuple.tuple(otherDataManager.id().value(), nameOf(leader), second));
+    }
+
+    @Test
     void onlyDataManagersOpenCasesAndPersonalFieldsOnlyTheAssignedOneAndTheLeader() {
         CaseId id = registry.receive(new CaseSource.Hotline(submittedHotlineReport().value()), CaseFacts.none(), null)
                 .id();
@@ -213,20 +313,81 @@ class RegistryTest {
     void consentAnswersKeepWhoAskedAndWhenAndTheirHistory() {
         CaseId id = registry.receive(new CaseSource.Hotline(submittedHotlineReport().value()), CaseFacts.none(), null)
                 .id();
+        registry.assign(id, dataManager.id(), leader);
         LocalDate today = LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC);
         assertThatThrownBy(() -> registry.recordConsent(id, "1.6", true, "Test Interviewer", today, leader))
                 .hasMessageContaining("1.1");
         assertThatThrownBy(() -> registry.recordConsent(id, "1.1", true, "Test Interviewer", today.plusDays(5),
                 leader)).hasMessageContaining("future");
-        registry.recordConsent(id, "1.1", false, "Test Interviewer (fake)", today, leader);
-        registry.recordConsent(id, "1.1", true, "Test Interviewer (fake)", today, leader);
-        registry.recordConsent(id, "1.5", true, "Test Social Worker (fake)", today.minusDays(1), leader);
+        assertThatThrownBy(() -> registry.recordConsent(id, "1.1", true, "<b>Test Interviewer</b>", today, leader))
+                .isInstanceOf(InvalidField.class);
+        registry.recordConsent(id, "1.1", false, "Testfirst Askerone (fake)", today.minusDays(3), dataManager);
+        registry.recordConsent(id, "1.1", true, "Testfirst Askertwo (fake)", today, leader);
+        registry.recordConsent(id, "1.5", true, "Test Social Worker (fake)", today.minusDays(1), dataManager);
 
         assertThat(registry.view(id, leader).consent()).extracting(Registry.Consent::question,
                 Registry.Consent::answer, Registry.Consent::askedBy).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("1.1", true, "Test Interviewer (fake)"),
+                org.assertj.core.groups.Tuple.tuple("1.1", true, "Testfirst Askertwo (fake)"),
                 org.assertj.core.groups.Tuple.tuple("1.5", true, "Test Social Worker (fake)"));
-        assertThat(registry.history(id, leader).stream().filter(e -> e.type().equals("CONSENT")))
-                .extracting(e -> e.detail().get("answer")).containsExactly(false, true, true);
+        // Every answer keeps who asked, on which day, who recorded it and when: not only the latest.
+        List<Registry.Event> answers = registry.history(id, dataManager).stream()
+                .filter(e -> e.type().equals("CONSENT")).toList();
+        assertThat(answers).extracting(e -> e.detail().get("question"), e -> e.detail().get("answer"),
+                e -> e.detail().get("askedBy"), e -> e.detail().get("askedOn"), Registry.Event::actorName)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("1.1", false, "Testfirst Askerone (fake)",
+                                today.minusDays(3).toString(), nameOf(dataManager)),
+                        org.assertj.core.groups.Tuple.tuple("1.1", true, "Testfirst Askertwo (fake)",
+                                today.toString(), nameOf(leader)),
+                        org.assertj.core.groups.Tuple.tuple("1.5", true, "Test Social Worker (fake)",
+                                today.minusDays(1).toString(), nameOf(dataManager)));
+        assertThat(answers).allSatisfy(e -> assertThat(e.at()).isEqualTo(clock.instant()));
+
+        // Who asked is a name: encrypted at rest like every personal field, in the history as in the answer.
+        assertThat(db.select(CASE_CONSENT.ASKED_BY).from(CASE_CONSENT).where(CASE_CONSENT.CASE_ID.eq(id.value()))
+                .fetch(CASE_CONSENT.ASKED_BY)).containsOnlyNulls();
+        assertThat(db.select(CASE_CONSENT_ANSWER.ASKED_BY_ENC).from(CASE_CONSENT_ANSWER)
+                .where(CASE_CONSENT_ANSWER.CASE_ID.eq(id.value())).fetch(CASE_CONSENT_ANSWER.ASKED_BY_ENC))
+                .hasSize(3).allSatisfy(enc -> assertThat(new String(enc, StandardCharsets.ISO_8859_1))
+                        .doesNotContain("Asker"));
+        assertThat(db.select(CASE_EVENT.DETAIL).from(CASE_EVENT).where(CASE_EVENT.CASE_ID.eq(id.value()))
+                .fetch(r -> r.value1().data())).noneMatch(detail -> detail.contains("Asker"));
+
+        // Need to know: another data manager sees the answers and dates, not who asked; reading it is audited.
+        assertThat(registry.view(id, otherDataManager).consent()).extracting(Registry.Consent::askedBy)
+                .containsOnlyNulls();
+        assertThat(registry.history(id, otherDataManager)).filteredOn(e -> e.type().equals("CONSENT"))
+                .hasSize(3).noneMatch(e -> e.detail().containsKey("askedBy"));
+        assertThat(db.select(AUDIT_LOG.ACTOR).from(AUDIT_LOG).where(AUDIT_LOG.ENTITY.eq("registry_case"))
+                .and(AUDIT_LOG.ENTITY_ID.eq(id.toString())).and(AUDIT_LOG.ACTION.eq("READ"))
+                .and(AUDIT_LOG.FIELDS.contains(new String[] {"consent.askedBy"})).fetch(AUDIT_LOG.ACTOR))
+                .contains(dataManager.username(), leader.username()).doesNotContain(otherDataManager.username());
+    }
+
+    @Test
+    void answersRecordedBeforeAskersWereEncryptedAreSealedOnStart() {
+        CaseId id = registry.receive(new CaseSource.Hotline(submittedHotlineReport().value()), CaseFacts.none(), null)
+                .id();
+        // As V8 stored them: who asked in clear, no answer row.
+        db.insertInto(CASE_CONSENT).set(CASE_CONSENT.CASE_ID, id.value()).set(CASE_CONSENT.QUESTION, "1.3")
+                .set(CASE_CONSENT.ANSWER, true).set(CASE_CONSENT.ASKED_BY, "Testfirst Legacyasker (fake)")
+                .set(CASE_CONSENT.ASKED_ON, LocalDate.of(2026, 1, 2)).set(CASE_CONSENT.RECORDED_BY, leader.id().value())
+                .set(CASE_CONSENT.RECORDED_AT, clock.instant().atOffset(java.time.ZoneOffset.UTC)).execute();
+        assertThat(registry.view(id, leader).consent()).extracting(Registry.Consent::askedBy)
+                .containsExactly("Testfirst Legacyasker (fake)");
+
+        assertThat(sealing.seal()).isGreaterThanOrEqualTo(1);
+        assertThat(sealing.seal()).isZero();
+
+        assertThat(db.select(CASE_CONSENT.ASKED_BY).from(CASE_CONSENT).where(CASE_CONSENT.CASE_ID.eq(id.value()))
+                .fetchOne(CASE_CONSENT.ASKED_BY)).isNull();
+        assertThat(registry.view(id, leader).consent()).extracting(Registry.Consent::question,
+                Registry.Consent::answer, Registry.Consent::askedBy, Registry.Consent::askedOn).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("1.3", true, "Testfirst Legacyasker (fake)",
+                        LocalDate.of(2026, 1, 2)));
+    }
+
+    private static String nameOf(Actor actor) {
+        return "Testfirst Fakename-" + actor.username();
     }
 }

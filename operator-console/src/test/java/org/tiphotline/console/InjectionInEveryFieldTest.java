@@ -89,6 +89,13 @@ class InjectionInEveryFieldTest {
             assertThat(form).as("free-text fields that kept the SQL as text").anyMatch(f -> f.endsWith(" stored"));
             checked.addAll(form);
         }
+        // Fields added since the list was first written are in it: the standard format's "other, specify" texts and
+        // C.7/C.8 places (free text, stored as sent), C.10's yes/no, and the hotline form's earlier reference (a
+        // code: SQL text is refused like markup).
+        assertThat(caseChecked).contains("recruitmentContactOther stored", "expectedActivitiesOther stored",
+                "entryPlace stored", "destinationPlace stored", "activitiesOther stored",
+                "exploitationPreventedOther stored", "corroborationOther stored", "transitEngagedInActivity");
+        assertThat(hotlineChecked).contains("earlierReference");
         assertThat(checked).as("fields checked").hasSizeGreaterThan(100);
         System.out.println("injection: " + checked.size() + " fields, SQL kept as text in "
                 + checked.stream().filter(f -> f.endsWith(" stored")).count());

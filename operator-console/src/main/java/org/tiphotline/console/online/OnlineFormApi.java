@@ -37,6 +37,21 @@ class OnlineFormApi {
     private static final Logger log = LoggerFactory.getLogger(OnlineFormApi.class);
     private static final List<String> COUNTRIES = List.of(Locale.getISOCountries());
 
+    /** The page's texts are a static file; the languages it has texts for, read once. */
+    static final String TEXTS = "static/i18n/report.json";
+    private static final java.util.Set<String> TRANSLATED = translated();
+
+    private static java.util.Set<String> translated() {
+        try (var in = new org.springframework.core.io.ClassPathResource(TEXTS).getInputStream()) {
+            java.util.Set<String> languages = new java.util.TreeSet<>();
+            tools.jackson.databind.json.JsonMapper.builder().build().readTree(in).propertyNames()
+                    .forEach(languages::add);
+            return languages;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("the online form's texts are missing: " + TEXTS, e);
+        }
+    }
+
     private final OnlineForm form;
     private final OnlineReports reports;
     private final JurisdictionSettings jurisdiction;
@@ -48,6 +63,12 @@ class OnlineFormApi {
         this.reports = reports;
         this.jurisdiction = jurisdiction;
         this.hotlineNumber = hotlineNumber.strip();
+        List<String> untranslated = form.languages().stream().filter(l -> !TRANSLATED.contains(l)).toList();
+        if (!untranslated.isEmpty()) {
+            // A profile or HOTLINE_CALLS_LANGUAGES named a language the page has no texts for: it is not offered.
+            log.warn("the online form has no texts for {} (static/i18n/report.json): the page does not offer them",
+                    untranslated);
+        }
         if (this.hotlineNumber.isEmpty()) {
             // The page then tells people in danger to call the hotline without a number: set it.
             log.warn("hotline.jurisdiction.hotline-number is not set: the online form's emergency banner has no "

@@ -49,6 +49,9 @@ class RegistryApi {
 
     record Relation(String other, String reason) {}
 
+    /** {@code to}: the case the report belongs to instead, by id or by reference; {@code note}: why. */
+    record MoveSource(String to, String note) {}
+
     private final Registry registry;
     private final Duplicates duplicates;
     private final Documents documents;
@@ -73,8 +76,16 @@ class RegistryApi {
         return form.fields();
     }
 
+    /**
+     * Cases newest first; with {@code reference} (a case number, or the R-/S- code a reporter quotes) only the case
+     * it names, or none.
+     */
     @GetMapping("/cases")
-    List<Registry.Summary> list(@RequestParam(required = false) String status, Principal principal) {
+    List<Registry.Summary> list(@RequestParam(required = false) String status,
+            @RequestParam(required = false) String reference, Principal principal) {
+        if (reference != null) {
+            return registry.find(actors.of(principal), reference).map(List::of).orElse(List.of());
+        }
         CaseStatus filter = status == null || status.isBlank() ? null : parse(status);
         return registry.list(actors.of(principal), filter, 200);
     }
@@ -117,6 +128,26 @@ class RegistryApi {
             throw new org.tiphotline.registry.CaseNotFound("this case has no such report");
         }
         return sourceReports.read(CaseId.parse(id), reportId, actors.of(principal));
+    }
+
+    /** One report of this case belongs to another case: it moves there, both histories saying so. */
+    @PostMapping("/cases/{id}/sources/{report}/move")
+    Map<String, Object> moveSource(@PathVariable String id, @PathVariable String report, @RequestBody MoveSource body,
+            Principal principal) {
+        Actor actor = actors.of(principal);
+        java.util.UUID reportId;
+        try {
+            reportId = java.util.UUID.fromString(report);
+        } catch (IllegalArgumentException e) {
+            throw new org.tiphotline.registry.CaseNotFound("this case has no such report");
+        }
+        String to = body.to() == null ? "" : body.to().strip();
+        CaseId target = to.matches("[0-9a-fA-F-]{36}") ? CaseId.parse(to)
+                : registry.find(actor, to).map(Registry.Summary::id)
+                        .orElseThrow(() -> new org.tiphotline.registry.CaseNotFound("no case has this reference"));
+        CaseId caseId = CaseId.parse(id);
+        duplicates.moveSource(caseId, reportId, target, body.note(), actor);
+        return withRelated(registry.view(caseId, actor));
     }
 
     /** A document for the case: the raw file as the body, its type as Content-Type. */

@@ -39,10 +39,11 @@ class WebSecurity {
                         .requestMatchers("/login", "/error", "/favicon.ico", "/css/**").permitAll()
                         // Signed, expiring acknowledgement links from alerts: the signature is the authority.
                         .requestMatchers("/ack/**").permitAll()
-                        // The public online form: its page, its script and its two endpoints, nothing else. CSRF
-                        // still applies (the token comes with GET /api/public/form, bound to the visitor's session).
-                        .requestMatchers("/report.html", "/js/report.js", "/api/public/form", "/api/public/reports")
-                        .permitAll()
+                        // The public online form: its page, its script, its texts and its two endpoints, nothing else.
+                        // CSRF still applies (the token comes with GET /api/public/form, bound to the visitor's
+                        // session).
+                        .requestMatchers("/report.html", "/js/report.js", "/i18n/report.json", "/api/public/form",
+                                "/api/public/reports").permitAll()
                         .requestMatchers("/api/liaison/**", "/liaison.html", "/js/liaison.js").hasRole("LIAISON")
                         .requestMatchers("/api/me", "/account.html", "/js/account.js", "/js/common.js", "/js/stomp.js",
                                 "/ws", "/ws/**").authenticated()

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -32,8 +33,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * A member of the public on the online form in a real browser (Debian's headless chromium), not signed in: one
  * anonymous report in Spanish (with a refused HTML description corrected on the way), one with contact consent
- * in English; each ends with the reference code on screen and nothing of what was typed. The data management
- * leader then finds both as potential cases made of online reports.
+ * in English; each ends with the reference code on screen and nothing of what was typed. Both are potential cases
+ * made of online reports; a data manager finds each on the registry page by the reporter's code, takes it, and sees
+ * the contact details of the report that agreed to contact and none in the anonymous one.
  */
 class OnlineFormInBrowserTest {
 
@@ -150,18 +152,70 @@ class OnlineFormInBrowserTest {
         assertThat(statusByReport).containsOnly(Map.entry(anonymousReference, "POTENTIAL"),
                 Map.entry(contactReference, "POTENTIAL"));
 
-        // And opens one on the registry page, as a data manager would.
+        // A data manager finds each case on the registry page by the reporter's code, takes it, and only then
+        // reads the report's personal fields: the contact details of the one who agreed to be contacted, none of
+        // the anonymous one.
         browser.manage().deleteAllCookies();
         browser.get(hotline.base() + "/login");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("leader");
-        browser.findElement(By.id("password")).sendKeys("leader-demo");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("datamanager");
+        browser.findElement(By.id("password")).sendKeys("datamanager-demo");
         browser.findElement(By.cssSelector("button[type=submit]")).click();
         wait.until(ExpectedConditions.urlContains("/registry.html"));
-        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#cases tr.clickable"))).click();
+        waitForText(By.id("cases"), "C-");
+        ConsoleClient dataManager = ConsoleClient.login(hotline.base(), "datamanager", "datamanager-demo");
+
+        String contactCase = openByReference(dataManager, contactReference);
+        assertThat(browser.findElement(By.id("case-title")).getText()).isEqualTo("Case " + contactCase);
         waitForText(By.id("case-status"), "potential");
         waitForText(By.id("sources"), "online report");
-        assertThat(browser.findElement(By.id("case-title")).getText()).matches("Case C-\\d{4}-\\d{6,}");
-        screenshot("registry-online-case");
+        click(By.cssSelector("#sources .show-source"));
+        waitForText(By.cssSelector("#sources .source-values"), "personal fields are for the case's data manager");
+        assertThat(browser.findElement(By.id("sources")).getText()).doesNotContain("Testfirst", "555", "quokka");
+
+        click(By.id("take"));
+        waitForText(By.id("case-meta"), "Demo Data Manager");
+        click(By.cssSelector("#sources .show-source"));
+        waitForText(By.cssSelector("#sources .source-values"), "Testfirst");
+        assertThat(browser.findElement(By.cssSelector("#sources .source-values")).getText())
+                .contains("contactFirstName", "Testfirst", "contactLastName", "Fakename", "contactPhone",
+                        "+1 555 0100 155", CONTACT_TEXT)
+                .doesNotContain("personal fields are for");
+        screenshot("registry-online-case-contact");
+
+        String anonymousCase = openByReference(dataManager, anonymousReference);
+        assertThat(anonymousCase).isNotEqualTo(contactCase);
+        waitForText(By.id("case-title"), anonymousCase);
+        waitForText(By.id("case-status"), "potential");
+        click(By.id("take"));
+        waitForText(By.id("case-meta"), "Demo Data Manager");
+        click(By.cssSelector("#sources .show-source"));
+        waitForText(By.cssSelector("#sources .source-values"), ANONYMOUS_TEXT);
+        assertThat(browser.findElement(By.cssSelector("#sources .source-values")).getText())
+                .contains("anonymous", "reporterSex").doesNotContain("contactFirstName", "contactLastName",
+                        "contactPhone", "contactAddress", "Testfirst", "555");
+        screenshot("registry-online-case-anonymous");
+    }
+
+    /**
+     * Types a reporter's code into the registry page's search and opens the case it names, picked by that case's
+     * number (as the registry API resolves the code), never by its place in a list; returns the case number.
+     */
+    private String openByReference(ConsoleClient api, String code) {
+        JsonNode found = api.get("/api/cases?reference=" + code).body();
+        assertThat(found).hasSize(1);
+        String number = found.get(0).get("reference").asString();
+        WebElement search = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("find-reference")));
+        search.clear();
+        search.sendKeys(code);
+        click(By.id("find"));
+        // The search's answer is the list now: that one case, nothing else.
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#cases tr"), 1));
+        By row = By.xpath("//tbody[@id='cases']/tr[td[1]='" + number + "']");
+        new WebDriverWait(browser, Duration.ofSeconds(15))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(ExpectedConditions.elementToBeClickable(row)).click();
+        waitForText(By.id("case-title"), number);
+        return number;
     }
 
     private String reference() {
@@ -176,7 +230,11 @@ class OnlineFormInBrowserTest {
     }
 
     private void click(String id) {
-        wait.until(ExpectedConditions.elementToBeClickable(By.id(id))).click();
+        click(By.id(id));
+    }
+
+    private void click(By locator) {
+        wait.until(ExpectedConditions.elementToBeClickable(locator)).click();
     }
 
     private void waitForText(By locator, String text) {

@@ -181,6 +181,10 @@ class OnlineFormApiTest {
         assertThat(visitor.get("/report.html").status()).isEqualTo(200);
         assertThat(visitor.get("/report.html").header("Content-Security-Policy")).contains("default-src 'self'");
         assertThat(visitor.get("/js/report.js").status()).isEqualTo(200);
+        PublicVisitor.Answer texts = visitor.get("/i18n/report.json");
+        assertThat(texts.status()).isEqualTo(200);
+        assertThat(texts.body().get("es").get("submit").asString()).isEqualTo("Enviar denuncia");
+        assertThat(visitor.get("/i18n/other.json").status()).as("only the form's own texts").isIn(302, 401);
         assertThat(visitor.get("/api/me").status()).isEqualTo(401);
         assertThat(visitor.get("/api/cases").status()).isEqualTo(401);
         assertThat(visitor.get("/api/calllog").status()).isEqualTo(401);

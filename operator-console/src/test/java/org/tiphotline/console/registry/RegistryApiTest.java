@@ -148,6 +148,103 @@ class RegistryApiTest {
         assertThat(mine.download(docs + "/" + java.util.UUID.randomUUID()).statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void aCallerGivingTheirOnlineCodeJoinsThatCaseAndTheOperatorIsToldNothingEitherWay() throws Exception {
+        org.tiphotline.console.testing.PublicVisitor visitor = new org.tiphotline.console.testing.PublicVisitor(
+                hotline.base(), "127.0.0.7");
+        visitor.openForm();
+        String code = visitor.post("/api/public/reports", Map.of("language", "en", "answers", Map.of(
+                "traffickingTypes", List.of("LABOUR"), "anonymous", true))).body().get("reference").asString();
+        ConsoleClient leader = ConsoleClient.login(hotline.base(), "leader", "leader-demo");
+        JsonNode found = leader.get("/api/cases?reference=" + code.toLowerCase(java.util.Locale.ROOT)).body();
+        assertThat(found).hasSize(1);
+        String caseId = found.get(0).get("id").asString();
+        int cases = leader.get("/api/cases").body().size();
+
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        assertThat(operator.get("/api/forms/hotline").body()).anyMatch(f -> f.get("name").asString()
+                .equals("earlierReference"));
+        JsonNode pop = SimCalls.answered(operator, Map.of("language", "en", "immediateDanger", "NO"));
+        String report = pop.get("report").asString();
+        assertThat(operator.post("/api/sim/calls/" + pop.get("providerCallId").asString() + "/operator-hangup", null)
+                .status()).isEqualTo(204);
+        operator.put("/api/reports/" + report + "/fields/situation", Map.of("value", "POTENTIAL"));
+        ConsoleClient.Response refused = operator.put("/api/reports/" + report + "/fields/earlierReference",
+                Map.of("value", "R-1/2"));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body().get("fields").has("earlierReference")).isTrue();
+        assertThat(operator.put("/api/reports/" + report + "/fields/earlierReference", Map.of("value", code))
+                .status()).isEqualTo(200);
+        ConsoleClient.Response joined = operator.post("/api/reports/" + report + "/submit", null);
+        assertThat(joined.status()).isEqualTo(200);
+
+        String other = SimCalls.answered(operator, Map.of("language", "en", "immediateDanger", "NO"))
+                .get("report").asString();
+        operator.put("/api/reports/" + other + "/fields/situation", Map.of("value", "POTENTIAL"));
+        operator.put("/api/reports/" + other + "/fields/earlierReference", Map.of("value", "R-2345-6789"));
+        ConsoleClient.Response opened = operator.post("/api/reports/" + other + "/submit", null);
+        assertThat(opened.status()).isEqualTo(200);
+        // The same answer, field for field: nothing says whether a case has that reference.
+        assertThat(fieldNames(joined.body())).isEqualTo(fieldNames(opened.body()));
+        assertThat(joined.body().toString()).doesNotContain("C-20");
+
+        JsonNode c = await(() -> {
+            JsonNode one = leader.get("/api/cases/" + caseId).body().get("case");
+            return one.get("sources").size() == 2 ? one : null;
+        });
+        assertThat(c.get("sources").get(1).get("channel").asString()).isEqualTo("HOTLINE");
+        assertThat(c.get("sources").get(1).get("report").asString()).isEqualTo(report);
+        JsonNode history = leader.get("/api/cases/" + caseId + "/history").body();
+        assertThat(history.get(history.size() - 1).get("type").asString()).isEqualTo("SOURCE_LINKED");
+        ConsoleClient supervisor = ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
+        String call = c.get("sources").get(1).get("call").asString();
+        assertThat(supervisor.get("/api/calllog/" + call).body().get("summary").get("caseReference").asString())
+                .isEqualTo(c.get("reference").asString());
+
+        // The unknown code opened a case of its own, which says so.
+        JsonNode newCase = await(() -> {
+            JsonNode all = leader.get("/api/cases").body();
+            return all.size() == cases + 1 ? all.get(0) : null;
+        });
+        JsonNode created = leader.get("/api/cases/" + newCase.get("id").asString() + "/history").body().get(0);
+        assertThat(created.get("detail").get("earlierReference").asString()).isEqualTo("R-2345-6789");
+        assertThat(created.get("detail").get("earlierReferenceFound").asBoolean()).isFalse();
+
+        // And a data manager moves that report back out into the other case, over HTTP.
+        ConsoleClient mine = ConsoleClient.login(hotline.base(), "datamanager", "datamanager-demo");
+        String path = "/api/cases/" + caseId + "/sources/" + report + "/move";
+        assertThat(mine.post(path, Map.of("to", newCase.get("reference").asString(), "note", "another site (fake)"))
+                .status()).as("not their cases").isEqualTo(403);
+        mine.post("/api/cases/" + caseId + "/assign", Map.of("to", "datamanager"));
+        mine.post("/api/cases/" + newCase.get("id").asString() + "/assign", Map.of("to", "datamanager"));
+        ConsoleClient.Response moved = mine.post(path, Map.of("to", newCase.get("reference").asString(),
+                "note", "another site (fake)"));
+        assertThat(moved.status()).isEqualTo(200);
+        assertThat(moved.body().get("case").get("sources")).hasSize(1);
+        assertThat(mine.get("/api/cases/" + newCase.get("id").asString()).body().get("case").get("sources"))
+                .hasSize(2);
+        assertThat(mine.post("/api/cases/" + caseId + "/sources/" + report + "/move", Map.of("to", "C-1999-999999",
+                "note", "x")).status()).isEqualTo(404);
+    }
+
+    private static java.util.Set<String> fieldNames(JsonNode submitted) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        submitted.get("values").propertyNames().forEach(names::add);
+        submitted.propertyNames().forEach(n -> names.add("report." + n));
+        return names;
+    }
+
+    private static JsonNode await(java.util.concurrent.Callable<JsonNode> check) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            JsonNode found = check.call();
+            if (found != null) {
+                return found;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("not there in time");
+    }
+
     /** An operator answers a simulated call, fills and submits the report; returns the case it became. */
     private String submittedHotlineCase() throws Exception {
         ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
