@@ -14,7 +14,7 @@ import org.tiphotline.operators.OperatorId;
 import org.tiphotline.protection.AuditTrail;
 
 /**
- * Consent answers recorded before V15 kept who asked in clear in {@code case_consent.asked_by}. The migration
+ * Consent answers recorded before V19 kept who asked in clear in {@code case_consent.asked_by}. The migration
  * cannot encrypt them (the database never holds a key), so the application does it once it starts: each becomes an
  * encrypted answer row, the current answer points at it and the clear column is emptied, in one transaction per
  * answer with its audit row. Safe to run again; a later start finishes what a failed one left.
