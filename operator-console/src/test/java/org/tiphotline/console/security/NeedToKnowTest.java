@@ -138,7 +138,10 @@ class NeedToKnowTest {
         HOTLINE_CASE(CASE_WORKERS, "Fakecasename", "FAKE-PDF-MARKER"),
         ONLINE_REPORT(CASE_WORKERS, "Fakeonline"),
         SCREENING_REPORT(EnumSet.of(LEADER), "Fakescreen", "Testlane"),
-        OUTCOME_NOTE(EnumSet.of(POLICE_LIAISON, OPERATOR_ON_CALL, SUPERVISOR), "Fakeoutcome");
+        OUTCOME_NOTE(EnumSet.of(POLICE_LIAISON, OPERATOR_ON_CALL, SUPERVISOR), "Fakeoutcome"),
+        // An operator's reason for escalating may name people: the call's operator and supervisors read it (and
+        // an agency under a disclosure, which the police escalation here does not have).
+        ESCALATION_REASON(EnumSet.of(OPERATOR_ON_CALL, SUPERVISOR), "Fakereason");
 
         final Set<Who> readers;
         final List<String> markers;
@@ -189,6 +192,8 @@ class NeedToKnowTest {
     private static String otherAgencyEscalation;
     private static String otherAgencyEscalation2;
     private static final Map<Who, String[]> mergePairs = new EnumMap<>(Who.class);
+    /** Per user who may move a report: the case it is in, the report, the case it moves to. */
+    private static final Map<Who, String[]> moves = new EnumMap<>(Who.class);
     private static final Map<Who, String> statusCases = new EnumMap<>(Who.class);
     private static final Map<Who, String> disclosedEscalations = new EnumMap<>(Who.class);
     private static String exportToApprove;
@@ -352,6 +357,21 @@ class NeedToKnowTest {
         }
         mergePairs.put(DATA_MANAGER_OF_CASE, mineToMerge);
         mergePairs.put(LEADER, new String[] {anonymousCase(), anonymousCase()});
+        // A report moves only out of a case that has another: two merged cases, and a third to move one to.
+        for (Who who : CASE_WORKERS) {
+            String[] three = {anonymousCase(), anonymousCase(), anonymousCase()};
+            if (who == DATA_MANAGER_OF_CASE) {
+                for (String c : three) {
+                    ok(mine.post("/api/cases/" + c + "/assign", Map.of("to", "datamanager")), "take the case");
+                }
+            }
+            ok(clients.get(who).post("/api/cases/" + three[0] + "/merge", Map.of("into", three[1],
+                    "note", "the same test situation (fake)")), "merge");
+            String moving = db.select(CASE_SOURCE.ONLINE_REPORT_ID).from(CASE_SOURCE)
+                    .where(CASE_SOURCE.CASE_ID.eq(UUID.fromString(three[1]))).orderBy(CASE_SOURCE.LINKED_AT)
+                    .limit(1).fetchOne(CASE_SOURCE.ONLINE_REPORT_ID).toString();
+            moves.put(who, new String[] {three[1], moving, three[2]});
+        }
         statusCases.put(DATA_MANAGER_OF_CASE, hotlineCase);
         statusCases.put(LEADER, onlineCase);
 
@@ -365,7 +385,8 @@ class NeedToKnowTest {
     /** Raised as IMMEDIATE: an imminent-danger override of the consent rule applies only to those. */
     private static String escalate(ConsoleClient operator, String agency) {
         return ok(operator.post("/api/calls/" + call + "/escalations", Map.of("agency", agency, "level", "IMMEDIATE",
-                "reason", "test escalation (fake)")), "escalate").get("id").asString();
+                "danger", "CONFINEMENT", "reason", "Fakereason: locked in a test work site (fake)")), "escalate")
+                .get("id").asString();
     }
 
     /** Another call this operator answers and hangs up; its report stays a draft. */
@@ -574,7 +595,8 @@ class NeedToKnowTest {
                 row("POST /api/calls/{callId}/escalations", "the operator on the call, supervisors")
                         .allow(OPERATOR_ON_CALL, SUPERVISOR)
                         .send(json("POST", "/api/calls/" + call + "/escalations", Map.of("agency", "test-police",
-                                "level", "URGENT", "reason", "test escalation from the matrix (fake)"))),
+                                "level", "URGENT", "danger", "OTHER",
+                                "reason", "Fakereason: from the matrix (fake)"))),
                 row("GET /api/calls/{callId}/escalations", "the operator on the call, supervisors")
                         .allow(OPERATOR_ON_CALL, SUPERVISOR).send(getReq("/api/calls/" + call + "/escalations")),
                 row("POST /api/escalations/{id}/disclosure", "the operator on the call, supervisors")
@@ -638,6 +660,12 @@ class NeedToKnowTest {
                             String[] pair = mergePairs.getOrDefault(who, mergePairs.get(DATA_MANAGER_OF_CASE));
                             return json("POST", "/api/cases/" + pair[0] + "/merge", Map.of("into", pair[1],
                                     "note", "the same test situation (fake)"));
+                        }),
+                row("POST /api/cases/{id}/sources/{report}/move", "whoever may work on both cases")
+                        .allow(CASE_WORKERS).send(who -> {
+                            String[] move = moves.getOrDefault(who, moves.get(DATA_MANAGER_OF_CASE));
+                            return json("POST", "/api/cases/" + move[0] + "/sources/" + move[1] + "/move",
+                                    Map.of("to", move[2], "note", "this report is about the other test case (fake)"));
                         }),
                 row("POST /api/cases/{id}/relate", "whoever may work on the case").allow(CASE_WORKERS)
                         .send(json("POST", cases + "/relate", Map.of("other", onlineCase,
