@@ -100,11 +100,11 @@ async function showSource(c, s, item) {
   const r = await App.api('GET', s.channel === 'HOTLINE' ? '/api/reports/' + s.report
     : '/api/cases/' + c.id + '/sources/' + s.report);
   if (!r.ok) { alert(r.body.message); return; }
-  const values = s.channel === 'HOTLINE' ? r.body.report.values : r.body.values;
+  const source = s.channel === 'HOTLINE' ? r.body.report : r.body;
   item.querySelector('dl')?.remove();
-  item.append(App.el('dl', { class: 'source-values' }, Object.entries(values).flatMap(([k, v]) =>
+  item.append(App.el('dl', { class: 'source-values' }, Object.entries(source.values).flatMap(([k, v]) =>
     [App.el('dt', {}, k), App.el('dd', {}, Array.isArray(v) ? v.map(App.label).join(', ') : String(v))]),
-  r.body.personalHidden ? [App.el('dt', {}, ''), App.el('dd', { class: 'muted' },
+  source.personalHidden ? [App.el('dt', {}, ''), App.el('dd', { class: 'muted' },
     'personal fields are for the case\'s data manager')] : []));
 }
 

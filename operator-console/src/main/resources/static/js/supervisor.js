@@ -118,7 +118,8 @@ async function showDetail(id) {
     ' · by ', rep.body.report.operatorName, rep.body.report.submittedAt ? ' · submitted ' + App.time(rep.body.report.submittedAt) : ''),
   App.el('table', {}, App.el('tbody', { id: 'report-values' }, Sup.form.filter((f) => values[f.name] !== undefined).map((f) =>
     App.el('tr', {}, App.el('th', {}, f.label),
-      App.el('td', {}, Array.isArray(values[f.name]) ? values[f.name].map(App.label).join(', ') : String(values[f.name])))))));
+      App.el('td', {}, Array.isArray(values[f.name]) ? values[f.name].map(App.label).join(', ') : String(values[f.name])))))),
+  rep.body.report.personalHidden ? App.el('p', { class: 'muted' }, 'Personal fields are for the case\'s data manager.') : '');
 }
 
 init();

@@ -5,9 +5,13 @@ import java.util.Map;
 import org.tiphotline.calls.CallId;
 import org.tiphotline.operators.OperatorId;
 
-/** A hotline report as read by someone allowed to see it; {@code values} holds every filled field. */
+/**
+ * A hotline report as read by someone allowed to see it; {@code values} holds every filled field this reader may
+ * read, and {@code personalHidden} says the report has personal fields that are not theirs to read.
+ */
 public record HotlineReport(ReportId id, CallId call, OperatorId operator, String operatorName, Status status,
-        int version, Map<String, Object> values, Instant createdAt, Instant updatedAt, Instant submittedAt) {
+        int version, Map<String, Object> values, boolean personalHidden, Instant createdAt, Instant updatedAt,
+        Instant submittedAt) {
 
     public enum Status { DRAFT, SUBMITTED }
 

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
@@ -27,7 +28,8 @@ import org.tiphotline.protection.AuditTrail;
  * The hotline registering form's life: a draft opens, bound to the call, the moment the call is offered to
  * an operator; each field is validated and stored on its own as the operator types, in a transaction with its
  * audit row; the operator submits, and the report becomes read-only. An operator sees only reports of calls
- * that rang at them; supervisors and data managers see all; nobody else sees any.
+ * that rang at them; supervisors see all; data managers and their leader see what the registry's rule gives them
+ * of the case a report became ({@link RegistryReaders}); nobody else sees any.
  */
 @Service
 public class Intake {
@@ -42,10 +44,13 @@ public class Intake {
     private final TransactionTemplate tx;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final ObjectProvider<RegistryReaders> registryReaders;
     private final Map<CallId, Prepared> prepared = new ConcurrentHashMap<>();
 
     public Intake(Reports reports, HotlineForm form, Calls calls, Operators operators, AuditTrail audit,
-            TransactionTemplate tx, ApplicationEventPublisher events, Clock clock) {
+            TransactionTemplate tx, ApplicationEventPublisher events, Clock clock,
+            ObjectProvider<RegistryReaders> registryReaders) {
+        this.registryReaders = registryReaders;
         this.reports = reports;
         this.form = form;
         this.calls = calls;
@@ -130,15 +135,26 @@ public class Intake {
         }));
     }
 
+    /**
+     * The report for someone who may see it; its personal fields only for those who may read them (then audited),
+     * else {@code personalHidden} says they exist. Anyone else is told it does not exist.
+     */
     public HotlineReport view(ReportId id, Actor actor) {
         return tx.execute(status -> {
-            HotlineReportRecord report = reports.find(id).filter(r -> maySee(r, actor))
-                    .orElseThrow(() -> new ReportNotFound(id));
+            HotlineReportRecord report = reports.find(id).orElseThrow(() -> new ReportNotFound(id));
+            RegistryReaders.Access access = access(report, actor);
+            if (access == RegistryReaders.Access.NONE) {
+                throw new ReportNotFound(id);
+            }
+            if (access == RegistryReaders.Access.WITHOUT_PERSONAL) {
+                // Not decrypted at all: what this reader may not see is never in memory on their behalf.
+                return toView(report, Map.of(), report.getPersonalEnc() != null);
+            }
             Map<String, String> personal = reports.personal(report);
             if (!personal.isEmpty()) {
                 audit.record(actor.username(), AuditTrail.Action.READ, "hotline_report", id, personal.keySet());
             }
-            return toView(report, personal);
+            return toView(report, personal, false);
         });
     }
 
@@ -249,7 +265,7 @@ public class Intake {
                 // The answer shows the submitted report back, personal fields included.
                 audit.record(actor.username(), AuditTrail.Action.READ, "hotline_report", id, personal.keySet());
             }
-            return toView(report, personal);
+            return toView(report, personal, false);
         });
         events.publishEvent(new HotlineReport.Submitted(id, submitted.call(), submitted.operator()));
         return submitted;
@@ -279,14 +295,27 @@ public class Intake {
         return report;
     }
 
-    private static boolean maySee(HotlineReportRecord report, Actor actor) {
-        return report.getOperatorId() == actor.id().value() || actor.is(Role.SUPERVISOR, Role.DATA_MANAGER, Role.DATA_MANAGEMENT_LEADER);
+    /**
+     * The operator the call rang at and the supervisors review the whole report. A data manager is not every
+     * report's reader: the registry's rule for the case the report became decides, so a data manager who is not
+     * the case's own cannot read its victim's and caller's details here either.
+     */
+    private RegistryReaders.Access access(HotlineReportRecord report, Actor actor) {
+        if (report.getOperatorId() == actor.id().value() || actor.is(Role.SUPERVISOR)) {
+            return RegistryReaders.Access.WITH_PERSONAL;
+        }
+        if (actor.is(Role.DATA_MANAGER, Role.DATA_MANAGEMENT_LEADER)) {
+            RegistryReaders registry = registryReaders.getIfAvailable();
+            return registry == null ? RegistryReaders.Access.NONE
+                    : registry.of(new ReportId(report.getId()), actor);
+        }
+        return RegistryReaders.Access.NONE;
     }
 
-    private HotlineReport toView(HotlineReportRecord r, Map<String, String> personal) {
+    private HotlineReport toView(HotlineReportRecord r, Map<String, String> personal, boolean personalHidden) {
         return new HotlineReport(new ReportId(r.getId()), new CallId(r.getCallId()), new OperatorId(r.getOperatorId()),
                 reports.operatorName(r.getOperatorId()), HotlineReport.Status.valueOf(r.getStatus()), r.getVersion(),
-                reports.values(r, personal), r.getCreatedAt().toInstant(), r.getUpdatedAt().toInstant(),
+                reports.values(r, personal), personalHidden, r.getCreatedAt().toInstant(), r.getUpdatedAt().toInstant(),
                 r.getSubmittedAt() == null ? null : r.getSubmittedAt().toInstant());
     }
 }

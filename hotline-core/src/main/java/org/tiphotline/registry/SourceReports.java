@@ -15,19 +15,23 @@ import org.jooq.Record;
 import org.jooq.Table;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.tiphotline.intake.RegistryReaders;
+import org.tiphotline.intake.ReportId;
 import org.tiphotline.operators.Actor;
+import org.tiphotline.operators.Role;
 import org.tiphotline.protection.AuditTrail;
 import org.tiphotline.protection.FieldCipher;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What an online or screening report said, for the data managers of the case it belongs to: the report is the
- * evidence the case was opened on. Its fields that name no one go to every data manager; its personal fields only
- * to the case's own data manager and the leader, each read audited. (A hotline report is read through intake.)
+ * What a channel's report said, for the data managers of the case it belongs to: the report is the evidence the
+ * case was opened on. Its fields that name no one go to every data manager; its personal fields only to the case's
+ * own data manager and the leader, each read audited. Online and screening reports are read here; a hotline report
+ * is read through intake, which asks {@link #of} the same question, so all three follow one rule.
  */
 @Service
-public class SourceReports {
+public class SourceReports implements RegistryReaders {
 
     private static final TypeReference<TreeMap<String, String>> PERSONAL = new TypeReference<>() {};
 
@@ -82,6 +86,17 @@ public class SourceReports {
             }
             return new Report(source.channel(), report, values, hidden);
         });
+    }
+
+    /** What a registry user may read of a hotline report: decided on the case it belongs to, as {@link #read}. */
+    @Override
+    public Access of(ReportId report, Actor reader) {
+        if (!reader.is(Role.DATA_MANAGER, Role.DATA_MANAGEMENT_LEADER)) {
+            return Access.NONE;
+        }
+        return registry.caseOf(new CaseSource.Hotline(report.value()))
+                .map(c -> registry.mayWork(c.id(), reader) ? Access.WITH_PERSONAL : Access.WITHOUT_PERSONAL)
+                .orElse(Access.NONE);
     }
 
     private static String camel(String column) {

@@ -31,6 +31,9 @@ import org.tiphotline.operators.Actor;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.Operators;
 import org.tiphotline.operators.Role;
+import org.tiphotline.registry.CaseId;
+import org.tiphotline.registry.CaseSource;
+import org.tiphotline.registry.Registry;
 import org.tiphotline.testing.CoreTestConfiguration;
 import org.tiphotline.testing.FakeData;
 import org.tiphotline.testing.MutableClock;
@@ -382,19 +385,64 @@ class IntakeTest {
     }
 
     @Test
-    void supervisorsAndDataManagersCanReadEveryReportAndTheirReadingIsAudited() {
+    void supervisorsCanReadEveryReportAndTheirReadingIsAudited() {
         ReportId report = draft();
         intake.saveField(report, me, "victimDetails", SECRET_TEXT);
 
         assertThat(intake.view(report, supervisor).values()).containsEntry("victimDetails", SECRET_TEXT);
-        assertThat(intake.view(report, dataManager).values()).containsEntry("victimDetails", SECRET_TEXT);
         assertThat(audit(report)).filteredOn(r -> r.getAction().equals("READ"))
-                .extracting(AuditLogRecord::getActor).containsExactly(supervisor.username(), dataManager.username());
+                .extracting(AuditLogRecord::getActor).containsExactly(supervisor.username());
         assertThat(intake.view(report, supervisor).operatorName()).isEqualTo(operator.displayName());
+        assertThat(intake.view(report, supervisor).personalHidden()).isFalse();
 
         // Reading is not editing: only the operator the call rang at fills in the form.
         assertThatThrownBy(() -> intake.saveField(report, supervisor, "situation", "POTENTIAL"))
                 .isInstanceOf(ReportNotFound.class);
+        // A draft is no registry case yet: for data managers it does not exist.
+        assertThatThrownBy(() -> intake.view(report, dataManager)).isInstanceOf(ReportNotFound.class);
+    }
+
+    /**
+     * The registry's rule, as for online and screening reports: every data manager may see what a submitted
+     * report says without naming anyone, its personal fields only the data manager of the case it became and the
+     * leader, each such read audited.
+     */
+    @Test
+    void aDataManagerReadsAHotlineReportsPersonalFieldsOnlyWhenItsCaseIsTheirs() {
+        Actor leader = FakeData.actor(FakeData.user(operators, Role.DATA_MANAGEMENT_LEADER));
+        Actor otherDataManager = FakeData.actor(FakeData.user(operators, Role.DATA_MANAGER));
+        ReportId report = draft();
+        intake.saveField(report, me, "situation", "POTENTIAL");
+        intake.saveField(report, me, "victimDetails", SECRET_TEXT);
+        intake.submit(report, me);
+        Registry registry = context.getBean(Registry.class);
+        CaseId caseId = registry.caseOf(new CaseSource.Hotline(report.value())).orElseThrow().id();
+        int readsBefore = reads(report).size();
+
+        HotlineReport unassigned = intake.view(report, dataManager);
+        assertThat(unassigned.personalHidden()).isTrue();
+        assertThat(unassigned.values()).containsEntry("situation", "POTENTIAL").doesNotContainKey("victimDetails");
+        assertThat(unassigned.toString()).doesNotContain("test market");
+        assertThat(reads(report)).as("nothing personal was read").hasSize(readsBefore);
+
+        HotlineReport asLeader = intake.view(report, leader);
+        assertThat(asLeader.personalHidden()).isFalse();
+        assertThat(asLeader.values()).containsEntry("victimDetails", SECRET_TEXT);
+
+        registry.assign(caseId, dataManager.id(), leader);
+        assertThat(intake.view(report, dataManager).values()).containsEntry("victimDetails", SECRET_TEXT);
+        assertThat(intake.view(report, otherDataManager).values()).doesNotContainKey("victimDetails");
+        assertThat(reads(report).subList(readsBefore, reads(report).size()))
+                .extracting(AuditLogRecord::getActor, r -> List.of(r.getFields()))
+                .containsExactly(tuple(leader.username(), List.of("victimDetails")),
+                        tuple(dataManager.username(), List.of("victimDetails")));
+        // Everyone else still sees nothing: another operator, an administrator.
+        assertThatThrownBy(() -> intake.view(report, otherOperator)).isInstanceOf(ReportNotFound.class);
+        assertThatThrownBy(() -> intake.view(report, admin)).isInstanceOf(ReportNotFound.class);
+    }
+
+    private List<AuditLogRecord> reads(ReportId id) {
+        return audit(id).stream().filter(r -> r.getAction().equals("READ")).toList();
     }
 
     @Test

@@ -245,20 +245,60 @@ class RegistryApiTest {
         throw new AssertionError("not there in time");
     }
 
+    /**
+     * A hotline report's personal fields follow its case's rule over HTTP too: another data manager reads what it
+     * says without naming anyone and is told the rest is hidden; the case's data manager and the leader read it
+     * all, and each of their reads is an audit row.
+     */
+    @Test
+    void aHotlineReportsPersonalFieldsAreOnlyForItsCasesDataManagerAndTheLeader() throws Exception {
+        String[] reportAndCase = submittedHotlineReport(Map.of("victimDetails", "Testfirst Fakevictim (fake)"));
+        String report = "/api/reports/" + reportAndCase[0];
+        ConsoleClient mine = ConsoleClient.login(hotline.base(), "datamanager", "datamanager-demo");
+        ConsoleClient other = ConsoleClient.login(hotline.base(), "datamanager2", "datamanager2-test");
+        ConsoleClient leader = ConsoleClient.login(hotline.base(), "leader", "leader-demo");
+        mine.post("/api/cases/" + reportAndCase[1] + "/assign", Map.of("to", "datamanager"));
+
+        ConsoleClient.Response seenByOther = other.get(report);
+        assertThat(seenByOther.status()).isEqualTo(200);
+        assertThat(seenByOther.body().get("report").get("personalHidden").asBoolean()).isTrue();
+        assertThat(seenByOther.body().get("report").get("values").get("traffickingTypes").get(0).asString())
+                .isEqualTo("LABOUR");
+        assertThat(seenByOther.body().toString()).doesNotContain("Fakevictim").doesNotContain("victimDetails");
+        for (ConsoleClient reader : List.of(mine, leader)) {
+            JsonNode seen = reader.get(report).body().get("report");
+            assertThat(seen.get("personalHidden").asBoolean()).isFalse();
+            assertThat(seen.get("values").get("victimDetails").asString()).isEqualTo("Testfirst Fakevictim (fake)");
+        }
+
+        org.jooq.DSLContext db = hotline.bean(org.jooq.DSLContext.class);
+        var audit = org.tiphotline.db.Tables.AUDIT_LOG;
+        assertThat(db.select(audit.ACTOR).from(audit).where(audit.ENTITY.eq("hotline_report"))
+                .and(audit.ENTITY_ID.eq(reportAndCase[0])).and(audit.ACTION.eq("READ"))
+                .and(audit.ACTOR.ne("operator")).fetch(audit.ACTOR)).containsExactly("datamanager", "leader");
+    }
+
     /** An operator answers a simulated call, fills and submits the report; returns the case it became. */
     private String submittedHotlineCase() throws Exception {
+        return submittedHotlineReport(Map.of())[1];
+    }
+
+    /** As {@link #submittedHotlineCase}, with these fields filled too; returns the report's id and its case's. */
+    private String[] submittedHotlineReport(Map<String, Object> fields) throws Exception {
         ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
         JsonNode pop = SimCalls.answered(operator, Map.of("language", "en", "immediateDanger", "NO"));
         String report = pop.get("report").asString();
         operator.put("/api/reports/" + report + "/fields/situation", Map.of("value", "POTENTIAL"));
         operator.put("/api/reports/" + report + "/fields/traffickingTypes", Map.of("value", List.of("LABOUR")));
+        fields.forEach((field, value) -> assertThat(operator.put("/api/reports/" + report + "/fields/" + field,
+                Map.of("value", value)).status()).as(field).isEqualTo(200));
         assertThat(operator.post("/api/reports/" + report + "/submit", null).status()).isEqualTo(200);
         ConsoleClient leader = ConsoleClient.login(hotline.base(), "leader", "leader-demo");
         for (int i = 0; i < 100; i++) {
             for (JsonNode c : leader.get("/api/cases").body()) {
                 JsonNode full = leader.get("/api/cases/" + c.get("id").asString()).body().get("case");
                 if (full.get("sources").get(0).get("report").asString().equals(report)) {
-                    return c.get("id").asString();
+                    return new String[] {report, c.get("id").asString()};
                 }
             }
             Thread.sleep(50);

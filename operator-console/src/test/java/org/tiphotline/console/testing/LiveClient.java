@@ -21,10 +21,12 @@ public final class LiveClient implements AutoCloseable {
 
     private final StompSession session;
     private final WebSocketStompClient stomp;
+    private final BlockingQueue<String> errors;
 
-    private LiveClient(StompSession session, WebSocketStompClient stomp) {
+    private LiveClient(StompSession session, WebSocketStompClient stomp, BlockingQueue<String> errors) {
         this.session = session;
         this.stomp = stomp;
+        this.errors = errors;
     }
 
     public static LiveClient connect(ConsoleClient user) throws Exception {
@@ -43,9 +45,20 @@ public final class LiveClient implements AutoCloseable {
             connect.add(user.csrfHeader(), user.csrfToken());
         }
         String ws = user.base().replace("http://", "ws://") + "/ws";
-        StompSession session = stomp.connectAsync(URI.create(ws), http, connect, new StompSessionHandlerAdapter() {})
-                .get(5, TimeUnit.SECONDS);
-        return new LiveClient(session, stomp);
+        BlockingQueue<String> errors = new LinkedBlockingQueue<>();
+        StompSession session = stomp.connectAsync(URI.create(ws), http, connect, new StompSessionHandlerAdapter() {
+            @Override
+            public void handleFrame(StompHeaders headers, Object payload) {
+                // Only ERROR frames come to the session's own handler.
+                errors.add(String.valueOf(headers.getFirst("message")));
+            }
+        }).get(5, TimeUnit.SECONDS);
+        return new LiveClient(session, stomp, errors);
+    }
+
+    /** The messages of the ERROR frames the server sent: a refused frame ends the session with one. */
+    public BlockingQueue<String> errors() {
+        return errors;
     }
 
     public BlockingQueue<JsonNode> subscribe(String destination) {
@@ -88,7 +101,11 @@ public final class LiveClient implements AutoCloseable {
     @Override
     public void close() {
         if (session.isConnected()) {
-            session.disconnect();
+            try {
+                session.disconnect();
+            } catch (org.springframework.messaging.MessageDeliveryException closedMeanwhile) {
+                // The server ended the session (after an ERROR frame) while it still looked connected.
+            }
         }
         stomp.stop();
     }

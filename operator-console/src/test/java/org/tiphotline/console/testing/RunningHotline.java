@@ -73,6 +73,11 @@ public final class RunningHotline implements AutoCloseable {
         return context.getBean(name, type);
     }
 
+    /** Every bean of a type, by name: for tests that must see all of them (every handler mapping, say). */
+    public <T> Map<String, T> beans(Class<T> type) {
+        return context.getBeansOfType(type);
+    }
+
     @Override
     public void close() {
         context.close();

@@ -1,0 +1,1021 @@
+package org.tiphotline.console.security;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.tiphotline.console.security.NeedToKnowTest.Who.ADMIN;
+import static org.tiphotline.console.security.NeedToKnowTest.Who.AGENCY_REPORTER;
+import static org.tiphotline.console.security.NeedToKnowTest.Who.ANONYMOUS;
+import static org.tiphotline.console.security.NeedToKnowTest.Who.DATA_MANAGER_OF_CASE;
+import static org.tiphotline.console.security.NeedToKnowTest.Who.LEADER;
+import static org.tiphotline.console.security.NeedToKnowTest.Who.OPERATOR_ON_CALL;
+import static org.tiphotline.console.security.NeedToKnowTest.Who.OTHER_AGENCY_LIAISON;
+import static org.tiphotline.console.security.NeedToKnowTest.Who.OTHER_DATA_MANAGER;
+import static org.tiphotline.console.security.NeedToKnowTest.Who.OTHER_OPERATOR;
+import static org.tiphotline.console.security.NeedToKnowTest.Who.POLICE_LIAISON;
+import static org.tiphotline.console.security.NeedToKnowTest.Who.SUPERVISOR;
+import static org.tiphotline.db.Tables.AUDIT_LOG;
+import static org.tiphotline.db.Tables.CASE_SOURCE;
+import static org.tiphotline.db.Tables.ESCALATION_ALERT;
+import static org.tiphotline.db.Tables.ONLINE_REPORT;
+import static org.tiphotline.db.Tables.SCREENING_REPORT;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.IntPredicate;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.messaging.simp.SimpMessagingTemplate;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
+import org.tiphotline.console.testing.ConsoleClient;
+import org.tiphotline.console.testing.LiveClient;
+import org.tiphotline.console.testing.RunningHotline;
+import org.tiphotline.console.testing.SimCalls;
+import org.tiphotline.console.testing.TestDirectory;
+import org.tiphotline.operators.Operators;
+import org.tiphotline.operators.Role;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Need to know, endpoint by endpoint. The whole application runs once with real data: a submitted hotline report
+ * with its call, escalations to two agencies, an online report and a screening form, a case with a document and
+ * identifying export requests. Then every endpoint Spring maps is called as every kind of user, and the table below
+ * says who may use it. A denied call gets 401 or 403 (404 where the product hides that the thing exists: each such
+ * row says so), its body carries nothing of the data, and nothing in the database changed, audit trail included.
+ * An allowed call is answered (2xx unless the row says otherwise), carries no personal data its caller may not
+ * read, and whenever it carries some, its caller's read is in the audit trail. The live channel's topics are
+ * checked the same way. An endpoint missing from the table fails the test: a new one must say who may use it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NeedToKnowTest {
+
+    /** The kinds of user; each is a real account of the running application. */
+    enum Who {
+        ANONYMOUS(null, null),
+        OPERATOR_ON_CALL("operator", "operator-demo"),
+        OTHER_OPERATOR("operator2", "operator2-demo"),
+        SUPERVISOR("supervisor", "supervisor-demo"),
+        ADMIN("admin", "admin-demo"),
+        DATA_MANAGER_OF_CASE("datamanager", "datamanager-demo"),
+        OTHER_DATA_MANAGER("datamanager2", "datamanager2-test"),
+        LEADER("leader", "leader-demo"),
+        AGENCY_REPORTER("reporter", "reporter-demo"),
+        // The demo accounts give each agency of the directory a liaison named after it.
+        POLICE_LIAISON("testpolice", "testpolice-demo"),
+        OTHER_AGENCY_LIAISON("testchildprotection", "testchildprotection-demo");
+
+        final String username;
+        final String password;
+
+        Who(String username, String password) {
+            this.username = username;
+            this.password = password;
+        }
+    }
+
+    private static final Set<Who> NOBODY = EnumSet.noneOf(Who.class);
+    private static final Set<Who> EVERYONE = EnumSet.allOf(Who.class);
+    private static final Set<Who> SIGNED_IN = EnumSet.complementOf(EnumSet.of(ANONYMOUS));
+    /** Everyone who works at the hotline or the registry: not the agencies' people. */
+    private static final Set<Who> STAFF = EnumSet.of(OPERATOR_ON_CALL, OTHER_OPERATOR, SUPERVISOR, ADMIN,
+            DATA_MANAGER_OF_CASE, OTHER_DATA_MANAGER, LEADER);
+    private static final Set<Who> OPERATORS = EnumSet.of(OPERATOR_ON_CALL, OTHER_OPERATOR);
+    private static final Set<Who> REGISTRY = EnumSet.of(DATA_MANAGER_OF_CASE, OTHER_DATA_MANAGER, LEADER);
+    private static final Set<Who> CASE_WORKERS = EnumSet.of(DATA_MANAGER_OF_CASE, LEADER);
+    private static final Set<Who> REVIEWERS = EnumSet.of(SUPERVISOR, DATA_MANAGER_OF_CASE, OTHER_DATA_MANAGER,
+            LEADER);
+
+    /**
+     * The personal data of the fixtures, each group with who may read it. Every value is fake and distinctive, so
+     * finding one in an answer means that data was sent.
+     */
+    private enum Secret {
+        HOTLINE_REPORT(EnumSet.of(OPERATOR_ON_CALL, SUPERVISOR, DATA_MANAGER_OF_CASE, LEADER),
+                "Fakecaller", "Fakevictim", "Testwarehouse"),
+        // The caller's number is shown masked to everyone; nobody reads it whole.
+        CALLER_NUMBER(NOBODY, "5550100042", "0100 042"),
+        HOTLINE_CASE(CASE_WORKERS, "Fakecasename", "FAKE-PDF-MARKER"),
+        ONLINE_REPORT(CASE_WORKERS, "Fakeonline"),
+        SCREENING_REPORT(EnumSet.of(LEADER), "Fakescreen", "Testlane"),
+        OUTCOME_NOTE(EnumSet.of(POLICE_LIAISON, OPERATOR_ON_CALL, SUPERVISOR), "Fakeoutcome"),
+        // An operator's reason for escalating may name people: the call's operator and supervisors read it (and
+        // an agency under a disclosure, which the police escalation here does not have).
+        ESCALATION_REASON(EnumSet.of(OPERATOR_ON_CALL, SUPERVISOR), "Fakereason");
+
+        final Set<Who> readers;
+        final List<String> markers;
+
+        Secret(Set<Who> readers, String... markers) {
+            this.readers = readers;
+            this.markers = List.of(markers);
+        }
+    }
+
+    /** Tables an endpoint can change; a denied call must leave every one of them as it was. */
+    private static final List<String> WATCHED = List.of("app_user", "call", "call_event", "callback_task",
+            "hotline_report", "escalation", "escalation_disclosure", "registry_case", "case_event", "case_consent",
+            "case_source", "case_relation", "case_document", "online_report", "screening_report", "export_request",
+            "audit_log");
+
+    /** The keys an error body may have (ours, or Spring Boot's for a refusal by the security filters). */
+    private static final Set<String> ERROR_KEYS = Set.of("error", "message", "fields", "timestamp", "status", "path");
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String ACCOUNT = "AC" + "0".repeat(31) + "7";
+    private static final String PUBLIC_BASE = "https://hotline.example.test";
+
+    @TempDir
+    static Path data;
+
+    private static WireMockServer outside;
+    private static RunningHotline hotline;
+    private static DSLContext db;
+    private static final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Map<Who, ConsoleClient> clients = new EnumMap<>(Who.class);
+    private static final Map<Who, Session> sessions = new EnumMap<>(Who.class);
+
+    // The fixtures' ids.
+    private static String call;
+    private static String report;
+    private static String draftToEdit;
+    private static String draftToSubmit;
+    private static String hotlineCase;
+    private static String hotlineCaseReference;
+    private static String document;
+    private static String onlineCase;
+    private static String onlineReport;
+    private static String screeningCase;
+    private static String policeEscalation;
+    private static String closableEscalation;
+    private static String otherAgencyEscalation;
+    private static String otherAgencyEscalation2;
+    private static final Map<Who, String[]> mergePairs = new EnumMap<>(Who.class);
+    /** Per user who may move a report: the case it is in, the report, the case it moves to. */
+    private static final Map<Who, String[]> moves = new EnumMap<>(Who.class);
+    private static final Map<Who, String> statusCases = new EnumMap<>(Who.class);
+    private static final Map<Who, String> disclosedEscalations = new EnumMap<>(Who.class);
+    private static String exportToApprove;
+    private static String exportToReject;
+    private static String exportApproved;
+    private static String ivrCall;
+    /** The simulated calls each user placed through the matrix, which the same user then hangs up. */
+    private static final Map<Who, String> placedCalls = new EnumMap<>(Who.class);
+
+    /** A signed-in (or, for the anonymous visitor, merely visiting) browser session. */
+    private record Session(String cookie, String csrfHeader, String csrfToken) {}
+
+    /** One request: {@code body} null for none; {@code accept} what a browser page or a script asks for. */
+    record Req(String method, String path, String contentType, byte[] body, String accept) {
+
+        Req(String method, String path, String contentType, byte[] body) {
+            this(method, path, contentType, body, "application/json");
+        }
+
+        /** As a browser opening a page asks: a page is refused by sending the browser to the login form. */
+        Req asPage() {
+            return new Req(method, path, contentType, body, "text/html");
+        }
+    }
+
+    record Answer(int status, String body, java.net.http.HttpHeaders headers) {}
+
+    @BeforeAll
+    static void start() throws Exception {
+        outside = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        outside.start();
+        outside.stubFor(post(urlEqualTo("/alerts")).willReturn(aResponse().withStatus(202)));
+        outside.stubFor(get(urlPathMatching("/2010-04-01/Accounts/" + ACCOUNT + "/Calls.json"))
+                .willReturn(okJson("{\"calls\": [], \"next_page_uri\": null}")));
+        Map<String, String> settings = new LinkedHashMap<>();
+        TestDirectory.agency(settings, 0, "test-police", "Test Police (fake)", "POLICE", "+15550100119",
+                "WEBHOOK http://127.0.0.1:" + outside.port() + "/alerts");
+        TestDirectory.agency(settings, 1, "test-child-protection", "Test Child Protection (fake)", "CHILD_PROTECTION",
+                null, "EMAIL duty@cp.example.test");
+        settings.put("hotline.escalation.links.public-base-url", PUBLIC_BASE);
+        settings.put("hotline.escalation.links.secret", "test-only-link-secret-0123456789abcdef");
+        // No alert is due again while the matrix runs: the database changes only when a call changes it.
+        settings.put("hotline.escalation.acknowledge-within", "1h");
+        settings.put("hotline.escalation.acknowledge-urgent-within", "1h");
+        settings.put("hotline.escalation.realert-every", "1h");
+        settings.put("hotline.online.reports-per-address", "1000");
+        // Twilio on (against a stub of its API), so that its webhooks and the browser phone's token are in the
+        // matrix too.
+        settings.put("hotline.telephony.twilio.enabled", "true");
+        settings.put("hotline.telephony.twilio.account-sid", ACCOUNT);
+        settings.put("hotline.telephony.twilio.auth-token", "test-only-twilio-auth-token");
+        settings.put("hotline.telephony.twilio.public-base-url", PUBLIC_BASE);
+        settings.put("hotline.telephony.twilio.api-base-url", "http://127.0.0.1:" + outside.port());
+        settings.put("hotline.telephony.twilio.fallback-number", "+15550100911");
+        settings.put("hotline.telephony.twilio.api-key-sid", "SK" + "0".repeat(31) + "8");
+        settings.put("hotline.telephony.twilio.api-key-secret", "test-only-api-key-secret-0123456789");
+        hotline = RunningHotline.start(data, settings);
+        db = hotline.bean(DSLContext.class);
+        hotline.bean(Operators.class).create("datamanager2", "Second Test Data Manager (fake)",
+                hotline.bean(PasswordEncoder.class).encode("datamanager2-test"), Role.DATA_MANAGER, List.of(), null);
+        for (Who who : SIGNED_IN) {
+            ConsoleClient client = ConsoleClient.login(hotline.base(), who.username, who.password);
+            clients.put(who, client);
+            sessions.put(who, new Session(client.sessionCookie(), client.csrfHeader(), client.csrfToken()));
+        }
+        sessions.put(ANONYMOUS, visitor());
+        createFixtures();
+        awaitQuiet();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (hotline != null) {
+            hotline.close();
+        }
+        if (outside != null) {
+            outside.stop();
+        }
+    }
+
+    /** Someone on the public form: a session and its CSRF token, as the online form's page gets them. */
+    private static Session visitor() throws Exception {
+        CookieManager cookies = new CookieManager();
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(cookies).build();
+        JsonNode form = JSON.readTree(browser.send(HttpRequest.newBuilder(URI.create(hotline.base()
+                + "/api/public/form")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        String cookie = cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("JSESSIONID"))
+                .map(HttpCookie::getValue).findFirst().orElseThrow();
+        return new Session(cookie, form.get("csrf").get("header").asString(),
+                form.get("csrf").get("token").asString());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The fixtures
+
+    private static void createFixtures() throws Exception {
+        ConsoleClient operator = clients.get(OPERATOR_ON_CALL);
+        JsonNode pop = SimCalls.answered(operator, Map.of("callerNumber", "+1 555 0100 042", "language", "en",
+                "immediateDanger", "NO"));
+        call = pop.get("call").asString();
+        report = pop.get("report").asString();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("situation", "POTENTIAL");
+        fields.put("traffickingTypes", List.of("LABOUR"));
+        fields.put("contactConsent", true);
+        fields.put("contactFirstName", "Testfirst");
+        fields.put("contactLastName", "Fakecaller");
+        fields.put("victimDetails", "Fakevictim Testperson (fake)");
+        fields.put("locationDetail", "behind the Testwarehouse (fake)");
+        fields.forEach((field, value) -> ok(operator.put("/api/reports/" + report + "/fields/" + field,
+                Map.of("value", value)), "report field " + field));
+        policeEscalation = escalate(operator, "test-police");
+        closableEscalation = escalate(operator, "test-police");
+        otherAgencyEscalation = escalate(operator, "test-child-protection");
+        otherAgencyEscalation2 = escalate(operator, "test-child-protection");
+        disclosedEscalations.put(OPERATOR_ON_CALL, otherAgencyEscalation);
+        disclosedEscalations.put(SUPERVISOR, otherAgencyEscalation2);
+        ok(operator.post("/api/sim/calls/" + pop.get("providerCallId").asString() + "/operator-hangup", null),
+                "hang up");
+        ok(operator.post("/api/reports/" + report + "/submit", null), "submit");
+        draftToEdit = draft(operator, false);
+        draftToSubmit = draft(operator, true);
+        ivrCall = ok(operator.post("/api/sim/calls", Map.of("callerNumber", "+1 555 0100 044", "language", "en",
+                "stayInIvr", true)), "a call in the IVR").get("providerCallId").asString();
+
+        ConsoleClient police = clients.get(POLICE_LIAISON);
+        ok(police.post("/api/liaison/escalations/" + policeEscalation + "/acknowledge", null), "acknowledge");
+        ok(police.post("/api/liaison/escalations/" + policeEscalation + "/outcome", Map.of("outcome",
+                "OFFICERS_DISPATCHED", "note", "Fakeoutcome: two officers of the test unit sent (fake)")), "outcome");
+
+        ConsoleClient mine = clients.get(DATA_MANAGER_OF_CASE);
+        ConsoleClient leader = clients.get(LEADER);
+        hotlineCase = caseOf(CASE_SOURCE.HOTLINE_REPORT_ID.eq(UUID.fromString(report)));
+        ok(mine.post("/api/cases/" + hotlineCase + "/assign", Map.of("to", "datamanager")), "take the case");
+        ok(mine.put("/api/cases/" + hotlineCase + "/fields/firstNames", Map.of("value", "Testfirst Fakecasename")),
+                "case field");
+        ok(mine.post("/api/cases/" + hotlineCase + "/consent", consent()), "consent");
+        document = ok(mine.postBytes("/api/cases/" + hotlineCase + "/documents?kind=MEDICAL_REPORT",
+                "application/pdf", pdf()), "document").get("id").asString();
+        hotlineCaseReference = ok(leader.get("/api/cases/" + hotlineCase), "case").get("case").get("reference")
+                .asString();
+
+        onlineCase = onlineReportCase(Map.of("traffickingTypes", List.of("LABOUR"), "anonymous", false,
+                "reporterSex", "FEMALE", "contactConsent", true, "contactFirstName", "Testfirst",
+                "contactLastName", "Fakeonline"));
+        onlineReport = db.select(CASE_SOURCE.ONLINE_REPORT_ID).from(CASE_SOURCE)
+                .where(CASE_SOURCE.CASE_ID.eq(UUID.fromString(onlineCase))).fetchOne(CASE_SOURCE.ONLINE_REPORT_ID)
+                .toString();
+        ok(mine.post("/api/cases/" + onlineCase + "/assign", Map.of("to", "datamanager")), "take the case");
+        String screening = ok(clients.get(AGENCY_REPORTER).post("/api/screenings", Map.of("situation", "OCCURRED",
+                "victimSex", "FEMALE", "victimAge", 16, "traffickingTypes", List.of("DOMESTIC_LABOUR"),
+                "reporterName", "Testnurse Fakescreen", "locationDetail", "the fake house on Testlane")), "screening")
+                .get("reference").asString();
+        screeningCase = caseOf(CASE_SOURCE.SCREENING_REPORT_ID.eq(db.select(SCREENING_REPORT.ID)
+                .from(SCREENING_REPORT).where(SCREENING_REPORT.REFERENCE.eq(screening))));
+
+        // Cases that the two who may merge and move cases each change, so neither finds the other's work done.
+        String[] mineToMerge = {anonymousCase(), anonymousCase()};
+        for (String c : mineToMerge) {
+            ok(mine.post("/api/cases/" + c + "/assign", Map.of("to", "datamanager")), "take the case");
+        }
+        mergePairs.put(DATA_MANAGER_OF_CASE, mineToMerge);
+        mergePairs.put(LEADER, new String[] {anonymousCase(), anonymousCase()});
+        // A report moves only out of a case that has another: two merged cases, and a third to move one to.
+        for (Who who : CASE_WORKERS) {
+            String[] three = {anonymousCase(), anonymousCase(), anonymousCase()};
+            if (who == DATA_MANAGER_OF_CASE) {
+                for (String c : three) {
+                    ok(mine.post("/api/cases/" + c + "/assign", Map.of("to", "datamanager")), "take the case");
+                }
+            }
+            ok(clients.get(who).post("/api/cases/" + three[0] + "/merge", Map.of("into", three[1],
+                    "note", "the same test situation (fake)")), "merge");
+            String moving = db.select(CASE_SOURCE.ONLINE_REPORT_ID).from(CASE_SOURCE)
+                    .where(CASE_SOURCE.CASE_ID.eq(UUID.fromString(three[1]))).orderBy(CASE_SOURCE.LINKED_AT)
+                    .limit(1).fetchOne(CASE_SOURCE.ONLINE_REPORT_ID).toString();
+            moves.put(who, new String[] {three[1], moving, three[2]});
+        }
+        statusCases.put(DATA_MANAGER_OF_CASE, hotlineCase);
+        statusCases.put(LEADER, onlineCase);
+
+        exportToApprove = exportRequest(mine);
+        exportToReject = exportRequest(mine);
+        exportApproved = exportRequest(mine);
+        ok(leader.post("/api/exports/requests/" + exportApproved + "/approve", Map.of("note", "checked (test)")),
+                "approve");
+    }
+
+    /** Raised as IMMEDIATE: an imminent-danger override of the consent rule applies only to those. */
+    private static String escalate(ConsoleClient operator, String agency) {
+        return ok(operator.post("/api/calls/" + call + "/escalations", Map.of("agency", agency, "level", "IMMEDIATE",
+                "danger", "CONFINEMENT", "reason", "Fakereason: locked in a test work site (fake)")), "escalate")
+                .get("id").asString();
+    }
+
+    /** Another call this operator answers and hangs up; its report stays a draft. */
+    private static String draft(ConsoleClient operator, boolean readyToSubmit) throws Exception {
+        JsonNode pop = SimCalls.answered(operator, Map.of("callerNumber", "+1 555 0100 045", "language", "en",
+                "immediateDanger", "NO"));
+        String id = pop.get("report").asString();
+        if (readyToSubmit) {
+            ok(operator.put("/api/reports/" + id + "/fields/situation", Map.of("value", "POTENTIAL")), "situation");
+        }
+        ok(operator.post("/api/sim/calls/" + pop.get("providerCallId").asString() + "/operator-hangup", null),
+                "hang up");
+        return id;
+    }
+
+    private static Map<String, Object> consent() {
+        return Map.of("question", "1.1", "answer", true, "askedBy", "Test Interviewer (fake)",
+                "askedOn", LocalDate.now(ZoneOffset.UTC).toString());
+    }
+
+    private static byte[] pdf() {
+        return "%PDF-1.4\n% FAKE-PDF-MARKER test document (fake)\n%%EOF\n".getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String anonymousCase() throws Exception {
+        return onlineReportCase(Map.of("traffickingTypes", List.of("BEGGING"), "anonymous", true,
+                "reporterSex", "MALE"));
+    }
+
+    private static String onlineReportCase(Map<String, Object> answers) throws Exception {
+        Answer sent = send(ANONYMOUS, json("POST", "/api/public/reports", Map.of("language", "en",
+                "answers", answers)));
+        assertThat(sent.status()).as("online report: %s", sent.body()).isEqualTo(201);
+        String reference = JSON.readTree(sent.body()).get("reference").asString();
+        return caseOf(CASE_SOURCE.ONLINE_REPORT_ID.eq(db.select(ONLINE_REPORT.ID).from(ONLINE_REPORT)
+                .where(ONLINE_REPORT.REFERENCE.eq(reference))));
+    }
+
+    private static String caseOf(org.jooq.Condition source) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            UUID id = db.select(CASE_SOURCE.CASE_ID).from(CASE_SOURCE).where(source).fetchOne(CASE_SOURCE.CASE_ID);
+            if (id != null) {
+                return id.toString();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the report did not become a case");
+    }
+
+    private static String exportRequest(ConsoleClient dataManager) {
+        return ok(dataManager.post("/api/exports/requests", exportAsk()), "export request").get("id").asString();
+    }
+
+    private static Map<String, Object> exportAsk() {
+        return Map.of("cases", List.of(hotlineCaseReference), "purpose", "referral for shelter assistance (test)",
+                "recipient", "Test Shelter (fake)");
+    }
+
+    private static JsonNode ok(ConsoleClient.Response response, String what) {
+        assertThat(response.status()).as("%s: %s", what, response.body()).isBetween(200, 299);
+        return response.body();
+    }
+
+    /**
+     * Waits until no alert is due: the alerts of the escalations just raised are sent (or failed), so nothing
+     * but the calls under test writes to the database.
+     */
+    private static void awaitQuiet() throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            if (db.fetchCount(ESCALATION_ALERT, ESCALATION_ALERT.SENT_AT.isNull()
+                    .and(ESCALATION_ALERT.FAILURE.isNull())
+                    .and(ESCALATION_ALERT.DUE_AT.le(OffsetDateTime.now(ZoneOffset.UTC)))) == 0) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("alerts are still being sent");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The table: every endpoint, who may use it, and the request that tries it
+
+    /** One endpoint: who may use it, and how each user's try is made. */
+    static final class Row {
+        final String key;
+        final String why;
+        Set<Who> allowed = NOBODY;
+        /** Denied with 404, not 403: the product does not tell them the thing exists. */
+        Set<Who> hidden = NOBODY;
+        Function<Who, Req> request;
+        IntPredicate allowedAnswer = status -> status >= 200 && status < 300;
+        String allowedAnswerText = "2xx";
+        Integer anonymousAnswer;
+
+        Row(String key, String why) {
+            this.key = key;
+            this.why = why;
+        }
+
+        Row allow(Set<Who> who) {
+            allowed = EnumSet.copyOf(who);
+            return this;
+        }
+
+        Row allow(Who first, Who... more) {
+            return allow(EnumSet.of(first, more));
+        }
+
+        Row hide(Who first, Who... more) {
+            hidden = EnumSet.of(first, more);
+            return this;
+        }
+
+        Row send(Function<Who, Req> request) {
+            this.request = request;
+            return this;
+        }
+
+        Row send(Req request) {
+            return send(who -> request);
+        }
+
+        /** What an allowed user's try answers when it is not a 2xx, and why that still means they got in. */
+        Row answers(int status, String reason) {
+            allowedAnswer = s -> s == status;
+            allowedAnswerText = status + " (" + reason + ")";
+            return this;
+        }
+
+        Row anonymousGets(int status) {
+            anonymousAnswer = status;
+            return this;
+        }
+
+        /** What a denied user's try must get. */
+        int denial(Who who, Req req) {
+            if (who == ANONYMOUS) {
+                if (anonymousAnswer != null) {
+                    return anonymousAnswer;
+                }
+                // A script is answered 401; a browser opening a page is sent to the login form.
+                return req.accept().equals("text/html") ? 302 : 401;
+            }
+            return hidden.contains(who) ? 404 : 403;
+        }
+    }
+
+    private static Row row(String key, String why) {
+        return new Row(key, why);
+    }
+
+    private static List<Row> table() {
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        int quarter = (LocalDate.now(ZoneOffset.UTC).getMonthValue() - 1) / 3 + 1;
+        String cases = "/api/cases/" + hotlineCase;
+        String ackQuery = "?agency=test-police&expires=" + (System.currentTimeMillis() / 1000 + 3600)
+                + "&sig=not-a-signature";
+        List<Row> rows = new ArrayList<>(List.of(
+                // Public: the online form and the error page.
+                row("GET /api/public/form", "the online form, for anyone").allow(EVERYONE)
+                        .send(getReq("/api/public/form")),
+                row("POST /api/public/reports", "anyone may report online; nothing is sent back").allow(EVERYONE)
+                        .send(json("POST", "/api/public/reports", Map.of("language", "en", "answers",
+                                Map.of("traffickingTypes", List.of("BEGGING"), "anonymous", true,
+                                        "reporterSex", "FEMALE")))),
+                row("* /error", "Spring Boot's error page; called directly it describes no error")
+                        .allow(EVERYONE).send(getReq("/error")).answers(500, "no error to describe"),
+                row("GET /ack/{id}", "the signature of the alert's link is the only authority; nobody here has one")
+                        .anonymousGets(403).send(getReq("/ack/" + policeEscalation + ackQuery).asPage()),
+                row("POST /ack/{id}", "as above: a forged link acknowledges nothing").anonymousGets(403)
+                        .send(form("/ack/" + policeEscalation, ackQuery.substring(1)).asPage()),
+                // Who is signed in.
+                row("GET /", "each role's landing page; liaisons and reporters are sent to theirs at login")
+                        .allow(STAFF).send(getReq("/").asPage()).answers(302, "to the role's page"),
+                row("GET /api/me", "who is signed in, with the CSRF token").allow(SIGNED_IN)
+                        .send(getReq("/api/me")),
+
+                // The hotline form.
+                row("GET /api/forms/hotline", "the form's definition, no data").allow(STAFF)
+                        .send(getReq("/api/forms/hotline")),
+                row("GET /api/reports/drafts", "the caller's own drafts (none for anyone but operators)")
+                        .allow(STAFF).send(getReq("/api/reports/drafts")),
+                row("GET /api/reports/{id}", "the operator it rang at, supervisors; data managers as the case's "
+                        + "rule says (the other data manager: fields that name no one)")
+                        .allow(OPERATOR_ON_CALL, SUPERVISOR, DATA_MANAGER_OF_CASE, OTHER_DATA_MANAGER, LEADER)
+                        .hide(OTHER_OPERATOR, ADMIN).send(getReq("/api/reports/" + report)),
+                row("PUT /api/reports/{id}/fields/{field}", "only the operator the call rang at fills its form")
+                        .allow(OPERATOR_ON_CALL)
+                        .hide(OTHER_OPERATOR, SUPERVISOR, ADMIN, DATA_MANAGER_OF_CASE, OTHER_DATA_MANAGER, LEADER)
+                        .send(json("PUT", "/api/reports/" + draftToEdit + "/fields/situation",
+                                Map.of("value", "OCCURRED"))),
+                row("POST /api/reports/{id}/submit", "only the operator the call rang at submits it")
+                        .allow(OPERATOR_ON_CALL)
+                        .hide(OTHER_OPERATOR, SUPERVISOR, ADMIN, DATA_MANAGER_OF_CASE, OTHER_DATA_MANAGER, LEADER)
+                        .send(json("POST", "/api/reports/" + draftToSubmit + "/submit", null)),
+
+                // The call log and the live queue.
+                row("GET /api/calllog", "reviewers").allow(REVIEWERS).send(getReq("/api/calllog")),
+                row("GET /api/calllog/{id}", "reviewers").allow(REVIEWERS).send(getReq("/api/calllog/" + call)),
+                row("GET /api/operators", "reviewers").allow(REVIEWERS).send(getReq("/api/operators")),
+                row("GET /api/live/queue", "reviewers").allow(REVIEWERS).send(getReq("/api/live/queue")),
+
+                // Escalations.
+                row("GET /api/directory", "the agencies an escalation can go to, no alert targets").allow(STAFF)
+                        .send(getReq("/api/directory")),
+                row("POST /api/calls/{callId}/escalations", "the operator on the call, supervisors")
+                        .allow(OPERATOR_ON_CALL, SUPERVISOR)
+                        .send(json("POST", "/api/calls/" + call + "/escalations", Map.of("agency", "test-police",
+                                "level", "URGENT", "danger", "OTHER",
+                                "reason", "Fakereason: from the matrix (fake)"))),
+                row("GET /api/calls/{callId}/escalations", "the operator on the call, supervisors")
+                        .allow(OPERATOR_ON_CALL, SUPERVISOR).send(getReq("/api/calls/" + call + "/escalations")),
+                row("POST /api/escalations/{id}/disclosure", "the operator on the call, supervisors")
+                        .allow(OPERATOR_ON_CALL, SUPERVISOR)
+                        .send(who -> json("POST", "/api/escalations/" + disclosedEscalations.getOrDefault(who,
+                                otherAgencyEscalation) + "/disclosure", Map.of("basis", "OVERRIDE_IMMINENT_DANGER",
+                                "justification", "the test situation is urgent (fake)"))),
+                row("GET /api/escalations/{id}", "the operator on the call, supervisors (with the outcome's note)")
+                        .allow(OPERATOR_ON_CALL, SUPERVISOR).send(getReq("/api/escalations/" + policeEscalation)),
+                row("GET /api/escalations", "reviewers: what is open, naming no one").allow(REVIEWERS)
+                        .send(getReq("/api/escalations")),
+                row("GET /api/escalations/overrides", "supervisors review every override; data managers too, "
+                        + "not the leader (as WebSecurity says today)")
+                        .allow(SUPERVISOR, DATA_MANAGER_OF_CASE, OTHER_DATA_MANAGER)
+                        .send(getReq("/api/escalations/overrides")),
+                row("POST /api/escalations/{id}/close", "supervisors alone").allow(SUPERVISOR)
+                        .send(json("POST", "/api/escalations/" + closableEscalation + "/close",
+                                Map.of("reason", "test: handled (fake)"))),
+                row("GET /api/liaison/escalations", "each agency's liaison, their agency's only")
+                        .allow(POLICE_LIAISON, OTHER_AGENCY_LIAISON).send(getReq("/api/liaison/escalations")),
+                row("GET /api/liaison/escalations/{id}", "the agency's liaison; another agency's does not learn it "
+                        + "exists").allow(POLICE_LIAISON).hide(OTHER_AGENCY_LIAISON)
+                        .send(getReq("/api/liaison/escalations/" + policeEscalation)),
+                row("POST /api/liaison/escalations/{id}/acknowledge", "the agency's liaison").allow(POLICE_LIAISON)
+                        .send(json("POST", "/api/liaison/escalations/" + policeEscalation + "/acknowledge", null)),
+                row("POST /api/liaison/escalations/{id}/outcome", "the agency's liaison").allow(POLICE_LIAISON)
+                        .send(json("POST", "/api/liaison/escalations/" + policeEscalation + "/outcome",
+                                Map.of("outcome", "OFFICERS_DISPATCHED",
+                                        "note", "Fakeoutcome: two officers of the test unit sent (fake)"))),
+
+                // The registry.
+                row("GET /api/forms/case", "registry users").allow(REGISTRY).send(getReq("/api/forms/case")),
+                row("GET /api/cases", "registry users: no personal field").allow(REGISTRY)
+                        .send(getReq("/api/cases")),
+                row("GET /api/cases/{id}", "registry users; personal fields for the case's own and the leader")
+                        .allow(REGISTRY).send(getReq(cases)),
+                row("GET /api/cases/{id}/candidates", "registry users").allow(REGISTRY)
+                        .send(getReq(cases + "/candidates")),
+                row("GET /api/cases/{id}/history", "registry users").allow(REGISTRY).send(getReq(cases + "/history")),
+                row("GET /api/cases/{id}/sources/{report}", "registry users; personal fields as for the case")
+                        .allow(REGISTRY).send(getReq("/api/cases/" + onlineCase + "/sources/" + onlineReport)),
+                row("GET /api/cases/{id}/documents", "registry users see the list").allow(REGISTRY)
+                        .send(getReq(cases + "/documents")),
+                row("GET /api/cases/{id}/documents/{document}", "the case's data manager and the leader")
+                        .allow(CASE_WORKERS).send(getReq(cases + "/documents/" + document)),
+                row("POST /api/cases/{id}/documents", "the case's data manager and the leader").allow(CASE_WORKERS)
+                        .send(new Req("POST", cases + "/documents?kind=MEDICAL_REPORT", "application/pdf", pdf())),
+                row("PUT /api/cases/{id}/fields/{field}", "the case's data manager and the leader")
+                        .allow(CASE_WORKERS).send(json("PUT", cases + "/fields/firstNames",
+                                Map.of("value", "Testfirst Fakecasename"))),
+                row("POST /api/cases/{id}/consent", "the case's data manager and the leader").allow(CASE_WORKERS)
+                        .send(json("POST", cases + "/consent", consent())),
+                row("POST /api/cases/{id}/status", "the case's data manager and the leader").allow(CASE_WORKERS)
+                        .send(who -> json("POST", "/api/cases/" + statusCases.getOrDefault(who, hotlineCase)
+                                + "/status", Map.of("status", "UNDER_ASSESSMENT"))),
+                row("POST /api/cases/{id}/assign", "the leader; a data manager only takes an unassigned case, and "
+                        + "this one is taken").allow(LEADER)
+                        .send(json("POST", cases + "/assign", Map.of("to", "datamanager"))),
+                row("POST /api/cases/{id}/merge", "whoever may work on both cases").allow(CASE_WORKERS)
+                        .send(who -> {
+                            String[] pair = mergePairs.getOrDefault(who, mergePairs.get(DATA_MANAGER_OF_CASE));
+                            return json("POST", "/api/cases/" + pair[0] + "/merge", Map.of("into", pair[1],
+                                    "note", "the same test situation (fake)"));
+                        }),
+                row("POST /api/cases/{id}/sources/{report}/move", "whoever may work on both cases")
+                        .allow(CASE_WORKERS).send(who -> {
+                            String[] move = moves.getOrDefault(who, moves.get(DATA_MANAGER_OF_CASE));
+                            return json("POST", "/api/cases/" + move[0] + "/sources/" + move[1] + "/move",
+                                    Map.of("to", move[2], "note", "this report is about the other test case (fake)"));
+                        }),
+                row("POST /api/cases/{id}/relate", "whoever may work on the case").allow(CASE_WORKERS)
+                        .send(json("POST", cases + "/relate", Map.of("other", onlineCase,
+                                "reason", "the same test work site (fake)"))),
+
+                // Exports and statistics.
+                row("GET /api/exports/htcds", "registry users: nothing that names anyone").allow(REGISTRY)
+                        .send(getReq("/api/exports/htcds?from=" + today + "&to=" + today)),
+                row("POST /api/exports/requests", "a data manager for their own cases, the leader for any")
+                        .allow(CASE_WORKERS).send(json("POST", "/api/exports/requests", exportAsk())),
+                row("GET /api/exports/requests", "registry users (their own requests; the leader all)")
+                        .allow(REGISTRY).send(getReq("/api/exports/requests")),
+                row("GET /api/exports/requests/{id}", "the requester and the leader; to another data manager it "
+                        + "does not exist").allow(CASE_WORKERS).hide(OTHER_DATA_MANAGER)
+                        .send(getReq("/api/exports/requests/" + exportApproved)),
+                row("POST /api/exports/requests/{id}/approve", "a leader who did not ask").allow(LEADER)
+                        .send(json("POST", "/api/exports/requests/" + exportToApprove + "/approve",
+                                Map.of("note", "checked (test)"))),
+                row("POST /api/exports/requests/{id}/reject", "a leader who did not ask").allow(LEADER)
+                        .send(json("POST", "/api/exports/requests/" + exportToReject + "/reject",
+                                Map.of("note", "not needed (test)"))),
+                row("GET /api/exports/requests/{id}/download", "the requester alone; to another data manager it "
+                        + "does not exist").allow(DATA_MANAGER_OF_CASE).hide(OTHER_DATA_MANAGER)
+                        .send(getReq("/api/exports/requests/" + exportApproved + "/download?format=csv")),
+                row("GET /api/statistics/quarterly", "registry users").allow(REGISTRY)
+                        .send(getReq("/api/statistics/quarterly?year=" + LocalDate.now(ZoneOffset.UTC).getYear()
+                                + "&quarter=" + quarter)),
+
+                // Screening forms.
+                row("GET /api/forms/screening", "agency reporters").allow(AGENCY_REPORTER)
+                        .send(getReq("/api/forms/screening")),
+                row("POST /api/screenings", "agency reporters; a receipt comes back, never the data")
+                        .allow(AGENCY_REPORTER).send(json("POST", "/api/screenings", Map.of("situation",
+                                "POTENTIAL", "traffickingTypes", List.of("LABOUR")))),
+                row("GET /api/screenings/receipts", "agency reporters, their own receipts").allow(AGENCY_REPORTER)
+                        .send(getReq("/api/screenings/receipts")),
+
+                // The simulated line (off in production): any staff member's console places test calls.
+                row("POST /api/sim/calls", "staff: a test call (it stays in the IVR here)").allow(STAFF)
+                        .send(json("POST", "/api/sim/calls", Map.of("callerNumber", "+1 555 0100 046",
+                                "language", "en", "stayInIvr", true))),
+                row("GET /api/sim/calls", "staff: the test calls, no numbers").allow(STAFF)
+                        .send(getReq("/api/sim/calls")),
+                row("POST /api/sim/calls/{providerCallId}/caller-hangup", "staff: the caller of a test call")
+                        .allow(STAFF).send(who -> json("POST", "/api/sim/calls/" + placedCalls.getOrDefault(who,
+                                ivrCall) + "/caller-hangup", null)),
+                row("POST /api/sim/calls/{providerCallId}/answer", "staff reach it; the line answers only the phone "
+                        + "it rings at").allow(STAFF).answers(409, "not ringing at you")
+                        .send(json("POST", "/api/sim/calls/" + ivrCall + "/answer", null)),
+                row("POST /api/sim/calls/{providerCallId}/operator-hangup", "staff reach it; only the operator "
+                        + "talking hangs up").allow(STAFF).answers(409, "not talking on it")
+                        .send(json("POST", "/api/sim/calls/" + ivrCall + "/operator-hangup", null)),
+
+                // Twilio: the browser phone's token, and the webhooks, whose only authority is Twilio's signature.
+                row("GET /api/twilio/token", "operators' browser phones").allow(OPERATORS)
+                        .send(getReq("/api/twilio/token"))));
+        for (String webhook : List.of("voice", "ivr", "queued", "wait", "fallback", "fallback-done", "voicemail",
+                "connect", "operator-status", "dial-done", "conference", "escalation-status", "conference-status",
+                "status")) {
+            rows.add(row("POST /twilio/" + webhook, "Twilio's signature only: a session is no authority")
+                    .anonymousGets(403).send(form("/twilio/" + webhook, "CallSid=CA" + "0".repeat(32)
+                            + "&AccountSid=" + ACCOUNT + "&From=%2B15550100042")));
+        }
+        return rows;
+    }
+
+    private static Req getReq(String path) {
+        return new Req("GET", path, null, null);
+    }
+
+    private static Req json(String method, String path, Object body) {
+        return new Req(method, path, body == null ? null : "application/json",
+                body == null ? null : JSON.writeValueAsBytes(body));
+    }
+
+    private static Req form(String path, String form) {
+        return new Req("POST", path, "application/x-www-form-urlencoded",
+                form.getBytes(StandardCharsets.UTF_8));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The tests
+
+    /** Every endpoint Spring maps has a row, and every row an endpoint: none can be added without saying who. */
+    @Test
+    @Order(1)
+    void everyEndpointIsInTheTable() {
+        Set<String> mapped = new TreeSet<>();
+        for (RequestMappingInfoHandlerMapping mapping : hotline.beans(RequestMappingInfoHandlerMapping.class)
+                .values()) {
+            for (RequestMappingInfo info : mapping.getHandlerMethods().keySet()) {
+                Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
+                for (String pattern : info.getPatternValues()) {
+                    if (methods.isEmpty()) {
+                        mapped.add("* " + pattern);
+                    }
+                    methods.forEach(m -> mapped.add(m.name() + " " + pattern));
+                }
+            }
+        }
+        Set<String> declared = new TreeSet<>(table().stream().map(r -> r.key).toList());
+        assertThat(mapped).as("endpoints mapped but not in the table (say who may use them)")
+                .isSubsetOf(declared);
+        assertThat(declared).as("rows of the table for endpoints that no longer exist").isSubsetOf(mapped);
+    }
+
+    /**
+     * Every endpoint as every user. Denied users go first, with requests that would work if they were allowed,
+     * then the allowed ones; failures are collected so one run shows the whole matrix.
+     */
+    @Test
+    @Order(2)
+    void everyEndpointAsEveryUser() throws Exception {
+        List<String> failures = new ArrayList<>();
+        List<Row> table = table();
+        int calls = 0;
+        int personal = 0;
+        for (Row row : table) {
+            for (Who who : EVERYONE) {
+                if (!row.allowed.contains(who)) {
+                    calls++;
+                    denied(row, who, failures);
+                }
+            }
+            for (Who who : row.allowed) {
+                calls++;
+                personal += allowed(row, who, failures) ? 1 : 0;
+            }
+            awaitQuiet();
+        }
+        System.out.printf("need to know: %d endpoints x %d users = %d calls, %d allowed answers with personal data%n",
+                table.size(), EVERYONE.size(), calls, personal);
+        assertThat(failures).as("need-to-know failures").isEmpty();
+    }
+
+    private static void denied(Row row, Who who, List<String> failures) throws Exception {
+        String before = fingerprint();
+        Req req = row.request.apply(who);
+        Answer answer = send(who, req);
+        String where = who + " " + req.method() + " " + req.path() + " [" + row.key + "]: ";
+        int expected = row.denial(who, req);
+        if (answer.status() != expected) {
+            failures.add(where + "expected " + expected + " (denied), got " + answer.status() + " " + shorten(answer));
+        }
+        if (expected == 302 && !answer.headers().firstValue("Location").orElse("").endsWith("/login")) {
+            failures.add(where + "a denied page must send to the login form, not to "
+                    + answer.headers().firstValue("Location").orElse("nowhere"));
+        }
+        for (Secret secret : Secret.values()) {
+            for (String marker : secret.markers) {
+                if (answer.body().contains(marker)) {
+                    failures.add(where + "a refusal carries " + secret + " data");
+                }
+            }
+        }
+        String body = answer.body().strip();
+        if (body.startsWith("{")) {
+            Set<String> keys = new TreeSet<>(JSON.readTree(body).propertyNames());
+            if (!ERROR_KEYS.containsAll(keys)) {
+                failures.add(where + "a refusal says more than an error: " + keys);
+            }
+        } else if (body.startsWith("[")) {
+            failures.add(where + "a refusal with a list in it");
+        }
+        String after = fingerprint();
+        if (!before.equals(after)) {
+            failures.add(where + "the database changed: " + difference(before, after));
+        }
+    }
+
+    /** Returns whether the answer carried personal data. */
+    private static boolean allowed(Row row, Who who, List<String> failures) throws Exception {
+        long lastAudit = lastAudit();
+        Req req = row.request.apply(who);
+        Answer answer = send(who, req);
+        String where = who + " " + req.method() + " " + req.path() + " [" + row.key + "]: ";
+        if (!row.allowedAnswer.test(answer.status())) {
+            failures.add(where + "allowed, expected " + row.allowedAnswerText + ", got " + answer.status() + " "
+                    + shorten(answer));
+        }
+        if (answer.status() == 302 && answer.headers().firstValue("Location").orElse("").endsWith("/login")) {
+            failures.add(where + "allowed, but sent to the login form");
+        }
+        boolean personal = false;
+        for (Secret secret : Secret.values()) {
+            for (String marker : secret.markers) {
+                if (answer.body().contains(marker)) {
+                    personal = true;
+                    if (!secret.readers.contains(who)) {
+                        failures.add(where + "LEAK: the answer carries " + secret + " data");
+                    }
+                }
+            }
+        }
+        if (personal && db.fetchCount(AUDIT_LOG, AUDIT_LOG.ID.gt(lastAudit)
+                .and(AUDIT_LOG.ACTOR.eq(who.username))) == 0) {
+            failures.add(where + "personal data read without an audit row");
+        }
+        if (row.key.equals("POST /api/sim/calls") && answer.status() == 201) {
+            // The caller-hangup row has each user hang up the call they placed here.
+            placedCalls.put(who, JSON.readTree(answer.body()).get("providerCallId").asString());
+        }
+        return personal;
+    }
+
+    /**
+     * The live channel: who may subscribe to which topic, who may send where. A refusal is an ERROR frame that
+     * ends the session; an allowed subscription receives what is then published on it. Nobody may subscribe by
+     * pattern or publish to an agency's topic.
+     */
+    @Test
+    @Order(3)
+    void theLiveChannelTopicsAsEveryUser() throws Exception {
+        Map<String, Set<Who>> subscriptions = new LinkedHashMap<>();
+        Set<Who> supervisorsTopics = EnumSet.of(SUPERVISOR, DATA_MANAGER_OF_CASE, OTHER_DATA_MANAGER);
+        subscriptions.put("/topic/supervisor/queue", supervisorsTopics);
+        subscriptions.put("/topic/supervisor/escalations", supervisorsTopics);
+        subscriptions.put("/topic/liaison/test-police", EnumSet.of(POLICE_LIAISON));
+        subscriptions.put("/topic/liaison/test-child-protection", EnumSet.of(OTHER_AGENCY_LIAISON));
+        // The simple broker takes a pattern as a subscription to every topic it matches.
+        subscriptions.put("/topic/liaison/*", NOBODY);
+        subscriptions.put("/topic/**", NOBODY);
+        subscriptions.put("/user/queue/escalations", SIGNED_IN);
+        SimpMessagingTemplate messaging = hotline.bean(SimpMessagingTemplate.class);
+        List<String> failures = new ArrayList<>();
+        // One session at a time: a user's queue reaches only one of several sessions of theirs (seen here with
+        // Spring 7.0.8), which is not what this test is about.
+        for (Map.Entry<String, Set<Who>> topic : subscriptions.entrySet()) {
+            for (Who who : SIGNED_IN) {
+                String where = who + " SUBSCRIBE " + topic.getKey() + ": ";
+                try (LiveClient live = LiveClient.connect(clients.get(who))) {
+                    BlockingQueue<JsonNode> received = live.subscribe(topic.getKey());
+                    if (!topic.getValue().contains(who)) {
+                        String error = live.errors().poll(5, TimeUnit.SECONDS);
+                        if (error == null || !error.startsWith("not allowed")) {
+                            failures.add(where + "expected a refusal, got " + error);
+                        }
+                        continue;
+                    }
+                    // Published until it arrives: a subscription reaches the broker a moment after it is
+                    // accepted, and what the application publishes meanwhile (a queue snapshot) is skipped.
+                    String canary = UUID.randomUUID().toString();
+                    boolean arrived = false;
+                    for (int round = 0; round < 20 && !arrived; round++) {
+                        if (topic.getKey().startsWith("/user/")) {
+                            messaging.convertAndSendToUser(who.username, topic.getKey().substring("/user".length()),
+                                    (Object) Map.of("canary", canary));
+                        } else {
+                            messaging.convertAndSend(topic.getKey(), (Object) Map.of("canary", canary));
+                        }
+                        Thread.sleep(250);
+                        arrived = received.stream().anyMatch(m -> canary.equals(m.path("canary").asString("")));
+                    }
+                    if (!arrived) {
+                        failures.add(where + "allowed, but nothing published there arrived ("
+                                + live.errors().poll() + ")");
+                    }
+                }
+            }
+        }
+
+        // Sending: presence is the operators'; an agency's topic is the server's to publish on, nobody else's.
+        Map<String, Set<Who>> sends = Map.of("/app/presence", OPERATORS, "/topic/liaison/test-police", NOBODY);
+        for (Map.Entry<String, Set<Who>> destination : sends.entrySet()) {
+            for (Who who : SIGNED_IN) {
+                try (LiveClient live = LiveClient.connect(clients.get(who))) {
+                    // The presence handler answers on one queue, or on the other when the router refuses the
+                    // change: either way the message got through the rules.
+                    BlockingQueue<JsonNode> answers = live.subscribe("/user/queue/presence");
+                    BlockingQueue<JsonNode> errors = live.subscribe("/user/queue/errors");
+                    Thread.sleep(250);
+                    live.send(destination.getKey(), Map.of("presence", "AWAY"));
+                    String where = who + " SEND " + destination.getKey() + ": ";
+                    if (destination.getValue().contains(who)) {
+                        JsonNode answer = answers.poll(5, TimeUnit.SECONDS);
+                        if (answer == null && errors.poll() == null) {
+                            failures.add(where + "allowed, but no answer (" + live.errors().poll() + ")");
+                        }
+                    } else {
+                        String error = live.errors().poll(5, TimeUnit.SECONDS);
+                        if (error == null || !error.startsWith("not allowed")) {
+                            failures.add(where + "expected a refusal, got " + error);
+                        }
+                    }
+                }
+            }
+        }
+
+        // Not signed in: no live channel at all.
+        try {
+            HttpClient.newHttpClient().newWebSocketBuilder().header("Origin", hotline.base())
+                    .buildAsync(URI.create(hotline.base().replace("http://", "ws://") + "/ws"),
+                            new java.net.http.WebSocket.Listener() {})
+                    .get(5, TimeUnit.SECONDS);
+            failures.add("ANONYMOUS opened the live channel");
+        } catch (java.util.concurrent.ExecutionException refused) {
+            assertThat(refused.getCause()).isInstanceOf(WebSocketHandshakeException.class);
+            assertThat(((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode())
+                    .isIn(302, 401, 403);
+        }
+        assertThat(failures).as("live channel need-to-know failures").isEmpty();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // HTTP and the database
+
+    private static Answer send(Who who, Req req) throws IOException, InterruptedException {
+        Session session = sessions.get(who);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(hotline.base() + req.path()))
+                .timeout(Duration.ofSeconds(20)).header("Accept", req.accept())
+                .header("Cookie", "JSESSIONID=" + session.cookie());
+        if (!req.method().equals("GET")) {
+            b.header(session.csrfHeader(), session.csrfToken());
+        }
+        if (req.contentType() != null) {
+            b.header("Content-Type", req.contentType());
+        }
+        b.method(req.method(), req.body() == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(req.body()));
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), r.body() == null ? "" : r.body(), r.headers());
+    }
+
+    /** A digest of every watched table's rows. */
+    private static String fingerprint() {
+        String sql = String.join(" union all ", WATCHED.stream().map(table -> "select '" + table
+                + "' || ' ' || count(*) || ' ' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '')"
+                + " from hotline." + table + " t").toList());
+        return String.join("\n", db.fetch(sql).getValues(0, String.class));
+    }
+
+    private static String difference(String before, String after) {
+        List<String> changed = new ArrayList<>();
+        List<String> a = List.of(before.split("\n"));
+        List<String> b = List.of(after.split("\n"));
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            if (!a.get(i).equals(b.get(i))) {
+                changed.add(a.get(i).split(" ")[0]);
+            }
+        }
+        return String.join(", ", changed);
+    }
+
+    private static long lastAudit() {
+        Long last = db.select(DSL.max(AUDIT_LOG.ID)).from(AUDIT_LOG).fetchOne(0, Long.class);
+        return last == null ? 0 : last;
+    }
+
+    private static String shorten(Answer answer) {
+        String body = answer.body().replaceAll("\\s+", " ");
+        return body.length() > 160 ? body.substring(0, 160) + "…" : body;
+    }
+}
