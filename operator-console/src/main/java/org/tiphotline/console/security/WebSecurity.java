@@ -55,8 +55,9 @@ class WebSecurity {
                                 || request.isUserInRole("AGENCY_REPORTER")).denyAll()
                         // One escalation (with its outcome's note) and its disclosure: the operator on its call
                         // (checked per call by the API) or a supervisor; closing one is the supervisor's alone.
-                        .requestMatchers(HttpMethod.GET, "/api/escalations/overrides").hasAnyRole("SUPERVISOR",
-                                "DATA_MANAGER")
+                        // Overrides are the supervisors' to review; their justifications are free text that may
+                        // name someone, so no one else reads them.
+                        .requestMatchers(HttpMethod.GET, "/api/escalations/overrides").hasRole("SUPERVISOR")
                         .requestMatchers(HttpMethod.POST, "/api/escalations/*/close").hasRole("SUPERVISOR")
                         .requestMatchers(HttpMethod.POST, "/api/escalations/*/disclosure").hasAnyRole("OPERATOR",
                                 "SUPERVISOR")
