@@ -127,15 +127,9 @@ public class Duplicates {
             throw new IllegalArgumentException("say why the two are the same case (1-1000 characters)");
         }
         tx.executeWithoutResult(status -> {
-            // Lock both in one order, so two people merging the same pair the other way round cannot deadlock.
-            boolean fromFirst = from.value().compareTo(into.value()) < 0;
-            RegistryCaseRecord first = registry.lockToWork(fromFirst ? from : into, actor);
-            RegistryCaseRecord second = registry.lockToWork(fromFirst ? into : from, actor);
-            RegistryCaseRecord source = fromFirst ? first : second;
-            RegistryCaseRecord target = fromFirst ? second : first;
-            if (source.getMergedInto() != null || target.getMergedInto() != null) {
-                throw new IllegalStateException("one of the two cases was already merged into another");
-            }
+            Both both = lockBoth(from, into, actor);
+            RegistryCaseRecord source = both.from();
+            RegistryCaseRecord target = both.to();
             fillMissing(target, source);
             Map<String, String> personal = registry.personal(target);
             List<String> changed = new ArrayList<>();
@@ -251,6 +245,23 @@ public class Duplicates {
         return theirs.size();
     }
 
+    private record Both(RegistryCaseRecord from, RegistryCaseRecord to) {}
+
+    /**
+     * Locks two cases to work on both, in one order (so two people merging or moving between the same pair the
+     * other way round cannot deadlock), neither of them merged into a third.
+     */
+    private Both lockBoth(CaseId from, CaseId to, Actor actor) {
+        boolean fromFirst = from.value().compareTo(to.value()) < 0;
+        RegistryCaseRecord first = registry.lockToWork(fromFirst ? from : to, actor);
+        RegistryCaseRecord second = registry.lockToWork(fromFirst ? to : from, actor);
+        Both both = fromFirst ? new Both(first, second) : new Both(second, first);
+        if (both.from().getMergedInto() != null || both.to().getMergedInto() != null) {
+            throw new IllegalStateException("one of the two cases was merged into another; work on that one");
+        }
+        return both;
+    }
+
     /**
      * Moves one report of a case to another case, when only that report was about the other situation (a caller who
      * called about two cases, a report linked to the wrong case). Both histories say so. A case's only report is
@@ -265,14 +276,9 @@ public class Duplicates {
             throw new IllegalArgumentException("say why the report belongs to the other case (1-1000 characters)");
         }
         tx.executeWithoutResult(status -> {
-            boolean fromFirst = from.value().compareTo(to.value()) < 0;
-            RegistryCaseRecord first = registry.lockToWork(fromFirst ? from : to, actor);
-            RegistryCaseRecord second = registry.lockToWork(fromFirst ? to : from, actor);
-            RegistryCaseRecord source = fromFirst ? first : second;
-            RegistryCaseRecord target = fromFirst ? second : first;
-            if (source.getMergedInto() != null || target.getMergedInto() != null) {
-                throw new IllegalStateException("one of the two cases was merged into another; work on that one");
-            }
+            Both both = lockBoth(from, to, actor);
+            RegistryCaseRecord source = both.from();
+            RegistryCaseRecord target = both.to();
             List<Registry.Source> sources = registry.sources(from);
             Registry.Source moving = sources.stream().filter(s -> s.report().equals(report)).findFirst()
                     .orElseThrow(() -> new CaseNotFound("this case has no such report"));
