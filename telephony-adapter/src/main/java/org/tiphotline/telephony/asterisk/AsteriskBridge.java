@@ -47,7 +47,8 @@ class AsteriskBridge {
 
             @Override
             public void start() {
-                agi = agiServer(settings, new HotlineIvr(switchboard, script, settings, line));
+                agi = agiServer(settings,
+                        new HotlineIvr(switchboard, script, settings.withIvrDefaults(script), line));
                 line.start();
                 running = true;
             }
