@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Configuration;
 import org.tiphotline.calls.PendingReports;
 import org.tiphotline.calls.Switchboard;
 import org.tiphotline.routing.Router;
+import org.tiphotline.telephony.TelephonyStatusSource;
 import org.tiphotline.telephony.ivr.IvrScript;
 
 /**
@@ -35,6 +36,12 @@ class AsteriskBridge {
     AsteriskLine asteriskLine(AsteriskSettings settings, Switchboard switchboard, PendingReports pending,
             ObjectProvider<Router> router) {
         return new AsteriskLine(settings, switchboard, pending, router::getObject);
+    }
+
+    /** The AMI link's state, for the administrator's status page. */
+    @Bean
+    TelephonyStatusSource asteriskStatus(AsteriskLine line) {
+        return line.ami().status();
     }
 
     @Bean
