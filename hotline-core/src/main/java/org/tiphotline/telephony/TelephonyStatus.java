@@ -4,33 +4,18 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One telephony provider's link as an administrator's status page shows it: a read-only snapshot, nothing
- * personal in it (no numbers, no call ids). Adapters with a standing link publish it through
- * {@link TelephonyStatusSource}.
- *
- * @param provider as in {@link org.tiphotline.calls.CallRef#provider()}
- * @param linkUp whether the provider's control link (Asterisk: AMI) is connected now
- * @param since when the link last went up or down; null before the first attempt
- * @param lastError the last thing that went wrong with the link, in an administrator's words; null if nothing has
- * @param lastErrorAt when it went wrong
- * @param missingPrompts prompts the IVR needs that the provider does not have, as of {@code promptsCheckedAt}
- * @param promptsCheckedAt when the prompts were last checked; null while they have not been
- * @param promptsUnchecked why the last check could not be made; null when it was
+ * What a telephony adapter tells the administrators' status page about its links (AMI connected, FastAGI
+ * listening, Twilio configured): read-only, and never a caller's number or a call.
  */
-public record TelephonyStatus(String provider, boolean linkUp, Instant since, String lastError,
-        Instant lastErrorAt, List<MissingPrompt> missingPrompts, Instant promptsCheckedAt, String promptsUnchecked) {
-
-    public TelephonyStatus {
-        missingPrompts = List.copyOf(missingPrompts);
-    }
+public interface TelephonyStatus {
 
     /**
-     * A prompt the IVR would play and the provider cannot.
-     *
-     * @param language the language the caller hears it in (ISO 639)
-     * @param prompt the IVR's name for it, e.g. {@code immediate-danger}
-     * @param file where the provider looks for it, e.g. {@code es/hotline/immediate-danger} under Asterisk's
-     *     sounds directory
+     * @param name the link in words ("Asterisk manager interface")
+     * @param up whether it works now
+     * @param since when it last came up or went down (null when unknown)
+     * @param detail a short explanation in words, never personal data (null when there is nothing to add)
      */
-    public record MissingPrompt(String language, String prompt, String file) {}
+    record Link(String name, boolean up, Instant since, String detail) {}
+
+    List<Link> links();
 }

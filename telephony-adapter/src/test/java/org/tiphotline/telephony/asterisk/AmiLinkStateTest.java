@@ -52,9 +52,11 @@ class AmiLinkStateTest {
     void firstConnectionThenTheLibrarysOwnReconnectionAreBothLoggedAndShown() {
         await(() -> link.status().up(), "the first connection");
         await(() -> afterCalls.get() == 1, "the work after the first connection");
-        TelephonyStatus first = link.status().telephonyStatus();
-        assertThat(first.provider()).isEqualTo("asterisk");
+        TelephonyStatus.Link first = link.status().links().getFirst();
+        assertThat(first.name()).isEqualTo("Asterisk manager interface (AMI)");
+        assertThat(first.up()).isTrue();
         assertThat(first.since()).isNotNull();
+        assertThat(first.detail()).isNull();
         assertThat(lines()).contains("INFO AMI connected to 127.0.0.1:" + peer.port())
                 .noneMatch(line -> line.contains("again"));
 
@@ -66,10 +68,10 @@ class AmiLinkStateTest {
                 "INFO AMI connected to 127.0.0.1:" + peer.port(),
                 "WARN AMI link to 127.0.0.1:" + peer.port() + " lost: the connection closed; reconnecting",
                 "INFO AMI connected to 127.0.0.1:" + peer.port() + " again");
-        TelephonyStatus again = link.status().telephonyStatus();
-        assertThat(again.linkUp()).isTrue();
+        TelephonyStatus.Link again = link.status().links().getFirst();
+        assertThat(again.up()).isTrue();
         assertThat(again.since()).isAfter(first.since());
-        assertThat(again.lastError()).isEqualTo("AMI link to 127.0.0.1:" + peer.port()
+        assertThat(again.detail()).isEqualTo("connected; before: AMI link to 127.0.0.1:" + peer.port()
                 + " lost: the connection closed");
         assertThat(connectedCalls.get()).isEqualTo(2);
     }
@@ -81,16 +83,15 @@ class AmiLinkStateTest {
         Instant before = Instant.now();
         peer.stopListening();
 
-        await(() -> !link.status().telephonyStatus().linkUp(), "the loss");
-        TelephonyStatus down = link.status().telephonyStatus();
+        await(() -> !link.status().links().getFirst().up(), "the loss");
+        TelephonyStatus.Link down = link.status().links().getFirst();
         assertThat(down.since()).isAfterOrEqualTo(before);
-        assertThat(down.lastError()).startsWith("AMI link to 127.0.0.1:" + peer.port() + " lost");
-        assertThat(down.lastErrorAt()).isAfterOrEqualTo(before);
+        assertThat(down.detail()).startsWith("AMI link to 127.0.0.1:" + peer.port() + " lost");
 
         peer.startListening();
 
         await(() -> link.status().up(), "the connection after Asterisk is back");
-        assertThat(link.status().telephonyStatus().since()).isAfter(down.since());
+        assertThat(link.status().links().getFirst().since()).isAfter(down.since());
         assertThat(lines()).filteredOn(line -> line.startsWith("INFO AMI connected")).containsExactly(
                 "INFO AMI connected to 127.0.0.1:" + peer.port(),
                 "INFO AMI connected to 127.0.0.1:" + peer.port() + " again");
