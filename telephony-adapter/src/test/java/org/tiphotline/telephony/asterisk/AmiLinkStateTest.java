@@ -9,12 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.tiphotline.telephony.TelephonyStatus;
+import org.tiphotline.telephony.asterisk.testing.Await;
 import org.tiphotline.telephony.asterisk.testing.FakeAmiPeer;
 
 /**
@@ -50,8 +50,8 @@ class AmiLinkStateTest {
 
     @Test
     void firstConnectionThenTheLibrarysOwnReconnectionAreBothLoggedAndShown() {
-        await(() -> link.status().up(), "the first connection");
-        await(() -> afterCalls.get() == 1, "the work after the first connection");
+        Await.until(() -> link.status().up(), "the first connection");
+        Await.until(() -> afterCalls.get() == 1, "the work after the first connection");
         TelephonyStatus.Link first = link.status().links().getFirst();
         assertThat(first.name()).isEqualTo("Asterisk manager interface (AMI)");
         assertThat(first.up()).isTrue();
@@ -62,8 +62,8 @@ class AmiLinkStateTest {
 
         peer.dropConnections(); // a network cut; Asterisk-Java reconnects by itself
 
-        await(() -> lines().stream().anyMatch(line -> line.contains("again")), "the reconnection's log line");
-        await(() -> afterCalls.get() == 2, "the work after the reconnection");
+        Await.until(() -> lines().stream().anyMatch(line -> line.contains("again")), "the reconnection's log line");
+        Await.until(() -> afterCalls.get() == 2, "the work after the reconnection");
         assertThat(lines()).containsSubsequence(
                 "INFO AMI connected to 127.0.0.1:" + peer.port(),
                 "WARN AMI link to 127.0.0.1:" + peer.port() + " lost: the connection closed; reconnecting",
@@ -78,19 +78,19 @@ class AmiLinkStateTest {
 
     @Test
     void asteriskDownIsShownAsDownWithTheLastErrorUntilItIsBack() {
-        await(() -> link.status().up(), "the first connection");
+        Await.until(() -> link.status().up(), "the first connection");
 
         Instant before = Instant.now();
         peer.stopListening();
 
-        await(() -> !link.status().links().getFirst().up(), "the loss");
+        Await.until(() -> !link.status().links().getFirst().up(), "the loss");
         TelephonyStatus.Link down = link.status().links().getFirst();
         assertThat(down.since()).isAfterOrEqualTo(before);
         assertThat(down.detail()).startsWith("AMI link to 127.0.0.1:" + peer.port() + " lost");
 
         peer.startListening();
 
-        await(() -> link.status().up(), "the connection after Asterisk is back");
+        Await.until(() -> link.status().up(), "the connection after Asterisk is back");
         assertThat(link.status().links().getFirst().since()).isAfter(down.since());
         assertThat(lines()).filteredOn(line -> line.startsWith("INFO AMI connected")).containsExactly(
                 "INFO AMI connected to 127.0.0.1:" + peer.port(),
@@ -100,20 +100,5 @@ class AmiLinkStateTest {
 
     private List<String> lines() {
         return logged.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }

@@ -11,13 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.tiphotline.calls.CallSettings;
 import org.tiphotline.telephony.TelephonyStatus;
+import org.tiphotline.telephony.asterisk.testing.Await;
 import org.tiphotline.telephony.asterisk.testing.FakeAmiPeer;
 import org.tiphotline.telephony.ivr.IvrScript;
 import org.tiphotline.telephony.ivr.IvrSettings;
@@ -78,7 +78,7 @@ class PromptCheckTest {
         disk.add(DATA_DIR + "/sounds/en/hotline/welcome.ulaw");
         link.start();
 
-        await(() -> link.status().promptsCheckedAt() != null, "the first check");
+        Await.until(() -> link.status().promptsCheckedAt() != null, "the first check");
         assertThat(link.status().missingPrompts()).containsExactly(new AsteriskStatus.MissingPrompt("es",
                 "immediate-danger", "es/hotline/immediate-danger"));
         assertThat(link.status().promptsUnchecked()).isNull();
@@ -105,7 +105,7 @@ class PromptCheckTest {
         Instant firstCheck = link.status().promptsCheckedAt();
         peer.dropConnections();
 
-        await(() -> link.status().promptsCheckedAt().isAfter(firstCheck), "the check after the reconnection");
+        Await.until(() -> link.status().promptsCheckedAt().isAfter(firstCheck), "the check after the reconnection");
         assertThat(link.status().missingPrompts()).isEmpty();
         assertThat(link.status().links().get(1).up()).isTrue();
         assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
@@ -117,7 +117,7 @@ class PromptCheckTest {
         contextInstalled = false;
         link.start();
 
-        await(() -> link.status().promptsUnchecked() != null, "the failed check");
+        Await.until(() -> link.status().promptsUnchecked() != null, "the failed check");
         assertThat(link.status().promptsUnchecked()).contains("no [hotline-prompt-check] context");
         assertThat(link.status().missingPrompts()).isEmpty();
         assertThat(link.status().links().get(1).detail()).startsWith("not checked: the dialplan has no "
@@ -138,20 +138,5 @@ class PromptCheckTest {
     private static String variable(FakeAmiPeer.Action action, String name) {
         return action.getAll("Variable").stream().filter(v -> v.startsWith(name + "="))
                 .map(v -> v.substring(name.length() + 1)).findFirst().orElseThrow();
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }
