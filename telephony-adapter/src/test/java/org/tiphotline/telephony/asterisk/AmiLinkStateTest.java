@@ -34,9 +34,7 @@ class AmiLinkStateTest {
     void start() {
         logged.start();
         logger.addAppender(logged);
-        link = new AmiLink(new AsteriskSettings.Ami("127.0.0.1", peer.port(), "tiphotline", "s3cret",
-                Duration.ofSeconds(10), 2, Duration.ofSeconds(2), Duration.ofMillis(200)), event -> { },
-                connectedCalls::incrementAndGet);
+        link = new AmiLink(settingsFor(peer), event -> { }, connectedCalls::incrementAndGet);
         link.afterEveryConnection(afterCalls::incrementAndGet);
         link.start();
     }
@@ -96,6 +94,12 @@ class AmiLinkStateTest {
                 "INFO AMI connected to 127.0.0.1:" + peer.port(),
                 "INFO AMI connected to 127.0.0.1:" + peer.port() + " again");
         assertThat(lines()).filteredOn(line -> line.startsWith("WARN AMI link")).hasSize(1);
+    }
+
+    /** The peer's address and credentials; a quick retry, so that a test never waits on a login. */
+    static AsteriskSettings.Ami settingsFor(FakeAmiPeer peer) {
+        return new AsteriskSettings.Ami("127.0.0.1", peer.port(), "tiphotline", "s3cret", Duration.ofSeconds(10), 2,
+                Duration.ofSeconds(2), Duration.ofMillis(200));
     }
 
     private List<String> lines() {

@@ -57,17 +57,15 @@ class PromptCheckTest {
             session.send(FakeAmiPeer.response(action, "Success", "Variable", variable, "Value", value));
         });
         needed.forEach(n -> disk.add(DATA_DIR + "/sounds/" + n.file() + ".wav"));
-        link = new AmiLink(new AsteriskSettings.Ami("127.0.0.1", peer.port(), "tiphotline", "s3cret",
-                Duration.ofSeconds(10), 2, Duration.ofSeconds(2), Duration.ofMillis(200)), event -> { }, () -> { });
-        PromptCheck check = new PromptCheck(link, needed);
-        link.afterEveryConnection(check::run);
+        link = new AmiLink(AmiLinkStateTest.settingsFor(peer), event -> { }, () -> { });
+        link.afterEveryConnection(new PromptCheck(link, needed)::run);
     }
 
     @AfterEach
     void stop() {
+        logger.detachAppender(logged);
         link.close();
         peer.close();
-        logger.detachAppender(logged);
     }
 
     @Test
