@@ -104,6 +104,11 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         return ami.connected();
     }
 
+    /** The AMI link, for its state (the status page) and the work after each connection (the prompt check). */
+    AmiLink ami() {
+        return ami;
+    }
+
     /** Whether the live state has been read from Asterisk since the last (re)connection. */
     boolean synced() {
         return synced && ami.connected();
