@@ -3,10 +3,13 @@ package org.tiphotline.protection;
 import static org.tiphotline.db.Tables.AUDIT_LOG;
 
 import java.util.Collection;
+import java.util.Map;
 import org.jooq.DSLContext;
+import org.jooq.JSONB;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Who read, created, changed or exported which record's personal data. Callers must already be in the
@@ -16,6 +19,8 @@ import org.springframework.transaction.annotation.Transactional;
 public class AuditTrail {
 
     public enum Action { READ, CREATE, CHANGE, EXPORT }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final DSLContext db;
 
@@ -31,6 +36,24 @@ public class AuditTrail {
                 .set(AUDIT_LOG.ENTITY, entity)
                 .set(AUDIT_LOG.ENTITY_ID, String.valueOf(entityId))
                 .set(AUDIT_LOG.FIELDS, fields.toArray(String[]::new))
+                .execute();
+    }
+
+    /**
+     * As {@link #record(String, Action, String, Object, Collection)}, with what each field was before and is after
+     * ({@code {"role": {"before": ..., "after": ...}}}). For records that hold no personal data (accounts): the
+     * values are written as given, so a caller must never pass a password or its hash.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void record(String actor, Action action, String entity, Object entityId, Collection<String> fields,
+            Map<String, ?> changes) {
+        db.insertInto(AUDIT_LOG)
+                .set(AUDIT_LOG.ACTOR, actor)
+                .set(AUDIT_LOG.ACTION, action.name())
+                .set(AUDIT_LOG.ENTITY, entity)
+                .set(AUDIT_LOG.ENTITY_ID, String.valueOf(entityId))
+                .set(AUDIT_LOG.FIELDS, fields.toArray(String[]::new))
+                .set(AUDIT_LOG.CHANGES, JSONB.valueOf(JSON.writeValueAsString(changes)))
                 .execute();
     }
 }
