@@ -30,7 +30,7 @@ function userFields(prefix, user) {
   const field = (name, label, input, hint) => [
     App.el('label', { for: prefix + '-' + name }, label), input,
     hint ? App.el('div', { class: 'muted' }, hint) : null,
-    App.el('div', { class: 'field-status', id: prefix + '-' + name + '-status' })];
+    App.el('div', { class: 'field-status', id: prefix + '-' + name + '-status' })].filter(Boolean);
   const role = App.el('select', { id: prefix + '-role', required: true },
     App.el('option', { value: '' }, 'choose…'),
     ...Admin.options.roles.map((r) => App.el('option', { value: r.id, selected: r.id === user.role }, r.name)));
