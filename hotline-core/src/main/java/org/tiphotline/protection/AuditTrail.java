@@ -30,13 +30,7 @@ public class AuditTrail {
 
     @Transactional(propagation = Propagation.MANDATORY)
     public void record(String actor, Action action, String entity, Object entityId, Collection<String> fields) {
-        db.insertInto(AUDIT_LOG)
-                .set(AUDIT_LOG.ACTOR, actor)
-                .set(AUDIT_LOG.ACTION, action.name())
-                .set(AUDIT_LOG.ENTITY, entity)
-                .set(AUDIT_LOG.ENTITY_ID, String.valueOf(entityId))
-                .set(AUDIT_LOG.FIELDS, fields.toArray(String[]::new))
-                .execute();
+        insert(actor, action, entity, entityId, fields, null);
     }
 
     /**
@@ -47,13 +41,18 @@ public class AuditTrail {
     @Transactional(propagation = Propagation.MANDATORY)
     public void record(String actor, Action action, String entity, Object entityId, Collection<String> fields,
             Map<String, ?> changes) {
+        insert(actor, action, entity, entityId, fields, JSONB.valueOf(JSON.writeValueAsString(changes)));
+    }
+
+    private void insert(String actor, Action action, String entity, Object entityId, Collection<String> fields,
+            JSONB changes) {
         db.insertInto(AUDIT_LOG)
                 .set(AUDIT_LOG.ACTOR, actor)
                 .set(AUDIT_LOG.ACTION, action.name())
                 .set(AUDIT_LOG.ENTITY, entity)
                 .set(AUDIT_LOG.ENTITY_ID, String.valueOf(entityId))
                 .set(AUDIT_LOG.FIELDS, fields.toArray(String[]::new))
-                .set(AUDIT_LOG.CHANGES, JSONB.valueOf(JSON.writeValueAsString(changes)))
+                .set(AUDIT_LOG.CHANGES, changes)
                 .execute();
     }
 }

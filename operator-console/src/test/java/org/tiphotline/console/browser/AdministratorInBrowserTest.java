@@ -2,28 +2,21 @@ package org.tiphotline.console.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.tiphotline.console.testing.HeadlessChromium;
 import org.tiphotline.console.testing.RunningHotline;
 
 /**
@@ -34,9 +27,6 @@ import org.tiphotline.console.testing.RunningHotline;
  */
 class AdministratorInBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
     @TempDir
     Path data;
 
@@ -45,11 +35,7 @@ class AdministratorInBrowserTest {
 
     @BeforeEach
     void start() {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!installed && "1".equals(System.getenv("HOTLINE_REQUIRE_BROWSER"))) {
-            throw new IllegalStateException("HOTLINE_REQUIRE_BROWSER=1 but chromium or chromedriver is missing");
-        }
-        Assumptions.assumeTrue(installed, "Debian's chromium and chromium-driver are not installed");
+        HeadlessChromium.assumeInstalled();
     }
 
     @AfterEach
@@ -61,14 +47,7 @@ class AdministratorInBrowserTest {
     }
 
     private WebDriver newBrowser() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1400,1000");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
-        WebDriver driver = new ChromeDriver(service, options);
+        WebDriver driver = HeadlessChromium.start("1400,1000");
         browsers.add(driver);
         return driver;
     }
@@ -169,11 +148,6 @@ class AdministratorInBrowserTest {
     }
 
     private static void screenshot(WebDriver browser, String name) {
-        try {
-            Path dir = Files.createDirectories(Path.of("target", "screenshots"));
-            Files.write(dir.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        HeadlessChromium.screenshot(browser, name);
     }
 }
