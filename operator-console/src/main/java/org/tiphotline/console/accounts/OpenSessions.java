@@ -25,6 +25,9 @@ import org.tiphotline.accounts.Account;
  * Every open HTTP session and live channel, so that a user who is disabled, loses a role or has their password
  * reset is signed out at once: their sessions are invalidated (the next call answers 401) and their WebSocket
  * closed, instead of lasting until they time out. Acts once the change has committed.
+ *
+ * <p>Tomcat also closes the WebSockets opened from an HTTP session that is invalidated; the sockets are closed here
+ * as well so that this holds on any servlet container and names why.
  */
 @Component
 class OpenSessions implements HttpSessionListener, WebSocketMessageBrokerConfigurer {
