@@ -24,5 +24,5 @@ public record Account(long id, String username, String displayName, Role role, S
      * The user's signed-in sessions must end now: they were disabled, their rights changed, or their password
      * was reset. Published inside the change's transaction; the web side acts on it once it commits.
      */
-    public record SessionsRevoked(String username, String why) {}
+    public record SessionsRevoked(long userId, String username, String why) {}
 }

@@ -137,7 +137,7 @@ public class Accounts {
             audit.record(admin.username(), AuditTrail.Action.CHANGE, ENTITY, id, changed.keySet(), changed);
         }
         if (before.role() != after.role() || !Objects.equals(before.agency(), after.agency())) {
-            events.publishEvent(new Account.SessionsRevoked(after.username(), "role changed"));
+            events.publishEvent(new Account.SessionsRevoked(id, after.username(), "role changed"));
         }
         return after;
     }
@@ -166,7 +166,7 @@ public class Accounts {
         audit.record(admin.username(), AuditTrail.Action.CHANGE, ENTITY, id, List.of("enabled"),
                 Map.of("enabled", beforeAfter(before.enabled(), enabled)));
         if (!enabled) {
-            events.publishEvent(new Account.SessionsRevoked(before.username(), "disabled"));
+            events.publishEvent(new Account.SessionsRevoked(id, before.username(), "disabled"));
         }
         return byId(id);
     }
@@ -188,7 +188,7 @@ public class Accounts {
                 .where(APP_USER.ID.eq(id)).execute();
         audit.record(admin.username(), AuditTrail.Action.CHANGE, ENTITY, id, List.of("password"),
                 Map.of("password", beforeAfter("set by the user", "one-time, must be changed")));
-        events.publishEvent(new Account.SessionsRevoked(user.username(), "password reset"));
+        events.publishEvent(new Account.SessionsRevoked(id, user.username(), "password reset"));
         return oneTime;
     }
 

@@ -20,6 +20,9 @@ import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerCo
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 import org.tiphotline.accounts.Account;
+import org.tiphotline.operators.OperatorId;
+import org.tiphotline.routing.Presence;
+import org.tiphotline.routing.Router;
 
 /**
  * Every open HTTP session and live channel, so that a user who is disabled, loses a role or has their password
@@ -34,8 +37,13 @@ class OpenSessions implements HttpSessionListener, WebSocketMessageBrokerConfigu
 
     private static final Logger log = LoggerFactory.getLogger(OpenSessions.class);
 
+    private final Router router;
     private final Set<HttpSession> http = Collections.newSetFromMap(new ConcurrentHashMap<>());
     private final Set<WebSocketSession> sockets = Collections.newSetFromMap(new ConcurrentHashMap<>());
+
+    OpenSessions(Router router) {
+        this.router = router;
+    }
 
     @Override
     public void sessionCreated(HttpSessionEvent event) {
@@ -66,6 +74,13 @@ class OpenSessions implements HttpSessionListener, WebSocketMessageBrokerConfigu
 
     @TransactionalEventListener
     void on(Account.SessionsRevoked revoked) {
+        // No call is offered to someone signed out. The live channel's own "vanished operator" rule cannot do it for
+        // a disabled user: it finds operators among the enabled ones.
+        OperatorId operator = new OperatorId(revoked.userId());
+        Presence now = router.presence(operator);
+        if (now == Presence.AVAILABLE || now == Presence.RINGING) {
+            router.setPresence(operator, Presence.AWAY);
+        }
         int ended = 0;
         for (WebSocketSession socket : sockets) {
             Principal p = socket.getPrincipal();

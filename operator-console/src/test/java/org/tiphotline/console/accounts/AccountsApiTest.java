@@ -19,6 +19,9 @@ import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.LiveClient;
 import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.console.testing.TestDirectory;
+import org.tiphotline.operators.OperatorId;
+import org.tiphotline.routing.Presence;
+import org.tiphotline.routing.Router;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -234,6 +237,9 @@ class AccountsApiTest {
         ConsoleClient otherSession = ConsoleClient.login(hotline.base(), "test-disabled", "disable me passphrase");
         try (LiveClient live = LiveClient.connect(user)) {
             assertThat(live.isConnected()).isTrue();
+            java.util.concurrent.BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
+            live.send("/app/presence", Map.of("presence", "AVAILABLE"));
+            LiveClient.await(presence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
             ConsoleClient.Response disabled = admin.post("/api/admin/users/" + id + "/disable", null);
             assertThat(disabled.status()).isEqualTo(200);
             assertThat(disabled.body().get("enabled").asBoolean()).isFalse();
@@ -243,6 +249,8 @@ class AccountsApiTest {
             }
             assertThat(live.isConnected()).as("the live channel is closed").isFalse();
         }
+        assertThat(hotline.bean(Router.class).presence(new OperatorId(id))).as("no call is offered to them")
+                .isEqualTo(Presence.AWAY);
         assertThat(user.get("/api/me").status()).isEqualTo(401);
         assertThat(otherSession.get("/api/me").status()).isEqualTo(401);
         assertThatThrownBy(() -> ConsoleClient.login(hotline.base(), "test-disabled", "disable me passphrase"))
