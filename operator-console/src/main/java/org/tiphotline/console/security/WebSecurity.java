@@ -1,6 +1,5 @@
 package org.tiphotline.console.security;
 
-import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpMethod;
@@ -10,12 +9,15 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
-import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
-import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.tiphotline.accounts.PasswordHashing;
+import org.tiphotline.console.accounts.FirstSignInGate;
+import org.tiphotline.console.accounts.FirstSignInStep;
 import org.tiphotline.operators.Operators;
 
 /**
@@ -34,7 +36,8 @@ class WebSecurity {
 
     @Bean
     SecurityFilterChain web(HttpSecurity http,
-            @Value("${hotline.telephony.twilio.enabled:false}") boolean twilio) throws Exception {
+            @Value("${hotline.telephony.twilio.enabled:false}") boolean twilio,
+            ObjectProvider<FirstSignInStep> firstSignInSteps) throws Exception {
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/error", "/favicon.ico", "/css/**").permitAll()
                         // Signed, expiring acknowledgement links from alerts: the signature is the authority.
@@ -46,7 +49,9 @@ class WebSecurity {
                                 "/api/public/reports").permitAll()
                         .requestMatchers("/api/liaison/**", "/liaison.html", "/js/liaison.js").hasRole("LIAISON")
                         .requestMatchers("/api/me", "/account.html", "/js/account.js", "/js/common.js", "/js/stomp.js",
-                                "/ws", "/ws/**").authenticated()
+                                "/ws", "/ws/**", "/api/account", "/api/account/password").authenticated()
+                        // Accounts are the administrators' alone; nothing of callers or victims is behind these.
+                        .requestMatchers("/admin.html", "/js/admin.js", "/api/admin/**").hasRole("ADMIN")
                         .requestMatchers("/api/screenings", "/api/screenings/**", "/api/forms/screening",
                                 "/screening.html", "/js/screening.js").hasRole("AGENCY_REPORTER")
                         // Liaison users (police, child protection) see their agency's escalations and nothing else;
@@ -82,6 +87,9 @@ class WebSecurity {
                         .requestMatchers("/api/calls/*/escalations").hasAnyRole("OPERATOR", "SUPERVISOR")
                         .requestMatchers("/console.html", "/js/console.js").hasRole("OPERATOR")
                         .anyRequest().authenticated())
+                // A user with a one-time password (and later an unenrolled second factor) reaches only that step.
+                .addFilterAfter(new FirstSignInGate(firstSignInSteps.orderedStream().toList()),
+                        AuthorizationFilter.class)
                 .csrf(csrf -> csrf.ignoringRequestMatchers("/ack/**"))
                 .formLogin(form -> form.successHandler(new RoleLanding()))
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
@@ -99,8 +107,7 @@ class WebSecurity {
 
     @Bean
     PasswordEncoder passwordEncoder() {
-        return new DelegatingPasswordEncoder("argon2",
-                Map.of("argon2", Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8()));
+        return PasswordHashing.encoder();
     }
 
     @Bean

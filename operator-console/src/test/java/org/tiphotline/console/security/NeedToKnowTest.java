@@ -198,6 +198,8 @@ class NeedToKnowTest {
     private static final Map<Who, String> disclosedEscalations = new EnumMap<>(Who.class);
     private static String exportToApprove;
     private static String exportToReject;
+    /** Accounts the administrator's rows change, so the matrix's own users keep theirs. */
+    private static final Map<String, Long> accountsToChange = new LinkedHashMap<>();
     private static String exportApproved;
     private static String ivrCall;
     /** The simulated calls each user placed through the matrix, which the same user then hangs up. */
@@ -254,6 +256,12 @@ class NeedToKnowTest {
         db = hotline.bean(DSLContext.class);
         hotline.bean(Operators.class).create("datamanager2", "Second Test Data Manager (fake)",
                 hotline.bean(PasswordEncoder.class).encode("datamanager2-test"), Role.DATA_MANAGER, List.of(), null);
+        for (String name : List.of("fixture-edit", "fixture-disable", "fixture-enable", "fixture-reset")) {
+            accountsToChange.put(name, hotline.bean(Operators.class).create(name, "Test Account " + name + " (fake)",
+                    hotline.bean(PasswordEncoder.class).encode(name + "-test"), Role.OPERATOR, List.of(), null).id()
+                    .value());
+        }
+        db.execute("update hotline.app_user set enabled = false where username = 'fixture-enable'");
         for (Who who : SIGNED_IN) {
             ConsoleClient client = ConsoleClient.login(hotline.base(), who.username, who.password);
             clients.put(who, client);
@@ -563,6 +571,34 @@ class NeedToKnowTest {
                         .allow(STAFF).send(getReq("/").asPage()).answers(302, "to the role's page"),
                 row("GET /api/me", "who is signed in, with the CSRF token").allow(SIGNED_IN)
                         .send(getReq("/api/me")),
+                row("GET /api/account", "one's own account").allow(SIGNED_IN).send(getReq("/api/account")),
+                row("POST /api/account/password", "everyone changes their own, with the current password")
+                        .allow(SIGNED_IN).answers(400, "reached: the current password given is wrong")
+                        .send(json("POST", "/api/account/password", Map.of("current", "not-the-password",
+                                "next", "a long enough test passphrase"))),
+
+                // Accounts: the administrators' alone, and nothing of callers or victims is in them.
+                row("GET /api/admin/options", "administrators: roles, agencies, languages").allow(ADMIN)
+                        .send(getReq("/api/admin/options")),
+                row("GET /api/admin/users", "administrators").allow(ADMIN).send(getReq("/api/admin/users")),
+                row("GET /api/admin/users/{id}", "administrators").allow(ADMIN)
+                        .send(getReq("/api/admin/users/" + accountsToChange.get("fixture-edit"))),
+                row("POST /api/admin/users", "administrators").allow(ADMIN).answers(201, "created")
+                        .send(json("POST", "/api/admin/users", Map.of("username", "fixture-new", "displayName",
+                                "Test New Account (fake)", "role", "OPERATOR", "languages", List.of("en")))),
+                row("PUT /api/admin/users/{id}", "administrators").allow(ADMIN)
+                        .send(json("PUT", "/api/admin/users/" + accountsToChange.get("fixture-edit"),
+                                Map.of("displayName", "Test Edited Account (fake)", "role", "SUPERVISOR",
+                                        "languages", List.of("en")))),
+                row("POST /api/admin/users/{id}/disable", "administrators").allow(ADMIN)
+                        .send(json("POST", "/api/admin/users/" + accountsToChange.get("fixture-disable")
+                                + "/disable", null)),
+                row("POST /api/admin/users/{id}/enable", "administrators").allow(ADMIN)
+                        .send(json("POST", "/api/admin/users/" + accountsToChange.get("fixture-enable")
+                                + "/enable", null)),
+                row("POST /api/admin/users/{id}/password-reset", "administrators").allow(ADMIN)
+                        .send(json("POST", "/api/admin/users/" + accountsToChange.get("fixture-reset")
+                                + "/password-reset", null)),
 
                 // The hotline form.
                 row("GET /api/forms/hotline", "the form's definition, no data").allow(STAFF)
