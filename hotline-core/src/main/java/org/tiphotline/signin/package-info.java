@@ -1,2 +1,2 @@
-/** Sign-in abuse: growing delays and lockouts per account and per address, and the log of every sign-in and sign-out. */
+/** Sign-in abuse: growing delays and lockouts per account and address, and the log of sign-ins and sign-outs. */
 package org.tiphotline.signin;

@@ -70,7 +70,8 @@ public class SessionLimits {
             throws ServletException, IOException {
         HttpSession session = request.getSession(false);
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
-        if (session == null || auth == null || !auth.isAuthenticated() || auth instanceof AnonymousAuthenticationToken) {
+        if (session == null || auth == null || !auth.isAuthenticated()
+                || auth instanceof AnonymousAuthenticationToken) {
             chain.doFilter(request, response);
             return;
         }

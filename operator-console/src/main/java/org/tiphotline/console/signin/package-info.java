@@ -1,2 +1,2 @@
-/** The web side of sign-in abuse and session limits: the throttled sign-in, its refusals, idle and absolute timeouts. */
+/** The web side of sign-in abuse and sessions: the throttled sign-in, its refusals, idle and absolute limits. */
 package org.tiphotline.console.signin;
