@@ -42,8 +42,8 @@ public class SignInThrottle {
     /** How long until a try for this account from this address is heard; empty when it may try now. */
     public synchronized Optional<Duration> waitFor(String username, String address) {
         Instant now = clock.instant();
-        Duration account = wait(accounts.get(account(username)), settings.lockAfter(), now);
-        Duration from = wait(addresses.get(address), settings.addressLockAfter(), now);
+        Duration account = wait(accounts.get(account(username)), settings.freeTries(), settings.lockAfter(), now);
+        Duration from = wait(addresses.get(address), settings.addressFreeTries(), settings.addressLockAfter(), now);
         Duration longest = account.compareTo(from) >= 0 ? account : from;
         return longest.isZero() ? Optional.empty() : Optional.of(longest);
     }
@@ -82,7 +82,7 @@ public class SignInThrottle {
         return false;
     }
 
-    private Duration wait(Count count, int lockAfter, Instant now) {
+    private Duration wait(Count count, int freeTries, int lockAfter, Instant now) {
         if (count == null || forgotten(count, now)) {
             return Duration.ZERO;
         }
@@ -90,7 +90,7 @@ public class SignInThrottle {
         if (count.lockedUntil != null && now.isBefore(count.lockedUntil)) {
             until = count.lockedUntil;
         } else {
-            int beyond = count.failures - settings.freeTries();
+            int beyond = count.failures - freeTries;
             if (beyond <= 0 || count.failures >= lockAfter) {
                 return Duration.ZERO;
             }

@@ -34,9 +34,12 @@ class SignInThrottleTest {
         }
     };
 
-    /** free 3, first delay 1s doubling to 8s, account lock at 6 for 15m, address lock at 10, forget after 1h. */
+    /**
+     * Accounts: 3 free, first delay 1s doubling to 8s, lock at 6 for 15m; addresses: 4 free, lock at 10; counts
+     * forgotten after 1h.
+     */
     private final SignInThrottle throttle = new SignInThrottle(
-            new SignInSettings(3, Duration.ofSeconds(1), Duration.ofSeconds(8), 6, Duration.ofMinutes(15), 10,
+            new SignInSettings(3, Duration.ofSeconds(1), Duration.ofSeconds(8), 6, Duration.ofMinutes(15), 4, 10,
                     Duration.ofHours(1), 100, 5), clock);
 
     @Test
@@ -48,6 +51,8 @@ class SignInThrottleTest {
         assertThat(throttle.waitFor("testoperator", HOME)).isEmpty();
         throttle.failed("testoperator", HOME);
         assertThat(throttle.waitFor("testoperator", HOME)).contains(Duration.ofSeconds(1));
+        // The address has had 4 failures, all free for an address: another name from there does not wait.
+        assertThat(throttle.waitFor("someoneelse", HOME)).isEmpty();
         now = now.plusSeconds(1);
         assertThat(throttle.waitFor("testoperator", HOME)).isEmpty();
         throttle.failed("testoperator", HOME);
@@ -78,6 +83,7 @@ class SignInThrottleTest {
     @Test
     void oneAddressTryingManyNamesIsLockedAcrossThem() {
         for (int i = 0; i < 9; i++) {
+            now = now.plusSeconds(10);
             assertThat(throttle.failed("guess" + i, HOME)).isEqualTo(Verdict.FAILED);
         }
         assertThat(throttle.failed("guess9", HOME)).isEqualTo(Verdict.LOCKED_OUT);
@@ -93,8 +99,8 @@ class SignInThrottleTest {
         }
         throttle.succeeded("testoperator");
         assertThat(throttle.waitFor("testoperator", OTHER)).isEmpty();
-        // The address's five failures stand: two more make it wait (free 3, so 4th and 5th already counted).
-        assertThat(throttle.waitFor("someoneelse", HOME)).isPresent();
+        // The address's five failures stand (4 free): another name from there waits.
+        assertThat(throttle.waitFor("someoneelse", HOME)).contains(Duration.ofSeconds(1));
     }
 
     @Test

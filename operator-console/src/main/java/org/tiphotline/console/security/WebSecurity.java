@@ -16,7 +16,9 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.tiphotline.console.signin.SessionLimits;
 import org.tiphotline.console.signin.SignInRefusals;
@@ -105,7 +107,16 @@ class WebSecurity {
                 .csrf(csrf -> csrf.ignoringRequestMatchers("/ack/**"))
                 // --- Sign-in abuse and sessions (issue 16, parts 5 and 6): throttled tries are answered 429, every
                 // sign-out is logged, idle and absolute session limits run on the injected clock. ---
-                .formLogin(form -> form.successHandler(new RoleLanding()).failureHandler(new SignInRefusals()))
+                .formLogin(form -> form.successHandler(new RoleLanding())
+                        // Through the filter, not failureHandler(): that would drop the failure URL that the
+                        // generated sign-in page recognises as its own error page.
+                        .withObjectPostProcessor(new ObjectPostProcessor<UsernamePasswordAuthenticationFilter>() {
+                            @Override
+                            public <O extends UsernamePasswordAuthenticationFilter> O postProcess(O filter) {
+                                filter.setAuthenticationFailureHandler(new SignInRefusals());
+                                return filter;
+                            }
+                        }))
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout").addLogoutHandler(signOuts))
                 .addFilterBefore(sessionLimits.filter(), AuthorizationFilter.class)
                 // --- end sign-in abuse and sessions ---

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
 import org.jooq.DSLContext;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -29,9 +31,11 @@ class StatusApi {
     private final SignInEvents signIns;
     private final SignInSettings signInSettings;
     private final Clock clock;
+    private final Flyway flyway;
 
     StatusApi(List<TelephonyStatus> telephony, DSLContext db, AlertChannelHealth alerts, KeyRing keys,
-            SignInEvents signIns, SignInSettings signInSettings, Clock clock) {
+            SignInEvents signIns, SignInSettings signInSettings, Clock clock, Flyway flyway) {
+        this.flyway = flyway;
         this.telephony = telephony;
         this.db = db;
         this.alerts = alerts;
@@ -61,10 +65,9 @@ class StatusApi {
 
     private Map<String, Object> database() {
         try {
-            org.jooq.Record row = db.fetchOne("select version from flyway_schema_history where success and version is "
-                    + "not null order by installed_rank desc limit 1");
-            String version = row == null ? null : row.get(0, String.class);
-            return Map.of("up", true, "schemaVersion", version == null ? "unknown" : version);
+            db.selectOne().fetch();
+            MigrationInfo current = flyway.info().current();
+            return Map.of("up", true, "schemaVersion", current == null ? "unknown" : current.getVersion().toString());
         } catch (RuntimeException e) {
             return Map.of("up", false, "detail", "the database does not answer");
         }
