@@ -2,13 +2,11 @@ package org.tiphotline.signin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.tiphotline.signin.SignInThrottle.Verdict;
+import org.tiphotline.testing.MutableClock;
 
 /** The throttle's arithmetic on a clock the test moves: no sleeping. */
 class SignInThrottleTest {
@@ -16,23 +14,7 @@ class SignInThrottleTest {
     private static final String HOME = "198.51.100.7";
     private static final String OTHER = "203.0.113.9";
 
-    private Instant now = Instant.parse("2025-03-03T10:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    };
+    private final MutableClock clock = new MutableClock();
 
     /**
      * Accounts: 3 free, first delay 1s doubling to 8s, lock at 6 for 15m; addresses: 4 free, lock at 10; counts
@@ -53,7 +35,7 @@ class SignInThrottleTest {
         assertThat(throttle.waitFor("testoperator", HOME)).contains(Duration.ofSeconds(1));
         // The address has had 4 failures, all free for an address: another name from there does not wait.
         assertThat(throttle.waitFor("someoneelse", HOME)).isEmpty();
-        now = now.plusSeconds(1);
+        clock.advance(Duration.ofSeconds(1));
         assertThat(throttle.waitFor("testoperator", HOME)).isEmpty();
         throttle.failed("testoperator", HOME);
         assertThat(throttle.waitFor("testoperator", HOME)).contains(Duration.ofSeconds(2));
@@ -67,14 +49,14 @@ class SignInThrottleTest {
     void enoughFailuresLockTheAccountForItsTimeEvenForTheRightPassword() {
         Verdict last = null;
         for (int i = 0; i < 6; i++) {
-            now = now.plusSeconds(10);
+            clock.advance(Duration.ofSeconds(10));
             last = throttle.failed("testoperator", addressNumber(i));
         }
         assertThat(last).isEqualTo(Verdict.LOCKED_OUT);
         assertThat(throttle.waitFor("testoperator", "192.0.2.200")).contains(Duration.ofMinutes(15));
-        now = now.plus(Duration.ofMinutes(14));
+        clock.advance(Duration.ofMinutes(14));
         assertThat(throttle.waitFor("testoperator", "192.0.2.200")).contains(Duration.ofMinutes(1));
-        now = now.plus(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
         assertThat(throttle.waitFor("testoperator", "192.0.2.200")).isEmpty();
         // One more failure after the lock ends locks it again at once.
         assertThat(throttle.failed("testoperator", "192.0.2.200")).isEqualTo(Verdict.LOCKED_OUT);
@@ -83,7 +65,7 @@ class SignInThrottleTest {
     @Test
     void oneAddressTryingManyNamesIsLockedAcrossThem() {
         for (int i = 0; i < 9; i++) {
-            now = now.plusSeconds(10);
+            clock.advance(Duration.ofSeconds(10));
             assertThat(throttle.failed("guess" + i, HOME)).isEqualTo(Verdict.FAILED);
         }
         assertThat(throttle.failed("guess9", HOME)).isEqualTo(Verdict.LOCKED_OUT);
@@ -108,7 +90,7 @@ class SignInThrottleTest {
         for (int i = 0; i < 5; i++) {
             throttle.failed("testoperator", HOME);
         }
-        now = now.plus(Duration.ofHours(1));
+        clock.advance(Duration.ofHours(1));
         assertThat(throttle.waitFor("testoperator", HOME)).isEmpty();
         assertThat(throttle.failed("testoperator", HOME)).isEqualTo(Verdict.FAILED);
         assertThat(throttle.waitFor("testoperator", HOME)).isEqualTo(Optional.empty());

@@ -72,6 +72,7 @@ import org.tiphotline.console.testing.LiveClient;
 import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.console.testing.SimCalls;
 import org.tiphotline.console.testing.TestDirectory;
+import org.tiphotline.console.testing.TestTwilio;
 import org.tiphotline.operators.Operators;
 import org.tiphotline.operators.Role;
 import tools.jackson.databind.JsonNode;
@@ -245,14 +246,7 @@ class NeedToKnowTest {
         settings.put("hotline.online.reports-per-address", "1000");
         // Twilio on (against a stub of its API), so that its webhooks and the browser phone's token are in the
         // matrix too.
-        settings.put("hotline.telephony.twilio.enabled", "true");
-        settings.put("hotline.telephony.twilio.account-sid", ACCOUNT);
-        settings.put("hotline.telephony.twilio.auth-token", "test-only-twilio-auth-token");
-        settings.put("hotline.telephony.twilio.public-base-url", PUBLIC_BASE);
-        settings.put("hotline.telephony.twilio.api-base-url", "http://127.0.0.1:" + outside.port());
-        settings.put("hotline.telephony.twilio.fallback-number", "+15550100911");
-        settings.put("hotline.telephony.twilio.api-key-sid", "SK" + "0".repeat(31) + "8");
-        settings.put("hotline.telephony.twilio.api-key-secret", "test-only-api-key-secret-0123456789");
+        TestTwilio.voice(settings, ACCOUNT, outside.port(), PUBLIC_BASE);
         hotline = RunningHotline.start(data, settings);
         db = hotline.bean(DSLContext.class);
         hotline.bean(Operators.class).create("datamanager2", "Second Test Data Manager (fake)",

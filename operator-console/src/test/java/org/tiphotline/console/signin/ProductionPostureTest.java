@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tiphotline.console.testing.RunningHotline;
+import org.tiphotline.console.testing.TestTwilio;
 import org.tiphotline.telephony.TelephonyStatus;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,14 +50,7 @@ class ProductionPostureTest {
         settings.put("hotline.telephony.simulated.enabled", "false");
         settings.put("server.forward-headers-strategy", "native");
         settings.put("server.servlet.session.cookie.secure", "true");
-        settings.put("hotline.telephony.twilio.enabled", "true");
-        settings.put("hotline.telephony.twilio.account-sid", ACCOUNT);
-        settings.put("hotline.telephony.twilio.auth-token", "test-only-twilio-auth-token");
-        settings.put("hotline.telephony.twilio.public-base-url", "https://hotline.example.test");
-        settings.put("hotline.telephony.twilio.api-base-url", "http://127.0.0.1:" + twilioApi.port());
-        settings.put("hotline.telephony.twilio.fallback-number", "+15550100911");
-        settings.put("hotline.telephony.twilio.api-key-sid", "SK" + "0".repeat(31) + "8");
-        settings.put("hotline.telephony.twilio.api-key-secret", "test-only-api-key-secret-0123456789");
+        TestTwilio.voice(settings, ACCOUNT, twilioApi.port(), "https://hotline.example.test");
         hotline = RunningHotline.start(data, settings);
     }
 
