@@ -38,8 +38,11 @@ public class SessionLimits {
     static final String LAST_ACTIVE = SessionLimits.class.getName() + ".lastActive";
     private static final Set<Presence> ON_A_CALL = EnumSet.of(Presence.RINGING, Presence.ON_CALL, Presence.WRAP_UP);
 
-    /** Who the session's clock started for: signing in as someone else in the same session starts it again. */
-    private record Started(String username, Instant at) {}
+    /**
+     * Who the session's clock started for (signing in as someone else in the same session starts it again), and
+     * their role's idle limit, looked up once rather than on every request.
+     */
+    private record Started(String username, Instant at, java.time.Duration idle) implements java.io.Serializable {}
 
     private final SessionSettings settings;
     private final Clock clock;
@@ -80,7 +83,7 @@ public class SessionLimits {
         Instant lastActive = (Instant) session.getAttribute(LAST_ACTIVE);
         if (started == null || !started.username().equals(auth.getName())) {
             // The first request after a sign-in (the landing page): the session's clocks start now.
-            started = new Started(auth.getName(), now);
+            started = new Started(auth.getName(), now, idleLimit(auth));
             session.setAttribute(STARTED, started);
             lastActive = now;
         }
@@ -88,7 +91,7 @@ public class SessionLimits {
         SignInEvents.Outcome ended = null;
         if (!now.isBefore(signedInAt.plus(settings.absolute()))) {
             ended = SignInEvents.Outcome.SESSION_LIMIT;
-        } else if (lastActive != null && !now.isBefore(lastActive.plus(idleLimit(auth)))
+        } else if (lastActive != null && !now.isBefore(lastActive.plus(started.idle()))
                 && !onACall(auth.getName())) {
             ended = SignInEvents.Outcome.IDLE_TIMEOUT;
         }
@@ -99,7 +102,8 @@ public class SessionLimits {
             if (request.getRequestURI().startsWith(request.getContextPath() + "/api/")) {
                 response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
             } else {
-                response.sendRedirect(request.getContextPath() + "/login?expired");
+                // The sign-in form itself: Spring's generated page knows no "expired" variant.
+                response.sendRedirect(request.getContextPath() + "/login");
             }
             return;
         }

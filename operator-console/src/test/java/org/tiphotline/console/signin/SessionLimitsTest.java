@@ -67,7 +67,7 @@ class SessionLimitsTest {
         clock.advance(Duration.ofMinutes(10));
         ConsoleClient.Text page = supervisor.getText("/supervisor.html");
         assertThat(page.status()).isEqualTo(302);
-        assertThat(page.headers().firstValue("Location").orElse("")).endsWith("/login?expired");
+        assertThat(page.headers().firstValue("Location").orElse("")).endsWith("/login");
         assertThat(lastOutcome("supervisor")).isEqualTo("IDLE_TIMEOUT");
     }
 
