@@ -225,6 +225,32 @@ class OperatorInBrowserTest {
      * checked is everything on our side, up to the SDK trying.
      */
     @Test
+    void theAdministratorReadsTheSystemStatusInWords() {
+        // A clock that stands still: the fifth try always comes within its wait, however slow the browser.
+        hotline = RunningHotline.start(data, Map.of(), new org.tiphotline.console.testing.TestClock());
+        // Someone guessing a password at the form: four wrong, the fifth refused at once (it must wait 1 s).
+        for (int i = 0; i < 5; i++) {
+            login("testguessed", "Wrong-Pass-Quokka-" + i);
+            wait.until(ExpectedConditions.or(ExpectedConditions.urlContains("/login?error"),
+                    ExpectedConditions.titleIs("Please wait")));
+        }
+        assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText())
+                .isEqualTo("Too many failed sign-ins. Try again in 1 s.");
+        login("admin", "admin-demo");
+        browser.get(hotline.base() + "/status.html");
+        waitForText(By.id("telephony"), "Simulated line (demo and training)");
+        assertThat(browser.findElement(By.id("telephony")).getText()).contains("Working");
+        assertThat(browser.findElement(By.id("database")).getText()).startsWith("Working (schema version ");
+        assertThat(browser.findElement(By.id("keys")).getText()).isEqualTo(
+                "Keys held: k1. New data is written with key k1.");
+        assertThat(browser.findElement(By.id("alerts")).getText()).isEqualTo("No alert channel is configured.");
+        waitForText(By.id("signin-users"), "testguessed");
+        assertThat(browser.findElement(By.id("signin-users")).getText()).contains("testguessed 5 1")
+                .doesNotContain("Quokka");
+        screenshot("system-status");
+    }
+
+    @Test
     void onATwilioNumberTheConsoleRegistersTheBrowserPhoneWithOurToken() {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("hotline.telephony.twilio.enabled", "true");
