@@ -5,6 +5,10 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionListener;
+import java.util.Collections;
+import java.util.concurrent.ConcurrentHashMap;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,6 +18,9 @@ import java.util.Set;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.tiphotline.console.online.AddressRateLimit;
@@ -26,17 +33,24 @@ import org.tiphotline.signin.SignInEvents;
 /**
  * Ends a signed-in session that was idle too long (its role's limit) or that reached the absolute limit, on the
  * injected clock. Only HTTP requests count as activity: the live channel's heart-beats never reach here. An
- * operator whose call is ringing, in progress or in wrap-up is never idle: they are talking, not clicking. The
+ * operator taking calls (available, ringing, on a call, in wrap-up) is never idle: waiting or talking, not
+ * clicking. A sweep ends lapsed sessions between requests too. The
  * container's own session timeout stays at least the absolute limit, so these are the limits that apply.
  * Spring Security has no per-role idle limit of its own; its {@link #filter()} sits in the security chain right
  * after the security context is loaded. Not a Filter bean itself: Boot would also run that outside the chain.
  */
 @Component
-public class SessionLimits {
+public class SessionLimits implements HttpSessionListener {
 
     static final String STARTED = SessionLimits.class.getName() + ".started";
     static final String LAST_ACTIVE = SessionLimits.class.getName() + ".lastActive";
-    private static final Set<Presence> ON_A_CALL = EnumSet.of(Presence.RINGING, Presence.ON_CALL, Presence.WRAP_UP);
+    /**
+     * An operator taking calls is on duty, clicking or not: waiting for the next call at 3 a.m. (available), or
+     * talking (ringing, on a call, wrap-up). One who walked away is set away by the first call that rings out at
+     * them, and the idle limit applies from then on.
+     */
+    private static final Set<Presence> ON_DUTY = EnumSet.of(Presence.AVAILABLE, Presence.RINGING, Presence.ON_CALL,
+            Presence.WRAP_UP);
 
     /**
      * Who the session's clock started for (signing in as someone else in the same session starts it again), and
@@ -49,6 +63,8 @@ public class SessionLimits {
     private final Operators operators;
     private final Router router;
     private final SignInEvents events;
+    /** Every HTTP session of this node, so that lapsed ones are ended without waiting for a request. */
+    private final Set<HttpSession> sessions = Collections.newSetFromMap(new ConcurrentHashMap<>());
 
     SessionLimits(SessionSettings settings, Clock clock, Operators operators, Router router, SignInEvents events) {
         this.settings = settings;
@@ -87,14 +103,7 @@ public class SessionLimits {
             session.setAttribute(STARTED, started);
             lastActive = now;
         }
-        Instant signedInAt = started.at();
-        SignInEvents.Outcome ended = null;
-        if (!now.isBefore(signedInAt.plus(settings.absolute()))) {
-            ended = SignInEvents.Outcome.SESSION_LIMIT;
-        } else if (lastActive != null && !now.isBefore(lastActive.plus(started.idle()))
-                && !onACall(auth.getName())) {
-            ended = SignInEvents.Outcome.IDLE_TIMEOUT;
-        }
+        SignInEvents.Outcome ended = lapsed(started, lastActive, now);
         if (ended != null) {
             events.record(auth.getName(), AddressRateLimit.key(request.getRemoteAddr()), ended);
             session.invalidate();
@@ -115,8 +124,60 @@ public class SessionLimits {
         return settings.idleFor(operators.byUsername(auth.getName()).map(Operator::role).orElse(null));
     }
 
-    private boolean onACall(String username) {
+    /** Why the session has ended by now, or null while it may go on. */
+    private SignInEvents.Outcome lapsed(Started started, Instant lastActive, Instant now) {
+        if (!now.isBefore(started.at().plus(settings.absolute()))) {
+            return SignInEvents.Outcome.SESSION_LIMIT;
+        }
+        if (lastActive != null && !now.isBefore(lastActive.plus(started.idle())) && !onDuty(started.username())) {
+            return SignInEvents.Outcome.IDLE_TIMEOUT;
+        }
+        return null;
+    }
+
+    @Override
+    public void sessionCreated(HttpSessionEvent event) {
+        sessions.add(event.getSession());
+    }
+
+    @Override
+    public void sessionDestroyed(HttpSessionEvent event) {
+        sessions.remove(event.getSession());
+    }
+
+    /**
+     * Ends lapsed sessions without waiting for their next request: a console left open on a desk must not keep
+     * showing what it shows, nor keep its live channel (invalidating the HTTP session closes the WebSockets opened
+     * from it, and the live channel's rule sets a vanished operator away).
+     */
+    @Scheduled(fixedDelayString = "${hotline.sessions.sweep:30s}")
+    public int sweep() {
+        Instant now = clock.instant();
+        int ended = 0;
+        for (HttpSession session : sessions) {
+            try {
+                if (!(session.getAttribute(STARTED) instanceof Started started)
+                        || !(session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY)
+                                instanceof SecurityContext context)
+                        || context.getAuthentication() == null
+                        || !started.username().equals(context.getAuthentication().getName())) {
+                    continue;
+                }
+                SignInEvents.Outcome outcome = lapsed(started, (Instant) session.getAttribute(LAST_ACTIVE), now);
+                if (outcome != null) {
+                    events.record(started.username(), null, outcome);
+                    session.invalidate();
+                    ended++;
+                }
+            } catch (IllegalStateException alreadyInvalid) {
+                sessions.remove(session);
+            }
+        }
+        return ended;
+    }
+
+    private boolean onDuty(String username) {
         Optional<Operator> operator = operators.byUsername(username);
-        return operator.isPresent() && ON_A_CALL.contains(router.presence(operator.get().id()));
+        return operator.isPresent() && ON_DUTY.contains(router.presence(operator.get().id()));
     }
 }

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.BlockingQueue;
 import org.tiphotline.console.testing.ConsoleClient;
+import org.tiphotline.console.testing.LiveClient;
+import tools.jackson.databind.JsonNode;
 import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.console.testing.SimCalls;
 import org.tiphotline.console.testing.TestClock;
@@ -79,6 +82,47 @@ class SessionLimitsTest {
         clock.advance(Duration.ofMinutes(45));
         assertThat(operator.get("/api/me").status()).isEqualTo(200);
         assertThat(lastOutcome("operator")).isEqualTo("SIGNED_IN");
+    }
+
+    @Test
+    void aLapsedSessionIsEndedWithoutWaitingForARequestAndItsLiveChannelCloses() throws Exception {
+        ConsoleClient supervisor = ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
+        assertThat(supervisor.get("/api/me").status()).isEqualTo(200);
+        try (LiveClient live = LiveClient.connect(supervisor)) {
+            clock.advance(Duration.ofMinutes(9));
+            hotline.bean(SessionLimits.class).sweep();
+            assertThat(live.isConnected()).as("9 of 10 idle minutes").isTrue();
+            clock.advance(Duration.ofMinutes(2));
+            // Other tests' sessions on the same clock may lapse in the same sweep.
+            assertThat(hotline.bean(SessionLimits.class).sweep()).isPositive();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (live.isConnected() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(live.isConnected()).as("the console's live channel is closed").isFalse();
+        }
+        assertThat(lastOutcome("supervisor")).isEqualTo("IDLE_TIMEOUT");
+        assertThat(supervisor.get("/api/me").status()).isEqualTo(401);
+    }
+
+    @Test
+    void anOperatorWaitingForCallsIsOnDutyAndOneSetAwayIsNot() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator2", "operator2-demo");
+        assertThat(operator.get("/api/me").status()).isEqualTo(200);
+        try (LiveClient live = LiveClient.connect(operator)) {
+            BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
+            live.send("/app/presence", Map.of("presence", "AVAILABLE"));
+            LiveClient.await(presence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
+            clock.advance(Duration.ofMinutes(45));
+            hotline.bean(SessionLimits.class).sweep();
+            assertThat(live.isConnected()).as("a quiet night, waiting for calls").isTrue();
+            assertThat(operator.get("/api/me").status()).isEqualTo(200);
+            live.send("/app/presence", Map.of("presence", "AWAY"));
+            LiveClient.await(presence, p -> p.get("presence").asString().equals("AWAY"), 5);
+            clock.advance(Duration.ofMinutes(31));
+            assertThat(hotline.bean(SessionLimits.class).sweep()).isPositive();
+        }
+        assertThat(operator.get("/api/me").status()).isEqualTo(401);
     }
 
     @Test
