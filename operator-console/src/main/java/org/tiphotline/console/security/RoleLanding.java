@@ -5,9 +5,16 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
+import org.tiphotline.console.factors.SecondFactorGate;
 
-/** After login each role lands on its own page. */
+/** After login each role lands on its own page; a user who still owes a second factor lands on enrolment. */
 public class RoleLanding implements AuthenticationSuccessHandler {
+
+    private final SecondFactorGate factorGate;
+
+    public RoleLanding(SecondFactorGate factorGate) {
+        this.factorGate = factorGate;
+    }
 
     public static String pageFor(Authentication auth) {
         String role = auth.getAuthorities().stream().map(a -> a.getAuthority()).filter(a -> a.startsWith("ROLE_"))
@@ -25,6 +32,7 @@ public class RoleLanding implements AuthenticationSuccessHandler {
     @Override
     public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
             Authentication authentication) throws IOException {
-        response.sendRedirect(request.getContextPath() + pageFor(authentication));
+        response.sendRedirect(request.getContextPath()
+                + (factorGate.owesSecondFactor(authentication) ? "/factors.html" : pageFor(authentication)));
     }
 }

@@ -6,6 +6,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpMethod;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.authorization.EnableMultiFactorAuthentication;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -16,6 +17,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.tiphotline.console.factors.SecondFactorGate;
 import org.tiphotline.operators.Operators;
 
 /**
@@ -23,6 +25,10 @@ import org.tiphotline.operators.Operators;
  * to the login page, so the console's scripts can tell a lost session from an error.
  */
 @Configuration(proxyBeanMethods = false)
+// Spring Security's multi-factor support: a later sign-in step (a passkey after the password) adds its factor
+// authority to the same authentication instead of replacing it. Which roles need which factors, SecondFactorGate
+// decides per request (no factor is required globally: the demo and unprivileged roles sign in with a password).
+@EnableMultiFactorAuthentication(authorities = {})
 class WebSecurity {
 
     /**
@@ -34,9 +40,19 @@ class WebSecurity {
 
     @Bean
     SecurityFilterChain web(HttpSecurity http,
-            @Value("${hotline.telephony.twilio.enabled:false}") boolean twilio) throws Exception {
+            @Value("${hotline.telephony.twilio.enabled:false}") boolean twilio, SecondFactorGate factorGate)
+            throws Exception {
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/error", "/favicon.ico", "/css/**").permitAll()
+                        // --- Second factor (issue 16, part 4) ---
+                        // A half-signed-in user (password only, in a role that needs a second factor) reaches the
+                        // enrolment page and its APIs, and nothing else, until a passkey, an app code or a recovery
+                        // code completes the sign-in.
+                        .requestMatchers("/factors.html", "/js/factors.js", "/js/common.js", "/api/me",
+                                "/api/factors", "/api/factors/**").authenticated()
+                        .requestMatchers(factorGate::halfSignedIn).denyAll()
+                        .requestMatchers("/api/admin/users/*/factors/reset").hasRole("ADMIN")
+                        // --- end second factor ---
                         // Signed, expiring acknowledgement links from alerts: the signature is the authority.
                         .requestMatchers("/ack/**").permitAll()
                         // The public online form: its page, its script, its texts and its two endpoints, nothing else.
@@ -83,7 +99,8 @@ class WebSecurity {
                         .requestMatchers("/console.html", "/js/console.js").hasRole("OPERATOR")
                         .anyRequest().authenticated())
                 .csrf(csrf -> csrf.ignoringRequestMatchers("/ack/**"))
-                .formLogin(form -> form.successHandler(new RoleLanding()))
+                .formLogin(form -> form.loginPage("/login").permitAll()
+                        .successHandler(new RoleLanding(factorGate)))
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
                 .exceptionHandling(ex -> ex.defaultAuthenticationEntryPointFor(
                         new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED),
