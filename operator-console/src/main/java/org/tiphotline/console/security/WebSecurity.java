@@ -44,6 +44,13 @@ class WebSecurity {
             throws Exception {
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/error", "/favicon.ico", "/css/**").permitAll()
+                        // Signed, expiring acknowledgement links from alerts: the signature is the authority.
+                        .requestMatchers("/ack/**").permitAll()
+                        // The public online form: its page, its script, its texts and its two endpoints, nothing else.
+                        // CSRF still applies (the token comes with GET /api/public/form, bound to the visitor's
+                        // session).
+                        .requestMatchers("/report.html", "/js/report.js", "/i18n/report.json", "/api/public/form",
+                                "/api/public/reports").permitAll()
                         // --- Second factor (issue 16, part 4) ---
                         // A half-signed-in user (password only, in a role that needs a second factor) reaches the
                         // enrolment page and its APIs, and nothing else, until a passkey, an app code or a recovery
@@ -53,13 +60,6 @@ class WebSecurity {
                         .requestMatchers(factorGate::halfSignedIn).denyAll()
                         .requestMatchers("/api/admin/users/*/factors/reset").hasRole("ADMIN")
                         // --- end second factor ---
-                        // Signed, expiring acknowledgement links from alerts: the signature is the authority.
-                        .requestMatchers("/ack/**").permitAll()
-                        // The public online form: its page, its script, its texts and its two endpoints, nothing else.
-                        // CSRF still applies (the token comes with GET /api/public/form, bound to the visitor's
-                        // session).
-                        .requestMatchers("/report.html", "/js/report.js", "/i18n/report.json", "/api/public/form",
-                                "/api/public/reports").permitAll()
                         .requestMatchers("/api/liaison/**", "/liaison.html", "/js/liaison.js").hasRole("LIAISON")
                         .requestMatchers("/api/me", "/account.html", "/js/account.js", "/js/common.js", "/js/stomp.js",
                                 "/ws", "/ws/**").authenticated()
