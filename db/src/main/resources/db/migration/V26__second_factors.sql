@@ -2,11 +2,14 @@
 
 -- The TOTP secret is encrypted with the protection keys (bound to its row) like personal fields: whoever reads
 -- the database must not be able to mint codes. last_step is the last time step accepted, so a code is used once.
+-- A six-digit code can be guessed: after a few wrong codes in a row, codes are refused until locked_until.
 create table totp_factor (
-  user_id     bigint primary key references app_user,
-  secret      bytea not null,
-  confirmed   boolean not null default false,
-  last_step   bigint not null default 0,
+  user_id          bigint primary key references app_user,
+  secret           bytea not null,
+  confirmed        boolean not null default false,
+  last_step        bigint not null default 0,
+  failed_attempts  integer not null default 0,
+  locked_until     timestamptz,
   created_at  timestamptz not null default now()
 );
 

@@ -10,6 +10,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,9 @@ public class SecondFactors {
     /** Where an audit row about someone's factors points: the user, by name. */
     public static final String AUDIT_ENTITY = "second_factor";
     static final int RECOVERY_CODES = 10;
+    /** Wrong codes in a row before codes are refused for a while: a six-digit code must not be guessable. */
+    static final int MAX_FAILURES = 5;
+    static final Duration LOCKED_FOR = Duration.ofMinutes(15);
     private static final String RECOVERY_PURPOSE = "recovery-code";
 
     /** What an app needs to start making codes; shown once, at enrolment. */
@@ -133,14 +137,38 @@ public class SecondFactors {
         long user = userId(username);
         Record row = db.selectFrom(TOTP_FACTOR).where(TOTP_FACTOR.USER_ID.eq(user)).and(TOTP_FACTOR.CONFIRMED)
                 .forUpdate().fetchOne();
-        if (row == null) {
+        if (row == null || locked(row)) {
             return false;
         }
         OptionalLong step = totp.match(cipher.decrypt(row.get(TOTP_FACTOR.SECRET), boundTo(user)), code,
                 row.get(TOTP_FACTOR.LAST_STEP));
-        step.ifPresent(s -> db.update(TOTP_FACTOR).set(TOTP_FACTOR.LAST_STEP, s).where(TOTP_FACTOR.USER_ID.eq(user))
-                .execute());
-        return step.isPresent();
+        if (step.isEmpty()) {
+            failed(user, row);
+            return false;
+        }
+        db.update(TOTP_FACTOR).set(TOTP_FACTOR.LAST_STEP, step.getAsLong()).set(TOTP_FACTOR.FAILED_ATTEMPTS, 0)
+                .where(TOTP_FACTOR.USER_ID.eq(user)).execute();
+        return true;
+    }
+
+    /** Whether codes (app and recovery) are refused for now after too many wrong ones. */
+    public boolean isLocked(String username) {
+        Record row = db.selectFrom(TOTP_FACTOR).where(TOTP_FACTOR.USER_ID.eq(userId(username))).fetchOne();
+        return row != null && locked(row);
+    }
+
+    private boolean locked(Record row) {
+        OffsetDateTime until = row.get(TOTP_FACTOR.LOCKED_UNTIL);
+        return until != null && clock.instant().isBefore(until.toInstant());
+    }
+
+    private void failed(long user, Record row) {
+        int failures = row.get(TOTP_FACTOR.FAILED_ATTEMPTS) + 1;
+        boolean lock = failures >= MAX_FAILURES;
+        db.update(TOTP_FACTOR).set(TOTP_FACTOR.FAILED_ATTEMPTS, lock ? 0 : failures)
+                .set(TOTP_FACTOR.LOCKED_UNTIL, lock ? OffsetDateTime.now(clock).plus(LOCKED_FOR)
+                        : row.get(TOTP_FACTOR.LOCKED_UNTIL))
+                .where(TOTP_FACTOR.USER_ID.eq(user)).execute();
     }
 
     /** Uses one recovery code instead of the second factor; each code works once. */
@@ -150,12 +178,19 @@ public class SecondFactors {
             return false;
         }
         long user = userId(username);
+        Record app = db.selectFrom(TOTP_FACTOR).where(TOTP_FACTOR.USER_ID.eq(user)).forUpdate().fetchOne();
+        if (app != null && locked(app)) {
+            return false;
+        }
         String hash = hashes.of(RECOVERY_PURPOSE, normalise(code));
         int used = db.update(RECOVERY_CODE).set(RECOVERY_CODE.USED_AT, OffsetDateTime.now(clock))
                 .where(RECOVERY_CODE.USER_ID.eq(user)).and(RECOVERY_CODE.CODE_HASH.eq(hash))
                 .and(RECOVERY_CODE.USED_AT.isNull()).execute();
         if (used == 1) {
             audit.record(username, Action.CHANGE, AUDIT_ENTITY, username, List.of("recovery_code_used"));
+            db.update(TOTP_FACTOR).set(TOTP_FACTOR.FAILED_ATTEMPTS, 0).where(TOTP_FACTOR.USER_ID.eq(user)).execute();
+        } else if (app != null) {
+            failed(user, app);
         }
         return used == 1;
     }

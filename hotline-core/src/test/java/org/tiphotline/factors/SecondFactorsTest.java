@@ -175,4 +175,39 @@ class SecondFactorsTest {
         enrol();
         assertThat(factors.hasTotp(user)).isTrue();
     }
+
+    @Test
+    void fiveWrongCodesInARowLockCodesForFifteenMinutes() {
+        Enrolled app = enrol();
+        clock.advance(Duration.ofMinutes(1));
+        String right = totp.codeAt(app.secret(), totp.stepNow());
+        String wrong = String.format("%06d", (Integer.parseInt(right) + 1) % 1_000_000);
+        for (int i = 0; i < SecondFactors.MAX_FAILURES; i++) {
+            assertThat(factors.isLocked(user)).isFalse();
+            assertThat(factors.verifyTotp(user, wrong)).isFalse();
+        }
+        assertThat(factors.isLocked(user)).isTrue();
+        assertThat(factors.verifyTotp(user, right)).as("the right code, while locked").isFalse();
+        assertThat(factors.useRecoveryCode(user, app.recoveryCodes().get(0))).as("a recovery code, while locked")
+                .isFalse();
+        clock.advance(SecondFactors.LOCKED_FOR.plusSeconds(1));
+        assertThat(factors.isLocked(user)).isFalse();
+        assertThat(factors.verifyTotp(user, totp.codeAt(app.secret(), totp.stepNow()))).isTrue();
+        assertThat(factors.useRecoveryCode(user, app.recoveryCodes().get(0))).isTrue();
+    }
+
+    @Test
+    void aRightCodeStartsTheCountOfWrongOnesAgain() {
+        Enrolled app = enrol();
+        for (int round = 0; round < 3; round++) {
+            clock.advance(Duration.ofMinutes(1));
+            String right = totp.codeAt(app.secret(), totp.stepNow());
+            String wrong = String.format("%06d", (Integer.parseInt(right) + 1) % 1_000_000);
+            for (int i = 0; i < SecondFactors.MAX_FAILURES - 1; i++) {
+                assertThat(factors.verifyTotp(user, wrong)).isFalse();
+            }
+            assertThat(factors.verifyTotp(user, right)).isTrue();
+        }
+        assertThat(factors.isLocked(user)).isFalse();
+    }
 }

@@ -75,6 +75,9 @@ class FactorsApi {
     @PostMapping("/api/factors/totp/verify")
     ResponseEntity<Map<String, Object>> verifyTotp(@RequestBody Code code, HttpServletRequest request,
             HttpServletResponse response, Authentication auth) {
+        if (factors.isLocked(auth.getName())) {
+            return locked();
+        }
         if (!factors.verifyTotp(auth.getName(), code.code())) {
             return wrongCode();
         }
@@ -85,12 +88,20 @@ class FactorsApi {
     @PostMapping("/api/factors/recovery")
     ResponseEntity<Map<String, Object>> useRecoveryCode(@RequestBody Code code, HttpServletRequest request,
             HttpServletResponse response, Authentication auth) {
+        if (factors.isLocked(auth.getName())) {
+            return locked();
+        }
         if (!factors.useRecoveryCode(auth.getName(), code.code())) {
             return refuse(HttpStatus.BAD_REQUEST, "wrong_code", "that recovery code is wrong or already used");
         }
         gate.completeWithTotp(request, response);
         return ResponseEntity.ok(Map.of("complete", true,
                 "recoveryCodesLeft", factors.recoveryCodesLeft(auth.getName())));
+    }
+
+    private static ResponseEntity<Map<String, Object>> locked() {
+        return refuse(HttpStatus.TOO_MANY_REQUESTS, "locked",
+                "too many wrong codes: try again in 15 minutes, or ask an administrator");
     }
 
     private static ResponseEntity<Map<String, Object>> wrongCode() {

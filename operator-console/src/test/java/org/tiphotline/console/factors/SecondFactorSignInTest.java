@@ -115,6 +115,14 @@ class SecondFactorSignInTest {
                 .as("expired").isEqualTo(400);
         assertThat(thief.post("/api/factors/totp/verify", Map.of("code", "abc")).status()).isEqualTo(400);
         assertThat(thief.get("/api/cases").status()).isEqualTo(403);
+        // Guessing: after five wrong codes in a row even the right one is refused for a while.
+        thief.post("/api/factors/totp/verify", Map.of("code", "abcdef"));
+        thief.post("/api/factors/recovery", Map.of("code", "AAAA-BBBB-CCCC"));
+        ConsoleClient.Response locked = thief.post("/api/factors/totp/verify", Map.of("code", app.codeNow()));
+        assertThat(locked.status()).isEqualTo(429);
+        assertThat(locked.body().get("message").asString()).contains("15 minutes");
+        clock.advance(Duration.ofMinutes(16));
+        assertThat(thief.post("/api/factors/totp/verify", Map.of("code", app.codeNow())).status()).isEqualTo(200);
     }
 
     @Test
