@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiPredicate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -23,6 +24,9 @@ import org.tiphotline.factors.SecondFactors;
 class FactorsApi {
 
     record Code(String code) {}
+
+    private static final String WRONG_APP_CODE =
+            "that code is wrong, expired or already used: enter the code your app shows now";
 
     private final SecondFactors factors;
     private final SecondFactorGate gate;
@@ -75,38 +79,33 @@ class FactorsApi {
     @PostMapping("/api/factors/totp/verify")
     ResponseEntity<Map<String, Object>> verifyTotp(@RequestBody Code code, HttpServletRequest request,
             HttpServletResponse response, Authentication auth) {
-        if (factors.isLocked(auth.getName())) {
-            return locked();
-        }
-        if (!factors.verifyTotp(auth.getName(), code.code())) {
-            return wrongCode();
-        }
-        gate.completeWithTotp(request, response);
-        return ResponseEntity.ok(Map.of("complete", true));
+        return completeIf(factors::verifyTotp, code, auth, request, response, WRONG_APP_CODE);
     }
 
     @PostMapping("/api/factors/recovery")
     ResponseEntity<Map<String, Object>> useRecoveryCode(@RequestBody Code code, HttpServletRequest request,
             HttpServletResponse response, Authentication auth) {
-        if (factors.isLocked(auth.getName())) {
-            return locked();
-        }
-        if (!factors.useRecoveryCode(auth.getName(), code.code())) {
-            return refuse(HttpStatus.BAD_REQUEST, "wrong_code", "that recovery code is wrong or already used");
-        }
-        gate.completeWithTotp(request, response);
-        return ResponseEntity.ok(Map.of("complete", true,
-                "recoveryCodesLeft", factors.recoveryCodesLeft(auth.getName())));
+        return completeIf(factors::useRecoveryCode, code, auth, request, response,
+                "that recovery code is wrong or already used");
     }
 
-    private static ResponseEntity<Map<String, Object>> locked() {
-        return refuse(HttpStatus.TOO_MANY_REQUESTS, "locked",
-                "too many wrong codes: try again in 15 minutes, or ask an administrator");
+    /** Completes the sign-in if {@code check} accepts the code; refused while too many wrong codes lock it. */
+    private ResponseEntity<Map<String, Object>> completeIf(BiPredicate<String, String> check, Code code,
+            Authentication auth, HttpServletRequest request, HttpServletResponse response, String wrong) {
+        String me = auth.getName();
+        if (factors.isLocked(me)) {
+            return refuse(HttpStatus.TOO_MANY_REQUESTS, "locked",
+                    "too many wrong codes: try again in 15 minutes, or ask an administrator");
+        }
+        if (!check.test(me, code.code())) {
+            return refuse(HttpStatus.BAD_REQUEST, "wrong_code", wrong);
+        }
+        gate.completeWithTotp(request, response);
+        return ResponseEntity.ok(Map.of("complete", true, "recoveryCodesLeft", factors.recoveryCodesLeft(me)));
     }
 
     private static ResponseEntity<Map<String, Object>> wrongCode() {
-        return refuse(HttpStatus.BAD_REQUEST, "wrong_code",
-                "that code is wrong, expired or already used: enter the code your app shows now");
+        return refuse(HttpStatus.BAD_REQUEST, "wrong_code", WRONG_APP_CODE);
     }
 
     private static ResponseEntity<Map<String, Object>> refuse(HttpStatus status, String error, String message) {
