@@ -36,11 +36,6 @@ public class SecondFactorGate {
         this.settings = settings;
     }
 
-    /** For request matchers: the current user still owes a second factor. */
-    public boolean halfSignedIn(HttpServletRequest request) {
-        return owesSecondFactor(SecurityContextHolder.getContext().getAuthentication());
-    }
-
     public boolean owesSecondFactor(Authentication auth) {
         if (auth == null || !auth.isAuthenticated()) {
             return false;

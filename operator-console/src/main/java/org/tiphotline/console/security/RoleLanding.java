@@ -5,16 +5,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
-import org.tiphotline.console.factors.SecondFactorGate;
 
-/** After login each role lands on its own page; a user who still owes a second factor lands on enrolment. */
+/** After login each role lands on its own page. */
 public class RoleLanding implements AuthenticationSuccessHandler {
-
-    private final SecondFactorGate factorGate;
-
-    public RoleLanding(SecondFactorGate factorGate) {
-        this.factorGate = factorGate;
-    }
 
     public static String pageFor(Authentication auth) {
         String role = auth.getAuthorities().stream().map(a -> a.getAuthority()).filter(a -> a.startsWith("ROLE_"))
@@ -25,6 +18,7 @@ public class RoleLanding implements AuthenticationSuccessHandler {
             case "ROLE_OPERATOR" -> "/console.html";
             case "ROLE_LIAISON" -> "/liaison.html";
             case "ROLE_AGENCY_REPORTER" -> "/screening.html";
+            case "ROLE_ADMIN" -> "/admin.html";
             default -> "/account.html";
         };
     }
@@ -32,7 +26,6 @@ public class RoleLanding implements AuthenticationSuccessHandler {
     @Override
     public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
             Authentication authentication) throws IOException {
-        response.sendRedirect(request.getContextPath()
-                + (factorGate.owesSecondFactor(authentication) ? "/factors.html" : pageFor(authentication)));
+        response.sendRedirect(request.getContextPath() + pageFor(authentication));
     }
 }

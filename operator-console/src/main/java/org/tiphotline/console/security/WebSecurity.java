@@ -1,23 +1,24 @@
 package org.tiphotline.console.security;
 
-import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpMethod;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.config.annotation.authorization.EnableMultiFactorAuthentication;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
-import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
-import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
-import org.tiphotline.console.factors.SecondFactorGate;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.tiphotline.accounts.PasswordHashing;
+import org.tiphotline.console.accounts.FirstSignInGate;
+import org.tiphotline.console.accounts.FirstSignInStep;
+import org.springframework.security.config.annotation.authorization.EnableMultiFactorAuthentication;
 import org.tiphotline.operators.Operators;
 
 /**
@@ -25,10 +26,13 @@ import org.tiphotline.operators.Operators;
  * to the login page, so the console's scripts can tell a lost session from an error.
  */
 @Configuration(proxyBeanMethods = false)
+// --- Second factor (issue 16, part 4) ---
 // Spring Security's multi-factor support: a later sign-in step (a passkey after the password) adds its factor
-// authority to the same authentication instead of replacing it. Which roles need which factors, SecondFactorGate
-// decides per request (no factor is required globally: the demo and unprivileged roles sign in with a password).
+// authority to the same authentication instead of replacing it. Which roles need which factors is decided per user
+// by console.factors.SecondFactorStep, a FirstSignInStep (no factor is required globally: the demo and the roles
+// without personal data sign in with a password).
 @EnableMultiFactorAuthentication(authorities = {})
+// --- end second factor ---
 class WebSecurity {
 
     /**
@@ -40,8 +44,8 @@ class WebSecurity {
 
     @Bean
     SecurityFilterChain web(HttpSecurity http,
-            @Value("${hotline.telephony.twilio.enabled:false}") boolean twilio, SecondFactorGate factorGate)
-            throws Exception {
+            @Value("${hotline.telephony.twilio.enabled:false}") boolean twilio,
+            ObjectProvider<FirstSignInStep> firstSignInSteps) throws Exception {
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/error", "/favicon.ico", "/css/**").permitAll()
                         // Signed, expiring acknowledgement links from alerts: the signature is the authority.
@@ -52,17 +56,16 @@ class WebSecurity {
                         .requestMatchers("/report.html", "/js/report.js", "/i18n/report.json", "/api/public/form",
                                 "/api/public/reports").permitAll()
                         // --- Second factor (issue 16, part 4) ---
-                        // A half-signed-in user (password only, in a role that needs a second factor) reaches the
-                        // enrolment page and its APIs, and nothing else, until a passkey, an app code or a recovery
-                        // code completes the sign-in.
-                        .requestMatchers("/factors.html", "/js/factors.js", "/js/common.js", "/api/me",
-                                "/api/factors", "/api/factors/**").authenticated()
-                        .requestMatchers(factorGate::halfSignedIn).denyAll()
+                        // One's own factors, whatever the role (liaisons and reporters may be required one too).
+                        .requestMatchers("/factors.html", "/js/factors.js", "/api/factors", "/api/factors/**")
+                        .authenticated()
                         .requestMatchers("/api/admin/users/*/factors/reset").hasRole("ADMIN")
                         // --- end second factor ---
                         .requestMatchers("/api/liaison/**", "/liaison.html", "/js/liaison.js").hasRole("LIAISON")
                         .requestMatchers("/api/me", "/account.html", "/js/account.js", "/js/common.js", "/js/stomp.js",
-                                "/ws", "/ws/**").authenticated()
+                                "/ws", "/ws/**", "/api/account", "/api/account/password").authenticated()
+                        // Accounts are the administrators' alone; nothing of callers or victims is behind these.
+                        .requestMatchers("/admin.html", "/js/admin.js", "/api/admin/**").hasRole("ADMIN")
                         .requestMatchers("/api/screenings", "/api/screenings/**", "/api/forms/screening",
                                 "/screening.html", "/js/screening.js").hasRole("AGENCY_REPORTER")
                         // Liaison users (police, child protection) see their agency's escalations and nothing else;
@@ -98,9 +101,12 @@ class WebSecurity {
                         .requestMatchers("/api/calls/*/escalations").hasAnyRole("OPERATOR", "SUPERVISOR")
                         .requestMatchers("/console.html", "/js/console.js").hasRole("OPERATOR")
                         .anyRequest().authenticated())
+                // A user with a one-time password (and later an unenrolled second factor) reaches only that step.
+                .addFilterAfter(new FirstSignInGate(firstSignInSteps.orderedStream().toList()),
+                        AuthorizationFilter.class)
                 .csrf(csrf -> csrf.ignoringRequestMatchers("/ack/**"))
-                .formLogin(form -> form.loginPage("/login").permitAll()
-                        .successHandler(new RoleLanding(factorGate)))
+                // --- Second factor (issue 16, part 4): our sign-in page, which can say when no factor is asked for.
+                .formLogin(form -> form.loginPage("/login").permitAll().successHandler(new RoleLanding()))
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
                 .exceptionHandling(ex -> ex.defaultAuthenticationEntryPointFor(
                         new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED),
@@ -116,8 +122,7 @@ class WebSecurity {
 
     @Bean
     PasswordEncoder passwordEncoder() {
-        return new DelegatingPasswordEncoder("argon2",
-                Map.of("argon2", Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8()));
+        return PasswordHashing.encoder();
     }
 
     @Bean

@@ -61,7 +61,9 @@ class SecondFactorSignInTest {
     void aHalfSignedInSupervisorLandsOnEnrolmentAndReachesNothingElse() {
         ConsoleClient supervisor = signIn("supervisor");
         assertThat(supervisor.get("/api/calllog").status()).isEqualTo(403);
-        assertThat(supervisor.getText("/supervisor.html").status()).isEqualTo(403);
+        ConsoleClient.Text page = supervisor.getText("/supervisor.html");
+        assertThat(page.status()).isEqualTo(302);
+        assertThat(page.headers().firstValue("Location").orElse("")).endsWith("/factors.html");
         assertThat(supervisor.get("/api/operators").status()).isEqualTo(403);
         ConsoleClient.Response status = supervisor.get("/api/factors");
         assertThat(status.status()).isEqualTo(200);
@@ -88,7 +90,12 @@ class SecondFactorSignInTest {
                 "username=leader&password=leader-demo&_csrf=" + m.group(1))).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(login.statusCode()).isEqualTo(302);
-        assertThat(login.headers().firstValue("Location").orElse("")).endsWith("/factors.html");
+        String landing = login.headers().firstValue("Location").orElseThrow();
+        java.net.http.HttpResponse<String> landed = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(landing.startsWith("http") ? landing : hotline.base() + landing)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(landed.statusCode()).isEqualTo(302);
+        assertThat(landed.headers().firstValue("Location").orElse("")).endsWith("/factors.html");
     }
 
     @Test

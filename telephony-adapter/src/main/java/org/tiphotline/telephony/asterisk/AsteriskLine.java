@@ -104,6 +104,11 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         return ami.connected();
     }
 
+    /** The AMI link, for its state (the status page) and the work after each connection (the prompt check). */
+    AmiLink ami() {
+        return ami;
+    }
+
     /** Whether the live state has been read from Asterisk since the last (re)connection. */
     boolean synced() {
         return synced && ami.connected();
@@ -118,6 +123,15 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         live.computeIfAbsent(uniqueId, id -> new Live(id, channel, arrivals.incrementAndGet()));
     }
 
+    /**
+     * The phone an administrator set for the operator on the administration page (a PJSIP endpoint), else the one
+     * in the settings; null when neither names one.
+     */
+    private String endpointOf(Operator operator) {
+        String own = operator.endpoint();
+        return own != null && own.startsWith("PJSIP/") ? own : settings.endpoints().get(operator.username());
+    }
+
     @Override
     public String provider() {
         return PROVIDER;
@@ -125,10 +139,10 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
 
     @Override
     public void connect(CallRef call, Operator operator) {
-        String endpoint = settings.endpoints().get(operator.username());
+        String endpoint = endpointOf(operator);
         if (endpoint == null) {
-            throw new IllegalStateException("no Asterisk endpoint configured for operator " + operator.id()
-                    + " (hotline.telephony.asterisk.endpoints)");
+            throw new IllegalStateException("no Asterisk endpoint for operator " + operator.id()
+                    + " (set one on the administration page, or hotline.telephony.asterisk.endpoints)");
         }
         if (!synced()) {
             // Every offer would fail and set its operator away (and after a restart the call is not even known
@@ -499,7 +513,7 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         pendingConnects.forEach((uniqueId, operator) -> {
             pendingConnects.remove(uniqueId, operator);
             Live c = live.get(uniqueId);
-            String endpoint = settings.endpoints().get(operator.username());
+            String endpoint = endpointOf(operator);
             if (c != null && endpoint != null) {
                 ringAt(c, operator);
                 redirectToOperator(c, endpoint, operator);
