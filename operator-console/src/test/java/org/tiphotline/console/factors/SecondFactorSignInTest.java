@@ -75,27 +75,16 @@ class SecondFactorSignInTest {
     }
 
     @Test
-    void theLoginLandsAHalfSignedInUserOnTheEnrolmentPage() throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                .cookieHandler(new java.net.CookieManager()).build();
-        String page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(hotline.base() + "/login"))
-                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(page).doesNotContain("no-second-factor");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"_csrf\" type=\"hidden\" value=\"([^\"]+)\"")
-                .matcher(page);
-        assertThat(m.find()).isTrue();
-        java.net.http.HttpResponse<String> login = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(hotline.base() + "/login")).header("Content-Type",
-                "application/x-www-form-urlencoded").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                "username=leader&password=leader-demo&_csrf=" + m.group(1))).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(login.statusCode()).isEqualTo(302);
-        String landing = login.headers().firstValue("Location").orElseThrow();
-        java.net.http.HttpResponse<String> landed = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(landing.startsWith("http") ? landing : hotline.base() + landing)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(landed.statusCode()).isEqualTo(302);
-        assertThat(landed.headers().firstValue("Location").orElse("")).endsWith("/factors.html");
+    void theSignInPageAsksForTheFactorAndTheRolesPageSendsToEnrolment() {
+        ConsoleClient leader = signIn("leader");
+        assertThat(leader.getText("/login").body()).as("no demo notice here").doesNotContain("no-second-factor");
+        ConsoleClient.Text landing = leader.getText("/registry.html");
+        assertThat(landing.status()).isEqualTo(302);
+        assertThat(landing.headers().firstValue("Location").orElse("")).endsWith("/factors.html");
+        assertThat(leader.getText("/factors.html").status()).isEqualTo(200);
+        ConsoleClient.Response refused = leader.get("/api/cases");
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.body().get("message").asString()).contains("second factor");
     }
 
     @Test
