@@ -30,7 +30,7 @@ import org.tiphotline.protection.KeyRing;
         JooqAutoConfiguration.class})
 @ComponentScan(basePackages = {"org.tiphotline.calls", "org.tiphotline.intake", "org.tiphotline.protection",
         "org.tiphotline.operators", "org.tiphotline.calllog", "org.tiphotline.registry", "org.tiphotline.screening",
-        "org.tiphotline.online", "org.tiphotline.exports", "org.tiphotline.statistics"})
+        "org.tiphotline.online", "org.tiphotline.exports", "org.tiphotline.statistics", "org.tiphotline.factors"})
 public class CoreTestConfiguration {
 
     /** The hotline languages the test IVR offers. */

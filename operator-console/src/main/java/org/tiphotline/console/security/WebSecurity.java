@@ -24,6 +24,7 @@ import org.tiphotline.console.accounts.FirstSignInStep;
 import org.tiphotline.console.signin.SessionLimits;
 import org.tiphotline.console.signin.SignInRefusals;
 import org.tiphotline.console.signin.SignOuts;
+import org.springframework.security.config.annotation.authorization.EnableMultiFactorAuthentication;
 import org.tiphotline.operators.Operators;
 
 /**
@@ -31,6 +32,13 @@ import org.tiphotline.operators.Operators;
  * to the login page, so the console's scripts can tell a lost session from an error.
  */
 @Configuration(proxyBeanMethods = false)
+// --- Second factor (issue 16, part 4) ---
+// Spring Security's multi-factor support: a later sign-in step (a passkey after the password) adds its factor
+// authority to the same authentication instead of replacing it. Which roles need which factors is decided per user
+// by console.factors.SecondFactorStep, a FirstSignInStep (no factor is required globally: the demo and the roles
+// without personal data sign in with a password).
+@EnableMultiFactorAuthentication(authorities = {})
+// --- end second factor ---
 class WebSecurity {
 
     /**
@@ -68,6 +76,12 @@ class WebSecurity {
                         // personal data, and for administrators alone.
                         .requestMatchers("/status.html", "/js/status.js", "/api/admin/status").hasRole("ADMIN")
                         // --- end production posture ---
+                        // --- Second factor (issue 16, part 4) ---
+                        // One's own factors, whatever the role (liaisons and reporters may be required one too).
+                        .requestMatchers("/factors.html", "/js/factors.js", "/api/factors", "/api/factors/**")
+                        .authenticated()
+                        .requestMatchers("/api/admin/users/*/factors/reset").hasRole("ADMIN")
+                        // --- end second factor ---
                         .requestMatchers("/api/liaison/**", "/liaison.html", "/js/liaison.js").hasRole("LIAISON")
                         .requestMatchers("/api/me", "/account.html", "/js/account.js", "/js/common.js", "/js/stomp.js",
                                 "/ws", "/ws/**", "/api/account", "/api/account/password").authenticated()
@@ -113,10 +127,11 @@ class WebSecurity {
                         AuthorizationFilter.class)
                 .csrf(csrf -> csrf.ignoringRequestMatchers("/ack/**"))
                 // --- Sign-in abuse and sessions (issue 16, parts 5 and 6): throttled tries are answered 429, every
-                // sign-out is logged, idle and absolute session limits run on the injected clock. ---
-                .formLogin(form -> form.successHandler(new RoleLanding())
+                // sign-out is logged, idle and absolute session limits run on the injected clock. Our own sign-in
+                // page (second factor, part 4), which can say when no factor is asked for. ---
+                .formLogin(form -> form.loginPage("/login").permitAll().successHandler(new RoleLanding())
                         // Through the filter, not failureHandler(): that would drop the failure URL that the
-                        // generated sign-in page recognises as its own error page.
+                        // sign-in page recognises as its own error page.
                         .withObjectPostProcessor(new ObjectPostProcessor<UsernamePasswordAuthenticationFilter>() {
                             @Override
                             public <O extends UsernamePasswordAuthenticationFilter> O postProcess(O filter) {

@@ -70,6 +70,7 @@ import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMappi
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.LiveClient;
 import org.tiphotline.console.testing.RunningHotline;
+import org.tiphotline.console.testing.SecondFactor;
 import org.tiphotline.console.testing.SimCalls;
 import org.tiphotline.console.testing.TestDirectory;
 import org.tiphotline.console.testing.TestTwilio;
@@ -127,6 +128,13 @@ class NeedToKnowTest {
             POLICE_LIAISON, OTHER_AGENCY_LIAISON));
     private static final Set<Who> REGISTRY = EnumSet.of(DATA_MANAGER_OF_CASE, OTHER_DATA_MANAGER, LEADER);
     private static final Set<Who> CASE_WORKERS = EnumSet.of(DATA_MANAGER_OF_CASE, LEADER);
+    /** The users whose role needs a second factor (every role that reads personal data or manages users). */
+    private static final Set<Who> PRIVILEGED = EnumSet.of(SUPERVISOR, ADMIN, DATA_MANAGER_OF_CASE, OTHER_DATA_MANAGER,
+            LEADER);
+    private static final String PRIVILEGED_ROLES = "SUPERVISOR,DATA_MANAGER,DATA_MANAGEMENT_LEADER,ADMIN";
+    /** What a half-signed-in user (password only) reaches: the enrolment page's APIs and who they are. */
+    private static final Set<String> ENROLMENT = Set.of("GET /api/me", "GET /api/factors", "POST /api/factors/totp",
+            "POST /api/factors/totp/confirm", "POST /api/factors/totp/verify", "POST /api/factors/recovery");
     private static final Set<Who> REVIEWERS = EnumSet.of(SUPERVISOR, DATA_MANAGER_OF_CASE, OTHER_DATA_MANAGER,
             LEADER);
 
@@ -157,7 +165,8 @@ class NeedToKnowTest {
     }
 
     /** Tables an endpoint can change; a denied call must leave every one of them as it was. */
-    private static final List<String> WATCHED = List.of("app_user", "call", "call_event", "callback_task",
+    private static final List<String> WATCHED = List.of("app_user", "totp_factor", "recovery_code",
+            "user_entities", "user_credentials", "call", "call_event", "callback_task",
             "hotline_report", "escalation", "escalation_disclosure", "registry_case", "case_event", "case_consent",
             "case_source", "case_relation", "case_document", "online_report", "screening_report", "export_request",
             "audit_log");
@@ -249,10 +258,14 @@ class NeedToKnowTest {
         // Twilio on (against a stub of its API), so that its webhooks and the browser phone's token are in the
         // matrix too.
         TestTwilio.voice(settings, ACCOUNT, outside.port(), PUBLIC_BASE);
+        // As a deployment: the roles that read personal data or manage users sign in with a second factor.
+        settings.put("hotline.security.second-factor.required-roles", PRIVILEGED_ROLES);
         hotline = RunningHotline.start(data, settings);
         db = hotline.bean(DSLContext.class);
         hotline.bean(Operators.class).create("datamanager2", "Second Test Data Manager (fake)",
                 hotline.bean(PasswordEncoder.class).encode("datamanager2-test"), Role.DATA_MANAGER, List.of(), null);
+        hotline.bean(Operators.class).create("resettest", "Reset Test Fakename", "{noop}not-a-password",
+                Role.OPERATOR, List.of(), null);
         for (String name : List.of("fixture-edit", "fixture-disable", "fixture-enable", "fixture-reset")) {
             accountsToChange.put(name, hotline.bean(Operators.class).create(name, "Test Account " + name + " (fake)",
                     hotline.bean(PasswordEncoder.class).encode(name + "-test"), Role.OPERATOR, List.of(), null).id()
@@ -261,6 +274,9 @@ class NeedToKnowTest {
         db.execute("update hotline.app_user set enabled = false where username = 'fixture-enable'");
         for (Who who : SIGNED_IN) {
             ConsoleClient client = ConsoleClient.login(hotline.base(), who.username, who.password);
+            if (PRIVILEGED.contains(who)) {
+                SecondFactor.enrol(client, hotline);
+            }
             clients.put(who, client);
             sessions.put(who, new Session(client.sessionCookie(), client.csrfHeader(), client.csrfToken()));
         }
@@ -521,6 +537,12 @@ class NeedToKnowTest {
             return this;
         }
 
+        Row answers(IntPredicate status, String reason) {
+            allowedAnswer = status;
+            allowedAnswerText = reason;
+            return this;
+        }
+
         Row anonymousGets(int status) {
             anonymousAnswer = status;
             return this;
@@ -568,6 +590,24 @@ class NeedToKnowTest {
                         .allow(STAFF).send(getReq("/").asPage()).answers(302, "to the role's page"),
                 row("GET /api/me", "who is signed in, with the CSRF token").allow(SIGNED_IN)
                         .send(getReq("/api/me")),
+                row("GET /login", "the sign-in form").allow(EVERYONE).send(getReq("/login").asPage()),
+
+                // Second factors: one's own, and an administrator's reset of someone's.
+                row("GET /api/factors", "one's own factors, no secret").allow(SIGNED_IN).send(getReq("/api/factors")),
+                row("POST /api/factors/totp", "one's own app; the privileged here have one already").allow(SIGNED_IN)
+                        .answers(s -> s == 200 || s == 409, "200, or 409 when enrolled")
+                        .send(json("POST", "/api/factors/totp", Map.of())),
+                row("POST /api/factors/totp/confirm", "one's own app's first code").allow(SIGNED_IN)
+                        .answers(400, "a wrong code").send(json("POST", "/api/factors/totp/confirm",
+                                Map.of("code", "000000"))),
+                row("POST /api/factors/totp/verify", "one's own app's code").allow(SIGNED_IN)
+                        .answers(400, "a wrong code").send(json("POST", "/api/factors/totp/verify",
+                                Map.of("code", "000000"))),
+                row("POST /api/factors/recovery", "one's own recovery code").allow(SIGNED_IN)
+                        .answers(400, "a wrong code").send(json("POST", "/api/factors/recovery",
+                                Map.of("code", "AAAA-BBBB-CCCC"))),
+                row("POST /api/admin/users/{username}/factors/reset", "administrators").allow(ADMIN)
+                        .send(json("POST", "/api/admin/users/resettest/factors/reset", null)),
                 row("GET /api/account", "one's own account").allow(SIGNED_IN).send(getReq("/api/account")),
                 row("POST /api/account/password", "everyone changes their own, with the current password")
                         .allow(SIGNED_IN).answers(400, "reached: the current password given is wrong")
@@ -910,6 +950,75 @@ class NeedToKnowTest {
     }
 
     /**
+     * A half-signed-in user (password only) in every privileged role reaches the enrolment APIs and nothing else:
+     * each of the fixtures' own privileged users (enrolled, second factor not given in this session) and a new user
+     * of each privileged role with no factor at all. Each try is the request that works for the fully signed-in user
+     * of that role; it must be refused (403, or for a page a redirect to enrolment), carry none of the data and change
+     * nothing.
+     */
+    @Test
+    @Order(4)
+    void aHalfSignedInUserInEveryPrivilegedRoleReachesOnlyEnrolment() throws Exception {
+        Map<String, Who> halfSignedIn = new LinkedHashMap<>();
+        for (Who who : PRIVILEGED) {
+            halfSignedIn.put(who.username, who);
+        }
+        Operators operators = hotline.bean(Operators.class);
+        PasswordEncoder passwords = hotline.bean(PasswordEncoder.class);
+        Map<Who, Role> roles = Map.of(SUPERVISOR, Role.SUPERVISOR, ADMIN, Role.ADMIN, DATA_MANAGER_OF_CASE,
+                Role.DATA_MANAGER, LEADER, Role.DATA_MANAGEMENT_LEADER);
+        for (Map.Entry<Who, Role> role : roles.entrySet()) {
+            String username = "unenrolled-" + role.getValue().name().toLowerCase().replace('_', '-');
+            operators.create(username, "Unenrolled Fakename", passwords.encode(username + "-pass"), role.getValue(),
+                    List.of("en"), null);
+            halfSignedIn.put(username, role.getKey());
+        }
+        List<String> failures = new ArrayList<>();
+        int tries = 0;
+        for (Map.Entry<String, Who> user : halfSignedIn.entrySet()) {
+            String password = user.getKey().startsWith("unenrolled-") ? user.getKey() + "-pass"
+                    : user.getValue().password;
+            ConsoleClient client = ConsoleClient.login(hotline.base(), user.getKey(), password);
+            Session session = new Session(client.sessionCookie(), client.csrfHeader(), client.csrfToken());
+            if (!client.get("/api/factors").body().get("required").asBoolean()) {
+                failures.add(user.getKey() + ": a second factor is not required");
+            }
+            for (Row row : table()) {
+                boolean publicOrSigned = row.allowed.contains(ANONYMOUS) || row.anonymousAnswer != null;
+                if (ENROLMENT.contains(row.key) || publicOrSigned) {
+                    continue;
+                }
+                tries++;
+                String before = fingerprint();
+                Req req = row.request.apply(user.getValue());
+                Answer answer = send(session, req);
+                String where = user.getKey() + " (half-signed-in) " + req.method() + " " + req.path() + ": ";
+                // An API is refused; a page is refused by its role's rule, or sends the browser to enrolment.
+                boolean api = req.path().startsWith("/api/") || req.path().startsWith("/ws");
+                boolean toEnrolment = answer.status() == 302
+                        && answer.headers().firstValue("Location").orElse("").endsWith("/factors.html");
+                if (!(answer.status() == 403 || (!api && toEnrolment))) {
+                    failures.add(where + "expected 403" + (api ? "" : " or a redirect to enrolment") + ", got "
+                            + answer.status() + " " + shorten(answer));
+                }
+                for (Secret secret : Secret.values()) {
+                    for (String marker : secret.markers) {
+                        if (answer.body().contains(marker)) {
+                            failures.add(where + "a refusal carries " + secret + " data");
+                        }
+                    }
+                }
+                if (!before.equals(fingerprint())) {
+                    failures.add(where + "the database changed: " + difference(before, fingerprint()));
+                }
+            }
+        }
+        System.out.printf("half-signed-in: %d users, %d refused tries%n", halfSignedIn.size(), tries);
+        assertThat(tries).isGreaterThan(halfSignedIn.size() * 50);
+        assertThat(failures).as("half-signed-in failures").isEmpty();
+    }
+
+    /**
      * The live channel: who may subscribe to which topic, who may send where. A refusal is an ERROR frame that
      * ends the session; an allowed subscription receives what is then published on it. Nobody may subscribe by
      * pattern or publish to an agency's topic.
@@ -1011,7 +1120,10 @@ class NeedToKnowTest {
     // HTTP and the database
 
     private static Answer send(Who who, Req req) throws IOException, InterruptedException {
-        Session session = sessions.get(who);
+        return send(sessions.get(who), req);
+    }
+
+    private static Answer send(Session session, Req req) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(hotline.base() + req.path()))
                 .timeout(Duration.ofSeconds(20)).header("Accept", req.accept())
                 .header("Cookie", "JSESSIONID=" + session.cookie());

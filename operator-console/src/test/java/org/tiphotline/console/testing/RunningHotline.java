@@ -42,6 +42,11 @@ public final class RunningHotline implements AutoCloseable {
         props.put("spring.main.banner-mode", "off");
         // As the demo run: the simulated line is on, unless a test switches it off to see production's posture.
         props.put("hotline.telephony.simulated.enabled", "true");
+        // As the demo: the demo accounts sign in with a password alone. Tests of the second factor override it; a
+        // test that runs a profile gets that profile's own setting.
+        if (!overrides.containsKey("spring.profiles.active")) {
+            props.put("hotline.security.second-factor.required-roles", "");
+        }
         props.putAll(overrides);
         // As command-line arguments: they outrank application.yml, as an operator's own settings would.
         String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())

@@ -1,0 +1,49 @@
+package org.tiphotline.console.factors;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.MediaType;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The sign-in form. Ours rather than Spring Security's generated one so that it can say when no second factor is
+ * asked for (the demo), which a newcomer must know is not how a deployment signs in.
+ */
+@RestController
+class LoginPage {
+
+    private final SecondFactorSettings settings;
+
+    LoginPage(SecondFactorSettings settings) {
+        this.settings = settings;
+    }
+
+    @GetMapping(value = "/login", produces = MediaType.TEXT_HTML_VALUE)
+    String page(HttpServletRequest request) {
+        CsrfToken csrf = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
+        String notice = settings.requiredRoles().isEmpty()
+                ? "<p class=\"notice\" id=\"no-second-factor\">Demo: these accounts sign in with a password only."
+                        + " A deployment asks supervisors, data managers and administrators for a second factor"
+                        + " (a passkey or an authenticator app).</p>"
+                : "";
+        String message = request.getParameter("error") != null
+                ? "<p class=\"error\" role=\"alert\">Wrong username or password.</p>"
+                : request.getParameter("logout") != null ? "<p class=\"notice\">You have signed out.</p>" : "";
+        return """
+                <!doctype html>
+                <html lang="en"><head><meta charset="utf-8"><title>Sign in · Trafficking hotline</title>
+                <link rel="stylesheet" href="/css/app.css"></head>
+                <body><main class="narrow"><h1>Trafficking hotline</h1>
+                %s%s
+                <form class="login-form" method="post" action="/login">
+                <p><label for="username">Username</label>
+                <input type="text" id="username" name="username" autocomplete="username" required autofocus></p>
+                <p><label for="password">Password</label>
+                <input type="password" id="password" name="password" autocomplete="current-password" required></p>
+                <input name="_csrf" type="hidden" value="%s">
+                <button type="submit">Sign in</button>
+                </form></main></body></html>
+                """.formatted(message, notice, csrf.getToken());
+    }
+}
