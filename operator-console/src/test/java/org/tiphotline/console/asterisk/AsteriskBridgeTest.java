@@ -130,6 +130,51 @@ class AsteriskBridgeTest {
         assertThat(types(detail)).containsExactly("ARRIVED", "IVR_ANSWER", "ABANDONED");
     }
 
+    /**
+     * The caller hangs up at the nth AGI command, each way Asterisk tells it: during a prompt (result=-1 then the
+     * HANGUP line), while waiting for a digit (the same), and before a command that works on a dead channel (HANGUP,
+     * then 511 for the next prompt). Each is an abandoned call, as before prompts' failures stopped counting.
+     */
+    @ParameterizedTest(name = "hang-up at command {0}")
+    @ValueSource(ints = {2, 3, 4})
+    void aHangUpKnownFromTheChannelIsStillRecordedAsAnAbandonedCall(int command) throws Exception {
+        FastAgiClient.Script caller = new FastAgiClient.Script().inputs("1").hangupAt(command);
+        FastAgiClient.Transcript ivr = agi("1761000000.25", "PJSIP/hotline-trunk-00000019").run(caller);
+        assertThat(caller.variables()).doesNotContainKey("HOTLINE_IVR");
+        assertThat(ivr.exchanges().get(command - 1).reply()).contains(FastAgiClient.HANGUP);
+
+        JsonNode row = awaitCallLogRow("1761000000.25");
+        assertThat(row.get("outcome").asString()).isEqualTo("ABANDONED_IN_IVR");
+        JsonNode detail = supervisor().get("/api/calllog/" + row.get("call").asString()).body();
+        assertThat(types(detail)).containsExactly("ARRIVED", "IVR_ANSWER", "ABANDONED");
+    }
+
+    /**
+     * Asterisk answers STREAM FILE for a file that does not exist with {@code 200 result=-1 endpos=0}, exactly as
+     * for a caller who hangs up during it; but the channel is alive. The caller must not be recorded as gone (the
+     * dialplan would send a live caller to the duty phone while the log said ABANDONED_IN_IVR): the question is
+     * asked with the default language's prompt and the call goes on to the queue.
+     */
+    @Test
+    void aPromptFileThatDoesNotExistIsNoHangUpTheQuestionIsAskedInTheDefaultLanguageAndTheCallGoesOn()
+            throws Exception {
+        // Spanish; the Spanish danger question was never recorded. "2" (no) at the English one, "1" affected.
+        FastAgiClient.Script caller = new FastAgiClient.Script().inputs("2", "2", "1")
+                .on("STREAM FILE \"hotline/immediate-danger\"", command -> "200 result=-1 endpos=0");
+        FastAgiClient.Transcript ivr = agi("1761000000.27", "PJSIP/hotline-trunk-0000001b").run(caller);
+
+        assertThat(caller.variables()).containsEntry("HOTLINE_IVR", "done").containsEntry("CHANNEL(language)", "es");
+        assertThat(ivr.commands()).anyMatch(c -> c.startsWith("CHANNEL STATUS"))
+                .anyMatch(c -> c.startsWith("STREAM FILE \"en/hotline/immediate-danger\""))
+                .anyMatch(c -> c.contains("hotline/confidentiality"));
+        CallRef ref = new CallRef("asterisk", "1761000000.27");
+        String call = hotline.bean(org.tiphotline.calls.Calls.class).idOf(ref).orElseThrow().toString();
+        JsonNode detail = supervisor().get("/api/calllog/" + call).body();
+        assertThat(types(detail)).containsExactly("ARRIVED", "IVR_ANSWER", "IVR_ANSWER", "IVR_ANSWER", "QUEUED")
+                .doesNotContain("ABANDONED");
+        assertThat(detail.get("ivrPath").get("IMMEDIATE_DANGER").asString()).isEqualTo("NO");
+    }
+
     @Test
     void silenceAtTheDangerQuestionIsAskedTwiceMoreThenTheCallIsUrgent() throws Exception {
         ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
