@@ -1,6 +1,10 @@
 package org.tiphotline.console.asterisk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.tiphotline.console.asterisk.AsteriskTestCalls.agi;
+import static org.tiphotline.console.asterisk.AsteriskTestCalls.dial;
+import static org.tiphotline.console.asterisk.AsteriskTestCalls.goAvailable;
+import static org.tiphotline.console.asterisk.AsteriskTestCalls.types;
 import static org.tiphotline.console.testing.LiveClient.await;
 import static org.tiphotline.telephony.asterisk.testing.FakeAmiPeer.event;
 
@@ -78,7 +82,7 @@ class AsteriskDialFaultsTest {
             clock.advance(Duration.ofSeconds(1));
             goAvailable(two);
 
-            agi("1762000000.11", "PJSIP/hotline-trunk-00000011").run(new FastAgiClient.Script().inputs("1", "2", "1"));
+            agi(agiPort, "1762000000.11", "PJSIP/hotline-trunk-00000011").run(new FastAgiClient.Script().inputs("1", "2", "1"));
             String offer = awaitRingAt("PJSIP/operator1");
             ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context")), WAIT);
             ami.clearActions();
@@ -122,7 +126,7 @@ class AsteriskDialFaultsTest {
             ami.sendEvent(event("DeviceStateChange", "Device", "PJSIP/operator1", "State", "UNAVAILABLE"));
             await(presenceOfOne, p -> p.get("presence").asString().equals("PHONE_NOT_CONNECTED"), 5);
 
-            agi("1762000000.21", "PJSIP/hotline-trunk-00000021").run(new FastAgiClient.Script().inputs("1", "2", "1"));
+            agi(agiPort, "1762000000.21", "PJSIP/hotline-trunk-00000021").run(new FastAgiClient.Script().inputs("1", "2", "1"));
             awaitRingAt("PJSIP/operator2");
             assertThat(ami.actions()).as("operator one's phone is never dialled")
                     .noneMatch(a -> "PJSIP/operator1".equals(a.get("Value")));
@@ -135,7 +139,7 @@ class AsteriskDialFaultsTest {
         try (LiveClient one = LiveClient.connect(login("operator"))) {
             BlockingQueue<JsonNode> presenceOfOne = one.subscribe("/user/queue/presence");
             goAvailable(one);
-            agi("1762000000.31", "PJSIP/hotline-trunk-00000031").run(new FastAgiClient.Script().inputs("1", "2", "1"));
+            agi(agiPort, "1762000000.31", "PJSIP/hotline-trunk-00000031").run(new FastAgiClient.Script().inputs("1", "2", "1"));
             String offer = awaitRingAt("PJSIP/operator1");
             ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context")), WAIT);
             ami.sendEvent(dial("DialBegin", "1762000000.31", "1762000000.32", null));
@@ -164,15 +168,6 @@ class AsteriskDialFaultsTest {
                 "UserEvent", "HotlineDialFailed", "Status", status, "Offer", offer);
     }
 
-    private static Map<String, String> dial(String name, String caller, String operatorLeg, String status) {
-        Map<String, String> e = event(name, "Channel", "PJSIP/hotline-trunk", "Uniqueid", caller, "Linkedid", caller,
-                "DestChannel", "PJSIP/operator1-00000032", "DestUniqueid", operatorLeg, "DestLinkedid", caller);
-        if (status != null) {
-            e.put("DialStatus", status);
-        }
-        return e;
-    }
-
     private OperatorId id(String username) {
         return hotline.bean(Operators.class).byUsername(username).orElseThrow().id();
     }
@@ -183,22 +178,5 @@ class AsteriskDialFaultsTest {
 
     private ConsoleClient supervisor() {
         return login("supervisor");
-    }
-
-    private FastAgiClient agi(String uniqueId, String channel) {
-        return new FastAgiClient("127.0.0.1", agiPort).env("agi_uniqueid", uniqueId).env("agi_channel", channel)
-                .env("agi_callerid", "+15550100142").env("agi_extension", "8765").readTimeout(Duration.ofSeconds(5));
-    }
-
-    private static void goAvailable(LiveClient live) throws InterruptedException {
-        BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
-        live.send("/app/presence", Map.of("presence", "AVAILABLE"));
-        await(presence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
-    }
-
-    private static List<String> types(JsonNode detail) {
-        List<String> types = new ArrayList<>();
-        detail.get("timeline").forEach(e -> types.add(e.get("type").asString()));
-        return types;
     }
 }

@@ -143,42 +143,43 @@ final class CallTracking {
     void leftBridge(String uniqueId) {
         LiveCall caller = calls.live.get(uniqueId);
         if (caller != null) {
-            if (caller.endOnce(true)) {
-                calls.report(ref(caller.uniqueId), "callerHungUp",
-                        () -> calls.switchboard.callerHungUp(ref(caller.uniqueId)));
-            }
-            return;
-        }
-        LiveCall call = byOperatorLeg(uniqueId);
-        if (call != null && call.endOnce(true)) {
-            calls.report(ref(call.uniqueId), "ended", () -> calls.switchboard.ended(ref(call.uniqueId), "operator"));
+            callerLeft(caller, true);
+        } else {
+            operatorLeft(uniqueId);
         }
     }
 
     void hungUp(String uniqueId) {
         LiveCall caller = calls.live.remove(uniqueId);
-        if (caller != null) {
-            calls.pendingConnects.remove(uniqueId);
-            boolean conferenced;
-            synchronized (caller) {
-                conferenced = caller.conferencing;
-            }
-            if (conferenced) {
-                // Nobody is left to help once the caller is gone: the operator and the escalation line go too,
-                // rather than sit in an empty conference.
-                calls.ami.send(new ConfbridgeKickAction(AsteriskEscalation.CONFERENCE_PREFIX + uniqueId, "all"))
-                        .exceptionally(e -> {
-                            log.warn("closing the conference of asterisk call {} failed: {}", uniqueId,
-                                    rootMessage(e));
-                            return null;
-                        });
-            }
-            if (caller.endOnce(false)) {
-                calls.report(ref(caller.uniqueId), "callerHungUp",
-                        () -> calls.switchboard.callerHungUp(ref(caller.uniqueId)));
-            }
+        if (caller == null) {
+            operatorLeft(uniqueId);
             return;
         }
+        calls.pendingConnects.remove(uniqueId);
+        boolean conferenced;
+        synchronized (caller) {
+            conferenced = caller.conferencing;
+        }
+        if (conferenced) {
+            // Nobody is left to help once the caller is gone: the operator and the escalation line go too,
+            // rather than sit in an empty conference.
+            calls.ami.send(new ConfbridgeKickAction(AsteriskEscalation.CONFERENCE_PREFIX + uniqueId, "all"))
+                    .exceptionally(e -> {
+                        log.warn("closing the conference of asterisk call {} failed: {}", uniqueId, rootMessage(e));
+                        return null;
+                    });
+        }
+        callerLeft(caller, false);
+    }
+
+    private void callerLeft(LiveCall caller, boolean talkingOnly) {
+        if (caller.endOnce(talkingOnly)) {
+            calls.report(ref(caller.uniqueId), "callerHungUp",
+                    () -> calls.switchboard.callerHungUp(ref(caller.uniqueId)));
+        }
+    }
+
+    private void operatorLeft(String uniqueId) {
         LiveCall call = byOperatorLeg(uniqueId);
         if (call != null && call.endOnce(true)) {
             calls.report(ref(call.uniqueId), "ended", () -> calls.switchboard.ended(ref(call.uniqueId), "operator"));
