@@ -40,7 +40,16 @@ const App = {
     const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
     const headers = {};
     headers[App.me.csrf.header] = App.me.csrf.token;
-    const link = new StompLink(url, headers, handlers);
+    // A link closed by the server may mean the user was signed out (disabled, password reset): then the page
+    // goes to the sign-in form at once instead of reconnecting for ever.
+    const link = new StompLink(url, headers, Object.assign({}, handlers, {
+      onDisconnected: () => {
+        if (handlers.onDisconnected) handlers.onDisconnected();
+        fetch('/api/me', { headers: { Accept: 'application/json' } }).then((r) => {
+          if (r.status === 401 && !App.leaving) location.href = '/login';
+        }).catch(() => {});
+      },
+    }));
     link.start();
     return link;
   },

@@ -36,7 +36,12 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
 
     public record Offered(CallId call, OperatorId operator) implements Event {}
 
-    /** {@code at} is when the provider's ringing report was recorded: what the screen pop is measured from. */
+    /**
+     * The phone rings at the operator; {@code at} is when the provider's ringing report was recorded, what the
+     * screen pop is measured from. Published inside the transaction that records it, under the call's row
+     * lock and before its commit, so the screen pop leaves without waiting for the WAL flush: listeners must be
+     * quick, must not fail, and register for after the commit what needs the record stored.
+     */
     public record Ringing(CallId call, OperatorId operator, Instant at) implements Event {}
 
     public record OfferUnanswered(CallId call, OperatorId operator, String reason) implements Event {}

@@ -210,10 +210,14 @@ public class Switchboard {
     }
 
     private boolean ringing(CallRef ref, OperatorId operator, String delivery) {
-        return record(ref, CallEventType.RINGING, operator, Map.of(), delivery).map(call -> {
-            events.publishEvent(new Call.Ringing(call.id(), operator, call.events().getLast().at()));
-            return true;
-        }).orElse(false);
+        // Published under the call's row lock, before the commit: the phone is ringing now, and the screen pop
+        // must not wait for the record's WAL flush, which at load queues behind every other commit (the pop's p99
+        // went from 16 to 57-106 ms once offers stopped being committed one at a time, docs/benchmarks.md).
+        // The offer that prepared the pop is committed already; listeners that need this record committed
+        // register for after the commit (Intake does for a pop it has to build from the database).
+        return record(ref, CallEventType.RINGING, operator, Map.of(), delivery,
+                call -> events.publishEvent(new Call.Ringing(call.id(), operator, call.events().getLast().at())))
+                .isPresent();
     }
 
     private boolean answered(CallRef ref, OperatorId operator, String delivery) {
@@ -316,6 +320,12 @@ public class Switchboard {
 
     private Optional<Call> record(CallRef ref, CallEventType type, OperatorId operator, Map<String, String> detail,
             String delivery) {
+        return record(ref, type, operator, detail, delivery, call -> { });
+    }
+
+    /** {@code underLock} runs with the appended call inside the transaction, after the append, before the commit. */
+    private Optional<Call> record(CallRef ref, CallEventType type, OperatorId operator, Map<String, String> detail,
+            String delivery, java.util.function.Consumer<Call> underLock) {
         // Most repeats are known here, without a transaction; the check under the lock catches the rest.
         if (calls.deliveredHere(ref, delivery)) {
             log.debug("dropped a repeated delivery of {} for {}", type, ref.provider());
@@ -333,7 +343,9 @@ public class Switchboard {
                 log.debug("dropped a repeated delivery of {} for call {}", type, call.id());
                 return Optional.empty();
             }
-            return Optional.of(calls.append(call, type, clock.instant(), operator, detail, delivery));
+            Call appended = calls.append(call, type, clock.instant(), operator, detail, delivery);
+            underLock.accept(appended);
+            return Optional.of(appended);
         });
         stored.ifPresent(call -> calls.rememberDelivery(ref, delivery));
         return stored;

@@ -13,6 +13,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.tiphotline.calls.Call;
 import org.tiphotline.calls.CallId;
@@ -78,16 +80,34 @@ public class Intake {
         }
     }
 
-    /** The call rings at an operator: tell the console what to show, with the draft already bound to it. */
+    /**
+     * The call rings at an operator: tell the console what to show, with the draft already bound to it. This runs
+     * inside the ringing record's transaction (see {@link Call.Ringing}): a pop prepared at the offer leaves at
+     * once; one that must be built from the database is built after the commit, so that a failure there never
+     * undoes the ringing record.
+     */
     @EventListener
     public void on(Call.Ringing ringing) {
         Prepared pop = prepared.remove(ringing.call());
-        if (pop == null || !pop.operator().equals(ringing.operator())) {
+        if (pop != null && pop.operator().equals(ringing.operator())) {
+            events.publishEvent(pop.ringingAt(ringing.at()));
+        } else if (TransactionSynchronizationManager.isSynchronizationActive()) {
             // Not offered by this process (it restarted since), or offered to someone else meanwhile.
-            Call call = calls.load(ringing.call()).orElseThrow();
-            pop = prepare(call, ringing.operator(), openDraft(call.id(), ringing.operator()));
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    popFromTheDatabase(ringing);
+                }
+            });
+        } else {
+            popFromTheDatabase(ringing);
         }
-        events.publishEvent(pop.ringingAt(ringing.at()));
+    }
+
+    private void popFromTheDatabase(Call.Ringing ringing) {
+        Call call = calls.load(ringing.call()).orElseThrow();
+        events.publishEvent(prepare(call, ringing.operator(), openDraft(call.id(), ringing.operator()))
+                .ringingAt(ringing.at()));
     }
 
     /** A prepared pop nobody will ring for is dropped, so the map holds only calls being offered. */

@@ -35,6 +35,11 @@ public final class KeyRing {
         this.hashKey = hashKey;
     }
 
+    /** The ids of the encryption keys held (never their material), for the administrators' status page. */
+    public java.util.SortedSet<String> keyIds() {
+        return new java.util.TreeSet<>(encryptionKeys.keySet());
+    }
+
     /** Builds the ring from base64 key material, as configured for production. */
     public static KeyRing of(Map<String, String> base64Keys, String activeKeyId, String base64HashKey) {
         if (base64Keys == null || base64Keys.isEmpty() || base64HashKey == null || base64HashKey.isBlank()) {
@@ -88,7 +93,8 @@ public final class KeyRing {
         }
     }
 
-    String activeKeyId() {
+    /** The id of the key new ciphertext is written with (public: the status page shows it). */
+    public String activeKeyId() {
         return activeKeyId;
     }
 

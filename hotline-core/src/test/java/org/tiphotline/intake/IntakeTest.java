@@ -203,6 +203,66 @@ class IntakeTest {
         assertThat(events.ofType(ScreenPop.class)).extracting(ScreenPop::call).containsExactly(call);
     }
 
+    /**
+     * The pop must not wait for the ringing record's commit (a WAL flush that queues behind every other commit at
+     * load): it leaves while that record is still invisible to any other connection.
+     */
+    @Test
+    void aPreparedPopLeavesBeforeTheRingingRecordIsCommitted() throws Exception {
+        CallRef ref = FakeData.newCallRef();
+        CallId call = callRingingAt(me, ref);
+        List<Integer> ringingSeenElsewhere = new java.util.concurrent.CopyOnWriteArrayList<>();
+        listenToPops(call, ringingSeenElsewhere);
+
+        assertThat(switchboard.ringing(ref, me.id())).isTrue();
+
+        assertThat(ringingSeenElsewhere).as("RINGING rows another connection saw when the pop left")
+                .containsExactly(0);
+        assertThat(ringingRowsElsewhere(call)).as("and once ringing() returned").isEqualTo(1);
+    }
+
+    /** A pop that must be built from the database (no offer prepared it here) waits for the commit instead. */
+    @Test
+    void aPopBuiltFromTheDatabaseLeavesAfterTheRingingRecordIsCommitted() throws Exception {
+        CallRef ref = FakeData.newCallRef();
+        CallId call = callRingingAt(me, ref);
+        // The prepared pop is dropped as when the offer rang out in this process; the stored offer still stands.
+        intake.on(new Call.OfferUnanswered(call, me.id(), "test"));
+        List<Integer> ringingSeenElsewhere = new java.util.concurrent.CopyOnWriteArrayList<>();
+        listenToPops(call, ringingSeenElsewhere);
+
+        assertThat(switchboard.ringing(ref, me.id())).isTrue();
+
+        assertThat(ringingSeenElsewhere).containsExactly(1);
+        assertThat(events.ofType(ScreenPop.class)).extracting(ScreenPop::report)
+                .containsExactly(intake.reportOf(call).orElseThrow());
+    }
+
+    private void listenToPops(CallId call, List<Integer> ringingSeenElsewhere) {
+        ((org.springframework.context.ConfigurableApplicationContext) context).addApplicationListener(
+                (org.springframework.context.ApplicationListener<org.springframework.context.PayloadApplicationEvent<
+                        ?>>) event -> {
+                    if (event.getPayload() instanceof ScreenPop pop && pop.call().equals(call)) {
+                        ringingSeenElsewhere.add(ringingRowsElsewhere(call));
+                    }
+                });
+    }
+
+    /** Counted on a connection of its own, outside any transaction of the caller's thread. */
+    private int ringingRowsElsewhere(CallId call) {
+        try (java.sql.Connection own = context.getBean(javax.sql.DataSource.class).getConnection();
+                var query = own.prepareStatement(
+                        "select count(*) from hotline.call_event where call_id = ? and type = 'RINGING'")) {
+            query.setObject(1, call.value());
+            try (var rows = query.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void theScreenPopCountsEarlierCallsFromTheSameNumber() {
         // A number and a time of its own, so calls of other tests cannot fall between the two calls.

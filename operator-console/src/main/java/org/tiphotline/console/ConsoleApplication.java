@@ -6,6 +6,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
+import org.tiphotline.console.accounts.BootstrapAdmin;
 
 /** Starts the hotline: core, telephony adapters found on the classpath, and the console. */
 @SpringBootApplication(scanBasePackages = "org.tiphotline")
@@ -14,6 +15,10 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class ConsoleApplication {
 
     public static void main(String[] args) {
+        if (BootstrapAdmin.requested(args)) {
+            // Creates the first administrator and exits; the console itself does not start.
+            System.exit(BootstrapAdmin.run(args, System.out, System.err));
+        }
         SpringApplication.run(ConsoleApplication.class, args);
     }
 

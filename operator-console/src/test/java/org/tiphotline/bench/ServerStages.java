@@ -26,9 +26,10 @@ import org.tiphotline.intake.ScreenPop;
  * as an extra source ({@code spring.main.sources}); deliberately not a {@code @Component}, so the application's
  * component scan never picks it up in other tests. Each stage is the time since {@code ringingAt}, taken when
  * <ol>
- *   <li>{@code committed}: the RINGING report is committed and published as {@code Call.Ringing} (before the
- *       intake opens the draft);
- *   <li>{@code core}: the core publishes the pop (RINGING committed, draft opened, call and caller history read);
+ *   <li>{@code committed}: the RINGING report is appended under the call's lock and published as
+ *       {@code Call.Ringing}, before its commit (since the pop stopped waiting for the WAL flush);
+ *   <li>{@code core}: the core publishes the pop (prepared at the offer: draft opened, call and caller history
+ *       read);
  *   <li>{@code queued}: the pop, addressed to the operator's session, is handed to the client outbound channel;
  *   <li>{@code sending}: a thread of that channel's executor starts writing it to the WebSocket;
  *   <li>{@code sent}: the write returned.
@@ -42,7 +43,7 @@ public final class ServerStages implements WebSocketMessageBrokerConfigurer {
     enum Stage { COMMITTED, CORE, QUEUED, SENDING, SENT }
 
     /** How each stage is printed. */
-    static final String[] NAMES = {"RINGING committed", "core published the pop", "queued on outbound channel",
+    static final String[] NAMES = {"RINGING accepted", "core published the pop", "queued on outbound channel",
         "outbound thread starts write", "WebSocket write returned"};
 
     private static final Pattern RINGING_AT = Pattern.compile("\"ringingAt\"\\s*:\\s*\"([^\"]+)\"");

@@ -18,7 +18,7 @@ import java.util.Optional;
  * <p>IPv6 addresses are counted per /64: one household or phone usually holds a whole /64 and could otherwise
  * take a fresh address for every report.
  */
-final class AddressRateLimit {
+public final class AddressRateLimit {
 
     private static final class Window {
         final Instant start;
@@ -78,7 +78,8 @@ final class AddressRateLimit {
         }
     }
 
-    static String key(String address) {
+    /** The unit an address is counted by: itself, or its /64 for IPv6 (shared by sign-in throttling). */
+    public static String key(String address) {
         if (address == null || address.indexOf(':') < 0) {
             return String.valueOf(address);
         }

@@ -18,6 +18,7 @@ public class RoleLanding implements AuthenticationSuccessHandler {
             case "ROLE_OPERATOR" -> "/console.html";
             case "ROLE_LIAISON" -> "/liaison.html";
             case "ROLE_AGENCY_REPORTER" -> "/screening.html";
+            case "ROLE_ADMIN" -> "/admin.html";
             default -> "/account.html";
         };
     }

@@ -1,6 +1,5 @@
 package org.tiphotline.console.security;
 
-import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpMethod;
@@ -10,12 +9,21 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
-import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
-import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.security.config.ObjectPostProcessor;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.tiphotline.accounts.PasswordHashing;
+import org.tiphotline.console.accounts.FirstSignInGate;
+import org.tiphotline.console.accounts.FirstSignInStep;
+import org.tiphotline.console.signin.SessionLimits;
+import org.tiphotline.console.signin.SignInRefusals;
+import org.tiphotline.console.signin.SignOuts;
 import org.tiphotline.operators.Operators;
 
 /**
@@ -32,9 +40,16 @@ class WebSecurity {
     private static final String TWILIO_CONNECT = " wss://*.twilio.com https://*.twilio.com";
     private static final String TWILIO_MEDIA = "; media-src 'self' https://sdk.twilio.com";
 
+    /** No page uses these; the operator console's browser phone alone may ask for the microphone (with Twilio). */
+    private static final String PERMISSIONS = "microphone=(), camera=(), geolocation=(), payment=(), usb=(), "
+            + "display-capture=()";
+    private static final String BROWSER_PHONE_PAGE = "/console.html";
+
     @Bean
     SecurityFilterChain web(HttpSecurity http,
-            @Value("${hotline.telephony.twilio.enabled:false}") boolean twilio) throws Exception {
+            @Value("${hotline.telephony.twilio.enabled:false}") boolean twilio,
+            ObjectProvider<FirstSignInStep> firstSignInSteps, SessionLimits sessionLimits, SignOuts signOuts)
+            throws Exception {
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/error", "/favicon.ico", "/css/**").permitAll()
                         // Signed, expiring acknowledgement links from alerts: the signature is the authority.
@@ -44,9 +59,20 @@ class WebSecurity {
                         // session).
                         .requestMatchers("/report.html", "/js/report.js", "/i18n/report.json", "/api/public/form",
                                 "/api/public/reports").permitAll()
+                        // --- Production posture (issue 16, part 8) ---
+                        // The simulated line (only when switched on) puts calls into the live queue: the hotline's
+                        // own staff may try it, never an administrator, a liaison or a reporter.
+                        .requestMatchers("/api/sim/**").hasAnyRole("OPERATOR", "SUPERVISOR", "DATA_MANAGER",
+                                "DATA_MANAGEMENT_LEADER")
+                        // The system status: links, database, alert channels, key ids, sign-in failures; no one's
+                        // personal data, and for administrators alone.
+                        .requestMatchers("/status.html", "/js/status.js", "/api/admin/status").hasRole("ADMIN")
+                        // --- end production posture ---
                         .requestMatchers("/api/liaison/**", "/liaison.html", "/js/liaison.js").hasRole("LIAISON")
                         .requestMatchers("/api/me", "/account.html", "/js/account.js", "/js/common.js", "/js/stomp.js",
-                                "/ws", "/ws/**").authenticated()
+                                "/ws", "/ws/**", "/api/account", "/api/account/password").authenticated()
+                        // Accounts are the administrators' alone; nothing of callers or victims is behind these.
+                        .requestMatchers("/admin.html", "/js/admin.js", "/api/admin/**").hasRole("ADMIN")
                         .requestMatchers("/api/screenings", "/api/screenings/**", "/api/forms/screening",
                                 "/screening.html", "/js/screening.js").hasRole("AGENCY_REPORTER")
                         // Liaison users (police, child protection) see their agency's escalations and nothing else;
@@ -82,9 +108,25 @@ class WebSecurity {
                         .requestMatchers("/api/calls/*/escalations").hasAnyRole("OPERATOR", "SUPERVISOR")
                         .requestMatchers("/console.html", "/js/console.js").hasRole("OPERATOR")
                         .anyRequest().authenticated())
+                // A user with a one-time password (and later an unenrolled second factor) reaches only that step.
+                .addFilterAfter(new FirstSignInGate(firstSignInSteps.orderedStream().toList()),
+                        AuthorizationFilter.class)
                 .csrf(csrf -> csrf.ignoringRequestMatchers("/ack/**"))
-                .formLogin(form -> form.successHandler(new RoleLanding()))
-                .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
+                // --- Sign-in abuse and sessions (issue 16, parts 5 and 6): throttled tries are answered 429, every
+                // sign-out is logged, idle and absolute session limits run on the injected clock. ---
+                .formLogin(form -> form.successHandler(new RoleLanding())
+                        // Through the filter, not failureHandler(): that would drop the failure URL that the
+                        // generated sign-in page recognises as its own error page.
+                        .withObjectPostProcessor(new ObjectPostProcessor<UsernamePasswordAuthenticationFilter>() {
+                            @Override
+                            public <O extends UsernamePasswordAuthenticationFilter> O postProcess(O filter) {
+                                filter.setAuthenticationFailureHandler(new SignInRefusals());
+                                return filter;
+                            }
+                        }))
+                .logout(logout -> logout.logoutSuccessUrl("/login?logout").addLogoutHandler(signOuts))
+                .addFilterBefore(sessionLimits.filter(), AuthorizationFilter.class)
+                // --- end sign-in abuse and sessions ---
                 .exceptionHandling(ex -> ex.defaultAuthenticationEntryPointFor(
                         new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED),
                         PathPatternRequestMatcher.withDefaults().matcher("/api/**")))
@@ -93,14 +135,21 @@ class WebSecurity {
                                 + "connect-src 'self'" + (twilio ? TWILIO_CONNECT : "")
                                 + "; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
                                 + (twilio ? TWILIO_MEDIA : "")))
-                        .frameOptions(frame -> frame.deny()));
+                        .frameOptions(frame -> frame.deny())
+                        // --- Headers (issue 16, part 6). HSTS goes out on HTTPS requests only (behind a proxy:
+                        // server.forward-headers-strategy, see ops/production.env.example). ---
+                        .httpStrictTransportSecurity(hsts -> hsts.includeSubDomains(true).maxAgeInSeconds(31_536_000))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER))
+                        .addHeaderWriter((request, response) -> response.setHeader("Permissions-Policy",
+                                twilio && BROWSER_PHONE_PAGE.equals(request.getServletPath())
+                                        ? PERMISSIONS.replace("microphone=()", "microphone=(self)") : PERMISSIONS)));
+                        // --- end headers ---
         return http.build();
     }
 
     @Bean
     PasswordEncoder passwordEncoder() {
-        return new DelegatingPasswordEncoder("argon2",
-                Map.of("argon2", Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8()));
+        return PasswordHashing.encoder();
     }
 
     @Bean

@@ -119,6 +119,23 @@ class AsteriskBridgeTest {
     }
 
     @Test
+    void thePhoneAnAdministratorSetForAnOperatorIsTheOneThatRings() throws Exception {
+        ConsoleClient admin = ConsoleClient.login(hotline.base(), "admin", "admin-demo");
+        long id = admin.get("/api/admin/users?text=operator2").body().get(0).get("id").asLong();
+        assertThat(admin.put("/api/admin/users/" + id, Map.of("displayName", "Demo Operator Two", "role", "OPERATOR",
+                "languages", java.util.List.of("en"), "endpoint", "PJSIP/desk-202")).status()).isEqualTo(200);
+        ConsoleClient operator2 = ConsoleClient.login(hotline.base(), "operator2", "operator2-demo");
+        try (LiveClient live = LiveClient.connect(operator2)) {
+            goAvailable(live);
+            agi(agiPort, "1761000000.81", "PJSIP/hotline-trunk-00000051").run(new FastAgiClient.Script().inputs("1", "2", "1"));
+            Map<String, String> endpoint = ami.awaitAction("Setvar",
+                    h -> "HOTLINE_OPERATOR_ENDPOINT".equals(h.get("Variable")), WAIT);
+            assertThat(endpoint).containsEntry("Channel", "PJSIP/hotline-trunk-00000051")
+                    .containsEntry("Value", "PJSIP/desk-202");
+        }
+    }
+
+    @Test
     void aCallerWhoHangsUpInTheIvrIsAnAbandonedCallThatKeepsItsIvrPath() throws Exception {
         // Presses 3 (French) at the language menu, then hangs up during the danger question.
         FastAgiClient.Script caller = new FastAgiClient.Script().inputs("3").hangupAt(4);

@@ -2,8 +2,6 @@ package org.tiphotline.console.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,20 +11,17 @@ import java.util.HashMap;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.tiphotline.console.testing.ConsoleClient;
+import org.tiphotline.console.testing.HeadlessChromium;
 import org.tiphotline.console.testing.RunningHotline;
 import tools.jackson.databind.JsonNode;
 
@@ -39,8 +34,6 @@ import tools.jackson.databind.JsonNode;
  */
 class OnlineFormInBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String ANONYMOUS_TEXT = "Fake test report: a girl selling goods at the fake test market";
     private static final String CONTACT_TEXT = "Fake test report: men locked in the quokka test warehouse";
 
@@ -53,19 +46,8 @@ class OnlineFormInBrowserTest {
 
     @BeforeEach
     void start() {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!installed && "1".equals(System.getenv("HOTLINE_REQUIRE_BROWSER"))) {
-            throw new IllegalStateException("HOTLINE_REQUIRE_BROWSER=1 but chromium or chromedriver is missing");
-        }
-        Assumptions.assumeTrue(installed, "Debian's chromium and chromium-driver are not installed");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1200,1000", "--lang=en-US");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        HeadlessChromium.assumeInstalled();
+        browser = HeadlessChromium.start("1200,1000", "--lang=en-US");
         wait = new WebDriverWait(browser, Duration.ofSeconds(15));
     }
 
@@ -243,13 +225,6 @@ class OnlineFormInBrowserTest {
 
     /** Kept under target/screenshots for whoever reads a failed CI run. */
     private void screenshot(String name) {
-        try {
-            Path dir = Files.createDirectories(Path.of("target", "screenshots"));
-            byte[] png = ((org.openqa.selenium.TakesScreenshot) browser)
-                    .getScreenshotAs(org.openqa.selenium.OutputType.BYTES);
-            Files.write(dir.resolve(name + ".png"), png);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        HeadlessChromium.screenshot(browser, name);
     }
 }

@@ -2,25 +2,20 @@ package org.tiphotline.console.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.tiphotline.console.testing.HeadlessChromium;
 import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.console.testing.TestDirectory;
 import org.openqa.selenium.JavascriptExecutor;
@@ -35,8 +30,6 @@ import java.util.Map;
  */
 class OperatorInBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String FAKE_DESCRIPTION = "Fake account: pelican-harbour work site, no real person";
 
     @TempDir
@@ -49,25 +42,14 @@ class OperatorInBrowserTest {
 
     @BeforeEach
     void start() {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!installed && "1".equals(System.getenv("HOTLINE_REQUIRE_BROWSER"))) {
-            throw new IllegalStateException("HOTLINE_REQUIRE_BROWSER=1 but chromium or chromedriver is missing");
-        }
-        Assumptions.assumeTrue(installed, "Debian's chromium and chromium-driver are not installed");
+        HeadlessChromium.assumeInstalled();
         browser = newBrowser();
         wait = new WebDriverWait(browser, Duration.ofSeconds(15));
     }
 
     /** A browser of its own (its own profile and cookies): a second person at another desk. */
     private WebDriver newBrowser() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1400,1000");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
-        WebDriver driver = new ChromeDriver(service, options);
+        WebDriver driver = HeadlessChromium.start("1400,1000");
         others.add(driver);
         return driver;
     }
@@ -243,6 +225,32 @@ class OperatorInBrowserTest {
      * checked is everything on our side, up to the SDK trying.
      */
     @Test
+    void theAdministratorReadsTheSystemStatusInWords() {
+        // A clock that stands still: the fifth try always comes within its wait, however slow the browser.
+        hotline = RunningHotline.start(data, Map.of(), new org.tiphotline.console.testing.TestClock());
+        // Someone guessing a password at the form: four wrong, the fifth refused at once (it must wait 1 s).
+        for (int i = 0; i < 5; i++) {
+            login("testguessed", "Wrong-Pass-Quokka-" + i);
+            wait.until(ExpectedConditions.or(ExpectedConditions.urlContains("/login?error"),
+                    ExpectedConditions.titleIs("Please wait")));
+        }
+        assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText())
+                .isEqualTo("Too many failed sign-ins. Try again in 1 s.");
+        login("admin", "admin-demo");
+        browser.get(hotline.base() + "/status.html");
+        waitForText(By.id("telephony"), "Simulated line (demo and training)");
+        assertThat(browser.findElement(By.id("telephony")).getText()).contains("Working");
+        assertThat(browser.findElement(By.id("database")).getText()).startsWith("Working (schema version ");
+        assertThat(browser.findElement(By.id("keys")).getText()).isEqualTo(
+                "Keys held: k1. New data is written with key k1.");
+        assertThat(browser.findElement(By.id("alerts")).getText()).isEqualTo("No alert channel is configured.");
+        waitForText(By.id("signin-users"), "testguessed");
+        assertThat(browser.findElement(By.id("signin-users")).getText()).contains("testguessed 5 1")
+                .doesNotContain("Quokka");
+        screenshot("system-status");
+    }
+
+    @Test
     void onATwilioNumberTheConsoleRegistersTheBrowserPhoneWithOurToken() {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("hotline.telephony.twilio.enabled", "true");
@@ -273,13 +281,7 @@ class OperatorInBrowserTest {
 
     /** Kept under target/screenshots for whoever reads a failed CI run. */
     private void screenshot(String name) {
-        try {
-            Path dir = Files.createDirectories(Path.of("target", "screenshots"));
-            byte[] png = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.BYTES);
-            Files.write(dir.resolve(name + ".png"), png);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        HeadlessChromium.screenshot(browser, name);
     }
 
     private void login(String username, String password) {

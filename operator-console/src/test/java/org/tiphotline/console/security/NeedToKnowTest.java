@@ -72,6 +72,7 @@ import org.tiphotline.console.testing.LiveClient;
 import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.console.testing.SimCalls;
 import org.tiphotline.console.testing.TestDirectory;
+import org.tiphotline.console.testing.TestTwilio;
 import org.tiphotline.operators.Operators;
 import org.tiphotline.operators.Role;
 import tools.jackson.databind.JsonNode;
@@ -121,6 +122,9 @@ class NeedToKnowTest {
     private static final Set<Who> STAFF = EnumSet.of(OPERATOR_ON_CALL, OTHER_OPERATOR, SUPERVISOR, ADMIN,
             DATA_MANAGER_OF_CASE, OTHER_DATA_MANAGER, LEADER);
     private static final Set<Who> OPERATORS = EnumSet.of(OPERATOR_ON_CALL, OTHER_OPERATOR);
+    /** Who may try the simulated line: the hotline's staff, never the administrator. */
+    private static final Set<Who> SIMULATED_LINE = EnumSet.complementOf(EnumSet.of(ANONYMOUS, ADMIN, AGENCY_REPORTER,
+            POLICE_LIAISON, OTHER_AGENCY_LIAISON));
     private static final Set<Who> REGISTRY = EnumSet.of(DATA_MANAGER_OF_CASE, OTHER_DATA_MANAGER, LEADER);
     private static final Set<Who> CASE_WORKERS = EnumSet.of(DATA_MANAGER_OF_CASE, LEADER);
     private static final Set<Who> REVIEWERS = EnumSet.of(SUPERVISOR, DATA_MANAGER_OF_CASE, OTHER_DATA_MANAGER,
@@ -198,6 +202,8 @@ class NeedToKnowTest {
     private static final Map<Who, String> disclosedEscalations = new EnumMap<>(Who.class);
     private static String exportToApprove;
     private static String exportToReject;
+    /** Accounts the administrator's rows change, so the matrix's own users keep theirs. */
+    private static final Map<String, Long> accountsToChange = new LinkedHashMap<>();
     private static String exportApproved;
     private static String ivrCall;
     /** The simulated calls each user placed through the matrix, which the same user then hangs up. */
@@ -242,18 +248,17 @@ class NeedToKnowTest {
         settings.put("hotline.online.reports-per-address", "1000");
         // Twilio on (against a stub of its API), so that its webhooks and the browser phone's token are in the
         // matrix too.
-        settings.put("hotline.telephony.twilio.enabled", "true");
-        settings.put("hotline.telephony.twilio.account-sid", ACCOUNT);
-        settings.put("hotline.telephony.twilio.auth-token", "test-only-twilio-auth-token");
-        settings.put("hotline.telephony.twilio.public-base-url", PUBLIC_BASE);
-        settings.put("hotline.telephony.twilio.api-base-url", "http://127.0.0.1:" + outside.port());
-        settings.put("hotline.telephony.twilio.fallback-number", "+15550100911");
-        settings.put("hotline.telephony.twilio.api-key-sid", "SK" + "0".repeat(31) + "8");
-        settings.put("hotline.telephony.twilio.api-key-secret", "test-only-api-key-secret-0123456789");
+        TestTwilio.voice(settings, ACCOUNT, outside.port(), PUBLIC_BASE);
         hotline = RunningHotline.start(data, settings);
         db = hotline.bean(DSLContext.class);
         hotline.bean(Operators.class).create("datamanager2", "Second Test Data Manager (fake)",
                 hotline.bean(PasswordEncoder.class).encode("datamanager2-test"), Role.DATA_MANAGER, List.of(), null);
+        for (String name : List.of("fixture-edit", "fixture-disable", "fixture-enable", "fixture-reset")) {
+            accountsToChange.put(name, hotline.bean(Operators.class).create(name, "Test Account " + name + " (fake)",
+                    hotline.bean(PasswordEncoder.class).encode(name + "-test"), Role.OPERATOR, List.of(), null).id()
+                    .value());
+        }
+        db.execute("update hotline.app_user set enabled = false where username = 'fixture-enable'");
         for (Who who : SIGNED_IN) {
             ConsoleClient client = ConsoleClient.login(hotline.base(), who.username, who.password);
             clients.put(who, client);
@@ -563,6 +568,34 @@ class NeedToKnowTest {
                         .allow(STAFF).send(getReq("/").asPage()).answers(302, "to the role's page"),
                 row("GET /api/me", "who is signed in, with the CSRF token").allow(SIGNED_IN)
                         .send(getReq("/api/me")),
+                row("GET /api/account", "one's own account").allow(SIGNED_IN).send(getReq("/api/account")),
+                row("POST /api/account/password", "everyone changes their own, with the current password")
+                        .allow(SIGNED_IN).answers(400, "reached: the current password given is wrong")
+                        .send(json("POST", "/api/account/password", Map.of("current", "not-the-password",
+                                "next", "a long enough test passphrase"))),
+
+                // Accounts: the administrators' alone, and nothing of callers or victims is in them.
+                row("GET /api/admin/options", "administrators: roles, agencies, languages").allow(ADMIN)
+                        .send(getReq("/api/admin/options")),
+                row("GET /api/admin/users", "administrators").allow(ADMIN).send(getReq("/api/admin/users")),
+                row("GET /api/admin/users/{id}", "administrators").allow(ADMIN)
+                        .send(getReq("/api/admin/users/" + accountsToChange.get("fixture-edit"))),
+                row("POST /api/admin/users", "administrators").allow(ADMIN).answers(201, "created")
+                        .send(json("POST", "/api/admin/users", Map.of("username", "fixture-new", "displayName",
+                                "Test New Account (fake)", "role", "OPERATOR", "languages", List.of("en")))),
+                row("PUT /api/admin/users/{id}", "administrators").allow(ADMIN)
+                        .send(json("PUT", "/api/admin/users/" + accountsToChange.get("fixture-edit"),
+                                Map.of("displayName", "Test Edited Account (fake)", "role", "SUPERVISOR",
+                                        "languages", List.of("en")))),
+                row("POST /api/admin/users/{id}/disable", "administrators").allow(ADMIN)
+                        .send(json("POST", "/api/admin/users/" + accountsToChange.get("fixture-disable")
+                                + "/disable", null)),
+                row("POST /api/admin/users/{id}/enable", "administrators").allow(ADMIN)
+                        .send(json("POST", "/api/admin/users/" + accountsToChange.get("fixture-enable")
+                                + "/enable", null)),
+                row("POST /api/admin/users/{id}/password-reset", "administrators").allow(ADMIN)
+                        .send(json("POST", "/api/admin/users/" + accountsToChange.get("fixture-reset")
+                                + "/password-reset", null)),
 
                 // The hotline form.
                 row("GET /api/forms/hotline", "the form's definition, no data").allow(STAFF)
@@ -702,21 +735,27 @@ class NeedToKnowTest {
                 row("GET /api/screenings/receipts", "agency reporters, their own receipts").allow(AGENCY_REPORTER)
                         .send(getReq("/api/screenings/receipts")),
 
-                // The simulated line (off in production): any staff member's console places test calls.
-                row("POST /api/sim/calls", "staff: a test call (it stays in the IVR here)").allow(STAFF)
+                // The simulated line (only when switched on, never in production): staff place test calls; an
+                // administrator, who never handles calls, may not put any into the live queue.
+                row("POST /api/sim/calls", "staff: a test call (it stays in the IVR here)").allow(SIMULATED_LINE)
                         .send(json("POST", "/api/sim/calls", Map.of("callerNumber", "+1 555 0100 046",
                                 "language", "en", "stayInIvr", true))),
-                row("GET /api/sim/calls", "staff: the test calls, no numbers").allow(STAFF)
+                row("GET /api/sim/calls", "staff: the test calls, no numbers").allow(SIMULATED_LINE)
                         .send(getReq("/api/sim/calls")),
                 row("POST /api/sim/calls/{providerCallId}/caller-hangup", "staff: the caller of a test call")
-                        .allow(STAFF).send(who -> json("POST", "/api/sim/calls/" + placedCalls.getOrDefault(who,
-                                ivrCall) + "/caller-hangup", null)),
+                        .allow(SIMULATED_LINE).send(who -> json("POST", "/api/sim/calls/"
+                                + placedCalls.getOrDefault(who, ivrCall) + "/caller-hangup", null)),
                 row("POST /api/sim/calls/{providerCallId}/answer", "staff reach it; the line answers only the phone "
-                        + "it rings at").allow(STAFF).answers(409, "not ringing at you")
+                        + "it rings at").allow(SIMULATED_LINE).answers(409, "not ringing at you")
                         .send(json("POST", "/api/sim/calls/" + ivrCall + "/answer", null)),
                 row("POST /api/sim/calls/{providerCallId}/operator-hangup", "staff reach it; only the operator "
-                        + "talking hangs up").allow(STAFF).answers(409, "not talking on it")
+                        + "talking hangs up").allow(SIMULATED_LINE).answers(409, "not talking on it")
                         .send(json("POST", "/api/sim/calls/" + ivrCall + "/operator-hangup", null)),
+
+                // The administrators' system status: links, database, alert channels, key ids, sign-in failures;
+                // none of the fixtures' personal data may appear in it (checked for every allowed answer).
+                row("GET /api/admin/status", "administrators alone; no personal data").allow(ADMIN)
+                        .send(getReq("/api/admin/status")),
 
                 // Twilio: the browser phone's token, and the webhooks, whose only authority is Twilio's signature.
                 row("GET /api/twilio/token", "operators' browser phones").allow(OPERATORS)

@@ -40,6 +40,8 @@ public final class RunningHotline implements AutoCloseable {
         props.put("hotline.data-dir", dataDir.toString());
         props.put("hotline.routing.tick", "100ms");
         props.put("spring.main.banner-mode", "off");
+        // As the demo run: the simulated line is on, unless a test switches it off to see production's posture.
+        props.put("hotline.telephony.simulated.enabled", "true");
         props.putAll(overrides);
         // As command-line arguments: they outrank application.yml, as an operator's own settings would.
         String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())

@@ -64,11 +64,16 @@ public final class SignedWebhooks {
         StringBuilder body = new StringBuilder();
         form.forEach((name, value) -> body.append(body.isEmpty() ? "" : "&").append(encode(name)).append('=')
                 .append(encode(value)));
+        return sendBody(pathAndQuery, body.toString(), signature);
+    }
+
+    /** Posts an already encoded form body with the given signature header value (null: no header). */
+    Reply sendBody(String pathAndQuery, String body, String signature) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(localBase + pathAndQuery))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
                 .header("User-Agent", "TwilioProxy/1.1")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (signature != null) {
             request.header("X-Twilio-Signature", signature);
         }
@@ -79,6 +84,38 @@ public final class SignedWebhooks {
             throw new AssertionError("webhook " + pathAndQuery + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Posts a JSON body the way Twilio signs one: the body's SHA-256 (hex) goes into the {@code bodySHA256} query
+     * parameter, and the signature covers the URL with that parameter and no body parameters.
+     */
+    Reply postJson(String path, String json, String bodyForSignature) {
+        String query = "?bodySHA256=" + sha256Hex(bodyForSignature);
+        String signature = sign(authToken, publicBase + path + query, Map.of());
+        HttpRequest request = HttpRequest.newBuilder(URI.create(localBase + path + query))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .header("X-Twilio-Signature", signature)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new AssertionError("webhook " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
             throw new AssertionError(e);
         }
     }

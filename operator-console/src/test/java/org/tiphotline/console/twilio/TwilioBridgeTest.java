@@ -193,6 +193,42 @@ class TwilioBridgeTest {
     }
 
     @Test
+    void aSignatureOverTheUrlWithItsDefaultPortIsAcceptedAsTwilioSendsSome() {
+        String sid = newCallSid();
+        Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
+        String withPort = SignedWebhooks.sign(TOKEN, PUBLIC + ":443/twilio/voice", call);
+        assertThat(twilio.send("/twilio/voice", call, withPort).status()).isEqualTo(200);
+        assertThat(supervisor().get("/api/calllog?limit=50").body().get("rows")).hasSize(1);
+        // Another port is another URL.
+        assertThat(twilio.send("/twilio/voice", SignedWebhooks.call(newCallSid(), ACCOUNT),
+                SignedWebhooks.sign(TOKEN, PUBLIC + ":8443/twilio/voice", call)).status()).isEqualTo(403);
+    }
+
+    @Test
+    void aJsonBodyIsCheckedThroughItsBodySha256AndAChangedBodyIsRefused() {
+        String json = "{\"CallSid\":\"" + newCallSid() + "\",\"AccountSid\":\"" + ACCOUNT + "\"}";
+        // Signed as sent: past the signature (the status webhook then finds no call parameters and stores nothing).
+        assertThat(twilio.postJson("/twilio/status", json, json).status()).isEqualTo(200);
+        // The body changed after Twilio hashed it.
+        assertThat(twilio.postJson("/twilio/status", json.replace("CA", "CB"), json).status()).isEqualTo(403);
+        assertThat(supervisor().get("/api/calllog?limit=50").body().get("rows")).isEmpty();
+    }
+
+    @Test
+    void aRepeatedFormParameterIsRefusedBeforeAnythingIsStored() {
+        String sid = newCallSid();
+        Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
+        String signature = SignedWebhooks.sign(TOKEN, PUBLIC + "/twilio/voice", call);
+        StringBuilder body = new StringBuilder();
+        call.forEach((name, value) -> body.append(name).append('=').append(value.replace("+", "%2B")).append('&'));
+        body.append("CallSid=").append(newCallSid());
+        SignedWebhooks.Reply reply = twilio.sendBody("/twilio/voice", body.toString(), signature);
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.body()).contains("repeated");
+        assertThat(supervisor().get("/api/calllog?limit=50").body().get("rows")).isEmpty();
+    }
+
+    @Test
     void eachWebhookReplayedThreeTimesIsStoredOnce() {
         String sid = newCallSid();
         Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);

@@ -25,6 +25,10 @@ import org.asteriskjava.manager.response.ManagerResponse;
  * that stopped answering so it is opened afresh, and calls {@code onConnected} once per (re)connection so the
  * adapter can resync from Asterisk's live state.
  *
+ * <p>Its state is visible: every connection (the first, each login after a loss, and each reconnection the
+ * library makes by itself) logs "AMI connected … [again]", every loss logs why, and {@link #status()} holds
+ * up/down since when and the last error for the administrator's status page.
+ *
  * <p>Three threads, each with one job. Events are handed off the library's reader thread at once, in order, to
  * the event thread: an action sent from the reader thread waits for a response only that thread could read (the
  * known Asterisk-Java deadlock), and database work there would stall every event behind it. Actions go out from
@@ -58,6 +62,9 @@ final class AmiLink implements AutoCloseable {
     private int pingsMissed;
     private boolean everConnected;
     private volatile boolean closed;
+    private final AsteriskStatus status = new AsteriskStatus();
+    /** Run on the event thread after {@code onConnected}, once per connection. */
+    private final java.util.List<Runnable> afterConnected = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     AmiLink(AsteriskSettings.Ami settings, Consumer<ManagerEvent> onEvent, Runnable onConnected) {
         this.settings = settings;
@@ -76,6 +83,7 @@ final class AmiLink implements AutoCloseable {
                 // The library reconnected by itself after a drop; resync once it has logged in again.
                 connections.incrementAndGet();
             } else if (event instanceof DisconnectEvent) {
+                lost("the connection closed");
                 // Here, on the reader thread, not behind the events queued for the event thread: a resync waiting
                 // there for CoreShowChannels would otherwise hold every later event until its timeout.
                 collecting.keySet().forEach(waiting -> waiting.completeExceptionally(
@@ -87,6 +95,16 @@ final class AmiLink implements AutoCloseable {
 
     void start() {
         supervisor.scheduleWithFixedDelay(this::supervise, 0, 250, TimeUnit.MILLISECONDS);
+    }
+
+    /** The link's state for the administrator's status page. */
+    AsteriskStatus status() {
+        return status;
+    }
+
+    /** Runs {@code work} on the event thread after every (re)connection's {@code onConnected}. */
+    void afterEveryConnection(Runnable work) {
+        afterConnected.add(work);
     }
 
     boolean connected() {
@@ -167,6 +185,9 @@ final class AmiLink implements AutoCloseable {
         try {
             long now = System.nanoTime();
             ManagerConnectionState state = connection.getState();
+            if (state != ManagerConnectionState.CONNECTED && status.up()) {
+                lost("the connection is " + state.name().toLowerCase(java.util.Locale.ROOT));
+            }
             if (state == ManagerConnectionState.INITIAL || state == ManagerConnectionState.DISCONNECTED) {
                 if (now - lastLoginAttempt >= settings.retryInterval().toNanos() || lastLoginAttempt == 0) {
                     lastLoginAttempt = now;
@@ -188,7 +209,14 @@ final class AmiLink implements AutoCloseable {
                     }
                 });
                 lastPing = now;
-                events.execute(onConnected);
+                up();
+                events.execute(() -> {
+                    onConnected.run();
+                    afterConnected.forEach(AmiLink::runQuietly);
+                });
+            } else if (!status.up()) {
+                // A loss reported late, for a connection since replaced: this one is up.
+                up();
             } else if (now - lastPing >= settings.pingInterval().toNanos()) {
                 lastPing = now;
                 ping();
@@ -203,11 +231,38 @@ final class AmiLink implements AutoCloseable {
             connection.login();
             pingsMissed = 0;
             connections.incrementAndGet();
-            log.info("AMI connected to {}:{}{}", settings.host(), settings.port(), everConnected ? " again" : "");
-            everConnected = true;
         } catch (Exception e) {
+            status.markDown(java.time.Instant.now(), "login to " + settings.host() + ":" + settings.port()
+                    + " failed: " + e.getClass().getSimpleName());
             log.warn("AMI login to {}:{} failed: {}; retrying every {}", settings.host(), settings.port(),
                     e.getClass().getSimpleName(), settings.retryInterval());
+        }
+    }
+
+    /**
+     * The link is up: logged here, once per connection, whether it came from our login or from the library's
+     * own reconnection (which logs nothing of its own).
+     */
+    private void up() {
+        if (status.markUp(java.time.Instant.now())) {
+            log.info("AMI connected to {}:{}{}", settings.host(), settings.port(), everConnected ? " again" : "");
+            everConnected = true;
+        }
+    }
+
+    /** The link went down; logged once per loss, from whichever thread notices first. */
+    private void lost(String why) {
+        if (!closed && status.markDown(java.time.Instant.now(), "AMI link to " + settings.host() + ":"
+                + settings.port() + " lost: " + why)) {
+            log.warn("AMI link to {}:{} lost: {}; reconnecting", settings.host(), settings.port(), why);
+        }
+    }
+
+    private static void runQuietly(Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            log.warn("after the AMI connection: {}", e.toString());
         }
     }
 
@@ -220,7 +275,7 @@ final class AmiLink implements AutoCloseable {
         }
         if (pingsMissed >= settings.pingsMissed()) {
             // A link that stopped answering may never fail on its own (half-open TCP): close it and log in anew.
-            log.warn("AMI missed {} pings; reconnecting", pingsMissed);
+            lost("missed " + pingsMissed + " pings");
             pingsMissed = 0;
             try {
                 connection.logoff();

@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Configuration;
 import org.tiphotline.calls.PendingReports;
 import org.tiphotline.calls.Switchboard;
 import org.tiphotline.routing.Router;
+import org.tiphotline.telephony.TelephonyStatus;
 import org.tiphotline.telephony.ivr.IvrScript;
 
 /**
@@ -37,6 +38,12 @@ class AsteriskBridge {
         return new AsteriskLine(settings, switchboard, pending, router::getObject);
     }
 
+    /** The AMI link's state, for the administrator's status page. */
+    @Bean
+    TelephonyStatus asteriskStatus(AsteriskLine line) {
+        return line.ami().status();
+    }
+
     @Bean
     SmartLifecycle asteriskLifecycle(AsteriskSettings settings, AsteriskLine line, Switchboard switchboard,
             IvrScript script) {
@@ -47,7 +54,11 @@ class AsteriskBridge {
 
             @Override
             public void start() {
-                agi = agiServer(settings, new HotlineIvr(switchboard, script, settings, line));
+                AsteriskSettings ivr = settings.withIvrDefaults(script);
+                agi = agiServer(settings, new HotlineIvr(switchboard, script, ivr, line));
+                // Registered before the link starts, so that the first connection is checked too.
+                PromptCheck prompts = new PromptCheck(line.ami(), AsteriskPrompts.needed(ivr, script));
+                line.ami().afterEveryConnection(prompts::run);
                 line.start();
                 running = true;
             }

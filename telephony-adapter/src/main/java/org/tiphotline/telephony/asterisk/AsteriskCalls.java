@@ -38,6 +38,8 @@ final class AsteriskCalls {
     /** Numbers the callers as they reach the IVR, so a resync can tell who came after its channel list. */
     final AtomicLong arrivals = new AtomicLong();
     private final AtomicLong offers = new AtomicLong();
+    /** Endpoint (lower case) → operator username, for the phones rung so far: whose phone a device state is. */
+    final Map<String, String> rungEndpoints = new ConcurrentHashMap<>();
     volatile boolean synced;
 
     AsteriskCalls(AsteriskSettings settings, Switchboard switchboard, PendingReports pending,
@@ -54,9 +56,19 @@ final class AsteriskCalls {
         return synced && ami.connected();
     }
 
+    /**
+     * The phone an administrator set for the operator on the administration page (a PJSIP endpoint), else the one
+     * in the settings; null when neither names one.
+     */
+    String endpointOf(Operator operator) {
+        String own = operator.endpoint();
+        return own != null && own.startsWith("PJSIP/") ? own : settings.endpoints().get(operator.username());
+    }
+
     /** Rings the operator's phone: the caller is moved into the dialplan's Dial context. */
     void ring(LiveCall c, Operator operator, String endpoint) {
         long offer = offers.incrementAndGet();
+        rungEndpoints.put(endpoint.toLowerCase(java.util.Locale.ROOT), operator.username());
         synchronized (c) {
             c.ringing = operator.id();
             c.ringingUsername = operator.username();

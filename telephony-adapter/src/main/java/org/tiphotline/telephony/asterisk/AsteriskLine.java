@@ -60,6 +60,11 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         return ami.connected();
     }
 
+    /** The AMI link, for its state (the status page) and the work after each connection (the prompt check). */
+    AmiLink ami() {
+        return ami;
+    }
+
     /** Whether the live state has been read from Asterisk since the last (re)connection. */
     boolean synced() {
         return calls.synced();
@@ -81,10 +86,10 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
 
     @Override
     public void connect(CallRef call, Operator operator) {
-        String endpoint = calls.settings.endpoints().get(operator.username());
+        String endpoint = calls.endpointOf(operator);
         if (endpoint == null) {
-            throw new IllegalStateException("no Asterisk endpoint configured for operator " + operator.id()
-                    + " (hotline.telephony.asterisk.endpoints)");
+            throw new IllegalStateException("no Asterisk endpoint for operator " + operator.id()
+                    + " (set one on the administration page, or hotline.telephony.asterisk.endpoints)");
         }
         if (!calls.synced()) {
             // Every offer would fail and set its operator away (and after a restart the call is not even known

@@ -80,7 +80,7 @@ final class AsteriskResync {
         calls.pendingConnects.forEach((uniqueId, operator) -> {
             calls.pendingConnects.remove(uniqueId, operator);
             LiveCall c = calls.live.get(uniqueId);
-            String endpoint = calls.settings.endpoints().get(operator.username());
+            String endpoint = calls.endpointOf(operator);
             if (c != null && endpoint != null) {
                 calls.ring(c, operator, endpoint);
             }

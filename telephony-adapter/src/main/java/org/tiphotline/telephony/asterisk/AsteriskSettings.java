@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.tiphotline.telephony.ivr.IvrScript;
 
 /**
  * How the hotline reaches a task force's own Asterisk. Nothing here is personal data; the AMI password is a
@@ -25,6 +26,9 @@ public record AsteriskSettings(
         @DefaultValue("25") int ringSeconds,
         @DefaultValue({}) Map<String, Map<String, String>> sounds) {
 
+    /** Where the shipped prompts are, under each language's sounds directory. */
+    public static final String DEFAULT_DIRECTORY = "hotline/";
+
     public AsteriskSettings {
         endpoints = Map.copyOf(endpoints);
         sounds = Map.copyOf(sounds);
@@ -33,11 +37,33 @@ public record AsteriskSettings(
         }
     }
 
+    /**
+     * These settings with the default sound of every language option prompt not listed in {@code sounds}: an
+     * option says its digit, which depends on the order of {@code hotline.calls.languages}, so its default file
+     * carries the digit ({@code hotline/language-fr-2}) and one set of files serves every order.
+     */
+    public AsteriskSettings withIvrDefaults(IvrScript script) {
+        Map<String, Map<String, String>> withDefaults = new java.util.HashMap<>(sounds);
+        script.menus().getFirst().options().forEach((digit, language) -> {
+            String prompt = IvrScript.languageOptionPrompt(language);
+            Map<String, String> forLanguage = new java.util.HashMap<>(withDefaults.getOrDefault(language, Map.of()));
+            forLanguage.putIfAbsent(prompt, DEFAULT_DIRECTORY + languageOptionSound(language, digit));
+            withDefaults.put(language, Map.copyOf(forLanguage));
+        });
+        return new AsteriskSettings(enabled, agi, ami, dialplan, endpoints, escalationDial, ringSeconds,
+                withDefaults);
+    }
+
+    /** The default sound file name (without directory) of a language's option prompt on a digit. */
+    public static String languageOptionSound(String language, String digit) {
+        return IvrScript.languageOptionPrompt(language) + "-" + digit;
+    }
+
     /** The sound file for a prompt in a language. */
     public String sound(String language, String prompt) {
         Map<String, String> forLanguage = language == null ? null : sounds.get(language);
         String file = forLanguage == null ? null : forLanguage.get(prompt);
-        return file != null ? file : "hotline/" + prompt;
+        return file != null ? file : DEFAULT_DIRECTORY + prompt;
     }
 
     /**

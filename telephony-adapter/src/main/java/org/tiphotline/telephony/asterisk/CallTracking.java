@@ -108,14 +108,24 @@ final class CallTracking {
                 PHONE_NOT_CONNECTED + (status.isEmpty() ? "" : " (" + status + ")")));
     }
 
-    /** Asterisk's device state of an operator's endpoint: UNAVAILABLE while no phone is registered to it. */
+    /**
+     * Asterisk's device state of an operator's endpoint: UNAVAILABLE while no phone is registered to it. Known
+     * are the endpoints of the settings and every phone rung so far (one set on the administration page is
+     * learned at its first offer).
+     */
     void deviceStateChanged(DeviceStateChangeEvent change) {
         if (change.getDevice() == null || change.getState() == null) {
             return;
         }
+        boolean reachable = !"UNAVAILABLE".equalsIgnoreCase(change.getState());
+        String rung = calls.rungEndpoints.get(change.getDevice().toLowerCase(Locale.ROOT));
+        if (rung != null) {
+            phoneReachable(rung, reachable);
+            return;
+        }
         for (Map.Entry<String, String> endpoint : calls.settings.endpoints().entrySet()) {
             if (endpoint.getValue().equalsIgnoreCase(change.getDevice())) {
-                phoneReachable(endpoint.getKey(), !"UNAVAILABLE".equalsIgnoreCase(change.getState()));
+                phoneReachable(endpoint.getKey(), reachable);
             }
         }
     }

@@ -61,6 +61,41 @@ public class IvrScript {
         return "language-" + language;
     }
 
+    /**
+     * The digit that chooses a language in this deployment (its place in {@code hotline.calls.languages}), or
+     * null for a language not offered.
+     */
+    public String languageDigit(String language) {
+        for (Map.Entry<String, String> option : menus.getFirst().options().entrySet()) {
+            if (option.getValue().equals(language)) {
+                return option.getKey();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Every prompt the IVR plays in a language once the caller has chosen it (the language menu's own prompts,
+     * {@code welcome} and the option prompts, play before and are not in it).
+     */
+    public List<String> promptsAfterChoice() {
+        List<String> prompts = new java.util.ArrayList<>();
+        menus.stream().skip(1).forEach(menu -> prompts.add(menu.prompt()));
+        prompts.add(INVALID);
+        prompts.add(CONFIDENTIALITY);
+        return List.copyOf(prompts);
+    }
+
+    /** The words of a prompt in a language, the option prompts with their digit filled in; null if none. */
+    public String text(String language, String prompt) {
+        String text = IvrTexts.builtIn().text(language, prompt);
+        if (text == null || !text.contains(IvrTexts.DIGIT)) {
+            return text;
+        }
+        String digit = languageDigit(language);
+        return digit == null ? null : text.replace(IvrTexts.DIGIT, digit);
+    }
+
     private static Map<String, String> orderedOf(String... pairs) {
         Map<String, String> map = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {

@@ -25,8 +25,9 @@ import org.tiphotline.telephony.TelephonyPort;
  * like calls on a PBX that lost power; after a restart the core reconciles their records.
  */
 @Component
-@ConditionalOnProperty(prefix = "hotline.telephony.simulated", name = "enabled", havingValue = "true",
-        matchIfMissing = true)
+// Off unless switched on (the demo profile does): a deployment that forgets the setting has no fake line
+// through which anyone could put calls into the live queue.
+@ConditionalOnProperty(prefix = "hotline.telephony.simulated", name = "enabled", havingValue = "true")
 public class SimulatedLine implements TelephonyPort, DisposableBean {
 
     public static final String PROVIDER = "sim";

@@ -26,8 +26,9 @@ import org.tiphotline.operators.Operators;
  */
 @RestController
 @RequestMapping("/api/sim/calls")
-@ConditionalOnProperty(prefix = "hotline.telephony.simulated", name = "enabled", havingValue = "true",
-        matchIfMissing = true)
+// Off unless switched on (the demo profile does): a deployment that forgets the setting has no fake line
+// through which anyone could put calls into the live queue.
+@ConditionalOnProperty(prefix = "hotline.telephony.simulated", name = "enabled", havingValue = "true")
 class SimulatedLineController {
 
     /** A test call; any IVR answer left out is simply not given, as a caller who stays silent. */

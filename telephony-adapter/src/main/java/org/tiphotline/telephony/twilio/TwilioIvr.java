@@ -25,7 +25,8 @@ import org.tiphotline.telephony.ivr.IvrScript;
  * Renders {@link IvrScript}'s menus as TwiML, so a Twilio caller hears the same IVR as an Asterisk caller: each
  * question is a {@code <Gather>} of one DTMF digit whose action (also reached on silence) names the question and
  * the attempt; the webhook interprets the digit with the same {@link IvrMenu#interpret} as the AGI script.
- * Prompts are audio URLs where configured, otherwise the built-in texts below, spoken with {@code <Say>}.
+ * Prompts are audio URLs where configured, otherwise the IVR's own texts ({@link IvrScript#text}), spoken with
+ * {@code <Say>}; a language without texts is spoken with the English ones.
  */
 final class TwilioIvr {
 
@@ -35,50 +36,6 @@ final class TwilioIvr {
     static final String GOODBYE = "goodbye";
     /** The longest message a caller can leave, in seconds. */
     static final int VOICEMAIL_SECONDS = 180;
-
-    /** Built-in prompt texts; a language without them is spoken with the first configured language's. */
-    private static final Map<String, Map<String, String>> TEXTS = Map.of(
-            "en", Map.of(
-                    IvrScript.WELCOME, "You have reached the national anti-trafficking hotline.",
-                    "language-en", "For English, press 1.",
-                    "immediate-danger", "If you or someone else is in immediate danger, press 1. Otherwise press 2.",
-                    "caller-type", "If you are the person affected, press 1. If you are calling about someone else, "
-                            + "press 2. If you are a professional or public agent, press 3.",
-                    IvrScript.CONFIDENTIALITY, "This call is confidential. What you tell us is protected by law.",
-                    IvrScript.INVALID, "Sorry, I did not get that.",
-                    HOLD, "Please stay on the line. The next available person will answer you.",
-                    FALLBACK, "Please hold while we connect you to a member of our team.",
-                    VOICEMAIL, "Nobody can take your call right now. Please leave a message after the tone, and say "
-                            + "whether it is safe to call you back.",
-                    GOODBYE, "Thank you. Goodbye."),
-            "es", Map.of(
-                    IvrScript.WELCOME, "Ha llamado a la línea nacional contra la trata de personas.",
-                    "language-es", "Para español, oprima 2.",
-                    "immediate-danger", "Si usted u otra persona está en peligro inmediato, oprima 1. Si no, oprima 2.",
-                    "caller-type", "Si usted es la persona afectada, oprima 1. Si llama por otra persona, oprima 2. "
-                            + "Si es profesional o agente público, oprima 3.",
-                    IvrScript.CONFIDENTIALITY, "Esta llamada es confidencial y está protegida por la ley.",
-                    IvrScript.INVALID, "Disculpe, no le entendí.",
-                    HOLD, "Por favor, no cuelgue. La próxima persona disponible le atenderá.",
-                    FALLBACK, "Por favor, espere mientras le comunicamos con una persona de nuestro equipo.",
-                    VOICEMAIL, "Nadie puede atenderle ahora. Deje un mensaje después del tono y díganos si es "
-                            + "seguro devolverle la llamada.",
-                    GOODBYE, "Gracias. Adiós."),
-            "fr", Map.of(
-                    IvrScript.WELCOME, "Vous êtes en ligne avec le numéro national contre la traite des personnes.",
-                    "language-fr", "Pour le français, appuyez sur 3.",
-                    "immediate-danger", "Si vous ou une autre personne êtes en danger immédiat, appuyez sur 1. "
-                            + "Sinon, appuyez sur 2.",
-                    "caller-type", "Si vous êtes la personne concernée, appuyez sur 1. Si vous appelez pour "
-                            + "quelqu'un d'autre, appuyez sur 2. Si vous êtes un professionnel ou un agent public, "
-                            + "appuyez sur 3.",
-                    IvrScript.CONFIDENTIALITY, "Cet appel est confidentiel et protégé par la loi.",
-                    IvrScript.INVALID, "Désolé, je n'ai pas compris.",
-                    HOLD, "Veuillez rester en ligne. La prochaine personne disponible va vous répondre.",
-                    FALLBACK, "Veuillez patienter, nous vous mettons en relation avec un membre de notre équipe.",
-                    VOICEMAIL, "Personne ne peut vous répondre pour le moment. Laissez un message après le bip et "
-                            + "dites-nous si nous pouvons vous rappeler sans danger.",
-                    GOODBYE, "Merci. Au revoir."));
 
     /** The voice language {@code <Say>} uses for each built-in text language. */
     private static final Map<String, Say.Language> VOICES = Map.of("en", Say.Language.EN_US, "es",
@@ -213,8 +170,8 @@ final class TwilioIvr {
         if (url != null) {
             return new Play.Builder(url).build();
         }
-        String spoken = TEXTS.containsKey(language) && TEXTS.get(language).containsKey(name) ? language : "en";
-        String text = TEXTS.get(spoken).get(name);
+        String spoken = script.text(language, name) != null ? language : "en";
+        String text = script.text(spoken, name);
         if (text == null) {
             // The option prompt of a language with neither built-in texts nor audio: configure audio for it
             // (ops/twilio.md); until then the caller at least hears which language the option is.

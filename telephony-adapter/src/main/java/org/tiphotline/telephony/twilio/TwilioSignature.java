@@ -1,31 +1,30 @@
 package org.tiphotline.telephony.twilio;
 
+import com.twilio.security.RequestValidator;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Lets a webhook through only when {@code X-Twilio-Signature} proves Twilio sent it: HMAC-SHA1, keyed with the
- * account's auth token, over the URL Twilio called (the configured public base URL, the path and the query
- * string exactly as sent) followed by every form parameter's name and value, sorted by name. The query string is
- * part of the URL and not added again as parameters. Anything else gets 403 before a controller sees it, so
- * nothing is stored. The verified form parameters are handed on as the request attribute {@link #FORM}.
+ * Lets a webhook through only when {@code X-Twilio-Signature} proves Twilio sent it. The check itself is the
+ * Twilio SDK's {@link RequestValidator}, the implementation Twilio keeps: it knows the URL with and without its
+ * default port and the {@code bodySHA256} form Twilio uses for JSON bodies. This filter only decides which URL
+ * was called (the configured public base URL, the path and the query string exactly as sent, since a proxy in
+ * front changes what the servlet sees) and what the parameters are. Anything unsigned gets 403 before a
+ * controller sees it, so nothing is stored. The verified form parameters are handed on as the request attribute
+ * {@link #FORM}.
  */
 final class TwilioSignature extends OncePerRequestFilter {
 
@@ -34,13 +33,17 @@ final class TwilioSignature extends OncePerRequestFilter {
     static final String HEADER = "X-Twilio-Signature";
     /** Twilio's webhooks are a few kilobytes; anything far larger is not one. */
     private static final int MAX_BODY_BYTES = 64 * 1024;
+    private static final String FORM_TYPE = "application/x-www-form-urlencoded";
+    private static final String JSON_TYPE = "application/json";
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TwilioSignature.class);
 
     private final TwilioSettings settings;
+    private final RequestValidator validator;
 
     TwilioSignature(TwilioSettings settings) {
         this.settings = settings;
+        this.validator = new RequestValidator(settings.authToken());
     }
 
     @Override
@@ -56,46 +59,58 @@ final class TwilioSignature extends OncePerRequestFilter {
             refuse(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "request body too large");
             return;
         }
-        String contentType = request.getContentType();
-        if (body.length > 0 && (contentType == null
-                || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded"))) {
+        String contentType = request.getContentType() == null ? ""
+                : request.getContentType().toLowerCase(Locale.ROOT);
+        boolean json = contentType.startsWith(JSON_TYPE);
+        if (body.length > 0 && !json && !contentType.startsWith(FORM_TYPE)) {
             refuse(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
-                    "Twilio webhooks are application/x-www-form-urlencoded");
+                    "Twilio webhooks are application/x-www-form-urlencoded or application/json");
             return;
         }
-        Map<String, List<String>> form = parse(new String(body, StandardCharsets.UTF_8));
         String url = settings.publicBaseUrl() + request.getRequestURI()
                 + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
-        if (signature == null || !matches(signature, expected(settings.authToken(), url, form))) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        Map<String, List<String>> form;
+        try {
+            form = json ? Map.of() : parse(text);
+        } catch (IllegalArgumentException malformed) {
+            refuse(response, HttpServletResponse.SC_BAD_REQUEST, "the form body is not URL-encoded");
+            return;
+        }
+        if (form.values().stream().anyMatch(values -> values.size() > 1)) {
+            // Twilio never repeats a parameter in a webhook, and its validator signs one value per name.
+            refuse(response, HttpServletResponse.SC_BAD_REQUEST, "a form parameter is repeated");
+            return;
+        }
+        Map<String, String> single = new LinkedHashMap<>();
+        form.forEach((name, values) -> single.put(name, values.getFirst()));
+        if (signature == null || !signed(url, json, text, single, signature)) {
             // The path only: the query and form may carry a caller's number.
             log.warn("refused a Twilio webhook to {} with a {} signature", request.getRequestURI(),
                     signature == null ? "missing" : "wrong");
             refuse(response, HttpServletResponse.SC_FORBIDDEN, "invalid or missing X-Twilio-Signature");
             return;
         }
-        Map<String, String> single = new LinkedHashMap<>();
-        form.forEach((name, values) -> single.put(name, values.getFirst()));
         request.setAttribute(FORM, Map.copyOf(single));
         chain.doFilter(request, response);
     }
 
-    /** The signature Twilio computes for this URL and these parameters. */
-    static String expected(String authToken, String url, Map<String, List<String>> form) {
-        StringBuilder data = new StringBuilder(url);
-        new TreeMap<>(form).forEach((name, values) -> values.stream().sorted()
-                .forEach(value -> data.append(name).append(value)));
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(authToken.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA1 is part of every JDK", e);
+    /**
+     * A JSON body is signed through its SHA-256 in the {@code bodySHA256} query parameter (part of the signed
+     * URL); a form body through its parameters.
+     */
+    private boolean signed(String url, boolean json, String body, Map<String, String> form, String signature) {
+        if (!json) {
+            return validator.validate(url, form, signature);
         }
-    }
-
-    private static boolean matches(String given, String expected) {
-        return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
-                expected.getBytes(StandardCharsets.UTF_8));
+        if (!url.contains("bodySHA256=")) {
+            return false;
+        }
+        try {
+            return validator.validate(url, body, signature);
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     private static Map<String, List<String>> parse(String body) {

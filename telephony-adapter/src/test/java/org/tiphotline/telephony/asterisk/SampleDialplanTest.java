@@ -56,7 +56,24 @@ class SampleDialplanTest {
                 .containsEntry("HOTLINE_FALLBACK_MAILBOX", "100@hotline")
                 .containsEntry("HOTLINE_MAX_WAIT", "900");
         assertThat(dialplan.contexts()).containsOnlyKeys("hotline-inbound", "hotline-wait", "hotline-connect",
-                "hotline-conference", "hotline-fallback", "hotline-operators");
+                "hotline-conference", "hotline-fallback", "hotline-prompt-check", "hotline-operators");
+    }
+
+    @Test
+    void thePromptCheckWritesItsTokenAndWhichFormatsOfTheFileExistThenHangsUp() {
+        String prompt = "/var/lib/asterisk/sounds/es/hotline/immediate-danger";
+        Channel check = new Channel(dialplan).set("HOTLINE_PROMPT", prompt).set("HOTLINE_PROMPT_CHECK", "42")
+                .withFiles(prompt + ".ulaw", prompt + ".g722", "/var/lib/asterisk/sounds/en/hotline/welcome.wav");
+
+        assertThat(check.run("hotline-prompt-check", "s")).containsExactly("hotline-prompt-check: Hangup()");
+        // One digit per format, in PromptCheck.FORMATS' order.
+        assertThat(check.globalsSet()).containsExactly(Map.entry("HOTLINE_PROMPT_FOUND", "42:01000001"));
+        assertThat(PromptCheck.FORMATS).containsExactly("wav", "ulaw", "alaw", "gsm", "sln", "sln16", "wav16",
+                "g722");
+
+        Channel none = new Channel(dialplan).set("HOTLINE_PROMPT", prompt).set("HOTLINE_PROMPT_CHECK", "43");
+        none.run("hotline-prompt-check", "s");
+        assertThat(none.globalsSet()).containsExactly(Map.entry("HOTLINE_PROMPT_FOUND", "43:00000000"));
     }
 
     @Test
@@ -412,6 +429,10 @@ class SampleDialplanTest {
         private final Map<String, String> dialStatus = new HashMap<>();
         private final List<String> trace = new ArrayList<>();
         private Consumer<Map<String, String>> whileDialling = ignored -> { };
+        /** What STAT(e,…) finds on this Asterisk's disk. */
+        private final Set<String> files = new java.util.HashSet<>();
+        /** What Set(GLOBAL(…)=…) wrote. */
+        private final Map<String, String> globalsSet = new HashMap<>();
         private Consumer<Map<String, String>> agi = ignored -> {
             throw new AssertionError("AGI ran but the test scripted no outcome for it");
         };
@@ -423,6 +444,15 @@ class SampleDialplanTest {
         Channel set(String name, String value) {
             vars.put(name, value);
             return this;
+        }
+
+        Channel withFiles(String... paths) {
+            files.addAll(List.of(paths));
+            return this;
+        }
+
+        Map<String, String> globalsSet() {
+            return globalsSet;
         }
 
         Channel onAgi(Consumer<Map<String, String>> outcome) {
@@ -479,6 +509,11 @@ class SampleDialplanTest {
 
         private void assign(String data, int line) {
             int eq = data.indexOf('=');
+            Matcher global = Pattern.compile("GLOBAL\\((\\w+)\\)").matcher(eq < 1 ? "" : data.substring(0, eq));
+            if (global.matches()) {
+                globalsSet.put(global.group(1), data.substring(eq + 1));
+                return;
+            }
             if (eq < 1 || !data.substring(0, eq).matches("\\w+")) {
                 throw new AssertionError("line " + line + ": Set(" + data + ") is not modelled");
             }
@@ -511,18 +546,25 @@ class SampleDialplanTest {
             vars.put("DIALSTATUS", status);
         }
 
-        /** ${NAME} (channel variable, else global) and $[expression]; functions and substrings are refused. */
+        /**
+         * ${NAME} (channel variable, else global), ${STAT(e,path)} (whether the path is one of {@link #files}) and
+         * $[expression]; other functions and substrings are refused.
+         */
         private String substitute(String text, int line) {
             StringBuilder out = new StringBuilder();
             int i = 0;
             while (i < text.length()) {
                 if (text.startsWith("${", i)) {
-                    int end = text.indexOf('}', i);
-                    String name = end < 0 ? text.substring(i) : text.substring(i + 2, end);
-                    if (!name.matches("\\w+")) {
+                    int end = closingBrace(text, i, line);
+                    String name = text.substring(i + 2, end);
+                    Matcher stat = Pattern.compile("STAT\\(e,(.*)\\)").matcher(name);
+                    if (stat.matches()) {
+                        out.append(files.contains(substitute(stat.group(1), line)) ? "1" : "0");
+                    } else if (name.matches("\\w+")) {
+                        out.append(vars.getOrDefault(name, dialplan.globals().getOrDefault(name, "")));
+                    } else {
                         throw new AssertionError("line " + line + ": ${" + name + "} is not modelled");
                     }
-                    out.append(vars.getOrDefault(name, dialplan.globals().getOrDefault(name, "")));
                     i = end + 1;
                 } else if (text.startsWith("$[", i)) {
                     int end = closingBracket(text, i + 1, line);
@@ -535,6 +577,19 @@ class SampleDialplanTest {
                 }
             }
             return out.toString();
+        }
+
+        private static int closingBrace(String text, int open, int line) {
+            int depth = 0;
+            for (int i = open; i < text.length(); i++) {
+                if (text.startsWith("${", i)) {
+                    depth++;
+                    i++;
+                } else if (text.charAt(i) == '}' && --depth == 0) {
+                    return i;
+                }
+            }
+            throw new AssertionError("line " + line + ": unclosed ${ in " + text);
         }
 
         private static int closingBracket(String text, int open, int line) {

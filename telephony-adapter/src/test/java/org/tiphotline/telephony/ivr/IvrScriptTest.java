@@ -61,4 +61,23 @@ class IvrScriptTest {
     private IvrMenu menu(IvrQuestion question) {
         return script.menus().stream().filter(m -> m.question() == question).findFirst().orElseThrow();
     }
+
+    @Test
+    void everyLanguageWithTextsHasEveryPromptEnglishHasAndOptionsSayTheirDigit() {
+        IvrTexts texts = IvrTexts.builtIn();
+        assertThat(texts.languages()).contains("en", "es", "fr");
+        List<String> prompts = new java.util.ArrayList<>(script.promptsAfterChoice());
+        prompts.addAll(List.of(IvrScript.WELCOME, "hold", "fallback", "voicemail", "goodbye"));
+        for (String language : texts.languages()) {
+            for (String prompt : prompts) {
+                assertThat(texts.text(language, prompt)).as("%s.%s", language, prompt).isNotBlank();
+            }
+            assertThat(texts.text(language, IvrScript.languageOptionPrompt(language))).contains(IvrTexts.DIGIT);
+        }
+        assertThat(script.promptsAfterChoice()).containsExactly("immediate-danger", "caller-type",
+                IvrScript.INVALID, IvrScript.CONFIDENTIALITY);
+        assertThat(script.languageDigit("fr")).isEqualTo("3");
+        assertThat(script.text("es", "language-es")).isEqualTo("Para español, oprima 2.");
+        assertThat(script.languageDigit("de")).isNull();
+    }
 }

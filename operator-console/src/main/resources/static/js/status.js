@@ -1,0 +1,42 @@
+// The administrators' system status: one screen, refreshed every 30 seconds while it is open.
+'use strict';
+
+(async () => {
+  if (!await App.start()) return;
+  const $ = (id) => document.getElementById(id);
+  const row = (...cells) => App.el('tr', {}, cells.map((c) => App.el('td', {}, c)));
+  const empty = (body, columns, text) => body.replaceChildren(
+    App.el('tr', {}, App.el('td', { colspan: String(columns) }, text)));
+
+  async function refresh() {
+    const r = await App.api('GET', '/api/admin/status');
+    if (!r.ok) { $('status-message').textContent = 'The status could not be read (' + r.status + ').'; return; }
+    const s = r.body;
+    $('status-message').textContent = 'As of ' + App.time(s.at) + '.';
+
+    if (s.telephony.length === 0) empty($('telephony'), 4, 'No telephony link is switched on.');
+    else $('telephony').replaceChildren(...s.telephony.map((l) =>
+      row(l.name, l.up ? 'Working' : 'Down', App.time(l.since), l.detail || '')));
+
+    $('database').textContent = s.database.up
+      ? 'Working (schema version ' + s.database.schemaVersion + ').' : 'Down: ' + s.database.detail + '.';
+
+    if (s.alertChannels.length === 0) empty($('alerts'), 4, 'No alert channel is configured.');
+    else $('alerts').replaceChildren(...s.alertChannels.map((c) => row(c.owner,
+      App.label(c.kind) + ' (' + c.position + ')',
+      c.lastFailureAt ? App.time(c.lastFailureAt) : 'No failure', c.lastFailure || '')));
+
+    $('keys').textContent = 'Keys held: ' + s.keys.ids.join(', ') + '. New data is written with key ' + s.keys.active + '.';
+
+    const f = s.signInFailures;
+    $('signin-window').textContent = 'Usernames and addresses with at least ' + f.atLeast
+      + ' failed or refused sign-ins in the last ' + f.window.replace('PT', '').toLowerCase() + '.';
+    if (f.byUsername.length === 0) empty($('signin-users'), 4, 'None.');
+    else $('signin-users').replaceChildren(...f.byUsername.map((u) => row(u.key, u.failures, u.others, App.time(u.last))));
+    if (f.byAddress.length === 0) empty($('signin-addresses'), 4, 'None.');
+    else $('signin-addresses').replaceChildren(...f.byAddress.map((a) => row(a.key, a.failures, a.others, App.time(a.last))));
+  }
+
+  await refresh();
+  setInterval(refresh, 30000);
+})();

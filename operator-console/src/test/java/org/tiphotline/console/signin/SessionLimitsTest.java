@@ -1,0 +1,104 @@
+package org.tiphotline.console.signin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.tiphotline.db.Tables.SIGN_IN_EVENT;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tiphotline.console.testing.ConsoleClient;
+import org.tiphotline.console.testing.RunningHotline;
+import org.tiphotline.console.testing.SimCalls;
+import org.tiphotline.console.testing.TestClock;
+
+/**
+ * Idle and absolute session limits on a clock the test moves: a request is activity, the role's own idle limit
+ * applies, an operator with a call in progress is kept, and no amount of activity outlasts the absolute limit.
+ * Each ended session leaves its row in the sign-in log.
+ */
+class SessionLimitsTest {
+
+    @TempDir
+    static Path data;
+
+    private static TestClock clock;
+    private static RunningHotline hotline;
+
+    @BeforeAll
+    static void start() {
+        clock = new TestClock();
+        hotline = RunningHotline.start(data, Map.of(
+                "hotline.sessions.idle", "30m",
+                "hotline.sessions.idle-by-role.SUPERVISOR", "10m",
+                "hotline.sessions.absolute", "2h"), clock);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (hotline != null) {
+            hotline.close();
+        }
+    }
+
+    @Test
+    void aRequestKeepsTheSessionAndThirtyIdleMinutesEndIt() {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator2", "operator2-demo");
+        clock.advance(Duration.ofMinutes(29));
+        assertThat(operator.get("/api/me").status()).isEqualTo(200);
+        clock.advance(Duration.ofMinutes(29));
+        assertThat(operator.get("/api/me").status()).as("58 minutes in, 29 since the last request").isEqualTo(200);
+        clock.advance(Duration.ofMinutes(30));
+        assertThat(operator.get("/api/me").status()).isEqualTo(401);
+        // Ended for good: the session is gone, not just refused once.
+        assertThat(operator.get("/api/me").status()).isEqualTo(401);
+        assertThat(lastOutcome("operator2")).isEqualTo("IDLE_TIMEOUT");
+    }
+
+    @Test
+    void aRoleHasItsOwnIdleLimitAndAPageIsSentToTheSignInForm() {
+        ConsoleClient supervisor = ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
+        clock.advance(Duration.ofMinutes(9));
+        assertThat(supervisor.get("/api/me").status()).isEqualTo(200);
+        clock.advance(Duration.ofMinutes(10));
+        ConsoleClient.Text page = supervisor.getText("/supervisor.html");
+        assertThat(page.status()).isEqualTo(302);
+        assertThat(page.headers().firstValue("Location").orElse("")).endsWith("/login");
+        assertThat(lastOutcome("supervisor")).isEqualTo("IDLE_TIMEOUT");
+    }
+
+    @Test
+    void anOperatorOnACallIsNotSignedOutMidCall() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        SimCalls.answered(operator, Map.of("callerNumber", "+1 555 0100 061", "language", "en"));
+        // A long call with nothing clicked: the live channel's heart-beats are not requests, the call keeps it.
+        clock.advance(Duration.ofMinutes(45));
+        assertThat(operator.get("/api/me").status()).isEqualTo(200);
+        assertThat(lastOutcome("operator")).isEqualTo("SIGNED_IN");
+    }
+
+    @Test
+    void noActivityOutlastsTheAbsoluteLimit() {
+        ConsoleClient leader = ConsoleClient.login(hotline.base(), "leader", "leader-demo");
+        for (int i = 0; i < 4; i++) {
+            clock.advance(Duration.ofMinutes(29));
+            assertThat(leader.get("/api/me").status()).isEqualTo(200);
+        }
+        clock.advance(Duration.ofMinutes(4));
+        assertThat(leader.get("/api/me").status()).as("2 h after sign-in").isEqualTo(401);
+        assertThat(lastOutcome("leader")).isEqualTo("SESSION_LIMIT");
+        // Signing in again starts a new session with its own limits.
+        assertThat(ConsoleClient.login(hotline.base(), "leader", "leader-demo").get("/api/me").status())
+                .isEqualTo(200);
+    }
+
+    private static String lastOutcome(String username) {
+        DSLContext db = hotline.bean(DSLContext.class);
+        return db.select(SIGN_IN_EVENT.OUTCOME).from(SIGN_IN_EVENT).where(SIGN_IN_EVENT.USERNAME.eq(username))
+                .orderBy(SIGN_IN_EVENT.ID.desc()).limit(1).fetchOne(SIGN_IN_EVENT.OUTCOME);
+    }
+}

@@ -1,0 +1,22 @@
+package org.tiphotline.console.testing;
+
+import java.util.Map;
+
+/** The settings of a hotline on a (fake) Twilio account whose REST API is a local stub. */
+public final class TestTwilio {
+
+    private TestTwilio() {
+    }
+
+    /** Twilio voice on, with the browser phone's API key, against the stub at {@code apiPort}. */
+    public static void voice(Map<String, String> settings, String account, int apiPort, String publicBase) {
+        settings.put("hotline.telephony.twilio.enabled", "true");
+        settings.put("hotline.telephony.twilio.account-sid", account);
+        settings.put("hotline.telephony.twilio.auth-token", "test-only-twilio-auth-token");
+        settings.put("hotline.telephony.twilio.public-base-url", publicBase);
+        settings.put("hotline.telephony.twilio.api-base-url", "http://127.0.0.1:" + apiPort);
+        settings.put("hotline.telephony.twilio.fallback-number", "+15550100911");
+        settings.put("hotline.telephony.twilio.api-key-sid", "SK" + "0".repeat(31) + "8");
+        settings.put("hotline.telephony.twilio.api-key-secret", "test-only-api-key-secret-0123456789");
+    }
+}
