@@ -40,7 +40,9 @@ async function init() {
 }
 
 function showPresence(p) {
-  $('presence').textContent = App.label(p);
+  // Not a choice of theirs: the PBX cannot reach their phone, so calls wait until it is back.
+  $('presence').textContent = p === 'PHONE_NOT_CONNECTED'
+    ? 'your phone is not connected: calls come again once it is' : App.label(p);
   $('presence').className = 'presence-' + p;
 }
 

@@ -83,6 +83,17 @@ public class Router implements DisposableBean {
         return presence(operator);
     }
 
+    /**
+     * A provider learned whether an operator's phone can be reached ({@code username} as in the provider's
+     * endpoint settings). Operators whose phone is unreachable are offered no call until it is back.
+     */
+    public void phoneReachable(String username, boolean reachable) {
+        operators.byUsername(username).ifPresent(who -> {
+            log.info("phone of operator {} is {}", who.id(), reachable ? "reachable" : "not connected");
+            decide(() -> brain.phoneReachable(who.id(), reachable, clock.instant()));
+        });
+    }
+
     public Presence presence(OperatorId operator) {
         synchronized (this) {
             return brain.presence(operator).orElse(Presence.AWAY);

@@ -19,7 +19,9 @@ import org.tiphotline.operators.OperatorId;
  * <p>Rules: urgent calls before others, then oldest first. A call goes to an available operator who speaks
  * its language, longest idle first; a non-urgent call with no such operator waits up to the language wait,
  * then goes to any available operator; an urgent call never waits for a language. An offer not answered
- * within the offer timeout goes back to the queue at its old place and the silent operator becomes away.
+ * within the offer timeout goes back to the queue at its old place and the silent operator becomes away. An
+ * operator whose phone the provider reports unreachable is offered nothing until it is reachable again, and an
+ * offer that failed for that reason is not held against them: they did not ignore a call.
  */
 final class RoutingBrain {
 
@@ -41,6 +43,8 @@ final class RoutingBrain {
     private final Map<CallId, Waiting> queue = new LinkedHashMap<>();
     private final Map<CallId, Ring> ringing = new HashMap<>();
     private final Map<OperatorId, Seat> seats = new HashMap<>();
+    /** Operators whose phone the provider reported unreachable, whatever their presence. */
+    private final java.util.Set<OperatorId> phoneless = new java.util.HashSet<>();
 
     private record Ring(Waiting call, OperatorId operator, Instant since) {}
 
@@ -87,11 +91,15 @@ final class RoutingBrain {
                 decisions.add(requeueRinging(seat.call, now));
                 move(seat, Presence.AWAY, null, now);
             }
-        } else if (seat.presence != wanted) {
-            if (wanted == Presence.AVAILABLE) {
-                seat.idleSince = now;
+        } else {
+            Presence next = wanted == Presence.AVAILABLE && phoneless.contains(operator)
+                    ? Presence.PHONE_NOT_CONNECTED : wanted;
+            if (seat.presence != next) {
+                if (wanted == Presence.AVAILABLE) {
+                    seat.idleSince = now;
+                }
+                move(seat, next, null, now);
             }
-            move(seat, wanted, null, now);
         }
         decisions.addAll(dispatch(now));
         return decisions;
@@ -100,7 +108,26 @@ final class RoutingBrain {
     List<Decision> wrapUpDone(OperatorId operator, Instant now) {
         seat(operator).filter(s -> s.presence == Presence.WRAP_UP).ifPresent(s -> {
             s.idleSince = now;
-            move(s, Presence.AVAILABLE, null, now);
+            ready(s, now);
+        });
+        return dispatch(now);
+    }
+
+    /**
+     * The provider learned whether the operator's phone can be reached. An unreachable phone takes an available
+     * operator out of the pool (a ringing one is settled by the failed offer's own report); a reachable one puts
+     * them back as they chose.
+     */
+    List<Decision> phoneReachable(OperatorId operator, boolean reachable, Instant now) {
+        if (reachable ? !phoneless.remove(operator) : !phoneless.add(operator)) {
+            return List.of();
+        }
+        seat(operator).ifPresent(s -> {
+            if (!reachable && s.presence == Presence.AVAILABLE) {
+                move(s, Presence.PHONE_NOT_CONNECTED, null, now);
+            } else if (reachable && s.presence == Presence.PHONE_NOT_CONNECTED) {
+                move(s, Presence.AVAILABLE, null, now);
+            }
         });
         return dispatch(now);
     }
@@ -110,13 +137,16 @@ final class RoutingBrain {
         Ring ring = ringing.remove(call);
         queue.remove(call);
         if (ring != null && !ring.operator().equals(operator)) {
-            seat(ring.operator()).ifPresent(s -> move(s, Presence.AVAILABLE, null, now));
+            seat(ring.operator()).ifPresent(s -> ready(s, now));
         }
         Seat seat = seats.computeIfAbsent(operator, id -> new Seat(id, List.of(), now));
         move(seat, Presence.ON_CALL, call, now);
     }
 
-    /** The offer failed (no answer, busy, unreachable): the call waits again, the operator is set away. */
+    /**
+     * The offer failed (no answer, busy): the call waits again, the operator is set away; unless their phone is
+     * known to be unreachable, which is no fault of theirs: they wait for it instead.
+     */
     List<Decision> unanswered(CallId call, OperatorId operator, Instant now) {
         Ring ring = ringing.get(call);
         if (ring == null || !ring.operator().equals(operator)) {
@@ -124,7 +154,8 @@ final class RoutingBrain {
         }
         ringing.remove(call);
         queue.put(call, ring.call());
-        seat(operator).ifPresent(s -> move(s, Presence.AWAY, null, now));
+        seat(operator).ifPresent(s -> move(s, phoneless.contains(operator) ? Presence.PHONE_NOT_CONNECTED
+                : Presence.AWAY, null, now));
         return dispatch(now);
     }
 
@@ -134,7 +165,7 @@ final class RoutingBrain {
         Ring ring = ringing.remove(call);
         if (ring != null) {
             // The caller hung up while it rang: the operator did no work and keeps their place in line.
-            seat(ring.operator()).ifPresent(s -> move(s, Presence.AVAILABLE, null, now));
+            seat(ring.operator()).ifPresent(s -> ready(s, now));
         }
         for (Seat seat : seats.values()) {
             if (call.equals(seat.call) && seat.presence == Presence.ON_CALL) {
@@ -201,6 +232,11 @@ final class RoutingBrain {
 
     private Optional<Seat> seat(OperatorId id) {
         return Optional.ofNullable(seats.get(id));
+    }
+
+    /** Back to taking calls, if their phone lets them. */
+    private void ready(Seat seat, Instant now) {
+        move(seat, phoneless.contains(seat.id) ? Presence.PHONE_NOT_CONNECTED : Presence.AVAILABLE, null, now);
     }
 
     private static void move(Seat seat, Presence presence, CallId call, Instant now) {

@@ -320,4 +320,56 @@ class RoutingBrainTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(brain.presence(EN_1)).isEmpty();
     }
+
+    @Nested
+    class PhoneNotConnected {
+
+        @Test
+        void anOfferRefusedForAnUnreachablePhoneGoesToTheNextOperatorAtOnceWithoutSettingTheOperatorAway() {
+            available(EN_1, 0, "en");
+            available(EN_2, 1, "en");
+            Waiting english = call("en", false, 10);
+            assertThat(enqueue(english, 10)).containsExactly(new Offer(english.call(), EN_1));
+
+            // The provider learns the phone cannot be reached, then reports the offer failed, in the same second.
+            assertThat(brain.phoneReachable(EN_1, false, at(10))).isEmpty();
+            assertThat(brain.unanswered(english.call(), EN_1, at(10)))
+                    .containsExactly(new Offer(english.call(), EN_2));
+            assertThat(presenceOf(EN_1)).isEqualTo(Presence.PHONE_NOT_CONNECTED);
+        }
+
+        @Test
+        void anOperatorWithAnUnreachablePhoneIsSkippedUntilItIsBackThenTakesCallsAsTheyChose() {
+            available(EN_1, 0, "en");
+            assertThat(brain.phoneReachable(EN_1, false, at(1))).isEmpty();
+            assertThat(presenceOf(EN_1)).isEqualTo(Presence.PHONE_NOT_CONNECTED);
+            Waiting english = call("en", true, 2);
+            assertThat(enqueue(english, 2)).isEmpty();
+            // Choosing available again does not make the phone ring.
+            assertThat(available(EN_1, 3, "en")).isEmpty();
+            assertThat(presenceOf(EN_1)).isEqualTo(Presence.PHONE_NOT_CONNECTED);
+
+            assertThat(brain.phoneReachable(EN_1, true, at(4))).containsExactly(new Offer(english.call(), EN_1));
+            assertThat(presenceOf(EN_1)).isEqualTo(Presence.RINGING);
+        }
+
+        @Test
+        void anOperatorWhoGoesAwayStaysAwayWhenTheirPhoneComesBackAndAfterWrapUpWaitsForIt() {
+            available(EN_1, 0, "en");
+            brain.phoneReachable(EN_1, false, at(1));
+            brain.setPresence(EN_1, List.of("en"), Presence.AWAY, at(2));
+            brain.phoneReachable(EN_1, true, at(3));
+            assertThat(presenceOf(EN_1)).isEqualTo(Presence.AWAY);
+
+            available(EN_1, 4, "en");
+            Waiting english = call("en", false, 5);
+            enqueue(english, 5);
+            brain.answered(english.call(), EN_1, at(6));
+            brain.phoneReachable(EN_1, false, at(7));
+            assertThat(presenceOf(EN_1)).as("a call in progress is not cut short").isEqualTo(Presence.ON_CALL);
+            brain.ended(english.call(), at(8));
+            brain.wrapUpDone(EN_1, at(9));
+            assertThat(presenceOf(EN_1)).isEqualTo(Presence.PHONE_NOT_CONNECTED);
+        }
+    }
 }

@@ -77,7 +77,7 @@ class PresenceMessages {
         if (open.isEmpty()) {
             operators.byUsername(user.getName()).ifPresent(op -> {
                 Presence now = router.presence(op.id());
-                if (now == Presence.AVAILABLE || now == Presence.RINGING) {
+                if (now == Presence.AVAILABLE || now == Presence.RINGING || now == Presence.PHONE_NOT_CONNECTED) {
                     router.setPresence(op.id(), Presence.AWAY);
                 }
             });

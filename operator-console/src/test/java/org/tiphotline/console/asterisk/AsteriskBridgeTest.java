@@ -1,6 +1,10 @@
 package org.tiphotline.console.asterisk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.tiphotline.console.asterisk.AsteriskTestCalls.agi;
+import static org.tiphotline.console.asterisk.AsteriskTestCalls.dial;
+import static org.tiphotline.console.asterisk.AsteriskTestCalls.goAvailable;
+import static org.tiphotline.console.asterisk.AsteriskTestCalls.types;
 import static org.tiphotline.console.testing.LiveClient.await;
 import static org.tiphotline.telephony.asterisk.testing.FakeAmiPeer.event;
 
@@ -74,7 +78,7 @@ class AsteriskBridgeTest {
 
             // English, not in immediate danger, the person affected.
             FastAgiClient.Script caller = new FastAgiClient.Script().inputs("1", "2", "1");
-            FastAgiClient.Transcript ivr = agi("1761000000.11", "PJSIP/hotline-trunk-0000000b").run(caller);
+            FastAgiClient.Transcript ivr = agi(agiPort, "1761000000.11", "PJSIP/hotline-trunk-0000000b").run(caller);
             assertThat(caller.variables()).containsEntry("HOTLINE_IVR", "done").containsEntry("CHANNEL(language)", "en");
             assertThat(ivr.commands()).anyMatch(c -> c.contains("hotline/immediate-danger"))
                     .anyMatch(c -> c.contains("hotline/confidentiality"))
@@ -123,7 +127,7 @@ class AsteriskBridgeTest {
         ConsoleClient operator2 = ConsoleClient.login(hotline.base(), "operator2", "operator2-demo");
         try (LiveClient live = LiveClient.connect(operator2)) {
             goAvailable(live);
-            agi("1761000000.81", "PJSIP/hotline-trunk-00000051").run(new FastAgiClient.Script().inputs("1", "2", "1"));
+            agi(agiPort, "1761000000.81", "PJSIP/hotline-trunk-00000051").run(new FastAgiClient.Script().inputs("1", "2", "1"));
             Map<String, String> endpoint = ami.awaitAction("Setvar",
                     h -> "HOTLINE_OPERATOR_ENDPOINT".equals(h.get("Variable")), WAIT);
             assertThat(endpoint).containsEntry("Channel", "PJSIP/hotline-trunk-00000051")
@@ -135,7 +139,7 @@ class AsteriskBridgeTest {
     void aCallerWhoHangsUpInTheIvrIsAnAbandonedCallThatKeepsItsIvrPath() throws Exception {
         // Presses 3 (French) at the language menu, then hangs up during the danger question.
         FastAgiClient.Script caller = new FastAgiClient.Script().inputs("3").hangupAt(4);
-        agi("1761000000.21", "PJSIP/hotline-trunk-00000015").run(caller);
+        agi(agiPort, "1761000000.21", "PJSIP/hotline-trunk-00000015").run(caller);
         assertThat(caller.variables()).doesNotContainKey("HOTLINE_IVR");
         // Asterisk's own Hangup event arrives too; the call must not be ended twice.
         ami.sendEvent(hangup("PJSIP/hotline-trunk-00000015", "1761000000.21"));
@@ -147,6 +151,51 @@ class AsteriskBridgeTest {
         assertThat(types(detail)).containsExactly("ARRIVED", "IVR_ANSWER", "ABANDONED");
     }
 
+    /**
+     * The caller hangs up at the nth AGI command, each way Asterisk tells it: during a prompt (result=-1 then the
+     * HANGUP line), while waiting for a digit (the same), and before a command that works on a dead channel (HANGUP,
+     * then 511 for the next prompt). Each is an abandoned call, as before prompts' failures stopped counting.
+     */
+    @ParameterizedTest(name = "hang-up at command {0}")
+    @ValueSource(ints = {2, 3, 4})
+    void aHangUpKnownFromTheChannelIsStillRecordedAsAnAbandonedCall(int command) throws Exception {
+        FastAgiClient.Script caller = new FastAgiClient.Script().inputs("1").hangupAt(command);
+        FastAgiClient.Transcript ivr = agi(agiPort, "1761000000.25", "PJSIP/hotline-trunk-00000019").run(caller);
+        assertThat(caller.variables()).doesNotContainKey("HOTLINE_IVR");
+        assertThat(ivr.exchanges().get(command - 1).reply()).contains(FastAgiClient.HANGUP);
+
+        JsonNode row = awaitCallLogRow("1761000000.25");
+        assertThat(row.get("outcome").asString()).isEqualTo("ABANDONED_IN_IVR");
+        JsonNode detail = supervisor().get("/api/calllog/" + row.get("call").asString()).body();
+        assertThat(types(detail)).containsExactly("ARRIVED", "IVR_ANSWER", "ABANDONED");
+    }
+
+    /**
+     * Asterisk answers STREAM FILE for a file that does not exist with {@code 200 result=-1 endpos=0}, exactly as
+     * for a caller who hangs up during it; but the channel is alive. The caller must not be recorded as gone (the
+     * dialplan would send a live caller to the duty phone while the log said ABANDONED_IN_IVR): the question is
+     * asked with the default language's prompt and the call goes on to the queue.
+     */
+    @Test
+    void aPromptFileThatDoesNotExistIsNoHangUpTheQuestionIsAskedInTheDefaultLanguageAndTheCallGoesOn()
+            throws Exception {
+        // Spanish; the Spanish danger question was never recorded. "2" (no) at the English one, "1" affected.
+        FastAgiClient.Script caller = new FastAgiClient.Script().inputs("2", "2", "1")
+                .on("STREAM FILE \"hotline/immediate-danger\"", command -> "200 result=-1 endpos=0");
+        FastAgiClient.Transcript ivr = agi(agiPort, "1761000000.27", "PJSIP/hotline-trunk-0000001b").run(caller);
+
+        assertThat(caller.variables()).containsEntry("HOTLINE_IVR", "done").containsEntry("CHANNEL(language)", "es");
+        assertThat(ivr.commands()).anyMatch(c -> c.startsWith("CHANNEL STATUS"))
+                .anyMatch(c -> c.startsWith("STREAM FILE \"en/hotline/immediate-danger\""))
+                .anyMatch(c -> c.contains("hotline/confidentiality"));
+        CallRef ref = new CallRef("asterisk", "1761000000.27");
+        String call = hotline.bean(org.tiphotline.calls.Calls.class).idOf(ref).orElseThrow().toString();
+        JsonNode detail = supervisor().get("/api/calllog/" + call).body();
+        assertThat(types(detail)).containsExactly("ARRIVED", "IVR_ANSWER", "IVR_ANSWER", "IVR_ANSWER", "QUEUED")
+                .doesNotContain("ABANDONED");
+        assertThat(detail.get("ivrPath").get("IMMEDIATE_DANGER").asString()).isEqualTo("NO");
+    }
+
     @Test
     void silenceAtTheDangerQuestionIsAskedTwiceMoreThenTheCallIsUrgent() throws Exception {
         ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
@@ -155,7 +204,7 @@ class AsteriskBridgeTest {
             goAvailable(live);
             // "2" Spanish; then nothing at all: the danger question is asked three times, caller type three times.
             FastAgiClient.Script caller = new FastAgiClient.Script().inputs("2");
-            FastAgiClient.Transcript ivr = agi("1761000000.31", "PJSIP/hotline-trunk-0000001f").run(caller);
+            FastAgiClient.Transcript ivr = agi(agiPort, "1761000000.31", "PJSIP/hotline-trunk-0000001f").run(caller);
             assertThat(ivr.commands().stream().filter(c -> c.contains("hotline/immediate-danger"))).hasSize(3);
             assertThat(ivr.commands().stream().filter(c -> c.contains("hotline/invalid"))).hasSize(4);
             assertThat(caller.variables()).containsEntry("HOTLINE_IVR", "done");
@@ -240,7 +289,7 @@ class AsteriskBridgeTest {
             ami.stopListening();
             // The IVR needs only FastAGI: the caller gets through it and is queued while AMI is down.
             FastAgiClient.Script caller = new FastAgiClient.Script().inputs("1", "2", "2");
-            agi("1761000000.71", "PJSIP/hotline-trunk-00000047").run(caller);
+            agi(agiPort, "1761000000.71", "PJSIP/hotline-trunk-00000047").run(caller);
             assertThat(caller.variables()).containsEntry("HOTLINE_IVR", "done");
             Thread.sleep(300);
             assertThat(ami.actions()).noneMatch(a -> a.name().equalsIgnoreCase("Redirect"));
@@ -373,22 +422,11 @@ class AsteriskBridgeTest {
     /** A caller goes through the IVR with these key presses and, once moved to the operator, their phone rings. */
     private void ringAtOperator(String callerUniqueId, String channel, String operatorUniqueId, String... keys)
             throws IOException {
-        agi(callerUniqueId, channel).run(new FastAgiClient.Script().inputs(keys));
+        agi(agiPort, callerUniqueId, channel).run(new FastAgiClient.Script().inputs(keys));
         // As a real Asterisk, dial only once the adapter moved the caller to the operator.
         ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context")) && channel.equals(h.get("Channel")),
                 WAIT);
         ami.sendEvent(dial("DialBegin", callerUniqueId, operatorUniqueId, null));
-    }
-
-    private FastAgiClient agi(String uniqueId, String channel) {
-        return new FastAgiClient("127.0.0.1", agiPort).env("agi_uniqueid", uniqueId).env("agi_channel", channel)
-                .env("agi_callerid", "+15550100142").env("agi_extension", "8765").readTimeout(Duration.ofSeconds(5));
-    }
-
-    private static void goAvailable(LiveClient live) throws InterruptedException {
-        BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
-        live.send("/app/presence", Map.of("presence", "AVAILABLE"));
-        await(presence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
     }
 
     private ConsoleClient supervisor() {
@@ -410,22 +448,6 @@ class AsteriskBridgeTest {
             Thread.sleep(100);
         }
         throw new AssertionError("call " + providerCallId + " never ended in the call log");
-    }
-
-    private static List<String> types(JsonNode detail) {
-        List<String> types = new ArrayList<>();
-        detail.get("timeline").forEach(e -> types.add(e.get("type").asString()));
-        return types;
-    }
-
-    private static Map<String, String> dial(String name, String caller, String operatorLeg, String status) {
-        Map<String, String> e = event(name, "Channel", "PJSIP/hotline-trunk", "Uniqueid", caller, "Linkedid", caller,
-                "DestChannel", "PJSIP/operator1-000000" + operatorLeg.substring(operatorLeg.indexOf('.') + 1),
-                "DestUniqueid", operatorLeg, "DestLinkedid", caller, "DialString", "operator1");
-        if (status != null) {
-            e.put("DialStatus", status);
-        }
-        return e;
     }
 
     private static Map<String, String> hangup(String channel, String uniqueId) {

@@ -72,6 +72,8 @@ final class AmiLink implements AutoCloseable {
         this.onConnected = onConnected;
         this.connection = new ManagerConnectionFactory(settings.host(), settings.port(), settings.username(),
                 settings.password()).createManagerConnection();
+        // The dialplan's own event (extensions.conf); Asterisk-Java drops user events it has no class for.
+        connection.registerUserEventClass(HotlineDialFailedEvent.class);
         // Without a read timeout a silently dead link (no RST) stays "connected" forever; pings keep a live one
         // reading well within it.
         connection.setSocketReadTimeout((int) Math.min(Integer.MAX_VALUE,

@@ -5,6 +5,7 @@ import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiHangupException;
 import org.asteriskjava.fastagi.AgiRequest;
 import org.asteriskjava.fastagi.AgiScript;
+import org.asteriskjava.fastagi.command.ChannelStatusCommand;
 import org.asteriskjava.fastagi.command.StreamFileCommand;
 import org.asteriskjava.fastagi.command.WaitForDigitCommand;
 import org.asteriskjava.fastagi.reply.AgiReply;
@@ -22,6 +23,11 @@ import org.tiphotline.telephony.ivr.IvrScript;
  * <p>{@code HOTLINE_IVR=done} is set before the core is told the IVR is over, and nothing is sent after that:
  * once the core knows, it may move the channel at any moment, and the dialplan sends a caller whose IVR did not
  * finish (application unreachable, crashed, refused the call) to the human fallback line instead.
+ *
+ * <p>A prompt that cannot be played is a configuration fault, not a caller who left: Asterisk answers
+ * {@code result=-1} both when the file is missing and when the caller hangs up during it, so the channel itself
+ * is asked (a dead one answers 511, which Asterisk-Java raises as {@link AgiHangupException}). A live caller hears
+ * the default language's prompt instead, or at worst the question's silence, and the IVR goes on.
  */
 final class HotlineIvr implements AgiScript {
 
@@ -32,6 +38,8 @@ final class HotlineIvr implements AgiScript {
     private final IvrScript script;
     private final AsteriskSettings settings;
     private final AsteriskLine line;
+    /** Prompt files already reported as unplayable: one warning each, not one per caller. */
+    private final java.util.Set<String> faultyPrompts = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     HotlineIvr(Switchboard switchboard, IvrScript script, AsteriskSettings settings, AsteriskLine line) {
         this.switchboard = switchboard;
@@ -78,7 +86,7 @@ final class HotlineIvr implements AgiScript {
                 channel.setVariable("CHANNEL(language)", language);
             }
         }
-        digit(channel.sendCommand(new StreamFileCommand(settings.sound(language, IvrScript.CONFIDENTIALITY))));
+        play(channel, language, IvrScript.CONFIDENTIALITY, null);
         channel.setVariable("HOTLINE_IVR", "done");
         switchboard.ivrCompleted(ref);
     }
@@ -94,46 +102,86 @@ final class HotlineIvr implements AgiScript {
                 case IvrMenu.Step.NotAnswered notAnswered -> {
                     return null;
                 }
-                case IvrMenu.Step.AskAgain again ->
-                        digit(channel.sendCommand(new StreamFileCommand(settings.sound(language, IvrScript.INVALID))));
+                case IvrMenu.Step.AskAgain again -> play(channel, language, IvrScript.INVALID, null);
             }
         }
     }
 
     /** Plays the menu's prompts, any digit cutting them short, then waits for one digit. Empty on silence. */
     private String collect(IvrMenu menu, String language, AgiChannel channel, boolean first) throws AgiException {
-        java.util.List<String> prompts = new java.util.ArrayList<>();
+        // Each entry: the language of the prompt, the prompt.
+        java.util.List<String[]> prompts = new java.util.ArrayList<>();
         if (menu.question() == IvrQuestion.LANGUAGE) {
             if (first) {
-                prompts.add(settings.sound(language, IvrScript.WELCOME));
+                prompts.add(new String[] {language, IvrScript.WELCOME});
             }
             // Each option in its own language, so every caller hears their language named in it.
             menu.options().values().forEach(option -> prompts.add(
-                    settings.sound(option, IvrScript.languageOptionPrompt(option))));
+                    new String[] {option, IvrScript.languageOptionPrompt(option)}));
         } else {
-            prompts.add(settings.sound(language, menu.prompt()));
+            prompts.add(new String[] {language, menu.prompt()});
         }
-        for (String prompt : prompts) {
-            char pressed = digit(channel.sendCommand(new StreamFileCommand(prompt, ALL_DIGITS)));
+        for (String[] prompt : prompts) {
+            char pressed = play(channel, prompt[0], prompt[1], ALL_DIGITS);
             if (pressed != 0) {
                 return String.valueOf(pressed);
             }
         }
-        char pressed = digit(channel.sendCommand(new WaitForDigitCommand(script.settings().digitTimeout().toMillis())));
-        return pressed == 0 ? "" : String.valueOf(pressed);
+        AgiReply waited = channel.sendCommand(new WaitForDigitCommand(script.settings().digitTimeout().toMillis()));
+        if (waited.getResultCode() < 0) {
+            requireAlive(channel);
+            return "";
+        }
+        return waited.getResultCode() == 0 ? "" : String.valueOf((char) waited.getResultCode());
     }
 
     /**
-     * The digit a prompt was cut short with, or 0. Asterisk answers {@code result=-1} when the caller hung up
-     * during a prompt; Asterisk-Java's convenience methods turn that into the same 0 as silence, which would
-     * let a hung-up caller's IVR run on to its defaults and queue a call nobody is on.
+     * Plays a prompt, then the default language's if it could not be played; the digit it was cut short with,
+     * or 0. Asterisk-Java's convenience methods turn {@code result=-1} into the same 0 as silence, which would let
+     * a hung-up caller's IVR run on to its defaults and queue a call nobody is on: so the raw reply is read, and
+     * the channel asked what -1 meant.
      */
-    private static char digit(AgiReply reply) throws AgiHangupException {
-        int code = reply.getResultCode();
-        if (code < 0) {
+    private char play(AgiChannel channel, String language, String prompt, String escapeDigits) throws AgiException {
+        for (String file : files(language, prompt)) {
+            StreamFileCommand command = escapeDigits == null ? new StreamFileCommand(file)
+                    : new StreamFileCommand(file, escapeDigits);
+            int code = channel.sendCommand(command).getResultCode();
+            if (code >= 0) {
+                return code == 0 ? 0 : (char) code;
+            }
+            requireAlive(channel);
+            if (faultyPrompts.add(file)) {
+                // The file name and language only: nothing about the caller.
+                log.warn("IVR prompt '{}' ({} prompt '{}') cannot be played on Asterisk: a missing or unreadable "
+                        + "sound file, a configuration fault; callers hear a fallback and the IVR goes on", file,
+                        language, prompt);
+            }
+        }
+        return 0;
+    }
+
+    /** The prompt's sound file, then the default language's one. */
+    private java.util.List<String> files(String language, String prompt) {
+        String file = settings.sound(language, prompt);
+        String defaultLanguage = script.menus().getFirst().fallback();
+        if (defaultLanguage == null || defaultLanguage.equals(language)) {
+            return java.util.List.of(file);
+        }
+        String fallback = settings.sound(defaultLanguage, prompt);
+        if (fallback.equals(file)) {
+            // Not configured per language: Asterisk looks in sounds/<channel language>/ for both, so the default
+            // language's file is named by its directory (Asterisk then finds it without a language).
+            fallback = defaultLanguage + "/" + fallback;
+        }
+        return java.util.List.of(file, fallback);
+    }
+
+    /** Throws AgiHangupException unless the caller is still on the line. */
+    private static void requireAlive(AgiChannel channel) throws AgiException {
+        // A dead channel answers 511 (Asterisk-Java throws AgiHangupException on it) or closes the socket.
+        if (channel.sendCommand(new ChannelStatusCommand()).getResultCode() < 0) {
             throw new AgiHangupException();
         }
-        return code == 0 ? 0 : (char) code;
     }
 
     private static String dialled(AgiRequest request) {

@@ -4,13 +4,27 @@
  *
  * <p><b>Mechanism: Redirect into a Dial context.</b> The caller's channel is the call for its whole life; its
  * Uniqueid is the provider call id. After the IVR the dialplan holds it in {@code hotline-wait} (music on hold).
- * When the core's routing brain picks an operator, the adapter sets {@code HOTLINE_OPERATOR_ENDPOINT} on the
- * channel (AMI Setvar) and Redirects it to {@code hotline-connect}, whose {@code Dial} rings the operator's phone
- * with music for the caller. Asterisk reports the rest in its own standard events, correlated by the caller's
- * Uniqueid: {@code DialBegin} (ringing), {@code DialEnd} (ANSWER, or NOANSWER/BUSY/CHANUNAVAIL/CONGESTION: no
- * answer; CANCEL: ours or the caller's doing), {@code BridgeLeave} (the first party to leave a two-party bridge
- * hung up) and {@code Hangup}. Withdrawing an offer Redirects the caller back to {@code hotline-wait}, which
- * cancels the Dial.
+ * When the core's routing brain picks an operator, the adapter sets {@code HOTLINE_OPERATOR_ENDPOINT},
+ * {@code HOTLINE_RING_SECONDS} and an offer number {@code HOTLINE_OFFER} on the channel (AMI Setvar) and Redirects
+ * it to {@code hotline-connect}, whose {@code Dial} rings the operator's phone with music for the caller.
+ * Asterisk reports the rest in its own standard events, correlated by the caller's Uniqueid: {@code DialBegin}
+ * (ringing), {@code DialEnd} (ANSWER, or NOANSWER/BUSY/CHANUNAVAIL/CONGESTION: no answer; CANCEL: ours or the
+ * caller's doing), {@code BridgeLeave} (the first party to leave a two-party bridge hung up) and {@code Hangup}.
+ * Withdrawing an offer Redirects the caller back to {@code hotline-wait}, which cancels the Dial.
+ *
+ * <p><b>A Dial that creates no channel</b> (the operator's phone is not registered: Asterisk logs "Could not
+ * create dialog to invalid URI" and DIALSTATUS is CHANUNAVAIL) sends no DialBegin and no DialEnd. So after every
+ * unanswered Dial the dialplan raises {@code UserEvent(HotlineDialFailed)} with DIALSTATUS and the offer number it
+ * dialled ({@link org.tiphotline.telephony.asterisk.HotlineDialFailedEvent}). When no DialBegin came for that
+ * offer, the phone is taken as not connected: the core records the offer as unanswered with "phone not
+ * connected", the operator is shown as such (not set away: they never heard a ring) and is skipped by routing,
+ * and the caller goes to the next operator at once. Asterisk's {@code DeviceStateChange} for the operator's
+ * endpoint tells when the phone is back (UNAVAILABLE: still unreachable); after an AMI reconnection every phone is
+ * given the benefit of the doubt again, since a refusal costs one immediate report, not a wait.
+ *
+ * <p>Classes by job: {@code AsteriskLine} (the core's commands), {@code CallTracking} (Asterisk's events),
+ * {@code AsteriskEscalation} (conference and transfer), {@code AsteriskResync} (after each connection),
+ * {@code AsteriskCalls} (the state they share), {@code AmiLink} (the connection), {@code HotlineIvr} (FastAGI).
  *
  * <p>Why not the alternatives: <i>Originate + Bridge</i> creates a new channel per attempt, Local channel halves
  * to filter, and a caller who sits in limbo if the application dies between the two actions; <i>Asterisk
@@ -23,6 +37,11 @@
  * line answered and joined, so a caller is never alone with a line that does not answer. Operator and escalation
  * line are ConfBridge "marked" users and the caller's profile ends with the last of them, so a caller is never
  * left alone in a conference either; a caller who hangs up closes the conference for everyone.
+ *
+ * <p>IVR prompts: Asterisk answers {@code result=-1} to STREAM FILE both for a missing sound file and for a caller
+ * who hung up during it. A hang-up is known from the channel (the HANGUP line, 511 for the next command, the
+ * socket closing), so on -1 the IVR asks the channel's status; a live caller hears the default language's prompt
+ * (or the question's silence) and a configuration fault is logged.
  *
  * <p>Survival: {@link org.tiphotline.telephony.asterisk.AmiLink} keeps the link (ping, reconnect) and after
  * every connection the adapter resyncs from {@code CoreShowChannels}: records of calls that ended meanwhile are

@@ -429,9 +429,10 @@ class TwilioWebhooks {
         return new VoiceResponse.Builder().dial(new Dial.Builder().conference(room).build()).build();
     }
 
-    /** Nobody could take a call: every operator is away or signed out. */
+    /** Nobody could take a call: every operator is away, signed out, or has no phone connected. */
     private boolean nobodySignedIn() {
-        return router.snapshot().operators().stream().allMatch(seat -> seat.presence() == Presence.AWAY);
+        return router.snapshot().operators().stream().allMatch(seat -> seat.presence() == Presence.AWAY
+                || seat.presence() == Presence.PHONE_NOT_CONNECTED);
     }
 
     /** Takes a waiting caller out of the queue and to the fallback line; the call log says why. */

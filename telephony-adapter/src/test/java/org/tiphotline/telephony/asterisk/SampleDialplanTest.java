@@ -139,12 +139,28 @@ class SampleDialplanTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"NOANSWER", "BUSY", "CHANUNAVAIL", "CONGESTION"})
-    void operatorWhoDoesNotTakeTheCallSendsTheCallerBackToWait(String dialStatus) {
+    void operatorWhoDoesNotTakeTheCallSendsTheCallerBackToWaitAndTheApplicationIsTold(String dialStatus) {
         Channel caller = ringing("PJSIP/operator1").dialling("PJSIP/operator1", dialStatus)
                 .dialling("PJSIP/duty-phone", "ANSWER");
 
-        assertThat(caller.run("hotline-connect", "s"))
-                .containsExactly(RING_OPERATOR, WAIT, DUTY_PHONE, FALLBACK_HANGUP);
+        assertThat(caller.run("hotline-connect", "s")).containsExactly(RING_OPERATOR,
+                "hotline-connect: UserEvent(HotlineDialFailed,Status: " + dialStatus + ",Offer: 7)", WAIT, DUTY_PHONE,
+                FALLBACK_HANGUP);
+    }
+
+    /**
+     * An unregistered phone: Asterisk refuses the Dial at once, creates no channel and sends no DialBegin or
+     * DialEnd, so the UserEvent is the application's only word. By the time it runs the application may already
+     * have Setvar'd the next offer (it reacts to other events too): the event names the offer that was dialled.
+     */
+    @Test
+    void aDialRefusedWithoutAChannelIsReportedWithTheOfferThatWasDialled() {
+        Channel caller = ringing("PJSIP/operator1").dialling("PJSIP/operator1", "CHANUNAVAIL")
+                .whileDialling(vars -> vars.put("HOTLINE_OFFER", "8")).dialling("PJSIP/duty-phone", "NOANSWER");
+
+        assertThat(caller.run("hotline-connect", "s")).containsExactly(RING_OPERATOR,
+                "hotline-connect: UserEvent(HotlineDialFailed,Status: CHANUNAVAIL,Offer: 7)", WAIT, DUTY_PHONE,
+                VOICEMAIL, FALLBACK_HANGUP);
     }
 
     @Test
@@ -238,7 +254,8 @@ class SampleDialplanTest {
 
     /** A caller the application has just Redirected to ring an operator. */
     private static Channel ringing(String endpoint) {
-        return caller().set("HOTLINE_OPERATOR_ENDPOINT", endpoint).set("HOTLINE_RING_SECONDS", "20");
+        return caller().set("HOTLINE_OPERATOR_ENDPOINT", endpoint).set("HOTLINE_RING_SECONDS", "20")
+                .set("HOTLINE_OFFER", "7");
     }
 
     /** One priority: the application, its unsubstituted data, and the file line for error messages. */
@@ -253,7 +270,7 @@ class SampleDialplanTest {
     private record Dialplan(Map<String, String> globals, Map<String, Map<String, Extension>> contexts) {
 
         private static final Set<String> MODELLED = Set.of("Answer", "AGI", "Goto", "GotoIf", "Set", "NoOp", "Dial",
-                "MusicOnHold", "VoiceMail", "VoiceMailMain", "ConfBridge", "Hangup");
+                "MusicOnHold", "VoiceMail", "VoiceMailMain", "ConfBridge", "UserEvent", "Hangup");
         private static final Pattern SECTION = Pattern.compile("\\[([\\w-]+)]");
         private static final Pattern EXTEN = Pattern.compile("exten\\s*=>\\s*([^,\\s]+)\\s*,(.*)");
         private static final Pattern SAME = Pattern.compile("same\\s*=>\\s*(.*)");
@@ -411,6 +428,7 @@ class SampleDialplanTest {
         private final Map<String, String> vars = new HashMap<>();
         private final Map<String, String> dialStatus = new HashMap<>();
         private final List<String> trace = new ArrayList<>();
+        private Consumer<Map<String, String>> whileDialling = ignored -> { };
         /** What STAT(e,…) finds on this Asterisk's disk. */
         private final Set<String> files = new java.util.HashSet<>();
         /** What Set(GLOBAL(…)=…) wrote. */
@@ -447,6 +465,12 @@ class SampleDialplanTest {
             return this;
         }
 
+        /** What the application does to the channel's variables (AMI Setvar) while a Dial runs. */
+        Channel whileDialling(Consumer<Map<String, String>> setvars) {
+            whileDialling = setvars;
+            return this;
+        }
+
         List<String> run(String context, String exten) {
             Position at = new Position(context, exten, dialplan.extension(context, exten, 0), 1);
             for (int executed = 0; executed < MAX_PRIORITIES; executed++) {
@@ -461,7 +485,8 @@ class SampleDialplanTest {
                     case "Set" -> assign(data, step.line());
                     case "Goto" -> next = dialplan.resolve(at, data, step.line());
                     case "GotoIf" -> next = gotoIf(at, next, data, step.line());
-                    case "Answer", "MusicOnHold", "VoiceMail", "VoiceMailMain", "ConfBridge" -> show(at, step, data);
+                    case "Answer", "MusicOnHold", "VoiceMail", "VoiceMailMain", "ConfBridge", "UserEvent" ->
+                            show(at, step, data);
                     case "AGI" -> {
                         show(at, step, data);
                         agi.accept(vars);
@@ -517,6 +542,7 @@ class SampleDialplanTest {
             if (status == null) {
                 throw new AssertionError("Dial(" + destination + ") but the test scripted no outcome for it");
             }
+            whileDialling.accept(vars);
             vars.put("DIALSTATUS", status);
         }
 

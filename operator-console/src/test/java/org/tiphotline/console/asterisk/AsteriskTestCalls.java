@@ -1,0 +1,50 @@
+package org.tiphotline.console.asterisk;
+
+import static org.tiphotline.console.testing.LiveClient.await;
+import static org.tiphotline.telephony.asterisk.testing.FakeAmiPeer.event;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import org.tiphotline.console.testing.LiveClient;
+import org.tiphotline.telephony.asterisk.testing.FastAgiClient;
+import tools.jackson.databind.JsonNode;
+
+/** What the Asterisk tests do to a running hotline: a caller over FastAGI, Asterisk's dial events, an operator. */
+final class AsteriskTestCalls {
+
+    private AsteriskTestCalls() {
+    }
+
+    /** A caller from a fake number reaching the IVR on this channel. */
+    static FastAgiClient agi(int agiPort, String uniqueId, String channel) {
+        return new FastAgiClient("127.0.0.1", agiPort).env("agi_uniqueid", uniqueId).env("agi_channel", channel)
+                .env("agi_callerid", "+15550100142").env("agi_extension", "8765").readTimeout(Duration.ofSeconds(5));
+    }
+
+    static void goAvailable(LiveClient live) throws InterruptedException {
+        BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
+        live.send("/app/presence", Map.of("presence", "AVAILABLE"));
+        await(presence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
+    }
+
+    /** The event types of a call log detail's timeline. */
+    static List<String> types(JsonNode detail) {
+        List<String> types = new ArrayList<>();
+        detail.get("timeline").forEach(e -> types.add(e.get("type").asString()));
+        return types;
+    }
+
+    /** DialBegin or DialEnd ({@code status} null for DialBegin) of the caller's Dial to operator1's phone. */
+    static Map<String, String> dial(String name, String caller, String operatorLeg, String status) {
+        Map<String, String> e = event(name, "Channel", "PJSIP/hotline-trunk", "Uniqueid", caller, "Linkedid", caller,
+                "DestChannel", "PJSIP/operator1-000000" + operatorLeg.substring(operatorLeg.indexOf('.') + 1),
+                "DestUniqueid", operatorLeg, "DestLinkedid", caller, "DialString", "operator1");
+        if (status != null) {
+            e.put("DialStatus", status);
+        }
+        return e;
+    }
+}

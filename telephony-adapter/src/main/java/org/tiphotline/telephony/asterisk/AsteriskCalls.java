@@ -1,0 +1,137 @@
+package org.tiphotline.telephony.asterisk;
+
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.asteriskjava.manager.action.RedirectAction;
+import org.asteriskjava.manager.action.SetVarAction;
+import org.tiphotline.calls.CallRef;
+import org.tiphotline.calls.PendingReports;
+import org.tiphotline.calls.Switchboard;
+import org.tiphotline.operators.Operator;
+import org.tiphotline.routing.Router;
+
+/**
+ * The adapter's shared state and the one command that both the core and the resync give: the calls live on
+ * Asterisk, the connects held while AMI was down, and ringing an operator (Setvar, then Redirect into the
+ * dialplan's Dial context). Reports to the core go through here so a refused one never stops the events after it.
+ */
+final class AsteriskCalls {
+
+    static final String PROVIDER = "asterisk";
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AsteriskLine.class);
+
+    final AsteriskSettings settings;
+    final Switchboard switchboard;
+    private final PendingReports pending;
+    /** Looked up when needed: the router needs the telephony ports, this is one of them. */
+    final Supplier<Router> router;
+    final AmiLink ami;
+    /** Calls on Asterisk by the caller channel's Uniqueid. */
+    final Map<String, LiveCall> live = new ConcurrentHashMap<>();
+    /** Connects asked for while AMI was down, sent after the next resync if their offer still stands. */
+    final Map<String, Operator> pendingConnects = new ConcurrentHashMap<>();
+    /** Numbers the callers as they reach the IVR, so a resync can tell who came after its channel list. */
+    final AtomicLong arrivals = new AtomicLong();
+    private final AtomicLong offers = new AtomicLong();
+    /** Endpoint (lower case) → operator username, for the phones rung so far: whose phone a device state is. */
+    final Map<String, String> rungEndpoints = new ConcurrentHashMap<>();
+    volatile boolean synced;
+
+    AsteriskCalls(AsteriskSettings settings, Switchboard switchboard, PendingReports pending,
+            Supplier<Router> router, AmiLink ami) {
+        this.settings = settings;
+        this.switchboard = switchboard;
+        this.pending = pending;
+        this.router = router;
+        this.ami = ami;
+    }
+
+    /** Whether the live state has been read from Asterisk since the last (re)connection. */
+    boolean synced() {
+        return synced && ami.connected();
+    }
+
+    /**
+     * The phone an administrator set for the operator on the administration page (a PJSIP endpoint), else the one
+     * in the settings; null when neither names one.
+     */
+    String endpointOf(Operator operator) {
+        String own = operator.endpoint();
+        return own != null && own.startsWith("PJSIP/") ? own : settings.endpoints().get(operator.username());
+    }
+
+    /** Rings the operator's phone: the caller is moved into the dialplan's Dial context. */
+    void ring(LiveCall c, Operator operator, String endpoint) {
+        long offer = offers.incrementAndGet();
+        rungEndpoints.put(endpoint.toLowerCase(java.util.Locale.ROOT), operator.username());
+        synchronized (c) {
+            c.ringing = operator.id();
+            c.ringingUsername = operator.username();
+            c.offer = offer;
+            c.operatorUniqueId = null;
+        }
+        ami.send(new SetVarAction(c.channel, "HOTLINE_OPERATOR_ENDPOINT", endpoint))
+                .thenCompose(r -> ami.send(new SetVarAction(c.channel, "HOTLINE_RING_SECONDS",
+                        Integer.toString(settings.ringSeconds()))))
+                .thenCompose(r -> ami.send(new SetVarAction(c.channel, "HOTLINE_OFFER", Long.toString(offer))))
+                .thenCompose(r -> ami.send(new RedirectAction(c.channel, settings.dialplan().connect(), "s", 1)))
+                .whenComplete((r, failure) -> {
+                    if (failure != null) {
+                        log.warn("connecting asterisk call {} to operator {} failed: {}", c.uniqueId,
+                                operator.id(), rootMessage(failure));
+                        if (!refused(failure)) {
+                            // Lost on the way back: Asterisk may well be dialling. The resync after the
+                            // reconnection (or the core's offer timeout) settles it from the channel's real state.
+                            return;
+                        }
+                        ami.onEventThread(() -> report(ref(c.uniqueId), "noAnswer",
+                                () -> switchboard.noAnswer(ref(c.uniqueId), operator.id(), "connect failed")));
+                    }
+                });
+    }
+
+    LiveCall require(CallRef call) {
+        LiveCall c = live.get(call.providerCallId());
+        if (c == null) {
+            throw new IllegalStateException("asterisk call " + call.providerCallId() + " is not live");
+        }
+        return c;
+    }
+
+    /**
+     * A report the core refuses (a call it never knew) must not stop the events after it; one the database cannot
+     * take now is kept until it is back ({@link PendingReports}): Asterisk sends no AMI event twice.
+     */
+    void report(CallRef ref, String what, BooleanSupplier report) {
+        try {
+            pending.report(ref, what, report);
+        } catch (RuntimeException e) {
+            log.warn("the core refused an asterisk report: {}", e.getClass().getSimpleName());
+        }
+    }
+
+    static CallRef ref(String uniqueId) {
+        return new CallRef(PROVIDER, uniqueId);
+    }
+
+    static boolean refused(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && t instanceof CompletionException) {
+            t = t.getCause();
+        }
+        return t instanceof AmiLink.AmiRefused;
+    }
+
+    static String rootMessage(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && (t instanceof CompletionException || t instanceof ExecutionException)) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

@@ -1,0 +1,194 @@
+package org.tiphotline.telephony.asterisk;
+
+import static org.tiphotline.telephony.asterisk.AsteriskCalls.PROVIDER;
+import static org.tiphotline.telephony.asterisk.AsteriskCalls.ref;
+import static org.tiphotline.telephony.asterisk.AsteriskCalls.rootMessage;
+
+import java.util.AbstractSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.asteriskjava.manager.action.CoreShowChannelsAction;
+import org.asteriskjava.manager.event.CoreShowChannelEvent;
+import org.tiphotline.calls.CallRef;
+import org.tiphotline.operators.OperatorId;
+
+/**
+ * After every (re)connection, on the AMI event thread: reads what Asterisk carries now and makes the records
+ * agree. Calls that ended while nobody listened are closed, calls that began without a record get one and are
+ * queued, offers that rang out or were answered meanwhile are reported, and connects held while AMI was down go
+ * out.
+ */
+final class AsteriskResync {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AsteriskLine.class);
+    private static final long LIST_TIMEOUT_MS = 60_000;
+
+    private final AsteriskCalls calls;
+    private final CallTracking tracking;
+
+    AsteriskResync(AsteriskCalls calls, CallTracking tracking) {
+        this.calls = calls;
+        this.tracking = tracking;
+    }
+
+    void run() {
+        // Callers who reach the IVR from now on may be missing from the list asked for below (Asterisk lists
+        // its channels as they were when the action arrived) and must not be taken for calls that ended.
+        long listed = calls.arrivals.get();
+        List<CoreShowChannelEvent> channels;
+        try {
+            channels = calls.ami.sendCollecting(new CoreShowChannelsAction(), LIST_TIMEOUT_MS).join().getEvents()
+                    .stream().filter(CoreShowChannelEvent.class::isInstance).map(CoreShowChannelEvent.class::cast)
+                    .toList();
+        } catch (RuntimeException e) {
+            log.warn("reading Asterisk's live channels failed: {}; retrying on the next connection",
+                    rootMessage(e));
+            return;
+        }
+        Map<String, CoreShowChannelEvent> byUniqueId = new HashMap<>();
+        channels.forEach(ch -> byUniqueId.put(ch.getUniqueid(), ch));
+        Set<String> callers = new HashSet<>();
+        AsteriskSettings.Dialplan dialplan = calls.settings.dialplan();
+        Set<String> ours = Set.of(dialplan.waiting(), dialplan.connect(), dialplan.conference(), dialplan.inbound());
+        for (CoreShowChannelEvent ch : channels) {
+            boolean caller = ch.getUniqueid() != null && ch.getUniqueid().equals(ch.getLinkedid());
+            if (caller && (calls.live.containsKey(ch.getUniqueid()) || ours.contains(ch.getContext()))) {
+                callers.add(ch.getUniqueid());
+            }
+        }
+        // Calls that ended during the gap: their channels are gone. Who hung up is unknown, so reconciliation,
+        // not a guess, closes their records.
+        for (LiveCall c : List.copyOf(calls.live.values())) {
+            if (!byUniqueId.containsKey(c.uniqueId) && c.arrival <= listed) {
+                calls.live.remove(c.uniqueId);
+                calls.pendingConnects.remove(c.uniqueId);
+            }
+        }
+        calls.router.get().reconcile(PROVIDER, new LiveOrNewer(callers, listed));
+        for (String uniqueId : callers) {
+            CoreShowChannelEvent ch = byUniqueId.get(uniqueId);
+            LiveCall c = calls.live.computeIfAbsent(uniqueId, id -> new LiveCall(id, ch.getChannel(), 0));
+            c.channel = ch.getChannel();
+            catchUp(c, ch, channels);
+        }
+        calls.synced = true;
+        tracking.forgetUnreachable();
+        calls.pendingConnects.forEach((uniqueId, operator) -> {
+            calls.pendingConnects.remove(uniqueId, operator);
+            LiveCall c = calls.live.get(uniqueId);
+            String endpoint = calls.endpointOf(operator);
+            if (c != null && endpoint != null) {
+                calls.ring(c, operator, endpoint);
+            }
+        });
+        log.info("resynced with Asterisk: {} hotline calls live", callers.size());
+    }
+
+    /**
+     * What reconciliation may keep: the callers the channel list showed, and any caller the IVR registered
+     * after that list was asked for. Looked up when reconciliation asks, not copied: a caller registered while
+     * it runs is registered before their record exists (see {@link AsteriskLine#arrivedInIvr}).
+     */
+    private final class LiveOrNewer extends AbstractSet<String> {
+
+        private final Set<String> listed;
+        private final long listedUpTo;
+
+        LiveOrNewer(Set<String> listed, long listedUpTo) {
+            this.listed = listed;
+            this.listedUpTo = listedUpTo;
+        }
+
+        @Override
+        public boolean contains(Object uniqueId) {
+            if (listed.contains(uniqueId)) {
+                return true;
+            }
+            LiveCall c = uniqueId instanceof String id ? calls.live.get(id) : null;
+            return c != null && c.arrival > listedUpTo;
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return now().iterator();
+        }
+
+        @Override
+        public int size() {
+            return now().size();
+        }
+
+        private Set<String> now() {
+            Set<String> all = new HashSet<>(listed);
+            calls.live.values().stream().filter(c -> c.arrival > listedUpTo).forEach(c -> all.add(c.uniqueId));
+            return Set.copyOf(all);
+        }
+    }
+
+    private void catchUp(LiveCall c, CoreShowChannelEvent ch, List<CoreShowChannelEvent> channels) {
+        CallRef ref = ref(c.uniqueId);
+        boolean known = calls.switchboard.unfinished(PROVIDER).contains(ref);
+        if (!known) {
+            // It began while the application could not record it (AGI answered by a previous process, say).
+            calls.report(ref, "arrived", () -> {
+                calls.switchboard.arrived(ref, ch.getCallerIdNum(), orUnknown(ch.getExtension()));
+                return true;
+            });
+            if (!calls.settings.dialplan().inbound().equals(ch.getContext())) {
+                calls.report(ref, "ivrCompleted", () -> calls.switchboard.ivrCompleted(ref));
+            }
+            return;
+        }
+        OperatorId ringing;
+        synchronized (c) {
+            ringing = c.ringing;
+        }
+        if (ringing == null || calls.pendingConnects.containsKey(c.uniqueId)) {
+            return;
+        }
+        String bridge = ch.getBridgeid();
+        if (bridge != null && !bridge.isBlank()) {
+            // Answered during the gap: the operator's leg is the other channel in the caller's bridge.
+            channels.stream().filter(o -> bridge.equals(o.getBridgeid()) && !c.uniqueId.equals(o.getUniqueid()))
+                    .findFirst().ifPresent(o -> {
+                        synchronized (c) {
+                            c.operatorUniqueId = o.getUniqueid();
+                            c.operatorChannel = o.getChannel();
+                            c.talking = ringing;
+                            c.ringing = null;
+                        }
+                        calls.report(ref, "answered", () -> calls.switchboard.answered(ref, ringing));
+                    });
+        } else if ("Dial".equalsIgnoreCase(ch.getApplication())) {
+            // Still ringing; the DialBegin may have been lost: the operator's leg is the call's other channel.
+            channels.stream().filter(o -> c.uniqueId.equals(o.getLinkedid()) && !c.uniqueId.equals(o.getUniqueid()))
+                    .findFirst().ifPresent(o -> {
+                        boolean unseen;
+                        synchronized (c) {
+                            unseen = c.operatorUniqueId == null;
+                            c.operatorUniqueId = o.getUniqueid();
+                            c.operatorChannel = o.getChannel();
+                        }
+                        if (unseen) {
+                            calls.report(ref, "ringing", () -> calls.switchboard.ringing(ref, ringing));
+                        }
+                    });
+        } else {
+            // The dial ended during the gap and the caller is back on hold.
+            synchronized (c) {
+                c.ringing = null;
+                c.operatorUniqueId = null;
+            }
+            calls.report(ref, "noAnswer",
+                    () -> calls.switchboard.noAnswer(ref, ringing, "rang out while AMI was disconnected"));
+        }
+    }
+
+    private static String orUnknown(String value) {
+        return value == null || value.isBlank() || value.length() > 40 ? "unknown" : value;
+    }
+}
