@@ -75,7 +75,7 @@ class SignInAbuseTest {
         assertThat(unknown.location()).isEqualTo(wrong.location()).endsWith("/login?error");
         assertThat(unknownPage.replaceAll("value=\"[^\"]+\"", ""))
                 .isEqualTo(wrongPage.replaceAll("value=\"[^\"]+\"", ""));
-        assertThat(wrongPage).contains("Invalid credentials");
+        assertThat(wrongPage).contains("Wrong username or password.");
         // A throttled unknown name waits exactly as an existing one.
         clock.advance(Duration.ofHours(2));
         for (int i = 0; i < 3; i++) {
