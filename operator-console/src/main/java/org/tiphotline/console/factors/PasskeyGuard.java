@@ -88,8 +88,7 @@ final class PasskeyGuard extends OncePerRequestFilter {
             return;
         }
         if (factors.hasFactor(me) && !gate.hasSecondFactor(user)) {
-            refuse(response, HttpServletResponse.SC_FORBIDDEN, "factor_first",
-                    "sign in with your existing second factor before enrolling another");
+            refuse(response, HttpServletResponse.SC_FORBIDDEN, "factor_first", FactorsApi.FACTOR_FIRST);
             return;
         }
         if (REGISTER_OPTIONS.matches(request)) {
