@@ -159,6 +159,16 @@ class FirstAdministratorWithPasskeyInBrowserTest {
         admin.findElement(By.id("secret-done")).click();
         adminWait.until(ExpectedConditions.presenceOfElementLocated(By.id("user-test-records")));
         assertThat(admin.findElement(By.id("user-test-records")).getText()).contains("Data manager");
+        // A lost key: the administrator resets the data manager's second factor from the page (audited).
+        admin.findElement(By.id("user-test-records")).click();
+        adminWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("edit-title"), "test-records"));
+        admin.findElement(By.id("reset-factors")).click();
+        admin.switchTo().alert().accept();
+        adminWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("edit-status"),
+                "second factor reset"));
+        assertThat(count("select count(*) from hotline.audit_log where actor = 'chief' and entity_id ="
+                + " 'test-records' and fields @> array['factors_reset']")).isEqualTo(1);
+        screenshot(admin, "passkey-07b-admin-reset-second-factor");
 
         // The operator at another desk: a passphrase of their own, available, and a call.
         WebDriver operator = newBrowser();
