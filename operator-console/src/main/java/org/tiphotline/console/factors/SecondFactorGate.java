@@ -20,12 +20,15 @@ import org.tiphotline.operators.Role;
  * Tells a half-signed-in user (password only, in a role that needs a second factor) from a fully signed-in one,
  * from the factor authorities Spring Security puts in the sign-in ({@link FactorGrantedAuthority}): the password
  * gives {@code FACTOR_PASSWORD}, a passkey {@code FACTOR_WEBAUTHN}; an authenticator-app code or a recovery code
- * adds {@code FACTOR_TOTP} here.
+ * adds {@code FACTOR_TOTP} here. A passkey is only ever a second factor: a sign-in without the password's factor
+ * (a passkey alone) owes the password whatever the role, and reaches nothing but enrolment.
  */
 @Component
 public class SecondFactorGate {
 
     public static final String TOTP_AUTHORITY = "FACTOR_TOTP";
+    /** What a sign-in must begin with: a passkey or an app code is never the only factor. */
+    private static final Set<String> FIRST = Set.of(FactorGrantedAuthority.PASSWORD_AUTHORITY);
     /** Any of these completes the second factor. */
     private static final Set<String> SECOND = Set.of(TOTP_AUTHORITY, FactorGrantedAuthority.WEBAUTHN_AUTHORITY);
 
@@ -40,12 +43,23 @@ public class SecondFactorGate {
         if (auth == null || !auth.isAuthenticated()) {
             return false;
         }
+        if (!hasPassword(auth)) {
+            return true;
+        }
         Role role = roleOf(auth);
         return role != null && settings.required(role) && !hasSecondFactor(auth);
     }
 
+    /** The password and a second factor, both in this sign-in. */
     public boolean hasSecondFactor(Authentication auth) {
-        return auth.getAuthorities().stream().map(GrantedAuthority::getAuthority).anyMatch(SECOND::contains);
+        return hasPassword(auth)
+                && auth.getAuthorities().stream().map(GrantedAuthority::getAuthority).anyMatch(SECOND::contains);
+    }
+
+    /** Whether this sign-in began with a first factor: the password (single sign-on would add its own here). */
+    public static boolean hasPassword(Authentication auth) {
+        return auth != null && auth.getAuthorities().stream().map(GrantedAuthority::getAuthority)
+                .anyMatch(FIRST::contains);
     }
 
     public boolean required(Authentication auth) {

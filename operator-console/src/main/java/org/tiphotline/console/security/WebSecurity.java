@@ -21,6 +21,7 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 import org.tiphotline.accounts.PasswordHashing;
 import org.tiphotline.console.accounts.FirstSignInGate;
 import org.tiphotline.console.accounts.FirstSignInStep;
+import org.tiphotline.console.factors.PasskeySignIn;
 import org.tiphotline.console.signin.SessionLimits;
 import org.tiphotline.console.signin.SignInRefusals;
 import org.tiphotline.console.signin.SignOuts;
@@ -56,8 +57,8 @@ class WebSecurity {
     @Bean
     SecurityFilterChain web(HttpSecurity http,
             @Value("${hotline.telephony.twilio.enabled:false}") boolean twilio,
-            ObjectProvider<FirstSignInStep> firstSignInSteps, SessionLimits sessionLimits, SignOuts signOuts)
-            throws Exception {
+            ObjectProvider<FirstSignInStep> firstSignInSteps, SessionLimits sessionLimits, SignOuts signOuts,
+            PasskeySignIn passkeys) throws Exception {
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/error", "/favicon.ico", "/css/**").permitAll()
                         // Signed, expiring acknowledgement links from alerts: the signature is the authority.
@@ -80,6 +81,8 @@ class WebSecurity {
                         // One's own factors, whatever the role (liaisons and reporters may be required one too).
                         .requestMatchers("/factors.html", "/js/factors.js", "/api/factors", "/api/factors/**")
                         .authenticated()
+                        // Spring's passkey registration (a filter after these rules): PasskeyGuard says who may.
+                        .requestMatchers(HttpMethod.POST, "/webauthn/register").authenticated()
                         .requestMatchers("/api/admin/users/*/factors/reset").hasRole("ADMIN")
                         // --- end second factor ---
                         .requestMatchers("/api/liaison/**", "/liaison.html", "/js/liaison.js").hasRole("LIAISON")
@@ -126,6 +129,15 @@ class WebSecurity {
                 .addFilterAfter(new FirstSignInGate(firstSignInSteps.orderedStream().toList()),
                         AuthorizationFilter.class)
                 .csrf(csrf -> csrf.ignoringRequestMatchers("/ack/**"))
+                // --- Passkeys (issue 16, part 4): Spring Security's WebAuthn endpoints (/webauthn/register/options,
+                // /webauthn/register, /webauthn/authenticate/options, /login/webauthn) on the JDBC repositories of
+                // console.factors.Passkeys. A passkey is only a second factor: its sign-in must follow the same
+                // user's password (PasskeySignIn.afterPassword), and PasskeyGuard says who may register one. No
+                // generated registration page: the enrolment page (/factors.html) is ours. ---
+                .webAuthn(webAuthn -> webAuthn.disableDefaultRegistrationPage(true)
+                        .withObjectPostProcessor(passkeys.afterPassword()))
+                .addFilterBefore(passkeys.guard(), AuthorizationFilter.class)
+                // --- end passkeys ---
                 // --- Sign-in abuse and sessions (issue 16, parts 5 and 6): throttled tries are answered 429, every
                 // sign-out is logged, idle and absolute session limits run on the injected clock. Our own sign-in
                 // page (second factor, part 4), which can say when no factor is asked for. ---
