@@ -26,8 +26,9 @@ import org.tiphotline.intake.ScreenPop;
  * as an extra source ({@code spring.main.sources}); deliberately not a {@code @Component}, so the application's
  * component scan never picks it up in other tests. Each stage is the time since {@code ringingAt}, taken when
  * <ol>
- *   <li>{@code committed}: the RINGING report is appended under the call's lock and published as
- *       {@code Call.Ringing}, before its commit (since the pop stopped waiting for the WAL flush);
+ *   <li>{@code committed}: the provider's ringing report reached the core and was published as
+ *       {@code Call.RingReported}, before it is read against the database or stored (since the pop stopped
+ *       waiting for the ringing record);
  *   <li>{@code core}: the core publishes the pop (prepared at the offer: draft opened, call and caller history
  *       read);
  *   <li>{@code queued}: the pop, addressed to the operator's session, is handed to the client outbound channel;
@@ -43,7 +44,7 @@ public final class ServerStages implements WebSocketMessageBrokerConfigurer {
     enum Stage { COMMITTED, CORE, QUEUED, SENDING, SENT }
 
     /** How each stage is printed. */
-    static final String[] NAMES = {"RINGING accepted", "core published the pop", "queued on outbound channel",
+    static final String[] NAMES = {"ringing report published", "core published the pop", "queued on outbound channel",
         "outbound thread starts write", "WebSocket write returned"};
 
     private static final Pattern RINGING_AT = Pattern.compile("\"ringingAt\"\\s*:\\s*\"([^\"]+)\"");
@@ -67,7 +68,7 @@ public final class ServerStages implements WebSocketMessageBrokerConfigurer {
     /** The event carries no time; it is matched with the pop (which carries ringingAt) by call, without I/O here. */
     @EventListener
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    public void on(Call.Ringing ringing) {
+    public void on(Call.RingReported ringing) {
         committed.put(ringing.call(), Instant.now());
     }
 
