@@ -26,8 +26,14 @@ import org.tiphotline.operators.Role;
 public class SecondFactorGate {
 
     public static final String TOTP_AUTHORITY = "FACTOR_TOTP";
+    /**
+     * Single sign-on whose ID token says the provider checked several factors (its {@code amr}/{@code acr}, as
+     * configured): a factor of its own, so that the log and the session never pretend we checked an app code.
+     */
+    public static final String IDP_MFA_AUTHORITY = "FACTOR_IDP_MFA";
     /** Any of these completes the second factor. */
-    private static final Set<String> SECOND = Set.of(TOTP_AUTHORITY, FactorGrantedAuthority.WEBAUTHN_AUTHORITY);
+    private static final Set<String> SECOND = Set.of(TOTP_AUTHORITY, FactorGrantedAuthority.WEBAUTHN_AUTHORITY,
+            IDP_MFA_AUTHORITY);
 
     private final SecondFactorSettings settings;
     private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
