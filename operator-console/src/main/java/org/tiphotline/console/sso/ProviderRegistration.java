@@ -42,14 +42,22 @@ final class ProviderRegistration implements ClientRegistrationRepository {
                     .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
                     .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                     .redirectUri("{baseUrl}/login/oauth2/code/{registrationId}")
-                    .scope(settings.scopes()).userNameAttributeName(settings.usernameClaim())
+                    .scope(settings.scopes())
+                    // The subject is always there; the username claim is checked by SsoUsers, which can refuse
+                    // plainly where a missing name attribute would be an exception.
+                    .userNameAttributeName("sub")
                     .clientName(settings.displayName()).build();
             registration = known;
             return Optional.of(known);
         } catch (RuntimeException unreachable) {
             log.warn("the single sign-on provider {} cannot be read: {}", settings.issuerUri(),
-                    unreachable.getClass().getSimpleName());
+                    cut(String.valueOf(unreachable.getMessage())));
             return Optional.empty();
         }
+    }
+
+    /** The provider's error page may follow the reason: the reason is enough for the log. */
+    private static String cut(String message) {
+        return message.length() <= 200 ? message : message.substring(0, 200) + "…";
     }
 }

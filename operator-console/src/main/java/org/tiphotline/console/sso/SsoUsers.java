@@ -12,6 +12,7 @@ import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserService;
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.tiphotline.console.factors.SecondFactorGate;
@@ -45,7 +46,13 @@ final class SsoUsers implements OAuth2UserService<OidcUserRequest, OidcUser> {
 
     @Override
     public OidcUser loadUser(OidcUserRequest request) throws OAuth2AuthenticationException {
-        OidcUser vouched = provider.loadUser(request);
+        OidcUser vouched;
+        try {
+            vouched = provider.loadUser(request);
+        } catch (IllegalArgumentException | IllegalStateException malformed) {
+            // An answer Spring cannot make a user of: a refusal page, not an error 500.
+            throw new OAuth2AuthenticationException(new OAuth2Error("invalid_user_info"), malformed);
+        }
         String username = vouched.getClaimAsString(settings.usernameClaim());
         if (username == null || username.isBlank()) {
             throw new SsoRefused("", Outcome.SSO_REFUSED_UNKNOWN_USER, "The identity provider did not say who you"
