@@ -14,8 +14,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.tiphotline.accounts.Accounts;
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.RunningHotline;
+import org.tiphotline.operators.Actor;
 import org.tiphotline.operators.Operators;
 import org.tiphotline.operators.Role;
 import org.tiphotline.signin.SignInEvents;
@@ -60,6 +62,8 @@ class SingleSignOnTest {
                 Role.OPERATOR, List.of("en"), null);
         operators.create("supervisor3", "Testsupervisor Third (fake)", passwords.encode("supervisor3-demo"),
                 Role.SUPERVISOR, List.of("en"), null);
+        operators.create("leaver", "Testoperator Leaver (fake)", passwords.encode("leaver-demo-password"),
+                Role.OPERATOR, List.of("en"), null);
         hotline.bean(DSLContext.class).update(APP_USER).set(APP_USER.ENABLED, false)
                 .where(APP_USER.USERNAME.eq("gone")).execute();
 
@@ -73,6 +77,8 @@ class SingleSignOnTest {
         provider.person("stranger", "idp-pass-4", Map.of("preferred_username", "nobody-here",
                 "hotline_roles", "hotline-operator"));
         provider.person("left", "idp-pass-5", Map.of("preferred_username", "gone",
+                "hotline_roles", "hotline-operator"));
+        provider.person("leaver.idp", "idp-pass-7", Map.of("preferred_username", "leaver",
                 "hotline_roles", "hotline-operator"));
         provider.person("climber", "idp-pass-6", Map.of("preferred_username", "raised",
                 "hotline_roles", List.of("hotline-supervisor")));
@@ -150,6 +156,29 @@ class SingleSignOnTest {
     void theProviderCannotRaiseAnOperatorToSupervisor() {
         assertRefused("climber", "idp-pass-6", "does not match your role on this hotline");
         assertThat(logged("raised")).contains(Outcome.SSO_REFUSED_ROLE).doesNotContain(Outcome.SSO_SIGNED_IN);
+    }
+
+    @Test
+    void disablingTheLocalUserEndsTheirSingleSignOnSessionAtOnce() {
+        SsoBrowser browser = new SsoBrowser();
+        assertThat(browser.signInThroughProvider(hotline.base(), "leaver.idp", "idp-pass-7").uri().getPath())
+                .isEqualTo("/console.html");
+        assertThat(browser.api(hotline.base() + "/api/me").status()).isEqualTo(200);
+        Operators operators = hotline.bean(Operators.class);
+        var admin = operators.byUsername("admin").orElseThrow();
+        hotline.bean(Accounts.class).setEnabled(new Actor(admin.id(), admin.username(), admin.role()),
+                operators.byUsername("leaver").orElseThrow().id().value(), false);
+        assertThat(browser.api(hotline.base() + "/api/me").status()).isEqualTo(401);
+    }
+
+    @Test
+    void aForgedAnswerFromTheProviderIsRefusedAndLogged() {
+        SsoBrowser browser = new SsoBrowser();
+        SsoBrowser.Page refused = browser.open(hotline.base() + "/login/oauth2/code/sso?code=forged&state=forged");
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.body()).contains("did not complete").contains("authorization_request_not_found");
+        assertThat(logged("")).contains(Outcome.SSO_FAILED);
+        assertThat(browser.api(hotline.base() + "/api/me").status()).isEqualTo(401);
     }
 
     @Test
