@@ -52,6 +52,7 @@ class SingleSignOnTest {
                 Map.entry("hotline.security.oidc.client-id", TestIdentityProvider.CLIENT_ID),
                 Map.entry("hotline.security.oidc.client-secret", TestIdentityProvider.CLIENT_SECRET),
                 Map.entry("hotline.security.oidc.display-name", "Testministry ID"),
+                Map.entry("hotline.security.oidc.mfa-acr", "urn:testministry:loa:high"),
                 Map.entry("hotline.security.oidc.roles.hotline-operator", "OPERATOR"),
                 Map.entry("hotline.security.oidc.roles.hotline-supervisor", "SUPERVISOR")));
         Operators operators = hotline.bean(Operators.class);
@@ -61,6 +62,8 @@ class SingleSignOnTest {
         operators.create("gone", "Testoperator Gone (fake)", passwords.encode("gone-demo-password"),
                 Role.OPERATOR, List.of("en"), null);
         operators.create("supervisor3", "Testsupervisor Third (fake)", passwords.encode("supervisor3-demo"),
+                Role.SUPERVISOR, List.of("en"), null);
+        operators.create("supervisor4", "Testsupervisor Fourth (fake)", passwords.encode("supervisor4-demo"),
                 Role.SUPERVISOR, List.of("en"), null);
         operators.create("leaver", "Testoperator Leaver (fake)", passwords.encode("leaver-demo-password"),
                 Role.OPERATOR, List.of("en"), null);
@@ -74,6 +77,8 @@ class SingleSignOnTest {
                 "hotline_roles", "hotline-supervisor", "amr", List.of("pwd", "mfa")));
         provider.person("sup.pwd", "idp-pass-3", Map.of("preferred_username", "supervisor3",
                 "hotline_roles", "hotline-supervisor", "amr", List.of("pwd")));
+        provider.person("sup.acr", "idp-pass-8", Map.of("preferred_username", "supervisor4",
+                "hotline_roles", "hotline-supervisor", "acr", "urn:testministry:loa:high"));
         provider.person("stranger", "idp-pass-4", Map.of("preferred_username", "nobody-here",
                 "hotline_roles", "hotline-operator"));
         provider.person("left", "idp-pass-5", Map.of("preferred_username", "gone",
@@ -129,6 +134,14 @@ class SingleSignOnTest {
     }
 
     @Test
+    void aConfiguredAcrValueCountsAsTheSecondFactorToo() {
+        SsoBrowser browser = new SsoBrowser();
+        assertThat(browser.signInThroughProvider(hotline.base(), "sup.acr", "idp-pass-8").uri().getPath())
+                .isEqualTo("/supervisor.html");
+        assertThat(browser.api(hotline.base() + "/api/operators").status()).isEqualTo(200);
+    }
+
+    @Test
     void withoutTheMfaClaimASupervisorStillOwesOurSecondFactor() {
         SsoBrowser browser = new SsoBrowser();
         SsoBrowser.Page landed = browser.signInThroughProvider(hotline.base(), "sup.pwd", "idp-pass-3");
@@ -138,6 +151,9 @@ class SingleSignOnTest {
         assertThat(factors.get("required").asBoolean()).isTrue();
         assertThat(factors.get("complete").asBoolean()).isFalse();
         assertThat(logged("supervisor3")).contains(Outcome.SSO_SIGNED_IN);
+        // The administrators' list shows it as the last sign-in (this user never signed in with a password).
+        assertThat(hotline.bean(DSLContext.class).select(APP_USER.LAST_SIGN_IN_AT).from(APP_USER)
+                .where(APP_USER.USERNAME.eq("supervisor3")).fetchOne(APP_USER.LAST_SIGN_IN_AT)).isNotNull();
     }
 
     @Test
