@@ -16,6 +16,7 @@ async function init() {
   $('edit-form').onsubmit = (e) => { e.preventDefault(); saveUser(); };
   $('toggle-enabled').onclick = toggleEnabled;
   $('reset-password').onclick = resetPassword;
+  $('reset-factors').onclick = resetFactors;
   $('secret-done').onclick = () => { $('secret-password').textContent = ''; $('secret').hidden = true; };
   loadUsers();
 }
@@ -130,6 +131,7 @@ function select(user) {
   const self = user.username === App.me.username;
   $('toggle-enabled').disabled = self;
   $('reset-password').disabled = self;
+  $('reset-factors').disabled = self;
   $('edit-role').disabled = self;
   $('edit').scrollIntoView();
 }
@@ -159,6 +161,18 @@ async function resetPassword() {
   if (!r.ok) { $('edit-status').textContent = r.body.message; $('edit-status').className = 'field-status error'; return; }
   showSecret('New one-time password for ' + u.displayName + ' (' + u.username + ')', r.body.oneTimePassword);
   loadUsers();
+}
+
+// A lost phone or security key: the user's passkeys, authenticator app and recovery codes go, and they set up a
+// second factor again at their next sign-in.
+async function resetFactors() {
+  const u = Admin.selected;
+  if (!confirm('Remove the passkeys, authenticator app and recovery codes of ' + u.displayName
+    + '? They are signed out at once and set up a second factor at their next sign-in.')) return;
+  const r = await App.api('POST', '/api/admin/users/' + encodeURIComponent(u.username) + '/factors/reset');
+  $('edit-status').textContent = r.ok ? 'second factor reset: they set up a new one at their next sign-in'
+    : r.body.message;
+  $('edit-status').className = 'field-status ' + (r.ok ? 'saved' : 'error');
 }
 
 init();

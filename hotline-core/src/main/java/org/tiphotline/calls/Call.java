@@ -22,7 +22,8 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
     }
 
     /** Facts the core publishes about calls; listeners react, nobody is commanded. */
-    public sealed interface Event permits Arrived, DangerReported, Queued, Offered, Ringing, OfferUnanswered,
+    public sealed interface Event permits Arrived, DangerReported, Queued, Offered, RingReported, Ringing,
+            OfferUnanswered,
             Answered, Escalated, Transferred, Ended {
         CallId call();
     }
@@ -35,6 +36,14 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
     public record Queued(CallId call, boolean urgent, String language, Instant queuedAt) implements Event {}
 
     public record Offered(CallId call, OperatorId operator) implements Event {}
+
+    /**
+     * The provider says the phone rings at the operator, before anything is read or stored: published at once so
+     * that a screen pop prepared at the offer leaves without waiting for the database. Not yet checked against
+     * the call's state: only an offer this process prepared may act on it (a stale or repeated report finds none),
+     * and {@link Ringing} follows once the report is accepted.
+     */
+    public record RingReported(CallId call, OperatorId operator, Instant at) implements Event {}
 
     /**
      * The phone rings at the operator; {@code at} is when the provider's ringing report was recorded, what the

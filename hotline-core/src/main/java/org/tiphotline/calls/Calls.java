@@ -132,6 +132,11 @@ public class Calls {
         }
     }
 
+    /** The call's id if this process knows it already (no database read): see {@link #idOf}. */
+    Optional<CallId> knownId(CallRef ref) {
+        return Optional.ofNullable(known.get(ref));
+    }
+
     /**
      * The call a provider's reference names. Known ones are remembered: a call row is never deleted nor its
      * reference changed, and every webhook of a Twilio call asks this first.

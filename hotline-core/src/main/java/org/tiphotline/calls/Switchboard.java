@@ -210,12 +210,19 @@ public class Switchboard {
     }
 
     private boolean ringing(CallRef ref, OperatorId operator, String delivery) {
-        // Published under the call's row lock, before the commit: the phone is ringing now, and the screen pop
-        // must not wait for the record's WAL flush, which at load queues behind every other commit (the pop's p99
-        // went from 16 to 57-106 ms once offers stopped being committed one at a time, docs/benchmarks.md).
-        // The offer that prepared the pop is committed already; listeners that need this record committed
-        // register for after the commit (Intake does for a pop it has to build from the database).
-        return record(ref, CallEventType.RINGING, operator, Map.of(), delivery,
+        // The report's own time is the ringing time stored below, so the pop is measured from the report's
+        // arrival. A call this process has not seen yet (after a restart) is looked up in the database by the
+        // record below; the pop then waits for it (Intake's slow path).
+        Instant reported = clock.instant();
+        if (!calls.deliveredHere(ref, delivery)) {
+            calls.knownId(ref).ifPresent(id -> events.publishEvent(new Call.RingReported(id, operator, reported)));
+        }
+        // The pop prepared at the offer left on RingReported above: it must not wait for this record's lock,
+        // insert and WAL flush, which at load queue behind every other call's (the pop's p99 went from 16 to
+        // 57-106 ms once offers stopped being committed one at a time, docs/benchmarks.md). Ringing is published
+        // under the call's row lock, before the commit; listeners that need the record committed register for
+        // after the commit (Intake does for a pop it has to build from the database).
+        return record(ref, CallEventType.RINGING, operator, Map.of(), delivery, reported,
                 call -> events.publishEvent(new Call.Ringing(call.id(), operator, call.events().getLast().at())))
                 .isPresent();
     }
@@ -320,12 +327,12 @@ public class Switchboard {
 
     private Optional<Call> record(CallRef ref, CallEventType type, OperatorId operator, Map<String, String> detail,
             String delivery) {
-        return record(ref, type, operator, detail, delivery, call -> { });
+        return record(ref, type, operator, detail, delivery, null, call -> { });
     }
 
     /** {@code underLock} runs with the appended call inside the transaction, after the append, before the commit. */
     private Optional<Call> record(CallRef ref, CallEventType type, OperatorId operator, Map<String, String> detail,
-            String delivery, java.util.function.Consumer<Call> underLock) {
+            String delivery, Instant at, java.util.function.Consumer<Call> underLock) {
         // Most repeats are known here, without a transaction; the check under the lock catches the rest.
         if (calls.deliveredHere(ref, delivery)) {
             log.debug("dropped a repeated delivery of {} for {}", type, ref.provider());
@@ -343,7 +350,7 @@ public class Switchboard {
                 log.debug("dropped a repeated delivery of {} for call {}", type, call.id());
                 return Optional.empty();
             }
-            Call appended = calls.append(call, type, clock.instant(), operator, detail, delivery);
+            Call appended = calls.append(call, type, at != null ? at : clock.instant(), operator, detail, delivery);
             underLock.accept(appended);
             return Optional.of(appended);
         });

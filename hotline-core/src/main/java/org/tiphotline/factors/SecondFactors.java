@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.OptionalLong;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.tiphotline.accounts.Account;
 import org.tiphotline.protection.AuditTrail;
 import org.tiphotline.protection.AuditTrail.Action;
 import org.tiphotline.protection.FieldCipher;
@@ -55,16 +57,18 @@ public class SecondFactors {
     private final TotpCodes totp;
     private final AuditTrail audit;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
     private final SecureRandom random = new SecureRandom();
 
     public SecondFactors(DSLContext db, FieldCipher cipher, KeyedHash hashes, TotpCodes totp, AuditTrail audit,
-            Clock clock) {
+            Clock clock, ApplicationEventPublisher events) {
         this.db = db;
         this.cipher = cipher;
         this.hashes = hashes;
         this.totp = totp;
         this.audit = audit;
         this.clock = clock;
+        this.events = events;
     }
 
     /** Whether the user has a second factor to sign in with: a confirmed app or a passkey. */
@@ -202,9 +206,16 @@ public class SecondFactors {
         return recoveryCodesLeft(username) == 0 ? newRecoveryCodes(username, userId(username)) : List.of();
     }
 
+    /** A passkey completed someone's sign-in; which key is Spring Security's record, not the audit trail's. */
+    @Transactional
+    public void passkeyUsed(String username) {
+        audit.record(username, Action.CHANGE, AUDIT_ENTITY, username, List.of("passkey_used"));
+    }
+
     /**
      * An administrator removes all of a user's factors (a lost phone or key): at the next sign-in the user enrols
-     * again. Returns false when there is no such user.
+     * again. Their open sessions end too (once this commits): a session that a lost key completed must not outlive
+     * the key. Returns false when there is no such user.
      */
     @Transactional
     public boolean reset(String admin, String username) {
@@ -215,8 +226,10 @@ public class SecondFactors {
         }
         db.deleteFrom(TOTP_FACTOR).where(TOTP_FACTOR.USER_ID.eq(user)).execute();
         db.deleteFrom(RECOVERY_CODE).where(RECOVERY_CODE.USER_ID.eq(user)).execute();
+        // Passkeys go with their user entity (user_credentials cascades).
         db.deleteFrom(USER_ENTITIES).where(USER_ENTITIES.NAME.eq(username)).execute();
         audit.record(admin, Action.CHANGE, AUDIT_ENTITY, username, List.of("factors_reset"));
+        events.publishEvent(new Account.SessionsRevoked(user, username, "second factor reset"));
         return true;
     }
 

@@ -48,6 +48,8 @@ public class Intake {
     private final Clock clock;
     private final ObjectProvider<RegistryReaders> registryReaders;
     private final Map<CallId, Prepared> prepared = new ConcurrentHashMap<>();
+    /** Pops that left on the provider's report, until its record says the ringing was accepted. */
+    private final Map<CallId, OperatorId> popped = new ConcurrentHashMap<>();
 
     public Intake(Reports reports, HotlineForm form, Calls calls, Operators operators, AuditTrail audit,
             TransactionTemplate tx, ApplicationEventPublisher events, Clock clock,
@@ -81,13 +83,30 @@ public class Intake {
     }
 
     /**
-     * The call rings at an operator: tell the console what to show, with the draft already bound to it. This runs
-     * inside the ringing record's transaction (see {@link Call.Ringing}): a pop prepared at the offer leaves at
-     * once; one that must be built from the database is built after the commit, so that a failure there never
-     * undoes the ringing record.
+     * The provider reports the phone ringing at the operator the offer prepared a pop for: the pop leaves now,
+     * before the report is read against the database or stored, with the draft already bound to the call. A
+     * report nobody prepared for waits for {@link Call.Ringing}.
+     */
+    @EventListener
+    public void on(Call.RingReported reported) {
+        Prepared pop = prepared.get(reported.call());
+        if (pop != null && pop.operator().equals(reported.operator())
+                && prepared.remove(reported.call(), pop)) {
+            popped.put(reported.call(), reported.operator());
+            events.publishEvent(pop.ringingAt(reported.at()));
+        }
+    }
+
+    /**
+     * The ringing report was accepted (inside its transaction, see {@link Call.Ringing}). Its pop left already
+     * when the offer had prepared one; otherwise it is built from the database after the commit, so that a
+     * failure there never undoes the ringing record.
      */
     @EventListener
     public void on(Call.Ringing ringing) {
+        if (ringing.operator().equals(popped.remove(ringing.call()))) {
+            return;
+        }
         Prepared pop = prepared.remove(ringing.call());
         if (pop != null && pop.operator().equals(ringing.operator())) {
             events.publishEvent(pop.ringingAt(ringing.at()));
@@ -115,11 +134,13 @@ public class Intake {
     public void on(Call.OfferUnanswered unanswered) {
         prepared.computeIfPresent(unanswered.call(),
                 (call, pop) -> pop.operator().equals(unanswered.operator()) ? null : pop);
+        popped.remove(unanswered.call(), unanswered.operator());
     }
 
     @EventListener
     public void on(Call.Ended ended) {
         prepared.remove(ended.call());
+        popped.remove(ended.call());
     }
 
     private Prepared prepare(Call call, OperatorId operator, ReportId report) {

@@ -204,8 +204,9 @@ class IntakeTest {
     }
 
     /**
-     * The pop must not wait for the ringing record's commit (a WAL flush that queues behind every other commit at
-     * load): it leaves while that record is still invisible to any other connection.
+     * A pop prepared at the offer must not wait for the ringing record (its lock, insert and WAL flush queue
+     * behind every other call's at load): it leaves while no other connection can see that record, carrying the
+     * time of the provider's report, which is the time stored.
      */
     @Test
     void aPreparedPopLeavesBeforeTheRingingRecordIsCommitted() throws Exception {
@@ -219,6 +220,11 @@ class IntakeTest {
         assertThat(ringingSeenElsewhere).as("RINGING rows another connection saw when the pop left")
                 .containsExactly(0);
         assertThat(ringingRowsElsewhere(call)).as("and once ringing() returned").isEqualTo(1);
+        assertThat(events.ofType(ScreenPop.class)).singleElement().extracting(ScreenPop::ringingAt)
+                .isEqualTo(switchboardRingingTime(call));
+        // A repeated report pops nothing again.
+        assertThat(switchboard.ringing(ref, me.id())).isFalse();
+        assertThat(events.ofType(ScreenPop.class)).hasSize(1);
     }
 
     /** A pop that must be built from the database (no offer prepared it here) waits for the commit instead. */
@@ -236,6 +242,12 @@ class IntakeTest {
         assertThat(ringingSeenElsewhere).containsExactly(1);
         assertThat(events.ofType(ScreenPop.class)).extracting(ScreenPop::report)
                 .containsExactly(intake.reportOf(call).orElseThrow());
+    }
+
+    private Instant switchboardRingingTime(CallId call) {
+        return db.select(org.tiphotline.db.Tables.CALL_EVENT.AT).from(org.tiphotline.db.Tables.CALL_EVENT)
+                .where(org.tiphotline.db.Tables.CALL_EVENT.CALL_ID.eq(call.value()))
+                .and(org.tiphotline.db.Tables.CALL_EVENT.TYPE.eq("RINGING")).fetchSingle().value1().toInstant();
     }
 
     private void listenToPops(CallId call, List<Integer> ringingSeenElsewhere) {

@@ -56,6 +56,9 @@ class EmbeddedDatabase {
         config.setMaximumPoolSize(settings.poolSize());
         config.setConnectionTimeout(settings.connectionTimeout().toMillis());
         config.setPoolName("embedded");
+        // As spring.datasource.hikari.schema does for an external database (application.yml): unqualified names
+        // (Spring Security's WebAuthn tables) resolve in our schema; jOOQ qualifies every name itself.
+        config.setSchema("hotline");
         return new HikariDataSource(config);
     }
 }

@@ -25,6 +25,8 @@ class FactorsApi {
 
     record Code(String code) {}
 
+    /** Why a password alone does not add a factor (here and in {@link PasskeyGuard}). */
+    static final String FACTOR_FIRST = "sign in with your existing second factor before enrolling another";
     private static final String WRONG_APP_CODE =
             "that code is wrong, expired or already used: enter the code your app shows now";
 
@@ -53,8 +55,7 @@ class FactorsApi {
     @PostMapping("/api/factors/totp")
     ResponseEntity<Map<String, Object>> startTotp(Authentication auth) {
         if (factors.hasFactor(auth.getName()) && !gate.hasSecondFactor(auth)) {
-            return refuse(HttpStatus.FORBIDDEN, "factor_first",
-                    "sign in with your existing second factor before enrolling another");
+            return refuse(HttpStatus.FORBIDDEN, "factor_first", FACTOR_FIRST);
         }
         try {
             SecondFactors.TotpEnrolment started = factors.startTotp(auth.getName(), settings.issuer());

@@ -20,7 +20,8 @@ import org.tiphotline.operators.Role;
  * Tells a half-signed-in user (password only, in a role that needs a second factor) from a fully signed-in one,
  * from the factor authorities Spring Security puts in the sign-in ({@link FactorGrantedAuthority}): the password
  * gives {@code FACTOR_PASSWORD}, a passkey {@code FACTOR_WEBAUTHN}; an authenticator-app code or a recovery code
- * adds {@code FACTOR_TOTP} here.
+ * adds {@code FACTOR_TOTP} here. A passkey is only ever a second factor: a sign-in without the password's factor
+ * (a passkey alone) owes the password whatever the role, and reaches nothing but enrolment.
  */
 @Component
 public class SecondFactorGate {
@@ -31,6 +32,12 @@ public class SecondFactorGate {
      * configured): a factor of its own, so that the log and the session never pretend we checked an app code.
      */
     public static final String IDP_MFA_AUTHORITY = "FACTOR_IDP_MFA";
+    /**
+     * What a sign-in must begin with: the password, or single sign-on's authorization code (only ever for a local,
+     * enabled user with the same role, see console.sso). A passkey or an app code is never the only factor.
+     */
+    private static final Set<String> FIRST = Set.of(FactorGrantedAuthority.PASSWORD_AUTHORITY,
+            FactorGrantedAuthority.AUTHORIZATION_CODE_AUTHORITY);
     /** Any of these completes the second factor. */
     private static final Set<String> SECOND = Set.of(TOTP_AUTHORITY, FactorGrantedAuthority.WEBAUTHN_AUTHORITY,
             IDP_MFA_AUTHORITY);
@@ -46,12 +53,23 @@ public class SecondFactorGate {
         if (auth == null || !auth.isAuthenticated()) {
             return false;
         }
+        if (!hasPassword(auth)) {
+            return true;
+        }
         Role role = roleOf(auth);
         return role != null && settings.required(role) && !hasSecondFactor(auth);
     }
 
+    /** A first factor (the password or single sign-on) and a second factor, both in this sign-in. */
     public boolean hasSecondFactor(Authentication auth) {
-        return auth.getAuthorities().stream().map(GrantedAuthority::getAuthority).anyMatch(SECOND::contains);
+        return hasPassword(auth)
+                && auth.getAuthorities().stream().map(GrantedAuthority::getAuthority).anyMatch(SECOND::contains);
+    }
+
+    /** Whether this sign-in began with a first factor: the password, or single sign-on's authorization code. */
+    public static boolean hasPassword(Authentication auth) {
+        return auth != null && auth.getAuthorities().stream().map(GrantedAuthority::getAuthority)
+                .anyMatch(FIRST::contains);
     }
 
     public boolean required(Authentication auth) {

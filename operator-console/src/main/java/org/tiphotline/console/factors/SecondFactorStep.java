@@ -33,7 +33,9 @@ class SecondFactorStep implements FirstSignInStep {
 
     @Override
     public List<String> paths() {
-        return List.of("/js/factors.js", "/api/factors", "/api/factors/**");
+        // Spring's passkey endpoints (PasskeyGuard has its own rules for them).
+        return List.of("/js/factors.js", "/api/factors", "/api/factors/**", "/webauthn/register",
+                "/webauthn/register/options", "/webauthn/authenticate/options", "/login/webauthn");
     }
 
     @Override

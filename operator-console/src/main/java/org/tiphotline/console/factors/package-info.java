@@ -1,2 +1,2 @@
-/** Second factors at sign-in: the enrolment and check APIs, the gate for half-signed-in users, the admin reset. */
+/** Second factors at sign-in: passkeys and apps, enrolment and checks, the half-signed-in gate, the admin reset. */
 package org.tiphotline.console.factors;

@@ -21,6 +21,7 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 import org.tiphotline.accounts.PasswordHashing;
 import org.tiphotline.console.accounts.FirstSignInGate;
 import org.tiphotline.console.accounts.FirstSignInStep;
+import org.tiphotline.console.factors.PasskeySignIn;
 import org.tiphotline.console.signin.SessionLimits;
 import org.tiphotline.console.signin.SignInRefusals;
 import org.tiphotline.console.signin.SignOuts;
@@ -58,6 +59,7 @@ class WebSecurity {
     SecurityFilterChain web(HttpSecurity http,
             @Value("${hotline.telephony.twilio.enabled:false}") boolean twilio,
             ObjectProvider<FirstSignInStep> firstSignInSteps, SessionLimits sessionLimits, SignOuts signOuts,
+            PasskeySignIn passkeys,
             ObjectProvider<SingleSignOn> singleSignOn) throws Exception {
         // --- Single sign-on (issue 16, part 7): OpenID Connect beside the password form, only when switched on.
         // Its two endpoints are open to anyone (they are the way in); switched off, nothing answers there (404).
@@ -93,6 +95,8 @@ class WebSecurity {
                         // One's own factors, whatever the role (liaisons and reporters may be required one too).
                         .requestMatchers("/factors.html", "/js/factors.js", "/api/factors", "/api/factors/**")
                         .authenticated()
+                        // Spring's passkey registration (a filter after these rules): PasskeyGuard says who may.
+                        .requestMatchers(HttpMethod.POST, "/webauthn/register").authenticated()
                         .requestMatchers("/api/admin/users/*/factors/reset").hasRole("ADMIN")
                         // --- end second factor ---
                         .requestMatchers("/api/liaison/**", "/liaison.html", "/js/liaison.js").hasRole("LIAISON")
@@ -139,6 +143,15 @@ class WebSecurity {
                 .addFilterAfter(new FirstSignInGate(firstSignInSteps.orderedStream().toList()),
                         AuthorizationFilter.class)
                 .csrf(csrf -> csrf.ignoringRequestMatchers("/ack/**"))
+                // --- Passkeys (issue 16, part 4): Spring Security's WebAuthn endpoints (/webauthn/register/options,
+                // /webauthn/register, /webauthn/authenticate/options, /login/webauthn) on the JDBC repositories of
+                // console.factors.Passkeys. A passkey is only a second factor: its sign-in must follow the same
+                // user's password (PasskeySignIn.afterPassword), and PasskeyGuard says who may register one. No
+                // generated registration page: the enrolment page (/factors.html) is ours. ---
+                .webAuthn(webAuthn -> webAuthn.disableDefaultRegistrationPage(true)
+                        .withObjectPostProcessor(passkeys.afterPassword()))
+                .addFilterBefore(passkeys.guard(), AuthorizationFilter.class)
+                // --- end passkeys ---
                 // --- Sign-in abuse and sessions (issue 16, parts 5 and 6): throttled tries are answered 429, every
                 // sign-out is logged, idle and absolute session limits run on the injected clock. Our own sign-in
                 // page (second factor, part 4), which can say when no factor is asked for. ---

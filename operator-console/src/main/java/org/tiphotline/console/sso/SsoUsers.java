@@ -71,6 +71,8 @@ final class SsoUsers implements OAuth2UserService<OidcUserRequest, OidcUser> {
         }
         List<GrantedAuthority> authorities = new ArrayList<>();
         authorities.add(new SimpleGrantedAuthority("ROLE_" + local.role().name()));
+        // The first factor, as the password's FACTOR_PASSWORD: what a second factor (or a passkey) may follow.
+        authorities.add(FactorGrantedAuthority.fromAuthority(FactorGrantedAuthority.AUTHORIZATION_CODE_AUTHORITY));
         if (providerCheckedSeveralFactors(vouched)) {
             authorities.add(FactorGrantedAuthority.fromAuthority(SecondFactorGate.IDP_MFA_AUTHORITY));
         }

@@ -140,11 +140,7 @@ class AdministratorInBrowserTest {
     }
 
     private void login(WebDriver browser, String username, String password) {
-        browser.get(hotline.base() + "/login");
-        new WebDriverWait(browser, Duration.ofSeconds(15))
-                .until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(username);
-        browser.findElement(By.id("password")).sendKeys(password);
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        HeadlessChromium.signIn(browser, hotline.base(), username, password);
     }
 
     private static void screenshot(WebDriver browser, String name) {

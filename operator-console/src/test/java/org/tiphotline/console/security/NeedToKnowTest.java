@@ -26,6 +26,7 @@ import static org.tiphotline.db.Tables.SCREENING_REPORT;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import jakarta.servlet.Filter;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.HttpCookie;
@@ -64,6 +65,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
@@ -134,7 +136,19 @@ class NeedToKnowTest {
     private static final String PRIVILEGED_ROLES = "SUPERVISOR,DATA_MANAGER,DATA_MANAGEMENT_LEADER,ADMIN";
     /** What a half-signed-in user (password only) reaches: the enrolment page's APIs and who they are. */
     private static final Set<String> ENROLMENT = Set.of("GET /api/me", "GET /api/factors", "POST /api/factors/totp",
-            "POST /api/factors/totp/confirm", "POST /api/factors/totp/verify", "POST /api/factors/recovery");
+            "POST /api/factors/totp/confirm", "POST /api/factors/totp/verify", "POST /api/factors/recovery",
+            "POST /webauthn/register/options", "POST /webauthn/register", "POST /webauthn/authenticate/options",
+            "POST /login/webauthn");
+    /**
+     * Endpoints that Spring Security's filters answer themselves (no Spring MVC mapping), by the filter that answers
+     * them: a filter of these packages in the chain that is not listed here fails the table's completeness test.
+     */
+    private static final Map<String, List<String>> FILTER_ENDPOINTS = Map.of(
+            "PublicKeyCredentialCreationOptionsFilter", List.of("POST /webauthn/register/options"),
+            "WebAuthnRegistrationFilter", List.of("POST /webauthn/register", "DELETE /webauthn/register/{id}"),
+            "PublicKeyCredentialRequestOptionsFilter", List.of("POST /webauthn/authenticate/options"),
+            "WebAuthnAuthenticationFilter", List.of("POST /login/webauthn"));
+    private static final List<String> ENDPOINT_FILTER_PACKAGES = List.of("org.springframework.security.web.webauthn");
     private static final Set<Who> REVIEWERS = EnumSet.of(SUPERVISOR, DATA_MANAGER_OF_CASE, OTHER_DATA_MANAGER,
             LEADER);
 
@@ -606,6 +620,20 @@ class NeedToKnowTest {
                 row("POST /api/factors/recovery", "one's own recovery code").allow(SIGNED_IN)
                         .answers(400, "a wrong code").send(json("POST", "/api/factors/recovery",
                                 Map.of("code", "AAAA-BBBB-CCCC"))),
+                // Passkeys: Spring Security's own endpoints (filters), behind PasskeyGuard. Anyone signed in with a
+                // password (the privileged here have completed their factor, the others need none).
+                row("POST /webauthn/register/options", "one's own passkey's creation options").allow(SIGNED_IN)
+                        .send(json("POST", "/webauthn/register/options", null)),
+                row("POST /webauthn/register", "one's own passkey").allow(SIGNED_IN)
+                        .answers(400, "reached: not a browser's attestation").send(json("POST", "/webauthn/register",
+                                Map.of("publicKey", Map.of("label", "test", "credential", Map.of())))),
+                row("DELETE /webauthn/register/{id}", "nobody: passkeys go by an administrator's reset").allow(NOBODY)
+                        .send(new Req("DELETE", "/webauthn/register/AAAA", null, null)),
+                row("POST /webauthn/authenticate/options", "the passkey step of one's own sign-in").allow(SIGNED_IN)
+                        .send(json("POST", "/webauthn/authenticate/options", null)),
+                row("POST /login/webauthn", "the passkey step of one's own sign-in").allow(SIGNED_IN)
+                        .answers(401, "reached: not a passkey's assertion").send(json("POST", "/login/webauthn",
+                                Map.of())),
                 row("POST /api/admin/users/{username}/factors/reset", "administrators").allow(ADMIN)
                         .send(json("POST", "/api/admin/users/resettest/factors/reset", null)),
                 row("GET /api/account", "one's own account").allow(SIGNED_IN).send(getReq("/api/account")),
@@ -827,7 +855,10 @@ class NeedToKnowTest {
     // ---------------------------------------------------------------------------------------------------------
     // The tests
 
-    /** Every endpoint Spring maps has a row, and every row an endpoint: none can be added without saying who. */
+    /**
+     * Every endpoint Spring maps (and every one Spring Security's passkey filters answer) has a row, and every row an
+     * endpoint: none can be added without saying who.
+     */
     @Test
     @Order(1)
     void everyEndpointIsInTheTable() {
@@ -841,6 +872,15 @@ class NeedToKnowTest {
                         mapped.add("* " + pattern);
                     }
                     methods.forEach(m -> mapped.add(m.name() + " " + pattern));
+                }
+            }
+        }
+        for (SecurityFilterChain chain : hotline.beans(SecurityFilterChain.class).values()) {
+            for (Filter filter : chain.getFilters()) {
+                String type = filter.getClass().getName();
+                if (ENDPOINT_FILTER_PACKAGES.stream().anyMatch(type::startsWith)) {
+                    mapped.addAll(FILTER_ENDPOINTS.getOrDefault(filter.getClass().getSimpleName(),
+                            List.of("a filter that may answer endpoints: " + type)));
                 }
             }
         }

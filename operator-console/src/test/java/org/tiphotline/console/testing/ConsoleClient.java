@@ -85,6 +85,10 @@ public final class ConsoleClient {
         return send(json(path, body).method("PUT", publisher(body)));
     }
 
+    public Response delete(String path) {
+        return send(json(path, null).method("DELETE", publisher(null)));
+    }
+
     /** Sends a raw body as it is, for tests of malformed and oversized input. */
     public Response postRaw(String path, String body) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
