@@ -22,7 +22,10 @@ import org.springframework.stereotype.Component;
 public class SignInEvents {
 
     public enum Outcome {
-        SIGNED_IN, FAILED, LOCKED_OUT, REFUSED_WHILE_THROTTLED, SIGNED_OUT, IDLE_TIMEOUT, SESSION_LIMIT
+        SIGNED_IN, FAILED, LOCKED_OUT, REFUSED_WHILE_THROTTLED, SIGNED_OUT, IDLE_TIMEOUT, SESSION_LIMIT,
+        /** Single sign-on: let in; the provider vouched for someone with no account here, a disabled one, another
+         * role; or the exchange with the provider failed. */
+        SSO_SIGNED_IN, SSO_REFUSED_UNKNOWN_USER, SSO_REFUSED_DISABLED, SSO_REFUSED_ROLE, SSO_FAILED
     }
 
     public record Event(Instant at, String username, String address, Outcome outcome) {}
@@ -31,7 +34,8 @@ public class SignInEvents {
     public record Repeated(String key, int failures, int others, Instant last) {}
 
     private static final List<String> FAILURES = List.of(Outcome.FAILED.name(), Outcome.LOCKED_OUT.name(),
-            Outcome.REFUSED_WHILE_THROTTLED.name());
+            Outcome.REFUSED_WHILE_THROTTLED.name(), Outcome.SSO_REFUSED_UNKNOWN_USER.name(),
+            Outcome.SSO_REFUSED_DISABLED.name(), Outcome.SSO_REFUSED_ROLE.name(), Outcome.SSO_FAILED.name());
 
     private final DSLContext db;
     private final Clock clock;

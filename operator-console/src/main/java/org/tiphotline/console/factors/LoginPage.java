@@ -1,10 +1,13 @@
 package org.tiphotline.console.factors;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.HtmlUtils;
+import org.tiphotline.console.sso.SingleSignOn;
 
 /**
  * The sign-in form. Ours rather than Spring Security's generated one so that it can say when no second factor is
@@ -14,9 +17,11 @@ import org.springframework.web.bind.annotation.RestController;
 class LoginPage {
 
     private final SecondFactorSettings settings;
+    private final ObjectProvider<SingleSignOn> singleSignOn;
 
-    LoginPage(SecondFactorSettings settings) {
+    LoginPage(SecondFactorSettings settings, ObjectProvider<SingleSignOn> singleSignOn) {
         this.settings = settings;
+        this.singleSignOn = singleSignOn;
     }
 
     @GetMapping(value = "/login", produces = MediaType.TEXT_HTML_VALUE)
@@ -30,6 +35,9 @@ class LoginPage {
         String message = request.getParameter("error") != null
                 ? "<p class=\"error\" role=\"alert\">Wrong username or password.</p>"
                 : request.getParameter("logout") != null ? "<p class=\"notice\">You have signed out.</p>" : "";
+        // Single sign-on (issue 16, part 7): a plain link, only when switched on; the password form stays beside it.
+        String sso = singleSignOn.stream().map(s -> "<p><a class=\"button\" id=\"sso\" href=\"" + SingleSignOn.START
+                + "\">" + HtmlUtils.htmlEscape(s.buttonLabel()) + "</a></p>").findFirst().orElse("");
         return """
                 <!doctype html>
                 <html lang="en"><head><meta charset="utf-8"><title>Sign in · Trafficking hotline</title>
@@ -43,7 +51,7 @@ class LoginPage {
                 <input type="password" id="password" name="password" autocomplete="current-password" required></p>
                 <input name="_csrf" type="hidden" value="%s">
                 <button type="submit">Sign in</button>
-                </form></main></body></html>
-                """.formatted(message, notice, csrf.getToken());
+                </form>%s</main></body></html>
+                """.formatted(message, notice, csrf.getToken(), sso);
     }
 }

@@ -27,10 +27,20 @@ import org.tiphotline.operators.Role;
 public class SecondFactorGate {
 
     public static final String TOTP_AUTHORITY = "FACTOR_TOTP";
-    /** What a sign-in must begin with: a passkey or an app code is never the only factor. */
-    private static final Set<String> FIRST = Set.of(FactorGrantedAuthority.PASSWORD_AUTHORITY);
+    /**
+     * Single sign-on whose ID token says the provider checked several factors (its {@code amr}/{@code acr}, as
+     * configured): a factor of its own, so that the log and the session never pretend we checked an app code.
+     */
+    public static final String IDP_MFA_AUTHORITY = "FACTOR_IDP_MFA";
+    /**
+     * What a sign-in must begin with: the password, or single sign-on's authorization code (only ever for a local,
+     * enabled user with the same role, see console.sso). A passkey or an app code is never the only factor.
+     */
+    private static final Set<String> FIRST = Set.of(FactorGrantedAuthority.PASSWORD_AUTHORITY,
+            FactorGrantedAuthority.AUTHORIZATION_CODE_AUTHORITY);
     /** Any of these completes the second factor. */
-    private static final Set<String> SECOND = Set.of(TOTP_AUTHORITY, FactorGrantedAuthority.WEBAUTHN_AUTHORITY);
+    private static final Set<String> SECOND = Set.of(TOTP_AUTHORITY, FactorGrantedAuthority.WEBAUTHN_AUTHORITY,
+            IDP_MFA_AUTHORITY);
 
     private final SecondFactorSettings settings;
     private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
@@ -50,13 +60,13 @@ public class SecondFactorGate {
         return role != null && settings.required(role) && !hasSecondFactor(auth);
     }
 
-    /** The password and a second factor, both in this sign-in. */
+    /** A first factor (the password or single sign-on) and a second factor, both in this sign-in. */
     public boolean hasSecondFactor(Authentication auth) {
         return hasPassword(auth)
                 && auth.getAuthorities().stream().map(GrantedAuthority::getAuthority).anyMatch(SECOND::contains);
     }
 
-    /** Whether this sign-in began with a first factor: the password (single sign-on would add its own here). */
+    /** Whether this sign-in began with a first factor: the password, or single sign-on's authorization code. */
     public static boolean hasPassword(Authentication auth) {
         return auth != null && auth.getAuthorities().stream().map(GrantedAuthority::getAuthority)
                 .anyMatch(FIRST::contains);

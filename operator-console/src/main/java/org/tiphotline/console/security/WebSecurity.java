@@ -25,6 +25,7 @@ import org.tiphotline.console.factors.PasskeySignIn;
 import org.tiphotline.console.signin.SessionLimits;
 import org.tiphotline.console.signin.SignInRefusals;
 import org.tiphotline.console.signin.SignOuts;
+import org.tiphotline.console.sso.SingleSignOn;
 import org.springframework.security.config.annotation.authorization.EnableMultiFactorAuthentication;
 import org.tiphotline.operators.Operators;
 
@@ -58,7 +59,20 @@ class WebSecurity {
     SecurityFilterChain web(HttpSecurity http,
             @Value("${hotline.telephony.twilio.enabled:false}") boolean twilio,
             ObjectProvider<FirstSignInStep> firstSignInSteps, SessionLimits sessionLimits, SignOuts signOuts,
-            PasskeySignIn passkeys) throws Exception {
+            PasskeySignIn passkeys,
+            ObjectProvider<SingleSignOn> singleSignOn) throws Exception {
+        // --- Single sign-on (issue 16, part 7): OpenID Connect beside the password form, only when switched on.
+        // Its two endpoints are open to anyone (they are the way in); switched off, nothing answers there (404).
+        singleSignOn.ifAvailable(sso -> {
+            try {
+                sso.apply(http);
+            } catch (Exception e) {
+                throw new IllegalStateException("the single sign-on could not be configured", e);
+            }
+        });
+        http.authorizeHttpRequests(auth -> auth.requestMatchers(SingleSignOn.START, SingleSignOn.CALLBACK)
+                .permitAll());
+        // --- end single sign-on ---
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/error", "/favicon.ico", "/css/**").permitAll()
                         // Signed, expiring acknowledgement links from alerts: the signature is the authority.
