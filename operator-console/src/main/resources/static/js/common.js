@@ -5,9 +5,15 @@ const App = {
   me: null,
   leaving: false,
 
+  // The server ended the session (disabled, password or factors reset, idle or absolute limit): the sign-in form
+  // says so, so that nobody takes it for a glitch and waits for calls on a console that gets none.
+  sessionEnded() {
+    location.href = '/login?ended';
+  },
+
   async start() {
     const r = await fetch('/api/me', { headers: { Accept: 'application/json' } });
-    if (r.status === 401) { location.href = '/login'; return null; }
+    if (r.status === 401) { App.sessionEnded(); return null; }
     App.me = await r.json();
     document.querySelectorAll('[data-me]').forEach((el) => { el.textContent = App.me.displayName; });
     document.querySelectorAll('form.logout').forEach((f) => {
@@ -28,7 +34,7 @@ const App = {
     headers[App.me.csrf.header] = App.me.csrf.token;
     try {
       const r = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      if (r.status === 401 && !App.leaving) { location.href = '/login'; }
+      if (r.status === 401 && !App.leaving) { App.sessionEnded(); }
       const text = await r.text();
       return { ok: r.ok, status: r.status, body: text ? JSON.parse(text) : null };
     } catch (e) {
@@ -46,7 +52,7 @@ const App = {
       onDisconnected: () => {
         if (handlers.onDisconnected) handlers.onDisconnected();
         fetch('/api/me', { headers: { Accept: 'application/json' } }).then((r) => {
-          if (r.status === 401 && !App.leaving) location.href = '/login';
+          if (r.status === 401 && !App.leaving) App.sessionEnded();
         }).catch(() => {});
       },
     }));

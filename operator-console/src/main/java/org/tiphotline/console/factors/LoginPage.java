@@ -34,7 +34,10 @@ class LoginPage {
                 : "";
         String message = request.getParameter("error") != null
                 ? "<p class=\"error\" role=\"alert\">Wrong username or password.</p>"
-                : request.getParameter("logout") != null ? "<p class=\"notice\">You have signed out.</p>" : "";
+                : request.getParameter("logout") != null ? "<p class=\"notice\">You have signed out.</p>"
+                : request.getParameter("ended") != null ? "<p class=\"error\" role=\"alert\" id=\"session-ended\">"
+                        + "Your session has ended: you were signed out by an administrator or after a time without"
+                        + " activity. Sign in again to go on.</p>" : "";
         // Single sign-on (issue 16, part 7): a plain link, only when switched on; the password form stays beside it.
         String sso = singleSignOn.stream().map(s -> "<p><a class=\"button\" id=\"sso\" href=\"" + SingleSignOn.START
                 + "\">" + HtmlUtils.htmlEscape(s.buttonLabel()) + "</a></p>").findFirst().orElse("");

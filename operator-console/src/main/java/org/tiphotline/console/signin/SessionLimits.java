@@ -112,7 +112,7 @@ public class SessionLimits implements HttpSessionListener {
                 response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
             } else {
                 // The sign-in form itself: Spring's generated page knows no "expired" variant.
-                response.sendRedirect(request.getContextPath() + "/login");
+                response.sendRedirect(request.getContextPath() + "/login?ended");
             }
             return;
         }

@@ -128,6 +128,9 @@ class AdministratorInBrowserTest {
         admin.switchTo().alert().accept();
         adminWait.until(ExpectedConditions.textToBe(By.id("toggle-enabled"), "Enable"));
         new WebDriverWait(operator, Duration.ofSeconds(5)).until(ExpectedConditions.urlContains("/login"));
+        // The operator is told why, not left at a bare sign-in form.
+        new WebDriverWait(operator, Duration.ofSeconds(5)).until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("session-ended"), "Your session has ended"));
         long millis = (System.nanoTime() - before) / 1_000_000;
         System.out.printf("disabled operator's console at the sign-in form after %d ms%n", millis);
         operator.get(hotline.base() + "/console.html");

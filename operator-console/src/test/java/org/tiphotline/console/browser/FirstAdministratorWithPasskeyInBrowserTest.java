@@ -194,6 +194,9 @@ class FirstAdministratorWithPasskeyInBrowserTest {
         admin.switchTo().alert().accept();
         adminWait.until(ExpectedConditions.textToBe(By.id("toggle-enabled"), "Enable"));
         new WebDriverWait(operator, Duration.ofSeconds(5)).until(ExpectedConditions.urlContains("/login"));
+        // The operator is told why, not left at a bare sign-in form.
+        new WebDriverWait(operator, Duration.ofSeconds(5)).until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("session-ended"), "Your session has ended"));
         System.out.printf("disabled operator's console at the sign-in form after %d ms%n",
                 (System.nanoTime() - before) / 1_000_000);
         screenshot(admin, "passkey-09-admin-disabled-operator");

@@ -70,7 +70,7 @@ class SessionLimitsTest {
         clock.advance(Duration.ofMinutes(10));
         ConsoleClient.Text page = supervisor.getText("/supervisor.html");
         assertThat(page.status()).isEqualTo(302);
-        assertThat(page.headers().firstValue("Location").orElse("")).endsWith("/login");
+        assertThat(page.headers().firstValue("Location").orElse("")).endsWith("/login?ended");
         assertThat(lastOutcome("supervisor")).isEqualTo("IDLE_TIMEOUT");
     }
 
