@@ -1,8 +1,8 @@
 // What every page shares: who am I, JSON calls with the CSRF token, the live channel, safe text output.
 'use strict';
 
-const App = {
-  me: null,
+// ui.js (loaded first) defines App with labels, dates, dialogs and the rest that public pages share too.
+Object.assign(App, {
   leaving: false,
 
   // The server ended the session (disabled, password or factors reset, idle or absolute limit): the sign-in form
@@ -15,6 +15,8 @@ const App = {
     const r = await fetch('/api/me', { headers: { Accept: 'application/json' } });
     if (r.status === 401) { App.sessionEnded(); return null; }
     App.me = await r.json();
+    App.useJurisdiction(App.me.jurisdiction);
+    await App.loadLabels();
     document.querySelectorAll('[data-me]').forEach((el) => { el.textContent = App.me.displayName; });
     document.querySelectorAll('form.logout').forEach((f) => {
       const i = document.createElement('input');
@@ -59,28 +61,4 @@ const App = {
     link.start();
     return link;
   },
-
-  el(tag, attrs = {}, ...children) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (k === 'class') e.className = v;
-      else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-      else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : v);
-    }
-    for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
-    return e;
-  },
-
-  label(code) {
-    return code === null || code === undefined ? '' : String(code).replace(/_/g, ' ').toLowerCase();
-  },
-
-  duration(seconds) {
-    const s = Math.max(0, Math.round(seconds));
-    return Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
-  },
-
-  time(iso) {
-    return iso ? new Date(iso).toLocaleString() : '';
-  },
-};
+});

@@ -74,7 +74,8 @@ class WebSecurity {
                 .permitAll());
         // --- end single sign-on ---
         http.authorizeHttpRequests(auth -> auth
-                        .requestMatchers("/login", "/error", "/favicon.ico", "/css/**").permitAll()
+                        .requestMatchers("/login", "/error", "/favicon.ico", "/favicon.svg", "/css/**", "/api/labels",
+                                "/js/ui.js", "/sounds/**").permitAll()
                         // Signed, expiring acknowledgement links from alerts: the signature is the authority.
                         .requestMatchers("/ack/**").permitAll()
                         // The public online form: its page, its script, its texts and its two endpoints, nothing else.

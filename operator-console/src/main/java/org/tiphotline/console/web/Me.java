@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.view.RedirectView;
 import org.tiphotline.calls.CallSettings;
+import org.tiphotline.intake.JurisdictionSettings;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.Operators;
 import org.tiphotline.routing.Router;
@@ -22,11 +23,13 @@ class Me {
     private final Operators operators;
     private final Router router;
     private final CallSettings calls;
+    private final JurisdictionSettings jurisdiction;
 
-    Me(Operators operators, Router router, CallSettings calls) {
+    Me(Operators operators, Router router, CallSettings calls, JurisdictionSettings jurisdiction) {
         this.operators = operators;
         this.router = router;
         this.calls = calls;
+        this.jurisdiction = jurisdiction;
     }
 
     @GetMapping("/api/me")
@@ -42,6 +45,9 @@ class Me {
         body.put("presence", router.presence(me.id()));
         body.put("hotlineLanguages", calls.languages());
         operators.agencyOf(me.id()).ifPresent(agency -> body.put("agency", agency));
+        // Dates on every page are read in the jurisdiction's zone and format, whatever the browser's machine says.
+        body.put("jurisdiction", Map.of("name", jurisdiction.name(), "country", jurisdiction.country(),
+                "timeZone", jurisdiction.timeZone(), "locale", jurisdiction.locale()));
         body.put("csrf", Map.of("header", csrf.getHeaderName(), "token", csrf.getToken()));
         return body;
     }

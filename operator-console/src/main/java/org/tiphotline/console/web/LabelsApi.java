@@ -1,0 +1,22 @@
+package org.tiphotline.console.web;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.springframework.http.CacheControl;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.tiphotline.labels.Labels;
+
+/**
+ * The words for every code, for the pages' {@code App.label}. Public like the stylesheet: it holds wording only,
+ * and the sign-in and error pages need it before anyone is signed in.
+ */
+@RestController
+class LabelsApi {
+
+    @GetMapping("/api/labels")
+    ResponseEntity<Map<String, String>> labels() {
+        return ResponseEntity.ok().cacheControl(CacheControl.maxAge(5, TimeUnit.MINUTES)).body(Labels.all());
+    }
+}
