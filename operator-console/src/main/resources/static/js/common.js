@@ -30,8 +30,9 @@ Object.assign(App, {
   },
 
   // Resolves to {ok, status, body}; never throws on HTTP errors so callers can show the server's message.
-  async api(method, url, body) {
-    const headers = { Accept: 'application/json' };
+  // options.headers: more headers, e.g. { 'Idempotency-Key': App.newRequestKey() } on a create that must not repeat.
+  async api(method, url, body, options = {}) {
+    const headers = Object.assign({ Accept: 'application/json' }, options.headers || {});
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     headers[App.me.csrf.header] = App.me.csrf.token;
     try {
