@@ -41,6 +41,14 @@ const App = {
     try { return new Intl.DisplayNames([App.locale, 'en'], { type: 'region' }).of(code) || code; } catch (e) { return code; }
   },
 
+  // Countries by name for a <select> that stores the ISO code ("Jamaica" → JM), from the server's own list.
+  countryOptions(selected, emptyText = '— choose a country —') {
+    const list = Object.keys(App.labels).filter((k) => k.startsWith('country.'))
+      .map((k) => [k.slice(8), App.labels[k]]).sort((a, b) => a[1].localeCompare(b[1], App.locale));
+    return [App.el('option', { value: '' }, emptyText)].concat(list.map(([code, name]) =>
+      App.el('option', { value: code, selected: code === selected }, name)));
+  },
+
   duration(seconds) {
     const s = Math.max(0, Math.round(seconds));
     const h = Math.floor(s / 3600);

@@ -59,6 +59,10 @@ public final class Labels {
             throw new UncheckedIOException(e);
         }
         Map<String, String> map = new TreeMap<>();
+        // Countries by name, stored as the ISO code the forms check: the same list the server accepts.
+        for (String iso : Locale.getISOCountries()) {
+            map.put("country." + iso, Locale.of("", iso).getDisplayCountry(Locale.ENGLISH));
+        }
         properties.forEach((k, v) -> map.put((String) k, (String) v));
         return Collections.unmodifiableMap(map);
     }

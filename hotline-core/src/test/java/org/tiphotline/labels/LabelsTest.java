@@ -33,5 +33,6 @@ class LabelsTest {
         assertThat(Labels.of(null, "SOMETHING_NOBODY_LABELLED")).isEqualTo("Something nobody labelled");
         assertThat(Labels.of(null, "ThreatsToFamily")).isEqualTo("Threats to family");
         assertThat(Labels.of(null, null)).isEmpty();
+        assertThat(Labels.all()).containsEntry("country.JM", "Jamaica").containsEntry("country.LC", "St. Lucia");
     }
 }
