@@ -40,6 +40,18 @@ public final class PageCheck {
         browser.manage().window().setSize(SIZES.get(0));
     }
 
+    /** The same checks at a phone's size (360x740), for the pages people open on one: liaison and public pages. */
+    public static void assertFitsAPhoneAndIsAccessible(WebDriver browser, String name) {
+        Dimension phone = new Dimension(360, 740);
+        browser.manage().window().setSize(phone);
+        settle(browser);
+        HeadlessChromium.screenshot(browser, name + "-phone");
+        assertThat(overflows(browser)).as("%s on a phone: elements wider than their card or the page", name).isEmpty();
+        assertThat(accessibilityViolations(browser)).as("%s on a phone: axe-core WCAG 2.2 A/AA violations", name)
+                .isEmpty();
+        browser.manage().window().setSize(SIZES.get(0));
+    }
+
     /**
      * Cards ({@code section}, dialogs, the form) whose content is wider than the card, and a page wider than the
      * window. A table that scrolls inside its own wrapper is not an overflow: that is the design.
