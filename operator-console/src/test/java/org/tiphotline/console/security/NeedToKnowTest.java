@@ -605,6 +605,10 @@ class NeedToKnowTest {
                 row("GET /api/me", "who is signed in, with the CSRF token").allow(SIGNED_IN)
                         .send(getReq("/api/me")),
                 row("GET /login", "the sign-in form").allow(EVERYONE).send(getReq("/login").asPage()),
+                row("GET /api/labels", "words for codes, no data; the sign-in and error pages need them too")
+                        .allow(EVERYONE).send(getReq("/api/labels")),
+                row("GET /favicon.ico", "the icon, for browsers that ask by habit").allow(EVERYONE)
+                        .send(getReq("/favicon.ico").asPage()).answers(301, "to /favicon.svg"),
 
                 // Second factors: one's own, and an administrator's reset of someone's.
                 row("GET /api/factors", "one's own factors, no secret").allow(SIGNED_IN).send(getReq("/api/factors")),
