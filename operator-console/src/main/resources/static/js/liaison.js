@@ -101,13 +101,26 @@ async function acknowledge(id, button) {
   });
 }
 
+// A server message may name a code ("when the outcome is NO_ACTION"): the liaison reads its words instead.
+const words = (message) => String(message || '').replace(/\b[A-Z][A-Z]+(?:_[A-Z]+)+\b/g,
+  (code) => '"' + App.label(code) + '"');
+
 async function outcome(id, button) {
+  const code = document.getElementById('outcome-code');
+  const note = document.getElementById('outcome-note');
+  App.fieldError(code, null);
+  App.fieldError(note, null);
+  // Said next to the field before anything is sent, in the words the liaison chose from.
+  if (!code.value) { App.fieldError(code, 'Choose what was done.'); return; }
+  if ((code.value === 'NO_ACTION' || code.value === 'OTHER') && !note.value.trim()) {
+    App.fieldError(note, 'Say why in the note when the outcome is "' + App.label(code.value) + '".');
+    return;
+  }
   await App.busy(button, async () => {
     const r = await App.api('POST', '/api/liaison/escalations/' + encodeURIComponent(id) + '/outcome', {
-      outcome: document.getElementById('outcome-code').value || null,
-      note: document.getElementById('outcome-note').value || null,
+      outcome: code.value, note: note.value || null,
     });
-    if (!r.ok) { await App.tell('The outcome was not recorded', r.body.message); return; }
+    if (!r.ok) { await App.tell('The outcome was not recorded', words(r.body.message)); return; }
     Liaison.rows.set(id, r.body);
     Liaison.open = null;
     render();

@@ -54,6 +54,7 @@ const none = (columns) => App.el('tr', {}, App.el('td', { colspan: columns, clas
 function showEscalations() {
   const rows = [...Sup.escalations.values()].filter((e) => e.status !== 'CLOSED')
     .sort((a, b) => (a.raisedAt < b.raisedAt ? -1 : 1));
+  if (!rows.length) { $('escalations').replaceChildren(none(6)); return; }
   $('escalations').replaceChildren(...rows.map((e) => App.el('tr', { id: 'sup-esc-' + e.id,
     class: e.status === 'OPEN' && e.alertRound > 1 ? 'overdue' : '' },
   App.el('td', {}, App.time(e.raisedAt)), App.el('td', {}, agencyName(e.agency)), App.el('td', {}, App.label(e.level)),

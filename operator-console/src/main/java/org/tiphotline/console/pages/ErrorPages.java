@@ -39,8 +39,9 @@ class ErrorPages implements ErrorController {
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         if (path.startsWith("/api/") || wantsJson(request)) {
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-            response.getWriter().write("{\"error\":\"" + errorCode(status) + "\",\"message\":\""
-                    + apiMessage(status) + "\",\"status\":" + status + "}");
+            String[] api = apiWords(status);
+            response.getWriter().write("{\"error\":\"" + api[0] + "\",\"message\":\"" + api[1]
+                    + "\",\"status\":" + status + "}");
             return;
         }
         Words words = words(status);
@@ -76,23 +77,15 @@ class ErrorPages implements ErrorController {
         };
     }
 
-    private static String errorCode(int status) {
+    /** The API's refusal: a code for scripts and a message for people, as ApiErrors writes them. */
+    private static String[] apiWords(int status) {
         return switch (status) {
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            default -> status >= 500 ? "server_error" : "bad_request";
-        };
-    }
-
-    private static String apiMessage(int status) {
-        return switch (status) {
-            case 401 -> "sign in first";
-            case 403 -> "you are not allowed to do this";
-            case 404 -> "no such resource";
-            case 405 -> "this method is not allowed here";
-            default -> status >= 500 ? "the server could not finish this request" : "the request could not be read";
+            case 401 -> new String[] {"unauthorized", "sign in first"};
+            case 403 -> new String[] {"forbidden", "you are not allowed to do this"};
+            case 404 -> new String[] {"not_found", "no such resource"};
+            case 405 -> new String[] {"method_not_allowed", "this method is not allowed here"};
+            default -> status >= 500 ? new String[] {"server_error", "the server could not finish this request"}
+                    : new String[] {"bad_request", "the request could not be read"};
         };
     }
 }

@@ -143,13 +143,7 @@ class OperatorInBrowserTest {
      */
     @Test
     void anOperatorEscalatesAndSeesThePoliceLiaisonsAcknowledgementLive() {
-        Map<String, String> settings = new LinkedHashMap<>();
-        TestDirectory.agency(settings, 0, "test-police", "Test Police (fake)", "POLICE", "+15550100119",
-                "WEBHOOK http://127.0.0.1:9/police");
-        hotline = RunningHotline.start(data, settings);
-        hotline.bean(org.tiphotline.operators.Operators.class).createLiaison("police1", "Police Liaison (fake)",
-                hotline.bean(org.springframework.security.crypto.password.PasswordEncoder.class)
-                        .encode("police1-test"), "test-police");
+        hotline = TestDirectory.withPoliceLiaison(data);
 
         login("operator", "operator-demo");
         waitForText(By.id("link-status"), "live");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -47,14 +46,8 @@ class SupervisionInBrowserTest {
     @BeforeAll
     static void anEscalatedCallWhoseAlertsCannotBeDelivered() throws Exception {
         HeadlessChromium.assumeInstalled();
-        Map<String, String> settings = new LinkedHashMap<>();
         // Nothing listens on port 9: every webhook alert to the police fails, as a dead endpoint would.
-        TestDirectory.agency(settings, 0, "test-police", "Test Police (fake)", "POLICE", "+15550100119",
-                "WEBHOOK http://127.0.0.1:9/police");
-        hotline = RunningHotline.start(data, settings);
-        hotline.bean(org.tiphotline.operators.Operators.class).createLiaison("police1", "Police Liaison (fake)",
-                hotline.bean(org.springframework.security.crypto.password.PasswordEncoder.class)
-                        .encode("police1-test"), "test-police");
+        hotline = TestDirectory.withPoliceLiaison(data);
         ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
         JsonNode pop = SimCalls.answered(operator, Map.of("language", "es", "immediateDanger", "YES"));
         call = pop.get("call").asString();
@@ -98,7 +91,7 @@ class SupervisionInBrowserTest {
     void theSupervisorReadsWordsNamesAndFailedAlertsWithoutScrollingSideways() {
         WebDriverWait wait = signIn("1280,720", "supervisor", "supervisor-demo");
         // Ours two, and whatever the rules raised for an immediate danger.
-        wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#escalations tr"), 1));
+        wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#escalations tr[id^='sup-esc-']"), 1));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("overrides"), LONG_WORD));
         // The failed webhook deliveries are on the page, not only in the server log.
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("alert-failures"), "Test Police (fake)"));
@@ -124,13 +117,13 @@ class SupervisionInBrowserTest {
         PageCheck.assertFitsAndIsAccessible(browser, "supervisor-call-detail");
 
         // Closing an escalation asks for the reason in the page's own dialog (a prompt() would fail this test).
-        int open = browser.findElements(By.cssSelector("#escalations tr")).size();
+        int open = browser.findElements(By.cssSelector("#escalations tr[id^='sup-esc-']")).size();
         browser.findElements(By.cssSelector("button.close-esc")).get(0).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog[open] textarea")))
                 .sendKeys("the police called back: handled (fake)");
         PageCheck.assertFitsAndIsAccessible(browser, "supervisor-close-dialog");
         browser.findElement(By.cssSelector("dialog[open] button[type=submit]")).click();
-        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#escalations tr"), open - 1));
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#escalations tr[id^='sup-esc-']"), open - 1));
     }
 
     @Test
@@ -152,11 +145,15 @@ class SupervisionInBrowserTest {
                 + ".getBoundingClientRect().width / window.innerWidth")).doubleValue();
         assertThat(share).as("the escalations card's share of a 1280px window").isGreaterThan(0.9);
 
-        // A refused outcome is told in the page's dialog, not alert().
+        // "No action" without a reason is told next to the note, in words, before anything is sent (no alert()).
         new Select(browser.findElement(By.id("outcome-code"))).selectByValue("NO_ACTION");
         browser.findElement(By.cssSelector("button.outcome")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog[open]")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("outcome-note-error"), "No action"));
+        assertThat(browser.findElement(By.id("outcome-note-error")).getText()).doesNotContain("NO_ACTION");
         PageCheck.assertFitsAndIsAccessible(browser, "liaison-escalation");
+        browser.findElement(By.id("outcome-note")).sendKeys("the address was empty when officers came (fake)");
+        browser.findElement(By.cssSelector("button.outcome")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".esc-status"), "No action"));
     }
 
     private boolean noSidewaysScroll() {
