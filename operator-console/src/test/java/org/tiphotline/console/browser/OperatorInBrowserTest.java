@@ -122,14 +122,15 @@ class OperatorInBrowserTest {
         login("supervisor", "supervisor-demo");
         wait.until(ExpectedConditions.urlContains("/supervisor.html"));
         WebElement row = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#calllog tr.clickable")));
-        assertThat(row.getText()).contains("•••• 42", "Demo Operator One", "completed", "submitted");
+        assertThat(row.getText()).contains("•••• 42", "Demo Operator One", "Answered", "Submitted");
         row.click();
-        waitForText(By.id("detail-outcome"), "completed");
+        waitForText(By.id("detail-outcome"), "Answered");
         List<String> events = browser.findElements(By.cssSelector("#timeline .event-type")).stream()
                 .map(WebElement::getText).toList();
-        assertThat(events).containsExactly("ARRIVED", "IVR_ANSWER", "IVR_ANSWER", "IVR_ANSWER", "QUEUED", "OFFERED",
-                "RINGING", "ANSWERED", "ENDED");
-        waitForText(By.id("report-status"), "submitted");
+        // The supervisor's page reads events in words (issue 17), from labels.properties.
+        assertThat(events).containsExactly("Call arrived", "Menu answer", "Menu answer", "Menu answer",
+                "Waiting in the queue", "Offered to an operator", "Ringing at an operator", "Answered", "Call ended");
+        waitForText(By.id("report-status"), "Submitted");
         assertThat(browser.findElement(By.id("report-values")).getText()).contains(FAKE_DESCRIPTION, "16");
         screenshot("supervisor-call-log");
     }
@@ -142,13 +143,7 @@ class OperatorInBrowserTest {
      */
     @Test
     void anOperatorEscalatesAndSeesThePoliceLiaisonsAcknowledgementLive() {
-        Map<String, String> settings = new LinkedHashMap<>();
-        TestDirectory.agency(settings, 0, "test-police", "Test Police (fake)", "POLICE", "+15550100119",
-                "WEBHOOK http://127.0.0.1:9/police");
-        hotline = RunningHotline.start(data, settings);
-        hotline.bean(org.tiphotline.operators.Operators.class).createLiaison("police1", "Police Liaison (fake)",
-                hotline.bean(org.springframework.security.crypto.password.PasswordEncoder.class)
-                        .encode("police1-test"), "test-police");
+        hotline = TestDirectory.withPoliceLiaison(data);
 
         login("operator", "operator-demo");
         waitForText(By.id("link-status"), "live");
@@ -191,13 +186,13 @@ class OperatorInBrowserTest {
         // It appears at the police's desk by itself; they acknowledge.
         liaisonWait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.ack"))).click();
         liaisonWait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".esc-status"),
-                "acknowledged"));
+                "Acknowledged"));
 
         waitForText(By.id("esc-list"), "acknowledged");
         // The supervisor watched it go from open to acknowledged, also without a reload, and sees the override.
         supervisorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("escalations"),
-                "acknowledged"));
-        assertThat(supervisor.findElement(By.id("escalations")).getText()).contains("confinement")
+                "Acknowledged"));
+        assertThat(supervisor.findElement(By.id("escalations")).getText()).contains("Held against their will")
                 .as("the operator's words are read one escalation at a time").doesNotContain("work site");
         supervisorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("overrides"),
                 "the men come back within the hour (fake)"));
@@ -213,10 +208,10 @@ class OperatorInBrowserTest {
         liaison.findElement(By.id("outcome-note")).sendKeys("two officers of the test unit (fake)");
         liaison.findElement(By.cssSelector("button.outcome")).click();
         liaisonWait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".esc-status"),
-                "officers dispatched"));
+                "Officers dispatched"));
         waitForText(By.id("esc-list"), "officers dispatched");
         supervisorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("escalations"),
-                "officers dispatched"));
+                "Officers dispatched"));
     }
 
     /**

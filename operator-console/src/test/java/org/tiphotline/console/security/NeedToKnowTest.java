@@ -593,8 +593,8 @@ class NeedToKnowTest {
                         .send(json("POST", "/api/public/reports", Map.of("language", "en", "answers",
                                 Map.of("traffickingTypes", List.of("BEGGING"), "anonymous", true,
                                         "reporterSex", "FEMALE")))),
-                row("* /error", "Spring Boot's error page; called directly it describes no error")
-                        .allow(EVERYONE).send(getReq("/error")).answers(500, "no error to describe"),
+                row("* /error", "the hotline's error page; called directly it describes no error: not found")
+                        .allow(EVERYONE).send(getReq("/error")).answers(404, "no error to describe"),
                 row("GET /ack/{id}", "the signature of the alert's link is the only authority; nobody here has one")
                         .anonymousGets(403).send(getReq("/ack/" + policeEscalation + ackQuery).asPage()),
                 row("POST /ack/{id}", "as above: a forged link acknowledges nothing").anonymousGets(403)
@@ -716,6 +716,9 @@ class NeedToKnowTest {
                 row("GET /api/escalations/overrides", "supervisors alone: each override's justification is free "
                         + "text that may name someone").allow(SUPERVISOR)
                         .send(getReq("/api/escalations/overrides")),
+                row("GET /api/escalations/alert-failures", "supervisors alone: failed deliveries and the senders' "
+                        + "reasons, no caller or victim").allow(SUPERVISOR)
+                        .send(getReq("/api/escalations/alert-failures")),
                 row("POST /api/escalations/{id}/close", "supervisors alone").allow(SUPERVISOR)
                         .send(json("POST", "/api/escalations/" + closableEscalation + "/close",
                                 Map.of("reason", "test: handled (fake)"))),
