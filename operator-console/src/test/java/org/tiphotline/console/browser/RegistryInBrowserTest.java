@@ -24,6 +24,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.HeadlessChromium;
 import org.tiphotline.console.testing.PageCheck;
+import org.tiphotline.console.testing.RegistryCases;
 import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.console.testing.SimCalls;
 import org.tiphotline.operators.Operators;
@@ -84,7 +85,8 @@ class RegistryInBrowserTest {
 
         // A refused value stays in its field, with its message in words.
         WebElement age = leader.findElement(By.id("c-age"));
-        age.sendKeys("-5");
+        // The case came with the age the caller gave (30): typed over, as a person selects it and types.
+        age.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "-5");
         wait(leader).until(ExpectedConditions.textToBePresentInElementLocated(By.id("cstatus-age"),
                 "must be 0 or more"));
         assertThat(age.getAttribute("value")).isEqualTo("-5");
@@ -270,17 +272,7 @@ class RegistryInBrowserTest {
         fields.forEach((field, value) -> assertThat(operator.put("/api/reports/" + report + "/fields/" + field,
                 Map.of("value", value)).status()).as(field).isEqualTo(200));
         assertThat(operator.post("/api/reports/" + report + "/submit", null).status()).isEqualTo(200);
-        ConsoleClient leader = ConsoleClient.login(hotline.base(), "leader", "leader-demo");
-        for (int i = 0; i < 100; i++) {
-            for (JsonNode c : leader.get("/api/cases").body()) {
-                JsonNode full = leader.get("/api/cases/" + c.get("id").asString()).body().get("case");
-                if (full.get("sources").get(0).get("report").asString().equals(report)) {
-                    return c.get("id").asString();
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the report did not become a case");
+        return RegistryCases.caseOf(hotline.base(), report);
     }
 
     private static Object js(WebDriver browser, String script) {
