@@ -122,6 +122,7 @@ function show(body) {
   Reg.current = c;
   Reg.versions = Object.assign({}, c.fieldVersions || {});
   $('case').hidden = false;
+  $('no-case').hidden = true;
   $('case-title').textContent = 'Case ' + c.reference;
   $('case-meta').replaceChildren('Status ', App.el('strong', { id: 'case-status' }, App.label(c.status)),
     ' · data manager ', c.assignedName || 'none yet', c.mergedInto ? ' · merged into another case' : '');

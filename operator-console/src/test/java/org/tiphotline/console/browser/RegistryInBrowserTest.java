@@ -180,9 +180,11 @@ class RegistryInBrowserTest {
         openCase(leader, third);
 
         // Merge: the page's own dialog asks why, never the browser's prompt().
-        wait(leader).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(
-                "#candidates button.merge[data-case='" + fourth + "']")));
-        leader.findElement(By.cssSelector("#candidates button.merge[data-case='" + fourth + "']")).click();
+        String fourthReference = api("leader", "leader-demo").get("/api/cases/" + fourth).body().get("case")
+                .get("reference").asString();
+        By merge = By.xpath("//tbody[@id='candidates']/tr[td[normalize-space()='" + fourthReference
+                + "']]//button[normalize-space()='Merge this case into it']");
+        wait(leader).until(ExpectedConditions.elementToBeClickable(merge)).click();
         WebElement dialog = wait(leader).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(
                 "dialog.dialog[open]")));
         PageCheck.assertFitsAndIsAccessible(leader, "registry-merge-dialog");
