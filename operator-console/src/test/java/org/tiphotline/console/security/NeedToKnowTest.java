@@ -738,6 +738,8 @@ class NeedToKnowTest {
                 row("GET /api/forms/case", "registry users").allow(REGISTRY).send(getReq("/api/forms/case")),
                 row("GET /api/cases", "registry users: no personal field").allow(REGISTRY)
                         .send(getReq("/api/cases")),
+                row("GET /api/cases/assignees", "registry users: the data managers' names, to assign by name")
+                        .allow(REGISTRY).send(getReq("/api/cases/assignees")),
                 row("GET /api/cases/{id}", "registry users; personal fields for the case's own and the leader")
                         .allow(REGISTRY).send(getReq(cases)),
                 row("GET /api/cases/{id}/candidates", "registry users").allow(REGISTRY)
