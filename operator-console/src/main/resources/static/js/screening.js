@@ -98,8 +98,10 @@ async function send() {
         first = false;
       }
     }
-    say(first ? 'Not sent: ' + ((r.body && r.body.message) || 'the server cannot be reached') + '. Try again.'
-      : 'Not sent: please correct the marked fields.', 'error');
+    say(!first ? 'Not sent: please correct the marked fields.'
+      : r.status === 409 && r.body && r.body.error === 'still_running'
+        ? 'Still being received. Wait a moment, then press Send again: it will not be sent twice.'
+        : 'Not sent: ' + ((r.body && r.body.message) || 'the server cannot be reached') + '. Try again.', 'error');
     App.announce($('send-status').textContent, true);
     return;
   }

@@ -3,13 +3,10 @@ package org.tiphotline.console.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
+import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,13 +102,13 @@ class OnlineFormLanguagesInBrowserTest {
     }
 
     @Test
-    void sendReportClickedTwiceSendsOneReport() {
+    void sendReportClickedTwiceSendsOneReport() throws InterruptedException {
         open("en");
         check("traffickingTypes", "LABOUR");
         click("identity-anonymous");
         new Actions(browser).doubleClick(browser.findElement(By.id("submit"))).perform();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("reference")));
-        sleep(1500);
+        Thread.sleep(1500);
         assertThat(count("select count(*) from hotline.online_report")).isEqualTo(1);
     }
 
@@ -147,24 +144,11 @@ class OnlineFormLanguagesInBrowserTest {
     }
 
     private int count(String sql) {
-        return Integer.parseInt(text(sql));
+        return ((Number) hotline.bean(DSLContext.class).fetchValue(sql)).intValue();
     }
 
     private String text(String sql) {
-        try (Connection c = hotline.bean(DataSource.class).getConnection();
-                PreparedStatement s = c.prepareStatement(sql); ResultSet r = s.executeQuery()) {
-            r.next();
-            return r.getString(1);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return String.valueOf(hotline.bean(DSLContext.class).fetchValue(sql));
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

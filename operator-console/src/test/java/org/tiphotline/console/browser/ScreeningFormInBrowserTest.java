@@ -3,13 +3,10 @@ package org.tiphotline.console.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
+import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,14 +60,14 @@ class ScreeningFormInBrowserTest {
     }
 
     @Test
-    void aDoubleClickOnSendIsOneReceiptAndOneCase() {
+    void aDoubleClickOnSendIsOneReceiptAndOneCase() throws InterruptedException {
         new Select(browser.findElement(By.id("s-situation"))).selectByValue("OCCURRED");
         new Select(browser.findElement(By.id("s-victimSex"))).selectByValue("FEMALE");
         browser.findElement(By.id("s-victimAge")).sendKeys("16");
         new Actions(browser).doubleClick(browser.findElement(By.id("send"))).perform();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("receipt-ref")));
         // Both clicks' requests, if there were two, have landed by the time the receipts list is in.
-        sleep(1500);
+        Thread.sleep(1500);
         assertThat(count("select count(*) from hotline.screening_report")).as("screening reports stored")
                 .isEqualTo(1);
         assertThat(count("select count(*) from hotline.registry_case")).as("registry cases").isEqualTo(1);
@@ -125,24 +122,11 @@ class ScreeningFormInBrowserTest {
     }
 
     private int count(String sql) {
-        return Integer.parseInt(text(sql));
+        return ((Number) hotline.bean(DSLContext.class).fetchValue(sql)).intValue();
     }
 
     private String text(String sql) {
-        try (Connection c = hotline.bean(DataSource.class).getConnection();
-                PreparedStatement s = c.prepareStatement(sql); ResultSet r = s.executeQuery()) {
-            r.next();
-            return r.getString(1);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return String.valueOf(hotline.bean(DSLContext.class).fetchValue(sql));
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

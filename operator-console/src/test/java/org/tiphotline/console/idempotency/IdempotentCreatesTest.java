@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
+import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -307,21 +308,10 @@ class IdempotentCreatesTest {
     }
 
     private static int count(String sql) {
-        try (Connection c = hotline.bean(DataSource.class).getConnection();
-                PreparedStatement s = c.prepareStatement(sql); ResultSet r = s.executeQuery()) {
-            r.next();
-            return r.getInt(1);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return ((Number) hotline.bean(DSLContext.class).fetchValue(sql)).intValue();
     }
 
     private static void update(String sql) {
-        try (Connection c = hotline.bean(DataSource.class).getConnection();
-                PreparedStatement s = c.prepareStatement(sql)) {
-            s.executeUpdate();
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        hotline.bean(DSLContext.class).execute(sql);
     }
 }
