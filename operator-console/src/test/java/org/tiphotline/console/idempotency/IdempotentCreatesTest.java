@@ -234,6 +234,14 @@ class IdempotentCreatesTest {
         assertThat(count("select count(*) from hotline.case_event where case_id = '" + a
                 + "' and type = 'MERGED_FROM'")).isEqualTo(1);
 
+        Map<String, Object> consent = Map.of("question", "1.1", "answer", true, "askedBy", "Testasker Fakename",
+                "askedOn", java.time.LocalDate.now().minusDays(1).toString());
+        Map<String, String> consentKey = key();
+        assertSameAnswer(leader.postWith("/api/cases/" + a + "/consent", consent, consentKey),
+                leader.postWith("/api/cases/" + a + "/consent", consent, consentKey), 200);
+        assertThat(count("select count(*) from hotline.case_consent_answer where case_id = '" + a + "'"))
+                .isEqualTo(1);
+
         String reference = leader.get("/api/cases/" + a).body().get("case").get("reference").asString();
         Map<String, Object> ask = Map.of("cases", List.of(reference), "purpose", "fake test referral to a shelter",
                 "recipient", "Test Shelter (fake)");
@@ -285,6 +293,35 @@ class IdempotentCreatesTest {
         ConsoleClient.Text later = reporter.postWith("/api/screenings", screening(13), key);
         assertThat(later.status()).isEqualTo(201);
         assertThat(later.body()).isNotEqualTo(first.body());
+    }
+
+    @Test
+    void aDuplicateOfARequestStillRunningIsToldToRetryAndALostFirstRequestFreesItsKey() {
+        // The first request with this key is running (claimed as the filter claims it, never answered).
+        String key = UUID.randomUUID().toString();
+        byte[] body = "{\"situation\":\"POTENTIAL\",\"victimAge\":11}".getBytes(StandardCharsets.UTF_8);
+        IdempotentRequests requests = hotline.bean(IdempotentRequests.class);
+        assertThat(requests.claim("user:reporter", key, "POST /api/screenings", body))
+                .isInstanceOf(IdempotentRequests.Claim.Run.class);
+        int screenings = count("select count(*) from hotline.screening_report");
+        Map<String, String> headers = Map.of("Idempotency-Key", key, "Content-Type", "application/json");
+
+        long started = System.nanoTime();
+        ConsoleClient.Text waited = reporter.postWith("/api/screenings", body, headers);
+        assertThat(waited.status()).isEqualTo(409);
+        assertThat(waited.headers().firstValue("Retry-After")).contains("1");
+        assertThat(waited.body()).contains("still running");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("it waited for the first")
+                .isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(9));
+        assertThat(count("select count(*) from hotline.screening_report")).isEqualTo(screenings);
+
+        // Its node stopped mid-way: after abandoned-after (2 min) the key is free and the request runs once.
+        update("update hotline.idempotent_request set created_at = created_at - interval '3 minutes' "
+                + "where state = 'IN_FLIGHT'");
+        ConsoleClient.Text ran = reporter.postWith("/api/screenings", body, headers);
+        assertThat(ran.status()).isEqualTo(201);
+        assertSameAnswer(ran, reporter.postWith("/api/screenings", body, headers), 201);
+        assertThat(count("select count(*) from hotline.screening_report")).isEqualTo(screenings + 1);
     }
 
     private static Map<String, Object> screening(int age) {
