@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -75,10 +74,7 @@ class OnlineFormLanguagesInBrowserTest {
                 .isEqualTo("f-description");
         PageCheck.assertFitsAndIsAccessible(browser, "online-form-es-errors");
 
-        browser.manage().window().setSize(new Dimension(360, 740));
-        HeadlessChromium.screenshot(browser, "online-form-es-errors-360x740");
-        assertThat(PageCheck.overflows(browser)).as("at 360x740").isEmpty();
-        assertThat(PageCheck.accessibilityViolations(browser)).as("at 360x740").isEmpty();
+        PageCheck.assertFitsAPhoneAndIsAccessible(browser, "online-form-es-errors");
     }
 
     @Test
