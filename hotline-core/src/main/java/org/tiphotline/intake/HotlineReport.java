@@ -7,13 +7,18 @@ import org.tiphotline.operators.OperatorId;
 
 /**
  * A hotline report as read by someone allowed to see it; {@code values} holds every filled field this reader may
- * read, and {@code personalHidden} says the report has personal fields that are not theirs to read.
+ * read, and {@code personalHidden} says the report has personal fields that are not theirs to read. A draft also
+ * carries each field's version (what a save starts from) and, for readers of its personal fields, what the form
+ * refused but keeps ({@code refused}).
  */
 public record HotlineReport(ReportId id, CallId call, OperatorId operator, String operatorName, Status status,
         int version, Map<String, Object> values, boolean personalHidden, Instant createdAt, Instant updatedAt,
-        Instant submittedAt) {
+        Instant submittedAt, Map<String, Integer> fieldVersions, Map<String, Refused> refused) {
 
     public enum Status { DRAFT, SUBMITTED }
+
+    /** Text typed into a field that the form did not accept, kept with the draft, and why it was not accepted. */
+    public record Refused(String value, String reason) {}
 
     /**
      * Published after a change to the fields that the escalation rules read (the victim's age, the kinds of
