@@ -35,6 +35,10 @@ class FieldSaves {
      */
     static final int MOST_KEPT = 20_000;
 
+    /** The kinds of field a person types into. */
+    private static final Set<FormField.Kind> TYPED = Set.of(FormField.Kind.TEXT, FormField.Kind.PHONE,
+            FormField.Kind.INTEGER);
+
     private final Reports reports;
     private final HotlineForm form;
     private final AuditTrail audit;
@@ -149,12 +153,13 @@ class FieldSaves {
     /**
      * Keeps what the operator typed that the form refused, with the reason, in the draft (encrypted, audited as a
      * change), and returns the refusal to throw. Kept in a transaction of its own: the refused save's rolled back.
-     * Only what a person types is kept (text, a number); a missing or closed report keeps nothing.
+     * Only what a person types is kept (text, a phone number, a number): a choice from a list has no words to
+     * lose, and the page cannot send one that is not listed. A missing or closed report keeps nothing.
      */
     private InvalidField keep(ReportId id, Actor actor, FormField field, Object raw, InvalidField refused) {
         String reason = refused.problems().get(field.name());
         String typed = raw instanceof String s ? s : raw instanceof Number n ? n.toString() : null;
-        if (reason == null || typed == null || typed.length() > MOST_KEPT) {
+        if (reason == null || typed == null || typed.length() > MOST_KEPT || !TYPED.contains(field.kind())) {
             return refused;
         }
         tx.executeWithoutResult(status -> {

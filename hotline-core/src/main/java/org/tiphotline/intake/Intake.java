@@ -190,7 +190,7 @@ public class Intake {
             if (access == RegistryReaders.Access.WITHOUT_PERSONAL) {
                 // Not decrypted at all: what this reader may not see is never in memory on their behalf.
                 return toView(report, Map.of(), report.getPersonalEnc() != null || report.getRefusedEnc() != null,
-                        Map.of());
+                        Map.of(), false);
             }
             Map<String, String> personal = reports.personal(report);
             Map<String, HotlineReport.Refused> refused = reports.refused(report);
@@ -199,7 +199,7 @@ public class Intake {
             if (!read.isEmpty()) {
                 audit.record(actor.username(), AuditTrail.Action.READ, "hotline_report", id, read);
             }
-            return toView(report, personal, false, refused);
+            return toView(report, personal, false, refused, true);
         });
     }
 
@@ -283,7 +283,7 @@ public class Intake {
                 // The answer shows the submitted report back, personal fields included.
                 audit.record(actor.username(), AuditTrail.Action.READ, "hotline_report", id, personal.keySet());
             }
-            return toView(report, personal, false, Map.of());
+            return toView(report, personal, false, Map.of(), true);
         });
         if (now[0]) {
             events.publishEvent(new HotlineReport.Submitted(id, submitted.call(), submitted.operator()));
@@ -323,10 +323,20 @@ public class Intake {
     }
 
     private HotlineReport toView(HotlineReportRecord r, Map<String, String> personal, boolean personalHidden,
-            Map<String, HotlineReport.Refused> refused) {
+            Map<String, HotlineReport.Refused> refused, boolean mayReadPersonal) {
         return new HotlineReport(new ReportId(r.getId()), new CallId(r.getCallId()), new OperatorId(r.getOperatorId()),
                 reports.operatorName(r.getOperatorId()), HotlineReport.Status.valueOf(r.getStatus()), r.getVersion(),
                 reports.values(r, personal), personalHidden, r.getCreatedAt().toInstant(), r.getUpdatedAt().toInstant(),
-                r.getSubmittedAt() == null ? null : r.getSubmittedAt().toInstant(), reports.fieldVersions(r), refused);
+                r.getSubmittedAt() == null ? null : r.getSubmittedAt().toInstant(), versions(r, mayReadPersonal),
+                refused);
+    }
+
+    /** Each field's version; for a reader who may not see the personal fields, not even which of them were filled. */
+    private Map<String, Integer> versions(HotlineReportRecord r, boolean mayReadPersonal) {
+        Map<String, Integer> versions = reports.fieldVersions(r);
+        if (!mayReadPersonal) {
+            versions.keySet().removeIf(field -> form.field(field).personal());
+        }
+        return versions;
     }
 }

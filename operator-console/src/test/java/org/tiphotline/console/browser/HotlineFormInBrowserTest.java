@@ -185,7 +185,7 @@ class HotlineFormInBrowserTest {
 
         // Submit (by its shortcut, from a field) without the situation: the error is next to it, focus moved there.
         browser.findElement(By.id("f-victimAge")).sendKeys("16", Keys.chord(Keys.CONTROL, Keys.ENTER));
-        waitForText(By.id("status-situation"), "say whether trafficking occurred");
+        waitForText(By.id("status-situation"), "Say whether trafficking occurred");
         wait.until(d -> "f-situation".equals(((JavascriptExecutor) d)
                 .executeScript("return document.activeElement.id")));
         assertThat(situation.getAttribute("aria-invalid")).isEqualTo("true");
