@@ -10,7 +10,7 @@
 // tab) is answered 409 with the stored value, and the operator chooses which of the two to keep.
 'use strict';
 
-const HotlineForm = { versions: {}, fields: {}, reads: {}, submitKey: null };
+const HotlineForm = { versions: {}, fields: {}, reads: {}, submitKey: null, listening: false };
 
 function renderForm() {
   const form = $('report-form');
@@ -42,6 +42,7 @@ function renderForm() {
   }
   form.hidden = false;
   nav.hidden = false;
+  listenForOtherTabs();
   $('form-help').hidden = readOnly;
   $('form-state').textContent = readOnly ? '(submitted, read-only)' : '(draft, saved as you type)';
   $('submit').hidden = readOnly;
@@ -214,6 +215,31 @@ function setStatus(name, text, cls) {
 function sentence(text) {
   const t = String(text || '');
   return t.charAt(0).toUpperCase() + t.slice(1);
+}
+
+// A field saved in another tab of this operator shows here at once, unless the operator is in that field or has
+// unsaved words in it: then nothing is replaced, and their next save shows both values (409 above).
+function listenForOtherTabs() {
+  if (HotlineForm.listening || !Console.link) return;
+  HotlineForm.listening = true;
+  Console.link.subscribe('/user/queue/report-fields', savedElsewhere);
+}
+
+async function savedElsewhere(m) {
+  if (!Console.report || m.report !== Console.report.id || Console.report.status !== 'DRAFT') return;
+  const f = HotlineForm.fields[m.field];
+  if (!f || (HotlineForm.versions[f.name] || 0) >= m.fieldVersion || editing(f)) return;
+  const r = await App.api('GET', '/api/reports/' + Console.report.id);
+  if (!r.ok || editing(f) || m.report !== Console.report.id) return;
+  HotlineForm.versions[f.name] = (r.body.report.fieldVersions || {})[f.name] || 0;
+  setFieldValue(f, (r.body.report.values || {})[f.name]);
+  markInvalid(f, false);
+  setStatus(f.name, 'Saved from another tab', 'saved');
+}
+
+function editing(f) {
+  const input = $('f-' + f.name);
+  return Console.pending.has(f.name) || Boolean(input && input.contains(document.activeElement));
 }
 
 // Idempotent on the server too: a repeat answers as the first submission did.

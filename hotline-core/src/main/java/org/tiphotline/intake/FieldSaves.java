@@ -57,7 +57,7 @@ class FieldSaves {
     }
 
     /** What a save did: the report's version and the field's, or the value another save stored first. */
-    private record Outcome(int version, int fieldVersion, boolean stale, Object current) {}
+    private record Outcome(int version, int fieldVersion, boolean stale, Object current, boolean changed) {}
 
     /**
      * Validates and stores one field. {@code seen} is the field version the operator's copy started from; null
@@ -84,6 +84,10 @@ class FieldSaves {
         if (facts.get() != null) {
             events.publishEvent(facts.get());
         }
+        if (outcome.changed()) {
+            events.publishEvent(new HotlineReport.FieldSaved(id, actor.username(), field.name(),
+                    outcome.fieldVersion()));
+        }
         return new SavedField(outcome.version(), outcome.fieldVersion());
     }
 
@@ -99,7 +103,7 @@ class FieldSaves {
                 // The operator is shown the stored text beside theirs: a read of it.
                 audit.record(actor.username(), AuditTrail.Action.READ, "hotline_report", id, Set.of(field.name()));
             }
-            return new Outcome(report.getVersion(), fieldVersion, true, current);
+            return new Outcome(report.getVersion(), fieldVersion, true, current, false);
         }
         Map<String, HotlineReport.Refused> refused = reports.refused(report);
         boolean wasRefused = refused.remove(field.name()) != null;
@@ -129,7 +133,7 @@ class FieldSaves {
                     report.getVictimAge() == null ? null : report.getVictimAge().intValue(),
                     report.getTraffickingTypes() == null ? List.of() : List.of(report.getTraffickingTypes())));
         }
-        return new Outcome(report.getVersion(), fieldVersion, false, null);
+        return new Outcome(report.getVersion(), fieldVersion, false, null, changed);
     }
 
     private boolean setPersonal(HotlineReportRecord report, Map<String, String> personal, FormField field,

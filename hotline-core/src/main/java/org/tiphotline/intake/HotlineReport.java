@@ -28,6 +28,12 @@ public record HotlineReport(ReportId id, CallId call, OperatorId operator, Strin
     public record ProtectionFactsChanged(ReportId report, CallId call, Integer victimAge,
             java.util.List<String> traffickingTypes) {}
 
+    /**
+     * Published after a field of a draft is saved with a new value: the operator's other tabs show the stored value
+     * (they read it through the audited report read; the event carries no value).
+     */
+    public record FieldSaved(ReportId report, String operatorUsername, String field, int fieldVersion) {}
+
     /** Published once a report is submitted: it is final for the operator and enters the registry. */
     public record Submitted(ReportId report, CallId call, OperatorId operator) {}
 }

@@ -35,7 +35,8 @@ import org.tiphotline.console.testing.RunningHotline;
 /**
  * The hotline registering form as the operator uses it during a call, in Debian's headless chromium (issue 17): no
  * word is lost (a refused note stays with its message across a reload), two tabs of the same operator cannot
- * silently overwrite each other, Submit sends once however often it is clicked, and the operator is told the case
+ * silently overwrite each other (a field saved in one shows live in the other, unless the operator is in it: then
+ * both values are shown), Submit sends once however often it is clicked, and the operator is told the case
  * number the report became. Each state that matters passes {@link PageCheck}.
  */
 class HotlineFormInBrowserTest {
@@ -108,6 +109,15 @@ class HotlineFormInBrowserTest {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("f-victimDetails")));
         String second = browser.getWindowHandle();
 
+        // A field the second tab is not in shows what the first tab saved, without a reload.
+        browser.switchTo().window(first);
+        type("f-victimEthnicity", "Testethnic (fake)");
+        waitForSaved("status-victimEthnicity");
+        browser.switchTo().window(second);
+        wait.until(ExpectedConditions.attributeToBe(By.id("f-victimEthnicity"), "value", "Testethnic (fake)"));
+
+        // The operator is in the details field of the second tab when the first tab saves it: nothing replaced.
+        browser.findElement(By.id("f-victimDetails")).click();
         browser.switchTo().window(first);
         type("f-victimDetails", "Written in the first tab (fake)");
         waitForSaved("status-victimDetails");
