@@ -88,18 +88,18 @@ class OperatorInBrowserTest {
         waitForText(By.id("call-state"), "talking");
 
         new Select(browser.findElement(By.id("f-situation"))).selectByValue("POTENTIAL");
-        waitForText(By.id("status-situation"), "saved");
+        waitForText(By.id("status-situation"), "Saved");
         type("f-victimAge", "430");
         waitForText(By.id("status-victimAge"), "between 0 and 120");
         assertThat(browser.findElement(By.id("status-victimAge")).getAttribute("class")).contains("error");
         browser.findElement(By.id("f-victimAge")).clear();
         type("f-victimAge", "16");
-        waitForText(By.id("status-victimAge"), "saved");
+        waitForText(By.id("status-victimAge"), "Saved");
         type("f-exploitationDescription", FAKE_DESCRIPTION);
-        waitForText(By.id("status-exploitationDescription"), "saved");
+        waitForText(By.id("status-exploitationDescription"), "Saved");
         screenshot("operator-console");
         browser.findElement(By.cssSelector("input[name=traffickingTypes][value=DOMESTIC_LABOUR]")).click();
-        waitForText(By.id("status-traffickingTypes"), "saved");
+        waitForText(By.id("status-traffickingTypes"), "Saved");
 
         // A closed tab or a crashed browser: the draft comes back from the server.
         browser.navigate().refresh();
@@ -172,7 +172,7 @@ class OperatorInBrowserTest {
         supervisorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("link-status"), "live"));
 
         type("f-locationDetail", "behind the fake test warehouse");
-        waitForText(By.id("status-locationDetail"), "saved");
+        waitForText(By.id("status-locationDetail"), "Saved");
         new Select(browser.findElement(By.id("esc-agency"))).selectByValue("test-police");
         new Select(browser.findElement(By.id("esc-mode"))).selectByValue("CONFERENCE");
         new Select(browser.findElement(By.id("esc-danger"))).selectByValue("CONFINEMENT");
