@@ -49,6 +49,10 @@ class ApiErrors {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
+        if (e.getMostSpecificCause() instanceof PlainText.ControlCharacterInText bad) {
+            return body(HttpStatus.BAD_REQUEST, "invalid_text", "'" + bad.field() + "' " + bad.problem(),
+                    Map.of(bad.field(), bad.problem()));
+        }
         log.debug("unreadable body: {}", e.getMostSpecificCause().getClass().getName());
         return body(HttpStatus.BAD_REQUEST, "unreadable", "the request body is missing or is not the expected JSON",
                 Map.of());
