@@ -73,8 +73,10 @@ class FormEndpointsFuzzTest {
     @BeforeContainer
     static void start() throws Exception {
         data = Files.createTempDirectory("fuzz-forms");
-        // The public form's per-address limit would turn the campaign into a run of 429s: raise it far out of reach.
-        hotline = RunningHotline.start(data, Map.of("hotline.online.reports-per-address", "100000000"));
+        // The public form's per-address limit and the screening form's per-user one would turn the campaign into a
+        // run of 429s: raise them far out of reach.
+        hotline = RunningHotline.start(data, Map.of("hotline.online.reports-per-address", "100000000",
+                "hotline.screening.submissions-per-user", "100000000"));
         stored = new StoredRecords(hotline);
         ConsoleClient op = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
         reportId = SimCalls.answered(op, Map.of("language", "en", "immediateDanger", "NO")).get("report").asString();
