@@ -225,7 +225,8 @@ class EveryEndpointFuzzTest {
 
     @Provide
     Arbitrary<Input> inputs() {
-        return Arbitraries.of(endpoints).flatMap(e -> {
+        // Chosen at random, not by Arbitraries.of: its edge cases (the first and last endpoint) took a third of a run.
+        return Arbitraries.randomValue(r -> endpoints.get(r.nextInt(endpoints.size()))).flatMap(e -> {
             Arbitrary<Map.Entry<String, Boolean>> path = path(e);
             Arbitrary<byte[]> body = Arbitraries.frequencyOf(Tuple.of(19, values(e).map(v -> encode(e, v))),
                     Tuple.of(1, HostileValues.malformedBodies()));
