@@ -16,6 +16,7 @@ import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.tiphotline.console.web.RateWindows;
+import org.tiphotline.console.web.TooManyRequests;
 
 /**
  * Per-user limit on screening forms, checked before the body is read: one reporter's account cannot create
@@ -56,18 +57,13 @@ class ScreeningRateLimit implements HandlerInterceptor, WebMvcConfigurer {
         if (wait.isEmpty()) {
             return true;
         }
-        long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+        long seconds = TooManyRequests.seconds(wait.get().toMillis());
         // No user name in the log either: which agent reports, and how much, is itself sensitive.
         log.info("screening form refused by the per-user rate limit");
-        response.setStatus(429);
-        response.setHeader("Retry-After", Long.toString(seconds));
-        response.setContentType("application/json");
-        response.getWriter().write("{\"error\":\"too_many_requests\",\"message\":\"this account has sent "
-                + settings.submissionsPerUser() + " screening forms within " + human(settings.window())
-                + "; you may send again in " + minutes(seconds) + ", at "
-                + TIME.format(clock.instant().plusSeconds(seconds).atOffset(ZoneOffset.UTC))
-                + ". Nothing was stored: keep this form open and send it then.\",\"retryAfterSeconds\":" + seconds
-                + "}");
+        TooManyRequests.answer(response, seconds, "this account has sent " + settings.submissionsPerUser()
+                + " screening forms within " + human(settings.window()) + "; you may send again in "
+                + minutes(seconds) + ", at " + TIME.format(clock.instant().plusSeconds(seconds)
+                        .atOffset(ZoneOffset.UTC)) + ". Nothing was stored: keep this form open and send it then.");
         return false;
     }
 

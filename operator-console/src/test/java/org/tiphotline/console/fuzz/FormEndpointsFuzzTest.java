@@ -2,7 +2,6 @@ package org.tiphotline.console.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.CookieManager;
 import java.net.URI;
@@ -13,12 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -101,14 +98,8 @@ class FormEndpointsFuzzTest {
     }
 
     @AfterContainer
-    static void stop() throws IOException {
-        tally.write();
-        if (hotline != null) {
-            hotline.close();
-        }
-        try (Stream<Path> files = Files.walk(data)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+    static void stop() throws Exception {
+        FuzzRuns.end(tally, data, hotline);
     }
 
     @AfterProperty

@@ -150,6 +150,28 @@ class BadBytesTest {
         assertThat(wrong).isEmpty();
     }
 
+    /** The same bytes in a query parameter: never a 500, never a stack trace. */
+    @Test
+    void aControlCharacterInAQueryParameterIsA4xx() {
+        ConsoleClient supervisor = ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
+        ConsoleClient admin = ConsoleClient.login(hotline.base(), "admin", "admin-demo");
+        List<String> wrong = new ArrayList<>();
+        for (Object[] probe : new Object[][] {{leader, "/api/cases?reference="}, {leader, "/api/cases?status="},
+                {supervisor, "/api/calllog?caller="}, {supervisor, "/api/calllog?cursor="},
+                {admin, "/api/admin/users?text="}, {admin, "/api/admin/users?role="},
+                {leader, "/api/exports/htcds?from=2026-01-01&to=2026-12-31&status="},
+                {leader, "/api/exports/htcds?from=2026-01-01&to=2026-12-31&format="}}) {
+            for (String bad : List.of("%00", "C-2026%00", "%07x", "x%1B")) {
+                int logged = failuresLogged();
+                int status = ((ConsoleClient) probe[0]).getText(probe[1] + bad).status();
+                if (status >= 500 || failuresLogged() != logged) {
+                    wrong.add(probe[1] + bad + ": " + status + (failuresLogged() != logged ? ", logged" : ""));
+                }
+            }
+        }
+        assertThat(wrong).isEmpty();
+    }
+
     @Test
     void aMalformedOriginOnTheLiveChannelIsRefusedWithoutAFailure() throws Exception {
         ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
