@@ -62,6 +62,12 @@ class ApiErrors {
     ResponseEntity<Map<String, Object>> badParameter(Exception e) {
         String name = e instanceof MethodArgumentTypeMismatchException m ? m.getName()
                 : ((MissingServletRequestParameterException) e).getParameterName();
+        if (e instanceof MethodArgumentTypeMismatchException m && m.getMostSpecificCause().getMessage() != null
+                && m.getMostSpecificCause().getMessage().startsWith(PlainTextParameters.PROBLEM)) {
+            String problem = m.getMostSpecificCause().getMessage();
+            return body(HttpStatus.BAD_REQUEST, "invalid_text", "parameter '" + name + "' " + problem,
+                    Map.of(name, problem));
+        }
         return body(HttpStatus.BAD_REQUEST, "invalid_parameter", "parameter '" + name + "' is missing or malformed",
                 Map.of());
     }
