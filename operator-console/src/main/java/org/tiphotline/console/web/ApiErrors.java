@@ -49,7 +49,7 @@ class ApiErrors {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
-        if (e.getMostSpecificCause() instanceof PlainText.ControlCharacterInText bad) {
+        if (e.getMostSpecificCause() instanceof PlainText.BadText bad) {
             return body(HttpStatus.BAD_REQUEST, "invalid_text", "'" + bad.field() + "' " + bad.problem(),
                     Map.of(bad.field(), bad.problem()));
         }

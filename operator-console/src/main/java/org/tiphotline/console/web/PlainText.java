@@ -46,9 +46,11 @@ class PlainText extends SimpleModule {
     static final class Checked extends ValueDeserializer<String> {
 
         private final BeanProperty property;
+        private final boolean item;
 
         Checked(BeanProperty property) {
             this.property = property;
+            this.item = property != null && !property.getType().hasRawClass(String.class);
         }
 
         @Override
@@ -68,28 +70,36 @@ class PlainText extends SimpleModule {
             if (property != null && value != null) {
                 int c = firstControl(value);
                 if (c >= 0) {
-                    throw new ControlCharacterInText(p, c);
+                    throw new BadText(p, String.format("contains a control character (U+%04X); text may hold "
+                            + "line breaks and tabs, no other control characters", c));
                 }
             }
             return value;
         }
 
+        /**
+         * A missing text is null, as the endpoint decides; but an item of a list of texts that is null is no
+         * text at all ({@code "languages": [null]} reached the code as a null element: a 500).
+         */
         @Override
         public Object getNullValue(DeserializationContext ctxt) {
+            if (item) {
+                throw new BadText(ctxt.getParser(), "holds null where a text is expected");
+            }
             return null;
         }
     }
 
     /** Never carries the text itself: it may be personal data. */
-    static final class ControlCharacterInText extends MismatchedInputException {
+    static final class BadText extends MismatchedInputException {
 
         private static final long serialVersionUID = 1L;
 
-        final int character;
+        private final String problem;
 
-        ControlCharacterInText(JsonParser p, int character) {
-            super(p, "text contains a control character", String.class);
-            this.character = character;
+        BadText(JsonParser p, String problem) {
+            super(p, "text refused", String.class);
+            this.problem = problem;
         }
 
         /** Where in the body, as a client names it: {@code reason}, {@code cases[0]}, {@code answers.place}. */
@@ -106,8 +116,7 @@ class PlainText extends SimpleModule {
         }
 
         String problem() {
-            return String.format("contains a control character (U+%04X); text may hold line breaks and tabs, "
-                    + "no other control characters", character);
+            return problem;
         }
     }
 }

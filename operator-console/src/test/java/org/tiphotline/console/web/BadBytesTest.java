@@ -150,6 +150,28 @@ class BadBytesTest {
         assertThat(wrong).isEmpty();
     }
 
+    /** Found by the fuzz: {@code "languages": [null]} was a 500. A null item of a list of texts is named instead. */
+    @Test
+    void aNullInAListOfTextsIsA400NamingTheItem() {
+        ConsoleClient admin = ConsoleClient.login(hotline.base(), "admin", "admin-demo");
+        Map<String, Object> user = new LinkedHashMap<>(Map.of("username", "testnullitem", "displayName",
+                "Testnull Fakename", "role", "OPERATOR"));
+        user.put("languages", java.util.Arrays.asList("en", null));
+        Map<String, Object> export = new LinkedHashMap<>(Map.of("purpose", "a test purpose", "recipient",
+                "a test recipient"));
+        export.put("cases", java.util.Arrays.asList((String) null));
+        String before = fingerprint();
+        int logged = failuresLogged();
+        for (Object[] probe : new Object[][] {{admin, "/api/admin/users", user, "languages[1]"},
+                {leader, "/api/exports/requests", export, "cases[0]"}}) {
+            ConsoleClient.Response answer = ((ConsoleClient) probe[0]).post((String) probe[1], probe[2]);
+            assertThat(answer.status()).as("%s", probe[1]).isEqualTo(400);
+            assertThat(answer.body().get("message").asString()).contains("'" + probe[3] + "'").contains("null");
+        }
+        assertThat(fingerprint()).isEqualTo(before);
+        assertThat(failuresLogged()).isEqualTo(logged);
+    }
+
     /** The same bytes in a query parameter: a 400 naming the parameter, never a 500 or a stack trace. */
     @Test
     void aControlCharacterInAQueryParameterIsA400NamingIt() {
