@@ -31,7 +31,8 @@ class LiveChannel implements WebSocketMessageBrokerConfigurer, Ordered, Disposab
     @Override
     public void registerStompEndpoints(StompEndpointRegistry registry) {
         // Same-origin is Spring's default when no origin is listed; listing extra ones is a deliberate choice.
-        registry.addEndpoint("/ws").setAllowedOrigins(settings.allowedOrigins().toArray(String[]::new));
+        registry.addEndpoint("/ws").addInterceptors(new WellFormedOrigin())
+                .setAllowedOrigins(settings.allowedOrigins().toArray(String[]::new));
         // An operator's frames are handled in the order sent: "available" then "away" must end away.
         registry.setPreserveReceiveOrder(true);
         registry.setErrorHandler(new StompErrors());

@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.tiphotline.console.web.TooManyRequests;
 
 /**
  * Per-address rate limit on public submissions, checked after the CSRF filter and before the body is read or
@@ -49,15 +50,11 @@ class PublicReportGuard implements HandlerInterceptor, WebMvcConfigurer {
         if (wait.isEmpty()) {
             return true;
         }
-        long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+        long seconds = TooManyRequests.seconds(wait.get().toMillis());
         // No address in the log: it identifies the reporter as surely as a name.
         log.info("online report refused by the rate limit");
-        response.setStatus(429);
-        response.setHeader("Retry-After", Long.toString(seconds));
-        response.setContentType("application/json");
-        response.getWriter().write("{\"error\":\"too_many_requests\",\"message\":\"too many reports from this "
-                + "connection; try again in " + (seconds + 59) / 60 + " minutes, or call the hotline\","
-                + "\"retryAfterSeconds\":" + seconds + "}");
+        TooManyRequests.answer(response, seconds, "too many reports from this connection; try again in "
+                + (seconds + 59) / 60 + " minutes, or call the hotline");
         return false;
     }
 }

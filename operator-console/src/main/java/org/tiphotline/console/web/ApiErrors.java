@@ -49,6 +49,10 @@ class ApiErrors {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
+        if (e.getMostSpecificCause() instanceof PlainText.BadText bad) {
+            return body(HttpStatus.BAD_REQUEST, "invalid_text", "'" + bad.field() + "' " + bad.problem(),
+                    Map.of(bad.field(), bad.problem()));
+        }
         log.debug("unreadable body: {}", e.getMostSpecificCause().getClass().getName());
         return body(HttpStatus.BAD_REQUEST, "unreadable", "the request body is missing or is not the expected JSON",
                 Map.of());
@@ -58,6 +62,12 @@ class ApiErrors {
     ResponseEntity<Map<String, Object>> badParameter(Exception e) {
         String name = e instanceof MethodArgumentTypeMismatchException m ? m.getName()
                 : ((MissingServletRequestParameterException) e).getParameterName();
+        if (e instanceof MethodArgumentTypeMismatchException m && m.getMostSpecificCause().getMessage() != null
+                && m.getMostSpecificCause().getMessage().startsWith(PlainTextParameters.PROBLEM)) {
+            String problem = m.getMostSpecificCause().getMessage();
+            return body(HttpStatus.BAD_REQUEST, "invalid_text", "parameter '" + name + "' " + problem,
+                    Map.of(name, problem));
+        }
         return body(HttpStatus.BAD_REQUEST, "invalid_parameter", "parameter '" + name + "' is missing or malformed",
                 Map.of());
     }

@@ -2,7 +2,6 @@ package org.tiphotline.console.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.CookieManager;
 import java.net.URI;
@@ -13,12 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -73,8 +70,10 @@ class FormEndpointsFuzzTest {
     @BeforeContainer
     static void start() throws Exception {
         data = Files.createTempDirectory("fuzz-forms");
-        // The public form's per-address limit would turn the campaign into a run of 429s: raise it far out of reach.
-        hotline = RunningHotline.start(data, Map.of("hotline.online.reports-per-address", "100000000"));
+        // The public form's per-address limit and the screening form's per-user one would turn the campaign into a
+        // run of 429s: raise them far out of reach.
+        hotline = RunningHotline.start(data, Map.of("hotline.online.reports-per-address", "100000000",
+                "hotline.screening.submissions-per-user", "100000000"));
         stored = new StoredRecords(hotline);
         ConsoleClient op = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
         reportId = SimCalls.answered(op, Map.of("language", "en", "immediateDanger", "NO")).get("report").asString();
@@ -99,14 +98,8 @@ class FormEndpointsFuzzTest {
     }
 
     @AfterContainer
-    static void stop() throws IOException {
-        tally.write();
-        if (hotline != null) {
-            hotline.close();
-        }
-        try (Stream<Path> files = Files.walk(data)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+    static void stop() throws Exception {
+        FuzzRuns.end(tally, data, hotline);
     }
 
     @AfterProperty

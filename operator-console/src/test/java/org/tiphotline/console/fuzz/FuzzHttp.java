@@ -23,16 +23,30 @@ final class FuzzHttp {
     private final String base;
     private final Map<String, String> headers;
     private final HttpClient http;
+    private final Duration timeout;
 
     FuzzHttp(String base, Map<String, String> headers, HttpClient http) {
+        this(base, headers, http, Duration.ofSeconds(30));
+    }
+
+    /** {@code timeout}: how long an answer may take before it counts as none (-1). */
+    FuzzHttp(String base, Map<String, String> headers, HttpClient http, Duration timeout) {
         this.base = base;
         this.headers = headers;
         this.http = http;
+        this.timeout = timeout;
     }
 
     static FuzzHttp session(String base, String sessionCookie, String csrfHeader, String csrfToken) {
         return new FuzzHttp(base, Map.of("Cookie", "JSESSIONID=" + sessionCookie, csrfHeader, csrfToken),
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    }
+
+    /** As above, connecting and answering within {@code timeout}. */
+    static FuzzHttp session(String base, String sessionCookie, String csrfHeader, String csrfToken,
+            Duration timeout) {
+        return new FuzzHttp(base, Map.of("Cookie", "JSESSIONID=" + sessionCookie, csrfHeader, csrfToken),
+                HttpClient.newBuilder().connectTimeout(timeout).build(), timeout);
     }
 
     static byte[] json(Object value) {
@@ -47,7 +61,7 @@ final class FuzzHttp {
             // A path no client could send (the generator made an invalid URI): not an input the server sees.
             return null;
         }
-        request.timeout(Duration.ofSeconds(30)).header("Accept", "application/json")
+        request.timeout(timeout).header("Accept", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);

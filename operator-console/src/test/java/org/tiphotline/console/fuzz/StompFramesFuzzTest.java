@@ -2,7 +2,6 @@ package org.tiphotline.console.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +21,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -120,17 +117,8 @@ class StompFramesFuzzTest {
     }
 
     @AfterContainer
-    static void stop() throws IOException {
-        tally.write();
-        if (canaryLive != null) {
-            canaryLive.close();
-        }
-        if (hotline != null) {
-            hotline.close();
-        }
-        try (Stream<Path> files = Files.walk(data)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+    static void stop() throws Exception {
+        FuzzRuns.end(tally, data, canaryLive, hotline);
     }
 
     @AfterProperty

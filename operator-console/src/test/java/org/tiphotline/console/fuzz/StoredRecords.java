@@ -24,7 +24,7 @@ import tools.jackson.core.type.TypeReference;
  * stored answer is one its form accepts as it is (places of the jurisdiction, real country codes, numbers in
  * range, clean text within its length); personal data decrypts where it is bound and names only personal fields;
  * whoever stored personal data is in the audit trail; every report sent to the registry is there exactly once,
- * and no case exists without a report behind it.
+ * and no case exists without a report behind it unless it was merged into another.
  */
 public final class StoredRecords {
 
@@ -116,8 +116,9 @@ public final class StoredRecords {
                         + "where s.hotline_report_id = h.id) <> 1"},
                 {"draft hotline report already in the registry", "select h.id from hotline.hotline_report h where h.status "
                         + "= 'DRAFT' and exists (select 1 from hotline.case_source s where s.hotline_report_id = h.id)"},
-                {"case without any report", "select c.id from hotline.registry_case c where not exists "
-                        + "(select 1 from hotline.case_source s where s.case_id = c.id)"}}) {
+                // A merged case has handed its reports to the case it was merged into.
+                {"case without any report", "select c.id from hotline.registry_case c where c.merged_into is null "
+                        + "and not exists (select 1 from hotline.case_source s where s.case_id = c.id)"}}) {
             db.fetch(rule[1]).forEach(r -> broken.add(rule[0] + ": " + r.get(0)));
         }
     }

@@ -26,7 +26,11 @@ final class Tally {
     void count(String edge, int status) {
         counts.computeIfAbsent(edge + " " + (status < 0 ? "dropped" : status / 100 + "xx"), k -> new AtomicLong())
                 .incrementAndGet();
-        counts.computeIfAbsent("inputs", k -> new AtomicLong()).incrementAndGet();
+        long n = counts.computeIfAbsent("inputs", k -> new AtomicLong()).incrementAndGet();
+        // A long campaign stopped from outside still leaves its figures up to the last checkpoint.
+        if (n % 10_000 == 0) {
+            System.out.println("(progress) " + summary());
+        }
     }
 
     /** One input to the edge that has no status of its own (a STOMP frame is answered, if at all, later). */
