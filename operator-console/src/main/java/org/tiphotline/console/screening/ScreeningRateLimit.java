@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.security.Principal;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -28,17 +27,21 @@ import org.tiphotline.console.web.TooManyRequests;
 class ScreeningRateLimit implements HandlerInterceptor, WebMvcConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(ScreeningRateLimit.class);
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm 'UTC'");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm");
 
     private final RateWindows windows;
     private final ScreeningSettings settings;
     private final Clock clock;
+    private final java.time.ZoneId zone;
 
-    ScreeningRateLimit(ScreeningSettings settings, Clock clock) {
+    ScreeningRateLimit(ScreeningSettings settings, Clock clock,
+            org.tiphotline.intake.JurisdictionSettings jurisdiction) {
         // Bounded by the number of reporter accounts in practice; the cap only guards memory.
         this.windows = new RateWindows(settings.submissionsPerUser(), settings.window(), 10_000, clock);
         this.settings = settings;
         this.clock = clock;
+        // The reporter reads the time on their own wall clock: the jurisdiction's, not UTC.
+        this.zone = java.time.ZoneId.of(jurisdiction.timeZone());
     }
 
     @Override
@@ -63,7 +66,7 @@ class ScreeningRateLimit implements HandlerInterceptor, WebMvcConfigurer {
         TooManyRequests.answer(response, seconds, "this account has sent " + settings.submissionsPerUser()
                 + " screening forms within " + human(settings.window()) + "; you may send again in "
                 + minutes(seconds) + ", at " + TIME.format(clock.instant().plusSeconds(seconds)
-                        .atOffset(ZoneOffset.UTC)) + ". Nothing was stored: keep this form open and send it then.");
+                        .atZone(zone)) + ". Nothing was stored: keep this form open and send it then.");
         return false;
     }
 
