@@ -153,4 +153,15 @@ class Reports {
     private static String bound(HotlineReportRecord report) {
         return "hotline_report.personal:" + report.getId();
     }
+
+    /**
+     * Deletes the draft of a call nobody answered while it is still untouched (version 0) and held by
+     * {@code operator}: it named no caller and would only sit in their open reports. Returns whether it went.
+     */
+    boolean deleteUntouchedDraft(CallId call, OperatorId operator) {
+        return db.deleteFrom(HOTLINE_REPORT).where(HOTLINE_REPORT.CALL_ID.eq(call.value()))
+                .and(HOTLINE_REPORT.OPERATOR_ID.eq(operator.value()))
+                .and(HOTLINE_REPORT.STATUS.eq(HotlineReport.Status.DRAFT.name()))
+                .and(HOTLINE_REPORT.VERSION.eq(0)).execute() == 1;
+    }
 }

@@ -45,6 +45,14 @@ public class Router implements DisposableBean {
     /** The queue or any operator's presence changed: supervisors' live views refresh on it. */
     public record QueueChanged() {}
 
+    /** How the reason of an offer withdrawn here starts: it rang out (not a provider's busy or failed report). */
+    private static final String RANG_OUT = "no answer within ";
+
+    /** Whether an unanswered offer rang for the whole offer timeout (the operator did not answer in time). */
+    public static boolean rangOut(String reason) {
+        return reason != null && reason.startsWith(RANG_OUT);
+    }
+
     /** A snapshot for the supervisor's live view. */
     public record Snapshot(List<WaitingCall> waiting, List<Seat> operators) {
 
@@ -220,7 +228,7 @@ public class Router implements DisposableBean {
     }
 
     private void withdraw(RoutingBrain.Withdraw withdraw) {
-        String reason = "no answer within " + settings.offerTimeout().toSeconds() + " s";
+        String reason = RANG_OUT + settings.offerTimeout().toSeconds() + " s";
         if (switchboard.offerTimedOut(withdraw.call(), withdraw.operator(), reason)) {
             Call call = calls.load(withdraw.call()).orElseThrow();
             operators.byId(withdraw.operator()).ifPresent(operator -> commands.execute(() -> {
