@@ -93,7 +93,7 @@ function onCallUpdate(u) {
     return;
   } else if (u.state === 'ENDED') {
     CallBar.setState('ENDED');
-    CallBar.notice('The call ended (' + App.label(u.outcome) + '). Finish the report and submit it.');
+    CallBar.notice('The call has ended. Finish the report and submit it.');
   }
   renderCallHeader();
 }
