@@ -51,7 +51,7 @@ class CurrentCallApi {
         this.clock = clock;
     }
 
-    /** {@code {"current": null}} when no call rings at the operator and they are on none. */
+    /** {@code {"current": …}}, or {@code {}} when no call rings at the operator and they are on none. */
     @GetMapping("/call")
     Map<String, CurrentCall> current(Principal principal) {
         Actor me = actors.of(principal);
