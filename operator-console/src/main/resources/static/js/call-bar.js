@@ -129,9 +129,11 @@ const CallBar = {
     CallBar.setState('MISSED');
     if (update.state === 'ENDED') {
       CallBar.notice('The caller hung up before you answered.');
-    } else if (update.rangOut) {
+    } else if (update.why === 'RANG_OUT') {
       CallBar.notice('You did not answer within ' + update.offerTimeoutSeconds + ' s, so you were set to Away. '
         + 'The call went back to the queue. Press Available when you are back.');
+    } else if (update.why === 'WENT_AWAY') {
+      CallBar.notice('You went Away while it rang. The call went back to the queue.');
     } else {
       CallBar.notice('Your phone did not take the call (busy or not reachable), so you were set to Away. '
         + 'The call went back to the queue. Press Available when you are back.');

@@ -155,7 +155,7 @@ class LivePush implements DisposableBean {
             case Call.OfferUnanswered unanswered -> calls.load(unanswered.call()).ifPresent(call -> {
                 Map<String, Object> update = update(unanswered, call.state(), call.outcome());
                 // The console says why the operator was set away and where the call went, in words.
-                update.put("rangOut", Router.rangOut(unanswered.reason()));
+                update.put("why", Router.Unanswered.of(unanswered.reason()));
                 update.put("offerTimeoutSeconds", routing.offerTimeout().toSeconds());
                 if (call.state() != CallState.ENDED) {
                     withdrawnFrom.put(call.id(), unanswered.operator());
