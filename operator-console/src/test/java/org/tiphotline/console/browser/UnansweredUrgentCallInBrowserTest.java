@@ -11,8 +11,6 @@ import org.assertj.core.api.InstanceOfAssertFactories;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +32,7 @@ import org.tiphotline.console.testing.HeadlessChromium;
 import org.tiphotline.console.testing.PageCheck;
 import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.console.testing.TestClock;
+import org.tiphotline.console.testing.TestTwilio;
 import org.tiphotline.routing.Router;
 
 /**
@@ -188,7 +187,7 @@ class UnansweredUrgentCallInBrowserTest {
 
         // And the duty supervisor's phone, once per call, not once per tick; nothing personal in it.
         LoggedRequest sms = awaitSms();
-        Map<String, String> form = form(sms.getBodyAsString());
+        Map<String, String> form = TestTwilio.formFields(sms.getBodyAsString());
         assertThat(form).containsEntry("To", DUTY_SUPERVISOR);
         assertThat(form.get("Body")).contains("urgent call").contains("no operator is available")
                 .doesNotContain("0100").doesNotContain("111");
@@ -250,15 +249,5 @@ class UnansweredUrgentCallInBrowserTest {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
-    }
-
-    private static Map<String, String> form(String body) {
-        Map<String, String> form = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return form;
     }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.LiveClient;
 import org.tiphotline.console.testing.RunningHotline;
+import org.tiphotline.console.testing.SimCalls;
 import org.tiphotline.console.testing.TestClock;
 import org.tiphotline.escalation.AlertChannel;
 import org.tiphotline.escalation.AlertPacket;
@@ -134,15 +135,10 @@ class UrgentCallAlarmTest {
         ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
         ConsoleClient other = ConsoleClient.login(hotline.base(), "operator2", "operator2-demo");
         try (LiveClient live = LiveClient.connect(operator)) {
-            BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
             BlockingQueue<JsonNode> updates = live.subscribe("/user/queue/call");
-            BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
-            live.send("/app/presence", Map.of("presence", "AVAILABLE"));
-            await(presence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
-            String providerCallId = operator.post("/api/sim/calls", Map.of("callerNumber", "+1 555 0100 174",
-                    "language", "es", "immediateDanger", "NO", "callerType", "SOMEONE_ELSE")).body()
-                    .get("providerCallId").asString();
-            JsonNode pop = await(pops, p -> true, 10);
+            JsonNode pop = SimCalls.ringing(live, operator, Map.of("callerNumber", "+1 555 0100 174",
+                    "language", "es", "immediateDanger", "NO", "callerType", "SOMEONE_ELSE"));
+            String providerCallId = pop.get("providerCallId").asString();
 
             // A reloaded console gets its ringing call back; nobody else gets it.
             JsonNode current = operator.get("/api/console/call").body().get("current");
