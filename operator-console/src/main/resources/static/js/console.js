@@ -30,7 +30,7 @@ async function init() {
   Console.link.subscribe('/user/queue/call', onCallUpdate);
   Console.link.subscribe('/user/queue/errors', (m) => App.tell('Not done', m.error));
   Console.link.subscribe('/user/queue/escalations', showEscalation);
-  $('esc-raise').onclick = escalate;
+  $('esc-raise').onclick = () => App.busy($('esc-raise'), escalate);
   const agencies = await App.api('GET', '/api/directory');
   if (agencies.ok) {
     $('esc-agency').replaceChildren(...agencies.body.map((a) => App.el('option', { value: a.id }, a.name)));
@@ -142,10 +142,13 @@ function renderCallHeader() {
 // it changes: the acknowledgement and the outcome appear without a reload.
 async function escalate() {
   if (!Console.call) return;
+  // One key per escalation, kept across retries: a repeat after a lost answer is the same escalation, not two.
+  Console.escalationKey = Console.escalationKey || App.newRequestKey();
   const r = await App.api('POST', '/api/calls/' + encodeURIComponent(Console.call.id) + '/escalations', {
     agency: $('esc-agency').value, level: $('esc-level').value, mode: $('esc-mode').value,
     danger: $('esc-danger').value, reason: $('esc-reason').value,
-  });
+  }, { headers: { 'Idempotency-Key': Console.escalationKey } });
+  if (r.ok) Console.escalationKey = null;
   $('esc-status').textContent = r.ok ? 'Escalated' : r.body.message;
   $('esc-status').className = 'field-status' + (r.ok ? '' : ' error');
   if (!r.ok) return;
@@ -166,7 +169,8 @@ async function disclose(id) {
 
 function showEscalation(e) {
   if (!Console.call || e.call !== Console.call.id) return;
-  const item = App.el('li', { id: 'esc-' + e.id }, App.label(e.level) + ' to ' + e.agency
+  const agency = [...$('esc-agency').options].find((o) => o.value === e.agency);
+  const item = App.el('li', { id: 'esc-' + e.id }, App.label(e.level) + ' to ' + (agency ? agency.text : e.agency)
     + (e.source !== 'OPERATOR' ? ' (' + App.label(e.source) + ')' : '') + ': ',
   App.el('strong', { class: 'esc-status' }, App.label(e.status)),
   e.outcome ? App.el('span', { class: 'esc-outcome' }, ' · ' + App.label(e.outcome)) : '',
