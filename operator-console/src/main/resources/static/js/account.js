@@ -14,20 +14,20 @@ async function init() {
     + 'Common and breached passwords are refused.';
   $('first-time').hidden = !account.mustChangePassword;
   $('home').hidden = account.mustChangePassword;
-  $('change').onsubmit = async (e) => {
+  $('change').addEventListener('submit', async (e) => {
     e.preventDefault();
     const status = $('change-status');
     if ($('next').value !== $('repeat').value) {
-      status.textContent = 'the two new passwords differ'; status.className = 'field-status error'; return;
+      status.textContent = 'The two new passwords differ.'; status.className = 'field-status error'; return;
     }
     const r = await App.api('POST', '/api/account/password', { current: $('current').value, next: $('next').value });
-    status.textContent = r.ok ? 'password changed' : r.body.message;
+    status.textContent = r.ok ? 'Password changed.' : r.body.message;
     status.className = 'field-status ' + (r.ok ? 'saved' : 'error');
     if (r.ok) {
       $('change').reset();
       if (account.mustChangePassword) location.href = '/';
     }
-  };
+  });
 }
 
 init();

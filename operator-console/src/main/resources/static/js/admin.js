@@ -43,7 +43,7 @@ function userFields(prefix, user) {
   const languages = App.el('fieldset', { class: 'codes', id: prefix + '-languages' },
     App.el('legend', {}, 'Languages spoken on calls'),
     ...Admin.options.languages.map((l) => App.el('label', {}, App.el('input', { type: 'checkbox', value: l,
-      checked: (user.languages || []).includes(l) }), ' ' + l)));
+      checked: (user.languages || []).includes(l) }), ' ' + App.language(l))));
   return [
     ...field('displayName', 'Name shown to colleagues', App.el('input', { type: 'text', id: prefix + '-displayName',
       maxlength: 120, required: true, value: user.displayName || '' })),
@@ -115,9 +115,9 @@ async function loadUsers() {
   App.el('td', {}, u.displayName), App.el('td', {}, u.username),
   App.el('td', {}, u.roleName + (u.agencyName ? ' · ' + u.agencyName : '')),
   App.el('td', { class: u.enabled ? 'badge-ok' : 'badge-off' }, u.enabled
-    ? (u.mustChangePassword ? 'enabled · one-time password' : 'enabled') : 'disabled'),
-  App.el('td', {}, u.lastSignInAt ? App.time(u.lastSignInAt) : 'never')))
-    : [App.el('tr', {}, App.el('td', { colspan: 5, class: 'muted' }, 'no user matches'))]));
+    ? (u.mustChangePassword ? 'Enabled · one-time password' : 'Enabled') : 'Disabled'),
+  App.el('td', {}, u.lastSignInAt ? App.time(u.lastSignInAt) : 'Never')))
+    : [App.el('tr', {}, App.el('td', { colspan: 5, class: 'muted' }, 'No user matches'))]));
 }
 
 function select(user) {
@@ -140,14 +140,15 @@ async function saveUser() {
   const r = await App.api('PUT', '/api/admin/users/' + Admin.selected.id, formValues('edit'));
   showProblems('edit', r, $('edit-status'));
   if (!r.ok) return;
-  $('edit-status').textContent = 'saved';
+  $('edit-status').textContent = 'Saved';
   Admin.selected = r.body;
   loadUsers();
 }
 
 async function toggleEnabled() {
   const u = Admin.selected;
-  if (u.enabled && !confirm('Disable ' + u.displayName + '? They are signed out at once.')) return;
+  if (u.enabled && !await App.confirm('Disable ' + u.displayName + '?', 'They are signed out at once, everywhere. '
+    + 'What they did keeps their name.', 'Disable', true)) return;
   const r = await App.api('POST', '/api/admin/users/' + u.id + (u.enabled ? '/disable' : '/enable'));
   if (!r.ok) { $('edit-status').textContent = r.body.message; $('edit-status').className = 'field-status error'; return; }
   select(r.body);
@@ -156,7 +157,8 @@ async function toggleEnabled() {
 
 async function resetPassword() {
   const u = Admin.selected;
-  if (!confirm('Give ' + u.displayName + ' a new one-time password? They are signed out at once.')) return;
+  if (!await App.confirm('Give ' + u.displayName + ' a new one-time password?', 'They are signed out at once and '
+    + 'choose their own password at their next sign-in.', 'Give a new password', true)) return;
   const r = await App.api('POST', '/api/admin/users/' + u.id + '/password-reset');
   if (!r.ok) { $('edit-status').textContent = r.body.message; $('edit-status').className = 'field-status error'; return; }
   showSecret('New one-time password for ' + u.displayName + ' (' + u.username + ')', r.body.oneTimePassword);
@@ -167,10 +169,11 @@ async function resetPassword() {
 // second factor again at their next sign-in.
 async function resetFactors() {
   const u = Admin.selected;
-  if (!confirm('Remove the passkeys, authenticator app and recovery codes of ' + u.displayName
-    + '? They are signed out at once and set up a second factor at their next sign-in.')) return;
+  if (!await App.confirm('Reset the second factor of ' + u.displayName + '?', 'Their passkeys, authenticator app '
+    + 'and recovery codes are removed. They are signed out at once and set up a second factor at their next sign-in.',
+  'Reset second factor', true)) return;
   const r = await App.api('POST', '/api/admin/users/' + encodeURIComponent(u.username) + '/factors/reset');
-  $('edit-status').textContent = r.ok ? 'second factor reset: they set up a new one at their next sign-in'
+  $('edit-status').textContent = r.ok ? 'Second factor reset: they set up a new one at their next sign-in'
     : r.body.message;
   $('edit-status').className = 'field-status ' + (r.ok ? 'saved' : 'error');
 }

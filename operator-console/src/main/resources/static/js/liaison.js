@@ -1,12 +1,13 @@
 // The liaison view: the escalations addressed to this user's agency, live, to acknowledge and to record what
-// was done. The server sends nothing else to this user.
+// was done. The server sends nothing else to this user. Read at a desk or on a phone in a patrol car, so each
+// row stacks into a card on a small screen (table.stacked, with data-label per cell).
 'use strict';
 
 const Liaison = { rows: new Map() };
 
 async function init() {
   if (!await App.start()) return;
-  document.getElementById('agency').textContent = App.me.agency;
+  document.getElementById('agency').textContent = App.me.agencyName || App.me.agency;
   const r = await App.api('GET', '/api/liaison/escalations');
   if (r.ok) r.body.forEach((e) => Liaison.rows.set(e.id, e));
   render();
@@ -15,30 +16,37 @@ async function init() {
     onDisconnected: () => { document.getElementById('link-status').textContent = 'reconnecting…'; },
   });
   Liaison.link.subscribe('/topic/liaison/' + App.me.agency, (e) => {
+    const known = Liaison.rows.has(e.id);
     Liaison.rows.set(e.id, Object.assign(Liaison.rows.get(e.id) || {}, e));
     render();
+    if (!known) App.announce('New escalation: ' + App.label(e.level) + ', ' + App.label(e.danger) + '.', true);
   });
 }
 
 const OUTCOMES = ['OFFICERS_DISPATCHED', 'VICTIM_REMOVED', 'VICTIM_CONTACTED', 'REFERRED_ON', 'INVESTIGATION_OPENED',
   'NO_ACTION', 'OTHER'];
 
+const cell = (label, ...content) => App.el('td', { 'data-label': label }, ...content);
+
 function render() {
   const rows = [...Liaison.rows.values()].sort((a, b) => (a.raisedAt < b.raisedAt ? 1 : -1));
   const body = document.getElementById('escalations');
   if (!rows.length) {
-    body.replaceChildren(App.el('tr', {}, App.el('td', { colspan: 5, class: 'muted' }, 'none')));
+    body.replaceChildren(App.el('tr', {}, App.el('td', { colspan: 5, class: 'muted' }, 'None yet')));
     return;
   }
   body.replaceChildren(...rows.flatMap((e) => {
     const row = App.el('tr', { id: 'esc-' + e.id, class: 'status-' + e.status },
-      App.el('td', {}, App.time(e.raisedAt)),
-      App.el('td', {}, App.label(e.level), e.disclosure ? App.el('div', { class: 'muted' }, 'details may be given') : ''),
-      App.el('td', {}, App.label(e.danger), App.el('div', { class: 'muted' }, e.reference)),
-      App.el('td', { class: 'esc-status' }, App.label(e.status), e.outcome ? ' · ' + App.label(e.outcome) : ''),
-      App.el('td', {}, e.status === 'OPEN'
-        ? App.el('button', { class: 'primary ack', onclick: () => acknowledge(e.id) }, 'Acknowledge') : '',
-      ' ', App.el('button', { class: 'details', onclick: () => details(e.id) }, 'Details')));
+      cell('Raised', App.time(e.raisedAt)),
+      cell('Level', App.label(e.level), e.disclosure ? App.el('div', { class: 'muted' }, 'Details may be given') : ''),
+      cell('Danger', App.label(e.danger), App.el('div', { class: 'muted' }, 'Reference ' + e.reference)),
+      cell('Status', App.el('span', { class: 'esc-status' }, App.label(e.status),
+        e.outcome ? ' · ' + App.label(e.outcome) : '')),
+      cell('', App.el('span', { class: 'actions' }, e.status === 'OPEN'
+        ? App.el('button', { class: 'primary ack', type: 'button', onclick: (ev) => acknowledge(e.id, ev.currentTarget) },
+          'Acknowledge') : '',
+      App.el('button', { class: 'details', type: 'button', 'aria-expanded': String(Liaison.open === e.id),
+        onclick: (ev) => details(e.id, ev.currentTarget) }, Liaison.open === e.id ? 'Hide details' : 'Details'))));
     const open = Liaison.open === e.id && Liaison.detail ? [detailRow(Liaison.detail)] : [];
     return [row, ...open];
   }));
@@ -48,51 +56,76 @@ function render() {
 // give them (reading them is recorded), and the outcome form.
 function detailRow(d) {
   const s = d.situation || {};
-  const facts = App.el('dl', {},
-    App.el('dt', {}, 'Place'), App.el('dd', {}, s.place || 'not known yet'),
-    App.el('dt', {}, 'Exploitation'), App.el('dd', {}, (s.exploitation || []).map(App.label).join(', ') || 'not known yet'),
-    App.el('dt', {}, 'Minors involved'), App.el('dd', {}, s.minorsInvolved === undefined ? 'not known'
-      : s.minorsInvolved ? 'yes' : 'no'),
-    App.el('dt', {}, 'People affected'), App.el('dd', {}, s.peopleInvolved || 'not known'));
+  const facts = App.el('dl', { class: 'facts' },
+    App.el('dt', {}, 'Place'), App.el('dd', {}, s.place || 'Not known yet'),
+    App.el('dt', {}, 'Exploitation'), App.el('dd', {}, (s.exploitation || []).map((x) => App.label(x)).join(', ')
+      || 'Not known yet'),
+    App.el('dt', {}, 'Minors involved'), App.el('dd', {}, s.minorsInvolved === undefined || s.minorsInvolved === null
+      ? 'Not known' : App.label(Boolean(s.minorsInvolved))),
+    App.el('dt', {}, 'People affected'), App.el('dd', {}, s.peopleInvolved ? App.label(s.peopleInvolved) : 'Not known'));
   const who = d.identifying
-    ? App.el('dl', { class: 'identifying' }, Object.entries(d.identifying).flatMap(([k, v]) =>
-      [App.el('dt', {}, App.label(k.replace(/([A-Z])/g, '_$1'))), App.el('dd', {}, v)]))
+    ? App.el('dl', { class: 'facts identifying' }, Object.entries(d.identifying).flatMap(([k, v]) =>
+      [App.el('dt', {}, App.label(k.replace(/([A-Z])/g, '_$1').toUpperCase(), 'field')), App.el('dd', {}, v)]))
     : App.el('p', { class: 'muted' }, 'No identifying details may be given for this escalation.');
-  const code = App.el('select', { id: 'outcome-code' }, App.el('option', { value: '' }, 'what was done…'),
+  const code = App.el('select', { id: 'outcome-code' }, App.el('option', { value: '' }, 'Choose what was done'),
     OUTCOMES.map((o) => App.el('option', { value: o, selected: d.outcome === o }, App.label(o))));
-  const note = App.el('textarea', { id: 'outcome-note', maxlength: 2000,
-    placeholder: 'Note (needed for no action or other: say why)' });
+  const note = App.el('textarea', { id: 'outcome-note', maxlength: 2000 });
   note.value = d.outcomeNote || '';
   const form = d.status === 'CLOSED' ? App.el('p', { class: 'muted' }, 'Closed by the hotline.')
-    : App.el('p', {}, code, note, App.el('button', { class: 'outcome', onclick: () => outcome(d.id) }, 'Record outcome'));
+    : App.el('div', { class: 'outcome-form' },
+      App.el('label', { for: 'outcome-code' }, 'What was done'), code,
+      App.el('label', { for: 'outcome-note' }, 'Note (needed for "No action" or "Other": say why)'), note,
+      App.el('p', {}, App.el('button', { class: 'outcome primary', type: 'button',
+        onclick: (ev) => outcome(d.id, ev.currentTarget) }, 'Record outcome')));
   return App.el('tr', { class: 'detail' }, App.el('td', { colspan: 5 }, facts, who, form));
 }
 
-async function details(id) {
+async function details(id, button) {
   if (Liaison.open === id) { Liaison.open = null; render(); return; }
-  const r = await App.api('GET', '/api/liaison/escalations/' + encodeURIComponent(id));
-  if (!r.ok) { alert(r.body.message); return; }
-  Liaison.open = id;
-  Liaison.detail = r.body;
-  render();
-}
-
-async function acknowledge(id) {
-  const r = await App.api('POST', '/api/liaison/escalations/' + encodeURIComponent(id) + '/acknowledge');
-  if (!r.ok) { alert(r.body.message); return; }
-  Liaison.rows.set(id, r.body);
-  render();
-}
-
-async function outcome(id) {
-  const r = await App.api('POST', '/api/liaison/escalations/' + encodeURIComponent(id) + '/outcome', {
-    outcome: document.getElementById('outcome-code').value || null,
-    note: document.getElementById('outcome-note').value || null,
+  await App.busy(button, async () => {
+    const r = await App.api('GET', '/api/liaison/escalations/' + encodeURIComponent(id));
+    if (!r.ok) { await App.tell('The escalation could not be opened', r.body.message); return; }
+    Liaison.open = id;
+    Liaison.detail = r.body;
+    render();
   });
-  if (!r.ok) { alert(r.body.message); return; }
-  Liaison.rows.set(id, r.body);
-  Liaison.open = null;
-  render();
+}
+
+async function acknowledge(id, button) {
+  await App.busy(button, async () => {
+    const r = await App.api('POST', '/api/liaison/escalations/' + encodeURIComponent(id) + '/acknowledge');
+    if (!r.ok) { await App.tell('Not acknowledged', r.body.message); return; }
+    Liaison.rows.set(id, r.body);
+    render();
+    App.announce('Acknowledged.');
+  });
+}
+
+// A server message may name a code ("when the outcome is NO_ACTION"): the liaison reads its words instead.
+const words = (message) => String(message || '').replace(/\b[A-Z][A-Z]+(?:_[A-Z]+)+\b/g,
+  (code) => '"' + App.label(code) + '"');
+
+async function outcome(id, button) {
+  const code = document.getElementById('outcome-code');
+  const note = document.getElementById('outcome-note');
+  App.fieldError(code, null);
+  App.fieldError(note, null);
+  // Said next to the field before anything is sent, in the words the liaison chose from.
+  if (!code.value) { App.fieldError(code, 'Choose what was done.'); return; }
+  if ((code.value === 'NO_ACTION' || code.value === 'OTHER') && !note.value.trim()) {
+    App.fieldError(note, 'Say why in the note when the outcome is "' + App.label(code.value) + '".');
+    return;
+  }
+  await App.busy(button, async () => {
+    const r = await App.api('POST', '/api/liaison/escalations/' + encodeURIComponent(id) + '/outcome', {
+      outcome: code.value, note: note.value || null,
+    });
+    if (!r.ok) { await App.tell('The outcome was not recorded', words(r.body.message)); return; }
+    Liaison.rows.set(id, r.body);
+    Liaison.open = null;
+    render();
+    App.announce('Outcome recorded.');
+  });
 }
 
 init();

@@ -1,9 +1,10 @@
-// The registry for data managers: the cases, one case in the standard format (each field saved as it changes),
-// its status, consent answers, the reports it is made of, the cases it may duplicate, and its history.
+// The registry for data managers: the cases, one case in the standard format (each field saved while it is typed,
+// never lost: a refused value stays with its message, a value changed elsewhere meanwhile is shown beside ours),
+// its status, consent answers, the reports it is made of, the cases it may duplicate, and its history in words.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
-const Reg = { form: [], current: null, listed: 0 };
+const Reg = { form: [], fields: {}, current: null, listed: 0, versions: {}, pending: {}, saving: {} };
 const STATUSES = ['POTENTIAL', 'UNDER_ASSESSMENT', 'CONFIRMED_VICTIM', 'NOT_A_VICTIM', 'REFERRED', 'CLOSED'];
 const DOCUMENT_KINDS = ['POLICE_OR_OFFICIAL_REPORT', 'IDENTITY_DOCUMENT', 'TRAVEL_DOCUMENT', 'MEDICAL_REPORT',
   'EMPLOYMENT_CONTRACT_OR_OFFER', 'PERSONAL_WRITING', 'OTHER'];
@@ -14,30 +15,67 @@ const QUESTIONS = {
   '1.4': 'Full and informed consent to the screening interview',
   '1.5': 'If a minor: consent of the parent(s) or guardian(s)',
 };
+// Typing pauses this long before the field is saved: every pause saves, as on the operator's form.
+const SAVE_AFTER_MS = 700;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// A code from a list in words; a place is a name as the jurisdiction configured it ("St. Andrew"), never relabelled.
+function words(code) {
+  if (code === null || code === undefined || code === '') return '';
+  if (typeof code === 'boolean') return App.label(code);
+  return /^[A-Z][A-Z0-9_]*$/.test(String(code)) ? App.label(code) : String(code);
+}
 
 async function init() {
   if (!await App.start()) return;
   Reg.form = (await App.api('GET', '/api/forms/case')).body;
+  Reg.fields = Object.fromEntries(Reg.form.map((f) => [f.name, f]));
   $('status-filter').append(...STATUSES.map((s) => App.el('option', { value: s }, App.label(s))));
   $('next-status').append(...STATUSES.map((s) => App.el('option', { value: s }, App.label(s))));
-  $('reload').onclick = loadList;
-  $('find').onclick = findCase;
-  $('find-reference').onkeydown = (e) => { if (e.key === 'Enter') findCase(); };
-  $('take').onclick = () => assign(App.me.username);
-  $('assign').onclick = () => assign($('assign-to').value);
-  $('change-status').onclick = changeStatus;
+  $('reload').addEventListener('click', (e) => App.busy(e.currentTarget, loadList));
+  $('find-form').addEventListener('submit', (e) => { e.preventDefault(); App.busy($('find'), findCase); });
+  // Enter in a field of the standard format saves that field (its change event), it never submits a form.
+  $('case-form').addEventListener('submit', (e) => e.preventDefault());
+  $('take').addEventListener('click', (e) => App.busy(e.currentTarget, () => assign(App.me.username)));
+  $('assign').addEventListener('click', (e) => App.busy(e.currentTarget, () => assign($('assign-to').value)));
+  $('change-status').addEventListener('click', (e) => App.busy(e.currentTarget, changeStatus));
   $('doc-kind').append(...DOCUMENT_KINDS.map((k) => App.el('option', { value: k }, App.label(k))));
-  $('doc-upload').onclick = upload;
-  $('exp-download').onclick = (e) => {
-    const q = new URLSearchParams({ format: $('exp-format').value });
-    if ($('exp-from').value) q.set('from', $('exp-from').value);
-    if ($('exp-to').value) q.set('to', $('exp-to').value);
-    e.target.href = '/api/exports/htcds?' + q;
-  };
-  $('req-send').onclick = askForExport;
-  loadRequests();
+  $('doc-upload').addEventListener('click', (e) => App.busy(e.currentTarget, upload));
+  $('exp-download').addEventListener('click', exportLink);
+  $('req-send').addEventListener('click', (e) => App.busy(e.currentTarget, askForExport));
+  $('req-cases').addEventListener('input', () => { Reg.exportKey = null; });
+  // Words typed but not yet saved, or refused: leaving asks first.
+  window.addEventListener('beforeunload', (e) => {
+    if (unsaved()) { e.preventDefault(); e.returnValue = ''; }
+  });
   $('assign-box').hidden = App.me.role !== 'DATA_MANAGEMENT_LEADER';
+  if (App.me.role === 'DATA_MANAGEMENT_LEADER') loadAssignees();
+  loadRequests();
   loadList();
+}
+
+// The export link is followed only with both dates, or the browser would leave the page for an error document.
+function exportLink(e) {
+  const from = $('exp-from');
+  const to = $('exp-to');
+  App.fieldError(from, null);
+  App.fieldError(to, null);
+  if (!from.value) { e.preventDefault(); App.fieldError(from, 'Choose the first day of the period to export.'); return; }
+  if (!to.value) { e.preventDefault(); App.fieldError(to, 'Choose the last day of the period to export.'); return; }
+  if (to.value < from.value) {
+    e.preventDefault();
+    App.fieldError(to, 'The last day cannot be before the first.');
+    return;
+  }
+  e.currentTarget.href = '/api/exports/htcds?' + new URLSearchParams({ format: $('exp-format').value,
+    from: from.value, to: to.value });
+}
+
+async function loadAssignees() {
+  const r = await App.api('GET', '/api/cases/assignees');
+  if (!r.ok) return;
+  $('assign-to').replaceChildren(App.el('option', { value: '' }, '— choose a data manager —'),
+    ...r.body.map((m) => App.el('option', { value: m.username }, m.displayName)));
 }
 
 async function loadList() {
@@ -51,42 +89,52 @@ async function loadList() {
 // A case number, or the code a reporter quotes (R-… online, S-… screening): the case it belongs to now.
 async function findCase() {
   const reference = $('find-reference').value.trim();
-  if (!reference) { loadList(); return; }
+  if (!reference) { await loadList(); return; }
   const asked = ++Reg.listed;
   const r = await App.api('GET', '/api/cases?reference=' + encodeURIComponent(reference));
   if (r.ok && asked === Reg.listed) renderList(r.body);
 }
 
 function renderList(cases) {
-  $('cases').replaceChildren(...(cases.length ? cases.map((c) => App.el('tr', { class: 'clickable',
-    'data-case': c.id, onclick: () => openCase(c.id) },
-  App.el('td', {}, c.reference), App.el('td', {}, App.label(c.status)), App.el('td', {}, c.assignedName || '—'),
-  App.el('td', {}, [App.label(c.sex), c.age].filter((x) => x !== null && x !== undefined && x !== '').join(' · ')),
-  App.el('td', {}, c.place || ''), App.el('td', {}, (c.exploitationTypes || []).map(App.label).join(', ')),
-  App.el('td', {}, App.time(c.createdAt))))
-    : [App.el('tr', {}, App.el('td', { colspan: 7, class: 'muted' }, 'none'))]));
+  $('cases').replaceChildren(...(cases.length ? cases.map((c) => {
+    const row = App.el('tr', { class: 'clickable', 'data-case': c.id, tabindex: '0' },
+      App.el('td', {}, c.reference), App.el('td', {}, App.label(c.status)), App.el('td', {}, c.assignedName || '—'),
+      App.el('td', {}, [App.label(c.sex), c.age].filter((x) => x !== null && x !== undefined && x !== '').join(' · ')),
+      App.el('td', {}, c.place || ''), App.el('td', {}, (c.exploitationTypes || []).map(App.label).join(', ')),
+      App.el('td', {}, App.el('time', { datetime: c.createdAt, title: App.time(c.createdAt) }, App.date(c.createdAt))));
+    row.addEventListener('click', () => openCase(c.id));
+    row.addEventListener('keydown', (e) => { if (e.key === 'Enter') openCase(c.id); });
+    return row;
+  }) : [App.el('tr', {}, App.el('td', { colspan: 7, class: 'muted' }, 'No cases'))]));
 }
 
 async function openCase(id) {
+  if (Reg.current && Reg.current.id !== id && unsaved()
+      && !await App.confirm('Leave this case?', 'Some words in ' + Reg.current.reference
+        + ' are not saved yet. They stay in this tab if you come back to the case.', 'Open the other case')) return;
   const r = await App.api('GET', '/api/cases/' + encodeURIComponent(id));
-  if (!r.ok) { alert(r.body.message); return; }
+  if (!r.ok) { await App.tell('The case cannot be opened', r.body.message); return; }
   show(r.body);
 }
 
 function show(body) {
   const c = body.case;
   Reg.current = c;
+  Reg.versions = Object.assign({}, c.fieldVersions || {});
   $('case').hidden = false;
+  $('no-case').hidden = true;
   $('case-title').textContent = 'Case ' + c.reference;
   $('case-meta').replaceChildren('Status ', App.el('strong', { id: 'case-status' }, App.label(c.status)),
     ' · data manager ', c.assignedName || 'none yet', c.mergedInto ? ' · merged into another case' : '');
   $('take').hidden = !!c.assignedTo;
   $('personal-note').hidden = !c.personalHidden;
-  $('sources').replaceChildren(...c.sources.map((s) => App.el('li', {}, App.label(s.channel) + ' report, linked '
-    + App.time(s.linkedAt) + (s.call ? ' · call ' + s.call.slice(0, 8) + ' in the call log' : '') + ' ',
-  App.el('button', { class: 'show-source', onclick: (e) => showSource(c, s, e.target.parentNode) }, 'Show'),
-  c.sources.length > 1 ? [' ', App.el('button', { class: 'move-source', onclick: () => moveSource(c, s) },
-    'Move to another case')] : [])));
+  $('sources').replaceChildren(...c.sources.map((s) => App.el('li', {}, App.label(s.channel, 'registry')
+    + ' report, linked '
+    + App.time(s.linkedAt) + (s.call ? ' · its call is in the call log' : '') + ' ',
+  App.el('button', { type: 'button', class: 'show-source',
+    onclick: (e) => App.busy(e.currentTarget, () => showSource(c, s, e.currentTarget.parentNode)) }, 'Show'),
+  c.sources.length > 1 ? [' ', App.el('button', { type: 'button', class: 'move-source',
+    onclick: (e) => App.busy(e.currentTarget, () => moveSource(c, s)) }, 'Move to another case')] : [])));
   $('related').textContent = body.related.length ? 'Related cases: ' + body.related.map((x) => x.reference).join(', ') : '';
   renderConsent(c);
   renderForm(c);
@@ -99,23 +147,26 @@ function show(body) {
 async function showSource(c, s, item) {
   const r = await App.api('GET', s.channel === 'HOTLINE' ? '/api/reports/' + s.report
     : '/api/cases/' + c.id + '/sources/' + s.report);
-  if (!r.ok) { alert(r.body.message); return; }
+  if (!r.ok) { await App.tell('The report cannot be shown', r.body.message); return; }
   const source = s.channel === 'HOTLINE' ? r.body.report : r.body;
   item.querySelector('dl')?.remove();
-  item.append(App.el('dl', { class: 'source-values' }, Object.entries(source.values).flatMap(([k, v]) =>
-    [App.el('dt', {}, k), App.el('dd', {}, Array.isArray(v) ? v.map(App.label).join(', ') : String(v))]),
-  source.personalHidden ? [App.el('dt', {}, ''), App.el('dd', { class: 'muted' },
-    'personal fields are for the case\'s data manager')] : []));
+  item.append(App.el('dl', { class: 'source-values facts' }, Object.entries(source.values).flatMap(([k, v]) =>
+    [App.el('dt', {}, Reg.fields[k] ? Reg.fields[k].label : App.label(k)), App.el('dd', {}, shown(v, Reg.fields[k]))]),
+  source.personalHidden ? [App.el('dt', {}, 'Personal fields'), App.el('dd', { class: 'muted' },
+    'for the case\'s data manager')] : []));
 }
 
 // One report that belongs to another case (a merge is for the whole case).
 async function moveSource(c, s) {
-  const to = prompt('Move this ' + App.label(s.channel).toLowerCase() + ' report to which case (C-…)?');
+  const to = await App.ask('Move this ' + App.label(s.channel, 'registry').toLowerCase() + ' report',
+    'It leaves ' + c.reference + ' for the case you name; both histories say so.',
+    { label: 'The case it belongs to (C-…)' });
   if (!to) return;
-  const note = prompt('Why does it belong to ' + to + '?');
+  const note = await App.ask('Why does it belong to ' + to.trim() + '?', null,
+    { label: 'Why', multiline: true });
   if (!note) return;
-  const r = await App.api('POST', '/api/cases/' + c.id + '/sources/' + s.report + '/move', { to, note });
-  if (!r.ok) { alert(r.body.message); return; }
+  const r = await App.api('POST', '/api/cases/' + c.id + '/sources/' + s.report + '/move', { to: to.trim(), note });
+  if (!r.ok) { await App.tell('The report was not moved', r.body.message); return; }
   show(r.body);
 }
 
@@ -125,23 +176,30 @@ async function loadDocuments(c) {
   if (!r.ok) return;
   $('documents').replaceChildren(...(r.body.length ? r.body.map((d) => App.el('li', {},
     c.personalHidden ? App.label(d.kind) : App.el('a', { href: '/api/cases/' + c.id + '/documents/' + d.id },
-      App.label(d.kind)), ' · ' + d.mediaType + ' · ' + Math.ceil(d.sizeBytes / 1024) + ' KB · '
+      App.label(d.kind)), ' · ' + mediaName(d.mediaType) + ' · ' + Math.ceil(d.sizeBytes / 1024) + ' KB · '
     + d.uploadedBy + ' · ' + App.time(d.uploadedAt)))
-    : [App.el('li', { class: 'muted' }, 'none')]));
+    : [App.el('li', { class: 'muted' }, 'None')]));
+}
+
+function mediaName(type) {
+  return { 'application/pdf': 'PDF', 'image/png': 'PNG image', 'image/jpeg': 'JPEG image' }[type] || type;
 }
 
 async function upload() {
   const file = $('doc-file').files[0];
-  if (!file) return;
+  if (!file) { App.fieldError($('doc-file'), 'Choose a file first.'); return; }
+  App.fieldError($('doc-file'), null);
   const headers = { Accept: 'application/json', 'Content-Type': file.type || 'application/octet-stream' };
   headers[App.me.csrf.header] = App.me.csrf.token;
   const r = await fetch('/api/cases/' + Reg.current.id + '/documents?kind=' + $('doc-kind').value,
-    { method: 'POST', headers, body: file });
-  const body = await r.json().catch(() => ({}));
-  $('doc-status').textContent = r.ok ? 'attached' : (body.message || 'not attached');
-  $('doc-status').className = 'field-status ' + (r.ok ? 'saved' : 'error');
-  if (r.ok) { $('doc-file').value = ''; loadDocuments(Reg.current); loadHistory(Reg.current.id); }
+    { method: 'POST', headers, body: file }).catch(() => null);
+  const body = r ? await r.json().catch(() => ({})) : { message: 'the server cannot be reached' };
+  $('doc-status').textContent = r && r.ok ? 'Attached' : (body.message || 'Not attached');
+  $('doc-status').className = 'field-status ' + (r && r.ok ? 'saved' : 'error');
+  if (r && r.ok) { $('doc-file').value = ''; loadDocuments(Reg.current); loadHistory(Reg.current.id); }
 }
+
+// ---- the standard format: saved while typed, never lost ---------------------------------------------------------
 
 function renderForm(c) {
   const form = $('case-form');
@@ -156,54 +214,204 @@ function renderForm(c) {
     }
     fieldset.append(field(f, c.values[f.name], f.personal && c.personalHidden));
   }
+  restoreKept(c);
 }
 
 function field(f, value, hidden) {
   const id = 'c-' + f.name;
-  const status = App.el('span', { id: 'cstatus-' + f.name, class: 'field-status' }, hidden ? 'not shown to you' : '');
+  const status = App.el('span', { id: 'cstatus-' + f.name, class: 'field-status', 'aria-live': 'off' },
+    hidden ? 'Not shown to you' : '');
   let input;
-  if (f.kind === 'CODE' || f.kind === 'BOOLEAN') {
-    const options = f.kind === 'BOOLEAN' ? [['true', 'yes'], ['false', 'no']] : f.codes.map((o) => [o, App.label(o)]);
-    input = App.el('select', { id, disabled: hidden }, App.el('option', { value: '' }, '—'),
-      options.map(([v, label]) => App.el('option', { value: v, selected: String(value) === v }, label)));
-    input.onchange = () => save(f, input.value === '' ? null : f.kind === 'BOOLEAN' ? input.value === 'true' : input.value);
+  if (f.kind === 'CODE' || f.kind === 'BOOLEAN' || f.kind === 'COUNTRY') {
+    input = App.el('select', { id, disabled: hidden, 'aria-describedby': status.id });
+    if (f.kind === 'COUNTRY') {
+      input.append(...App.countryOptions(value, '—'));
+    } else {
+      const options = f.kind === 'BOOLEAN' ? [['true', 'Yes'], ['false', 'No']] : f.codes.map((o) => [o, words(o)]);
+      input.append(App.el('option', { value: '' }, '—'),
+        ...options.map(([v, label]) => App.el('option', { value: v, selected: String(value) === v }, label)));
+    }
+    input.addEventListener('change', () => save(f, input));
   } else if (f.kind === 'CODES') {
-    input = App.el('select', { id, multiple: true, size: Math.min(6, f.codes.length), disabled: hidden },
-      f.codes.map((o) => App.el('option', { value: o, selected: (value || []).includes(o) }, App.label(o))));
-    input.onchange = () => save(f, [...input.selectedOptions].map((o) => o.value));
+    input = App.el('select', { id, multiple: true, size: Math.min(6, f.codes.length), disabled: hidden,
+      'aria-describedby': status.id },
+    f.codes.map((o) => App.el('option', { value: o, selected: (value || []).includes(o) }, words(o))));
+    input.addEventListener('change', () => save(f, input));
   } else {
     const long = f.kind === 'TEXT' && f.maxLength > 300;
-    input = App.el(long ? 'textarea' : 'input', { id, disabled: hidden,
-      type: long ? undefined : f.kind === 'DATE' ? 'date' : f.kind === 'INTEGER' ? 'number' : 'text' });
+    input = App.el(long ? 'textarea' : 'input', { id, disabled: hidden, 'aria-describedby': status.id,
+      type: long ? undefined : f.kind === 'DATE' ? 'date' : 'text',
+      inputmode: f.kind === 'INTEGER' ? 'numeric' : undefined });
     input.value = value === undefined || value === null ? '' : value;
-    input.onchange = () => save(f, input.value === '' ? null
-      : f.kind === 'INTEGER' && /^\d+$/.test(input.value) ? Number(input.value) : input.value);
+    input.addEventListener('input', () => typed(f, input));
+    input.addEventListener('change', () => save(f, input));
   }
+  input.dataset.saved = JSON.stringify(valueOf(f, input));
   return App.el('div', { class: 'field' }, App.el('label', { for: id }, f.label), input, status);
 }
 
-async function save(f, value) {
-  const status = $('cstatus-' + f.name);
-  status.textContent = 'saving…';
-  const r = await App.api('PUT', '/api/cases/' + Reg.current.id + '/fields/' + f.name, { value });
-  status.textContent = r.ok ? 'saved' : ((r.body.fields && r.body.fields[f.name]) || r.body.message);
-  status.className = 'field-status ' + (r.ok ? 'saved' : 'error');
-  if (r.ok) loadHistory(Reg.current.id);
+// The value to send: what is typed, as typed (a refused "-5" is sent and answered, never silently dropped).
+function valueOf(f, input) {
+  if (f.kind === 'CODES') return [...input.selectedOptions].map((o) => o.value);
+  if (input.value === '') return null;
+  if (f.kind === 'BOOLEAN') return input.value === 'true';
+  if (f.kind === 'INTEGER' && /^\d+$/.test(input.value.trim())) return Number(input.value.trim());
+  return input.value;
 }
+
+function typed(f, input) {
+  keep(f, input);
+  clearTimeout(Reg.pending[f.name]);
+  Reg.pending[f.name] = setTimeout(() => save(f, input), SAVE_AFTER_MS);
+  status(f, 'Not saved yet', '');
+}
+
+// Typed words are kept in this tab until the server has them: a reload brings them back, refused or not.
+function keepKey(name) { return 'registry:' + Reg.current.id + ':' + name; }
+
+function keep(f, input) {
+  try {
+    sessionStorage.setItem(keepKey(f.name), JSON.stringify({ text: input.value,
+      version: Reg.versions[f.name] || 0 }));
+  } catch (e) { /* storage full or off: the save itself still runs */ }
+}
+
+function forget(name) {
+  try { sessionStorage.removeItem(keepKey(name)); } catch (e) { /* nothing kept */ }
+}
+
+function restoreKept(c) {
+  for (const f of Reg.form) {
+    let kept = null;
+    try { kept = JSON.parse(sessionStorage.getItem(keepKey(f.name)) || 'null'); } catch (e) { kept = null; }
+    const input = $('c-' + f.name);
+    if (!kept || !input || input.disabled || input.value === kept.text) { forget(f.name); continue; }
+    input.value = kept.text;
+    // Saved over the version it was typed on: if the field changed meanwhile, both values are shown.
+    save(f, input, kept.version);
+  }
+}
+
+function status(f, text, kind) {
+  const s = $('cstatus-' + f.name);
+  s.textContent = text;
+  s.className = 'field-status' + (kind ? ' ' + kind : '');
+}
+
+function unsaved() {
+  return Object.values(Reg.pending).some((t) => t) || Object.values(Reg.saving).some((p) => p)
+    || document.querySelector('#case-form [aria-invalid="true"], #case-form .conflict-box') !== null;
+}
+
+async function save(f, input, typedOver) {
+  clearTimeout(Reg.pending[f.name]);
+  Reg.pending[f.name] = null;
+  // One save of a field at a time, in order: the next starts from the version the last one made.
+  while (Reg.saving[f.name]) await Reg.saving[f.name];
+  const value = valueOf(f, input);
+  if (JSON.stringify(value) === input.dataset.saved && input.getAttribute('aria-invalid') !== 'true') {
+    if (typedOver === undefined) forget(f.name);
+    return;
+  }
+  const caseId = Reg.current.id;
+  const version = typedOver !== undefined ? typedOver : (Reg.versions[f.name] || 0);
+  status(f, 'Saving…', '');
+  const request = App.api('PUT', '/api/cases/' + caseId + '/fields/' + f.name, { value, version });
+  Reg.saving[f.name] = request;
+  const r = await request;
+  Reg.saving[f.name] = null;
+  if (!Reg.current || Reg.current.id !== caseId) return;
+  if (r.ok) {
+    Reg.versions[f.name] = r.body.fieldVersion;
+    saved(f, input, value);
+    loadHistory(caseId);
+  } else if (r.status === 409 && r.body && r.body.field === f.name) {
+    conflict(f, input, value, r.body);
+  } else {
+    const message = (r.body && r.body.fields && r.body.fields[f.name]) || (r.body && r.body.message) || 'Not saved';
+    status(f, 'Not saved: ' + message, 'error');
+    input.setAttribute('aria-invalid', 'true');
+    App.announce('Not saved: ' + f.label + ': ' + message);
+  }
+}
+
+function saved(f, input, value) {
+  input.dataset.saved = JSON.stringify(value);
+  input.removeAttribute('aria-invalid');
+  $('conflict-' + f.name)?.remove();
+  // Typing that went on while this save was in flight is saved next; only then is the field "Saved".
+  if (JSON.stringify(valueOf(f, input)) !== input.dataset.saved) return;
+  forget(f.name);
+  status(f, 'Saved', 'saved');
+  App.announce('Saved: ' + f.label);
+}
+
+// Changed elsewhere since this page read it: both values side by side, the person keeps one.
+function conflict(f, input, mine, answer) {
+  status(f, 'Changed elsewhere: choose which to keep', 'conflict');
+  $('conflict-' + f.name)?.remove();
+  const keepMine = App.el('button', { type: 'button', class: 'keep-mine primary' }, 'Keep mine');
+  const keepTheirs = App.el('button', { type: 'button', class: 'keep-theirs' }, 'Keep the saved one');
+  const box = App.el('div', { id: 'conflict-' + f.name, class: 'conflict-box', role: 'group',
+    'aria-label': f.label + ': two values' },
+  App.el('p', {}, 'Someone saved this field while you were typing.'),
+  App.el('dl', { class: 'facts' }, App.el('dt', {}, 'Saved elsewhere'),
+    App.el('dd', { class: 'theirs' }, shown(answer.current, f) || '(empty)'),
+    App.el('dt', {}, 'Yours'), App.el('dd', { class: 'mine' }, shown(mine, f) || '(empty)')),
+  App.el('p', { class: 'actions' }, keepMine, ' ', keepTheirs));
+  keepMine.addEventListener('click', () => App.busy(keepMine, async () => {
+    Reg.versions[f.name] = answer.version;
+    input.dataset.saved = JSON.stringify(answer.current === undefined ? null : answer.current);
+    box.remove();
+    await save(f, input);
+  }));
+  keepTheirs.addEventListener('click', () => {
+    Reg.versions[f.name] = answer.version;
+    setValue(f, input, answer.current);
+    box.remove();
+    saved(f, input, valueOf(f, input));
+  });
+  input.closest('.field').append(box);
+  App.announce(f.label + ' was changed elsewhere: choose which value to keep', true);
+}
+
+function setValue(f, input, value) {
+  if (f.kind === 'CODES') {
+    [...input.options].forEach((o) => { o.selected = (value || []).includes(o.value); });
+  } else {
+    input.value = value === null || value === undefined ? '' : String(value);
+  }
+}
+
+// A stored value as a person reads it: names for codes and countries, Yes/No, dates in the jurisdiction's format.
+function shown(v, f) {
+  if (v === null || v === undefined || v === '') return '';
+  if (Array.isArray(v)) return v.map((x) => shown(x, f)).join(', ');
+  if (typeof v === 'boolean') return App.label(v);
+  if (f && f.kind === 'COUNTRY') return App.country(v);
+  if (f && f.kind === 'DATE' && /^\d{4}-\d{2}-\d{2}$/.test(String(v))) return App.date(String(v));
+  if (typeof v === 'string' && UUID.test(v)) return App.shortId(v);
+  return typeof v === 'string' ? words(v) : String(v);
+}
+
+// ---- consent, assignment, status ----------------------------------------------------------------------------
 
 function renderConsent(c) {
   const answers = Object.fromEntries(c.consent.map((a) => [a.question, a]));
   $('consent').replaceChildren(...Object.entries(QUESTIONS).map(([q, text]) => {
     const a = answers[q];
-    const answer = App.el('select', { id: 'consent-' + q }, App.el('option', { value: '' }, '—'),
-      App.el('option', { value: 'true', selected: a && a.answer }, 'yes'),
-      App.el('option', { value: 'false', selected: a && !a.answer }, 'no'));
-    const by = App.el('input', { type: 'text', id: 'consent-by-' + q, maxlength: 120 });
-    by.value = a ? a.askedBy : '';
-    const on = App.el('input', { type: 'date', id: 'consent-on-' + q });
+    const answer = App.el('select', { id: 'consent-' + q, 'aria-label': 'Answer to ' + q },
+      App.el('option', { value: '' }, '—'),
+      App.el('option', { value: 'true', selected: a && a.answer }, 'Yes'),
+      App.el('option', { value: 'false', selected: a && !a.answer }, 'No'));
+    const by = App.el('input', { type: 'text', id: 'consent-by-' + q, maxlength: 120, 'aria-label': 'Asked by, ' + q });
+    by.value = a && a.askedBy ? a.askedBy : '';
+    const on = App.el('input', { type: 'date', id: 'consent-on-' + q, 'aria-label': 'Asked on, ' + q });
     on.value = a ? a.askedOn : '';
+    const record = App.el('button', { type: 'button' }, 'Record');
+    record.addEventListener('click', () => App.busy(record, () => recordConsent(q)));
     return App.el('tr', {}, App.el('td', {}, q + ' ' + text), App.el('td', {}, answer), App.el('td', {}, by),
-      App.el('td', {}, on), App.el('td', {}, App.el('button', { onclick: () => recordConsent(q) }, 'Record')));
+      App.el('td', {}, on), App.el('td', {}, record));
   }));
 }
 
@@ -212,71 +420,140 @@ async function recordConsent(q) {
     question: q, answer: $('consent-' + q).value === '' ? null : $('consent-' + q).value === 'true',
     askedBy: $('consent-by-' + q).value, askedOn: $('consent-on-' + q).value || null,
   });
-  if (!r.ok) { alert(r.body.message); return; }
+  if (!r.ok) { App.fieldError($('consent-' + q), r.body.message); return; }
+  App.announce('Consent ' + q + ' recorded');
   show(r.body);
 }
 
 async function assign(username) {
+  if (!username) { App.fieldError($('assign-to'), 'Choose a data manager.'); return; }
+  App.fieldError($('assign-to'), null);
   const r = await App.api('POST', '/api/cases/' + Reg.current.id + '/assign', { to: username });
-  if (!r.ok) { alert(r.body.message); return; }
+  if (!r.ok) { await App.tell('The case was not assigned', r.body.message); return; }
+  App.announce('Assigned to ' + (r.body.case.assignedName || username));
   show(r.body);
   loadList();
 }
 
+// Closing and reopening say why: asked in a dialog, so the note is never forgotten in a field below.
 async function changeStatus() {
-  const r = await App.api('POST', '/api/cases/' + Reg.current.id + '/status', {
-    status: $('next-status').value, note: $('status-note').value || null,
-  });
-  $('case-status-msg').textContent = r.ok ? 'done' : r.body.message;
+  const to = $('next-status').value;
+  let note = $('status-note').value.trim() || null;
+  if (!note && (to === 'CLOSED' || Reg.current.status === 'CLOSED')) {
+    note = await App.ask(to === 'CLOSED' ? 'Close ' + Reg.current.reference : 'Reopen ' + Reg.current.reference,
+      'The reason goes into the case\'s history.', { label: 'Why', multiline: true });
+    if (!note) return;
+  }
+  const r = await App.api('POST', '/api/cases/' + Reg.current.id + '/status', { status: to, note });
+  $('case-status-msg').textContent = r.ok ? 'Done' : r.body.message;
   $('case-status-msg').className = 'field-status ' + (r.ok ? 'saved' : 'error');
-  if (r.ok) { show(r.body); loadList(); }
+  if (r.ok) { $('status-note').value = ''; App.announce('Status: ' + App.label(to)); show(r.body); loadList(); }
 }
 
 async function loadCandidates(id) {
   const r = await App.api('GET', '/api/cases/' + encodeURIComponent(id) + '/candidates');
   if (!r.ok) return;
-  $('candidates').replaceChildren(...(r.body.length ? r.body.map((c) => App.el('tr', {},
-    App.el('td', {}, c.reference), App.el('td', {}, App.label(c.status)),
-    App.el('td', {}, c.reasons.map(App.label).join(', ')),
-    App.el('td', {}, App.el('button', { onclick: () => merge(c) }, 'Merge this case into it'), ' ',
-      App.el('button', { onclick: () => relate(c) }, 'Relate'))))
-    : [App.el('tr', {}, App.el('td', { class: 'muted' }, 'no candidates'))]));
+  $('candidates').replaceChildren(...(r.body.length ? r.body.map((c) => {
+    const merge = App.el('button', { type: 'button', class: 'merge', 'data-case': c.id }, 'Merge this case into it');
+    const relateButton = App.el('button', { type: 'button', class: 'relate' }, 'Relate');
+    merge.addEventListener('click', () => App.busy(merge, () => mergeInto(c)));
+    relateButton.addEventListener('click', () => App.busy(relateButton, () => relate(c)));
+    return App.el('tr', {}, App.el('td', {}, c.reference), App.el('td', {}, App.label(c.status)),
+      App.el('td', {}, c.reasons.map(App.label).join(', ')), App.el('td', {}, merge, ' ', relateButton));
+  }) : [App.el('tr', {}, App.el('td', { class: 'muted' }, 'No candidates'))]));
 }
 
-async function merge(candidate) {
-  const note = prompt('Why are ' + Reg.current.reference + ' and ' + candidate.reference + ' the same case?');
+async function mergeInto(candidate) {
+  const note = await App.ask('Merge ' + Reg.current.reference + ' into ' + candidate.reference,
+    Reg.current.reference + ' is closed and its reports, documents and consent answers join '
+    + candidate.reference + '.', { label: 'Why are they the same case?', multiline: true, okLabel: 'Merge' });
   if (!note) return;
   const r = await App.api('POST', '/api/cases/' + Reg.current.id + '/merge', { into: candidate.id, note });
-  if (!r.ok) { alert(r.body.message); return; }
+  if (!r.ok) { await App.tell('The cases were not merged', r.body.message); return; }
+  App.announce(Reg.current.reference + ' merged into ' + candidate.reference);
   show(r.body);
   loadList();
 }
 
 async function relate(candidate) {
-  const reason = prompt('How is ' + candidate.reference + ' related?');
+  const reason = await App.ask('Relate ' + candidate.reference, null,
+    { label: 'How is ' + candidate.reference + ' related?', multiline: true, okLabel: 'Relate' });
   if (!reason) return;
   const r = await App.api('POST', '/api/cases/' + Reg.current.id + '/relate', { other: candidate.id, reason });
-  if (!r.ok) { alert(r.body.message); return; }
+  if (!r.ok) { await App.tell('The cases were not related', r.body.message); return; }
   show(r.body);
 }
 
+// ---- history in words ----------------------------------------------------------------------------------------
+
 async function loadHistory(id) {
   const r = await App.api('GET', '/api/cases/' + encodeURIComponent(id) + '/history');
-  if (!r.ok) return;
-  $('history').replaceChildren(...r.body.map((e) => App.el('li', {}, App.time(e.at) + ' · ' + App.label(e.type)
-    + (e.actorName ? ' · ' + e.actorName : '') + ' · ' + Object.entries(e.detail)
-    .filter(([k]) => k !== 'answerId')
-    .map(([k, v]) => k + ' ' + (typeof v === 'string' && /^[A-Z_]+$/.test(v) ? App.label(v) : v)).join(', '))));
+  if (!r.ok || !Reg.current || Reg.current.id !== id) return;
+  $('history').replaceChildren(...r.body.map((e) => App.el('li', {},
+    App.el('time', { datetime: e.at }, App.time(e.at)), ' · ', describe(e),
+    e.actorName ? ' · by ' + e.actorName : '')));
 }
 
+function describe(e) {
+  const d = e.detail || {};
+  const note = d.note ? ': ' + d.note : '';
+  switch (e.type) {
+    case 'CREATED':
+      return 'Case opened from ' + article(App.label(d.channel, 'registry').toLowerCase()) + ' report'
+        + (d.earlierReference ? ' (it gave the reference ' + d.earlierReference + ', which names no case)' : '');
+    case 'SOURCE_LINKED':
+      return App.label(d.channel, 'registry') + ' report linked'
+        + (d.movedFromReference ? ', moved from ' + d.movedFromReference : '')
+        + (d.earlierReference ? ' (it gave the reference ' + d.earlierReference + ')' : '') + note;
+    case 'CHANGED':
+      if (d.field) return (Reg.fields[d.field] ? Reg.fields[d.field].label : App.label(d.field)) + ' changed';
+      if (d.relatedTo) return 'Related to ' + (d.relatedToReference || 'another case');
+      if (d.sourceMovedTo) return App.label(d.channel, 'registry') + ' report moved to ' + d.reference + note;
+      return 'Changed' + rest(d);
+    case 'STATUS':
+      return 'Status ' + App.label(d.from) + ' → ' + App.label(d.to) + note;
+    case 'ASSIGNED':
+      return 'Assigned to ' + (d.toName || 'a data manager');
+    case 'CONSENT':
+      return 'Consent ' + d.question + ': ' + App.label(d.answer) + (d.askedOn ? ', asked on ' + App.date(d.askedOn) : '')
+        + (d.askedBy ? ' by ' + d.askedBy : '') + (d.mergedFromReference ? ', from ' + d.mergedFromReference : '');
+    case 'DOCUMENT':
+      return App.label(d.kind) + ' attached' + (d.mergedFromReference ? ', from ' + d.mergedFromReference : '');
+    case 'MERGED_FROM':
+      return 'Case ' + d.reference + ' merged into this one' + note;
+    case 'MERGED_INTO':
+      return 'Merged into ' + d.reference + note;
+    case 'ESCALATION':
+      return 'Escalation' + rest(d);
+    default:
+      return App.label(e.type) + rest(d);
+  }
+}
+
+function article(word) {
+  return (/^[aeiou]/.test(word) ? 'an ' : 'a ') + word;
+}
+
+// The details nobody wrote a sentence for: in words, ids left out.
+function rest(d) {
+  const parts = Object.entries(d).filter(([k, v]) => !/(^|[a-z])(id|Id)$/.test(k) && k !== 'answerId'
+    && !(typeof v === 'string' && UUID.test(v)))
+    .map(([k, v]) => App.label(k).toLowerCase() + ' ' + shown(v));
+  return parts.length ? ': ' + parts.join(', ') : '';
+}
+
+// ---- exports -------------------------------------------------------------------------------------------------
+
 async function askForExport() {
+  // One key per request typed: a double click or a retry after a lost answer asks once.
+  Reg.exportKey = Reg.exportKey || App.newRequestKey();
   const r = await App.api('POST', '/api/exports/requests', {
     cases: $('req-cases').value.split(/\s+/).filter((x) => x), purpose: $('req-purpose').value,
     recipient: $('req-recipient').value,
-  });
-  $('req-status').textContent = r.ok ? 'asked' : r.body.message;
+  }, { headers: { 'Idempotency-Key': Reg.exportKey } });
+  $('req-status').textContent = r.ok ? 'Asked' : r.body.message;
   $('req-status').className = 'field-status ' + (r.ok ? 'saved' : 'error');
-  if (r.ok) loadRequests();
+  if (r.ok) { Reg.exportKey = null; App.announce('Approval asked'); loadRequests(); }
 }
 
 // The leader decides on others' requests; the requester downloads once approved (each download is audited).
@@ -284,22 +561,35 @@ async function loadRequests() {
   const r = await App.api('GET', '/api/exports/requests');
   if (!r.ok) return;
   const leader = App.me.role === 'DATA_MANAGEMENT_LEADER';
-  $('requests').replaceChildren(...r.body.map((x) => App.el('tr', {},
-    App.el('td', {}, App.time(x.requestedAt)), App.el('td', {}, x.requestedByName),
-    App.el('td', {}, x.cases.join(', ')), App.el('td', {}, x.purpose + ' · for ' + x.recipient),
-    App.el('td', {}, App.label(x.status) + (x.decidedBy ? ' by ' + x.decidedBy : '')),
-    App.el('td', {}, x.status === 'PENDING' && leader && x.requestedBy !== App.me.username
-      ? [App.el('button', { onclick: () => decide(x.id, 'approve') }, 'Approve'), ' ',
-        App.el('button', { onclick: () => decide(x.id, 'reject') }, 'Reject')]
-      : x.status === 'APPROVED' && x.requestedBy === App.me.username
-        ? App.el('a', { href: '/api/exports/requests/' + x.id + '/download' }, 'Download') : ''))));
+  $('requests').replaceChildren(...(r.body.length ? r.body.map((x) => {
+    let action = '';
+    if (x.status === 'PENDING' && leader && x.requestedBy !== App.me.username) {
+      const approve = App.el('button', { type: 'button', class: 'approve' }, 'Approve');
+      const reject = App.el('button', { type: 'button', class: 'reject danger' }, 'Reject');
+      approve.addEventListener('click', () => App.busy(approve, () => decide(x, 'approve')));
+      reject.addEventListener('click', () => App.busy(reject, () => decide(x, 'reject')));
+      action = [approve, ' ', reject];
+    } else if (x.status === 'APPROVED' && x.requestedBy === App.me.username) {
+      action = App.el('a', { href: '/api/exports/requests/' + x.id + '/download' }, 'Download');
+    }
+    return App.el('tr', {}, App.el('td', {}, App.time(x.requestedAt)), App.el('td', {}, x.requestedByName),
+      App.el('td', {}, x.cases.join(', ')), App.el('td', {}, x.purpose + ' · for ' + x.recipient),
+      App.el('td', {}, App.label(x.status) + (x.decidedByName || x.decidedBy ? ' by '
+        + (x.decidedByName || x.decidedBy) : '')),
+      App.el('td', {}, action));
+  }) : [App.el('tr', {}, App.el('td', { colspan: 6, class: 'muted' }, 'No requests'))]));
 }
 
-async function decide(id, decision) {
-  const note = prompt(decision === 'approve' ? 'Note for the approval (optional)' : 'Why is it rejected?');
+async function decide(x, decision) {
+  const note = decision === 'approve'
+    ? (await App.confirm('Approve the export for ' + x.recipient, 'Purpose: ' + x.purpose + ' · cases '
+      + x.cases.join(', '), 'Approve') ? '' : null)
+    : await App.ask('Reject the export for ' + x.recipient, x.purpose,
+      { label: 'Why is it rejected?', multiline: true, okLabel: 'Reject', danger: true });
   if (note === null) return;
-  const r = await App.api('POST', '/api/exports/requests/' + id + '/' + decision, { note });
-  if (!r.ok) alert(r.body.message);
+  const r = await App.api('POST', '/api/exports/requests/' + x.id + '/' + decision, { note });
+  if (!r.ok) await App.tell('Not done', r.body.message);
+  else App.announce(decision === 'approve' ? 'Approved' : 'Rejected');
   loadRequests();
 }
 

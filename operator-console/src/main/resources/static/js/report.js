@@ -19,6 +19,9 @@ const CONTACT_FIELDS = ['contactFirstName', 'contactLastName', 'contactAddress',
 const Report = {
   def: null,
   lang: 'en',
+  // One key per report (kept on a retry after a refusal or a lost answer): a second click or a retry never sends a
+  // second report; the server answers the first one's code again.
+  key: App.newRequestKey(),
   fields: {},
   texts: [], // [element, key path, prefix]
 
@@ -87,9 +90,15 @@ const Report = {
     } else {
       banner.append(Report.t('emergencyNoNumber'));
     }
+    // Countries by their name in the form's language, in that language's order; the value stays the ISO code.
     const countries = document.getElementById('f-victimCountry');
     const names = new Intl.DisplayNames([Report.lang], { type: 'region' });
-    for (const option of countries.options) if (option.value) option.textContent = names.of(option.value);
+    const chosen = countries.value;
+    const options = [...countries.options].filter((o) => o.value);
+    for (const option of options) option.textContent = names.of(option.value) || option.value;
+    options.sort((a, b) => a.textContent.localeCompare(b.textContent, Report.lang));
+    countries.append(...options);
+    countries.value = chosen;
   },
 
   build(form) {
@@ -178,11 +187,13 @@ const Report = {
   async send(form) {
     const status = document.getElementById('form-status');
     const button = document.getElementById('submit');
+    if (button.disabled) return;
     document.querySelectorAll('.field-error').forEach((e) => { e.textContent = ''; });
+    document.querySelectorAll('#report [aria-invalid]').forEach((e) => e.removeAttribute('aria-invalid'));
     status.className = '';
     status.textContent = Report.t('sending');
     button.disabled = true;
-    const headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
+    const headers = { Accept: 'application/json', 'Content-Type': 'application/json', 'Idempotency-Key': Report.key };
     headers[Report.def.csrf.header] = Report.def.csrf.token;
     let r;
     let body = null;
@@ -201,18 +212,38 @@ const Report = {
     }
     status.className = 'error';
     if (r.status === 400 && body && body.fields) {
+      // The server's messages come in the form's language; what was typed stays where it was.
       status.textContent = Report.t('checkFields');
+      let first = null;
       for (const [name, problem] of Object.entries(body.fields)) {
         const target = document.getElementById('e-' + name);
-        if (target) target.textContent = problem; else status.append(' ', problem);
+        if (!target) { status.append(' ', problem); continue; }
+        target.textContent = problem;
+        const input = Report.input(name);
+        if (input) {
+          input.setAttribute('aria-invalid', 'true');
+          input.setAttribute('aria-describedby', 'e-' + name);
+          first = first || input;
+        }
       }
+      if (first) first.focus();
     } else if (r.status === 429) {
       status.textContent = Report.t('tooMany');
     } else if (r.status === 403) {
       status.textContent = Report.t('expired');
     } else {
-      status.textContent = Report.t('failed') + (body && body.message ? ' (' + body.message + ')' : '');
+      status.textContent = Report.t('failed');
     }
+  },
+
+  // The control to mark and focus for a field's refusal: the field, its first box, or the identity choice.
+  input(name) {
+    if (name === 'contactConsent' || name === 'anonymous') {
+      return document.getElementById(name === 'anonymous' ? 'identity-anonymous' : 'identity-contact');
+    }
+    const field = document.getElementById('f-' + name);
+    if (field && field.classList.contains('codes')) return field.querySelector('input');
+    return field;
   },
 
   // Only the reference stays on screen: the form and everything typed into it leave the page.

@@ -8,6 +8,15 @@
   const empty = (body, columns, text) => body.replaceChildren(
     App.el('tr', {}, App.el('td', { colspan: String(columns) }, text)));
 
+  // An ISO-8601 period from the server ("PT15M") in words ("15 minutes").
+  const period = (iso) => {
+    const m = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/.exec(iso || '');
+    if (!m) return iso;
+    const parts = [[m[1], 'hour'], [m[2], 'minute'], [m[3], 'second']].filter(([n]) => n)
+      .map(([n, unit]) => n + ' ' + unit + (n === '1' ? '' : 's'));
+    return parts.join(' ');
+  };
+
   async function refresh() {
     const r = await App.api('GET', '/api/admin/status');
     if (!r.ok) { $('status-message').textContent = 'The status could not be read (' + r.status + ').'; return; }
@@ -30,7 +39,7 @@
 
     const f = s.signInFailures;
     $('signin-window').textContent = 'Usernames and addresses with at least ' + f.atLeast
-      + ' failed or refused sign-ins in the last ' + f.window.replace('PT', '').toLowerCase() + '.';
+      + ' failed or refused sign-ins in the last ' + period(f.window) + '.';
     if (f.byUsername.length === 0) empty($('signin-users'), 4, 'None.');
     else $('signin-users').replaceChildren(...f.byUsername.map((u) => row(u.key, u.failures, u.others, App.time(u.last))));
     if (f.byAddress.length === 0) empty($('signin-addresses'), 4, 'None.');

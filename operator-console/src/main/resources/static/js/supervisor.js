@@ -1,21 +1,26 @@
 // The supervisor's page: the live queue and operators over STOMP, the call log with filters and keyset
-// paging, and a call's timeline with its report (reading the report is audited on the server).
+// paging, and a call's timeline with its report (reading the report is audited on the server). Everything in
+// words: agencies and operators by name, codes through labels, ids as short references (issue 17).
 'use strict';
 
 const $ = (id) => document.getElementById(id);
-const Sup = { names: {}, cursor: null, form: [], escalations: new Map() };
+const Sup = { names: {}, agencies: {}, cursor: null, form: [], escalations: new Map() };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function init() {
   if (!await App.start()) return;
-  const ops = (await App.api('GET', '/api/operators')).body;
-  for (const o of ops) {
+  const [ops, agencies, form] = await Promise.all([App.api('GET', '/api/operators'), App.api('GET', '/api/directory'),
+    App.api('GET', '/api/forms/hotline')]);
+  for (const o of ops.ok ? ops.body : []) {
     Sup.names[o.id] = o.name;
     $('operator').append(App.el('option', { value: o.id }, o.name));
   }
-  Sup.form = (await App.api('GET', '/api/forms/hotline')).body;
-  $('apply').onclick = (e) => { e.preventDefault(); loadPage(null); };
-  $('first').onclick = () => loadPage(null);
-  $('next').onclick = () => loadPage(Sup.cursor);
+  for (const a of agencies.ok ? agencies.body : []) Sup.agencies[a.id] = a.name;
+  Sup.form = form.ok ? form.body : [];
+  for (const o of $('outcome').options) if (o.value) o.textContent = App.label(o.value);
+  $('apply').addEventListener('click', (e) => { e.preventDefault(); loadPage(null); });
+  $('first').addEventListener('click', () => loadPage(null));
+  $('next').addEventListener('click', () => loadPage(Sup.cursor));
   const link = App.live({
     onConnected: () => { $('link-status').textContent = 'live'; },
     onDisconnected: () => { $('link-status').textContent = 'reconnecting…'; },
@@ -26,26 +31,40 @@ async function init() {
     showEscalations();
     if (e.event === 'DisclosureAuthorised') loadOverrides();
   });
+  // A failed delivery is announced at once; the list (with the reasons) is read from the API.
+  link.subscribe('/topic/supervisor/alert-failures', (f) => {
+    App.announce('An alert to ' + f.to + ' could not be delivered (' + f.reference + ').', true);
+    loadAlertFailures();
+  });
   loadOverrides();
+  loadAlertFailures();
   const open = await App.api('GET', '/api/escalations');
   if (open.ok) open.body.forEach((e) => Sup.escalations.set(e.id, e));
   showEscalations();
-  showQueue((await App.api('GET', '/api/live/queue')).body);
+  const queue = await App.api('GET', '/api/live/queue');
+  if (queue.ok) showQueue(queue.body);
   loadPage(null);
 }
+
+const agencyName = (id) => Sup.agencies[id] || id;
+const reference = (id) => 'E-' + String(id).slice(0, 8).toUpperCase();
+const none = (columns) => App.el('tr', {}, App.el('td', { colspan: columns, class: 'muted' }, 'None'));
 
 // Escalations not closed, oldest first; one nobody acknowledged in time is marked by its alert round.
 function showEscalations() {
   const rows = [...Sup.escalations.values()].filter((e) => e.status !== 'CLOSED')
     .sort((a, b) => (a.raisedAt < b.raisedAt ? -1 : 1));
+  if (!rows.length) { $('escalations').replaceChildren(none(6)); return; }
   $('escalations').replaceChildren(...rows.map((e) => App.el('tr', { id: 'sup-esc-' + e.id,
     class: e.status === 'OPEN' && e.alertRound > 1 ? 'overdue' : '' },
-  App.el('td', {}, App.time(e.raisedAt)), App.el('td', {}, e.agency), App.el('td', {}, App.label(e.level)),
-  App.el('td', {}, App.label(e.danger) + ' · ' + e.reference, e.disclosure ? App.el('div', { class: e.disclosure === 'CONSENT' ? 'muted' : 'override' },
-    'identifying details: ' + App.label(e.disclosure)) : ''),
+  App.el('td', {}, App.time(e.raisedAt)), App.el('td', {}, agencyName(e.agency)), App.el('td', {}, App.label(e.level)),
+  App.el('td', {}, App.label(e.danger) + ' · ' + e.reference, e.disclosure
+    ? App.el('div', { class: e.disclosure === 'CONSENT' ? 'muted' : 'override' },
+      'Identifying details: ' + App.label(e.disclosure).toLowerCase()) : ''),
   App.el('td', { class: 'esc-status' }, App.label(e.status) + (e.status === 'OPEN' && e.alertRound > 1
-    ? ' · not acknowledged, alert ' + e.alertRound : '') + (e.outcome ? ' · ' + App.label(e.outcome) : '')),
-  App.el('td', {}, App.el('button', { class: 'close-esc', onclick: () => closeEscalation(e.id) }, 'Close…')))));
+    ? ' · not acknowledged, alert round ' + e.alertRound : '') + (e.outcome ? ' · ' + App.label(e.outcome) : '')),
+  App.el('td', {}, App.el('button', { class: 'close-esc', type: 'button',
+    onclick: (ev) => closeEscalation(e, ev.currentTarget) }, 'Close…')))));
 }
 
 // Every time identifying details were allowed without the caller's consent: who, when, on what ground and why.
@@ -53,27 +72,44 @@ async function loadOverrides() {
   const r = await App.api('GET', '/api/escalations/overrides');
   if (!r.ok) return;
   $('overrides').replaceChildren(...(r.body.length ? r.body.map((o) => App.el('tr', { id: 'override-' + o.escalation },
-    App.el('td', {}, App.time(o.decidedAt)), App.el('td', {}, o.decidedBy), App.el('td', {}, o.agency),
-    App.el('td', {}, App.label(o.basis)), App.el('td', {}, o.justification)))
-    : [App.el('tr', {}, App.el('td', { colspan: 5, class: 'muted' }, 'none'))]));
+    App.el('td', {}, App.time(o.decidedAt)), App.el('td', {}, o.decidedBy), App.el('td', {}, agencyName(o.agency)),
+    App.el('td', {}, App.label(o.basis)), App.el('td', { class: 'long-text' }, o.justification))) : [none(5)]));
 }
 
-async function closeEscalation(id) {
-  const reason = prompt('Why is this escalation closed?');
-  if (!reason) return;
-  const r = await App.api('POST', '/api/escalations/' + encodeURIComponent(id) + '/close', { reason });
-  if (!r.ok) { alert(r.body.message); return; }
-  Sup.escalations.set(id, r.body);
-  showEscalations();
+// Alerts that failed: the design says they fail visibly, so they are here and not only in the server's log.
+async function loadAlertFailures() {
+  const r = await App.api('GET', '/api/escalations/alert-failures');
+  if (!r.ok) { $('alert-failures-card').hidden = true; return; }
+  $('alert-failures').replaceChildren(...(r.body.length ? r.body.map((f) => App.el('tr', { class: 'alert-failure' },
+    App.el('td', {}, App.time(f.at)), App.el('td', {}, f.to),
+    App.el('td', {}, f.channel ? App.label(f.channel) : 'No longer configured'),
+    App.el('td', {}, f.reference + (f.round > 1 ? ' · round ' + f.round : '')),
+    App.el('td', { class: 'long-text' }, f.reason))) : [none(5)]));
+}
+
+async function closeEscalation(e, button) {
+  const reason = await App.ask('Close escalation ' + e.reference,
+    'Closing stops the alerts to ' + agencyName(e.agency) + '. Say why, for the record.',
+    { label: 'Why is it closed?', multiline: true, okLabel: 'Close escalation' });
+  if (reason === null) return;
+  await App.busy(button, async () => {
+    const r = await App.api('POST', '/api/escalations/' + encodeURIComponent(e.id) + '/close', { reason });
+    if (!r.ok) { await App.tell('The escalation was not closed', r.body.message); return; }
+    Sup.escalations.set(e.id, r.body);
+    showEscalations();
+    App.announce('Escalation ' + e.reference + ' closed.');
+  });
 }
 
 function showQueue(snapshot) {
-  $('queue').replaceChildren(...snapshot.waiting.map((w) => App.el('tr', {},
-    App.el('td', {}, w.urgent ? App.el('span', { class: 'urgent' }, 'URGENT') : ''),
-    App.el('td', {}, w.language || '?'), App.el('td', {}, App.time(w.queuedAt)))));
+  $('queue').replaceChildren(...(snapshot.waiting.length ? snapshot.waiting.map((w) => App.el('tr', {},
+    App.el('td', {}, w.urgent ? App.el('span', { class: 'urgent' }, 'Urgent') : ''),
+    App.el('td', {}, App.language(w.language) || 'Not chosen'), App.el('td', {}, App.time(w.queuedAt))))
+    : [none(3)]));
   $('seats').replaceChildren(...snapshot.operators.map((s) => App.el('tr', {},
-    App.el('td', {}, Sup.names[s.operator] || s.operator),
-    App.el('td', { class: 'presence-' + s.presence }, App.label(s.presence)), App.el('td', {}, App.time(s.since)))));
+    App.el('td', {}, Sup.names[s.operator] || 'Another user'),
+    App.el('td', { class: 'presence-' + s.presence }, App.label(s.presence, 'presence')),
+    App.el('td', {}, App.time(s.since)))));
 }
 
 async function loadPage(cursor) {
@@ -86,40 +122,79 @@ async function loadPage(cursor) {
   $('log-error').textContent = '';
   Sup.cursor = r.body.next;
   $('next').disabled = !r.body.next;
-  $('calllog').replaceChildren(...r.body.rows.map((row) => App.el('tr', { class: 'clickable', 'data-call': row.call,
-    onclick: () => showDetail(row.call) },
+  $('calllog').replaceChildren(...(r.body.rows.length ? r.body.rows.map((row) => App.el('tr', { class: 'clickable',
+    'data-call': row.call, tabindex: '0', onclick: () => showDetail(row.call),
+    onkeydown: (ev) => { if (ev.key === 'Enter') showDetail(row.call); } },
   App.el('td', {}, App.time(row.arrivedAt)), App.el('td', {}, row.callerMask),
-  App.el('td', {}, (row.urgent ? 'urgent · ' : '') + (row.language || '?') + ' · ' + App.label(row.callerType)),
+  App.el('td', {}, (row.urgent ? 'Urgent · ' : '') + (App.language(row.language) || 'No language chosen')
+    + (row.callerType ? ' · ' + App.label(row.callerType) : '')),
   App.el('td', {}, App.duration(row.waitSeconds)), App.el('td', {}, App.duration(row.talkSeconds)),
   App.el('td', {}, row.operatorName || ''), App.el('td', { class: 'outcome' }, App.label(row.outcome || row.state)),
   App.el('td', {}, row.report ? App.label(row.reportStatus) : '—', row.caseReference
-    ? App.el('div', { class: 'muted case-ref' }, 'case ' + row.caseReference) : ''))));
+    ? App.el('div', { class: 'muted case-ref' }, 'Case ' + row.caseReference) : ''))) : [none(8)]));
+}
+
+// One event's detail in words: an escalation by its reference and agency by name, codes through labels, and
+// any other id shortened (nobody reads a full UUID on a night shift).
+function eventDetail(e, names) {
+  const d = e.detail || {};
+  const parts = [];
+  if (e.type === 'ESCALATION_STEP') {
+    parts.push(App.label(d.step, 'step') + ': ' + (d.escalation ? reference(d.escalation) : '')
+      + (d.agency ? ' to ' + agencyName(d.agency) : ''));
+  }
+  if (e.type === 'IVR_ANSWER' && d.question) parts.push(App.label(d.question) + ': ' + App.label(d.answer));
+  const shown = new Set(e.type === 'ESCALATION_STEP' ? ['step', 'escalation', 'agency']
+    : e.type === 'IVR_ANSWER' ? ['question', 'answer'] : []);
+  for (const [k, v] of Object.entries(d)) {
+    if (shown.has(k)) continue;
+    let value = v;
+    if (k === 'operator' || k === 'to' && names[v]) value = names[v] || Sup.names[v] || 'another user';
+    else if (UUID.test(String(v))) value = App.shortId(v);
+    else if (/^[A-Z][A-Z_]+$/.test(String(v))) value = App.label(v).toLowerCase();
+    else if (v === 'true' || v === 'false') value = App.label(v === 'true');
+    parts.push(App.label(k, 'detail') + ': ' + value);
+  }
+  return parts.join(' · ');
 }
 
 async function showDetail(id) {
   const r = await App.api('GET', '/api/calllog/' + id);
-  if (!r.ok) { alert(r.body.message); return; }
+  if (!r.ok) { await App.tell('The call could not be opened', r.body.message); return; }
   const d = r.body;
   const s = d.summary;
   $('detail').hidden = false;
-  $('detail-summary').replaceChildren(App.el('p', {}, 'Caller ', App.el('strong', {}, s.callerMask), ' via ', s.provider,
-    ' · arrived ', App.time(s.arrivedAt), ' · outcome ', App.el('strong', { id: 'detail-outcome' }, App.label(s.outcome || s.state))),
-  App.el('p', {}, 'IVR: ' + Object.entries(d.ivrPath).map(([q, a]) => App.label(q) + ': ' + App.label(a)).join(' · ')));
+  $('detail-summary').replaceChildren(App.el('p', {}, 'Caller ', App.el('strong', {}, s.callerMask), ' via ',
+    App.label(s.provider, 'provider'), ' · arrived ', App.time(s.arrivedAt), ' · ',
+    App.language(s.language) || 'no language chosen', ' · outcome ',
+    App.el('strong', { id: 'detail-outcome' }, App.label(s.outcome || s.state))),
+  App.el('p', {}, 'Menu answers: ' + (Object.entries(d.ivrPath).map(([q, a]) => App.label(q) + ': ' + App.label(a))
+    .join(' · ') || 'none')));
   $('timeline').replaceChildren(...d.timeline.map((e) => App.el('tr', { class: 'event' },
-    App.el('td', {}, e.seq), App.el('td', {}, App.time(e.at)), App.el('td', { class: 'event-type' }, e.type),
-    App.el('td', {}, e.operator ? d.operatorNames[e.operator] || e.operator : ''),
-    App.el('td', {}, Object.entries(e.detail).map(([k, v]) => k + ': ' + v).join(', ')))));
+    App.el('td', {}, e.seq), App.el('td', {}, App.time(e.at)),
+    App.el('td', { class: 'event-type' }, App.label(e.type, 'event')),
+    App.el('td', {}, e.operator ? d.operatorNames[e.operator] || Sup.names[e.operator] || 'Another user' : ''),
+    App.el('td', { class: 'long-text' }, eventDetail(e, d.operatorNames)))));
   const box = $('detail-report');
   if (!s.report) { box.textContent = 'No report.'; return; }
   const rep = await App.api('GET', '/api/reports/' + s.report);
   if (!rep.ok) { box.textContent = rep.body.message; return; }
   const values = rep.body.report.values;
-  box.replaceChildren(App.el('p', {}, 'Status: ', App.el('strong', { id: 'report-status' }, App.label(rep.body.report.status)),
-    ' · by ', rep.body.report.operatorName, rep.body.report.submittedAt ? ' · submitted ' + App.time(rep.body.report.submittedAt) : ''),
-  App.el('table', {}, App.el('tbody', { id: 'report-values' }, Sup.form.filter((f) => values[f.name] !== undefined).map((f) =>
-    App.el('tr', {}, App.el('th', {}, f.label),
-      App.el('td', {}, Array.isArray(values[f.name]) ? values[f.name].map(App.label).join(', ') : String(values[f.name])))))),
+  const table = App.el('table', { class: 'keep-words' }, App.el('tbody', { id: 'report-values' }, Sup.form
+    .filter((f) => values[f.name] !== undefined && values[f.name] !== null).map((f) =>
+      App.el('tr', {}, App.el('th', { scope: 'row' }, f.label), App.el('td', { class: 'long-text' }, reportValue(values[f.name]))))));
+  box.replaceChildren(App.el('p', {}, 'Status: ', App.el('strong', { id: 'report-status' },
+    App.label(rep.body.report.status)), ' · by ', rep.body.report.operatorName,
+  rep.body.report.submittedAt ? ' · submitted ' + App.time(rep.body.report.submittedAt) : ''), table,
   rep.body.report.personalHidden ? App.el('p', { class: 'muted' }, 'Personal fields are for the case\'s data manager.') : '');
+  App.scrolling(table);
+}
+
+function reportValue(v) {
+  if (Array.isArray(v)) return v.map((x) => App.label(x)).join(', ');
+  if (typeof v === 'boolean') return App.label(v);
+  if (/^[A-Z][A-Z_]+$/.test(String(v))) return App.label(v);
+  return String(v);
 }
 
 init();

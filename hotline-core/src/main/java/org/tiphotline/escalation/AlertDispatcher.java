@@ -36,6 +36,12 @@ public class AlertDispatcher {
     /** For supervisors' live views: an escalation needs them (nobody acknowledged in time). */
     public record SupervisorAlert(Escalation.Id escalation, String agency, int round) {}
 
+    /**
+     * An alert that could not be delivered: the design says alerts fail visibly, so the supervisors' page shows it
+     * (issue 17). Carries no reason and no target, only which escalation, agency and round.
+     */
+    public record AlertFailed(Escalation.Id escalation, String agency, int round) {}
+
     private final Escalations escalations;
     private final Directory directory;
     private final EscalationSettings settings;
@@ -89,6 +95,7 @@ public class AlertDispatcher {
                 db.update(ESCALATION_ALERT)
                         .set(ESCALATION_ALERT.FAILURE, failure.substring(0, Math.min(failure.length(), 500)))
                         .where(ESCALATION_ALERT.ID.eq(alert.id())).execute();
+                events.publishEvent(new AlertFailed(e.id(), e.agency(), alert.round()));
             }
             handled++;
         }

@@ -53,7 +53,7 @@ public class ExportRequests {
     /** An export request as its requester and the leaders see it. */
     public record Request(ExportRequestId id, String requestedBy, String requestedByName, Instant requestedAt,
             String purpose, String recipient, List<String> cases, Status status, String decidedBy, Instant decidedAt,
-            String decisionNote, Instant expiresAt, int maxDownloads, int downloads) {}
+            String decisionNote, Instant expiresAt, int maxDownloads, int downloads, String decidedByName) {}
 
     static final String REFERENCE = "cas_Reference";
     static final String IDENTIFYING = "ext_IdentifyingFields";
@@ -308,7 +308,8 @@ public class ExportRequests {
     private Request load(ExportRequestId id) {
         AppUser requester = APP_USER.as("requester");
         AppUser decider = APP_USER.as("decider");
-        Record r = db.select(EXPORT_REQUEST.asterisk(), requester.USERNAME, requester.DISPLAY_NAME, decider.USERNAME)
+        Record r = db.select(EXPORT_REQUEST.asterisk(), requester.USERNAME, requester.DISPLAY_NAME, decider.USERNAME,
+                        decider.DISPLAY_NAME)
                 .from(EXPORT_REQUEST)
                 .join(requester).on(requester.ID.eq(EXPORT_REQUEST.REQUESTED_BY))
                 .leftJoin(decider).on(decider.ID.eq(EXPORT_REQUEST.DECIDED_BY))
@@ -321,7 +322,7 @@ public class ExportRequests {
                 r.get(EXPORT_REQUEST.RECIPIENT), references, Status.valueOf(r.get(EXPORT_REQUEST.STATUS)),
                 r.get(decider.USERNAME), instant(r.get(EXPORT_REQUEST.DECIDED_AT)), r.get(EXPORT_REQUEST.DECISION_NOTE),
                 instant(r.get(EXPORT_REQUEST.EXPIRES_AT)), r.get(EXPORT_REQUEST.MAX_DOWNLOADS),
-                r.get(EXPORT_REQUEST.DOWNLOADS));
+                r.get(EXPORT_REQUEST.DOWNLOADS), r.get(decider.DISPLAY_NAME));
     }
 
     private static String text(String value, String name, int min, int max) {

@@ -100,13 +100,17 @@ public record FormField(String name, String section, String label, Kind kind, Li
                 if (raw instanceof Number n) {
                     // Exact, not intValue(): JSON numbers beyond int (long, big) wrapped to an in-range age.
                     value = wholeNumber(name, n);
-                } else if (raw instanceof String s && s.strip().matches("\\d{1,4}")) {
+                } else if (raw instanceof String s && s.strip().matches("[-+]?\\d{1,9}")) {
                     value = Integer.parseInt(s.strip());
                 } else {
-                    throw new InvalidField(name, "must be a whole number");
+                    throw new InvalidField(name, "must be a whole number, written in digits");
                 }
-                if (value < min || value > maxLength) {
-                    throw new InvalidField(name, "must be between " + min + " and " + maxLength);
+                // Said as the limit that was crossed: "-5" is a whole number, just not one this field takes.
+                if (value < min) {
+                    throw new InvalidField(name, "must be " + min + " or more");
+                }
+                if (value > maxLength) {
+                    throw new InvalidField(name, "must be " + maxLength + " or less");
                 }
                 yield value;
             }

@@ -18,7 +18,8 @@ import java.util.TreeMap;
  */
 public final class Labels {
 
-    private static final Map<String, String> ENGLISH = load("labels/labels.properties");
+    private static final Map<String, String> ENGLISH = load("labels/labels.properties", Locale.ENGLISH);
+    private static final Map<String, Map<String, String>> TRANSLATED = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Labels() {
     }
@@ -26,6 +27,25 @@ public final class Labels {
     /** Every label, keyed {@code code.X} or {@code kind.X}: what the browser's {@code App.label} reads. */
     public static Map<String, String> all() {
         return ENGLISH;
+    }
+
+    /**
+     * The labels in {@code language} (ISO 639, "es"): {@code labels/labels_<language>.properties} over the English
+     * ones, so an untranslated code still has English words rather than none. Unknown languages get English.
+     */
+    public static Map<String, String> all(String language) {
+        if (language == null || !language.matches("[a-z]{2,3}") || language.equals("en")) {
+            return ENGLISH;
+        }
+        return TRANSLATED.computeIfAbsent(language, lang -> {
+            String resource = "labels/labels_" + lang + ".properties";
+            if (Labels.class.getClassLoader().getResource(resource) == null) {
+                return ENGLISH;
+            }
+            Map<String, String> merged = new TreeMap<>(ENGLISH);
+            merged.putAll(load(resource, Locale.of(lang)));
+            return Collections.unmodifiableMap(merged);
+        });
     }
 
     /** The words for {@code code} where it is a {@code kind} (presence, outcome…); {@code kind} may be null. */
@@ -48,7 +68,7 @@ public final class Labels {
         return lower.isEmpty() ? lower : Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
     }
 
-    private static Map<String, String> load(String resource) {
+    private static Map<String, String> load(String resource, Locale language) {
         Properties properties = new Properties();
         try (InputStream in = Labels.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
@@ -61,7 +81,7 @@ public final class Labels {
         Map<String, String> map = new TreeMap<>();
         // Countries by name, stored as the ISO code the forms check: the same list the server accepts.
         for (String iso : Locale.getISOCountries()) {
-            map.put("country." + iso, Locale.of("", iso).getDisplayCountry(Locale.ENGLISH));
+            map.put("country." + iso, Locale.of("", iso).getDisplayCountry(language));
         }
         properties.forEach((k, v) -> map.put((String) k, (String) v));
         return Collections.unmodifiableMap(map);

@@ -68,10 +68,10 @@ class ConsentSealing {
                         return false;
                     }
                     CaseId id = new CaseId(row.getCaseId());
-                    var answer = registry.insertAnswer(id, row.getQuestion(), row.getAnswer(), row.getAskedBy(),
+                    var answer = registry.records.insertAnswer(id, row.getQuestion(), row.getAnswer(), row.getAskedBy(),
                             row.getAskedOn(), new OperatorId(row.getRecordedBy()), row.getRecordedAt().toInstant(),
                             null);
-                    registry.makeCurrent(id, row.getQuestion(), answer);
+                    registry.records.makeCurrent(id, row.getQuestion(), answer);
                     audit.record(ACTOR, AuditTrail.Action.CHANGE, "registry_case", id,
                             List.of("consent." + row.getQuestion()));
                     return true;

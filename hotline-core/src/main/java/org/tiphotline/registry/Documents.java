@@ -99,7 +99,7 @@ public class Documents {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         tx.executeWithoutResult(status -> {
-            registry.lockToWork(caseId, actor);
+            registry.records.lockToWork(caseId, actor);
             db.insertInto(CASE_DOCUMENT)
                     .set(CASE_DOCUMENT.ID, id)
                     .set(CASE_DOCUMENT.CASE_ID, caseId.value())
@@ -111,7 +111,7 @@ public class Documents {
                     .set(CASE_DOCUMENT.UPLOADED_AT, now.atOffset(ZoneOffset.UTC))
                     .execute();
             audit.record(actor.username(), AuditTrail.Action.CREATE, "case_document", id, List.of("content"));
-            registry.event(caseId, "DOCUMENT", actor.id(), Map.of("document", id, "kind", kind.name(),
+            registry.records.event(caseId, "DOCUMENT", actor.id(), Map.of("document", id, "kind", kind.name(),
                     "mediaType", type, "sizeBytes", content.length));
         });
         return list(caseId, actor).stream().filter(d -> d.id().equals(id)).findFirst().orElseThrow();
@@ -133,7 +133,7 @@ public class Documents {
     /** The file, for someone who may work on the case; the read and its audit row commit together. */
     public Download download(CaseId caseId, UUID documentId, Actor actor) {
         return tx.execute(status -> {
-            RegistryCaseRecord c = registry.lockToWork(caseId, actor);
+            RegistryCaseRecord c = registry.records.lockToWork(caseId, actor);
             var row = db.selectFrom(CASE_DOCUMENT).where(CASE_DOCUMENT.ID.eq(documentId))
                     .and(CASE_DOCUMENT.CASE_ID.eq(caseId.value())).fetchOptional()
                     .orElseThrow(() -> new CaseNotFound("this case has no such document"));

@@ -131,14 +131,14 @@ public class Duplicates {
             RegistryCaseRecord source = both.from();
             RegistryCaseRecord target = both.to();
             fillMissing(target, source);
-            Map<String, String> personal = registry.personal(target);
+            Map<String, String> personal = registry.records.personal(target);
             List<String> changed = new ArrayList<>();
-            registry.personal(source).forEach((field, value) -> {
+            registry.records.personal(source).forEach((field, value) -> {
                 if (personal.putIfAbsent(field, value) == null) {
                     changed.add(field);
                 }
             });
-            registry.storePersonal(target, personal);
+            registry.records.storePersonal(target, personal);
             var now = clock.instant().atOffset(ZoneOffset.UTC);
             target.setVersion(target.getVersion() + 1).setUpdatedAt(now).store();
             db.update(CASE_SOURCE).set(CASE_SOURCE.CASE_ID, into.value()).set(CASE_SOURCE.LINKED_AT, now)
@@ -157,7 +157,7 @@ public class Duplicates {
             intoDetail.put("reference", source.getReference());
             intoDetail.put("note", why);
             intoDetail.put("documentsMoved", documents.size());
-            registry.event(into, "MERGED_FROM", actor.id(), intoDetail);
+            registry.records.event(into, "MERGED_FROM", actor.id(), intoDetail);
             for (CaseDocumentRecord d : documents) {
                 Map<String, Object> detail = new LinkedHashMap<>();
                 detail.put("document", d.getId());
@@ -166,7 +166,7 @@ public class Duplicates {
                 detail.put("sizeBytes", d.getSizeBytes());
                 detail.put("mergedFrom", from.value());
                 detail.put("mergedFromReference", source.getReference());
-                registry.event(into, "DOCUMENT", actor.id(), detail);
+                registry.records.event(into, "DOCUMENT", actor.id(), detail);
             }
             int carried = carryConsent(from, source.getReference(), into, actor);
             if (carried > 0) {
@@ -182,7 +182,7 @@ public class Duplicates {
             fromDetail.put("note", why);
             fromDetail.put("documentsMoved", documents.size());
             fromDetail.put("consentAnswersCarried", carried);
-            registry.event(from, "MERGED_INTO", actor.id(), fromDetail);
+            registry.records.event(from, "MERGED_INTO", actor.id(), fromDetail);
         });
     }
 
@@ -218,17 +218,17 @@ public class Duplicates {
                 .orderBy(CASE_CONSENT.QUESTION).fetch();
         for (CaseConsentRecord c : theirs) {
             String askedBy = c.getAnswerId() == null ? c.getAskedBy()
-                    : registry.askedBy(c.getAnswerId(), db.select(CASE_CONSENT_ANSWER.ASKED_BY_ENC)
+                    : registry.records.askedBy(c.getAnswerId(), db.select(CASE_CONSENT_ANSWER.ASKED_BY_ENC)
                             .from(CASE_CONSENT_ANSWER).where(CASE_CONSENT_ANSWER.ID.eq(c.getAnswerId()))
                             .fetchSingle(CASE_CONSENT_ANSWER.ASKED_BY_ENC));
-            UUID copy = registry.insertAnswer(into, c.getQuestion(), c.getAnswer(), askedBy, c.getAskedOn(),
+            UUID copy = registry.records.insertAnswer(into, c.getQuestion(), c.getAnswer(), askedBy, c.getAskedOn(),
                     new org.tiphotline.operators.OperatorId(c.getRecordedBy()), c.getRecordedAt().toInstant(), from);
             CaseConsentRecord ours = kept.get(c.getQuestion());
             ConsentOutcome outcome = ours == null ? ConsentOutcome.CARRIED_OVER
                     : ours.getAnswer().equals(c.getAnswer()) ? ConsentOutcome.SAME_AS_KEPT
                     : c.getAnswer() ? ConsentOutcome.YES_NOT_TAKEN_NO_KEPT : ConsentOutcome.NO_REPLACES_YES;
             if (outcome == ConsentOutcome.CARRIED_OVER || outcome == ConsentOutcome.NO_REPLACES_YES) {
-                registry.makeCurrent(into, c.getQuestion(), copy);
+                registry.records.makeCurrent(into, c.getQuestion(), copy);
             }
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("question", c.getQuestion());
@@ -240,7 +240,7 @@ public class Duplicates {
             detail.put("outcome", outcome.name());
             detail.put("currentAnswer", outcome == ConsentOutcome.YES_NOT_TAKEN_NO_KEPT ? Boolean.FALSE
                     : outcome == ConsentOutcome.SAME_AS_KEPT ? ours.getAnswer() : c.getAnswer());
-            registry.event(into, "CONSENT", actor.id(), detail);
+            registry.records.event(into, "CONSENT", actor.id(), detail);
         }
         return theirs.size();
     }
@@ -253,8 +253,8 @@ public class Duplicates {
      */
     private Both lockBoth(CaseId from, CaseId to, Actor actor) {
         boolean fromFirst = from.value().compareTo(to.value()) < 0;
-        RegistryCaseRecord first = registry.lockToWork(fromFirst ? from : to, actor);
-        RegistryCaseRecord second = registry.lockToWork(fromFirst ? to : from, actor);
+        RegistryCaseRecord first = registry.records.lockToWork(fromFirst ? from : to, actor);
+        RegistryCaseRecord second = registry.records.lockToWork(fromFirst ? to : from, actor);
         Both both = fromFirst ? new Both(first, second) : new Both(second, first);
         if (both.from().getMergedInto() != null || both.to().getMergedInto() != null) {
             throw new IllegalStateException("one of the two cases was merged into another; work on that one");
@@ -279,7 +279,7 @@ public class Duplicates {
             Both both = lockBoth(from, to, actor);
             RegistryCaseRecord source = both.from();
             RegistryCaseRecord target = both.to();
-            List<Registry.Source> sources = registry.sources(from);
+            List<Registry.Source> sources = registry.records.sources(from);
             Registry.Source moving = sources.stream().filter(s -> s.report().equals(report)).findFirst()
                     .orElseThrow(() -> new CaseNotFound("this case has no such report"));
             if (sources.size() == 1) {
@@ -301,17 +301,17 @@ public class Duplicates {
             out.put("channel", moving.channel().name());
             out.put("report", report);
             out.put("note", why);
-            registry.event(from, "CHANGED", actor.id(), out);
+            registry.records.event(from, "CHANGED", actor.id(), out);
             Map<String, Object> in = new LinkedHashMap<>();
             in.put("channel", moving.channel().name());
             in.put("report", report);
             in.put("movedFrom", from.value());
             in.put("movedFromReference", source.getReference());
             in.put("note", why);
-            registry.event(to, "SOURCE_LINKED", actor.id(), in);
+            registry.records.event(to, "SOURCE_LINKED", actor.id(), in);
             if (moving.channel() == CaseSource.Channel.HOTLINE) {
                 // The escalations of that call concern the case it now belongs to, as when a report first joins one.
-                registry.escalationsSoFar(to, report);
+                registry.records.escalationsSoFar(to, report);
             }
         });
     }
@@ -328,11 +328,11 @@ public class Duplicates {
             // b's history gets a row too: hold b as every other change of it does, so its rows stay in order;
             // both in one order, so relating a to b and b to a at once cannot deadlock.
             if (a.value().compareTo(b.value()) < 0) {
-                registry.lockToWork(a, actor);
+                registry.records.lockToWork(a, actor);
                 hold(b);
             } else {
                 hold(b);
-                registry.lockToWork(a, actor);
+                registry.records.lockToWork(a, actor);
             }
             // PostgreSQL orders uuids as unsigned bytes, Java's compareTo as signed longs: compare the text,
             // which orders like the bytes, so the pair passes the table's case_a < case_b check.
@@ -343,8 +343,8 @@ public class Duplicates {
                     .set(CASE_RELATION.RELATED_AT, clock.instant().atOffset(ZoneOffset.UTC))
                     .onConflictDoNothing().execute();
             if (added == 1) {
-                registry.event(a, "CHANGED", actor.id(), Map.of("relatedTo", b.value()));
-                registry.event(b, "CHANGED", actor.id(), Map.of("relatedTo", a.value()));
+                registry.records.event(a, "CHANGED", actor.id(), Map.of("relatedTo", b.value()));
+                registry.records.event(b, "CHANGED", actor.id(), Map.of("relatedTo", a.value()));
             }
         });
     }

@@ -57,7 +57,7 @@ public class SourceReports implements RegistryReaders {
     public Report read(CaseId caseId, UUID report, Actor actor) {
         Registry.requireRegistryUser(actor);
         return tx.execute(status -> {
-            Registry.Source source = registry.sources(caseId).stream().filter(s -> s.report().equals(report))
+            Registry.Source source = registry.records.sources(caseId).stream().filter(s -> s.report().equals(report))
                     .findFirst()
                     .orElseThrow(() -> new CaseNotFound("this case has no such report"));
             Table<?> table = switch (source.channel()) {
@@ -77,7 +77,7 @@ public class SourceReports implements RegistryReaders {
                         : v instanceof Temporal || v instanceof Short ? v.toString() : v);
             }
             byte[] enc = r.get("personal_enc", byte[].class);
-            boolean hidden = enc != null && !registry.mayWork(caseId, actor);
+            boolean hidden = enc != null && !registry.records.mayWork(caseId, actor);
             if (enc != null && !hidden) {
                 String bound = table.getName() + ".personal:" + report;
                 Map<String, String> personal = json.readValue(cipher.decrypt(enc, bound), PERSONAL);
@@ -95,7 +95,7 @@ public class SourceReports implements RegistryReaders {
             return Access.NONE;
         }
         return registry.caseOf(new CaseSource.Hotline(report.value()))
-                .map(c -> registry.mayWork(c.id(), reader) ? Access.WITH_PERSONAL : Access.WITHOUT_PERSONAL)
+                .map(c -> registry.records.mayWork(c.id(), reader) ? Access.WITH_PERSONAL : Access.WITHOUT_PERSONAL)
                 .orElse(Access.NONE);
     }
 

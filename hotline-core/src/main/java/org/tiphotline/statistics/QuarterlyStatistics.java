@@ -104,21 +104,22 @@ public class QuarterlyStatistics {
                         casesBySex),
                 new Grid("place", "Cases by place and sex", places, byPlace, casesBySex),
                 new Grid("exploitationType", "Cases by exploitation type and sex (a case with several types counts "
-                        + "once in each; the TOTAL line counts cases)",
+                        + "once in each; the Total line counts cases)",
                         concat(SeedCodes.TRAFFICKING_TYPES, List.of(NO_TYPE_RECORDED)), byType, casesBySex));
         suppressTogether(grids, threshold);
 
         long cases = casesBySex.values().stream().mapToLong(Long::longValue).sum();
         boolean casesWithheld = grids.getFirst().withheld[grids.getFirst().counts.length - 1][SEX_COLUMNS.size()];
+        // Read by people on the statistics page and beside the CSV: words, not the codes of the rows.
         List<String> notes = List.of(
-                "cases registered from " + quarter.firstDay() + " to " + quarter.lastDay() + " (UTC); cases merged "
-                        + "into another are not counted, the case that carries on is",
-                "a case with several exploitation types counts once in each of them, so the exploitation type "
-                        + "rows add up to more than the cases; that table's TOTAL line counts cases",
-                "'" + SUPPRESSED + "': a count from 1 to " + (threshold - 1) + ", or a count withheld so that no "
-                        + "such count can be worked out from the totals; 0 is shown as 0",
-                "age band from the age recorded on the case; " + OTHER_PLACE + ": a place outside the "
-                        + "jurisdiction's list");
+                "Cases registered from " + quarter.firstDay() + " to " + quarter.lastDay() + " (UTC). Cases merged "
+                        + "into another are not counted; the case that carries on is.",
+                "A case with several exploitation types counts once in each of them, so the exploitation type "
+                        + "rows add up to more than the cases; that table's Total line counts cases.",
+                "Withheld: a count from 1 to " + (threshold - 1) + ", or a count withheld so that no such count "
+                        + "can be worked out from the totals. 0 is shown as 0.",
+                "Age band: from the age recorded on the case. Other place: a place outside the jurisdiction's "
+                        + "list.");
         return new Report(quarter.year(), quarter.quarter(), quarter.firstDay().toString(),
                 quarter.lastDay().toString(), "UTC", threshold, casesWithheld ? SUPPRESSED : cases, notes,
                 grids.stream().map(Grid::table).toList());

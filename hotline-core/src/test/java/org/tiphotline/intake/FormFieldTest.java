@@ -34,4 +34,24 @@ class FormFieldTest {
         assertThat(age.normalise(new BigDecimal("18.000"), today)).isEqualTo(18);
         assertThatThrownBy(() -> age.normalise(17.5, today)).isInstanceOf(InvalidField.class);
     }
+
+    /** Issue 17: "-5" typed in an age was told "must be a whole number", which it is; the limit is what it missed. */
+    @Test
+    void aNumberOutsideItsRangeIsToldTheLimitItCrossedOnEveryForm() {
+        assertThat(problem("-5")).isEqualTo("must be 0 or more");
+        assertThat(problem(-5)).isEqualTo("must be 0 or more");
+        assertThat(problem("121")).isEqualTo("must be 120 or less");
+        assertThat(problem("twelve")).isEqualTo("must be a whole number, written in digits");
+        assertThat(problem("12.5")).contains("whole number");
+        assertThat(age.normalise(" 7 ", today)).isEqualTo(7);
+    }
+
+    private String problem(Object typed) {
+        try {
+            age.normalise(typed, today);
+        } catch (InvalidField e) {
+            return e.problems().get("age");
+        }
+        throw new AssertionError(typed + " was accepted");
+    }
 }

@@ -35,4 +35,11 @@ class LabelsTest {
         assertThat(Labels.of(null, null)).isEmpty();
         assertThat(Labels.all()).containsEntry("country.JM", "Jamaica").containsEntry("country.LC", "St. Lucia");
     }
+
+    @Test
+    void aLanguageWithoutTranslationsGetsTheEnglishWordsAndABadLanguageCodeIsNotALookup() {
+        assertThat(Labels.all("xx")).isSameAs(Labels.all());
+        assertThat(Labels.all("../../etc")).isSameAs(Labels.all());
+        assertThat(Labels.all(null)).isSameAs(Labels.all());
+    }
 }

@@ -226,6 +226,36 @@ class RegistryTest {
                 });
     }
 
+    /** Issue 17: two tabs (or two data managers) on one field: the later save is told, never applied blind. */
+    @Test
+    void aSaveTypedOverAnOlderVersionOfTheFieldIsRefusedWithTheValueStoredNow() {
+        CaseId id = registry.receive(new CaseSource.Hotline(submittedHotlineReport().value()), CaseFacts.none(), null)
+                .id();
+        registry.assign(id, dataManager.id(), leader);
+        assertThat(registry.view(id, dataManager).fieldVersions()).doesNotContainKey("remarks");
+        Registry.Saved first = registry.saveField(id, dataManager, "remarks", "Testremark one (fake)", 0);
+        assertThat(first.fieldVersion()).isEqualTo(1);
+        registry.saveField(id, leader, "age", 30, 0);
+
+        // Another field changed meanwhile: no conflict for this one.
+        assertThat(registry.saveField(id, dataManager, "remarks", "Testremark two (fake)", 1).fieldVersion())
+                .isEqualTo(2);
+        assertThatThrownBy(() -> registry.saveField(id, leader, "remarks", "Testremark three (fake)", 1))
+                .isInstanceOfSatisfying(FieldConflict.class, e -> {
+                    assertThat(e.field()).isEqualTo("remarks");
+                    assertThat(e.current()).isEqualTo("Testremark two (fake)");
+                    assertThat(e.version()).isEqualTo(2);
+                });
+        assertThat(registry.view(id, leader).values()).containsEntry("remarks", "Testremark two (fake)");
+        // The same value typed in both tabs is no conflict; keeping one's own value is a save over the new version.
+        assertThat(registry.saveField(id, leader, "remarks", "Testremark two (fake)", 1).fieldVersion()).isEqualTo(2);
+        assertThat(registry.saveField(id, leader, "remarks", "Testremark three (fake)", 2).fieldVersion())
+                .isEqualTo(3);
+        assertThat(registry.view(id, leader).fieldVersions()).containsEntry("remarks", 3).containsEntry("age", 1);
+        assertThatThrownBy(() -> registry.saveField(id, dataManager, "age", 31, 0))
+                .isInstanceOfSatisfying(FieldConflict.class, e -> assertThat(e.current()).isEqualTo(30));
+    }
+
     @Test
     void theLeaderReassignsACaseAndThePreviousDataManagerLosesItsPersonalFields() {
         CaseId id = registry.receive(new CaseSource.Hotline(submittedHotlineReport().value()), CaseFacts.none(), null)

@@ -24,9 +24,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class FirstSignInGate extends OncePerRequestFilter {
 
-    /** Reachable whatever is pending: signing out, the shared script and styles, who am I (the CSRF token). */
+    /**
+     * Reachable whatever is pending: signing out, the shared scripts, styles, labels and icon (without ui.js the
+     * password change and enrolment pages cannot run), who am I (the CSRF token).
+     */
     private static final List<String> ALWAYS = List.of("/logout", "/login", "/error", "/favicon.ico", "/css/**",
-            "/js/common.js", "/api/me");
+            "/js/common.js", "/api/me", "/js/ui.js", "/api/labels", "/favicon.svg");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private record Gate(FirstSignInStep step, List<RequestMatcher> open) {}

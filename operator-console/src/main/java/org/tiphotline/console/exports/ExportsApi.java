@@ -105,7 +105,8 @@ class ExportsApi {
 
     private static LocalDate date(String text, String name) {
         if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("'" + name + "' is required, written as YYYY-MM-DD");
+            throw new IllegalArgumentException("'" + name + "' is required: the " + ("from".equals(name) ? "first"
+                    : "last") + " day of the period to export, a date written as YYYY-MM-DD");
         }
         try {
             return LocalDate.parse(text.strip());

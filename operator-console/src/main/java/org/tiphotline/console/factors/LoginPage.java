@@ -7,6 +7,7 @@ import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.HtmlUtils;
+import org.tiphotline.console.pages.BrandedPage;
 import org.tiphotline.console.sso.SingleSignOn;
 
 /**
@@ -41,20 +42,17 @@ class LoginPage {
         // Single sign-on (issue 16, part 7): a plain link, only when switched on; the password form stays beside it.
         String sso = singleSignOn.stream().map(s -> "<p><a class=\"button\" id=\"sso\" href=\"" + SingleSignOn.START
                 + "\">" + HtmlUtils.htmlEscape(s.buttonLabel()) + "</a></p>").findFirst().orElse("");
-        return """
-                <!doctype html>
-                <html lang="en"><head><meta charset="utf-8"><title>Sign in · Trafficking hotline</title>
-                <link rel="stylesheet" href="/css/app.css"></head>
-                <body><main class="narrow"><h1>Trafficking hotline</h1>
+        // The hotline's own frame (issue 17): the same header and card as every page, never Spring's generated form.
+        return BrandedPage.of("Sign in", """
+                <h2>Sign in</h2>
                 %s%s
                 <form class="login-form" method="post" action="/login">
-                <p><label for="username">Username</label>
-                <input type="text" id="username" name="username" autocomplete="username" required autofocus></p>
-                <p><label for="password">Password</label>
-                <input type="password" id="password" name="password" autocomplete="current-password" required></p>
+                <label for="username">Username</label>
+                <input type="text" id="username" name="username" autocomplete="username" required autofocus>
+                <label for="password">Password</label>
+                <input type="password" id="password" name="password" autocomplete="current-password" required>
                 <input name="_csrf" type="hidden" value="%s">
-                <button type="submit">Sign in</button>
-                </form>%s</main></body></html>
-                """.formatted(message, notice, csrf.getToken(), sso);
+                <p><button class="primary" type="submit">Sign in</button></p>
+                </form>%s""".formatted(message, notice, csrf.getToken(), sso));
     }
 }

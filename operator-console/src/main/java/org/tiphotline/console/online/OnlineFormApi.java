@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.tiphotline.intake.InvalidField;
 import org.tiphotline.intake.JurisdictionSettings;
 import org.tiphotline.online.OnlineForm;
 import org.tiphotline.online.OnlineReports;
@@ -56,9 +57,11 @@ class OnlineFormApi {
     private final OnlineReports reports;
     private final JurisdictionSettings jurisdiction;
     private final String hotlineNumber;
+    private final OnlineMessages messages;
 
     OnlineFormApi(OnlineForm form, OnlineReports reports, JurisdictionSettings jurisdiction,
-            @Value("${hotline.jurisdiction.hotline-number:}") String hotlineNumber) {
+            @Value("${hotline.jurisdiction.hotline-number:}") String hotlineNumber, OnlineMessages messages) {
+        this.messages = messages;
         this.form = form;
         this.reports = reports;
         this.jurisdiction = jurisdiction;
@@ -92,6 +95,11 @@ class OnlineFormApi {
     @PostMapping(REPORTS)
     @ResponseStatus(HttpStatus.CREATED)
     OnlineReports.Receipt submit(@RequestBody Submission submission) {
-        return reports.submit(submission.language(), submission.answers());
+        try {
+            return reports.submit(submission.language(), submission.answers());
+        } catch (InvalidField refused) {
+            // The reporter reads the form in their language: so are the refusals.
+            throw new InvalidField(messages.in(submission.language(), refused.problems()));
+        }
     }
 }

@@ -24,6 +24,7 @@ import org.tiphotline.registry.CaseId;
 import org.tiphotline.registry.CaseStatus;
 import org.tiphotline.registry.Documents;
 import org.tiphotline.registry.Duplicates;
+import org.tiphotline.registry.FieldConflict;
 import org.tiphotline.registry.Registry;
 import org.tiphotline.registry.SourceReports;
 
@@ -35,7 +36,11 @@ import org.tiphotline.registry.SourceReports;
 @RequestMapping("/api")
 class RegistryApi {
 
-    record FieldValue(Object value) {}
+    /**
+     * {@code version}: the field's version the value was typed over (from the case's {@code fieldVersions}); when
+     * the field changed since, the answer is 409 with the value stored now. Absent: not checked.
+     */
+    record FieldValue(Object value, Integer version) {}
 
     record StatusChange(String status, String note) {}
 
@@ -88,6 +93,12 @@ class RegistryApi {
         }
         CaseStatus filter = status == null || status.isBlank() ? null : parse(status);
         return registry.list(actors.of(principal), filter, 200);
+    }
+
+    /** The data managers (and leaders) a case can be assigned to, by name: chosen from a list, never typed. */
+    @GetMapping("/cases/assignees")
+    List<Registry.DataManager> assignees(Principal principal) {
+        return registry.dataManagers(actors.of(principal));
     }
 
     @GetMapping("/cases/{id}")
@@ -202,7 +213,21 @@ class RegistryApi {
     @PutMapping("/cases/{id}/fields/{field}")
     Map<String, Object> saveField(@PathVariable String id, @PathVariable String field, @RequestBody FieldValue body,
             Principal principal) {
-        return Map.of("version", registry.saveField(CaseId.parse(id), actors.of(principal), field, body.value()));
+        Registry.Saved saved = registry.saveField(CaseId.parse(id), actors.of(principal), field,
+                body == null ? null : body.value(), body == null ? null : body.version());
+        return Map.of("version", saved.version(), "fieldVersion", saved.fieldVersion());
+    }
+
+    /** Both values for the page to show: the one stored now (and its version) beside the one just typed. */
+    @org.springframework.web.bind.annotation.ExceptionHandler(FieldConflict.class)
+    org.springframework.http.ResponseEntity<Map<String, Object>> conflict(FieldConflict e) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("message", e.getMessage());
+        body.put("field", e.field());
+        body.put("current", e.current() instanceof LocalDate d ? d.toString() : e.current());
+        body.put("version", e.version());
+        return org.springframework.http.ResponseEntity.status(org.springframework.http.HttpStatus.CONFLICT)
+                .body(body);
     }
 
     @PostMapping("/cases/{id}/status")

@@ -116,6 +116,9 @@ class WebSecurity {
                         // Overrides are the supervisors' to review; their justifications are free text that may
                         // name someone, so no one else reads them.
                         .requestMatchers(HttpMethod.GET, "/api/escalations/overrides").hasRole("SUPERVISOR")
+                        // Alert deliveries that failed (issue 17): agency, channel kind, round and the sender's reason,
+                        // no caller or victim; the supervisors act on them.
+                        .requestMatchers(HttpMethod.GET, "/api/escalations/alert-failures").hasRole("SUPERVISOR")
                         .requestMatchers(HttpMethod.POST, "/api/escalations/*/close").hasRole("SUPERVISOR")
                         .requestMatchers(HttpMethod.POST, "/api/escalations/*/disclosure").hasAnyRole("OPERATOR",
                                 "SUPERVISOR")

@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.tiphotline.labels.Labels;
 
@@ -15,8 +16,9 @@ import org.tiphotline.labels.Labels;
 @RestController
 class LabelsApi {
 
+    /** {@code lang}: the words in that language where translated (labels_<lang>.properties), English otherwise. */
     @GetMapping("/api/labels")
-    ResponseEntity<Map<String, String>> labels() {
-        return ResponseEntity.ok().cacheControl(CacheControl.maxAge(5, TimeUnit.MINUTES)).body(Labels.all());
+    ResponseEntity<Map<String, String>> labels(@RequestParam(name = "lang", required = false) String lang) {
+        return ResponseEntity.ok().cacheControl(CacheControl.maxAge(5, TimeUnit.MINUTES)).body(Labels.all(lang));
     }
 }

@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.view.RedirectView;
 import org.tiphotline.calls.CallSettings;
+import org.tiphotline.escalation.Directory;
 import org.tiphotline.intake.JurisdictionSettings;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.Operators;
@@ -25,7 +26,11 @@ class Me {
     private final CallSettings calls;
     private final JurisdictionSettings jurisdiction;
 
-    Me(Operators operators, Router router, CallSettings calls, JurisdictionSettings jurisdiction) {
+    private final Directory directory;
+
+    Me(Operators operators, Router router, CallSettings calls, JurisdictionSettings jurisdiction,
+            Directory directory) {
+        this.directory = directory;
         this.operators = operators;
         this.router = router;
         this.calls = calls;
@@ -45,6 +50,8 @@ class Me {
         body.put("presence", router.presence(me.id()));
         body.put("hotlineLanguages", calls.languages());
         operators.agencyOf(me.id()).ifPresent(agency -> body.put("agency", agency));
+        // A liaison reads their agency by name (issue 17), which their role cannot look up in the directory.
+        operators.agencyOf(me.id()).flatMap(directory::agency).ifPresent(a -> body.put("agencyName", a.name()));
         // Dates on every page are read in the jurisdiction's zone and format, whatever the browser's machine says.
         body.put("jurisdiction", Map.of("name", jurisdiction.name(), "country", jurisdiction.country(),
                 "timeZone", jurisdiction.timeZone(), "locale", jurisdiction.locale()));

@@ -3,7 +3,7 @@ package org.tiphotline.console.web;
 import java.io.IOException;
 
 /** A request body over the limit: refused before anything is parsed or stored. */
-class PayloadTooLarge extends IOException {
+public class PayloadTooLarge extends IOException {
 
     private static final long serialVersionUID = 1L;
 

@@ -17,6 +17,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.tiphotline.console.testing.HeadlessChromium;
+import org.tiphotline.console.testing.PageCheck;
 import org.tiphotline.console.testing.RunningHotline;
 
 /**
@@ -77,7 +78,7 @@ class AdministratorInBrowserTest {
         assertThat(admin.findElement(By.id("secret-title")).getText()).contains("Testfloor Fakename");
         adminWait.until(ExpectedConditions.presenceOfElementLocated(By.id("user-test-floor")));
         assertThat(admin.findElement(By.id("user-test-floor")).getText()).contains("Operator")
-                .contains("one-time password").contains("never");
+                .contains("one-time password").contains("Never");
         assertThat(admin.findElement(By.id("edit")).getText()).as("no empty value shows as text")
                 .doesNotContain("null").doesNotContain("undefined");
         screenshot(admin, "admin-created-user");
@@ -111,7 +112,12 @@ class AdministratorInBrowserTest {
         admin.findElement(By.id("user-operator2")).click();
         adminWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("edit-title"), "operator2"));
         admin.findElement(By.id("reset-password")).click();
-        admin.switchTo().alert().accept();
+        // The page's own dialog, not the browser's confirm() (issue 17).
+        adminWait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog[open]")));
+        assertThat(admin.findElement(By.cssSelector("dialog[open]")).getText())
+                .contains("new one-time password");
+        PageCheck.assertFitsAndIsAccessible(admin, "admin-reset-dialog");
+        admin.findElement(By.cssSelector("dialog[open] button[type=submit]")).click();
         adminWait.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret")));
         assertThat(admin.findElement(By.id("secret-title")).getText()).contains("New one-time password")
                 .contains("operator2");
@@ -125,7 +131,8 @@ class AdministratorInBrowserTest {
         adminWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("edit-title"), "test-floor"));
         long before = System.nanoTime();
         admin.findElement(By.id("toggle-enabled")).click();
-        admin.switchTo().alert().accept();
+        adminWait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("dialog[open] button[type=submit]")))
+                .click();
         adminWait.until(ExpectedConditions.textToBe(By.id("toggle-enabled"), "Enable"));
         new WebDriverWait(operator, Duration.ofSeconds(5)).until(ExpectedConditions.urlContains("/login"));
         // The operator is told why, not left at a bare sign-in form.
@@ -135,9 +142,9 @@ class AdministratorInBrowserTest {
         System.out.printf("disabled operator's console at the sign-in form after %d ms%n", millis);
         operator.get(hotline.base() + "/console.html");
         operatorWait.until(ExpectedConditions.urlContains("/login"));
-        adminWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("user-test-floor"), "disabled"));
+        adminWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("user-test-floor"), "Disabled"));
         WebElement row = admin.findElement(By.id("user-test-floor"));
-        assertThat(row.getText()).contains("disabled");
+        assertThat(row.getText()).contains("Disabled");
         screenshot(admin, "admin-disabled-user");
         screenshot(operator, "operator-signed-out");
     }

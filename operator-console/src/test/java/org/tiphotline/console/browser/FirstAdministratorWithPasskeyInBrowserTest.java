@@ -163,9 +163,11 @@ class FirstAdministratorWithPasskeyInBrowserTest {
         admin.findElement(By.id("user-test-records")).click();
         adminWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("edit-title"), "test-records"));
         admin.findElement(By.id("reset-factors")).click();
-        admin.switchTo().alert().accept();
+        // The page's own dialog, not confirm() (issue 17).
+        adminWait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("dialog[open] button[type=submit]")))
+                .click();
         adminWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("edit-status"),
-                "second factor reset"));
+                "Second factor reset"));
         assertThat(count("select count(*) from hotline.audit_log where actor = 'chief' and entity_id ="
                 + " 'test-records' and fields @> array['factors_reset']")).isEqualTo(1);
         screenshot(admin, "passkey-07b-admin-reset-second-factor");
@@ -191,7 +193,9 @@ class FirstAdministratorWithPasskeyInBrowserTest {
         adminWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("edit-title"), "test-floor"));
         long before = System.nanoTime();
         admin.findElement(By.id("toggle-enabled")).click();
-        admin.switchTo().alert().accept();
+        // The page's own dialog, not confirm() (issue 17).
+        adminWait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("dialog[open] button[type=submit]")))
+                .click();
         adminWait.until(ExpectedConditions.textToBe(By.id("toggle-enabled"), "Enable"));
         new WebDriverWait(operator, Duration.ofSeconds(5)).until(ExpectedConditions.urlContains("/login"));
         // The operator is told why, not left at a bare sign-in form.

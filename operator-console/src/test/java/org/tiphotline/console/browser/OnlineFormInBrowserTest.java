@@ -80,7 +80,8 @@ class OnlineFormInBrowserTest {
         new Select(browser.findElement(By.id("f-reporterSex"))).selectByValue("FEMALE");
         screenshot("online-form-anonymous");
         click("submit");
-        waitForText(By.id("e-description"), "plain text");
+        // The server's refusal in the form's language (issue 17), not in English.
+        waitForText(By.id("e-description"), "texto simple");
         browser.findElement(By.id("f-description")).clear();
         browser.findElement(By.id("f-description")).sendKeys(ANONYMOUS_TEXT);
         click("submit");

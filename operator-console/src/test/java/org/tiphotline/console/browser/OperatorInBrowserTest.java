@@ -157,8 +157,9 @@ class OperatorInBrowserTest {
         waitForText(By.id("detail-outcome"), "Answered");
         List<String> events = browser.findElements(By.cssSelector("#timeline .event-type")).stream()
                 .map(WebElement::getText).toList();
-        assertThat(events).containsExactly("ARRIVED", "IVR_ANSWER", "IVR_ANSWER", "IVR_ANSWER", "QUEUED", "OFFERED",
-                "RINGING", "ANSWERED", "ENDED");
+        // The supervisor's page reads events in words (issue 17), from labels.properties.
+        assertThat(events).containsExactly("Call arrived", "Menu answer", "Menu answer", "Menu answer",
+                "Waiting in the queue", "Offered to an operator", "Ringing at an operator", "Answered", "Call ended");
         waitForText(By.id("report-status"), "Submitted");
         assertThat(browser.findElement(By.id("report-values")).getText()).contains(FAKE_DESCRIPTION, "16");
         screenshot("supervisor-call-log");
@@ -172,13 +173,7 @@ class OperatorInBrowserTest {
      */
     @Test
     void anOperatorEscalatesAndSeesThePoliceLiaisonsAcknowledgementLive() {
-        Map<String, String> settings = new LinkedHashMap<>();
-        TestDirectory.agency(settings, 0, "test-police", "Test Police (fake)", "POLICE", "+15550100119",
-                "WEBHOOK http://127.0.0.1:9/police");
-        hotline = RunningHotline.start(data, settings);
-        hotline.bean(org.tiphotline.operators.Operators.class).createLiaison("police1", "Police Liaison (fake)",
-                hotline.bean(org.springframework.security.crypto.password.PasswordEncoder.class)
-                        .encode("police1-test"), "test-police");
+        hotline = TestDirectory.withPoliceLiaison(data);
 
         login("operator", "operator-demo");
         waitForText(By.id("link-status"), "live");

@@ -93,7 +93,13 @@ class EveryPageInBrowserTest {
                 .doesNotContainPattern("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
                 .doesNotContain("Whitelabel");
         PageCheck.assertFitsAndIsAccessible(browser, "page-" + name);
+        if (PHONE_PAGES.contains(name)) {
+            PageCheck.assertFitsAPhoneAndIsAccessible(browser, "page-" + name);
+        }
     }
+
+    /** Pages people open on a phone: the public form, and agencies' liaisons away from a desk. */
+    private static final java.util.Set<String> PHONE_PAGES = java.util.Set.of("online-form", "liaison", "sign-in");
 
     private static void sleep(long millis) {
         try {

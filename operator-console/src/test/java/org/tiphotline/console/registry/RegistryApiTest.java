@@ -293,16 +293,6 @@ class RegistryApiTest {
         fields.forEach((field, value) -> assertThat(operator.put("/api/reports/" + report + "/fields/" + field,
                 Map.of("value", value)).status()).as(field).isEqualTo(200));
         assertThat(operator.post("/api/reports/" + report + "/submit", null).status()).isEqualTo(200);
-        ConsoleClient leader = ConsoleClient.login(hotline.base(), "leader", "leader-demo");
-        for (int i = 0; i < 100; i++) {
-            for (JsonNode c : leader.get("/api/cases").body()) {
-                JsonNode full = leader.get("/api/cases/" + c.get("id").asString()).body().get("case");
-                if (full.get("sources").get(0).get("report").asString().equals(report)) {
-                    return new String[] {report, c.get("id").asString()};
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the report did not become a case");
+        return new String[] {report, org.tiphotline.console.testing.RegistryCases.caseOf(hotline.base(), report)};
     }
 }

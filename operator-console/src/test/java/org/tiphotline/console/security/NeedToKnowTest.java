@@ -593,8 +593,8 @@ class NeedToKnowTest {
                         .send(json("POST", "/api/public/reports", Map.of("language", "en", "answers",
                                 Map.of("traffickingTypes", List.of("BEGGING"), "anonymous", true,
                                         "reporterSex", "FEMALE")))),
-                row("* /error", "Spring Boot's error page; called directly it describes no error")
-                        .allow(EVERYONE).send(getReq("/error")).answers(500, "no error to describe"),
+                row("* /error", "the hotline's error page; called directly it describes no error: not found")
+                        .allow(EVERYONE).send(getReq("/error")).answers(404, "no error to describe"),
                 row("GET /ack/{id}", "the signature of the alert's link is the only authority; nobody here has one")
                         .anonymousGets(403).send(getReq("/ack/" + policeEscalation + ackQuery).asPage()),
                 row("POST /ack/{id}", "as above: a forged link acknowledges nothing").anonymousGets(403)
@@ -605,6 +605,10 @@ class NeedToKnowTest {
                 row("GET /api/me", "who is signed in, with the CSRF token").allow(SIGNED_IN)
                         .send(getReq("/api/me")),
                 row("GET /login", "the sign-in form").allow(EVERYONE).send(getReq("/login").asPage()),
+                row("GET /api/labels", "words for codes, no data; the sign-in and error pages need them too")
+                        .allow(EVERYONE).send(getReq("/api/labels")),
+                row("GET /favicon.ico", "the icon, for browsers that ask by habit").allow(EVERYONE)
+                        .send(getReq("/favicon.ico").asPage()).answers(301, "to /favicon.svg"),
 
                 // Second factors: one's own, and an administrator's reset of someone's.
                 row("GET /api/factors", "one's own factors, no secret").allow(SIGNED_IN).send(getReq("/api/factors")),
@@ -716,6 +720,9 @@ class NeedToKnowTest {
                 row("GET /api/escalations/overrides", "supervisors alone: each override's justification is free "
                         + "text that may name someone").allow(SUPERVISOR)
                         .send(getReq("/api/escalations/overrides")),
+                row("GET /api/escalations/alert-failures", "supervisors alone: failed deliveries and the senders' "
+                        + "reasons, no caller or victim").allow(SUPERVISOR)
+                        .send(getReq("/api/escalations/alert-failures")),
                 row("POST /api/escalations/{id}/close", "supervisors alone").allow(SUPERVISOR)
                         .send(json("POST", "/api/escalations/" + closableEscalation + "/close",
                                 Map.of("reason", "test: handled (fake)"))),
@@ -735,6 +742,8 @@ class NeedToKnowTest {
                 row("GET /api/forms/case", "registry users").allow(REGISTRY).send(getReq("/api/forms/case")),
                 row("GET /api/cases", "registry users: no personal field").allow(REGISTRY)
                         .send(getReq("/api/cases")),
+                row("GET /api/cases/assignees", "registry users: the data managers' names, to assign by name")
+                        .allow(REGISTRY).send(getReq("/api/cases/assignees")),
                 row("GET /api/cases/{id}", "registry users; personal fields for the case's own and the leader")
                         .allow(REGISTRY).send(getReq(cases)),
                 row("GET /api/cases/{id}/candidates", "registry users").allow(REGISTRY)

@@ -89,6 +89,23 @@ public final class ConsoleClient {
         return send(json(path, null).method("DELETE", publisher(null)));
     }
 
+    /** A POST (JSON, or bytes) with more headers (an Idempotency-Key), answered as text with its headers. */
+    public Text postWith(String path, Object body, java.util.Map<String, String> headers) {
+        // Bytes (a document) go as they are, with the Content-Type given in the headers.
+        HttpRequest.Builder request = body instanceof byte[] bytes
+                ? HttpRequest.newBuilder(URI.create(base + path)).header(csrfHeader, csrfToken)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                : json(path, body).method("POST", publisher(body));
+        headers.forEach(request::header);
+        try {
+            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(20)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Text(r.statusCode(), r.body(), r.headers());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Sends a raw body as it is, for tests of malformed and oversized input. */
     public Response postRaw(String path, String body) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")

@@ -41,6 +41,30 @@ public final class PageCheck {
     }
 
     /**
+     * The same checks at a phone's size (360x740), for the pages people open on one: liaison and public pages. A
+     * desktop chromium will not make its window narrower than about 500 px, so the phone's screen is emulated (as the
+     * developer tools' device mode does), with a phone's touch and its viewport meta tag honoured.
+     */
+    public static void assertFitsAPhoneAndIsAccessible(WebDriver browser, String name) {
+        org.openqa.selenium.chromium.HasCdp cdp = (org.openqa.selenium.chromium.HasCdp) browser;
+        cdp.executeCdpCommand("Emulation.setDeviceMetricsOverride", java.util.Map.of("width", 360, "height", 740,
+                "deviceScaleFactor", 1, "mobile", true));
+        try {
+            settle(browser);
+            assertThat(((JavascriptExecutor) browser).executeScript("return window.innerWidth"))
+                    .as("the emulated phone's width").isEqualTo(360L);
+            HeadlessChromium.screenshot(browser, name + "-phone");
+            assertThat(overflows(browser)).as("%s on a phone: elements wider than their card or the page", name)
+                    .isEmpty();
+            assertThat(accessibilityViolations(browser)).as("%s on a phone: axe-core WCAG 2.2 A/AA violations", name)
+                    .isEmpty();
+        } finally {
+            cdp.executeCdpCommand("Emulation.clearDeviceMetricsOverride", java.util.Map.of());
+            browser.manage().window().setSize(SIZES.get(0));
+        }
+    }
+
+    /**
      * Cards ({@code section}, dialogs, the form) whose content is wider than the card, and a page wider than the
      * window. A table that scrolls inside its own wrapper is not an overflow: that is the design.
      */

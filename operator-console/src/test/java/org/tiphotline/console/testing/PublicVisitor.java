@@ -63,6 +63,15 @@ public final class PublicVisitor {
         return postRaw(path, JSON.writeValueAsString(body), true);
     }
 
+    /** Posts JSON with the CSRF token and more headers (an Idempotency-Key). */
+    public Answer postWith(String path, Object body, java.util.Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .header(csrfHeader, csrfToken).POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        headers.forEach(request::header);
+        return send(request);
+    }
+
     public Answer postRaw(String path, String body, boolean withToken) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/json").header("Accept", "application/json")

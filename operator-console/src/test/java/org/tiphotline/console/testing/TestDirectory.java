@@ -27,4 +27,19 @@ public final class TestDirectory {
             settings.put(prefix + "alerts[" + i + "].target", channelAndTarget[1]);
         }
     }
+
+    /**
+     * A hotline with one fake police agency whose webhook alerts go to port 9, where nothing listens (so each
+     * delivery fails), and its liaison {@code police1} / {@code police1-test}.
+     */
+    public static RunningHotline withPoliceLiaison(java.nio.file.Path data) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        agency(settings, 0, "test-police", "Test Police (fake)", "POLICE", "+15550100119",
+                "WEBHOOK http://127.0.0.1:9/police");
+        RunningHotline hotline = RunningHotline.start(data, settings);
+        hotline.bean(org.tiphotline.operators.Operators.class).createLiaison("police1", "Police Liaison (fake)",
+                hotline.bean(org.springframework.security.crypto.password.PasswordEncoder.class)
+                        .encode("police1-test"), "test-police");
+        return hotline;
+    }
 }

@@ -1,0 +1,2 @@
+/** Idempotent creates: a request repeated with the same key answers the first result instead of creating twice. */
+package org.tiphotline.idempotency;

@@ -1,0 +1,2 @@
+/** What the supervisors' page needs beside the call log: alert deliveries that failed, on load and live. */
+package org.tiphotline.console.supervision;
