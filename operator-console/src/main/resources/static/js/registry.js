@@ -151,7 +151,7 @@ async function showSource(c, s, item) {
   const source = s.channel === 'HOTLINE' ? r.body.report : r.body;
   item.querySelector('dl')?.remove();
   item.append(App.el('dl', { class: 'source-values facts' }, Object.entries(source.values).flatMap(([k, v]) =>
-    [App.el('dt', {}, Reg.fields[k] ? Reg.fields[k].label : App.label(k)), App.el('dd', {}, shown(v, Reg.fields[k]))]),
+    [App.el('dt', {}, Reg.fields[k] ? Reg.fields[k].label : App.label(k)), App.el('dd', {}, shown(v, Reg.fields[k], k))]),
   source.personalHidden ? [App.el('dt', {}, 'Personal fields'), App.el('dd', { class: 'muted' },
     'for the case\'s data manager')] : []));
 }
@@ -384,8 +384,11 @@ function setValue(f, input, value) {
 }
 
 // A stored value as a person reads it: names for codes and countries, Yes/No, dates in the jurisdiction's format.
-function shown(v, f) {
+function shown(v, f, key) {
   if (v === null || v === undefined || v === '') return '';
+  // The source reports' own facts (not fields of the case form): a language code, an instant.
+  if (key === 'language' && typeof v === 'string') return App.language(v);
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v)) return App.time(v);
   if (Array.isArray(v)) return v.map((x) => shown(x, f)).join(', ');
   if (typeof v === 'boolean') return App.label(v);
   if (f && f.kind === 'COUNTRY') return App.country(v);

@@ -113,6 +113,13 @@ public class HotlineForm {
     /** The reference of an earlier report or case the caller gives, so the report joins that case. */
     public static final String EARLIER_REFERENCE = "earlierReference";
 
+    /** The fields a report cannot be submitted without: marked as required on the form before anyone submits. */
+    public static final java.util.Set<String> REQUIRED = java.util.Set.of("situation");
+
+    public boolean required(String field) {
+        return REQUIRED.contains(field);
+    }
+
     /** Rules across fields, checked on submit: field name → problem. Empty when the report may be submitted. */
     public Map<String, String> problemsOnSubmit(Map<String, Object> values) {
         Map<String, String> problems = new LinkedHashMap<>();

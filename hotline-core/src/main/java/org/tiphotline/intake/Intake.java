@@ -4,8 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -47,14 +45,16 @@ public class Intake {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final ObjectProvider<RegistryReaders> registryReaders;
+    private final FieldSaves saves;
     private final Map<CallId, Prepared> prepared = new ConcurrentHashMap<>();
     /** Pops that left on the provider's report, until its record says the ringing was accepted. */
     private final Map<CallId, OperatorId> popped = new ConcurrentHashMap<>();
 
     public Intake(Reports reports, HotlineForm form, Calls calls, Operators operators, AuditTrail audit,
             TransactionTemplate tx, ApplicationEventPublisher events, Clock clock,
-            ObjectProvider<RegistryReaders> registryReaders) {
+            ObjectProvider<RegistryReaders> registryReaders, FieldSaves saves) {
         this.registryReaders = registryReaders;
+        this.saves = saves;
         this.reports = reports;
         this.form = form;
         this.calls = calls;
@@ -214,61 +214,32 @@ public class Intake {
             }
             if (access == RegistryReaders.Access.WITHOUT_PERSONAL) {
                 // Not decrypted at all: what this reader may not see is never in memory on their behalf.
-                return toView(report, Map.of(), report.getPersonalEnc() != null);
+                return toView(report, Map.of(), report.getPersonalEnc() != null || report.getRefusedEnc() != null,
+                        Map.of(), false);
             }
             Map<String, String> personal = reports.personal(report);
-            if (!personal.isEmpty()) {
-                audit.record(actor.username(), AuditTrail.Action.READ, "hotline_report", id, personal.keySet());
+            Map<String, HotlineReport.Refused> refused = reports.refused(report);
+            java.util.Set<String> read = new java.util.TreeSet<>(personal.keySet());
+            read.addAll(refused.keySet());
+            if (!read.isEmpty()) {
+                audit.record(actor.username(), AuditTrail.Action.READ, "hotline_report", id, read);
             }
-            return toView(report, personal, false);
+            return toView(report, personal, false, refused, true);
         });
     }
 
-    /** Validates and stores one field; returns the report's new version. Clearing a field is a change too. */
+    /** Validates and stores one field over whatever is stored; returns the report's new version. */
     public int saveField(ReportId id, Actor actor, String fieldName, Object raw) {
-        FormField field = form.field(fieldName);
-        Object value = form.normalise(field, raw);
-        java.util.concurrent.atomic.AtomicReference<HotlineReport.ProtectionFactsChanged> facts =
-                new java.util.concurrent.atomic.AtomicReference<>();
-        int version = tx.execute(status -> {
-            HotlineReportRecord report = editable(id, actor);
-            if (field.personal()) {
-                Map<String, String> personal = reports.personal(report);
-                String previous = value == null ? personal.remove(field.name())
-                        : personal.put(field.name(), (String) value);
-                if (Objects.equals(previous, value)) {
-                    return report.getVersion();
-                }
-                reports.setPersonal(report, personal);
-                audit.record(actor.username(), AuditTrail.Action.CHANGE, "hotline_report", id, Set.of(field.name()));
-            } else {
-                boolean changed = reports.setTyped(report, field.name(), value);
-                if (report.getPeriodFrom() != null && report.getPeriodTo() != null
-                        && report.getPeriodTo().isBefore(report.getPeriodFrom())) {
-                    // The table refuses such a period: tell the operator which field, not a database error.
-                    throw new InvalidField(field.name(), "the period cannot end before it starts");
-                }
-                if (!changed) {
-                    return report.getVersion();
-                }
-                if (CONSENTS.contains(field.name())) {
-                    // Who recorded a consent answer, and when, is what makes it a recorded consent.
-                    audit.record(actor.username(), AuditTrail.Action.CHANGE, "hotline_report", id,
-                            Set.of(field.name()));
-                }
-            }
-            report.setVersion(report.getVersion() + 1).setUpdatedAt(Reports.utc(clock.instant())).store();
-            if (PROTECTION_FACTS.contains(field.name())) {
-                facts.set(new HotlineReport.ProtectionFactsChanged(id, new CallId(report.getCallId()),
-                        report.getVictimAge() == null ? null : report.getVictimAge().intValue(),
-                        report.getTraffickingTypes() == null ? List.of() : List.of(report.getTraffickingTypes())));
-            }
-            return report.getVersion();
-        });
-        if (facts.get() != null) {
-            events.publishEvent(facts.get());
-        }
-        return version;
+        return saves.save(id, actor, fieldName, raw, null).version();
+    }
+
+    /**
+     * Validates and stores one field, unless it was changed since the field version {@code seen} the operator's
+     * copy started from ({@link FieldChangedMeanwhile}, with the stored value). Clearing a field is a change too. A
+     * value the form refuses is kept with the draft ({@link RefusedValueKept}) and shown back by {@link #view}.
+     */
+    public SavedField saveField(ReportId id, Actor actor, String fieldName, Object raw, Integer seen) {
+        return saves.save(id, actor, fieldName, raw, seen);
     }
 
     /** What the report says about the situation without naming anyone (no personal data is read). */
@@ -309,31 +280,39 @@ public class Intake {
         });
     }
 
-    private static final Set<String> CONSENTS = Set.of("contactConsent", "shareConsent");
-
-    /** The fields the escalation rules read (see {@link HotlineReport.ProtectionFactsChanged}). */
-    private static final Set<String> PROTECTION_FACTS = Set.of("victimAge", "traffickingTypes");
-
-    /** Checks the rules across fields, then makes the report final. */
+    /**
+     * Checks the rules across fields, then makes the report final. Submitting a report its operator already
+     * submitted (a double click, a retry after a lost answer) returns it as it was submitted, and nothing happens
+     * twice. Text the form refused and keeps must be corrected or cleared first: submitting never drops words.
+     */
     public HotlineReport submit(ReportId id, Actor actor) {
+        boolean[] now = {false};
         HotlineReport submitted = tx.execute(status -> {
-            HotlineReportRecord report = editable(id, actor);
+            HotlineReportRecord report = reports.lock(id).filter(r -> r.getOperatorId() == actor.id().value())
+                    .orElseThrow(() -> new ReportNotFound(id));
             Map<String, String> personal = reports.personal(report);
-            Map<String, String> problems = form.problemsOnSubmit(reports.values(report, personal));
-            if (!problems.isEmpty()) {
-                throw new InvalidField(problems);
+            if (report.getStatus().equals(HotlineReport.Status.DRAFT.name())) {
+                Map<String, String> problems = form.problemsOnSubmit(reports.values(report, personal));
+                reports.refused(report).forEach((field, kept) -> problems.putIfAbsent(field,
+                        "not accepted yet (" + kept.reason() + "): correct it or clear it before submitting"));
+                if (!problems.isEmpty()) {
+                    throw new InvalidField(problems);
+                }
+                Instant at = clock.instant();
+                report.setStatus(HotlineReport.Status.SUBMITTED.name()).setSubmittedAt(Reports.utc(at))
+                        .setUpdatedAt(Reports.utc(at)).setVersion(report.getVersion() + 1).store();
+                audit.record(actor.username(), AuditTrail.Action.CHANGE, "hotline_report", id, List.of("status"));
+                now[0] = true;
             }
-            Instant now = clock.instant();
-            report.setStatus(HotlineReport.Status.SUBMITTED.name()).setSubmittedAt(Reports.utc(now))
-                    .setUpdatedAt(Reports.utc(now)).setVersion(report.getVersion() + 1).store();
-            audit.record(actor.username(), AuditTrail.Action.CHANGE, "hotline_report", id, List.of("status"));
             if (!personal.isEmpty()) {
                 // The answer shows the submitted report back, personal fields included.
                 audit.record(actor.username(), AuditTrail.Action.READ, "hotline_report", id, personal.keySet());
             }
-            return toView(report, personal, false);
+            return toView(report, personal, false, Map.of(), true);
         });
-        events.publishEvent(new HotlineReport.Submitted(id, submitted.call(), submitted.operator()));
+        if (now[0]) {
+            events.publishEvent(new HotlineReport.Submitted(id, submitted.call(), submitted.operator()));
+        }
         return submitted;
     }
 
@@ -349,16 +328,6 @@ public class Intake {
 
     public java.util.Optional<ReportId> reportOf(CallId call) {
         return tx.execute(status -> reports.forCall(call).map(r -> new ReportId(r.getId())));
-    }
-
-    private HotlineReportRecord editable(ReportId id, Actor actor) {
-        HotlineReportRecord report = reports.lock(id)
-                .filter(r -> r.getOperatorId() == actor.id().value())
-                .orElseThrow(() -> new ReportNotFound(id));
-        if (!report.getStatus().equals(HotlineReport.Status.DRAFT.name())) {
-            throw new ReportAlreadySubmitted(id);
-        }
-        return report;
     }
 
     /**
@@ -378,10 +347,21 @@ public class Intake {
         return RegistryReaders.Access.NONE;
     }
 
-    private HotlineReport toView(HotlineReportRecord r, Map<String, String> personal, boolean personalHidden) {
+    private HotlineReport toView(HotlineReportRecord r, Map<String, String> personal, boolean personalHidden,
+            Map<String, HotlineReport.Refused> refused, boolean mayReadPersonal) {
         return new HotlineReport(new ReportId(r.getId()), new CallId(r.getCallId()), new OperatorId(r.getOperatorId()),
                 reports.operatorName(r.getOperatorId()), HotlineReport.Status.valueOf(r.getStatus()), r.getVersion(),
                 reports.values(r, personal), personalHidden, r.getCreatedAt().toInstant(), r.getUpdatedAt().toInstant(),
-                r.getSubmittedAt() == null ? null : r.getSubmittedAt().toInstant());
+                r.getSubmittedAt() == null ? null : r.getSubmittedAt().toInstant(), versions(r, mayReadPersonal),
+                refused);
+    }
+
+    /** Each field's version; for a reader who may not see the personal fields, not even which of them were filled. */
+    private Map<String, Integer> versions(HotlineReportRecord r, boolean mayReadPersonal) {
+        Map<String, Integer> versions = reports.fieldVersions(r);
+        if (!mayReadPersonal) {
+            versions.keySet().removeIf(field -> form.field(field).personal());
+        }
+        return versions;
     }
 }

@@ -32,6 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 class Reports {
 
     private static final TypeReference<TreeMap<String, String>> PERSONAL = new TypeReference<>() {};
+    private static final TypeReference<TreeMap<String, HotlineReport.Refused>> REFUSED = new TypeReference<>() {};
+    private static final TypeReference<TreeMap<String, Integer>> VERSIONS = new TypeReference<>() {};
 
     private static final Map<String, TableField<HotlineReportRecord, ?>> COLUMNS = Map.ofEntries(
             Map.entry("situation", HOTLINE_REPORT.SITUATION),
@@ -78,6 +80,16 @@ class Reports {
 
     Optional<HotlineReportRecord> lock(ReportId id) {
         return db.selectFrom(HOTLINE_REPORT).where(HOTLINE_REPORT.ID.eq(id.value())).forUpdate().fetchOptional();
+    }
+
+    /** The draft locked for a change by its own operator; anyone else is told it does not exist. */
+    HotlineReportRecord editable(ReportId id, org.tiphotline.operators.Actor actor) {
+        HotlineReportRecord report = lock(id).filter(r -> r.getOperatorId() == actor.id().value())
+                .orElseThrow(() -> new ReportNotFound(id));
+        if (!report.getStatus().equals(HotlineReport.Status.DRAFT.name())) {
+            throw new ReportAlreadySubmitted(id);
+        }
+        return report;
     }
 
     Optional<HotlineReportRecord> find(ReportId id) {
@@ -128,6 +140,27 @@ class Reports {
                 : cipher.encrypt(json.writeValueAsString(new TreeMap<>(personal)), bound(report)));
     }
 
+    /** What the form refused, kept with the draft (field → the text and why), encrypted like the personal fields. */
+    Map<String, HotlineReport.Refused> refused(HotlineReportRecord report) {
+        String plain = cipher.decrypt(report.getRefusedEnc(), boundRefused(report));
+        return plain == null ? new TreeMap<>() : json.readValue(plain, REFUSED);
+    }
+
+    void setRefused(HotlineReportRecord report, Map<String, HotlineReport.Refused> refused) {
+        report.setRefusedEnc(refused.isEmpty() ? null
+                : cipher.encrypt(json.writeValueAsString(new TreeMap<>(refused)), boundRefused(report)));
+    }
+
+    /** Each field's version: how many accepted changes it had (absent: none). */
+    Map<String, Integer> fieldVersions(HotlineReportRecord report) {
+        org.jooq.JSONB stored = report.getFieldVersions();
+        return stored == null ? new TreeMap<>() : json.readValue(stored.data(), VERSIONS);
+    }
+
+    void setFieldVersions(HotlineReportRecord report, Map<String, Integer> versions) {
+        report.setFieldVersions(org.jooq.JSONB.valueOf(json.writeValueAsString(new TreeMap<>(versions))));
+    }
+
     /** Every filled field, typed ones as stored values (lists for code sets). */
     Map<String, Object> values(HotlineReportRecord report, Map<String, String> personal) {
         Map<String, Object> values = new LinkedHashMap<>();
@@ -154,14 +187,19 @@ class Reports {
         return "hotline_report.personal:" + report.getId();
     }
 
+    private static String boundRefused(HotlineReportRecord report) {
+        return "hotline_report.refused:" + report.getId();
+    }
+
     /**
-     * Deletes the draft of a call nobody answered while it is still untouched (version 0) and held by
-     * {@code operator}: it named no caller and would only sit in their open reports. Returns whether it went.
+     * Deletes the draft of a call nobody answered while it is still untouched (version 0, no refused text) and
+     * held by {@code operator}: it names no caller and would only sit in their open reports. Returns whether it went.
      */
     boolean deleteUntouchedDraft(CallId call, OperatorId operator) {
         return db.deleteFrom(HOTLINE_REPORT).where(HOTLINE_REPORT.CALL_ID.eq(call.value()))
                 .and(HOTLINE_REPORT.OPERATOR_ID.eq(operator.value()))
                 .and(HOTLINE_REPORT.STATUS.eq(HotlineReport.Status.DRAFT.name()))
-                .and(HOTLINE_REPORT.VERSION.eq(0)).execute() == 1;
+                .and(HOTLINE_REPORT.VERSION.eq(0)).and(HOTLINE_REPORT.REFUSED_ENC.isNull())
+                .execute() == 1;
     }
 }

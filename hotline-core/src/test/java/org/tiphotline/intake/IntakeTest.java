@@ -353,7 +353,78 @@ class IntakeTest {
 
         assertThat(stored(report).getVersion()).isZero();
         assertThat(stored(report).getPersonalEnc()).isNull();
-        assertThat(audit(report)).isEmpty();
+        // What was typed is kept aside, encrypted (see refusedTextIsKeptWithTheDraftUntilItIsCorrected), and its
+        // keeping is a change in the audit trail; none of it became a value of the report.
+        String kept = new String(stored(report).getRefusedEnc(), StandardCharsets.ISO_8859_1);
+        assertThat(kept).doesNotContain("Testethnic").doesNotContain("Testfirst").doesNotContain("victimDetails");
+        assertThat(audit(report)).extracting(AuditLogRecord::getAction).containsOnly("CHANGE");
+        assertThat(intake.view(report, me).values()).doesNotContainKeys("situation", "victimAge", "victimEthnicity",
+                "victimDetails", "contactPhone");
+    }
+
+    @Test
+    void refusedTextIsKeptWithTheDraftUntilItIsCorrected() {
+        ReportId report = draft();
+        String typed = "Testfirst <b>Fakename</b> works nights (fake)";
+
+        InvalidField refused = invalid(() -> intake.saveField(report, me, "victimDetails", typed, 0));
+
+        assertThat(refused).isInstanceOf(RefusedValueKept.class);
+        assertThat(refused.getMessage() + refused.problems()).doesNotContain("Fakename");
+        HotlineReport view = intake.view(report, me);
+        assertThat(view.values()).doesNotContainKey("victimDetails");
+        assertThat(view.refused()).containsOnlyKeys("victimDetails");
+        assertThat(view.refused().get("victimDetails").value()).isEqualTo(typed);
+        assertThat(view.refused().get("victimDetails").reason()).contains("plain text");
+        assertThat(audit(report).getLast().getAction()).as("shown back: a read").isEqualTo("READ");
+        assertThat(audit(report).getLast().getFields()).containsExactly("victimDetails");
+        // Someone else's refused words are not kept on this report.
+        assertThatThrownBy(() -> intake.saveField(report, otherOperator, "victimDetails", typed, 0))
+                .isInstanceOf(ReportNotFound.class);
+
+        intake.saveField(report, me, "situation", "POTENTIAL");
+        assertThat(invalid(() -> intake.submit(report, me)).problems()).as("never submitted without those words")
+                .containsOnlyKeys("victimDetails");
+
+        intake.saveField(report, me, "victimDetails", "Testfirst Fakename works nights (fake)", 0);
+        assertThat(intake.view(report, me).refused()).isEmpty();
+        assertThat(stored(report).getRefusedEnc()).isNull();
+        assertThat(intake.submit(report, me).status()).isEqualTo(HotlineReport.Status.SUBMITTED);
+    }
+
+    @Test
+    void aSaveFromAStaleCopyOfAFieldIsRefusedWithTheValueStoredMeanwhile() {
+        ReportId report = draft();
+        assertThat(intake.saveField(report, me, "victimDetails", "Written in tab one (fake)", 0).fieldVersion())
+                .isEqualTo(1);
+        int rows = audit(report).size();
+
+        FieldChangedMeanwhile stale = null;
+        try {
+            intake.saveField(report, me, "victimDetails", "Written in tab two (fake)", 0);
+        } catch (FieldChangedMeanwhile e) {
+            stale = e;
+        }
+
+        assertThat(stale).as("a stale save is refused").isNotNull();
+        assertThat(stale.field()).isEqualTo("victimDetails");
+        assertThat(stale.current()).isEqualTo("Written in tab one (fake)");
+        assertThat(stale.fieldVersion()).isEqualTo(1);
+        assertThat(stale.getMessage()).doesNotContain("tab one");
+        assertThat(audit(report)).hasSize(rows + 1);
+        assertThat(audit(report).getLast().getAction()).as("the stored value shown back").isEqualTo("READ");
+        assertThat(intake.view(report, me).values()).containsEntry("victimDetails", "Written in tab one (fake)");
+
+        // Other fields go on; the same value from a stale copy is no conflict.
+        assertThat(intake.saveField(report, me, "situation", "POTENTIAL", 0).fieldVersion()).isEqualTo(1);
+        assertThat(intake.saveField(report, me, "victimDetails", "Written in tab one (fake)", 0).fieldVersion())
+                .isEqualTo(1);
+        // Keeping one's own: saved from the version now stored.
+        assertThat(intake.saveField(report, me, "victimDetails", "Written in tab two (fake)", 1).fieldVersion())
+                .isEqualTo(2);
+        assertThat(intake.view(report, me).fieldVersions()).containsEntry("victimDetails", 2)
+                .containsEntry("situation", 1);
+        assertThat(intake.view(report, me).values()).containsEntry("victimDetails", "Written in tab two (fake)");
     }
 
     @Test
@@ -624,7 +695,13 @@ class IntakeTest {
                 .isInstanceOf(ReportAlreadySubmitted.class);
         assertThatThrownBy(() -> intake.saveField(report, me, "contactFirstName", null))
                 .isInstanceOf(ReportAlreadySubmitted.class);
-        assertThatThrownBy(() -> intake.submit(report, me)).isInstanceOf(ReportAlreadySubmitted.class);
+        // Submitting again (a double click, a retry after a lost answer) answers as the first time, nothing twice.
+        HotlineReport again = intake.submit(report, me);
+        assertThat(again.submittedAt()).isEqualTo(submittedAt);
+        assertThat(again.version()).isEqualTo(4);
+        assertThat(events.ofType(HotlineReport.Submitted.class)).hasSize(1);
+        assertThat(audit(report)).filteredOn(r -> r.getAction().equals("CHANGE")
+                && List.of(r.getFields()).equals(List.of("status"))).hasSize(1);
         assertThat(stored(report).getSituation()).isEqualTo("POTENTIAL");
         assertThat(stored(report).getVersion()).isEqualTo(4);
         assertThat(intake.drafts(me)).extracting(Intake.DraftSummary::report).doesNotContain(report);

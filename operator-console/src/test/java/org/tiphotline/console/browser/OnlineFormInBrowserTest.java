@@ -149,10 +149,10 @@ class OnlineFormInBrowserTest {
 
         String contactCase = openByReference(dataManager, contactReference);
         assertThat(browser.findElement(By.id("case-title")).getText()).isEqualTo("Case " + contactCase);
-        waitForText(By.id("case-status"), "potential");
-        waitForText(By.id("sources"), "online report");
+        waitForText(By.id("case-status"), "Potential victim");
+        waitForText(By.id("sources"), "Online report");
         click(By.cssSelector("#sources .show-source"));
-        waitForText(By.cssSelector("#sources .source-values"), "personal fields are for the case's data manager");
+        waitForText(By.cssSelector("#sources .source-values"), "for the case's data manager");
         assertThat(browser.findElement(By.id("sources")).getText()).doesNotContain("Testfirst", "555", "quokka");
 
         click(By.id("take"));
@@ -160,22 +160,23 @@ class OnlineFormInBrowserTest {
         click(By.cssSelector("#sources .show-source"));
         waitForText(By.cssSelector("#sources .source-values"), "Testfirst");
         assertThat(browser.findElement(By.cssSelector("#sources .source-values")).getText())
-                .contains("contactFirstName", "Testfirst", "contactLastName", "Fakename", "contactPhone",
-                        "+1 555 0100 155", CONTACT_TEXT)
+                .contains("Contact first name", "Testfirst", "Contact last name", "Fakename", "Contact phone",
+                        "+1 555 0100 155", CONTACT_TEXT, "English")
+                .doesNotContain("contactFirstName", "T18:", "\nen\n")
                 .doesNotContain("personal fields are for");
         screenshot("registry-online-case-contact");
 
         String anonymousCase = openByReference(dataManager, anonymousReference);
         assertThat(anonymousCase).isNotEqualTo(contactCase);
         waitForText(By.id("case-title"), anonymousCase);
-        waitForText(By.id("case-status"), "potential");
+        waitForText(By.id("case-status"), "Potential victim");
         click(By.id("take"));
         waitForText(By.id("case-meta"), "Demo Data Manager");
         click(By.cssSelector("#sources .show-source"));
         waitForText(By.cssSelector("#sources .source-values"), ANONYMOUS_TEXT);
         assertThat(browser.findElement(By.cssSelector("#sources .source-values")).getText())
-                .contains("anonymous", "reporterSex").doesNotContain("contactFirstName", "contactLastName",
-                        "contactPhone", "contactAddress", "Testfirst", "555");
+                .contains("Anonymous\nYes", "Reporter sex\nFemale").doesNotContain("Contact first name",
+                        "Contact last name", "Contact phone", "Contact address", "Testfirst", "555");
         screenshot("registry-online-case-anonymous");
     }
 

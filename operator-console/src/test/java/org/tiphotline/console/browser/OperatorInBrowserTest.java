@@ -99,15 +99,15 @@ class OperatorInBrowserTest {
         wait.until(ExpectedConditions.textMatches(By.id("cb-timer"), Pattern.compile("Talking for \\d+:\\d\\d")));
 
         new Select(browser.findElement(By.id("f-situation"))).selectByValue("POTENTIAL");
-        waitForText(By.id("status-situation"), "saved");
+        waitForText(By.id("status-situation"), "Saved");
         type("f-victimAge", "430");
         waitForText(By.id("status-victimAge"), "between 0 and 120");
         assertThat(browser.findElement(By.id("status-victimAge")).getAttribute("class")).contains("error");
         browser.findElement(By.id("f-victimAge")).clear();
         type("f-victimAge", "16");
-        waitForText(By.id("status-victimAge"), "saved");
+        waitForText(By.id("status-victimAge"), "Saved");
         type("f-exploitationDescription", FAKE_DESCRIPTION);
-        waitForText(By.id("status-exploitationDescription"), "saved");
+        waitForText(By.id("status-exploitationDescription"), "Saved");
         screenshot("operator-console");
         // The call bar stays in view while the operator is deep in the form.
         ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, document.body.scrollHeight)");
@@ -121,7 +121,7 @@ class OperatorInBrowserTest {
         ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({ block: 'center' })",
                 domesticLabour);
         domesticLabour.click();
-        waitForText(By.id("status-traffickingTypes"), "saved");
+        waitForText(By.id("status-traffickingTypes"), "Saved");
 
         // A closed tab or a crashed browser: the draft comes back from the server.
         browser.navigate().refresh();
@@ -202,7 +202,7 @@ class OperatorInBrowserTest {
         supervisorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("link-status"), "live"));
 
         type("f-locationDetail", "behind the fake test warehouse");
-        waitForText(By.id("status-locationDetail"), "saved");
+        waitForText(By.id("status-locationDetail"), "Saved");
         new Select(browser.findElement(By.id("esc-agency"))).selectByValue("test-police");
         new Select(browser.findElement(By.id("esc-mode"))).selectByValue("CONFERENCE");
         new Select(browser.findElement(By.id("esc-danger"))).selectByValue("CONFINEMENT");
