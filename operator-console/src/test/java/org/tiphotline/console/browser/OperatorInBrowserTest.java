@@ -101,7 +101,7 @@ class OperatorInBrowserTest {
         new Select(browser.findElement(By.id("f-situation"))).selectByValue("POTENTIAL");
         waitForText(By.id("status-situation"), "Saved");
         type("f-victimAge", "430");
-        waitForText(By.id("status-victimAge"), "between 0 and 120");
+        waitForText(By.id("status-victimAge"), "must be 120 or less");
         assertThat(browser.findElement(By.id("status-victimAge")).getAttribute("class")).contains("error");
         browser.findElement(By.id("f-victimAge")).clear();
         type("f-victimAge", "16");
