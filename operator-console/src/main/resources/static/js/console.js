@@ -1,5 +1,6 @@
-// The operator's console: presence, screen pop, the simulated phone. The registering form it opens for a call is
-// hotline-form.js (loaded first; it uses this file's $ and Console).
+// The operator's console: presence, screen pop, the simulated phone, escalations. The registering form it opens for
+// a call is hotline-form.js (loaded first; it uses this file's $ and Console); the call bar, the ring and the
+// shortcuts are call-bar.js's.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -7,8 +8,10 @@ const Console = { formDef: [], report: null, call: null, timers: {}, pending: ne
 
 async function init() {
   if (!await App.start()) return;
+  CallBar.init();
   showPresence(App.me.presence);
-  $('sim-language').replaceChildren(...App.me.hotlineLanguages.map((l) => App.el('option', { value: l }, l)));
+  $('sim-language').replaceChildren(...App.me.hotlineLanguages.map((l) => App.el('option', { value: l },
+    App.language(l))));
   Console.formDef = (await App.api('GET', '/api/forms/hotline')).body;
   $('go-available').onclick = () => Console.link.send('/app/presence', { presence: 'AVAILABLE' });
   $('go-away').onclick = () => Console.link.send('/app/presence', { presence: 'AWAY' });
@@ -25,13 +28,14 @@ async function init() {
   Console.link.subscribe('/user/queue/pop', onPop);
   Console.link.subscribe('/user/queue/presence', (m) => showPresence(m.presence));
   Console.link.subscribe('/user/queue/call', onCallUpdate);
-  Console.link.subscribe('/user/queue/errors', (m) => alert(m.error));
+  Console.link.subscribe('/user/queue/errors', (m) => App.tell('Not done', m.error));
   Console.link.subscribe('/user/queue/escalations', showEscalation);
-  $('esc-raise').onclick = escalate;
+  $('esc-raise').onclick = () => App.busy($('esc-raise'), escalate);
   const agencies = await App.api('GET', '/api/directory');
   if (agencies.ok) {
     $('esc-agency').replaceChildren(...agencies.body.map((a) => App.el('option', { value: a.id }, a.name)));
   }
+  await resumeCall();
   await loadDrafts(true);
   Softphone.start();
   setInterval(refreshSimCalls, 2000);
@@ -42,50 +46,76 @@ async function init() {
 function showPresence(p) {
   // Not a choice of theirs: the PBX cannot reach their phone, so calls wait until it is back.
   $('presence').textContent = p === 'PHONE_NOT_CONNECTED'
-    ? 'your phone is not connected: calls come again once it is' : App.label(p);
+    ? 'Your phone is not connected: calls come again once it is' : App.label(p, 'presence');
   $('presence').className = 'presence-' + p;
 }
 
 function onPop(pop) {
-  Console.ringing = pop;
-  $('incoming').hidden = false;
-  $('incoming').classList.add('pop');
-  const path = Object.entries(pop.ivrPath || {}).map(([q, a]) => App.label(q) + ': ' + App.label(a)).join(' · ');
-  $('pop').replaceChildren(
-    App.el('p', {}, pop.urgent ? App.el('span', { class: 'urgent', id: 'pop-urgent' }, 'URGENT') : '', ' ',
-      App.el('strong', { id: 'pop-caller' }, pop.callerMask)),
-    App.el('p', { id: 'pop-language' }, 'Language: ' + (pop.language || 'not chosen')),
-    App.el('p', {}, 'Caller: ' + (App.label(pop.callerType) || 'not said')),
-    App.el('p', {}, 'Waited: ' + App.duration(pop.waitedSeconds)),
-    App.el('p', { id: 'pop-earlier' }, 'Earlier contacts from this number: ' + pop.earlierContacts),
-    App.el('p', { class: 'muted' }, 'IVR: ' + path));
-  $('answer').hidden = pop.provider !== 'sim';
-  $('hangup').hidden = true;
-  Softphone.buttons();
+  showCall(pop, 'RINGING', 0);
   openReport(pop.report);
 }
 
+// A reloaded console gets its call back from the server: the bar, the timers, the IVR answers, earlier calls.
+async function resumeCall() {
+  const r = await App.api('GET', '/api/console/call');
+  const current = r.ok && r.body.current;
+  if (!current) return;
+  showCall(current, current.state, current.sinceSeconds);
+  await openReport(current.report);
+}
+
+function showCall(call, state, sinceSeconds) {
+  Console.ringing = call;
+  const answers = Object.entries(call.ivrPath || {}).map(([q, a]) => App.label(q) + ': '
+    + (q === 'LANGUAGE' ? App.language(a) : App.label(a))).join(' · ');
+  $('pop').replaceChildren(App.el('dl', { class: 'facts' },
+    App.el('dt', {}, 'Caller'), App.el('dd', { id: 'pop-caller' }, call.callerMask),
+    App.el('dt', {}, 'Who is calling'), App.el('dd', {}, App.label(call.callerType) || 'Not said'),
+    App.el('dt', {}, 'Earlier calls'), App.el('dd', { id: 'pop-earlier' }, call.earlierContacts === 0
+      ? 'None from this number' : call.earlierContacts + ' from this number'),
+    App.el('dt', {}, 'Phone menu'), App.el('dd', { id: 'pop-ivr' }, answers || 'No answers')));
+  CallBar.show(call, state, sinceSeconds);
+}
+
 function onCallUpdate(u) {
-  if (!Console.call || u.call !== Console.call.id) return;
-  Console.call.state = u.state;
+  const current = (Console.call && Console.call.id) || (Console.ringing && Console.ringing.call);
+  if (u.call !== current) return;
+  if (Console.call) Console.call.state = u.state;
+  if (u.event === 'OfferedElsewhere') {
+    CallBar.offeredElsewhere();
+    return;
+  }
   if (u.state === 'TALKING') {
-    $('answer').hidden = true;
-    $('hangup').hidden = Console.call.provider !== 'sim';
-    $('incoming').classList.remove('pop');
-  } else if (u.state === 'ENDED' || u.event === 'OfferUnanswered') {
-    $('answer').hidden = true;
-    $('hangup').hidden = true;
-    $('incoming').classList.remove('pop');
-    $('pop').prepend(App.el('p', { id: 'call-ended' }, u.state === 'ENDED'
-      ? 'Call ended (' + App.label(u.outcome) + ')' : 'Call went to another operator'));
+    CallBar.setState('TALKING');
+  } else if (u.event === 'OfferUnanswered' || (u.state === 'ENDED' && CallBar.state === 'RINGING')) {
+    CallBar.missed(u);
+    leaveUnansweredCall();
+    return;
+  } else if (u.state === 'ENDED') {
+    CallBar.setState('ENDED');
+    CallBar.notice('The call has ended. Finish the report and submit it.');
   }
   renderCallHeader();
-  Softphone.buttons();
+}
+
+// The server dropped the untouched draft of a call this operator never answered: nothing of it stays on screen.
+function leaveUnansweredCall() {
+  Console.call = null;
+  Console.report = null;
+  Console.ringing = null;
+  $('pop').replaceChildren(App.el('p', { class: 'muted' }, 'No call now.'));
+  $('escalate').hidden = true;
+  $('report-form').hidden = true;
+  $('submit').hidden = true;
+  if ($('form-help')) $('form-help').hidden = true;
+  $('form-state').textContent = '';
+  $('call-header').textContent = 'No call now. The form opens when a call rings at you.';
+  loadDrafts(false);
 }
 
 async function phone(action) {
   const r = await App.api('POST', '/api/sim/calls/' + encodeURIComponent(Console.call.providerCallId) + '/' + action);
-  if (!r.ok) alert(r.body.message);
+  if (!r.ok) App.tell('Not done', r.body.message);
 }
 
 async function openReport(id) {
@@ -105,26 +135,22 @@ function renderCallHeader() {
   const c = Console.call;
   if (!c) return;
   $('escalate').hidden = !$('esc-agency').options.length;
-  $('call-header').replaceChildren(
-    c.urgent ? App.el('span', { class: 'urgent' }, 'URGENT') : '', ' ',
-    'Call from ', App.el('strong', {}, c.callerMask), ' · language ', c.language || '?', ' · ',
-    App.label(c.callerType) || 'caller type not said', ' · state ', App.el('span', { id: 'call-state' }, App.label(c.state)));
-  if (c.provider === 'sim' && Console.report && Console.report.status === 'DRAFT') {
-    $('incoming').hidden = false;
-    $('answer').hidden = c.state !== 'RINGING';
-    $('hangup').hidden = c.state !== 'TALKING';
-  }
+  $('call-header').replaceChildren('Report of the call from ', App.el('strong', {}, c.callerMask), ' · ',
+    App.el('span', { id: 'call-state' }, App.label(c.state)));
 }
 
 // Escalations of the call on screen (also those the caller's IVR answer or a rule raised), with their status as
 // it changes: the acknowledgement and the outcome appear without a reload.
 async function escalate() {
   if (!Console.call) return;
+  // One key per escalation, kept across retries: a repeat after a lost answer is the same escalation, not two.
+  Console.escalationKey = Console.escalationKey || App.newRequestKey();
   const r = await App.api('POST', '/api/calls/' + encodeURIComponent(Console.call.id) + '/escalations', {
     agency: $('esc-agency').value, level: $('esc-level').value, mode: $('esc-mode').value,
     danger: $('esc-danger').value, reason: $('esc-reason').value,
-  });
-  $('esc-status').textContent = r.ok ? 'escalated' : r.body.message;
+  }, { headers: { 'Idempotency-Key': Console.escalationKey } });
+  if (r.ok) Console.escalationKey = null;
+  $('esc-status').textContent = r.ok ? 'Escalated' : r.body.message;
   $('esc-status').className = 'field-status' + (r.ok ? '' : ' error');
   if (!r.ok) return;
   showEscalation(r.body);
@@ -136,7 +162,7 @@ async function disclose(id) {
   const r = await App.api('POST', '/api/escalations/' + encodeURIComponent(id) + '/disclosure', {
     basis: $('esc-disclose').value, justification: $('esc-justification').value || null,
   });
-  $('esc-status').textContent = r.ok ? 'escalated; identifying details allowed' : 'escalated; details not sent: '
+  $('esc-status').textContent = r.ok ? 'Escalated; identifying details allowed' : 'Escalated; details not sent: '
     + r.body.message;
   $('esc-status').className = 'field-status' + (r.ok ? '' : ' error');
   if (r.ok) showEscalation(r.body);
@@ -144,7 +170,8 @@ async function disclose(id) {
 
 function showEscalation(e) {
   if (!Console.call || e.call !== Console.call.id) return;
-  const item = App.el('li', { id: 'esc-' + e.id }, App.label(e.level) + ' to ' + e.agency
+  const agency = [...$('esc-agency').options].find((o) => o.value === e.agency);
+  const item = App.el('li', { id: 'esc-' + e.id }, App.label(e.level) + ' to ' + (agency ? agency.text : e.agency)
     + (e.source !== 'OPERATOR' ? ' (' + App.label(e.source) + ')' : '') + ': ',
   App.el('strong', { class: 'esc-status' }, App.label(e.status)),
   e.outcome ? App.el('span', { class: 'esc-outcome' }, ' · ' + App.label(e.outcome)) : '',

@@ -18,4 +18,12 @@ public interface AlertChannel {
     default boolean carriesIdentifying(String target) {
         return false;
     }
+
+    /**
+     * Sends a notice to the hotline's own supervisors (see {@link StaffNotice}); returns when accepted, throws when
+     * not. A channel that cannot carry one says so.
+     */
+    default void notice(String target, StaffNotice notice) {
+        throw new IllegalStateException(channel() + " alerts cannot carry a notice to supervisors");
+    }
 }

@@ -129,18 +129,43 @@ public class Intake {
                 .ringingAt(ringing.at()));
     }
 
-    /** A prepared pop nobody will ring for is dropped, so the map holds only calls being offered. */
+    /**
+     * A prepared pop nobody will ring for is dropped, so the map holds only calls being offered; and the operator
+     * who did not answer keeps no draft of the call in their open reports (issue 17). First among the listeners,
+     * so the console told of the timeout finds the draft gone.
+     */
     @EventListener
+    @org.springframework.core.annotation.Order(0)
     public void on(Call.OfferUnanswered unanswered) {
         prepared.computeIfPresent(unanswered.call(),
                 (call, pop) -> pop.operator().equals(unanswered.operator()) ? null : pop);
         popped.remove(unanswered.call(), unanswered.operator());
+        dropUnansweredDraft(unanswered.call(), unanswered.operator());
     }
 
     @EventListener
+    @org.springframework.core.annotation.Order(0)
     public void on(Call.Ended ended) {
         prepared.remove(ended.call());
         popped.remove(ended.call());
+        if (ended.operator() == null) {
+            // Nobody answered (abandoned while ringing or waiting): the draft of whoever it rang at last goes.
+            calls.load(ended.call()).map(Call::lastOffered).ifPresent(who -> dropUnansweredDraft(ended.call(), who));
+        }
+    }
+
+    /**
+     * Only an untouched draft goes; one the operator typed into while it rang stays theirs. An escalation that
+     * already refers to the draft keeps it too (the database refuses the delete).
+     */
+    private void dropUnansweredDraft(CallId call, OperatorId operator) {
+        try {
+            if (reports.deleteUntouchedDraft(call, operator)) {
+                log.debug("dropped the untouched draft of call {}: nobody answered it", call);
+            }
+        } catch (org.springframework.dao.DataIntegrityViolationException referenced) {
+            log.debug("kept the draft of call {}: an escalation refers to it", call);
+        }
     }
 
     private Prepared prepare(Call call, OperatorId operator, ReportId report) {

@@ -190,4 +190,16 @@ class Reports {
     private static String boundRefused(HotlineReportRecord report) {
         return "hotline_report.refused:" + report.getId();
     }
+
+    /**
+     * Deletes the draft of a call nobody answered while it is still untouched (version 0, no refused text) and
+     * held by {@code operator}: it names no caller and would only sit in their open reports. Returns whether it went.
+     */
+    boolean deleteUntouchedDraft(CallId call, OperatorId operator) {
+        return db.deleteFrom(HOTLINE_REPORT).where(HOTLINE_REPORT.CALL_ID.eq(call.value()))
+                .and(HOTLINE_REPORT.OPERATOR_ID.eq(operator.value()))
+                .and(HOTLINE_REPORT.STATUS.eq(HotlineReport.Status.DRAFT.name()))
+                .and(HOTLINE_REPORT.VERSION.eq(0)).and(HOTLINE_REPORT.REFUSED_ENC.isNull())
+                .execute() == 1;
+    }
 }

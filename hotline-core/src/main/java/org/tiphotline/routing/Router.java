@@ -45,6 +45,26 @@ public class Router implements DisposableBean {
     /** The queue or any operator's presence changed: supervisors' live views refresh on it. */
     public record QueueChanged() {}
 
+    /** How the reason of an offer withdrawn here starts: it rang out (not a provider's busy or failed report). */
+    private static final String RANG_OUT_REASON = "no answer within ";
+    /** The reason of an offer withdrawn because the operator chose away while it rang. */
+    private static final String WENT_AWAY_REASON = "operator went away while it rang";
+
+    /** Why an offer went unanswered, for the operator's screen. */
+    public enum Unanswered {
+        /** It rang for the whole offer timeout: the operator was set away. */
+        RANG_OUT,
+        /** The operator chose away while it rang. */
+        WENT_AWAY,
+        /** The provider could not reach the operator's phone (busy, failed, unreachable). */
+        NOT_REACHED;
+
+        public static Unanswered of(String reason) {
+            return reason != null && reason.startsWith(RANG_OUT_REASON) ? RANG_OUT
+                    : WENT_AWAY_REASON.equals(reason) ? WENT_AWAY : NOT_REACHED;
+        }
+    }
+
     /** A snapshot for the supervisor's live view. */
     public record Snapshot(List<WaitingCall> waiting, List<Seat> operators) {
 
@@ -220,7 +240,8 @@ public class Router implements DisposableBean {
     }
 
     private void withdraw(RoutingBrain.Withdraw withdraw) {
-        String reason = "no answer within " + settings.offerTimeout().toSeconds() + " s";
+        String reason = withdraw.rangOut() ? RANG_OUT_REASON + settings.offerTimeout().toSeconds() + " s"
+                : WENT_AWAY_REASON;
         if (switchboard.offerTimedOut(withdraw.call(), withdraw.operator(), reason)) {
             Call call = calls.load(withdraw.call()).orElseThrow();
             operators.byId(withdraw.operator()).ifPresent(operator -> commands.execute(() -> {

@@ -31,8 +31,16 @@ final class RoutingBrain {
 
     record Offer(CallId call, OperatorId operator) implements Decision {}
 
-    /** Stop ringing {@code operator}: the offer timed out; the call is back in the queue. */
-    record Withdraw(CallId call, OperatorId operator) implements Decision {}
+    /**
+     * Stop ringing {@code operator}: the call is back in the queue. {@code rangOut}: the offer timed out (else the
+     * operator went away while it rang), which the operator is told in those words.
+     */
+    record Withdraw(CallId call, OperatorId operator, boolean rangOut) implements Decision {
+
+        Withdraw(CallId call, OperatorId operator) {
+            this(call, operator, true);
+        }
+    }
 
     record OperatorView(OperatorId id, Presence presence, Instant since, CallId call) {}
 
@@ -88,7 +96,7 @@ final class RoutingBrain {
         }
         if (seat.presence == Presence.RINGING) {
             if (wanted == Presence.AWAY) {
-                decisions.add(requeueRinging(seat.call, now));
+                decisions.add(requeueRinging(seat.call, now, false));
                 move(seat, Presence.AWAY, null, now);
             }
         } else {
@@ -180,7 +188,7 @@ final class RoutingBrain {
         List<Decision> decisions = new ArrayList<>();
         for (Ring ring : List.copyOf(ringing.values())) {
             if (!ring.since().plus(settings.offerTimeout()).isAfter(now)) {
-                decisions.add(requeueRinging(ring.call().call(), now));
+                decisions.add(requeueRinging(ring.call().call(), now, true));
                 seat(ring.operator()).ifPresent(s -> move(s, Presence.AWAY, null, now));
             }
         }
@@ -200,10 +208,10 @@ final class RoutingBrain {
         return seat(operator).map(s -> s.presence);
     }
 
-    private Withdraw requeueRinging(CallId call, Instant now) {
+    private Withdraw requeueRinging(CallId call, Instant now, boolean rangOut) {
         Ring ring = ringing.remove(call);
         queue.put(call, ring.call());
-        return new Withdraw(call, ring.operator());
+        return new Withdraw(call, ring.operator(), rangOut);
     }
 
     private List<Decision> dispatch(Instant now) {

@@ -291,11 +291,12 @@ class IntakeTest {
     }
 
     @Test
-    void aDraftFollowsTheCallToTheNextOperatorItRingsAt() {
+    void aDraftTypedIntoWhileItRangFollowsTheCallToTheNextOperatorItRingsAt() {
         CallRef ref = FakeData.newCallRef();
         CallId call = callRingingAt(me, ref);
         intake.on(new Call.Ringing(call, me.id(), clock.instant()));
         ReportId report = intake.reportOf(call).orElseThrow();
+        intake.saveField(report, me, "situation", "OCCURRED");
 
         switchboard.offerTimedOut(call, me.id(), "no answer within 20 s");
         switchboard.offered(call, otherOperator.id());
@@ -308,6 +309,19 @@ class IntakeTest {
         assertThatThrownBy(() -> intake.saveField(report, me, "situation", "POTENTIAL"))
                 .isInstanceOf(ReportNotFound.class);
         assertThat(intake.drafts(me)).extracting(Intake.DraftSummary::report).doesNotContain(report);
+    }
+
+    /** Issue 17: an operator who let a call ring out keeps no draft of it in their open reports. */
+    @Test
+    void anUntouchedDraftOfACallThatRangOutIsDropped() {
+        CallId call = callRingingAt(me, FakeData.newCallRef());
+        intake.on(new Call.Ringing(call, me.id(), clock.instant()));
+        ReportId report = intake.reportOf(call).orElseThrow();
+
+        switchboard.offerTimedOut(call, me.id(), "no answer within 20 s");
+
+        assertThat(intake.drafts(me)).extracting(Intake.DraftSummary::report).doesNotContain(report);
+        assertThat(intake.reportOf(call)).isEmpty();
     }
 
     @Test

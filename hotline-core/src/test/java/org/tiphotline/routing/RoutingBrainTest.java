@@ -296,7 +296,8 @@ class RoutingBrainTest {
         enqueue(english, 1);
 
         assertThat(brain.setPresence(EN_1, List.of("en"), Presence.AWAY, at(2)))
-                .containsExactly(new Withdraw(english.call(), EN_1));
+                .as("not rung out: the operator is not told they missed it").containsExactly(
+                        new Withdraw(english.call(), EN_1, false));
         assertThat(presenceOf(EN_1)).isEqualTo(Presence.AWAY);
         assertThat(queued()).containsExactly(english.call());
 
@@ -311,7 +312,7 @@ class RoutingBrainTest {
         available(EN_2, 2, "en");
 
         assertThat(brain.setPresence(EN_1, List.of("en"), Presence.AWAY, at(3)))
-                .containsExactly(new Withdraw(english.call(), EN_1), new Offer(english.call(), EN_2));
+                .containsExactly(new Withdraw(english.call(), EN_1, false), new Offer(english.call(), EN_2));
     }
 
     @Test

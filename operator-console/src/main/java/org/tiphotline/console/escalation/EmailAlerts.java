@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 import org.tiphotline.escalation.AlertChannel;
 import org.tiphotline.escalation.AlertPacket;
 import org.tiphotline.escalation.Directory;
+import org.tiphotline.escalation.StaffNotice;
 
 /**
  * Alerts by e-mail over SMTP ({@code spring.mail.*}: host, port, credentials, TLS). Plain text, one message per
@@ -80,6 +81,20 @@ class EmailAlerts implements AlertChannel {
                     "until someone does, it is sent again and the hotline's supervisors are told."));
         }
         message.setText(String.join("\n", lines));
+        deliver(message);
+    }
+
+    @Override
+    public void notice(String target, StaffNotice notice) {
+        SimpleMailMessage message = new SimpleMailMessage();
+        message.setFrom(from);
+        message.setTo(target);
+        message.setSubject("[Hotline] " + notice.subject());
+        message.setText(notice.text());
+        deliver(message);
+    }
+
+    private void deliver(SimpleMailMessage message) {
         JavaMailSender sender = mail.getIfAvailable();
         if (sender == null) {
             throw new IllegalStateException("no SMTP server is configured (spring.mail.host)");

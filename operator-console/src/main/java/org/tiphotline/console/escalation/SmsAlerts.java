@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
 import org.tiphotline.escalation.AlertChannel;
 import org.tiphotline.escalation.AlertPacket;
 import org.tiphotline.escalation.Directory;
+import org.tiphotline.escalation.StaffNotice;
 
 /**
  * Alerts by SMS through Twilio's Messaging API ({@code POST /Accounts/{sid}/Messages.json}), from the hotline's
@@ -65,10 +66,20 @@ class SmsAlerts implements AlertChannel {
 
     @Override
     public void send(String target, AlertPacket packet) {
+        post(target, text(packet));
+    }
+
+    @Override
+    public void notice(String target, StaffNotice notice) {
+        String text = "HOTLINE SUPERVISORS: " + notice.text();
+        post(target, text.length() <= MAX_LENGTH ? text : text.substring(0, MAX_LENGTH - 1) + "…");
+    }
+
+    private void post(String target, String text) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("To", target);
         form.put(settings.from().startsWith("MG") ? "MessagingServiceSid" : "From", settings.from());
-        form.put("Body", text(packet));
+        form.put("Body", text);
         String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
         HttpRequest request = HttpRequest.newBuilder(URI.create(settings.apiBaseUrl() + "/2010-04-01/Accounts/"

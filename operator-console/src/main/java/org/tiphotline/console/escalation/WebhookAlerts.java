@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 import org.tiphotline.escalation.AlertChannel;
 import org.tiphotline.escalation.AlertPacket;
 import org.tiphotline.escalation.Directory;
+import org.tiphotline.escalation.StaffNotice;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -46,9 +47,19 @@ class WebhookAlerts implements AlertChannel {
 
     @Override
     public void send(String target, AlertPacket packet) {
+        post(target, JSON.writeValueAsString(packet));
+    }
+
+    /** The notice as JSON ({@code {"notice": subject, "text": text}}), distinct from an alert packet. */
+    @Override
+    public void notice(String target, StaffNotice notice) {
+        post(target, JSON.writeValueAsString(java.util.Map.of("notice", notice.subject(), "text", notice.text())));
+    }
+
+    private void post(String target, String json) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(packet))).build();
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
         try {
             int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             if (status / 100 != 2) {

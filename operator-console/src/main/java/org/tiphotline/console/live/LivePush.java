@@ -24,6 +24,8 @@ import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.OperatorId;
 import org.tiphotline.operators.Operators;
 import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingSettings;
+import org.tiphotline.routing.UrgentCallAlarm;
 
 /**
  * Turns the core's facts into messages: the screen pop to the one operator the call rings at, call updates
@@ -47,12 +49,16 @@ class LivePush implements DisposableBean {
     private final Router router;
     private final Escalations escalations;
     private final Map<OperatorId, String> usernames = new ConcurrentHashMap<>();
+    /** Calls that rang out at an operator and wait again: who to tell if another operator gets them. */
+    private final Map<org.tiphotline.calls.CallId, OperatorId> withdrawnFrom = new ConcurrentHashMap<>();
+    private final RoutingSettings routing;
     private final AtomicBoolean queueSendPending = new AtomicBoolean();
     private final ScheduledExecutorService queueSender = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("supervisor-queue").daemon().factory());
 
     LivePush(SimpMessagingTemplate messaging, Operators operators, Calls calls, Router router,
-            Escalations escalations) {
+            Escalations escalations, RoutingSettings routing) {
+        this.routing = routing;
         this.messaging = messaging;
         this.operators = operators;
         this.calls = calls;
@@ -146,10 +152,49 @@ class LivePush implements DisposableBean {
             case Call.Ended ended -> calls.load(ended.call()).ifPresent(call ->
                     tell(call.operator() != null ? call.operator() : call.lastOffered(),
                             update(ended, call.state(), call.outcome())));
-            case Call.OfferUnanswered unanswered -> calls.load(unanswered.call()).ifPresent(call ->
-                    tell(unanswered.operator(), update(unanswered, call.state(), call.outcome())));
+            case Call.OfferUnanswered unanswered -> calls.load(unanswered.call()).ifPresent(call -> {
+                Map<String, Object> update = update(unanswered, call.state(), call.outcome());
+                // The console says why the operator was set away and where the call went, in words.
+                update.put("why", Router.Unanswered.of(unanswered.reason()));
+                update.put("offerTimeoutSeconds", routing.offerTimeout().toSeconds());
+                if (call.state() != CallState.ENDED) {
+                    withdrawnFrom.put(call.id(), unanswered.operator());
+                }
+                tell(unanswered.operator(), update);
+            });
             default -> { }
         }
+        switch (event) {
+            case Call.Offered offered -> {
+                // The operator who let it ring out learns it went on to someone else, only if it did.
+                OperatorId before = withdrawnFrom.remove(offered.call());
+                if (before != null && !before.equals(offered.operator())) {
+                    Map<String, Object> update = update(offered, CallState.RINGING, null);
+                    update.put("event", "OfferedElsewhere");
+                    tell(before, update);
+                }
+            }
+            case Call.Answered answered -> withdrawnFrom.remove(answered.call());
+            case Call.Ended ended -> withdrawnFrom.remove(ended.call());
+            default -> { }
+        }
+    }
+
+    /** An urgent call waits with nobody to take it: every supervisor's page sounds the alarm. Nothing personal. */
+    @EventListener
+    void on(UrgentCallAlarm.Raised raised) {
+        Map<String, Object> alarm = new LinkedHashMap<>();
+        alarm.put("event", "Raised");
+        alarm.put("call", raised.call());
+        alarm.put("waitedSeconds", raised.waitedSeconds());
+        alarm.put("raisedAt", raised.raisedAt());
+        messaging.convertAndSend("/topic/supervisor/alarms", (Object) alarm);
+    }
+
+    @EventListener
+    void on(UrgentCallAlarm.Cleared cleared) {
+        messaging.convertAndSend("/topic/supervisor/alarms", (Object) Map.of("event", "Cleared", "call",
+                cleared.call()));
     }
 
     private static Map<String, Object> update(Call.Event event, CallState state, CallOutcome outcome) {

@@ -75,7 +75,7 @@ class WebSecurity {
         // --- end single sign-on ---
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/error", "/favicon.ico", "/favicon.svg", "/css/**", "/api/labels",
-                                "/js/ui.js", "/sounds/**").permitAll()
+                                "/js/ui.js").permitAll()
                         // Signed, expiring acknowledgement links from alerts: the signature is the authority.
                         .requestMatchers("/ack/**").permitAll()
                         // The public online form: its page, its script, its texts and its two endpoints, nothing else.
@@ -142,6 +142,9 @@ class WebSecurity {
                                 "DATA_MANAGEMENT_LEADER")
                         .requestMatchers("/api/calls/*/escalations").hasAnyRole("OPERATOR", "SUPERVISOR")
                         .requestMatchers("/console.html", "/js/console.js").hasRole("OPERATOR")
+                        // The operator's own call for a reloaded console (ring, issue 17); the ring tone and the
+                        // supervisors' alarm sound are for signed-in staff (anyRequest below).
+                        .requestMatchers("/api/console/**").hasRole("OPERATOR")
                         .anyRequest().authenticated())
                 // A user with a one-time password (and later an unenrolled second factor) reaches only that step.
                 .addFilterAfter(new FirstSignInGate(firstSignInSteps.orderedStream().toList()),

@@ -181,11 +181,11 @@ class FirstAdministratorWithPasskeyInBrowserTest {
         operatorWait.until(ExpectedConditions.urlContains("/console.html"));
         operatorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("link-status"), "live"));
         operator.findElement(By.id("go-available")).click();
-        operatorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("presence"), "available"));
+        operatorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("presence"), "Available"));
         operator.findElement(By.id("sim-place")).click();
         operatorWait.until(ExpectedConditions.visibilityOfElementLocated(By.id("f-situation")));
         operator.findElement(By.id("answer")).click();
-        operatorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("call-state"), "talking"));
+        operatorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cb-state"), "Talking"));
         screenshot(operator, "passkey-08-operator-on-a-call");
 
         // Disabled by the administrator: the operator's open console loses its session at once.

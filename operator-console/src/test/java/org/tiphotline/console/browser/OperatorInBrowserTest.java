@@ -19,14 +19,18 @@ import org.tiphotline.console.testing.HeadlessChromium;
 import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.console.testing.TestDirectory;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import java.util.regex.Pattern;
+import org.tiphotline.console.testing.PageCheck;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The newcomer's journey in a real browser (Debian's headless chromium): the demo operator places a test call,
- * gets the screen pop, answers, fills the form (an invalid value shows its error next to the field), reloads
- * the page mid-call and finds the draft intact, hangs up, submits; the supervisor finds the call, its
- * timeline and its report in the call log.
+ * gets the screen pop in the call bar, answers with Alt+A while typing in the form, fills the form (an invalid value
+ * shows its error next to the field), reloads the page mid-call and finds the call bar, the phone menu's answers and
+ * the draft intact, hangs up with Alt+H, submits; the supervisor finds the call, its timeline and its report in the
+ * call log.
  */
 class OperatorInBrowserTest {
 
@@ -68,7 +72,7 @@ class OperatorInBrowserTest {
         login("operator", "operator-demo");
         waitForText(By.id("link-status"), "live");
         click("go-available");
-        waitForText(By.id("presence"), "available");
+        waitForText(By.id("presence"), "Available");
 
         WebElement number = browser.findElement(By.id("sim-number"));
         number.clear();
@@ -78,19 +82,26 @@ class OperatorInBrowserTest {
         new Select(browser.findElement(By.id("sim-type"))).selectByValue("AFFECTED_PERSON");
         click("sim-place");
 
-        waitForText(By.id("pop-caller"), "•••• 42");
-        assertThat(browser.findElement(By.id("pop-urgent")).getText()).isEqualTo("URGENT");
-        assertThat(browser.findElement(By.id("pop-language")).getText()).contains("es");
+        waitForText(By.id("cb-caller"), "•••• 42");
+        assertThat(browser.findElement(By.id("cb-urgency")).getText()).isEqualTo("Someone may be in danger");
+        assertThat(browser.findElement(By.id("cb-language")).getText()).isEqualTo("Spanish");
         assertThat(browser.findElement(By.id("pop-caller")).getText()).doesNotContain("0100");
+        assertThat(browser.findElement(By.id("pop-ivr")).getText()).contains("Language: Spanish")
+                .contains("The person affected").doesNotContain("AFFECTED_PERSON");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("f-situation")));
 
-        click("answer");
-        waitForText(By.id("call-state"), "talking");
+        // Answered from the keyboard while the cursor is in a field of the form: the field gets no character.
+        browser.findElement(By.id("f-victimAge")).click();
+        browser.findElement(By.id("f-victimAge")).sendKeys(Keys.chord(Keys.ALT, "a"));
+        waitForText(By.id("cb-state"), "Talking");
+        assertThat(browser.findElement(By.id("f-victimAge")).getAttribute("value")).isEmpty();
+        waitForText(By.id("call-state"), "Talking");
+        wait.until(ExpectedConditions.textMatches(By.id("cb-timer"), Pattern.compile("Talking for \\d+:\\d\\d")));
 
         new Select(browser.findElement(By.id("f-situation"))).selectByValue("POTENTIAL");
         waitForText(By.id("status-situation"), "Saved");
         type("f-victimAge", "430");
-        waitForText(By.id("status-victimAge"), "between 0 and 120");
+        waitForText(By.id("status-victimAge"), "must be 120 or less");
         assertThat(browser.findElement(By.id("status-victimAge")).getAttribute("class")).contains("error");
         browser.findElement(By.id("f-victimAge")).clear();
         type("f-victimAge", "16");
@@ -98,7 +109,18 @@ class OperatorInBrowserTest {
         type("f-exploitationDescription", FAKE_DESCRIPTION);
         waitForText(By.id("status-exploitationDescription"), "Saved");
         screenshot("operator-console");
-        browser.findElement(By.cssSelector("input[name=traffickingTypes][value=DOMESTIC_LABOUR]")).click();
+        // The call bar stays in view while the operator is deep in the form.
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, document.body.scrollHeight)");
+        assertThat(((JavascriptExecutor) browser).executeScript(
+                "return document.getElementById('hangup').getBoundingClientRect().top")).asString()
+                .matches("\\d+(\\.\\d+)?").satisfies(top -> assertThat(Double.parseDouble(top)).isLessThan(100));
+        PageCheck.assertFitsAndIsAccessible(browser, "console-talking");
+        WebElement domesticLabour = browser.findElement(By.cssSelector(
+                "input[name=traffickingTypes][value=DOMESTIC_LABOUR]"));
+        // As a person would: scrolled to where the call bar does not cover it.
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({ block: 'center' })",
+                domesticLabour);
+        domesticLabour.click();
         waitForText(By.id("status-traffickingTypes"), "Saved");
 
         // A closed tab or a crashed browser: the draft comes back from the server.
@@ -107,10 +129,18 @@ class OperatorInBrowserTest {
         assertThat(browser.findElement(By.id("f-victimAge")).getAttribute("value")).isEqualTo("16");
         assertThat(browser.findElement(By.cssSelector("input[name=traffickingTypes][value=DOMESTIC_LABOUR]"))
                 .isSelected()).isTrue();
-        waitForText(By.id("call-state"), "talking");
+        waitForText(By.id("cb-state"), "Talking");
+        assertThat(browser.findElement(By.id("cb-caller")).getText()).isEqualTo("•••• 42");
+        assertThat(browser.findElement(By.id("cb-language")).getText()).isEqualTo("Spanish");
+        assertThat(browser.findElement(By.id("pop-ivr")).getText()).contains("Language: Spanish");
+        assertThat(browser.findElement(By.id("pop-earlier")).getText()).isEqualTo("None from this number");
+        wait.until(ExpectedConditions.textMatches(By.id("cb-timer"), Pattern.compile("Talking for \\d+:\\d\\d")));
 
-        click("hangup");
-        waitForText(By.id("call-state"), "ended");
+        browser.findElement(By.id("f-exploitationDescription")).sendKeys(Keys.chord(Keys.ALT, "h"));
+        waitForText(By.id("cb-state"), "Call ended");
+        waitForText(By.id("call-state"), "Ended");
+        assertThat(browser.findElement(By.id("f-exploitationDescription")).getAttribute("value"))
+                .isEqualTo(FAKE_DESCRIPTION);
         click("submit");
         waitForText(By.id("submit-status"), "Report submitted.");
         assertThat(browser.findElement(By.id("f-exploitationDescription")).isEnabled()).isFalse();
@@ -148,11 +178,11 @@ class OperatorInBrowserTest {
         login("operator", "operator-demo");
         waitForText(By.id("link-status"), "live");
         click("go-available");
-        waitForText(By.id("presence"), "available");
+        waitForText(By.id("presence"), "Available");
         click("sim-place");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("f-situation")));
         click("answer");
-        waitForText(By.id("call-state"), "talking");
+        waitForText(By.id("cb-state"), "Talking");
 
         WebDriver liaison = newBrowser();
         WebDriverWait liaisonWait = new WebDriverWait(liaison, Duration.ofSeconds(15));
@@ -181,14 +211,14 @@ class OperatorInBrowserTest {
         type("esc-justification", "the men come back within the hour (fake)");
         click("esc-raise");
         waitForText(By.id("esc-status"), "identifying details allowed");
-        waitForText(By.id("esc-list"), "open");
+        waitForText(By.id("esc-list"), "Open");
 
         // It appears at the police's desk by itself; they acknowledge.
         liaisonWait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.ack"))).click();
         liaisonWait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".esc-status"),
                 "Acknowledged"));
 
-        waitForText(By.id("esc-list"), "acknowledged");
+        waitForText(By.id("esc-list"), "Acknowledged");
         // The supervisor watched it go from open to acknowledged, also without a reload, and sees the override.
         supervisorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("escalations"),
                 "Acknowledged"));
@@ -209,7 +239,7 @@ class OperatorInBrowserTest {
         liaison.findElement(By.cssSelector("button.outcome")).click();
         liaisonWait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".esc-status"),
                 "Officers dispatched"));
-        waitForText(By.id("esc-list"), "officers dispatched");
+        waitForText(By.id("esc-list"), "Officers dispatched");
         supervisorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("escalations"),
                 "Officers dispatched"));
     }

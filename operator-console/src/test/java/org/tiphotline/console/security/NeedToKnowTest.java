@@ -693,6 +693,10 @@ class NeedToKnowTest {
                 row("GET /api/calllog/{id}", "reviewers").allow(REVIEWERS).send(getReq("/api/calllog/" + call)),
                 row("GET /api/operators", "reviewers").allow(REVIEWERS).send(getReq("/api/operators")),
                 row("GET /api/live/queue", "reviewers").allow(REVIEWERS).send(getReq("/api/live/queue")),
+                row("GET /api/live/alarms", "reviewers: urgent calls waiting with nobody free, naming no one")
+                        .allow(REVIEWERS).send(getReq("/api/live/alarms")),
+                row("GET /api/console/call", "an operator's own call (their seat only), for a reloaded console")
+                        .allow(OPERATORS).send(getReq("/api/console/call")),
 
                 // Escalations.
                 row("GET /api/directory", "the agencies an escalation can go to, no alert targets").allow(STAFF)

@@ -18,16 +18,25 @@ public final class SimCalls {
      */
     public static JsonNode answered(ConsoleClient operator, Map<String, Object> call) throws Exception {
         try (LiveClient live = LiveClient.connect(operator)) {
-            BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
             BlockingQueue<JsonNode> updates = live.subscribe("/user/queue/call");
-            BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
-            live.send("/app/presence", Map.of("presence", "AVAILABLE"));
-            await(presence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
-            JsonNode placed = operator.post("/api/sim/calls", call).body();
-            JsonNode pop = await(pops, p -> true, 10);
-            operator.post("/api/sim/calls/" + placed.get("providerCallId").asString() + "/answer", null);
+            JsonNode pop = ringing(live, operator, call);
+            operator.post("/api/sim/calls/" + pop.get("providerCallId").asString() + "/answer", null);
             await(updates, u -> u.get("state").asString().equals("TALKING"), 5);
             return pop;
         }
+    }
+
+    /**
+     * The operator goes available over their live link and a simulated call with these IVR answers rings at them;
+     * returns the screen pop (call, report and provider call ids).
+     */
+    public static JsonNode ringing(LiveClient live, ConsoleClient operator, Map<String, Object> call)
+            throws Exception {
+        BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
+        BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
+        live.send("/app/presence", Map.of("presence", "AVAILABLE"));
+        await(presence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
+        operator.post("/api/sim/calls", call);
+        return await(pops, p -> true, 10);
     }
 }

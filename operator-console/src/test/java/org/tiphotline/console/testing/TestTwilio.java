@@ -19,4 +19,15 @@ public final class TestTwilio {
         settings.put("hotline.telephony.twilio.api-key-sid", "SK" + "0".repeat(31) + "8");
         settings.put("hotline.telephony.twilio.api-key-secret", "test-only-api-key-secret-0123456789");
     }
+
+    /** The fields of a form-encoded body (what Twilio's Messaging API receives), decoded. */
+    public static Map<String, String> formFields(String body) {
+        Map<String, String> form = new java.util.LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            form.put(java.net.URLDecoder.decode(pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
+                    java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return form;
+    }
 }
