@@ -44,6 +44,7 @@ class LivePush implements DisposableBean {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LivePush.class);
 
     private final SimpMessagingTemplate messaging;
+    private final EveryTab tabs;
     private final Operators operators;
     private final Calls calls;
     private final Router router;
@@ -56,8 +57,9 @@ class LivePush implements DisposableBean {
     private final ScheduledExecutorService queueSender = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("supervisor-queue").daemon().factory());
 
-    LivePush(SimpMessagingTemplate messaging, Operators operators, Calls calls, Router router,
+    LivePush(SimpMessagingTemplate messaging, EveryTab tabs, Operators operators, Calls calls, Router router,
             Escalations escalations, RoutingSettings routing) {
+        this.tabs = tabs;
         this.routing = routing;
         this.messaging = messaging;
         this.operators = operators;
@@ -69,7 +71,7 @@ class LivePush implements DisposableBean {
     @EventListener
     void on(ScreenPop pop) {
         log.debug("screen pop for call {} to {}", pop.call(), pop.operatorUsername());
-        messaging.convertAndSendToUser(pop.operatorUsername(), "/queue/pop", pop);
+        tabs.send(pop.operatorUsername(), "/queue/pop", pop);
     }
 
     /**
@@ -83,7 +85,7 @@ class LivePush implements DisposableBean {
     void on(Router.PresenceChanged changed) {
         String username = username(changed.operator());
         if (username != null) {
-            messaging.convertAndSendToUser(username, "/queue/presence", Map.of("presence", changed.presence()));
+            tabs.send(username, "/queue/presence", Map.of("presence", changed.presence()));
         }
     }
 
@@ -127,7 +129,7 @@ class LivePush implements DisposableBean {
             told.forEach(who -> {
                 String username = username(who);
                 if (username != null) {
-                    messaging.convertAndSendToUser(username, "/queue/escalations", update);
+                    tabs.send(username, "/queue/escalations", update);
                 }
             });
         });
@@ -209,7 +211,7 @@ class LivePush implements DisposableBean {
     private void tell(OperatorId operator, Map<String, Object> update) {
         String username = operator == null ? null : username(operator);
         if (username != null) {
-            messaging.convertAndSendToUser(username, "/queue/call", update);
+            tabs.send(username, "/queue/call", update);
         }
     }
 

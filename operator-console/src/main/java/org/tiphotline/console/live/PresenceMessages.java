@@ -29,16 +29,18 @@ class PresenceMessages {
 
     private final Router router;
     private final Operators operators;
+    private final EveryTab tabs;
     private final Map<String, Set<String>> sessions = new ConcurrentHashMap<>();
 
-    PresenceMessages(Router router, Operators operators) {
+    PresenceMessages(Router router, Operators operators, EveryTab tabs) {
         this.router = router;
         this.operators = operators;
+        this.tabs = tabs;
     }
 
+    /** The answer goes to every tab of the operator through {@link EveryTab}, not {@code @SendToUser}. */
     @MessageMapping("/presence")
-    @SendToUser("/queue/presence")
-    Map<String, Presence> setPresence(@Payload PresenceRequest request, Principal principal) {
+    void setPresence(@Payload PresenceRequest request, Principal principal) {
         Presence wanted;
         try {
             wanted = Presence.valueOf(String.valueOf(request.presence()));
@@ -46,7 +48,7 @@ class PresenceMessages {
             throw new IllegalArgumentException("presence must be AVAILABLE or AWAY");
         }
         Operator me = operators.byUsername(principal.getName()).orElseThrow();
-        return Map.of("presence", router.setPresence(me.id(), wanted));
+        tabs.send(principal.getName(), "/queue/presence", Map.of("presence", router.setPresence(me.id(), wanted)));
     }
 
     @MessageExceptionHandler
