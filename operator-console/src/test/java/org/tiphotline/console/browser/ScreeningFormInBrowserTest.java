@@ -89,7 +89,7 @@ class ScreeningFormInBrowserTest {
         browser.findElement(By.id("s-exploitationDescription")).sendKeys("Fake test description");
         browser.findElement(By.id("send")).click();
         WebElement message = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("s-victimAge-error")));
-        assertThat(message.getText()).contains("must be 0 or more");
+        assertThat(message.getText()).containsIgnoringCase("must be 0 or more");
         assertThat(age.getDomAttribute("aria-invalid")).isEqualTo("true");
         assertThat(age.getDomProperty("value")).as("the refused value stays").isEqualTo("-5");
         assertThat(browser.findElement(By.id("s-exploitationDescription")).getDomProperty("value"))
