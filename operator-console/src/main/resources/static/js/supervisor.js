@@ -143,7 +143,7 @@ function eventDetail(e, names) {
     parts.push(App.label(d.step, 'step') + ': ' + (d.escalation ? reference(d.escalation) : '')
       + (d.agency ? ' to ' + agencyName(d.agency) : ''));
   }
-  if (e.type === 'IVR_ANSWER' && d.question) parts.push(App.label(d.question) + ': ' + App.label(d.answer));
+  if (e.type === 'IVR_ANSWER' && d.question) parts.push(App.label(d.question) + ': ' + ivrAnswer(d.question, d.answer));
   const shown = new Set(e.type === 'ESCALATION_STEP' ? ['step', 'escalation', 'agency']
     : e.type === 'IVR_ANSWER' ? ['question', 'answer'] : []);
   for (const [k, v] of Object.entries(d)) {
@@ -168,7 +168,7 @@ async function showDetail(id) {
     App.label(s.provider, 'provider'), ' · arrived ', App.time(s.arrivedAt), ' · ',
     App.language(s.language) || 'no language chosen', ' · outcome ',
     App.el('strong', { id: 'detail-outcome' }, App.label(s.outcome || s.state))),
-  App.el('p', {}, 'Menu answers: ' + (Object.entries(d.ivrPath).map(([q, a]) => App.label(q) + ': ' + App.label(a))
+  App.el('p', {}, 'Menu answers: ' + (Object.entries(d.ivrPath).map(([q, a]) => App.label(q) + ': ' + ivrAnswer(q, a))
     .join(' · ') || 'none')));
   $('timeline').replaceChildren(...d.timeline.map((e) => App.el('tr', { class: 'event' },
     App.el('td', {}, e.seq), App.el('td', {}, App.time(e.at)),
@@ -198,3 +198,8 @@ function reportValue(v) {
 }
 
 init();
+
+// The caller's language is a code ("es"): the supervisor reads its name.
+function ivrAnswer(question, answer) {
+  return question === 'LANGUAGE' ? App.language(answer) : App.label(answer);
+}
