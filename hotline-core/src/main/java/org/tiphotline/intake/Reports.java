@@ -179,8 +179,9 @@ class Reports {
         return values;
     }
 
+    /** PostgreSQL keeps microseconds: truncated here, an answer says exactly what a later read of the row says. */
     static OffsetDateTime utc(Instant at) {
-        return at.atOffset(ZoneOffset.UTC);
+        return at.truncatedTo(java.time.temporal.ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
     }
 
     private static String bound(HotlineReportRecord report) {
