@@ -30,6 +30,9 @@ async function init() {
   if (!await App.start()) return;
   Reg.form = (await App.api('GET', '/api/forms/case')).body;
   Reg.fields = Object.fromEntries(Reg.form.map((f) => [f.name, f]));
+  // Agencies by name in the history's escalation lines ("Test Police", not "test-police").
+  const directory = await App.api('GET', '/api/directory');
+  Reg.agencies = directory.ok ? Object.fromEntries(directory.body.map((a) => [a.id, a.name])) : {};
   $('status-filter').append(...STATUSES.map((s) => App.el('option', { value: s }, App.label(s))));
   $('next-status').append(...STATUSES.map((s) => App.el('option', { value: s }, App.label(s))));
   $('reload').addEventListener('click', (e) => App.busy(e.currentTarget, loadList));
@@ -526,8 +529,12 @@ function describe(e) {
       return 'Case ' + d.reference + ' merged into this one' + note;
     case 'MERGED_INTO':
       return 'Merged into ' + d.reference + note;
-    case 'ESCALATION':
-      return 'Escalation' + rest(d);
+    case 'ESCALATION': {
+      const to = d.agency ? ' to ' + (Reg.agencies[d.agency] || d.agency) : '';
+      const what = [d.step ? App.label(d.step, 'step') : null, d.level ? App.label(d.level) : null,
+        d.status ? App.label(d.status) : null, d.outcome ? App.label(d.outcome) : null].filter((x) => x);
+      return 'Escalation' + to + (what.length ? ': ' + what.join(', ') : '');
+    }
     default:
       return App.label(e.type) + rest(d);
   }
