@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.jooq.JSONB;
@@ -32,16 +31,6 @@ class CaseEditing {
     /** The field name audit rows give to who asked the consent questions. */
     private static final FormField ASKED_BY = FormField.personal("askedBy", "Consent", "Asked by",
             FormField.Kind.TEXT, 120);
-
-    /**
-     * Beyond this a refused text is not kept (the page's own length limits stop a person long before): the case
-     * holds what someone typed, not whatever a script sends.
-     */
-    static final int MOST_KEPT = 20_000;
-
-    /** The kinds of field a person types into: a choice from a list has no words to lose. */
-    private static final Set<FormField.Kind> TYPED = Set.of(FormField.Kind.TEXT, FormField.Kind.PHONE,
-            FormField.Kind.INTEGER);
 
     private final TransactionTemplate tx;
     private final CaseRecords records;
@@ -139,11 +128,11 @@ class CaseEditing {
      * own: the refused save's is rolled back. Only someone who may change the case keeps anything there.
      */
     private InvalidField keep(CaseId id, Actor actor, FormField field, Object raw, InvalidField refused) {
-        String reason = refused.problems().get(field.name());
-        String typed = raw instanceof String s ? s : raw instanceof Number n ? n.toString() : null;
-        if (reason == null || typed == null || typed.length() > MOST_KEPT || !TYPED.contains(field.kind())) {
+        String typed = RefusedValueKept.keepable(field, raw, refused);
+        if (typed == null) {
             return refused;
         }
+        String reason = refused.problems().get(field.name());
         tx.executeWithoutResult(status -> {
             RegistryCaseRecord r = records.lockToWork(id, actor);
             Map<String, Registry.Refused> kept = records.refused(r);

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.tiphotline.db.Tables.AUDIT_LOG;
 import static org.tiphotline.db.Tables.REGISTRY_CASE;
-import static org.tiphotline.db.Tables.SCREENING_REPORT;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,10 +49,7 @@ class RefusedTextTest {
         otherDataManager = FakeData.actor(FakeData.user(operators, Role.DATA_MANAGER));
         leader = FakeData.actor(FakeData.user(operators, Role.DATA_MANAGEMENT_LEADER));
         Actor reporter = FakeData.actor(FakeData.user(operators, Role.AGENCY_REPORTER));
-        String reference = screenings.submit(Map.of("situation", "POTENTIAL"), reporter).reference();
-        UUID screening = db.select(SCREENING_REPORT.ID).from(SCREENING_REPORT)
-                .where(SCREENING_REPORT.REFERENCE.eq(reference)).fetchOne(SCREENING_REPORT.ID);
-        caseId = registry.caseOf(new CaseSource.Screening(screening)).orElseThrow().id();
+        caseId = ScreenedCases.newCase(screenings, registry, db, reporter);
         registry.assign(caseId, dataManager.id(), leader);
     }
 
@@ -103,15 +97,17 @@ class RefusedTextTest {
         assertThat(registry.view(caseId, otherDataManager).refused()).containsOnlyKeys("age");
         assertThat(registry.view(caseId, leader).refused()).containsOnlyKeys("remarks", "age");
         assertThat(registry.view(caseId, dataManager).refused()).containsOnlyKeys("remarks", "age");
-        assertThat(db.select(AUDIT_LOG.ACTOR).from(AUDIT_LOG).where(AUDIT_LOG.ENTITY.eq("registry_case"))
-                .and(AUDIT_LOG.ENTITY_ID.eq(caseId.toString())).and(AUDIT_LOG.ACTION.eq("READ"))
-                .and(AUDIT_LOG.FIELDS.contains(new String[] {"remarks"})).fetch(AUDIT_LOG.ACTOR))
-                .containsExactlyInAnyOrder(leader.username(), dataManager.username());
-        assertThat(db.select(AUDIT_LOG.ACTOR).from(AUDIT_LOG).where(AUDIT_LOG.ENTITY.eq("registry_case"))
-                .and(AUDIT_LOG.ENTITY_ID.eq(caseId.toString())).and(AUDIT_LOG.ACTION.eq("CHANGE"))
-                .and(AUDIT_LOG.FIELDS.contains(new String[] {"remarks"})).fetch(AUDIT_LOG.ACTOR))
-                .as("keeping a personal field's text is a change of personal data").containsExactly(
-                        dataManager.username());
+        assertThat(audited("READ", "remarks")).containsExactlyInAnyOrder(leader.username(), dataManager.username());
+        assertThat(audited("CHANGE", "remarks")).as("keeping a personal field's text is a change of personal data")
+                .containsExactly(dataManager.username());
+        assertThat(audited("READ", "age")).as("not personal: no read to audit").isEmpty();
+    }
+
+    /** Who the audit log says did {@code action} on {@code field} of this test's case. */
+    private List<String> audited(String action, String field) {
+        return db.select(AUDIT_LOG.ACTOR).from(AUDIT_LOG).where(AUDIT_LOG.ENTITY.eq("registry_case"))
+                .and(AUDIT_LOG.ENTITY_ID.eq(caseId.toString())).and(AUDIT_LOG.ACTION.eq(action))
+                .and(AUDIT_LOG.FIELDS.contains(new String[] {field})).fetch(AUDIT_LOG.ACTOR);
     }
 
     @Test
