@@ -1,6 +1,10 @@
 // The registry for data managers: the cases, one case in the standard format (each field saved while it is typed,
 // never lost: a refused value stays with its message, a value changed elsewhere meanwhile is shown beside ours),
 // its status, consent answers, the reports it is made of, the cases it may duplicate, and its history in words.
+//
+// Refused text is kept by the server with the case, encrypted like the personal fields, and shown back after a
+// reload. Never the browser's sessionStorage or localStorage: what is typed about people must not sit in clear text
+// on a shared desk, nor come back in a tab the next person uses after sign-out and be saved as theirs.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -217,7 +221,7 @@ function renderForm(c) {
     }
     fieldset.append(field(f, c.values[f.name], f.personal && c.personalHidden));
   }
-  restoreKept(c);
+  showKept(c);
 }
 
 function field(f, value, hidden) {
@@ -263,36 +267,25 @@ function valueOf(f, input) {
 }
 
 function typed(f, input) {
-  keep(f, input);
   clearTimeout(Reg.pending[f.name]);
   Reg.pending[f.name] = setTimeout(() => save(f, input), SAVE_AFTER_MS);
   status(f, 'Not saved yet', '');
 }
 
-// Typed words are kept in this tab until the server has them: a reload brings them back, refused or not.
-function keepKey(name) { return 'registry:' + Reg.current.id + ':' + name; }
-
-function keep(f, input) {
-  try {
-    sessionStorage.setItem(keepKey(f.name), JSON.stringify({ text: input.value,
-      version: Reg.versions[f.name] || 0 }));
-  } catch (e) { /* storage full or off: the save itself still runs */ }
-}
-
-function forget(name) {
-  try { sessionStorage.removeItem(keepKey(name)); } catch (e) { /* nothing kept */ }
-}
-
-function restoreKept(c) {
+// What the server refused and keeps with the case: back in its field with why, until corrected or cleared.
+function showKept(c) {
   for (const f of Reg.form) {
-    let kept = null;
-    try { kept = JSON.parse(sessionStorage.getItem(keepKey(f.name)) || 'null'); } catch (e) { kept = null; }
+    const kept = (c.refused || {})[f.name];
     const input = $('c-' + f.name);
-    if (!kept || !input || input.disabled || input.value === kept.text) { forget(f.name); continue; }
-    input.value = kept.text;
-    // Saved over the version it was typed on: if the field changed meanwhile, both values are shown.
-    save(f, input, kept.version);
+    if (!kept || !input || input.disabled) continue;
+    input.value = kept.value;
+    refused(f, input, kept.reason);
   }
+}
+
+function refused(f, input, reason) {
+  status(f, 'Not accepted: ' + reason + '. What you typed is kept here; correct it and it is saved.', 'error');
+  input.setAttribute('aria-invalid', 'true');
 }
 
 function status(f, text, kind) {
@@ -306,18 +299,15 @@ function unsaved() {
     || document.querySelector('#case-form [aria-invalid="true"], #case-form .conflict-box') !== null;
 }
 
-async function save(f, input, typedOver) {
+async function save(f, input) {
   clearTimeout(Reg.pending[f.name]);
   Reg.pending[f.name] = null;
   // One save of a field at a time, in order: the next starts from the version the last one made.
   while (Reg.saving[f.name]) await Reg.saving[f.name];
   const value = valueOf(f, input);
-  if (JSON.stringify(value) === input.dataset.saved && input.getAttribute('aria-invalid') !== 'true') {
-    if (typedOver === undefined) forget(f.name);
-    return;
-  }
+  if (JSON.stringify(value) === input.dataset.saved && input.getAttribute('aria-invalid') !== 'true') return;
   const caseId = Reg.current.id;
-  const version = typedOver !== undefined ? typedOver : (Reg.versions[f.name] || 0);
+  const version = Reg.versions[f.name] || 0;
   status(f, 'Saving…', '');
   const request = App.api('PUT', '/api/cases/' + caseId + '/fields/' + f.name, { value, version });
   Reg.saving[f.name] = request;
@@ -332,7 +322,7 @@ async function save(f, input, typedOver) {
     conflict(f, input, value, r.body);
   } else {
     const message = (r.body && r.body.fields && r.body.fields[f.name]) || (r.body && r.body.message) || 'Not saved';
-    status(f, 'Not saved: ' + message, 'error');
+    if (r.body && r.body.kept) refused(f, input, message); else status(f, 'Not saved: ' + message, 'error');
     input.setAttribute('aria-invalid', 'true');
     App.announce('Not saved: ' + f.label + ': ' + message);
   }
@@ -344,7 +334,6 @@ function saved(f, input, value) {
   $('conflict-' + f.name)?.remove();
   // Typing that went on while this save was in flight is saved next; only then is the field "Saved".
   if (JSON.stringify(valueOf(f, input)) !== input.dataset.saved) return;
-  forget(f.name);
   status(f, 'Saved', 'saved');
   App.announce('Saved: ' + f.label);
 }

@@ -29,16 +29,6 @@ class FieldSaves {
     /** The fields the escalation rules read (see {@link HotlineReport.ProtectionFactsChanged}). */
     private static final Set<String> PROTECTION_FACTS = Set.of("victimAge", "traffickingTypes");
 
-    /**
-     * Beyond this a refused text is not kept (the page's own length limits stop the operator long before): the
-     * table holds a form, not whatever a script sends.
-     */
-    static final int MOST_KEPT = 20_000;
-
-    /** The kinds of field a person types into. */
-    private static final Set<FormField.Kind> TYPED = Set.of(FormField.Kind.TEXT, FormField.Kind.PHONE,
-            FormField.Kind.INTEGER);
-
     private final Reports reports;
     private final HotlineForm form;
     private final AuditTrail audit;
@@ -161,11 +151,11 @@ class FieldSaves {
      * lose, and the page cannot send one that is not listed. A missing or closed report keeps nothing.
      */
     private InvalidField keep(ReportId id, Actor actor, FormField field, Object raw, InvalidField refused) {
-        String reason = refused.problems().get(field.name());
-        String typed = raw instanceof String s ? s : raw instanceof Number n ? n.toString() : null;
-        if (reason == null || typed == null || typed.length() > MOST_KEPT || !TYPED.contains(field.kind())) {
+        String typed = RefusedValueKept.keepable(field, raw, refused);
+        if (typed == null) {
             return refused;
         }
+        String reason = refused.problems().get(field.name());
         tx.executeWithoutResult(status -> {
             HotlineReportRecord report = reports.editable(id, actor);
             Map<String, HotlineReport.Refused> kept = reports.refused(report);

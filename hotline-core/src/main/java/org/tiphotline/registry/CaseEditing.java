@@ -16,6 +16,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.tiphotline.db.tables.records.RegistryCaseRecord;
 import org.tiphotline.intake.FormField;
 import org.tiphotline.intake.InvalidField;
+import org.tiphotline.intake.RefusedValueKept;
 import org.tiphotline.operators.Actor;
 import org.tiphotline.protection.AuditTrail;
 
@@ -49,62 +50,100 @@ class CaseEditing {
     /**
      * Validates and stores one field. {@code seen}: the field's version the writer's value was typed over (null: not
      * checked, for callers that never show the field). A different version and a different value stored now is a
-     * {@link FieldConflict}; the same value is no conflict.
+     * {@link FieldConflict}; the same value is no conflict. Typed text the format refuses is kept with the case
+     * ({@link #keep}); an accepted save of the field forgets it.
      */
     Registry.Saved saveField(CaseId id, Actor actor, String fieldName, Object raw, Integer seen) {
         FormField field = form.field(fieldName);
-        Object value = form.normalise(field, raw);
-        return tx.execute(status -> {
-            RegistryCaseRecord r = records.lockToWork(id, actor);
-            Map<String, Integer> versions = records.fieldVersions(r);
-            int fieldVersion = versions.getOrDefault(field.name(), 0);
-            if (seen != null && seen != fieldVersion) {
-                Map<String, String> personal = field.personal() ? records.personal(r) : Map.of();
-                Object current = records.value(r, field.name(), personal);
-                if (!Objects.equals(stringOf(current), stringOf(value))) {
-                    if (field.personal() && current != null) {
-                        audit.record(actor.username(), AuditTrail.Action.READ, "registry_case", id,
-                                List.of(field.name()));
-                    }
-                    throw new FieldConflict(field.name(), current, fieldVersion);
-                }
-            }
-            boolean changed;
-            if (field.personal()) {
-                Map<String, String> personal = records.personal(r);
-                String text = value == null ? null : value.toString();
-                changed = !Objects.equals(text == null ? personal.remove(field.name())
-                        : personal.put(field.name(), text), text);
-                if (changed) {
-                    records.storePersonal(r, personal);
-                    audit.record(actor.username(), AuditTrail.Action.CHANGE, "registry_case", id,
+        try {
+            Object value = form.normalise(field, raw);
+            return tx.execute(status -> store(id, actor, field, value, seen));
+        } catch (InvalidField refused) {
+            throw keep(id, actor, field, raw, refused);
+        }
+    }
+
+    private Registry.Saved store(CaseId id, Actor actor, FormField field, Object value, Integer seen) {
+        RegistryCaseRecord r = records.lockToWork(id, actor);
+        Map<String, Integer> versions = records.fieldVersions(r);
+        int fieldVersion = versions.getOrDefault(field.name(), 0);
+        if (seen != null && seen != fieldVersion) {
+            Map<String, String> personal = field.personal() ? records.personal(r) : Map.of();
+            Object current = records.value(r, field.name(), personal);
+            if (!Objects.equals(stringOf(current), stringOf(value))) {
+                if (field.personal() && current != null) {
+                    audit.record(actor.username(), AuditTrail.Action.READ, "registry_case", id,
                             List.of(field.name()));
                 }
-            } else if (CaseRecords.COLUMNS.containsKey(field.name())) {
-                changed = CaseRecords.setTyped(r, field.name(), value);
-                if (r.getPeriodFrom() != null && r.getPeriodTo() != null && r.getPeriodTo().isBefore(r.getPeriodFrom())) {
-                    throw new InvalidField(field.name(), "the period cannot end before it starts");
-                }
-            } else {
-                TreeMap<String, Object> details = records.json.readValue(r.getDetails().data(), CaseRecords.DETAILS);
-                Object stored = value instanceof LocalDate d ? d.toString() : value;
-                changed = !Objects.equals(stored == null ? details.remove(field.name())
-                        : details.put(field.name(), stored), stored);
-                r.setDetails(JSONB.valueOf(records.json.writeValueAsString(details)));
+                throw new FieldConflict(field.name(), current, fieldVersion);
             }
+        }
+        boolean changed;
+        if (field.personal()) {
+            Map<String, String> personal = records.personal(r);
+            String text = value == null ? null : value.toString();
+            changed = !Objects.equals(text == null ? personal.remove(field.name())
+                    : personal.put(field.name(), text), text);
+            if (changed) {
+                records.storePersonal(r, personal);
+                audit.record(actor.username(), AuditTrail.Action.CHANGE, "registry_case", id,
+                        List.of(field.name()));
+            }
+        } else if (CaseRecords.COLUMNS.containsKey(field.name())) {
+            changed = CaseRecords.setTyped(r, field.name(), value);
+            if (r.getPeriodFrom() != null && r.getPeriodTo() != null && r.getPeriodTo().isBefore(r.getPeriodFrom())) {
+                throw new InvalidField(field.name(), "the period cannot end before it starts");
+            }
+        } else {
+            TreeMap<String, Object> details = records.json.readValue(r.getDetails().data(), CaseRecords.DETAILS);
+            Object stored = value instanceof LocalDate d ? d.toString() : value;
+            changed = !Objects.equals(stored == null ? details.remove(field.name())
+                    : details.put(field.name(), stored), stored);
+            r.setDetails(JSONB.valueOf(records.json.writeValueAsString(details)));
+        }
+        Map<String, Registry.Refused> refused = records.refused(r);
+        if (refused.remove(field.name()) != null) {
+            records.storeRefused(r, refused);
             if (!changed) {
-                return new Registry.Saved(r.getVersion(), fieldVersion);
+                r.store();
             }
-            versions.put(field.name(), fieldVersion + 1);
-            records.storeFieldVersions(r, versions);
-            r.setVersion(r.getVersion() + 1).setUpdatedAt(utc(records.clock.instant())).store();
-            records.event(id, "CHANGED", actor.id(), Map.of("field", field.name()));
-            if (field.name().equals("age") || field.name().equals("exploitationTypes")) {
-                events.publishEvent(new Registry.ProtectionFactsChanged(id, r.getAge() != null && r.getAge() < 18,
-                        List.of(r.getExploitationTypes())));
+        }
+        if (!changed) {
+            return new Registry.Saved(r.getVersion(), fieldVersion);
+        }
+        versions.put(field.name(), fieldVersion + 1);
+        records.storeFieldVersions(r, versions);
+        r.setVersion(r.getVersion() + 1).setUpdatedAt(utc(records.clock.instant())).store();
+        records.event(id, "CHANGED", actor.id(), Map.of("field", field.name()));
+        if (field.name().equals("age") || field.name().equals("exploitationTypes")) {
+            events.publishEvent(new Registry.ProtectionFactsChanged(id, r.getAge() != null && r.getAge() < 18,
+                    List.of(r.getExploitationTypes())));
+        }
+        return new Registry.Saved(r.getVersion(), fieldVersion + 1);
+    }
+
+    /**
+     * Keeps what was typed into a text, phone or number field that the format refused, with the reason, on the case
+     * (encrypted, a personal field's audited as a change), and returns the refusal to throw. In a transaction of its
+     * own: the refused save's is rolled back. Only someone who may change the case keeps anything there.
+     */
+    private InvalidField keep(CaseId id, Actor actor, FormField field, Object raw, InvalidField refused) {
+        String typed = RefusedValueKept.keepable(field, raw, refused);
+        if (typed == null) {
+            return refused;
+        }
+        String reason = refused.problems().get(field.name());
+        tx.executeWithoutResult(status -> {
+            RegistryCaseRecord r = records.lockToWork(id, actor);
+            Map<String, Registry.Refused> kept = records.refused(r);
+            kept.put(field.name(), new Registry.Refused(typed, reason));
+            records.storeRefused(r, kept);
+            r.store();
+            if (field.personal()) {
+                audit.record(actor.username(), AuditTrail.Action.CHANGE, "registry_case", id, List.of(field.name()));
             }
-            return new Registry.Saved(r.getVersion(), fieldVersion + 1);
         });
+        return new RefusedValueKept(refused.problems());
     }
 
     /** Lists and dates compare as they are shown: a stored date and the same typed date are the same value. */

@@ -15,6 +15,7 @@ import org.jooq.DSLContext;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.tiphotline.db.tables.records.RegistryCaseRecord;
+import org.tiphotline.intake.FormField;
 import org.tiphotline.operators.Actor;
 import org.tiphotline.protection.AuditTrail;
 
@@ -30,9 +31,11 @@ class CaseReading {
     private final CaseRecords records;
     private final CaseReceiving receiving;
     private final AuditTrail audit;
+    private final CaseForm form;
 
     CaseReading(DSLContext db, TransactionTemplate tx, CaseRecords records, CaseReceiving receiving,
-            AuditTrail audit) {
+            AuditTrail audit, CaseForm form) {
+        this.form = form;
         this.db = db;
         this.tx = tx;
         this.records = records;
@@ -75,15 +78,30 @@ class CaseReading {
             boolean mayWork = CaseRecords.mayWork(r, actor);
             Map<String, String> personal = mayWork ? records.personal(r) : Map.of();
             List<Registry.Consent> consent = records.consent(id, mayWork);
+            Map<String, Registry.Refused> refused = r.getRefusedEnc() == null ? Map.of() : seenBy(records.refused(r),
+                    mayWork);
             List<String> read = new ArrayList<>(personal.keySet());
+            refused.keySet().stream().filter(f -> personal(f) && !read.contains(f)).forEach(read::add);
             if (consent.stream().anyMatch(c -> c.askedBy() != null)) {
                 read.add(Registry.CONSENT_ASKED_BY);
             }
             if (!read.isEmpty()) {
                 audit.record(actor.username(), AuditTrail.Action.READ, "registry_case", id, read);
             }
-            return records.toView(r, personal, r.getPersonalEnc() != null && !mayWork, consent);
+            return records.toView(r, personal, refused, r.getPersonalEnc() != null && !mayWork, consent);
         });
+    }
+
+    /** Refused text of a personal field goes only to whom that field's value would go (need to know). */
+    private Map<String, Registry.Refused> seenBy(Map<String, Registry.Refused> refused, boolean mayWork) {
+        refused.keySet().removeIf(f -> personal(f) && !mayWork);
+        return refused;
+    }
+
+    /** A field no longer in the format is treated as personal: shown to no one who may not see the case's. */
+    private boolean personal(String field) {
+        return form.fields().stream().filter(f -> f.name().equals(field)).findFirst().map(FormField::personal)
+                .orElse(true);
     }
 
     /**

@@ -46,6 +46,7 @@ class CaseRecords {
     private static final TypeReference<TreeMap<String, String>> PERSONAL = new TypeReference<>() {};
     static final TypeReference<TreeMap<String, Object>> DETAILS = new TypeReference<>() {};
     private static final TypeReference<TreeMap<String, Integer>> VERSIONS = new TypeReference<>() {};
+    private static final TypeReference<TreeMap<String, Registry.Refused>> REFUSED = new TypeReference<>() {};
 
     static final Map<String, TableField<RegistryCaseRecord, ?>> COLUMNS = Map.ofEntries(
             Map.entry("sex", REGISTRY_CASE.SEX),
@@ -147,6 +148,22 @@ class CaseRecords {
         r.setFieldVersions(JSONB.valueOf(json.writeValueAsString(versions)));
     }
 
+    /** What the standard format refused and the case keeps (field -> the text and why), all of it, decrypted. */
+    Map<String, Registry.Refused> refused(RegistryCaseRecord r) {
+        String plain = cipher.decrypt(r.getRefusedEnc(), refusedBoundTo(r.getId()));
+        return plain == null ? new TreeMap<>() : json.readValue(plain, REFUSED);
+    }
+
+    /** Encrypted like the personal fields: refused text is what someone typed, often about a person. */
+    void storeRefused(RegistryCaseRecord r, Map<String, Registry.Refused> refused) {
+        r.setRefusedEnc(refused.isEmpty() ? null
+                : cipher.encrypt(json.writeValueAsString(new TreeMap<>(refused)), refusedBoundTo(r.getId())));
+    }
+
+    private static String refusedBoundTo(UUID caseId) {
+        return "registry_case.refused:" + caseId;
+    }
+
     /** The value a data manager sees in one field (typed, detail or personal), as the case view gives it. */
     Object value(RegistryCaseRecord r, String field, Map<String, String> personal) {
         return values(r, personal).get(field);
@@ -170,14 +187,14 @@ class CaseRecords {
         return values;
     }
 
-    Registry.RegistryCase toView(RegistryCaseRecord r, Map<String, String> personal, boolean hidden,
-            List<Registry.Consent> consent) {
+    Registry.RegistryCase toView(RegistryCaseRecord r, Map<String, String> personal,
+            Map<String, Registry.Refused> refused, boolean hidden, List<Registry.Consent> consent) {
         CaseId id = new CaseId(r.getId());
         String assignedName = r.getAssignedTo() == null ? null : db.select(APP_USER.DISPLAY_NAME).from(APP_USER)
                 .where(APP_USER.ID.eq(r.getAssignedTo())).fetchOne(APP_USER.DISPLAY_NAME);
         return new Registry.RegistryCase(id, r.getReference(), CaseStatus.valueOf(r.getStatus()),
                 r.getAssignedTo() == null ? null : new OperatorId(r.getAssignedTo()), assignedName,
-                r.getFormVersion(), r.getVersion(), values(r, personal), fieldVersions(r), hidden, consent,
+                r.getFormVersion(), r.getVersion(), values(r, personal), fieldVersions(r), refused, hidden, consent,
                 sources(id), r.getMergedInto() == null ? null : new CaseId(r.getMergedInto()),
                 r.getCreatedAt().toInstant(), r.getUpdatedAt().toInstant());
     }

@@ -33,11 +33,16 @@ public class Registry {
     /**
      * A case as a data manager sees it; {@code personalHidden}: its personal fields exist but are not theirs.
      * {@code fieldVersions}: how often each field was changed, to send back with a save of it (0 when never).
+     * {@code refused}: text typed into a field that the standard format did not accept, kept with the case until
+     * the field is saved again, for readers who may see that field; never one of the case's values.
      */
     public record RegistryCase(CaseId id, String reference, CaseStatus status, OperatorId assignedTo,
             String assignedName, int formVersion, int version, Map<String, Object> values,
-            Map<String, Integer> fieldVersions, boolean personalHidden, List<Consent> consent, List<Source> sources,
-            CaseId mergedInto, Instant createdAt, Instant updatedAt) {}
+            Map<String, Integer> fieldVersions, Map<String, Refused> refused, boolean personalHidden,
+            List<Consent> consent, List<Source> sources, CaseId mergedInto, Instant createdAt, Instant updatedAt) {}
+
+    /** Text typed into a field that the standard format did not accept, and why it was not accepted. */
+    public record Refused(String value, String reason) {}
 
     /** One row of the list: what names no one. */
     public record Summary(CaseId id, String reference, CaseStatus status, String assignedName, String sex,
@@ -165,7 +170,11 @@ public class Registry {
         return reading.history(id, actor);
     }
 
-    /** Validates and stores one field of the standard format; returns the case's new version. */
+    /**
+     * Validates and stores one field of the standard format; returns the case's new version. Text typed into a
+     * text, phone or number field that is refused is kept with the case ({@link org.tiphotline.intake.RefusedValueKept})
+     * until the field is saved again, so that a reload shows it back instead of losing it.
+     */
     public int saveField(CaseId id, Actor actor, String fieldName, Object raw) {
         return editing.saveField(id, actor, fieldName, raw, null).version();
     }

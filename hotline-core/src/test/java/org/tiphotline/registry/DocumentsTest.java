@@ -47,12 +47,7 @@ class DocumentsTest {
         dataManager = FakeData.actor(FakeData.user(operators, Role.DATA_MANAGER));
         otherDataManager = FakeData.actor(FakeData.user(operators, Role.DATA_MANAGER));
         Actor reporter = FakeData.actor(FakeData.user(operators, Role.AGENCY_REPORTER));
-        String reference = screenings.submit(java.util.Map.of("situation", "POTENTIAL"), reporter).reference();
-        java.util.UUID screening = db.select(org.tiphotline.db.Tables.SCREENING_REPORT.ID)
-                .from(org.tiphotline.db.Tables.SCREENING_REPORT)
-                .where(org.tiphotline.db.Tables.SCREENING_REPORT.REFERENCE.eq(reference))
-                .fetchOne(org.tiphotline.db.Tables.SCREENING_REPORT.ID);
-        caseId = registry.caseOf(new CaseSource.Screening(screening)).orElseThrow().id();
+        caseId = ScreenedCases.newCase(screenings, registry, db, reporter);
         registry.assign(caseId, dataManager.id(), dataManager);
     }
 

@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.tiphotline.console.web.Actors;
 import org.tiphotline.intake.FormField;
+import org.tiphotline.intake.RefusedValueKept;
 import org.tiphotline.operators.Actor;
 import org.tiphotline.operators.Operators;
 import org.tiphotline.registry.CaseForm;
@@ -31,6 +32,7 @@ import org.tiphotline.registry.SourceReports;
 /**
  * Registry cases over HTTP, for data managers and the data management leader only (the URL rules say so, and the
  * registry refuses anyone else again). What a data manager may read or change of each case the registry decides.
+ * Typed text the standard format refuses is answered 400 and kept with the case ({@code "kept": true}).
  */
 @RestController
 @RequestMapping("/api")
@@ -228,6 +230,17 @@ class RegistryApi {
         body.put("version", e.version());
         return org.springframework.http.ResponseEntity.status(org.springframework.http.HttpStatus.CONFLICT)
                 .body(body);
+    }
+
+    /** Refused, and what was typed is kept with the case: a reload shows it back in its field with this reason. */
+    @org.springframework.web.bind.annotation.ExceptionHandler(RefusedValueKept.class)
+    org.springframework.http.ResponseEntity<Map<String, Object>> refusedButKept(RefusedValueKept e) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("error", "invalid_field");
+        body.put("message", "some fields are not valid; what was typed is kept with the case");
+        body.put("fields", e.problems());
+        body.put("kept", true);
+        return org.springframework.http.ResponseEntity.badRequest().body(body);
     }
 
     @PostMapping("/cases/{id}/status")

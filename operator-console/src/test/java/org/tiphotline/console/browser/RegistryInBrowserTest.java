@@ -96,6 +96,9 @@ class RegistryInBrowserTest {
         wait(leader).until(ExpectedConditions.textToBePresentInElementLocated(By.id("cstatus-votJustification"),
                 "plain text"));
         assertThat(justification.getAttribute("value")).isEqualTo("Told at <b>night");
+        // Nothing typed about people sits in the browser's storage: the server keeps it, encrypted and audited.
+        assertThat(js(leader, "return sessionStorage.length + localStorage.length"))
+                .as("browser storage after typing").isEqualTo(0L);
         PageCheck.assertFitsAndIsAccessible(leader, "registry-case-open");
         assertThat(js(leader, "const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e);"
                 + " return e.defaultPrevented")).as("leaving with refused words asks first").isEqualTo(true);
@@ -106,7 +109,7 @@ class RegistryInBrowserTest {
         openCase(leader, first);
         assertThat(leader.findElement(By.id("c-remarks")).getAttribute("value"))
                 .isEqualTo("Testvictim Fakename said the boat left at night");
-        // What the server refused was kept in the tab: back in its field after the reload, with its message.
+        // What the server refused it kept with the case: back in its field after the reload, with its message.
         wait(leader).until(ExpectedConditions.textToBePresentInElementLocated(By.id("cstatus-age"),
                 "must be 0 or more"));
         assertThat(leader.findElement(By.id("c-age")).getAttribute("value")).isEqualTo("-5");

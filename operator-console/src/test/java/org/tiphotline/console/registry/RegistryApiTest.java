@@ -93,13 +93,24 @@ class RegistryApiTest {
                 .as("taken already").isEqualTo(403);
         assertThat(mine.put("/api/cases/" + caseId + "/fields/firstNames", Map.of("value", "Testfirst Fakevictim"))
                 .status()).isEqualTo(200);
-        assertThat(mine.put("/api/cases/" + caseId + "/fields/age", Map.of("value", 300)).status()).isEqualTo(400);
+        ConsoleClient.Response refusedAge = mine.put("/api/cases/" + caseId + "/fields/age", Map.of("value", 300));
+        assertThat(refusedAge.status()).isEqualTo(400);
+        assertThat(refusedAge.body().get("kept").asBoolean()).as("what was typed is kept with the case").isTrue();
+        assertThat(refusedAge.body().get("fields").get("age").asString()).isEqualTo("must be 120 or less");
+        assertThat(mine.put("/api/cases/" + caseId + "/fields/remarks", Map.of("value", "Testvictim <b>Fakename"))
+                .body().get("kept").asBoolean()).isTrue();
 
         assertThat(mine.get("/api/cases/" + caseId).body().get("case").get("values").get("firstNames").asString())
                 .isEqualTo("Testfirst Fakevictim");
         JsonNode seenByOther = other.get("/api/cases/" + caseId).body().get("case");
         assertThat(seenByOther.get("personalHidden").asBoolean()).isTrue();
         assertThat(seenByOther.get("values").has("firstNames")).isFalse();
+        // Refused text as the values: the statistical field's for every data manager, the personal one not.
+        assertThat(seenByOther.get("refused").get("age").get("value").asString()).isEqualTo("300");
+        assertThat(seenByOther.get("refused").has("remarks")).isFalse();
+        JsonNode mineNow = mine.get("/api/cases/" + caseId).body().get("case");
+        assertThat(mineNow.get("refused").get("remarks").get("value").asString()).isEqualTo("Testvictim <b>Fakename");
+        assertThat(mineNow.get("values").has("remarks")).as("never one of the case's values").isFalse();
         assertThat(other.get("/api/cases").body()).extracting(x -> x.get("id").asString()).contains(caseId);
         assertThat(other.get("/api/cases").body().toString()).doesNotContain("Fakevictim");
 
