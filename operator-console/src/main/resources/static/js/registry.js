@@ -31,6 +31,10 @@ function words(code) {
 }
 
 async function init() {
+  // An earlier version of this page kept unsent words in the tab's storage; none may stay there.
+  try {
+    Object.keys(sessionStorage).filter((k) => k.startsWith('registry:')).forEach((k) => sessionStorage.removeItem(k));
+  } catch (e) { /* storage off: nothing kept */ }
   if (!await App.start()) return;
   Reg.form = (await App.api('GET', '/api/forms/case')).body;
   Reg.fields = Object.fromEntries(Reg.form.map((f) => [f.name, f]));
