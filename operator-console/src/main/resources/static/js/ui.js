@@ -124,12 +124,12 @@ const App = {
   // Disables the button while its request is in flight: a double click sends once. Resolves to fn's result.
   async busy(button, fn) {
     if (button && button.disabled) return undefined;
-    const label = button ? button.textContent : '';
     if (button) { button.disabled = true; button.setAttribute('aria-busy', 'true'); }
     try {
       return await fn();
     } finally {
-      if (button) { button.disabled = false; button.removeAttribute('aria-busy'); button.textContent = label; }
+      // The words are left as the handler made them: a toggle ("Show details" / "Hide details") keeps its new ones.
+      if (button) { button.disabled = false; button.removeAttribute('aria-busy'); }
     }
   },
 
