@@ -44,8 +44,15 @@ class BadActorsTest {
     void anotherOperatorCannotOpenOrChangeAReport() throws Exception {
         ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
         ConsoleClient other = ConsoleClient.login(hotline.base(), "operator2", "operator2-demo");
-        String report = ringAt(operator);
+        // The operator's console stays open while the call rings: a console closed mid-ring sets them away, and the
+        // untouched draft of a call they never answered is dropped (issue 17), which is not what this test is about.
+        try (LiveClient live = LiveClient.connect(operator)) {
+            checkAnotherOperatorCannotOpenOrChange(operator, other, ringAt(live, operator));
+        }
+    }
 
+    private void checkAnotherOperatorCannotOpenOrChange(ConsoleClient operator, ConsoleClient other, String report)
+            throws Exception {
         assertThat(operator.get("/api/reports/" + report).status()).isEqualTo(200);
         assertThat(other.get("/api/reports/" + report).status()).isEqualTo(404);
         assertThat(other.put("/api/reports/" + report + "/fields/situation", Map.of("value", "POTENTIAL")).status())
@@ -147,15 +154,13 @@ class BadActorsTest {
     }
 
     /** Makes a call ring at this operator and returns the id of its draft report. */
-    private static String ringAt(ConsoleClient operator) throws Exception {
-        try (LiveClient live = LiveClient.connect(operator)) {
-            BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
-            BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
-            live.send("/app/presence", Map.of("presence", "AVAILABLE"));
-            // A call left waiting by another test may ring at once: that is as good as a new one.
-            await(presence, p -> !p.get("presence").asString().equals("AWAY"), 5);
-            operator.post("/api/sim/calls", Map.of("language", "en", "immediateDanger", "NO"));
-            return await(pops, p -> true, 10).get("report").asString();
-        }
+    private static String ringAt(LiveClient live, ConsoleClient operator) throws Exception {
+        BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
+        BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
+        live.send("/app/presence", Map.of("presence", "AVAILABLE"));
+        // A call left waiting by another test may ring at once: that is as good as a new one.
+        await(presence, p -> !p.get("presence").asString().equals("AWAY"), 5);
+        operator.post("/api/sim/calls", Map.of("language", "en", "immediateDanger", "NO"));
+        return await(pops, p -> true, 10).get("report").asString();
     }
 }
