@@ -85,6 +85,22 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
         return fold().callerType;
     }
 
+    /** The caller's answer to "is it safe to call you back?": null when never asked (withheld number, hung up). */
+    public Boolean safeToCallBack() {
+        return fold().safeToCallBack;
+    }
+
+    /** The caller could not speak freely (IVR digit) or the operator switched to the yes/no script. */
+    public boolean quietMode() {
+        return fold().quiet;
+    }
+
+    /** How the call came to be; see {@link CallDirection}. */
+    public CallDirection direction() {
+        String direction = events.getFirst().detail("direction");
+        return direction == null ? CallDirection.INBOUND : CallDirection.valueOf(direction);
+    }
+
     public Instant queuedAt() {
         return fold().queuedAt;
     }
@@ -171,6 +187,7 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
             case ENDED -> f.state != CallState.ENDED;
             case ABANDONED -> f.state != CallState.ENDED && f.state != CallState.TALKING;
             case ESCALATION_STEP -> true;
+            case QUIET_MODE -> f.state != CallState.ENDED && !f.quiet;
         };
     }
 
@@ -191,6 +208,8 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
                         case LANGUAGE -> f.language = answer;
                         case IMMEDIATE_DANGER -> f.urgent = !"NO".equals(answer);
                         case CALLER_TYPE -> f.callerType = answer;
+                        case SAFE_TO_CALL_BACK -> f.safeToCallBack = "YES".equals(answer);
+                        case CANNOT_SPEAK_FREELY -> f.quiet = true;
                     }
                 }
                 case QUEUED -> {
@@ -213,11 +232,13 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
                     f.operator = e.operator();
                 }
                 case ESCALATED, ESCALATION_STEP -> { }
+                case QUIET_MODE -> f.quiet = true;
                 case TRANSFERRED -> f.transferred = true;
                 case ENDED -> {
                     // A call handed to another line (the fallback line when nobody can answer) was not lost.
                     f.outcome = f.transferred ? CallOutcome.TRANSFERRED
-                            : f.answeredAt == null ? CallOutcome.LOST : CallOutcome.COMPLETED;
+                            : f.answeredAt != null ? CallOutcome.COMPLETED
+                            : direction() == CallDirection.CALLBACK ? CallOutcome.NOT_REACHED : CallOutcome.LOST;
                     f.state = CallState.ENDED;
                     f.endedAt = e.at();
                 }
@@ -244,6 +265,8 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
         String language;
         boolean urgent;
         String callerType;
+        Boolean safeToCallBack;
+        boolean quiet;
         Instant queuedAt;
         Instant answeredAt;
         Instant endedAt;

@@ -4,5 +4,7 @@ package org.tiphotline.calls;
 public enum CallOutcome {
     COMPLETED, ABANDONED_IN_IVR, ABANDONED_IN_QUEUE, ABANDONED_RINGING, TRANSFERRED,
     /** Ended without being answered and without the caller hanging up: the provider lost it or reconciliation closed it. */
-    LOST
+    LOST,
+    /** A callback the hotline dialled that the person called (or the operator's phone) never answered. */
+    NOT_REACHED
 }

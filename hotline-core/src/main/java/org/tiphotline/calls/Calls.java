@@ -47,7 +47,20 @@ public class Calls {
     /** Creates the call with its ARRIVED event; the caller number is already encrypted by the caller. */
     Call insert(CallId id, CallRef ref, byte[] callerNumberEnc, byte[] callerHash, String callerMask, String dialled,
             Instant at) {
-        CallEvent arrived = new CallEvent(1, CallEventType.ARRIVED, at, null, Map.of());
+        return insert(id, ref, callerNumberEnc, callerHash, callerMask, dialled, at, CallDirection.INBOUND, Map.of());
+    }
+
+    /**
+     * Creates a call of any direction; {@code detail} goes into its ARRIVED event (never personal data), with the
+     * direction added for any but an incoming call.
+     */
+    Call insert(CallId id, CallRef ref, byte[] callerNumberEnc, byte[] callerHash, String callerMask, String dialled,
+            Instant at, CallDirection direction, Map<String, String> detail) {
+        Map<String, String> arrivedDetail = new java.util.LinkedHashMap<>(detail);
+        if (direction != CallDirection.INBOUND) {
+            arrivedDetail.put("direction", direction.name());
+        }
+        CallEvent arrived = new CallEvent(1, CallEventType.ARRIVED, at, null, arrivedDetail);
         Call call = new Call(id, ref, callerMask, dialled, List.of(arrived));
         // One statement for both rows (the event's insert is the main statement, the call's a data-modifying
         // WITH): one round trip, every arrival waits for it before its first prompt, and bind values, so a
@@ -61,6 +74,7 @@ public class Calls {
                 .set(CALL.CALLER_MASK, callerMask)
                 .set(CALL.DIALLED_NUMBER, dialled)
                 .set(CALL.ARRIVED_AT, at.atOffset(ZoneOffset.UTC))
+                .set(CALL.DIRECTION, direction.name())
                 .set(CALL.STATE, CallState.IVR.name())
                 .set(CALL.LAST_SEQ, 1).returningResult(CALL.ID)).insertInto(CALL_EVENT), id, arrived, null).execute();
         return call;
@@ -180,6 +194,8 @@ public class Calls {
                 .set(CALL.LANGUAGE, next.language())
                 .set(CALL.URGENT, next.urgent())
                 .set(CALL.CALLER_TYPE, next.callerType())
+                .set(CALL.CALLBACK_SAFE, next.safeToCallBack())
+                .set(CALL.QUIET_MODE, next.quietMode())
                 .set(CALL.QUEUED_AT, utc(next.queuedAt()))
                 .set(CALL.ANSWERED_AT, utc(next.answeredAt()))
                 .set(CALL.ENDED_AT, utc(next.endedAt()))

@@ -10,7 +10,17 @@ public enum IvrQuestion {
     LANGUAGE(Set.of()),
     /** "Are you or someone else in immediate danger?" A timeout counts as yes: urgency is never lost to silence. */
     IMMEDIATE_DANGER(Set.of("YES", "NO", "NO_INPUT")),
-    CALLER_TYPE(Set.of("AFFECTED_PERSON", "SOMEONE_ELSE", "PROFESSIONAL"));
+    CALLER_TYPE(Set.of("AFFECTED_PERSON", "SOMEONE_ELSE", "PROFESSIONAL")),
+    /**
+     * "Is it safe to call you back on this number?" Silence counts as no: a callback that reaches the wrong
+     * person can cost the caller their safety, so only a spoken yes allows one. Never asked of a withheld number.
+     */
+    SAFE_TO_CALL_BACK(Set.of("YES", "NO")),
+    /**
+     * The caller pressed the "cannot speak freely" digit (someone may be listening): the operator's console opens
+     * in the yes/no script. Reported only when pressed; there is no other answer.
+     */
+    CANNOT_SPEAK_FREELY(Set.of("YES"));
 
     private final Set<String> answers;
 

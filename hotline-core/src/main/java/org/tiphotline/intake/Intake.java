@@ -179,7 +179,8 @@ public class Intake {
         ScreenPop ringingAt(Instant rangAt) {
             return new ScreenPop(username, call.id(), report, call.ref().provider(), call.ref().providerCallId(),
                     call.callerMask(), call.language(), call.urgent(), call.callerType(), call.ivrPath(),
-                    call.waited(rangAt).toSeconds(), earlierContacts, rangAt);
+                    call.waited(rangAt).toSeconds(), earlierContacts, rangAt, call.safeToCallBack(), call.quietMode(),
+                    call.direction());
         }
     }
 
