@@ -300,6 +300,7 @@ class AmiLinkDropsTest {
         if (call.ivrHangupAt > 0) {
             script.hangupAt(call.ivrHangupAt);
         }
+        org.tiphotline.console.testing.NumberWatch.callerNumber(call.callerNumber);
         try {
             new FastAgiClient("127.0.0.1", agiPort).env("agi_uniqueid", call.uid).env("agi_channel", call.channel)
                     .env("agi_callerid", call.callerNumber).env("agi_extension", "8765")

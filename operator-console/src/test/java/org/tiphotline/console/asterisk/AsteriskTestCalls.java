@@ -20,6 +20,7 @@ final class AsteriskTestCalls {
 
     /** A caller from a fake number reaching the IVR on this channel. */
     static FastAgiClient agi(int agiPort, String uniqueId, String channel) {
+        org.tiphotline.console.testing.NumberWatch.callerNumber("+15550100142");
         return new FastAgiClient("127.0.0.1", agiPort).env("agi_uniqueid", uniqueId).env("agi_channel", channel)
                 .env("agi_callerid", "+15550100142").env("agi_extension", "8765").readTimeout(Duration.ofSeconds(5));
     }

@@ -71,6 +71,7 @@ public final class ConsoleClient {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).GET()
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            NumberWatch.received("GET " + path, r.body());
             return new Text(r.statusCode(), r.body(), r.headers());
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
@@ -78,6 +79,10 @@ public final class ConsoleClient {
     }
 
     public Response post(String path, Object body) {
+        if (path.equals("/api/sim/calls") && body instanceof java.util.Map<?, ?> call
+                && call.get("callerNumber") instanceof String number) {
+            NumberWatch.callerNumber(number);
+        }
         return send(json(path, body).method("POST", publisher(body)));
     }
 
@@ -100,6 +105,7 @@ public final class ConsoleClient {
         try {
             HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(20)).build(),
                     HttpResponse.BodyHandlers.ofString());
+            NumberWatch.received("POST " + path, r.body());
             return new Text(r.statusCode(), r.body(), r.headers());
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
@@ -121,8 +127,11 @@ public final class ConsoleClient {
     /** A GET whose answer is a file: status, headers and bytes as they came. */
     public java.net.http.HttpResponse<byte[]> download(String path) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            java.net.http.HttpResponse<byte[]> file = http.send(HttpRequest.newBuilder(URI.create(base + path))
+                    .GET().build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            // An export is a file a person opens: a number in its text is as out as on a page.
+            NumberWatch.received("GET " + path, new String(file.body(), StandardCharsets.UTF_8));
+            return file;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -173,6 +182,7 @@ public final class ConsoleClient {
             HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
             String body = r.body();
+            NumberWatch.received(r.request().method() + " " + r.request().uri().getPath(), body);
             return new Response(r.statusCode(), body == null || body.isBlank() || !body.strip().startsWith("{")
                     && !body.strip().startsWith("[") ? null : JSON.readTree(body));
         } catch (IOException | InterruptedException e) {

@@ -62,6 +62,8 @@ public final class HeadlessChromium {
 
     /** Saves what the browser shows as {@code target/screenshots/<name>.png}, to be looked at. */
     public static void screenshot(WebDriver browser, String name) {
+        // What the page holds, hidden parts included, not only what the picture shows.
+        NumberWatch.received("page " + name, browser.getPageSource());
         try {
             Path dir = Files.createDirectories(Path.of("target", "screenshots"));
             Files.write(dir.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));

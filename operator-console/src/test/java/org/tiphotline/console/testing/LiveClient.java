@@ -71,6 +71,7 @@ public final class LiveClient implements AutoCloseable {
 
             @Override
             public void handleFrame(StompHeaders headers, Object payload) {
+                NumberWatch.received("live message on " + destination, String.valueOf(payload));
                 received.add((JsonNode) payload);
             }
         });

@@ -57,6 +57,12 @@ public final class RunningHotline implements AutoCloseable {
                     ((GenericApplicationContext) context).registerBean("testClock", Clock.class, () -> clock,
                             definition -> definition.setPrimary(true)));
         }
+        // Once the application has set its logging up (which detaches any appender), the number watch looks on.
+        app.listeners(event -> {
+            if (event instanceof org.springframework.boot.context.event.ApplicationContextInitializedEvent) {
+                NumberWatch.watchLogs();
+            }
+        });
         return new RunningHotline(app.run(args));
     }
 

@@ -61,6 +61,10 @@ public final class SignedWebhooks {
 
     /** Posts with the given signature header value (null: no header). */
     Reply send(String pathAndQuery, Map<String, String> form, String signature) {
+        if (pathAndQuery.startsWith("/twilio/voice")) {
+            // Twilio's From on a new call is the caller's number: it goes in, it must never come back out.
+            org.tiphotline.console.testing.NumberWatch.callerNumber(form.get("From"));
+        }
         StringBuilder body = new StringBuilder();
         form.forEach((name, value) -> body.append(body.isEmpty() ? "" : "&").append(encode(name)).append('=')
                 .append(encode(value)));
@@ -79,6 +83,7 @@ public final class SignedWebhooks {
         }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            org.tiphotline.console.testing.NumberWatch.received("webhook " + pathAndQuery, response.body());
             return new Reply(response.statusCode(), response.body());
         } catch (IOException e) {
             throw new AssertionError("webhook " + pathAndQuery + " failed", e);
@@ -102,6 +107,7 @@ public final class SignedWebhooks {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            org.tiphotline.console.testing.NumberWatch.received("webhook " + path, response.body());
             return new Reply(response.statusCode(), response.body());
         } catch (IOException e) {
             throw new AssertionError("webhook " + path + " failed", e);
