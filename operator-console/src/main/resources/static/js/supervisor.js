@@ -126,10 +126,14 @@ async function loadPage(cursor) {
     'data-call': row.call, tabindex: '0', onclick: () => showDetail(row.call),
     onkeydown: (ev) => { if (ev.key === 'Enter') showDetail(row.call); } },
   App.el('td', {}, App.time(row.arrivedAt)), App.el('td', {}, row.callerMask),
-  App.el('td', {}, (row.urgent ? 'Urgent · ' : '') + (App.language(row.language) || 'No language chosen')
+  App.el('td', {}, row.direction === 'OFFLINE' ? offlineWords(row)
+    : (row.urgent ? 'Urgent · ' : '') + (App.language(row.language) || 'No language chosen')
     + (row.callerType ? ' · ' + App.label(row.callerType) : '')),
-  App.el('td', {}, App.duration(row.waitSeconds)), App.el('td', {}, App.duration(row.talkSeconds)),
-  App.el('td', {}, row.operatorName || ''), App.el('td', { class: 'outcome' }, App.label(row.outcome || row.state)),
+  // A contact recorded by hand never waited nor talked on our line: no figure rather than a false 0 s.
+  App.el('td', {}, row.direction === 'OFFLINE' ? '—' : App.duration(row.waitSeconds)),
+  App.el('td', {}, row.direction === 'OFFLINE' ? '—' : App.duration(row.talkSeconds)),
+  App.el('td', {}, (row.operatorName || '') + enteredBy(row)),
+  App.el('td', { class: 'outcome' }, App.label(row.outcome || row.state)),
   App.el('td', {}, row.report ? App.label(row.reportStatus) : '—', row.caseReference
     ? App.el('div', { class: 'muted case-ref' }, 'Case ' + row.caseReference) : ''))) : [none(8)]));
 }
@@ -164,10 +168,14 @@ async function showDetail(id) {
   const d = r.body;
   const s = d.summary;
   $('detail').hidden = false;
-  $('detail-summary').replaceChildren(App.el('p', {}, 'Caller ', App.el('strong', {}, s.callerMask), ' via ',
-    App.label(s.provider, 'provider'), ' · arrived ', App.time(s.arrivedAt), ' · ',
-    App.language(s.language) || 'no language chosen', ' · outcome ',
-    App.el('strong', { id: 'detail-outcome' }, App.label(s.outcome || s.state))),
+  $('detail-summary').replaceChildren(s.direction === 'OFFLINE' ? App.el('p', {}, offlineWords(s), ' · ',
+    App.time(s.arrivedAt), ' · taken by ', App.el('strong', {}, s.operatorName || 'unknown'), enteredBy(s),
+    s.callerMask !== 'withheld' ? ' · from ' + s.callerMask : '', ' · outcome ',
+    App.el('strong', { id: 'detail-outcome' }, App.label(s.outcome || s.state)))
+    : App.el('p', {}, 'Caller ', App.el('strong', {}, s.callerMask), ' via ',
+      App.label(s.provider, 'provider'), ' · arrived ', App.time(s.arrivedAt), ' · ',
+      App.language(s.language) || 'no language chosen', ' · outcome ',
+      App.el('strong', { id: 'detail-outcome' }, App.label(s.outcome || s.state))),
   App.el('p', {}, 'Menu answers: ' + (Object.entries(d.ivrPath).map(([q, a]) => App.label(q) + ': ' + ivrAnswer(q, a))
     .join(' · ') || 'none')));
   $('timeline').replaceChildren(...d.timeline.map((e) => App.el('tr', { class: 'event' },
@@ -188,6 +196,15 @@ async function showDetail(id) {
   rep.body.report.submittedAt ? ' · submitted ' + App.time(rep.body.report.submittedAt) : ''), table,
   rep.body.report.personalHidden ? App.el('p', { class: 'muted' }, 'Personal fields are for the case\'s data manager.') : '');
   App.scrolling(table);
+}
+
+// Issue 18: a contact recorded by hand (walk-in, backup phone, letter, e-mail), named by how it came.
+function offlineWords(row) {
+  return 'Recorded contact: ' + App.label(row.offlineChannel, 'channel').toLowerCase();
+}
+
+function enteredBy(row) {
+  return row.enteredByName && row.enteredByName !== row.operatorName ? ' (entered by ' + row.enteredByName + ')' : '';
 }
 
 function reportValue(v) {
