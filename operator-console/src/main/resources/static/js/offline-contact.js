@@ -16,8 +16,8 @@ async function init() {
   if (!options.ok) { $('c-status').textContent = options.body.message; return; }
   Console.formDef = form.body;
   $('c-channel').replaceChildren(...options.body.channels.map((c) => App.el('option', { value: c },
-    App.label(c, 'channel'))));
-  $('c-zone').textContent = App.zone || 'local';
+    App.label(c))));
+  $('c-zone').textContent = (App.me.jurisdiction && App.me.jurisdiction.name) || App.zone || 'local';
   $('c-when').value = nowInZone();
   $('c-when').max = nowInZone();
   if (options.body.onBehalf) {
@@ -63,7 +63,7 @@ async function record() {
   }
   Console.submitKey = App.newRequestKey();
   Console.contact = r.body;
-  $('c-status').textContent = App.label(r.body.channel, 'channel') + ' recorded. Fill the form below.';
+  $('c-status').textContent = App.label(r.body.channel) + ' recorded: fill its registering form.';
   App.announce('Contact recorded; the registering form is open');
   $('c-number').value = '';
   await openReport(r.body.report);
@@ -89,9 +89,9 @@ async function openReport(id) {
 function renderCallHeader() {
   const c = Console.contact;
   if (c && Console.report && c.report === Console.report.id) {
-    $('call-header').replaceChildren('Report of a contact: ', App.el('strong', {}, App.label(c.channel, 'channel')),
+    $('call-header').replaceChildren('Report of a contact: ', App.el('strong', {}, App.label(c.channel)),
       ' on ', App.time(c.contactedAt), ' · taken by ', App.el('strong', {}, c.takenBy),
-      c.enteredBy !== c.takenBy ? [' · entered by ', App.el('strong', {}, c.enteredBy)] : '',
+      ...(c.enteredBy !== c.takenBy ? [' · entered by ', App.el('strong', {}, c.enteredBy)] : []),
       c.callerMask !== 'withheld' ? ' · from ' + c.callerMask : '');
   } else if (Console.call) {
     $('call-header').replaceChildren('Report of the contact from ', App.el('strong', {}, Console.call.callerMask));

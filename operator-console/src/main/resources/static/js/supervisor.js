@@ -133,7 +133,7 @@ async function loadPage(cursor) {
   App.el('td', {}, row.direction === 'OFFLINE' ? '—' : App.duration(row.waitSeconds)),
   App.el('td', {}, row.direction === 'OFFLINE' ? '—' : App.duration(row.talkSeconds)),
   App.el('td', {}, (row.operatorName || '') + enteredBy(row)),
-  App.el('td', { class: 'outcome' }, App.label(row.outcome || row.state)),
+  App.el('td', { class: 'outcome' }, outcomeWords(row)),
   App.el('td', {}, row.report ? App.label(row.reportStatus) : '—', row.caseReference
     ? App.el('div', { class: 'muted case-ref' }, 'Case ' + row.caseReference) : ''))) : [none(8)]));
 }
@@ -170,17 +170,18 @@ async function showDetail(id) {
   $('detail').hidden = false;
   $('detail-summary').replaceChildren(s.direction === 'OFFLINE' ? App.el('p', {}, offlineWords(s), ' · ',
     App.time(s.arrivedAt), ' · taken by ', App.el('strong', {}, s.operatorName || 'unknown'), enteredBy(s),
-    s.callerMask !== 'withheld' ? ' · from ' + s.callerMask : '', ' · outcome ',
-    App.el('strong', { id: 'detail-outcome' }, App.label(s.outcome || s.state)))
+    s.callerMask !== 'withheld' ? ' · from ' + s.callerMask : '', ' · ',
+    App.el('strong', { id: 'detail-outcome' }, outcomeWords(s)))
     : App.el('p', {}, 'Caller ', App.el('strong', {}, s.callerMask), ' via ',
       App.label(s.provider, 'provider'), ' · arrived ', App.time(s.arrivedAt), ' · ',
       App.language(s.language) || 'no language chosen', ' · outcome ',
       App.el('strong', { id: 'detail-outcome' }, App.label(s.outcome || s.state))),
-  App.el('p', {}, 'Menu answers: ' + (Object.entries(d.ivrPath).map(([q, a]) => App.label(q) + ': ' + ivrAnswer(q, a))
+  s.direction === 'OFFLINE' ? '' : App.el('p', {}, 'Menu answers: ' + (Object.entries(d.ivrPath).map(([q, a]) => App.label(q) + ': ' + ivrAnswer(q, a))
     .join(' · ') || 'none')));
   $('timeline').replaceChildren(...d.timeline.map((e) => App.el('tr', { class: 'event' },
     App.el('td', {}, e.seq), App.el('td', {}, App.time(e.at)),
-    App.el('td', { class: 'event-type' }, App.label(e.type, 'event')),
+    App.el('td', { class: 'event-type' }, s.direction === 'OFFLINE' && e.type === 'ARRIVED'
+      ? App.label('OFFLINE_ARRIVED', 'event') : App.label(e.type, 'event')),
     App.el('td', {}, e.operator ? d.operatorNames[e.operator] || Sup.names[e.operator] || 'Another user' : ''),
     App.el('td', { class: 'long-text' }, eventDetail(e, d.operatorNames)))));
   const box = $('detail-report');
@@ -200,7 +201,12 @@ async function showDetail(id) {
 
 // Issue 18: a contact recorded by hand (walk-in, backup phone, letter, e-mail), named by how it came.
 function offlineWords(row) {
-  return 'Recorded contact: ' + App.label(row.offlineChannel, 'channel').toLowerCase();
+  return 'Recorded contact: ' + App.label(row.offlineChannel).toLowerCase();
+}
+
+// Nobody answered a line for it: "Answered" would be a call's word.
+function outcomeWords(row) {
+  return row.direction === 'OFFLINE' && row.outcome ? App.label('OFFLINE', 'outcome') : App.label(row.outcome || row.state);
 }
 
 function enteredBy(row) {
