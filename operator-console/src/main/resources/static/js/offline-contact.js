@@ -9,8 +9,9 @@ const Console = { formDef: [], report: null, call: null, timers: {}, pending: ne
 
 async function init() {
   if (!await App.start()) return;
+  // The operator's console stays open in its own tab (the link opens this page in a new one).
   $('back').href = App.me.role === 'SUPERVISOR' ? '/supervisor.html' : '/console.html';
-  $('back').textContent = App.me.role === 'SUPERVISOR' ? 'Back to supervision' : 'Back to the console';
+  $('back').textContent = App.me.role === 'SUPERVISOR' ? 'Back to supervision' : 'Open the console';
   const [options, form] = await Promise.all([App.api('GET', '/api/offline-contacts/options'),
     App.api('GET', '/api/forms/hotline')]);
   if (!options.ok) { $('c-status').textContent = options.body.message; return; }

@@ -125,7 +125,7 @@ async function loadPage(cursor) {
   $('calllog').replaceChildren(...(r.body.rows.length ? r.body.rows.map((row) => App.el('tr', { class: 'clickable',
     'data-call': row.call, tabindex: '0', onclick: () => showDetail(row.call),
     onkeydown: (ev) => { if (ev.key === 'Enter') showDetail(row.call); } },
-  App.el('td', {}, App.time(row.arrivedAt)), App.el('td', {}, row.callerMask),
+  App.el('td', {}, App.time(row.arrivedAt)), App.el('td', {}, callerWords(row)),
   App.el('td', {}, row.direction === 'OFFLINE' ? offlineWords(row)
     : (row.urgent ? 'Urgent · ' : '') + (App.language(row.language) || 'No language chosen')
     + (row.callerType ? ' · ' + App.label(row.callerType) : '')),
@@ -202,6 +202,11 @@ async function showDetail(id) {
 // Issue 18: a contact recorded by hand (walk-in, backup phone, letter, e-mail), named by how it came.
 function offlineWords(row) {
   return 'Recorded contact: ' + App.label(row.offlineChannel).toLowerCase();
+}
+
+// A walk-in, a letter or an e-mail has no number; "withheld" would say the caller hid one.
+function callerWords(row) {
+  return row.direction === 'OFFLINE' && row.callerMask === 'withheld' ? 'no number' : row.callerMask;
 }
 
 // Nobody answered a line for it: "Answered" would be a call's word.

@@ -88,6 +88,7 @@ class OfflineContactInBrowserTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("calllog"), "Recorded contact: walk-in"));
         String row = browser.findElement(By.cssSelector("#calllog tr")).getText();
         assertThat(row).contains("Demo Operator Two (entered by Demo Supervisor)").contains("—").contains("Recorded")
+                .contains("no number").doesNotContain("withheld")
                 .doesNotContain("WALK_IN").doesNotContain("OFFLINE");
         browser.findElement(By.cssSelector("#calllog tr")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-summary"), "taken by"));
@@ -98,5 +99,22 @@ class OfflineContactInBrowserTest {
                 .doesNotContain("Menu answers").doesNotContain("Answered ·").doesNotContain("WALK_IN")
                 .doesNotContain("ARRIVED");
         PageCheck.assertFitsAndIsAccessible(browser, "offline-contact-call-log");
+
+        // The registry names the case's source by its channel.
+        browser.quit();
+        browser = HeadlessChromium.start("1280,720");
+        HeadlessChromium.signIn(browser, hotline.base(), "leader", "leader-demo");
+        WebDriverWait registry = new WebDriverWait(browser, Duration.ofSeconds(30));
+        registry.until(b -> {
+            if (b.findElements(By.cssSelector("#cases tr[data-case]")).isEmpty()) {
+                b.get(hotline.base() + "/registry.html");
+                return false;
+            }
+            return true;
+        });
+        browser.findElement(By.cssSelector("#cases tr[data-case]")).click();
+        registry.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sources"),
+                "Hotline – walk-in report"));
+        PageCheck.assertFitsAndIsAccessible(browser, "offline-contact-registry");
     }
 }
