@@ -139,7 +139,7 @@ function show(body) {
     ' · data manager ', c.assignedName || 'none yet', c.mergedInto ? ' · merged into another case' : '');
   $('take').hidden = !!c.assignedTo;
   $('personal-note').hidden = !c.personalHidden;
-  $('sources').replaceChildren(...c.sources.map((s) => App.el('li', {}, App.label(s.channel, 'registry')
+  $('sources').replaceChildren(...c.sources.map((s) => App.el('li', {}, sourceWords(s)
     + ' report, linked '
     + App.time(s.linkedAt) + (s.call ? ' · its call is in the call log' : '') + ' ',
   App.el('button', { type: 'button', class: 'show-source',
@@ -152,6 +152,11 @@ function show(body) {
   loadCandidates(c.id);
   loadHistory(c.id);
   loadDocuments(c);
+}
+
+// A hotline report of a contact recorded by hand (issue 18) says how it came: "Hotline – walk-in".
+function sourceWords(s) {
+  return s.offlineChannel ? App.label(s.offlineChannel, 'offline') : App.label(s.channel, 'registry');
 }
 
 // What the report the case came from said (reading its personal fields is the case's data manager's, audited).

@@ -125,11 +125,15 @@ async function loadPage(cursor) {
   $('calllog').replaceChildren(...(r.body.rows.length ? r.body.rows.map((row) => App.el('tr', { class: 'clickable',
     'data-call': row.call, tabindex: '0', onclick: () => showDetail(row.call),
     onkeydown: (ev) => { if (ev.key === 'Enter') showDetail(row.call); } },
-  App.el('td', {}, App.time(row.arrivedAt)), App.el('td', {}, row.callerMask),
-  App.el('td', {}, (row.urgent ? 'Urgent · ' : '') + (App.language(row.language) || 'No language chosen')
+  App.el('td', {}, App.time(row.arrivedAt)), App.el('td', {}, callerWords(row)),
+  App.el('td', {}, row.direction === 'OFFLINE' ? offlineWords(row)
+    : (row.urgent ? 'Urgent · ' : '') + (App.language(row.language) || 'No language chosen')
     + (row.callerType ? ' · ' + App.label(row.callerType) : '')),
-  App.el('td', {}, App.duration(row.waitSeconds)), App.el('td', {}, App.duration(row.talkSeconds)),
-  App.el('td', {}, row.operatorName || ''), App.el('td', { class: 'outcome' }, App.label(row.outcome || row.state)),
+  // A contact recorded by hand never waited nor talked on our line: no figure rather than a false 0 s.
+  App.el('td', {}, row.direction === 'OFFLINE' ? '—' : App.duration(row.waitSeconds)),
+  App.el('td', {}, row.direction === 'OFFLINE' ? '—' : App.duration(row.talkSeconds)),
+  App.el('td', {}, (row.operatorName || '') + enteredBy(row)),
+  App.el('td', { class: 'outcome' }, outcomeWords(row)),
   App.el('td', {}, row.report ? App.label(row.reportStatus) : '—', row.caseReference
     ? App.el('div', { class: 'muted case-ref' }, 'Case ' + row.caseReference) : ''))) : [none(8)]));
 }
@@ -164,15 +168,20 @@ async function showDetail(id) {
   const d = r.body;
   const s = d.summary;
   $('detail').hidden = false;
-  $('detail-summary').replaceChildren(App.el('p', {}, 'Caller ', App.el('strong', {}, s.callerMask), ' via ',
-    App.label(s.provider, 'provider'), ' · arrived ', App.time(s.arrivedAt), ' · ',
-    App.language(s.language) || 'no language chosen', ' · outcome ',
-    App.el('strong', { id: 'detail-outcome' }, App.label(s.outcome || s.state))),
-  App.el('p', {}, 'Menu answers: ' + (Object.entries(d.ivrPath).map(([q, a]) => App.label(q) + ': ' + ivrAnswer(q, a))
+  $('detail-summary').replaceChildren(s.direction === 'OFFLINE' ? App.el('p', {}, offlineWords(s), ' · ',
+    App.time(s.arrivedAt), ' · taken by ', App.el('strong', {}, s.operatorName || 'unknown'), enteredBy(s),
+    s.callerMask !== 'withheld' ? ' · from ' + s.callerMask : '', ' · ',
+    App.el('strong', { id: 'detail-outcome' }, outcomeWords(s)))
+    : App.el('p', {}, 'Caller ', App.el('strong', {}, s.callerMask), ' via ',
+      App.label(s.provider, 'provider'), ' · arrived ', App.time(s.arrivedAt), ' · ',
+      App.language(s.language) || 'no language chosen', ' · outcome ',
+      App.el('strong', { id: 'detail-outcome' }, App.label(s.outcome || s.state))),
+  s.direction === 'OFFLINE' ? '' : App.el('p', {}, 'Menu answers: ' + (Object.entries(d.ivrPath).map(([q, a]) => App.label(q) + ': ' + ivrAnswer(q, a))
     .join(' · ') || 'none')));
   $('timeline').replaceChildren(...d.timeline.map((e) => App.el('tr', { class: 'event' },
     App.el('td', {}, e.seq), App.el('td', {}, App.time(e.at)),
-    App.el('td', { class: 'event-type' }, App.label(e.type, 'event')),
+    App.el('td', { class: 'event-type' }, s.direction === 'OFFLINE' && e.type === 'ARRIVED'
+      ? App.label('OFFLINE_ARRIVED', 'event') : App.label(e.type, 'event')),
     App.el('td', {}, e.operator ? d.operatorNames[e.operator] || Sup.names[e.operator] || 'Another user' : ''),
     App.el('td', { class: 'long-text' }, eventDetail(e, d.operatorNames)))));
   const box = $('detail-report');
@@ -188,6 +197,25 @@ async function showDetail(id) {
   rep.body.report.submittedAt ? ' · submitted ' + App.time(rep.body.report.submittedAt) : ''), table,
   rep.body.report.personalHidden ? App.el('p', { class: 'muted' }, 'Personal fields are for the case\'s data manager.') : '');
   App.scrolling(table);
+}
+
+// Issue 18: a contact recorded by hand (walk-in, backup phone, letter, e-mail), named by how it came.
+function offlineWords(row) {
+  return 'Recorded contact: ' + App.label(row.offlineChannel).toLowerCase();
+}
+
+// A walk-in, a letter or an e-mail has no number; "withheld" would say the caller hid one.
+function callerWords(row) {
+  return row.direction === 'OFFLINE' && row.callerMask === 'withheld' ? 'no number' : row.callerMask;
+}
+
+// Nobody answered a line for it: "Answered" would be a call's word.
+function outcomeWords(row) {
+  return row.direction === 'OFFLINE' && row.outcome ? App.label('OFFLINE', 'outcome') : App.label(row.outcome || row.state);
+}
+
+function enteredBy(row) {
+  return row.enteredByName && row.enteredByName !== row.operatorName ? ' (entered by ' + row.enteredByName + ')' : '';
 }
 
 function reportValue(v) {

@@ -4,6 +4,7 @@ import static org.tiphotline.db.Tables.APP_USER;
 import static org.tiphotline.db.Tables.CALL;
 import static org.tiphotline.db.Tables.CASE_SOURCE;
 import static org.tiphotline.db.Tables.HOTLINE_REPORT;
+import static org.tiphotline.db.Tables.OFFLINE_CONTACT;
 import static org.tiphotline.db.Tables.REGISTRY_CASE;
 
 import java.time.Clock;
@@ -22,6 +23,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.tiphotline.calls.Call;
 import org.tiphotline.calls.CallEvent;
+import org.tiphotline.calls.CallDirection;
 import org.tiphotline.calls.CallId;
 import org.tiphotline.calls.CallOutcome;
 import org.tiphotline.calls.Calls;
@@ -81,7 +83,7 @@ public class CallLog {
     public record Row(CallId call, Instant arrivedAt, String provider, String callerMask, String state,
             CallOutcome outcome, boolean urgent, String language, String callerType, long waitSeconds,
             long talkSeconds, String operatorName, ReportId report, String reportStatus, UUID caseId,
-            String caseReference) {}
+            String caseReference, CallDirection direction, String offlineChannel, String enteredByName) {}
 
     public record Page(List<Row> rows, Cursor next) {}
 
@@ -168,17 +170,23 @@ public class CallLog {
         }
     }
 
+    /** Who entered a contact recorded by hand (issue 18), when not the operator who took it. */
+    private static final org.tiphotline.db.tables.AppUser ENTERED_BY = APP_USER.as("entered_by");
+
     private org.jooq.SelectOnConditionStep<? extends Record> select() {
         return db.select(CALL.ID, CALL.ARRIVED_AT, CALL.PROVIDER, CALL.CALLER_MASK, CALL.STATE, CALL.OUTCOME,
                         CALL.URGENT, CALL.LANGUAGE, CALL.CALLER_TYPE, CALL.QUEUED_AT, CALL.ANSWERED_AT,
                         CALL.ENDED_AT, APP_USER.DISPLAY_NAME, HOTLINE_REPORT.ID, HOTLINE_REPORT.STATUS,
-                        REGISTRY_CASE.ID, REGISTRY_CASE.REFERENCE)
+                        REGISTRY_CASE.ID, REGISTRY_CASE.REFERENCE, CALL.DIRECTION, OFFLINE_CONTACT.CHANNEL,
+                        ENTERED_BY.DISPLAY_NAME)
                 .from(CALL)
                 .leftJoin(APP_USER).on(APP_USER.ID.eq(CALL.OPERATOR_ID))
                 .leftJoin(HOTLINE_REPORT).on(HOTLINE_REPORT.CALL_ID.eq(CALL.ID))
                 // The case the call's report belongs to: the call log and the registry point to each other.
                 .leftJoin(CASE_SOURCE).on(CASE_SOURCE.HOTLINE_REPORT_ID.eq(HOTLINE_REPORT.ID))
-                .leftJoin(REGISTRY_CASE).on(REGISTRY_CASE.ID.eq(CASE_SOURCE.CASE_ID));
+                .leftJoin(REGISTRY_CASE).on(REGISTRY_CASE.ID.eq(CASE_SOURCE.CASE_ID))
+                .leftJoin(OFFLINE_CONTACT).on(OFFLINE_CONTACT.CALL_ID.eq(CALL.ID))
+                .leftJoin(ENTERED_BY).on(ENTERED_BY.ID.eq(OFFLINE_CONTACT.ENTERED_BY));
     }
 
     private Row row(Record r) {
@@ -195,7 +203,8 @@ public class CallLog {
                 r.get(CALL.OUTCOME) == null ? null : CallOutcome.valueOf(r.get(CALL.OUTCOME)), r.get(CALL.URGENT),
                 r.get(CALL.LANGUAGE), r.get(CALL.CALLER_TYPE), wait, talk, r.get(APP_USER.DISPLAY_NAME),
                 report == null ? null : new ReportId(report), r.get(HOTLINE_REPORT.STATUS), r.get(REGISTRY_CASE.ID),
-                r.get(REGISTRY_CASE.REFERENCE));
+                r.get(REGISTRY_CASE.REFERENCE), CallDirection.valueOf(r.get(CALL.DIRECTION)),
+                r.get(OFFLINE_CONTACT.CHANNEL), r.get(ENTERED_BY.DISPLAY_NAME));
     }
 
     private static Instant instant(java.time.OffsetDateTime at) {

@@ -357,4 +357,33 @@ public class Switchboard {
         stored.ifPresent(call -> calls.rememberDelivery(ref, delivery));
         return stored;
     }
+
+    // --- Issue 18, item 5: contacts outside the phone line (offline-contacts) ---
+
+    /** The provider name of contacts recorded by hand: no telephony adapter ever reports under it. */
+    public static final String OFFLINE_PROVIDER = "offline";
+
+    /**
+     * A contact that never came through the phone system, recorded afterwards by {@code enteredBy}: a call of
+     * direction OFFLINE whose ARRIVED is the real time of the contact (its {@code channel} in the detail), answered
+     * by the operator who took it and ended at that same time, so nobody waited and no line of ours carried it.
+     * Nothing is published: routing, presence and the callback queue have nothing to act on. Joins the caller's
+     * transaction, so the contact, what is recorded about it and its draft commit together or not at all.
+     */
+    public Call offlineContact(Instant at, String channel, OperatorId takenBy, String callerNumber,
+            String enteredBy) {
+        String number = CallerNumbers.isUsable(callerNumber) ? CallerNumbers.normalise(callerNumber) : null;
+        CallId id = CallId.random();
+        CallRef ref = new CallRef(OFFLINE_PROVIDER, id.value().toString());
+        return tx.execute(status -> {
+            Call call = calls.insert(id, ref, cipher.encrypt(number, "call.caller_number:" + id),
+                    numbers.hash(number), CallerNumbers.mask(number), OFFLINE_PROVIDER, at, CallDirection.OFFLINE,
+                    Map.of("channel", channel));
+            if (number != null) {
+                audit.record(enteredBy, AuditTrail.Action.CREATE, "call", id, List.of("caller_number"));
+            }
+            Call answered = calls.append(call, CallEventType.ANSWERED, at, takenBy, Map.of());
+            return calls.append(answered, CallEventType.ENDED, at, null, Map.of("by", OFFLINE_PROVIDER));
+        });
+    }
 }

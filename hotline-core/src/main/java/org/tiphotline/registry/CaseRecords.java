@@ -202,17 +202,21 @@ class CaseRecords {
     /** The reports a case is made of, oldest link first; none of their content. */
     List<Registry.Source> sources(CaseId id) {
         return db.select(CASE_SOURCE.HOTLINE_REPORT_ID, CASE_SOURCE.ONLINE_REPORT_ID,
-                        CASE_SOURCE.SCREENING_REPORT_ID, HOTLINE_REPORT.CALL_ID, CASE_SOURCE.LINKED_AT)
+                        CASE_SOURCE.SCREENING_REPORT_ID, HOTLINE_REPORT.CALL_ID, CASE_SOURCE.LINKED_AT,
+                        org.tiphotline.db.Tables.OFFLINE_CONTACT.CHANNEL)
                 .from(CASE_SOURCE).leftJoin(HOTLINE_REPORT).on(HOTLINE_REPORT.ID.eq(CASE_SOURCE.HOTLINE_REPORT_ID))
+                // A contact recorded by hand (issue 18) is named by its channel: "Hotline – walk-in".
+                .leftJoin(org.tiphotline.db.Tables.OFFLINE_CONTACT)
+                .on(org.tiphotline.db.Tables.OFFLINE_CONTACT.CALL_ID.eq(HOTLINE_REPORT.CALL_ID))
                 .where(CASE_SOURCE.CASE_ID.eq(id.value())).orderBy(CASE_SOURCE.LINKED_AT)
                 .fetch(s -> s.value1() != null
                         ? new Registry.Source(CaseSource.Channel.HOTLINE, s.value1(), s.value4(),
-                                s.value5().toInstant())
+                                s.value5().toInstant(), s.value6())
                         : s.value2() != null
                                 ? new Registry.Source(CaseSource.Channel.ONLINE, s.value2(), null,
-                                        s.value5().toInstant())
+                                        s.value5().toInstant(), null)
                                 : new Registry.Source(CaseSource.Channel.SCREENING, s.value3(), null,
-                                        s.value5().toInstant()));
+                                        s.value5().toInstant(), null));
     }
 
     /** Stores one consent answer (its asker encrypted, bound to the answer's row); joins the caller's transaction. */

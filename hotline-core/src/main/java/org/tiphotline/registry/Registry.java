@@ -55,8 +55,12 @@ public class Registry {
     public record Consent(String question, boolean answer, String askedBy, LocalDate askedOn, Instant recordedAt,
             CaseId mergedFrom) {}
 
-    /** {@code call}: the call a hotline report belongs to (the call log's entry), else null. */
-    public record Source(CaseSource.Channel channel, UUID report, UUID call, Instant linkedAt) {}
+    /**
+     * {@code call}: the call a hotline report belongs to (the call log's entry), else null. {@code offlineChannel}: for a hotline report of a contact recorded by hand (issue 18), how it came (WALK_IN,
+     * BACKUP_PHONE, LETTER, EMAIL); null for a call on the line and the other channels.
+     */
+    public record Source(CaseSource.Channel channel, UUID report, UUID call, Instant linkedAt,
+            String offlineChannel) {}
 
     public record Event(int seq, String type, Instant at, String actorName, Map<String, Object> detail) {}
 

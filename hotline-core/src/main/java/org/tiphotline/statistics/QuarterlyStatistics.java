@@ -4,6 +4,9 @@ import static org.jooq.impl.DSL.count;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.table;
+import static org.tiphotline.db.Tables.CASE_SOURCE;
+import static org.tiphotline.db.Tables.HOTLINE_REPORT;
+import static org.tiphotline.db.Tables.OFFLINE_CONTACT;
 import static org.tiphotline.db.Tables.REGISTRY_CASE;
 
 import java.time.ZoneOffset;
@@ -42,6 +45,12 @@ public class QuarterlyStatistics {
     public static final String OTHER_PLACE = "OTHER_PLACE";
     static final List<String> AGE_BANDS = List.of("0-11", "12-17", "18-24", "25-34", "35-49", "50+");
     static final List<String> SEX_COLUMNS = concat(SeedCodes.SEXES, List.of(NOT_RECORDED));
+    /**
+     * Where a case's first report came from: a call on the hotline's line, a contact the hotline recorded by hand
+     * (issue 18: walk-in, backup phone, letter, e-mail, each apart), the online form, a screening form.
+     */
+    static final List<String> SOURCES = List.of("HOTLINE", "WALK_IN", "BACKUP_PHONE", "LETTER", "EMAIL", "ONLINE",
+            "SCREENING", NOT_RECORDED);
 
     /** One published line: its label and, per column, a count or {@link #SUPPRESSED}. */
     public record Line(String label, Map<String, Object> counts) {}
@@ -98,6 +107,12 @@ public class QuarterlyStatistics {
             add(byType, r.value2(), r.value1() == null ? NOT_RECORDED : r.value1(), r.value3());
         }
 
+        Map<String, Map<String, Long>> bySource = new HashMap<>();
+        for (var r : bySource(inQuarter)) {
+            add(bySource, r.value2() == null ? NOT_RECORDED : r.value2(),
+                    r.value1() == null ? NOT_RECORDED : r.value1(), r.value3());
+        }
+
         List<String> places = concat(jurisdiction.places(), List.of(OTHER_PLACE, NOT_RECORDED));
         List<Grid> grids = List.of(
                 new Grid("ageBand", "Cases by age band and sex", concat(AGE_BANDS, List.of(NOT_RECORDED)), byAge,
@@ -105,7 +120,9 @@ public class QuarterlyStatistics {
                 new Grid("place", "Cases by place and sex", places, byPlace, casesBySex),
                 new Grid("exploitationType", "Cases by exploitation type and sex (a case with several types counts "
                         + "once in each; the Total line counts cases)",
-                        concat(SeedCodes.TRAFFICKING_TYPES, List.of(NO_TYPE_RECORDED)), byType, casesBySex));
+                        concat(SeedCodes.TRAFFICKING_TYPES, List.of(NO_TYPE_RECORDED)), byType, casesBySex),
+                new Grid("source", "Cases by where their first report came from, and sex", SOURCES, bySource,
+                        casesBySex));
         suppressTogether(grids, threshold);
 
         long cases = casesBySex.values().stream().mapToLong(Long::longValue).sum();
@@ -119,10 +136,32 @@ public class QuarterlyStatistics {
                 "Withheld: a count from 1 to " + (threshold - 1) + ", or a count withheld so that no such count "
                         + "can be worked out from the totals. 0 is shown as 0.",
                 "Age band: from the age recorded on the case. Other place: a place outside the jurisdiction's "
-                        + "list.");
+                        + "list.",
+                "Where the first report came from: a call on the hotline's line, a contact the hotline recorded "
+                        + "by hand (walk-in, backup phone, letter, e-mail), the online form or a screening form.");
         return new Report(quarter.year(), quarter.quarter(), quarter.firstDay().toString(),
                 quarter.lastDay().toString(), "UTC", threshold, casesWithheld ? SUPPRESSED : cases, notes,
                 grids.stream().map(Grid::table).toList());
+    }
+
+    /**
+     * Cases by sex and the channel of their first report (the earliest linked), so each case counts once: a hotline
+     * report of a contact recorded by hand counts under its channel, not as a call.
+     */
+    private org.jooq.Result<org.jooq.Record3<String, String, Integer>> bySource(Condition inQuarter) {
+        Field<String> kind = org.jooq.impl.DSL.when(CASE_SOURCE.HOTLINE_REPORT_ID.isNotNull(),
+                        org.jooq.impl.DSL.coalesce(OFFLINE_CONTACT.CHANNEL, org.jooq.impl.DSL.inline("HOTLINE")))
+                .when(CASE_SOURCE.ONLINE_REPORT_ID.isNotNull(), org.jooq.impl.DSL.inline("ONLINE"))
+                .otherwise(org.jooq.impl.DSL.inline("SCREENING")).as("kind");
+        org.jooq.Table<?> first = org.jooq.impl.DSL.lateral(db.select(kind).from(CASE_SOURCE)
+                .leftJoin(HOTLINE_REPORT).on(HOTLINE_REPORT.ID.eq(CASE_SOURCE.HOTLINE_REPORT_ID))
+                .leftJoin(OFFLINE_CONTACT).on(OFFLINE_CONTACT.CALL_ID.eq(HOTLINE_REPORT.CALL_ID))
+                .where(CASE_SOURCE.CASE_ID.eq(REGISTRY_CASE.ID))
+                .orderBy(CASE_SOURCE.LINKED_AT).limit(1)).as("first_source");
+        Field<String> firstKind = first.field("kind", String.class);
+        return db.select(REGISTRY_CASE.SEX, firstKind, count()).from(REGISTRY_CASE)
+                .leftJoin(first).on(org.jooq.impl.DSL.trueCondition()).where(inQuarter)
+                .groupBy(REGISTRY_CASE.SEX, firstKind).fetch();
     }
 
     /** The report as CSV for spreadsheets: one line per published row, the table's title first. */

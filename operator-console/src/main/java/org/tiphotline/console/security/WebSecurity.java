@@ -141,6 +141,9 @@ class WebSecurity {
                                 "/api/operators", "/api/escalations/**").hasAnyRole("SUPERVISOR", "DATA_MANAGER",
                                 "DATA_MANAGEMENT_LEADER")
                         .requestMatchers("/api/calls/*/escalations").hasAnyRole("OPERATOR", "SUPERVISOR")
+                        // Contacts outside the phone line (issue 18): recorded by an operator or a supervisor.
+                        .requestMatchers("/contact.html", "/js/offline-contact.js", "/api/offline-contacts",
+                                "/api/offline-contacts/**").hasAnyRole("OPERATOR", "SUPERVISOR")
                         .requestMatchers("/console.html", "/js/console.js").hasRole("OPERATOR")
                         // The operator's own call for a reloaded console (ring, issue 17); the ring tone and the
                         // supervisors' alarm sound are for signed-in staff (anyRequest below).

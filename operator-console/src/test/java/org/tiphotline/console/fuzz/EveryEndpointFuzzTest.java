@@ -382,6 +382,11 @@ class EveryEndpointFuzzTest {
         p.put("outcome", List.of("OFFICERS_DISPATCHED"));
         p.put("expires", List.of(inAnHour));
         p.put("sig", List.of("not-a-signature"));
+        // Contacts outside the phone line (issue 18): an hour ago in the jurisdiction's time, for an operator.
+        p.put("channel", List.of("WALK_IN", "BACKUP_PHONE"));
+        p.put("contactedAt", List.of(java.time.LocalDateTime.now(java.time.ZoneId.of("America/Jamaica")).minusHours(1)
+                .truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString()));
+        p.put("takenBy", List.of("operator2"));
     }
 
     /** The sessions the URL rules let through to the endpoint: an unreadable body is a 400 there, a 401/403 not. */

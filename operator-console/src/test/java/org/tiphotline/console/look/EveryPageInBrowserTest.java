@@ -67,7 +67,8 @@ class EveryPageInBrowserTest {
                 Arguments.of("administration", "admin", "admin-demo", "/admin.html", "main"),
                 Arguments.of("system-status", "admin", "admin-demo", "/status.html", "main"),
                 Arguments.of("account", "operator", "operator-demo", "/account.html", "main"),
-                Arguments.of("second-factors", "operator", "operator-demo", "/factors.html", "main"));
+                Arguments.of("second-factors", "operator", "operator-demo", "/factors.html", "main"),
+                Arguments.of("record-a-contact", "operator", "operator-demo", "/contact.html", "contact-section"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -708,6 +708,16 @@ class NeedToKnowTest {
                                 "reason", "Fakereason: from the matrix (fake)"))),
                 row("GET /api/calls/{callId}/escalations", "the operator on the call, supervisors")
                         .allow(OPERATOR_ON_CALL, SUPERVISOR).send(getReq("/api/calls/" + call + "/escalations")),
+                // Contacts outside the phone line (issue 18): an operator records their own, a supervisor any
+                // operator's; the answer names the draft and the staff, never a number in full.
+                row("POST /api/offline-contacts", "operators and supervisors: a contact that did not come by phone")
+                        .allow(OPERATOR_ON_CALL, OTHER_OPERATOR, SUPERVISOR).send(json("POST", "/api/offline-contacts",
+                                Map.of("channel", "LETTER", "contactedAt", java.time.LocalDateTime
+                                        .now(java.time.ZoneId.of("America/Jamaica")).minusHours(1)
+                                        .truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString()))),
+                row("GET /api/offline-contacts/options", "operators and supervisors: channels, operators' names")
+                        .allow(OPERATOR_ON_CALL, OTHER_OPERATOR, SUPERVISOR)
+                        .send(getReq("/api/offline-contacts/options")),
                 row("POST /api/escalations/{id}/disclosure", "the operator on the call, supervisors")
                         .allow(OPERATOR_ON_CALL, SUPERVISOR)
                         .send(who -> json("POST", "/api/escalations/" + disclosedEscalations.getOrDefault(who,
