@@ -127,7 +127,8 @@ async function loadPage(cursor) {
     onkeydown: (ev) => { if (ev.key === 'Enter') showDetail(row.call); } },
   App.el('td', {}, App.time(row.arrivedAt)), App.el('td', {}, row.callerMask),
   App.el('td', {}, (row.urgent ? 'Urgent · ' : '') + (App.language(row.language) || 'No language chosen')
-    + (row.callerType ? ' · ' + App.label(row.callerType) : '')),
+    + (row.callerType ? ' · ' + App.label(row.callerType) : ''),
+  row.quietMode ? App.el('div', { class: 'quiet-used' }, App.label('QUIET_MODE', 'calllog')) : ''),
   App.el('td', {}, App.duration(row.waitSeconds)), App.el('td', {}, App.duration(row.talkSeconds)),
   App.el('td', {}, row.operatorName || ''), App.el('td', { class: 'outcome' }, App.label(row.outcome || row.state)),
   App.el('td', {}, row.report ? App.label(row.reportStatus) : '—', row.caseReference
@@ -168,6 +169,7 @@ async function showDetail(id) {
     App.label(s.provider, 'provider'), ' · arrived ', App.time(s.arrivedAt), ' · ',
     App.language(s.language) || 'no language chosen', ' · outcome ',
     App.el('strong', { id: 'detail-outcome' }, App.label(s.outcome || s.state))),
+  s.quietMode ? App.el('p', { id: 'detail-quiet' }, App.label('QUIET_MODE', 'calllog')) : '',
   App.el('p', {}, 'Menu answers: ' + (Object.entries(d.ivrPath).map(([q, a]) => App.label(q) + ': ' + ivrAnswer(q, a))
     .join(' · ') || 'none')));
   $('timeline').replaceChildren(...d.timeline.map((e) => App.el('tr', { class: 'event' },
