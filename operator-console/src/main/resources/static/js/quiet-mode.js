@@ -221,6 +221,7 @@ const QuietMode = {
     $('call-header').textContent = 'No call now.';
     $('form-nav').hidden = true;
     window.scrollTo(0, 0);
+    App.announce('', true);
     App.announce('Call ended safely. The report is kept in your open reports.');
   },
 };

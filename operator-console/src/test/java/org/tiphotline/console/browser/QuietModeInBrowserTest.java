@@ -118,7 +118,7 @@ class QuietModeInBrowserTest {
         assertThat(browser.findElement(By.id("quiet")).isDisplayed()).isFalse();
         assertThat(browser.findElement(By.id("report-form")).isDisplayed()).isFalse();
         String screen = browser.findElement(By.tagName("body")).getText();
-        assertThat(screen).doesNotContain("•••• 51", "pharmacy", "danger now", "Situation");
+        assertThat(screen).doesNotContain("•••• 51", "pharmacy", "danger now", "Situation", "script");
         HeadlessChromium.screenshot(browser, "console-quiet-safe-end");
 
         Call ended = calls().load(call).orElseThrow();
