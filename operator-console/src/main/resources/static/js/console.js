@@ -128,6 +128,7 @@ async function openReport(id) {
   renderCallHeader();
   (r.body.escalations || []).forEach(showEscalation);
   renderForm();
+  QuietMode.follow(Console.call);
   loadDrafts(false);
 }
 

@@ -6,6 +6,26 @@
 // a country profile is checked by a test (OnlineFormTranslationsTest) rather than noticed by a reporter.
 let TEXTS = {};
 
+// Quick exit (issue 18): someone may walk in on the reporter. The button and the Escape key put a neutral page in
+// place of the form (location.replace: the form's entry leaves the tab's history, so Back does not bring it back),
+// after emptying what the tab keeps for this site and the form itself. Set up before anything is fetched, so it
+// works while the form is still loading; the address comes with the form (hotline.online.quick-exit-url).
+const QuickExit = {
+  url: '/weather.html',
+
+  go() {
+    try { sessionStorage.clear(); } catch (e) { /* storage refused: nothing was kept there either */ }
+    const form = document.getElementById('report');
+    if (form) form.reset();
+    document.body.hidden = true;
+    location.replace(QuickExit.url);
+  },
+};
+document.getElementById('quick-exit').addEventListener('click', QuickExit.go);
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' || e.key === 'Esc') { e.preventDefault(); QuickExit.go(); }
+});
+
 // Which field goes in which part of the page; the identity choice and "reported before" decide what is sent.
 const LAYOUT = {
   sWhat: ['traffickingTypes', 'traffickingOther', 'place', 'locationDetail', 'incidentDate', 'description',
@@ -55,6 +75,7 @@ const Report = {
       fetch('/api/public/form', { headers: { Accept: 'application/json' }, credentials: 'same-origin' }),
       fetch('/i18n/report.json', { headers: { Accept: 'application/json' }, credentials: 'same-origin' })]);
     Report.def = await r.json();
+    if (Report.def.quickExitUrl) QuickExit.url = Report.def.quickExitUrl;
     TEXTS = await texts.json();
     const offered = Report.def.languages.filter((l) => TEXTS[l]);
     const languages = offered.length ? offered : ['en'];
@@ -68,6 +89,8 @@ const Report = {
     picker.value = Report.lang;
     picker.addEventListener('change', () => { Report.lang = picker.value; Report.translate(); });
     Report.texts.push([document.getElementById('language-label'), 'language']);
+    Report.texts.push([document.getElementById('quick-exit'), 'quickExit']);
+    Report.texts.push([document.getElementById('quick-exit-hint'), 'quickExitHint']);
     Report.texts.push([document.getElementById('title'), 'title']);
     Report.texts.push([document.getElementById('intro-title'), 'introTitle']);
     Report.texts.push([document.getElementById('intro-text'), 'intro']);

@@ -128,7 +128,8 @@ async function loadPage(cursor) {
   App.el('td', {}, App.time(row.arrivedAt)), App.el('td', {}, callerWords(row)),
   App.el('td', {}, row.direction === 'OFFLINE' ? offlineWords(row)
     : (row.urgent ? 'Urgent · ' : '') + (App.language(row.language) || 'No language chosen')
-    + (row.callerType ? ' · ' + App.label(row.callerType) : '')),
+    + (row.callerType ? ' · ' + App.label(row.callerType) : ''),
+    row.quietMode ? App.el('div', { class: 'quiet-used' }, App.label('QUIET_MODE', 'calllog')) : ''),
   // A contact recorded by hand never waited nor talked on our line: no figure rather than a false 0 s.
   App.el('td', {}, row.direction === 'OFFLINE' ? '—' : App.duration(row.waitSeconds)),
   App.el('td', {}, row.direction === 'OFFLINE' ? '—' : App.duration(row.talkSeconds)),

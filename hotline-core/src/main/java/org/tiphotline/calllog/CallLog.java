@@ -83,7 +83,7 @@ public class CallLog {
     public record Row(CallId call, Instant arrivedAt, String provider, String callerMask, String state,
             CallOutcome outcome, boolean urgent, String language, String callerType, long waitSeconds,
             long talkSeconds, String operatorName, ReportId report, String reportStatus, UUID caseId,
-            String caseReference, CallDirection direction, String offlineChannel, String enteredByName) {}
+            String caseReference, CallDirection direction, String offlineChannel, String enteredByName, boolean quietMode) {}
 
     public record Page(List<Row> rows, Cursor next) {}
 
@@ -178,7 +178,7 @@ public class CallLog {
                         CALL.URGENT, CALL.LANGUAGE, CALL.CALLER_TYPE, CALL.QUEUED_AT, CALL.ANSWERED_AT,
                         CALL.ENDED_AT, APP_USER.DISPLAY_NAME, HOTLINE_REPORT.ID, HOTLINE_REPORT.STATUS,
                         REGISTRY_CASE.ID, REGISTRY_CASE.REFERENCE, CALL.DIRECTION, OFFLINE_CONTACT.CHANNEL,
-                        ENTERED_BY.DISPLAY_NAME)
+                        ENTERED_BY.DISPLAY_NAME, CALL.QUIET_MODE)
                 .from(CALL)
                 .leftJoin(APP_USER).on(APP_USER.ID.eq(CALL.OPERATOR_ID))
                 .leftJoin(HOTLINE_REPORT).on(HOTLINE_REPORT.CALL_ID.eq(CALL.ID))
@@ -204,7 +204,7 @@ public class CallLog {
                 r.get(CALL.LANGUAGE), r.get(CALL.CALLER_TYPE), wait, talk, r.get(APP_USER.DISPLAY_NAME),
                 report == null ? null : new ReportId(report), r.get(HOTLINE_REPORT.STATUS), r.get(REGISTRY_CASE.ID),
                 r.get(REGISTRY_CASE.REFERENCE), CallDirection.valueOf(r.get(CALL.DIRECTION)),
-                r.get(OFFLINE_CONTACT.CHANNEL), r.get(ENTERED_BY.DISPLAY_NAME));
+                r.get(OFFLINE_CONTACT.CHANNEL), r.get(ENTERED_BY.DISPLAY_NAME, CALL.QUIET_MODE));
     }
 
     private static Instant instant(java.time.OffsetDateTime at) {

@@ -386,4 +386,37 @@ public class Switchboard {
             return calls.append(answered, CallEventType.ENDED, at, null, Map.of("by", OFFLINE_PROVIDER));
         });
     }
+
+    // --- Quiet mode (issue 18, item 4): the operator switches the console to the yes/no script ---
+
+    /**
+     * The operator on the call judged that the caller cannot speak freely (someone may be listening): the
+     * {@code QUIET_MODE} event goes into the timeline, so the call log tells that the script was used. Only the
+     * operator it rings at or who talks on it may switch; a call already in quiet mode (the caller pressed the
+     * IVR's digit, or a second tab switched first) is left as it is and answered {@code false}.
+     *
+     * @throws UnknownCall no such call
+     * @throws SecurityException the call is not ringing at or talking with {@code operator}
+     * @throws IllegalStateException the call has ended
+     */
+    public boolean quietMode(CallId id, OperatorId operator) {
+        return Boolean.TRUE.equals(tx.execute(status -> {
+            Call call = calls.lock(id).orElseThrow(() -> new UnknownCall(id));
+            if (call.state() == CallState.ENDED) {
+                throw new IllegalStateException("the call has ended; the yes/no script is for a call in progress");
+            }
+            if (!operator.equals(call.operator())
+                    || (call.state() != CallState.RINGING && call.state() != CallState.TALKING)) {
+                throw new SecurityException("only the operator the call rings at or talks with may switch it to the "
+                        + "yes/no script");
+            }
+            if (!call.accepts(CallEventType.QUIET_MODE, operator)) {
+                return false;
+            }
+            calls.append(call, CallEventType.QUIET_MODE, clock.instant(), operator, Map.of("by", "operator"));
+            return true;
+        }));
+    }
+
+    // --- end quiet mode ---
 }

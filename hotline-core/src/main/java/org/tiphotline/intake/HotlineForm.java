@@ -25,6 +25,9 @@ public class HotlineForm {
         add(FormField.code("situation", "Situation",
                 "The human trafficking effectively occurred / a potential situation was detected",
                 SeedCodes.SITUATIONS));
+        // Not a question of the seed's form: what the yes/no script asks first (quiet mode, issue 18), and worth
+        // asking any caller, since the IVR's answer came before anyone had listened to them.
+        add(FormField.typed(DANGER, "Situation", "Someone is in immediate danger now", FormField.Kind.BOOLEAN));
         add(FormField.typed("periodFrom", "Situation", "Date or start of the period it occurred or was detected",
                 FormField.Kind.DATE));
         add(FormField.typed("periodTo", "Situation", "End of that period (if a period)", FormField.Kind.DATE));
@@ -109,6 +112,9 @@ public class HotlineForm {
         }
         return value;
     }
+
+    /** Whether someone is in immediate danger now: the first question of the yes/no script. */
+    public static final String DANGER = "dangerNow";
 
     /** The reference of an earlier report or case the caller gives, so the report joins that case. */
     public static final String EARLIER_REFERENCE = "earlierReference";

@@ -37,6 +37,7 @@ class Reports {
 
     private static final Map<String, TableField<HotlineReportRecord, ?>> COLUMNS = Map.ofEntries(
             Map.entry("situation", HOTLINE_REPORT.SITUATION),
+            Map.entry(HotlineForm.DANGER, HOTLINE_REPORT.DANGER_NOW),
             Map.entry("periodFrom", HOTLINE_REPORT.PERIOD_FROM),
             Map.entry("periodTo", HOTLINE_REPORT.PERIOD_TO),
             Map.entry("place", HOTLINE_REPORT.PLACE),

@@ -104,6 +104,7 @@ class ReportApi {
         callView.put("callerType", call.callerType());
         callView.put("ivrPath", call.ivrPath());
         callView.put("state", call.state());
+        callView.put("quietMode", call.quietMode());
         callView.put("earlierContacts", calls.earlierContacts(call.id()));
         // The report's record of what was escalated and what the agencies did (codes; notes are read one by one).
         List<Map<String, Object>> escalated = escalations.about(call.id(), report.id()).stream()

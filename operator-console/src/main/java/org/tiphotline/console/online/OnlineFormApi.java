@@ -58,10 +58,13 @@ class OnlineFormApi {
     private final JurisdictionSettings jurisdiction;
     private final String hotlineNumber;
     private final OnlineMessages messages;
+    private final String quickExitUrl;
 
     OnlineFormApi(OnlineForm form, OnlineReports reports, JurisdictionSettings jurisdiction,
-            @Value("${hotline.jurisdiction.hotline-number:}") String hotlineNumber, OnlineMessages messages) {
+            @Value("${hotline.jurisdiction.hotline-number:}") String hotlineNumber, OnlineMessages messages,
+            OnlineFormSettings settings) {
         this.messages = messages;
+        this.quickExitUrl = settings.quickExitUrl();
         this.form = form;
         this.reports = reports;
         this.jurisdiction = jurisdiction;
@@ -85,6 +88,7 @@ class OnlineFormApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("jurisdiction", jurisdiction.name());
         body.put("hotlineNumber", hotlineNumber.isEmpty() ? null : hotlineNumber);
+        body.put("quickExitUrl", quickExitUrl);
         body.put("languages", form.languages());
         body.put("fields", form.fields());
         body.put("countries", COUNTRIES);

@@ -83,6 +83,9 @@ class WebSecurity {
                         // session).
                         .requestMatchers("/report.html", "/js/report.js", "/i18n/report.json", "/api/public/form",
                                 "/api/public/reports").permitAll()
+                        // Where the online form's quick exit lands by default: a neutral page and its icon, with no
+                        // word of the hotline in them (not even in a comment of their source).
+                        .requestMatchers("/weather.html", "/weather.svg").permitAll()
                         // --- Production posture (issue 16, part 8) ---
                         // The simulated line (only when switched on) puts calls into the live queue: the hotline's
                         // own staff may try it, never an administrator, a liaison or a reporter.

@@ -58,6 +58,7 @@ class EveryPageInBrowserTest {
         return Stream.of(
                 Arguments.of("sign-in", null, null, "/login", "username"),
                 Arguments.of("online-form", null, null, "/report.html", "report"),
+                Arguments.of("quick-exit-page", null, null, "/weather.html", "main"),
                 Arguments.of("operator-console", "operator", "operator-demo", "/console.html", "drafts-section"),
                 Arguments.of("supervisor", "supervisor", "supervisor-demo", "/supervisor.html", "calllog"),
                 Arguments.of("registry", "leader", "leader-demo", "/registry.html", "cases"),
@@ -100,7 +101,8 @@ class EveryPageInBrowserTest {
     }
 
     /** Pages people open on a phone: the public form, and agencies' liaisons away from a desk. */
-    private static final java.util.Set<String> PHONE_PAGES = java.util.Set.of("online-form", "liaison", "sign-in");
+    private static final java.util.Set<String> PHONE_PAGES = java.util.Set.of("online-form", "liaison", "sign-in",
+            "quick-exit-page");
 
     private static void sleep(long millis) {
         try {

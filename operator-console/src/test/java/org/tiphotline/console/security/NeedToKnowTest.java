@@ -229,6 +229,8 @@ class NeedToKnowTest {
     private static final Map<String, Long> accountsToChange = new LinkedHashMap<>();
     private static String exportApproved;
     private static String ivrCall;
+    /** A call the operator on call still talks on when the table runs: the one they may switch to quiet mode. */
+    private static String quietCall;
     /** The simulated calls each user placed through the matrix, which the same user then hangs up. */
     private static final Map<Who, String> placedCalls = new EnumMap<>(Who.class);
 
@@ -415,6 +417,10 @@ class NeedToKnowTest {
         exportApproved = exportRequest(mine);
         ok(leader.post("/api/exports/requests/" + exportApproved + "/approve", Map.of("note", "checked (test)")),
                 "approve");
+
+        // Last: the operator stays on this call for the rest of the test.
+        quietCall = SimCalls.answered(operator, Map.of("callerNumber", "+1 555 0100 047", "language", "en",
+                "immediateDanger", "NO")).get("call").asString();
     }
 
     /** Raised as IMMEDIATE: an imminent-danger override of the consent rule applies only to those. */
@@ -697,6 +703,11 @@ class NeedToKnowTest {
                         .allow(REVIEWERS).send(getReq("/api/live/alarms")),
                 row("GET /api/console/call", "an operator's own call (their seat only), for a reloaded console")
                         .allow(OPERATORS).send(getReq("/api/console/call")),
+                row("GET /api/console/quiet-script", "operators: the yes/no script and cover story, no data")
+                        .allow(OPERATORS).send(getReq("/api/console/quiet-script")),
+                row("POST /api/console/calls/{callId}/quiet-mode", "only the operator on the call switches it to the "
+                        + "yes/no script").allow(OPERATOR_ON_CALL)
+                        .send(json("POST", "/api/console/calls/" + quietCall + "/quiet-mode", null)),
 
                 // Escalations.
                 row("GET /api/directory", "the agencies an escalation can go to, no alert targets").allow(STAFF)
