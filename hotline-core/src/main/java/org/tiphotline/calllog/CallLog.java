@@ -204,7 +204,7 @@ public class CallLog {
                 r.get(CALL.LANGUAGE), r.get(CALL.CALLER_TYPE), wait, talk, r.get(APP_USER.DISPLAY_NAME),
                 report == null ? null : new ReportId(report), r.get(HOTLINE_REPORT.STATUS), r.get(REGISTRY_CASE.ID),
                 r.get(REGISTRY_CASE.REFERENCE), CallDirection.valueOf(r.get(CALL.DIRECTION)),
-                r.get(OFFLINE_CONTACT.CHANNEL), r.get(ENTERED_BY.DISPLAY_NAME, CALL.QUIET_MODE));
+                r.get(OFFLINE_CONTACT.CHANNEL), r.get(ENTERED_BY.DISPLAY_NAME), r.get(CALL.QUIET_MODE));
     }
 
     private static Instant instant(java.time.OffsetDateTime at) {
