@@ -68,6 +68,7 @@ public class EarlierContacts {
         int total = 0;
         if (hash != null) {
             var rows = db.select(CALL.ID, CALL.ARRIVED_AT, CALL.DIRECTION, CALL.PROVIDER, CALL.STATE, CALL.OUTCOME,
+                            CALL.ANSWERED_AT,
                             APP_USER.DISPLAY_NAME, HOTLINE_REPORT.ID, HOTLINE_REPORT.STATUS, REGISTRY_CASE.REFERENCE)
                     .from(CALL)
                     .join(me).on(me.ID.eq(id.value()))
@@ -88,7 +89,9 @@ public class EarlierContacts {
                 contacts.add(new Contact(new CallId(r.get(CALL.ID)), r.get(CALL.ARRIVED_AT).toInstant(),
                         CallDirection.valueOf(r.get(CALL.DIRECTION)), r.get(CALL.PROVIDER), r.get(CALL.STATE),
                         r.get(CALL.OUTCOME) == null ? null : CallOutcome.valueOf(r.get(CALL.OUTCOME)),
-                        r.get(APP_USER.DISPLAY_NAME), r.get(HOTLINE_REPORT.STATUS),
+                        // Who took it: a call that only rang at someone was taken by nobody.
+                        r.get(CALL.ANSWERED_AT) == null ? null : r.get(APP_USER.DISPLAY_NAME),
+                        r.get(HOTLINE_REPORT.STATUS),
                         report == null ? null : summary.get(report), r.get(REGISTRY_CASE.REFERENCE)));
             }
         }
