@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.jooq.DSLContext;
-import org.jooq.Record;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +18,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.tiphotline.console.testing.ConsoleClient;
+import org.tiphotline.console.testing.RegistryCases;
 import org.tiphotline.console.testing.HeadlessChromium;
 import org.tiphotline.console.testing.PageCheck;
 import org.tiphotline.console.testing.RunningHotline;
@@ -27,10 +27,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Repeat callers in real chromium (issue 18, item 6): a number that called twice before (once answered, reported
- * with a summary for the next operator and become a case; once hung up in the queue) is flagged "risk: high" by a
- * supervisor from the call log's detail, then calls again: the pop at the operator shows the flag (who set it,
- * until when) and both earlier contacts in words, newest first, with the summary and the case number, and never
- * the full number.
+ * with a summary for the next operator and become a case; once hung up before anyone answered) is flagged "risk:
+ * high" by a supervisor from the call log's detail, then calls again: the pop at the operator shows the flag (who
+ * set it, until when) and both earlier contacts in words, newest first, with the summary and the case number, and
+ * never the full number.
  */
 class RepeatCallerInBrowserTest {
 
@@ -59,7 +59,7 @@ class RepeatCallerInBrowserTest {
                 Map.of("value", SUMMARY)).status()).isEqualTo(200);
         operator.post("/api/sim/calls/" + pop.get("providerCallId").asString() + "/operator-hangup", null);
         assertThat(operator.post("/api/reports/" + report + "/submit", null).status()).isEqualTo(200);
-        caseReference = awaitCase(report);
+        caseReference = RegistryCases.referenceOf(hotline.bean(DSLContext.class), report);
         // The caller hangs up before anyone answers.
         ConsoleClient supervisor = ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
         JsonNode second = supervisor.post("/api/sim/calls", Map.of("callerNumber", NUMBER, "language", "en")).body();
@@ -116,7 +116,7 @@ class RepeatCallerInBrowserTest {
             assertThat(flag).contains("Flag: Risk: high").contains("set by").contains("until")
                     .contains("Fakenote: the employer may listen in (fake)");
             List<WebElement> earlier = browser.findElements(By.cssSelector("#caller-history li.earlier"));
-            // Newest first: the call the caller hung up in the queue, then the answered one with its report.
+            // Newest first: the call nobody took, then the answered one with its report.
             assertThat(earlier.get(0).getText()).contains("Caller hung up").contains("No report");
             assertThat(earlier.get(1).getText()).contains("Answered").contains("Incoming call")
                     .contains("taken by").contains("Summary: " + SUMMARY).contains("Case " + caseReference);
@@ -131,18 +131,5 @@ class RepeatCallerInBrowserTest {
         } finally {
             browser.quit();
         }
-    }
-
-    private static String awaitCase(String report) throws InterruptedException {
-        DSLContext db = hotline.bean(DSLContext.class);
-        for (int i = 0; i < 100; i++) {
-            Record r = db.fetchOne("select c.reference from hotline.case_source s join hotline.registry_case c "
-                    + "on c.id = s.case_id where s.hotline_report_id = ?::uuid", report);
-            if (r != null) {
-                return r.get(0, String.class);
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the report did not become a case");
     }
 }

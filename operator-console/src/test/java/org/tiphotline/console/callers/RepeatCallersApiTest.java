@@ -21,6 +21,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.tiphotline.console.testing.ConsoleClient;
+import org.tiphotline.console.testing.RegistryCases;
 import org.tiphotline.console.testing.LiveClient;
 import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.console.testing.SimCalls;
@@ -78,7 +79,7 @@ class RepeatCallersApiTest {
         }
         operator.post("/api/sim/calls/" + pop.get("providerCallId").asString() + "/operator-hangup", null);
         assertThat(operator.post("/api/reports/" + report + "/submit", null).status()).isEqualTo(200);
-        caseReference = awaitCase(report);
+        caseReference = RegistryCases.referenceOf(db, report);
 
         // Sessions end when idle by the same clock: everyone signs in again after it moved.
         clock.advance(Duration.ofHours(1));
@@ -294,17 +295,6 @@ class RepeatCallersApiTest {
         return placed.body().get("call").asString();
     }
 
-    private String awaitCase(String report) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            Record r = db.fetchOne("select c.reference from hotline.case_source s join hotline.registry_case c "
-                    + "on c.id = s.case_id where s.hotline_report_id = ?::uuid", report);
-            if (r != null) {
-                return r.get(0, String.class);
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the report did not become a case");
-    }
 
     private static String history(String call) {
         return "/api/calls/" + call + "/earlier-contacts";
