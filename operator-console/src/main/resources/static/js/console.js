@@ -74,6 +74,7 @@ function showCall(call, state, sinceSeconds) {
     App.el('dt', {}, 'Earlier calls'), App.el('dd', { id: 'pop-earlier' }, call.earlierContacts === 0
       ? 'None from this number' : call.earlierContacts + ' from this number'),
     App.el('dt', {}, 'Phone menu'), App.el('dd', { id: 'pop-ivr' }, answers || 'No answers')));
+  CallerHistory.show(call.call); // repeat callers: caller-history.js
   CallBar.show(call, state, sinceSeconds);
 }
 

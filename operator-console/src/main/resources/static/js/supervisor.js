@@ -38,6 +38,7 @@ async function init() {
   });
   loadOverrides();
   loadAlertFailures();
+  if (typeof CallerFlags !== 'undefined') CallerFlags.load(); // repeat callers: caller-flags.js
   const open = await App.api('GET', '/api/escalations');
   if (open.ok) open.body.forEach((e) => Sup.escalations.set(e.id, e));
   showEscalations();
@@ -179,6 +180,7 @@ async function showDetail(id) {
       App.el('strong', { id: 'detail-outcome' }, App.label(s.outcome || s.state))),
   s.direction === 'OFFLINE' ? '' : App.el('p', {}, 'Menu answers: ' + (Object.entries(d.ivrPath).map(([q, a]) => App.label(q) + ': ' + ivrAnswer(q, a))
     .join(' · ') || 'none')));
+  if (typeof CallerFlags !== 'undefined') CallerFlags.forCall(s.call); // repeat callers: caller-flags.js
   $('timeline').replaceChildren(...d.timeline.map((e) => App.el('tr', { class: 'event' },
     App.el('td', {}, e.seq), App.el('td', {}, App.time(e.at)),
     App.el('td', { class: 'event-type' }, s.direction === 'OFFLINE' && e.type === 'ARRIVED'

@@ -65,6 +65,11 @@ public class HotlineForm {
         add(new FormField(EARLIER_REFERENCE, "Reporting", "If the caller has a reference from an earlier report of "
                 + "this situation: the online form's R-…, a screening receipt's S-… or the case number C-…",
                 FormField.Kind.TEXT, List.of(), false, 24, 0));
+        // Not in the seed form: the few lines the operator leaves for whoever takes this caller's next call (issue
+        // 18, repeat callers), so the caller is not asked again for what they already told. Free text about people,
+        // so personal; never part of an agency's alert (not in IDENTIFYING): it is the hotline's own note.
+        add(FormField.personal(SUMMARY, "Reporting", "Summary for the next operator: what the caller already told "
+                + "us, in a few lines", FormField.Kind.TEXT, 500));
         add(FormField.typed("anonymous", "Caller", "The person asked to remain anonymous", FormField.Kind.BOOLEAN));
         add(FormField.code("callerSex", "Caller", "Caller is (for statistics)", List.of("FEMALE", "MALE")));
         add(FormField.personal("callerLocality", "Caller", "City, village or neighbourhood the caller lives in",
@@ -118,6 +123,9 @@ public class HotlineForm {
 
     /** The reference of an earlier report or case the caller gives, so the report joins that case. */
     public static final String EARLIER_REFERENCE = "earlierReference";
+
+    /** The operator's short summary that the pop of the same caller's next call shows (callers/EarlierContacts). */
+    public static final String SUMMARY = "summaryForNextOperator";
 
     /** The fields a report cannot be submitted without: marked as required on the form before anyone submits. */
     public static final java.util.Set<String> REQUIRED = java.util.Set.of("situation");

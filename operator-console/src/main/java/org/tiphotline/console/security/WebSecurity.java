@@ -147,6 +147,13 @@ class WebSecurity {
                         // Contacts outside the phone line (issue 18): recorded by an operator or a supervisor.
                         .requestMatchers("/contact.html", "/js/offline-contact.js", "/api/offline-contacts",
                                 "/api/offline-contacts/**").hasAnyRole("OPERATOR", "SUPERVISOR")
+                        // --- Repeat callers (issue 18, item 6): a ringing call's earlier contacts for the operator it
+                        // rings at (checked per call by the service) and supervisors; caller flags for supervisors.
+                        .requestMatchers("/api/calls/*/earlier-contacts", "/js/caller-history.js")
+                        .hasAnyRole("OPERATOR", "SUPERVISOR")
+                        .requestMatchers("/api/calls/*/caller-flags", "/api/caller-flags", "/api/caller-flags/**",
+                                "/js/caller-flags.js").hasRole("SUPERVISOR")
+                        // --- end repeat callers ---
                         .requestMatchers("/console.html", "/js/console.js").hasRole("OPERATOR")
                         // The operator's own call for a reloaded console (ring, issue 17); the ring tone and the
                         // supervisors' alarm sound are for signed-in staff (anyRequest below).

@@ -182,6 +182,7 @@ class NeedToKnowTest {
     private static final List<String> WATCHED = List.of("app_user", "totp_factor", "recovery_code",
             "user_entities", "user_credentials", "call", "call_event", "callback_task",
             "hotline_report", "escalation", "escalation_disclosure", "registry_case", "case_event", "case_consent",
+            "caller_flag",
             "case_source", "case_relation", "case_document", "online_report", "screening_report", "export_request",
             "audit_log");
 
@@ -228,6 +229,7 @@ class NeedToKnowTest {
     /** Accounts the administrator's rows change, so the matrix's own users keep theirs. */
     private static final Map<String, Long> accountsToChange = new LinkedHashMap<>();
     private static String exportApproved;
+    private static String flagToLift;
     private static String ivrCall;
     /** A call the operator on call still talks on when the table runs: the one they may switch to quiet mode. */
     private static String quietCall;
@@ -355,6 +357,9 @@ class NeedToKnowTest {
         draftToSubmit = draft(operator, true);
         ivrCall = ok(operator.post("/api/sim/calls", Map.of("callerNumber", "+1 555 0100 044", "language", "en",
                 "stayInIvr", true)), "a call in the IVR").get("providerCallId").asString();
+
+        flagToLift = ok(clients.get(SUPERVISOR).post("/api/calls/" + call + "/caller-flags", Map.of("kind", "ABUSIVE",
+                "days", 30)), "caller flag").get("id").asString();
 
         ConsoleClient police = clients.get(POLICE_LIAISON);
         ok(police.post("/api/liaison/escalations/" + policeEscalation + "/acknowledge", null), "acknowledge");
@@ -708,6 +713,18 @@ class NeedToKnowTest {
                 row("POST /api/console/calls/{callId}/quiet-mode", "only the operator on the call switches it to the "
                         + "yes/no script").allow(OPERATOR_ON_CALL)
                         .send(json("POST", "/api/console/calls/" + quietCall + "/quiet-mode", null)),
+
+                // Repeat callers (issue 18, item 6): earlier contacts and flags are personal data.
+                row("GET /api/calls/{callId}/earlier-contacts", "supervisors; an operator only while the call rings at "
+                        + "or talks with them, and this call has ended").allow(SUPERVISOR)
+                        .send(getReq("/api/calls/" + call + "/earlier-contacts")),
+                row("POST /api/calls/{callId}/caller-flags", "supervisors alone").allow(SUPERVISOR)
+                        .send(json("POST", "/api/calls/" + call + "/caller-flags", Map.of("kind", "PRANK",
+                                "days", 7, "note", "test flag from the matrix (fake)"))),
+                row("GET /api/caller-flags", "supervisors alone: a flag's note may name someone").allow(SUPERVISOR)
+                        .send(getReq("/api/caller-flags")),
+                row("POST /api/caller-flags/{id}/lift", "supervisors alone").allow(SUPERVISOR)
+                        .send(json("POST", "/api/caller-flags/" + flagToLift + "/lift", null)),
 
                 // Escalations.
                 row("GET /api/directory", "the agencies an escalation can go to, no alert targets").allow(STAFF)

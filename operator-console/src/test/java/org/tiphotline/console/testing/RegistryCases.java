@@ -22,4 +22,17 @@ public final class RegistryCases {
         }
         throw new AssertionError("the report did not become a case");
     }
+
+    /** The case number (C-…) of the case that holds {@code report}, read from the database; waits up to 5 s. */
+    public static String referenceOf(org.jooq.DSLContext db, String report) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            org.jooq.Record r = db.fetchOne("select c.reference from hotline.case_source s "
+                    + "join hotline.registry_case c on c.id = s.case_id where s.hotline_report_id = ?::uuid", report);
+            if (r != null) {
+                return r.get(0, String.class);
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the report did not become a case");
+    }
 }
