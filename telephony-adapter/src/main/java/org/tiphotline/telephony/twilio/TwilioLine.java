@@ -35,6 +35,7 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
     record Escalation(String mode, String number) {}
 
     private final TwilioApi api;
+    private final TwilioCallbacks callbacks;
     private final Switchboard switchboard;
     private final Calls calls;
     /** Caller's CallSid → the CallSid of the operator's leg that answered. */
@@ -52,7 +53,8 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
     private final ExecutorService commands = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("twilio-commands").daemon().factory());
 
-    TwilioLine(TwilioApi api, Switchboard switchboard, Calls calls) {
+    TwilioLine(TwilioApi api, Switchboard switchboard, Calls calls, TwilioCallbacks callbacks) {
+        this.callbacks = callbacks;
         this.api = api;
         this.switchboard = switchboard;
         this.calls = calls;
@@ -116,6 +118,17 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
     @Override
     public void hangUp(CallRef call) {
         api.complete(call.providerCallId());
+    }
+
+    @Override
+    public Optional<String> cannotCallBack(Operator operator) {
+        return callbacks.cannotCallBack(operator);
+    }
+
+    /** See {@link TwilioCallbacks}: the operator's leg with the Calls API, then the person as a participant. */
+    @Override
+    public void callBack(CallRef newCall, Operator operator, String number) {
+        callbacks.dial(newCall, operator, number);
     }
 
     /** What Twilio carries now; empty (nothing is closed on a guess) when Twilio cannot be asked. */
