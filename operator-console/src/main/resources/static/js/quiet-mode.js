@@ -51,7 +51,7 @@ const QuietMode = {
     }
   },
 
-  // The console ends a call itself on the simulated line and the browser phone; a desk phone is hung up by hand.
+  // The hotline hangs the call up itself on every provider (a desk phone included): see safeEnd.
   showSafeEnd(state) {
     $('quiet-safe-end').hidden = state !== 'TALKING';
   },
@@ -208,9 +208,9 @@ const QuietMode = {
   // Hangs up through the console's own Hang up, then shows nothing of the call: the report waits, as a draft, in
   // "Your open reports".
   async safeEnd() {
-    const hangup = $('hangup');
-    if (!QuietMode.call || hangup.hidden || !hangup.onclick) return;
-    await hangup.onclick();
+    if (!QuietMode.call) return;
+    const r = await App.api('POST', '/api/console/calls/' + encodeURIComponent(QuietMode.call.id) + '/safe-end');
+    if (!r.ok) { App.tell('The call could not be ended from here', r.body.message + ' Hang up the phone.'); return; }
     QuietMode.call = null;
     QuietMode.on = false;
     $('quiet').hidden = true;

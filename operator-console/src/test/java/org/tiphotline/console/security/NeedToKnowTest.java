@@ -713,6 +713,10 @@ class NeedToKnowTest {
                 row("POST /api/console/calls/{callId}/quiet-mode", "only the operator on the call switches it to the "
                         + "yes/no script").allow(OPERATOR_ON_CALL)
                         .send(json("POST", "/api/console/calls/" + quietCall + "/quiet-mode", null)),
+                // After the switch above: the operator's own safe end hangs the call up.
+                row("POST /api/console/calls/{callId}/safe-end", "only the operator talking on the call ends it")
+                        .allow(OPERATOR_ON_CALL)
+                        .send(json("POST", "/api/console/calls/" + quietCall + "/safe-end", null)),
 
                 // Repeat callers (issue 18, item 6): earlier contacts and flags are personal data.
                 row("GET /api/calls/{callId}/earlier-contacts", "supervisors; an operator only while the call rings at "
