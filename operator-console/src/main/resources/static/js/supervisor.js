@@ -128,10 +128,18 @@ async function loadPage(cursor) {
   App.el('td', {}, App.time(row.arrivedAt)), App.el('td', {}, row.callerMask),
   App.el('td', {}, (row.urgent ? 'Urgent · ' : '') + (App.language(row.language) || 'No language chosen')
     + (row.callerType ? ' · ' + App.label(row.callerType) : '')),
+  App.el('td', { class: 'callback-safety' }, callBackWords(row)),
   App.el('td', {}, App.duration(row.waitSeconds)), App.el('td', {}, App.duration(row.talkSeconds)),
   App.el('td', {}, row.operatorName || ''), App.el('td', { class: 'outcome' }, App.label(row.outcome || row.state)),
   App.el('td', {}, row.report ? App.label(row.reportStatus) : '—', row.caseReference
-    ? App.el('div', { class: 'muted case-ref' }, 'Case ' + row.caseReference) : ''))) : [none(8)]));
+    ? App.el('div', { class: 'muted case-ref' }, 'Case ' + row.caseReference) : ''))) : [none(9)]));
+}
+
+// The caller's IVR answers on being called back and on being overheard, in words (a row or a call's summary).
+function callBackWords(s) {
+  const safe = s.safeToCallBack === true ? 'Safe to call back' : s.safeToCallBack === false ? 'Not safe to call back'
+    : 'Call back not asked';
+  return s.quietMode ? safe + ' · Could not speak freely' : safe;
 }
 
 // One event's detail in words: an escalation by its reference and agency by name, codes through labels, and
@@ -167,7 +175,8 @@ async function showDetail(id) {
   $('detail-summary').replaceChildren(App.el('p', {}, 'Caller ', App.el('strong', {}, s.callerMask), ' via ',
     App.label(s.provider, 'provider'), ' · arrived ', App.time(s.arrivedAt), ' · ',
     App.language(s.language) || 'no language chosen', ' · outcome ',
-    App.el('strong', { id: 'detail-outcome' }, App.label(s.outcome || s.state))),
+    App.el('strong', { id: 'detail-outcome' }, App.label(s.outcome || s.state)), ' · ',
+    App.el('span', { id: 'detail-callback' }, callBackWords(s))),
   App.el('p', {}, 'Menu answers: ' + (Object.entries(d.ivrPath).map(([q, a]) => App.label(q) + ': ' + ivrAnswer(q, a))
     .join(' · ') || 'none')));
   $('timeline').replaceChildren(...d.timeline.map((e) => App.el('tr', { class: 'event' },

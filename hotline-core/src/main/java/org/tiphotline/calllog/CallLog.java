@@ -78,10 +78,15 @@ public class CallLog {
         }
     }
 
+    /**
+     * @param safeToCallBack the caller's IVR answer to "is it safe to call you back?"; null when never asked
+     *     (withheld number, hung up before it)
+     * @param quietMode the caller could not speak freely (IVR digit) or the operator switched to the yes/no script
+     */
     public record Row(CallId call, Instant arrivedAt, String provider, String callerMask, String state,
             CallOutcome outcome, boolean urgent, String language, String callerType, long waitSeconds,
             long talkSeconds, String operatorName, ReportId report, String reportStatus, UUID caseId,
-            String caseReference) {}
+            String caseReference, Boolean safeToCallBack, boolean quietMode) {}
 
     public record Page(List<Row> rows, Cursor next) {}
 
@@ -172,7 +177,7 @@ public class CallLog {
         return db.select(CALL.ID, CALL.ARRIVED_AT, CALL.PROVIDER, CALL.CALLER_MASK, CALL.STATE, CALL.OUTCOME,
                         CALL.URGENT, CALL.LANGUAGE, CALL.CALLER_TYPE, CALL.QUEUED_AT, CALL.ANSWERED_AT,
                         CALL.ENDED_AT, APP_USER.DISPLAY_NAME, HOTLINE_REPORT.ID, HOTLINE_REPORT.STATUS,
-                        REGISTRY_CASE.ID, REGISTRY_CASE.REFERENCE)
+                        REGISTRY_CASE.ID, REGISTRY_CASE.REFERENCE, CALL.CALLBACK_SAFE, CALL.QUIET_MODE)
                 .from(CALL)
                 .leftJoin(APP_USER).on(APP_USER.ID.eq(CALL.OPERATOR_ID))
                 .leftJoin(HOTLINE_REPORT).on(HOTLINE_REPORT.CALL_ID.eq(CALL.ID))
@@ -195,7 +200,7 @@ public class CallLog {
                 r.get(CALL.OUTCOME) == null ? null : CallOutcome.valueOf(r.get(CALL.OUTCOME)), r.get(CALL.URGENT),
                 r.get(CALL.LANGUAGE), r.get(CALL.CALLER_TYPE), wait, talk, r.get(APP_USER.DISPLAY_NAME),
                 report == null ? null : new ReportId(report), r.get(HOTLINE_REPORT.STATUS), r.get(REGISTRY_CASE.ID),
-                r.get(REGISTRY_CASE.REFERENCE));
+                r.get(REGISTRY_CASE.REFERENCE), r.get(CALL.CALLBACK_SAFE), Boolean.TRUE.equals(r.get(CALL.QUIET_MODE)));
     }
 
     private static Instant instant(java.time.OffsetDateTime at) {
