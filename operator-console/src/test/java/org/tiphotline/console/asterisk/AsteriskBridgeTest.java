@@ -10,24 +10,18 @@ import static org.tiphotline.console.testing.LiveClient.await;
 import static org.tiphotline.telephony.asterisk.testing.FakeAmiPeer.event;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tiphotline.calls.CallRef;
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.LiveClient;
-import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.telephony.TelephonyPorts;
-import org.tiphotline.telephony.asterisk.testing.AgiPort;
 import org.tiphotline.telephony.asterisk.testing.FakeAmiPeer;
 import org.tiphotline.telephony.asterisk.testing.FastAgiClient;
 import tools.jackson.databind.JsonNode;
@@ -37,35 +31,7 @@ import tools.jackson.databind.JsonNode;
  * side of the IVR, and a fake AMI peer that accepts Asterisk-Java's login, records its actions and sends the
  * events a real Asterisk sends for the same call. Nothing of Asterisk-Java is mocked.
  */
-class AsteriskBridgeTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final String SECRET = "test-only-ami-secret";
-
-    @TempDir
-    Path data;
-
-    private FakeAmiPeer ami;
-    private RunningHotline hotline;
-    private int agiPort;
-
-    @BeforeEach
-    void start() throws IOException {
-        ami = new FakeAmiPeer("tiphotline", SECRET).banner("Asterisk Call Manager/9.0.0").asteriskVersion("20.5.0");
-        agiPort = AgiPort.free();
-        Map<String, String> settings = AsteriskTestSettings.of(agiPort, ami, SECRET);
-        settings.put("hotline.telephony.asterisk.endpoints.operator", "PJSIP/operator1");
-        hotline = RunningHotline.start(data, settings);
-        ami.awaitAction("CoreShowChannels", WAIT);
-    }
-
-    @AfterEach
-    void stop() {
-        if (hotline != null) {
-            hotline.close();
-        }
-        ami.close();
-    }
+class AsteriskBridgeTest extends AsteriskHotlineTest {
 
     @Test
     void aCallThroughTheIvrIsRoutedAnsweredAndEndsWithTheSameTimelineAsOnTheSimulatedLine() throws Exception {
@@ -440,10 +406,6 @@ class AsteriskBridgeTest {
         ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context")) && channel.equals(h.get("Channel")),
                 WAIT);
         ami.sendEvent(dial("DialBegin", callerUniqueId, operatorUniqueId, null));
-    }
-
-    private ConsoleClient supervisor() {
-        return ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
     }
 
     /** The test's Asterisk call once it has an outcome; {@code providerCallId} names it in failure messages. */

@@ -7,22 +7,12 @@ import static org.tiphotline.console.asterisk.AsteriskTestCalls.goAvailable;
 import static org.tiphotline.console.asterisk.AsteriskTestCalls.types;
 import static org.tiphotline.console.testing.LiveClient.await;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.tiphotline.calls.CallRef;
 import org.tiphotline.calls.Calls;
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.LiveClient;
-import org.tiphotline.console.testing.RunningHotline;
-import org.tiphotline.telephony.asterisk.testing.AgiPort;
-import org.tiphotline.telephony.asterisk.testing.FakeAmiPeer;
 import org.tiphotline.telephony.asterisk.testing.FastAgiClient;
 import tools.jackson.databind.JsonNode;
 
@@ -31,35 +21,7 @@ import tools.jackson.databind.JsonNode;
  * the danger question and never for a withheld number, and the "cannot speak freely" digit at any question after
  * the language, reported once and costing no attempt; both reach the operator's screen pop and the call log.
  */
-class AsteriskSafetyQuestionsTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final String SECRET = "test-only-ami-secret";
-
-    @TempDir
-    Path data;
-
-    private FakeAmiPeer ami;
-    private RunningHotline hotline;
-    private int agiPort;
-
-    @BeforeEach
-    void start() throws IOException {
-        ami = new FakeAmiPeer("tiphotline", SECRET).banner("Asterisk Call Manager/9.0.0").asteriskVersion("20.5.0");
-        agiPort = AgiPort.free();
-        Map<String, String> settings = AsteriskTestSettings.of(agiPort, ami, SECRET);
-        settings.put("hotline.telephony.asterisk.endpoints.operator", "PJSIP/operator1");
-        hotline = RunningHotline.start(data, settings);
-        ami.awaitAction("CoreShowChannels", WAIT);
-    }
-
-    @AfterEach
-    void stop() {
-        if (hotline != null) {
-            hotline.close();
-        }
-        ami.close();
-    }
+class AsteriskSafetyQuestionsTest extends AsteriskHotlineTest {
 
     @Test
     void aCallerWithAWithheldNumberIsNeverAskedWhetherItIsSafeToCallBack() throws Exception {
@@ -158,9 +120,5 @@ class AsteriskSafetyQuestionsTest {
 
     private String callId(String uniqueId) {
         return hotline.bean(Calls.class).idOf(new CallRef("asterisk", uniqueId)).orElseThrow().toString();
-    }
-
-    private ConsoleClient supervisor() {
-        return ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
     }
 }

@@ -10,6 +10,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.tiphotline.console.testing.LiveClient.await;
+import static org.tiphotline.console.twilio.Twiml.count;
+import static org.tiphotline.console.twilio.Twiml.text;
+import static org.tiphotline.console.twilio.Twiml.with;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -24,8 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import javax.xml.xpath.XPathConstants;
-import javax.xml.xpath.XPathFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,6 @@ import org.tiphotline.console.testing.LiveClient;
 import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.telephony.TelephonyPorts;
 import org.w3c.dom.Document;
-import org.w3c.dom.NodeList;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -826,12 +826,6 @@ class TwilioBridgeTest {
         return String.format("CA%032x", ++sids + 0xfa4eL * 1_000_000L);
     }
 
-    private static Map<String, String> with(Map<String, String> form, String name, String value) {
-        Map<String, String> copy = new LinkedHashMap<>(form);
-        copy.put(name, value);
-        return copy;
-    }
-
     private static Map<String, String> form(String body) {
         Map<String, String> form = new LinkedHashMap<>();
         for (String pair : body.split("&")) {
@@ -840,23 +834,6 @@ class TwilioBridgeTest {
                     URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return form;
-    }
-
-    private static String text(Document twiml, String xpath) {
-        try {
-            return (String) XPathFactory.newInstance().newXPath().evaluate(xpath, twiml, XPathConstants.STRING);
-        } catch (Exception e) {
-            throw new AssertionError(xpath, e);
-        }
-    }
-
-    private static int count(Document twiml, String xpath) {
-        try {
-            return ((NodeList) XPathFactory.newInstance().newXPath().evaluate(xpath, twiml, XPathConstants.NODESET))
-                    .getLength();
-        } catch (Exception e) {
-            throw new AssertionError(xpath, e);
-        }
     }
 
     private static List<String> types(JsonNode detail) {

@@ -4,16 +4,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.tiphotline.console.twilio.Twiml.count;
+import static org.tiphotline.console.twilio.Twiml.text;
+import static org.tiphotline.console.twilio.Twiml.with;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.xml.xpath.XPathConstants;
-import javax.xml.xpath.XPathFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,6 @@ import org.tiphotline.calls.Calls;
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.RunningHotline;
 import org.w3c.dom.Document;
-import org.w3c.dom.NodeList;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -205,28 +204,5 @@ class TwilioSafetyQuestionsTest {
 
     private String newCallSid() {
         return String.format("CA%032x", ++sids + 0x5afeL * 1_000_000L);
-    }
-
-    private static Map<String, String> with(Map<String, String> form, String name, String value) {
-        Map<String, String> copy = new LinkedHashMap<>(form);
-        copy.put(name, value);
-        return copy;
-    }
-
-    private static String text(Document twiml, String xpath) {
-        try {
-            return (String) XPathFactory.newInstance().newXPath().evaluate(xpath, twiml, XPathConstants.STRING);
-        } catch (Exception e) {
-            throw new AssertionError(xpath, e);
-        }
-    }
-
-    private static int count(Document twiml, String xpath) {
-        try {
-            return ((NodeList) XPathFactory.newInstance().newXPath().evaluate(xpath, twiml, XPathConstants.NODESET))
-                    .getLength();
-        } catch (Exception e) {
-            throw new AssertionError(xpath, e);
-        }
     }
 }

@@ -3,6 +3,7 @@ package org.tiphotline.telephony.ivr;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -16,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record IvrSettings(@DefaultValue("2") int retries, @DefaultValue("5s") Duration digitTimeout,
         @DefaultValue CannotSpeakFreely cannotSpeakFreely) {
 
+    @ConstructorBinding
     public IvrSettings {
         if (retries < 0 || retries > 5) {
             throw new IllegalArgumentException("hotline.ivr.retries must be between 0 and 5");

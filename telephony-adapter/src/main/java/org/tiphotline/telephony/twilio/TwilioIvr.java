@@ -82,18 +82,34 @@ final class TwilioIvr {
 
     /** Asks a question: on a repeat after silence or a wrong digit, the "invalid" prompt first. */
     VoiceResponse ask(IvrMenu menu, int attempt, String language, boolean welcome) {
-        return ask(menu, attempt, language, welcome, false, attempt == 1 && script.noticeBefore(menu));
+        return ask(menu, attempt, language, welcome, false, attempt > 1, attempt == 1 && script.noticeBefore(menu));
+    }
+
+    /** Asks again after silence or a wrong digit: the "invalid" prompt first. */
+    VoiceResponse askAgain(IvrMenu menu, int attempt, String language, boolean quietHeard) {
+        return ask(menu, attempt, language, false, quietHeard, true, false);
+    }
+
+    /** Asks again, on the same attempt, after the "cannot speak freely" digit: no "invalid", it was no mistake. */
+    VoiceResponse askAfterQuiet(IvrMenu menu, int attempt, String language) {
+        return ask(menu, attempt, language, false, true, false, false);
+    }
+
+    /** Asks the question the "cannot speak freely" notice was cut short before. */
+    VoiceResponse askAfterNotice(IvrMenu menu, String language) {
+        return ask(menu, 1, language, false, false, false, false);
     }
 
     /**
      * Asks a question. {@code quietHeard}: the caller pressed the "cannot speak freely" digit at this question
-     * already (the URL says so, as Twilio signs it), so a second press is a wrong digit. {@code notice}: the "cannot
-     * speak freely" notice plays first, in a {@code <Gather>} of its own that only calls back when a digit is
-     * pressed during it (else Twilio goes on to the question after a second): a digit pressed before the caller
-     * has heard the question is taken as the quiet digit or dropped, never as an answer, as on Asterisk.
+     * already (the URL says so, as Twilio signs it), so a second press is a wrong digit. {@code sorry}: the
+     * "invalid" prompt first. {@code notice}: the "cannot speak freely" notice plays first, in a {@code <Gather>}
+     * of its own that only calls back when a digit is pressed during it (else Twilio goes on to the question after
+     * a second): a digit pressed before the caller has heard the question is taken as the quiet digit or dropped,
+     * never as an answer, as on Asterisk.
      */
-    VoiceResponse ask(IvrMenu menu, int attempt, String language, boolean welcome, boolean quietHeard,
-            boolean notice) {
+    private VoiceResponse ask(IvrMenu menu, int attempt, String language, boolean welcome, boolean quietHeard,
+            boolean sorry, boolean notice) {
         String action = "/twilio/ivr?q=" + menu.question().name() + "&attempt=" + attempt + "&lang="
                 + encode(language) + (quietHeard ? "&quiet=1" : "");
         Gather.Builder gather = new Gather.Builder().inputs(Gather.Input.DTMF).numDigits(1)
@@ -107,7 +123,7 @@ final class TwilioIvr {
             }
         }
         VoiceResponse.Builder response = new VoiceResponse.Builder();
-        if (attempt > 1) {
+        if (sorry) {
             add(response, prompt(language, IvrScript.INVALID));
         }
         if (notice) {

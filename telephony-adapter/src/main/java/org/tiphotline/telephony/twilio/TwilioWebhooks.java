@@ -127,7 +127,7 @@ class TwilioWebhooks {
                 reportQuiet(ref);
             }
             return cached("ask:" + menu.question() + ":1:" + lang + ":after-notice",
-                    () -> ivr.ask(menu, 1, lang, false, false, false));
+                    () -> ivr.askAfterNotice(menu, lang));
         }
         String language = lang;
         switch (menu.interpret(form.get("Digits"), attempt, quiet)) {
@@ -140,12 +140,12 @@ class TwilioWebhooks {
             }
             case IvrMenu.Step.AskAgain again -> {
                 return cached("ask:" + menu.question() + ":" + (attempt + 1) + ":" + lang + ":" + quiet,
-                        () -> ivr.ask(menu, attempt + 1, lang, false, quiet, false));
+                        () -> ivr.askAgain(menu, attempt + 1, lang, quiet));
             }
             case IvrMenu.Step.CannotSpeakFreely pressed -> {
                 reportQuiet(ref);
                 return cached("ask:" + menu.question() + ":" + attempt + ":" + lang + ":quiet",
-                        () -> ivr.ask(menu, attempt, lang, false, true, false));
+                        () -> ivr.askAfterQuiet(menu, attempt, lang));
             }
             case IvrMenu.Step.NotAnswered notAnswered -> { }
         }
