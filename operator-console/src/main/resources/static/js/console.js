@@ -73,7 +73,12 @@ function showCall(call, state, sinceSeconds) {
     App.el('dt', {}, 'Who is calling'), App.el('dd', {}, App.label(call.callerType) || 'Not said'),
     App.el('dt', {}, 'Earlier calls'), App.el('dd', { id: 'pop-earlier' }, call.earlierContacts === 0
       ? 'None from this number' : call.earlierContacts + ' from this number'),
-    App.el('dt', {}, 'Phone menu'), App.el('dd', { id: 'pop-ivr' }, answers || 'No answers')));
+    App.el('dt', {}, 'Phone menu'), App.el('dd', { id: 'pop-ivr' }, answers || 'No answers'),
+    // The caller's own word on being called back, and on being overheard: what the operator must not miss.
+    App.el('dt', {}, 'Safe to call back'), App.el('dd', { id: 'pop-safe' }, call.safeToCallBack === true ? 'Yes'
+      : call.safeToCallBack === false ? 'No: do not call back' : 'Not asked'),
+    call.quietMode ? [App.el('dt', {}, 'Speaking'), App.el('dd', { id: 'pop-quiet' },
+      App.el('span', { class: 'urgent' }, 'Cannot speak freely'), ' (someone may be listening)')] : null));
   CallerHistory.show(call.call); // repeat callers: caller-history.js
   CallBar.show(call, state, sinceSeconds);
 }
@@ -202,6 +207,7 @@ async function placeTestCall() {
   const r = await App.api('POST', '/api/sim/calls', {
     callerNumber: $('sim-number').value, language: $('sim-language').value,
     immediateDanger: $('sim-danger').value, callerType: $('sim-type').value,
+    safeToCallBack: $('sim-safe').value || undefined, cannotSpeakFreely: $('sim-quiet').checked,
   });
   $('sim-status').textContent = r.ok ? 'Call ' + r.body.providerCallId + ' placed.' : r.body.message;
   refreshSimCalls();

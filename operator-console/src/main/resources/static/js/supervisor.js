@@ -131,13 +131,21 @@ async function loadPage(cursor) {
     : (row.urgent ? 'Urgent · ' : '') + (App.language(row.language) || 'No language chosen')
     + (row.callerType ? ' · ' + App.label(row.callerType) : ''),
     row.quietMode ? App.el('div', { class: 'quiet-used' }, App.label('QUIET_MODE', 'calllog')) : ''),
+  App.el('td', { class: 'callback-safety' }, row.direction === 'OFFLINE' ? '—' : callBackWords(row)),
   // A contact recorded by hand never waited nor talked on our line: no figure rather than a false 0 s.
   App.el('td', {}, row.direction === 'OFFLINE' ? '—' : App.duration(row.waitSeconds)),
   App.el('td', {}, row.direction === 'OFFLINE' ? '—' : App.duration(row.talkSeconds)),
   App.el('td', {}, (row.operatorName || '') + enteredBy(row)),
   App.el('td', { class: 'outcome' }, outcomeWords(row)),
   App.el('td', {}, row.report ? App.label(row.reportStatus) : '—', row.caseReference
-    ? App.el('div', { class: 'muted case-ref' }, 'Case ' + row.caseReference) : ''))) : [none(8)]));
+    ? App.el('div', { class: 'muted case-ref' }, 'Case ' + row.caseReference) : ''))) : [none(9)]));
+}
+
+// The caller's IVR answer on being called back, in words (a row or a call's summary); being overheard has its own
+// line ("Could not speak freely: the yes/no script was used").
+function callBackWords(s) {
+  return s.safeToCallBack === true ? 'Safe to call back' : s.safeToCallBack === false ? 'Not safe to call back'
+    : 'Call back not asked';
 }
 
 // One event's detail in words: an escalation by its reference and agency by name, codes through labels, and
@@ -177,7 +185,8 @@ async function showDetail(id) {
     : App.el('p', {}, 'Caller ', App.el('strong', {}, s.callerMask), ' via ',
       App.label(s.provider, 'provider'), ' · arrived ', App.time(s.arrivedAt), ' · ',
       App.language(s.language) || 'no language chosen', ' · outcome ',
-      App.el('strong', { id: 'detail-outcome' }, App.label(s.outcome || s.state))),
+      App.el('strong', { id: 'detail-outcome' }, App.label(s.outcome || s.state)), ' · ',
+      App.el('span', { id: 'detail-callback' }, callBackWords(s))),
   s.direction === 'OFFLINE' ? '' : App.el('p', {}, 'Menu answers: ' + (Object.entries(d.ivrPath).map(([q, a]) => App.label(q) + ': ' + ivrAnswer(q, a))
     .join(' · ') || 'none')));
   if (typeof CallerFlags !== 'undefined') CallerFlags.forCall(s.call); // repeat callers: caller-flags.js

@@ -80,10 +80,16 @@ public class CallLog {
         }
     }
 
+    /**
+     * @param safeToCallBack the caller's IVR answer to "is it safe to call you back?"; null when never asked
+     *     (withheld number, hung up before it)
+     * @param quietMode the caller could not speak freely (IVR digit) or the operator switched to the yes/no script
+     */
     public record Row(CallId call, Instant arrivedAt, String provider, String callerMask, String state,
             CallOutcome outcome, boolean urgent, String language, String callerType, long waitSeconds,
             long talkSeconds, String operatorName, ReportId report, String reportStatus, UUID caseId,
-            String caseReference, CallDirection direction, String offlineChannel, String enteredByName, boolean quietMode) {}
+            String caseReference, CallDirection direction, String offlineChannel, String enteredByName, boolean quietMode,
+            Boolean safeToCallBack) {}
 
     public record Page(List<Row> rows, Cursor next) {}
 
@@ -178,7 +184,7 @@ public class CallLog {
                         CALL.URGENT, CALL.LANGUAGE, CALL.CALLER_TYPE, CALL.QUEUED_AT, CALL.ANSWERED_AT,
                         CALL.ENDED_AT, APP_USER.DISPLAY_NAME, HOTLINE_REPORT.ID, HOTLINE_REPORT.STATUS,
                         REGISTRY_CASE.ID, REGISTRY_CASE.REFERENCE, CALL.DIRECTION, OFFLINE_CONTACT.CHANNEL,
-                        ENTERED_BY.DISPLAY_NAME, CALL.QUIET_MODE)
+                        ENTERED_BY.DISPLAY_NAME, CALL.QUIET_MODE, CALL.CALLBACK_SAFE)
                 .from(CALL)
                 .leftJoin(APP_USER).on(APP_USER.ID.eq(CALL.OPERATOR_ID))
                 .leftJoin(HOTLINE_REPORT).on(HOTLINE_REPORT.CALL_ID.eq(CALL.ID))
@@ -204,7 +210,8 @@ public class CallLog {
                 r.get(CALL.LANGUAGE), r.get(CALL.CALLER_TYPE), wait, talk, r.get(APP_USER.DISPLAY_NAME),
                 report == null ? null : new ReportId(report), r.get(HOTLINE_REPORT.STATUS), r.get(REGISTRY_CASE.ID),
                 r.get(REGISTRY_CASE.REFERENCE), CallDirection.valueOf(r.get(CALL.DIRECTION)),
-                r.get(OFFLINE_CONTACT.CHANNEL), r.get(ENTERED_BY.DISPLAY_NAME), r.get(CALL.QUIET_MODE));
+                r.get(OFFLINE_CONTACT.CHANNEL), r.get(ENTERED_BY.DISPLAY_NAME), r.get(CALL.QUIET_MODE),
+                r.get(CALL.CALLBACK_SAFE));
     }
 
     private static Instant instant(java.time.OffsetDateTime at) {

@@ -260,7 +260,7 @@ public final class AgiBenchmark {
         int n = sessionNumber.incrementAndGet();
         String uniqueId = "1761000000." + n;
         String channel = String.format(Locale.ROOT, "PJSIP/bench-trunk-%08x", n);
-        Timed timed = new Timed(new FastAgiClient.Script().inputs("1", "2", "1"), settings.thinkMs());
+        Timed timed = new Timed(new FastAgiClient.Script().inputs("1", "", "2", "1", "1"), settings.thinkMs());
         FastAgiClient client = agiClient(agiPort, uniqueId, channel, n);
         try {
             String wrong = ivr(client, timed, uniqueId);

@@ -543,7 +543,7 @@ public final class EndToEndBenchmark {
         BlockingQueue<Map<String, String>> moved = redirects.computeIfAbsent(channel,
                 c -> new LinkedBlockingQueue<>());
         try {
-            AgiBenchmark.Timed timed = new AgiBenchmark.Timed(new FastAgiClient.Script().inputs("1", "2", "1"), 0);
+            AgiBenchmark.Timed timed = new AgiBenchmark.Timed(new FastAgiClient.Script().inputs("1", "", "2", "1", "1"), 0);
             String wrong = AgiBenchmark.ivr(AgiBenchmark.agiClient(agiPort, uniqueId, channel, (int) n), timed,
                     uniqueId);
             if (wrong != null) {

@@ -32,10 +32,11 @@ class CurrentCallApi {
     /**
      * @param sinceSeconds how long it has rung (state RINGING) or the operator has talked (TALKING), by the
      *     server's clock: the console counts on from there with its own
+     * @param safeToCallBack and {@code quietMode} as on the screen pop
      */
     record CurrentCall(CallId call, ReportId report, String provider, String providerCallId, String callerMask,
             String language, boolean urgent, String callerType, Map<String, String> ivrPath, long waitedSeconds,
-            int earlierContacts, CallState state, long sinceSeconds) {}
+            int earlierContacts, CallState state, long sinceSeconds, Boolean safeToCallBack, boolean quietMode) {}
 
     private final Router router;
     private final Calls calls;
@@ -73,6 +74,6 @@ class CurrentCallApi {
         return new CurrentCall(call.id(), intake.reportOf(call.id()).orElse(null), call.ref().provider(),
                 call.ref().providerCallId(), call.callerMask(), call.language(), call.urgent(), call.callerType(),
                 call.ivrPath(), call.waited(now).toSeconds(), calls.earlierContacts(call.id()), call.state(),
-                Math.max(0, Duration.between(since, now).toSeconds()));
+                Math.max(0, Duration.between(since, now).toSeconds()), call.safeToCallBack(), call.quietMode());
     }
 }

@@ -296,7 +296,7 @@ class AmiLinkDropsTest {
     }
 
     private void runIvr(Pbx.PbxCall call) {
-        FastAgiClient.Script script = new FastAgiClient.Script().inputs("1", "2", "1");
+        FastAgiClient.Script script = AsteriskTestCalls.caller("1", "2", "1", "1");
         if (call.ivrHangupAt > 0) {
             script.hangupAt(call.ivrHangupAt);
         }

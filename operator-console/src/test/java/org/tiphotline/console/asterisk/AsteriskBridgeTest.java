@@ -2,6 +2,7 @@ package org.tiphotline.console.asterisk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.tiphotline.console.asterisk.AsteriskTestCalls.agi;
+import static org.tiphotline.console.asterisk.AsteriskTestCalls.caller;
 import static org.tiphotline.console.asterisk.AsteriskTestCalls.dial;
 import static org.tiphotline.console.asterisk.AsteriskTestCalls.goAvailable;
 import static org.tiphotline.console.asterisk.AsteriskTestCalls.types;
@@ -9,24 +10,18 @@ import static org.tiphotline.console.testing.LiveClient.await;
 import static org.tiphotline.telephony.asterisk.testing.FakeAmiPeer.event;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tiphotline.calls.CallRef;
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.LiveClient;
-import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.telephony.TelephonyPorts;
-import org.tiphotline.telephony.asterisk.testing.AgiPort;
 import org.tiphotline.telephony.asterisk.testing.FakeAmiPeer;
 import org.tiphotline.telephony.asterisk.testing.FastAgiClient;
 import tools.jackson.databind.JsonNode;
@@ -36,35 +31,7 @@ import tools.jackson.databind.JsonNode;
  * side of the IVR, and a fake AMI peer that accepts Asterisk-Java's login, records its actions and sends the
  * events a real Asterisk sends for the same call. Nothing of Asterisk-Java is mocked.
  */
-class AsteriskBridgeTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final String SECRET = "test-only-ami-secret";
-
-    @TempDir
-    Path data;
-
-    private FakeAmiPeer ami;
-    private RunningHotline hotline;
-    private int agiPort;
-
-    @BeforeEach
-    void start() throws IOException {
-        ami = new FakeAmiPeer("tiphotline", SECRET).banner("Asterisk Call Manager/9.0.0").asteriskVersion("20.5.0");
-        agiPort = AgiPort.free();
-        Map<String, String> settings = AsteriskTestSettings.of(agiPort, ami, SECRET);
-        settings.put("hotline.telephony.asterisk.endpoints.operator", "PJSIP/operator1");
-        hotline = RunningHotline.start(data, settings);
-        ami.awaitAction("CoreShowChannels", WAIT);
-    }
-
-    @AfterEach
-    void stop() {
-        if (hotline != null) {
-            hotline.close();
-        }
-        ami.close();
-    }
+class AsteriskBridgeTest extends AsteriskHotlineTest {
 
     @Test
     void aCallThroughTheIvrIsRoutedAnsweredAndEndsWithTheSameTimelineAsOnTheSimulatedLine() throws Exception {
@@ -76,11 +43,12 @@ class AsteriskBridgeTest {
             BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
             goAvailable(live);
 
-            // English, not in immediate danger, the person affected.
-            FastAgiClient.Script caller = new FastAgiClient.Script().inputs("1", "2", "1");
+            // English, not in immediate danger, safe to call back, the person affected.
+            FastAgiClient.Script caller = caller("1", "2", "1", "1");
             FastAgiClient.Transcript ivr = agi(agiPort, "1761000000.11", "PJSIP/hotline-trunk-0000000b").run(caller);
             assertThat(caller.variables()).containsEntry("HOTLINE_IVR", "done").containsEntry("CHANNEL(language)", "en");
             assertThat(ivr.commands()).anyMatch(c -> c.contains("hotline/immediate-danger"))
+                    .anyMatch(c -> c.contains("hotline/safe-to-call-back"))
                     .anyMatch(c -> c.contains("hotline/confidentiality"))
                     .noneMatch(c -> c.contains("hotline/invalid"));
 
@@ -98,6 +66,7 @@ class AsteriskBridgeTest {
             assertThat(pop.get("providerCallId").asString()).isEqualTo("1761000000.11");
             assertThat(pop.get("callerMask").asString()).isEqualTo("•••• 42");
             assertThat(pop.get("urgent").asBoolean()).isFalse();
+            assertThat(pop.get("safeToCallBack").asBoolean()).isTrue();
             String call = pop.get("call").asString();
 
             ami.sendEvent(dial("DialEnd", "1761000000.11", "1761000000.12", "ANSWER"));
@@ -111,8 +80,8 @@ class AsteriskBridgeTest {
             await(calls, c -> c.get("state").asString().equals("ENDED"), 5);
 
             JsonNode detail = supervisor().get("/api/calllog/" + call).body();
-            assertThat(types(detail)).containsExactly("ARRIVED", "IVR_ANSWER", "IVR_ANSWER", "IVR_ANSWER", "QUEUED",
-                    "OFFERED", "RINGING", "ANSWERED", "ENDED");
+            assertThat(types(detail)).containsExactly("ARRIVED", "IVR_ANSWER", "IVR_ANSWER", "IVR_ANSWER", "IVR_ANSWER",
+                    "QUEUED", "OFFERED", "RINGING", "ANSWERED", "ENDED");
             assertThat(detail.get("summary").get("outcome").asString()).isEqualTo("COMPLETED");
             assertThat(detail.toString()).contains("\"by\":\"operator\"");
         }
@@ -127,7 +96,7 @@ class AsteriskBridgeTest {
         ConsoleClient operator2 = ConsoleClient.login(hotline.base(), "operator2", "operator2-demo");
         try (LiveClient live = LiveClient.connect(operator2)) {
             goAvailable(live);
-            agi(agiPort, "1761000000.81", "PJSIP/hotline-trunk-00000051").run(new FastAgiClient.Script().inputs("1", "2", "1"));
+            agi(agiPort, "1761000000.81", "PJSIP/hotline-trunk-00000051").run(caller("1", "2", "1", "1"));
             Map<String, String> endpoint = ami.awaitAction("Setvar",
                     h -> "HOTLINE_OPERATOR_ENDPOINT".equals(h.get("Variable")), WAIT);
             assertThat(endpoint).containsEntry("Channel", "PJSIP/hotline-trunk-00000051")
@@ -153,11 +122,12 @@ class AsteriskBridgeTest {
 
     /**
      * The caller hangs up at the nth AGI command, each way Asterisk tells it: during a prompt (result=-1 then the
-     * HANGUP line), while waiting for a digit (the same), and before a command that works on a dead channel (HANGUP,
-     * then 511 for the next prompt). Each is an abandoned call, as before prompts' failures stopped counting.
+     * HANGUP line; 3 is the "cannot speak freely" notice), while waiting for a digit (the same; 5, after the danger
+     * question), and before a command that works on a dead channel (HANGUP, then 511 for the next prompt). Each is
+     * an abandoned call, as before prompts' failures stopped counting.
      */
     @ParameterizedTest(name = "hang-up at command {0}")
-    @ValueSource(ints = {2, 3, 4})
+    @ValueSource(ints = {2, 3, 5})
     void aHangUpKnownFromTheChannelIsStillRecordedAsAnAbandonedCall(int command) throws Exception {
         FastAgiClient.Script caller = new FastAgiClient.Script().inputs("1").hangupAt(command);
         FastAgiClient.Transcript ivr = agi(agiPort, "1761000000.25", "PJSIP/hotline-trunk-00000019").run(caller);
@@ -179,8 +149,8 @@ class AsteriskBridgeTest {
     @Test
     void aPromptFileThatDoesNotExistIsNoHangUpTheQuestionIsAskedInTheDefaultLanguageAndTheCallGoesOn()
             throws Exception {
-        // Spanish; the Spanish danger question was never recorded. "2" (no) at the English one, "1" affected.
-        FastAgiClient.Script caller = new FastAgiClient.Script().inputs("2", "2", "1")
+        // Spanish; the Spanish danger question was never recorded. "2" (no) at the English one, safe, affected.
+        FastAgiClient.Script caller = caller("2", "2", "1", "1")
                 .on("STREAM FILE \"hotline/immediate-danger\"", command -> "200 result=-1 endpos=0");
         FastAgiClient.Transcript ivr = agi(agiPort, "1761000000.27", "PJSIP/hotline-trunk-0000001b").run(caller);
 
@@ -191,8 +161,8 @@ class AsteriskBridgeTest {
         CallRef ref = new CallRef("asterisk", "1761000000.27");
         String call = hotline.bean(org.tiphotline.calls.Calls.class).idOf(ref).orElseThrow().toString();
         JsonNode detail = supervisor().get("/api/calllog/" + call).body();
-        assertThat(types(detail)).containsExactly("ARRIVED", "IVR_ANSWER", "IVR_ANSWER", "IVR_ANSWER", "QUEUED")
-                .doesNotContain("ABANDONED");
+        assertThat(types(detail)).containsExactly("ARRIVED", "IVR_ANSWER", "IVR_ANSWER", "IVR_ANSWER", "IVR_ANSWER",
+                "QUEUED").doesNotContain("ABANDONED");
         assertThat(detail.get("ivrPath").get("IMMEDIATE_DANGER").asString()).isEqualTo("NO");
     }
 
@@ -202,11 +172,14 @@ class AsteriskBridgeTest {
         try (LiveClient live = LiveClient.connect(operator)) {
             BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
             goAvailable(live);
-            // "2" Spanish; then nothing at all: the danger question is asked three times, caller type three times.
+            // "2" Spanish; then nothing at all: the danger question is asked three times, the callback question
+            // three times, caller type three times; the "cannot speak freely" notice once.
             FastAgiClient.Script caller = new FastAgiClient.Script().inputs("2");
             FastAgiClient.Transcript ivr = agi(agiPort, "1761000000.31", "PJSIP/hotline-trunk-0000001f").run(caller);
             assertThat(ivr.commands().stream().filter(c -> c.contains("hotline/immediate-danger"))).hasSize(3);
-            assertThat(ivr.commands().stream().filter(c -> c.contains("hotline/invalid"))).hasSize(4);
+            assertThat(ivr.commands().stream().filter(c -> c.contains("hotline/safe-to-call-back"))).hasSize(3);
+            assertThat(ivr.commands().stream().filter(c -> c.contains("hotline/cannot-speak-freely-9"))).hasSize(1);
+            assertThat(ivr.commands().stream().filter(c -> c.contains("hotline/invalid"))).hasSize(6);
             assertThat(caller.variables()).containsEntry("HOTLINE_IVR", "done");
 
             // As a real Asterisk, dial only once the adapter moved the caller to the operator.
@@ -216,6 +189,9 @@ class AsteriskBridgeTest {
             assertThat(pop.get("urgent").asBoolean()).isTrue();
             assertThat(pop.get("ivrPath").get("IMMEDIATE_DANGER").asString()).isEqualTo("NO_INPUT");
             assertThat(pop.get("ivrPath").has("CALLER_TYPE")).as("silence is not guessed").isFalse();
+            assertThat(pop.get("ivrPath").get("SAFE_TO_CALL_BACK").asString()).as("silence is no").isEqualTo("NO");
+            assertThat(pop.get("safeToCallBack").asBoolean()).isFalse();
+            assertThat(pop.get("quietMode").asBoolean()).isFalse();
             assertThat(pop.get("language").asString()).isEqualTo("es");
         }
     }
@@ -227,7 +203,7 @@ class AsteriskBridgeTest {
             BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
             BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
             goAvailable(live);
-            ringAtOperator("1761000000.41", "PJSIP/hotline-trunk-00000029", "1761000000.42", "1", "2", "2");
+            ringAtOperator("1761000000.41", "PJSIP/hotline-trunk-00000029", "1761000000.42", "1", "2", "1", "2");
             await(pops, p -> true, 5);
             ami.sendEvent(dial("DialEnd", "1761000000.41", "1761000000.42", "ANSWER"));
             await(calls, c -> c.get("state").asString().equals("TALKING"), 5);
@@ -254,7 +230,7 @@ class AsteriskBridgeTest {
         try (LiveClient live = LiveClient.connect(operator)) {
             BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
             goAvailable(live);
-            ringAtOperator("1761000000.51", "PJSIP/hotline-trunk-00000033", "1761000000.52", "1", "1", "3");
+            ringAtOperator("1761000000.51", "PJSIP/hotline-trunk-00000033", "1761000000.52", "1", "1", "1", "3");
 
             // The DialEnd is lost with the link; Asterisk now shows the caller bridged with the operator's phone.
             Map<String, String> callerChannel = FakeAmiPeer.channel("PJSIP/hotline-trunk-00000033", "1761000000.51");
@@ -288,7 +264,7 @@ class AsteriskBridgeTest {
             int before = ami.logins();
             ami.stopListening();
             // The IVR needs only FastAGI: the caller gets through it and is queued while AMI is down.
-            FastAgiClient.Script caller = new FastAgiClient.Script().inputs("1", "2", "2");
+            FastAgiClient.Script caller = caller("1", "2", "1", "2");
             agi(agiPort, "1761000000.71", "PJSIP/hotline-trunk-00000047").run(caller);
             assertThat(caller.variables()).containsEntry("HOTLINE_IVR", "done");
             Thread.sleep(300);
@@ -317,7 +293,7 @@ class AsteriskBridgeTest {
             BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
             BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
             goAvailable(live);
-            ringAtOperator("1761000000.61", "PJSIP/hotline-trunk-0000003d", "1761000000.62", "1", "1", "1");
+            ringAtOperator("1761000000.61", "PJSIP/hotline-trunk-0000003d", "1761000000.62", "1", "1", "1", "1");
             String callId = await(pops, p -> true, 5).get("call").asString();
             ami.sendEvent(dial("DialEnd", "1761000000.61", "1761000000.62", "ANSWER"));
             await(calls, c -> c.get("state").asString().equals("TALKING"), 5);
@@ -364,7 +340,7 @@ class AsteriskBridgeTest {
             BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
             BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
             goAvailable(live);
-            ringAtOperator("1761000000.81", "PJSIP/hotline-trunk-00000051", "1761000000.82", "1", "1", "1");
+            ringAtOperator("1761000000.81", "PJSIP/hotline-trunk-00000051", "1761000000.82", "1", "1", "1", "1");
             String callId = await(pops, p -> true, 5).get("call").asString();
             ami.sendEvent(dial("DialEnd", "1761000000.81", "1761000000.82", "ANSWER"));
             await(calls, c -> c.get("state").asString().equals("TALKING"), 5);
@@ -419,18 +395,17 @@ class AsteriskBridgeTest {
         throw new AssertionError("no " + type + " in the timeline of call " + callId);
     }
 
-    /** A caller goes through the IVR with these key presses and, once moved to the operator, their phone rings. */
-    private void ringAtOperator(String callerUniqueId, String channel, String operatorUniqueId, String... keys)
-            throws IOException {
-        agi(agiPort, callerUniqueId, channel).run(new FastAgiClient.Script().inputs(keys));
+    /**
+     * A caller goes through the IVR with these key presses (language, danger, safe to call back, caller type) and,
+     * once moved to the operator, their phone rings.
+     */
+    private void ringAtOperator(String callerUniqueId, String channel, String operatorUniqueId, String language,
+            String danger, String safe, String type) throws IOException {
+        agi(agiPort, callerUniqueId, channel).run(caller(language, danger, safe, type));
         // As a real Asterisk, dial only once the adapter moved the caller to the operator.
         ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context")) && channel.equals(h.get("Channel")),
                 WAIT);
         ami.sendEvent(dial("DialBegin", callerUniqueId, operatorUniqueId, null));
-    }
-
-    private ConsoleClient supervisor() {
-        return ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
     }
 
     /** The test's Asterisk call once it has an outcome; {@code providerCallId} names it in failure messages. */

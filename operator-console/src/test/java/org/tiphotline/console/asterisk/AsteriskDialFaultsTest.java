@@ -82,7 +82,7 @@ class AsteriskDialFaultsTest {
             clock.advance(Duration.ofSeconds(1));
             goAvailable(two);
 
-            agi(agiPort, "1762000000.11", "PJSIP/hotline-trunk-00000011").run(new FastAgiClient.Script().inputs("1", "2", "1"));
+            agi(agiPort, "1762000000.11", "PJSIP/hotline-trunk-00000011").run(AsteriskTestCalls.caller("1", "2", "1", "1"));
             String offer = awaitRingAt("PJSIP/operator1");
             ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context")), WAIT);
             ami.clearActions();
@@ -126,7 +126,7 @@ class AsteriskDialFaultsTest {
             ami.sendEvent(event("DeviceStateChange", "Device", "PJSIP/operator1", "State", "UNAVAILABLE"));
             await(presenceOfOne, p -> p.get("presence").asString().equals("PHONE_NOT_CONNECTED"), 5);
 
-            agi(agiPort, "1762000000.21", "PJSIP/hotline-trunk-00000021").run(new FastAgiClient.Script().inputs("1", "2", "1"));
+            agi(agiPort, "1762000000.21", "PJSIP/hotline-trunk-00000021").run(AsteriskTestCalls.caller("1", "2", "1", "1"));
             awaitRingAt("PJSIP/operator2");
             assertThat(ami.actions()).as("operator one's phone is never dialled")
                     .noneMatch(a -> "PJSIP/operator1".equals(a.get("Value")));
@@ -139,7 +139,7 @@ class AsteriskDialFaultsTest {
         try (LiveClient one = LiveClient.connect(login("operator"))) {
             BlockingQueue<JsonNode> presenceOfOne = one.subscribe("/user/queue/presence");
             goAvailable(one);
-            agi(agiPort, "1762000000.31", "PJSIP/hotline-trunk-00000031").run(new FastAgiClient.Script().inputs("1", "2", "1"));
+            agi(agiPort, "1762000000.31", "PJSIP/hotline-trunk-00000031").run(AsteriskTestCalls.caller("1", "2", "1", "1"));
             String offer = awaitRingAt("PJSIP/operator1");
             ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context")), WAIT);
             ami.sendEvent(dial("DialBegin", "1762000000.31", "1762000000.32", null));

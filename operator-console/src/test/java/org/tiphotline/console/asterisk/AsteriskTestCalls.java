@@ -25,6 +25,14 @@ final class AsteriskTestCalls {
                 .env("agi_callerid", "+15550100142").env("agi_extension", "8765").readTimeout(Duration.ofSeconds(5));
     }
 
+    /**
+     * A caller who presses these keys at the IVR's questions in order (language, immediate danger, safe to call
+     * back, caller type; "" stays silent), listening to the "cannot speak freely" notice without pressing its key.
+     */
+    static FastAgiClient.Script caller(String language, String danger, String safe, String type) {
+        return new FastAgiClient.Script().inputs(language, "", danger, safe, type);
+    }
+
     static void goAvailable(LiveClient live) throws InterruptedException {
         BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
         live.send("/app/presence", Map.of("presence", "AVAILABLE"));

@@ -80,9 +80,12 @@ class OperatorInBrowserTest {
         new Select(browser.findElement(By.id("sim-language"))).selectByValue("es");
         new Select(browser.findElement(By.id("sim-danger"))).selectByValue("YES");
         new Select(browser.findElement(By.id("sim-type"))).selectByValue("AFFECTED_PERSON");
+        new Select(browser.findElement(By.id("sim-safe"))).selectByValue("NO");
         click("sim-place");
 
         waitForText(By.id("cb-caller"), "•••• 42");
+        assertThat(browser.findElement(By.id("pop-safe")).getText()).isEqualTo("No: do not call back");
+        assertThat(browser.findElements(By.id("pop-quiet"))).as("the caller did not press the key").isEmpty();
         assertThat(browser.findElement(By.id("cb-urgency")).getText()).isEqualTo("Someone may be in danger");
         assertThat(browser.findElement(By.id("cb-language")).getText()).isEqualTo("Spanish");
         assertThat(browser.findElement(By.id("pop-caller")).getText()).doesNotContain("0100");
@@ -134,6 +137,7 @@ class OperatorInBrowserTest {
         assertThat(browser.findElement(By.id("cb-language")).getText()).isEqualTo("Spanish");
         assertThat(browser.findElement(By.id("pop-ivr")).getText()).contains("Language: Spanish");
         assertThat(browser.findElement(By.id("pop-earlier")).getText()).isEqualTo("None from this number");
+        assertThat(browser.findElement(By.id("pop-safe")).getText()).isEqualTo("No: do not call back");
         wait.until(ExpectedConditions.textMatches(By.id("cb-timer"), Pattern.compile("Talking for \\d+:\\d\\d")));
 
         browser.findElement(By.id("f-exploitationDescription")).sendKeys(Keys.chord(Keys.ALT, "h"));
@@ -152,14 +156,16 @@ class OperatorInBrowserTest {
         login("supervisor", "supervisor-demo");
         wait.until(ExpectedConditions.urlContains("/supervisor.html"));
         WebElement row = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#calllog tr.clickable")));
-        assertThat(row.getText()).contains("•••• 42", "Demo Operator One", "Answered", "Submitted");
+        assertThat(row.getText()).contains("•••• 42", "Demo Operator One", "Answered", "Submitted",
+                "Not safe to call back");
         row.click();
         waitForText(By.id("detail-outcome"), "Answered");
+        assertThat(browser.findElement(By.id("detail-callback")).getText()).isEqualTo("Not safe to call back");
         List<String> events = browser.findElements(By.cssSelector("#timeline .event-type")).stream()
                 .map(WebElement::getText).toList();
         // The supervisor's page reads events in words (issue 17), from labels.properties.
         assertThat(events).containsExactly("Call arrived", "Menu answer", "Menu answer", "Menu answer",
-                "Waiting in the queue", "Offered to an operator", "Ringing at an operator", "Answered", "Call ended");
+                "Menu answer", "Waiting in the queue", "Offered to an operator", "Ringing at an operator", "Answered", "Call ended");
         waitForText(By.id("report-status"), "Submitted");
         assertThat(browser.findElement(By.id("report-values")).getText()).contains(FAKE_DESCRIPTION, "16");
         screenshot("supervisor-call-log");

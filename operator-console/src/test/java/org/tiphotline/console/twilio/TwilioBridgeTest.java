@@ -10,6 +10,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.tiphotline.console.testing.LiveClient.await;
+import static org.tiphotline.console.twilio.Twiml.count;
+import static org.tiphotline.console.twilio.Twiml.text;
+import static org.tiphotline.console.twilio.Twiml.with;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -24,8 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import javax.xml.xpath.XPathConstants;
-import javax.xml.xpath.XPathFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,6 @@ import org.tiphotline.console.testing.LiveClient;
 import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.telephony.TelephonyPorts;
 import org.w3c.dom.Document;
-import org.w3c.dom.NodeList;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -131,15 +131,18 @@ class TwilioBridgeTest {
             database.close();
             PendingReports pending = hotline.bean(PendingReports.class);
             Map<String, String> inProgress = with(call, "CallStatus", "in-progress");
-            // English, in immediate danger, the person affected: each answered with the next step's TwiML.
+            // English, in immediate danger, safe to call back, the person affected: each answered with the next
+            // step's TwiML.
             assertThat(text(twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(inProgress, "Digits",
                     "1")).twiml(), "/Response/Gather/@action")).startsWith("/twilio/ivr?q=IMMEDIATE_DANGER");
             assertThat(text(twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en", with(inProgress,
+                    "Digits", "1")).twiml(), "/Response/Gather/@action")).startsWith("/twilio/ivr?q=SAFE_TO_CALL_BACK");
+            assertThat(text(twilio.post("/twilio/ivr?q=SAFE_TO_CALL_BACK&attempt=1&lang=en", with(inProgress,
                     "Digits", "1")).twiml(), "/Response/Gather/@action")).startsWith("/twilio/ivr?q=CALLER_TYPE");
             twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=en", with(inProgress, "Digits", "1"));
             assertThat(text(twilio.post("/twilio/queued", inProgress).twiml(), "/Response/Redirect"))
                     .startsWith("/twilio/wait");
-            assertThat(pending.waiting()).as("reports kept while the database is away").isGreaterThanOrEqualTo(4);
+            assertThat(pending.waiting()).as("reports kept while the database is away").isGreaterThanOrEqualTo(5);
 
             restartedDatabase = DatabaseRestart.start(data.resolve("postgres"), port);
 
@@ -157,7 +160,9 @@ class TwilioBridgeTest {
             }
             assertThat(stored).as("the call, queued once the database was back").isNotNull();
             assertThat(stored.events()).extracting(CallEvent::type).startsWith(CallEventType.ARRIVED,
-                    CallEventType.IVR_ANSWER, CallEventType.IVR_ANSWER, CallEventType.IVR_ANSWER, CallEventType.QUEUED);
+                    CallEventType.IVR_ANSWER, CallEventType.IVR_ANSWER, CallEventType.IVR_ANSWER,
+                    CallEventType.IVR_ANSWER, CallEventType.QUEUED);
+            assertThat(stored.safeToCallBack()).isTrue();
             assertThat(stored.urgent()).as("the danger answer was stored before the queueing").isTrue();
             assertThat(form(awaitApiRequest(sid, 1).getBodyAsString()).get("Url")).as("moved to an operator")
                     .contains("/twilio/connect?operator=");
@@ -287,10 +292,22 @@ class TwilioBridgeTest {
 
             Document danger = twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "1"))
                     .twiml();
-            assertThat(text(danger, "/Response/Gather/@action"))
+            // First the "cannot speak freely" notice, in a Gather of its own that moves on after a second of silence.
+            assertThat(text(danger, "/Response/Gather[1]/@action"))
+                    .isEqualTo("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en&notice=1");
+            assertThat(text(danger, "/Response/Gather[1]/@timeout")).isEqualTo("1");
+            assertThat(text(danger, "/Response/Gather[1]/@actionOnEmptyResult")).isEmpty();
+            assertThat(text(danger, "/Response/Gather[1]/Say")).isEqualTo(
+                    "If you cannot speak freely, press 9 at any time.");
+            assertThat(text(danger, "/Response/Gather[2]/@action"))
                     .isEqualTo("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en");
-            Document type = twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en",
+            Document safe = twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en",
                     with(call, "Digits", "2")).twiml();
+            assertThat(text(safe, "/Response/Gather/@action"))
+                    .isEqualTo("/twilio/ivr?q=SAFE_TO_CALL_BACK&attempt=1&lang=en");
+            assertThat(text(safe, "/Response/Gather/Say")).startsWith("Is it safe to call you back on this number?");
+            Document type = twilio.post("/twilio/ivr?q=SAFE_TO_CALL_BACK&attempt=1&lang=en",
+                    with(call, "Digits", "1")).twiml();
             assertThat(text(type, "/Response/Gather/@action")).isEqualTo("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=en");
             Document notice = twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=en", with(call, "Digits", "1"))
                     .twiml();
@@ -327,6 +344,7 @@ class TwilioBridgeTest {
             assertThat(pop.get("provider").asString()).isEqualTo("twilio");
             assertThat(pop.get("providerCallId").asString()).isEqualTo(sid);
             assertThat(pop.get("callerMask").asString()).isEqualTo("•••• 42");
+            assertThat(pop.get("safeToCallBack").asBoolean()).isTrue();
             String callId = pop.get("call").asString();
             twilio.post("/twilio/operator-status?operator=" + operatorId, with(legForm, "CallStatus", "in-progress"));
             await(calls, c -> c.get("state").asString().equals("TALKING"), 5);
@@ -340,8 +358,8 @@ class TwilioBridgeTest {
             twilio.post("/twilio/status", with(call, "CallStatus", "completed"));
 
             JsonNode detail = supervisor().get("/api/calllog/" + callId).body();
-            assertThat(types(detail)).containsExactly("ARRIVED", "IVR_ANSWER", "IVR_ANSWER", "IVR_ANSWER", "QUEUED",
-                    "OFFERED", "RINGING", "ANSWERED", "ENDED");
+            assertThat(types(detail)).containsExactly("ARRIVED", "IVR_ANSWER", "IVR_ANSWER", "IVR_ANSWER", "IVR_ANSWER",
+                    "QUEUED", "OFFERED", "RINGING", "ANSWERED", "ENDED");
             assertThat(detail.get("summary").get("outcome").asString()).isEqualTo("COMPLETED");
             assertThat(detail.toString()).contains("\"by\":\"operator\"");
         }
@@ -354,7 +372,7 @@ class TwilioBridgeTest {
             goAvailable(live);
             String sid = newCallSid();
             Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
-            assertThat(text(throughIvr(call, "3", "2", "2"), "/Response/Redirect")).isEqualTo("/twilio/wait?round=1");
+            assertThat(text(throughIvr(call, "3", "2", "1", "2"), "/Response/Redirect")).isEqualTo("/twilio/wait?round=1");
             twilio.post("/twilio/status", with(call, "CallStatus", "completed"));
 
             JsonNode row = supervisor().get("/api/calllog?limit=50").body().get("rows").get(0);
@@ -363,6 +381,8 @@ class TwilioBridgeTest {
             assertThat(detail.get("ivrPath").get("LANGUAGE").asString()).isEqualTo("fr");
             assertThat(detail.get("ivrPath").get("IMMEDIATE_DANGER").asString()).isEqualTo("NO");
             assertThat(detail.get("ivrPath").get("CALLER_TYPE").asString()).isEqualTo("SOMEONE_ELSE");
+            assertThat(detail.get("ivrPath").get("SAFE_TO_CALL_BACK").asString()).isEqualTo("YES");
+            assertThat(row.get("safeToCallBack").asBoolean()).isTrue();
         }
     }
 
@@ -370,7 +390,7 @@ class TwilioBridgeTest {
     void withNobodySignedInTheCallerReachesTheFallbackLineThenAMessageThatBecomesOneCallbackTask() {
         String sid = newCallSid();
         Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
-        Document human = throughIvr(call, "2", "1", "1");
+        Document human = throughIvr(call, "2", "1", "1", "1");
         assertThat(text(human, "/Response/Dial/Number")).isEqualTo(FALLBACK_LINE);
         assertThat(text(human, "/Response/Dial/@action")).isEqualTo("/twilio/fallback-done?lang=es");
         assertThat(text(human, "/Response/Say/@language")).isEqualTo("es-MX");
@@ -429,7 +449,7 @@ class TwilioBridgeTest {
             goAvailable(live);
             String sid = newCallSid();
             Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
-            throughIvr(call, "3", "2", "3");
+            throughIvr(call, "3", "2", "1", "3");
             assertThat(text(twilio.post("/twilio/wait?round=1", call).twiml(), "/Response/Redirect"))
                     .isEqualTo("/twilio/wait?round=2");
             Thread.sleep(MAX_WAIT.toMillis() + 300);
@@ -454,7 +474,8 @@ class TwilioBridgeTest {
                 .twiml();
         assertThat(text(wrong, "/Response/Gather/@action")).isEqualTo("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=3&lang=en");
         Document next = twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=3&lang=en", call).twiml();
-        assertThat(text(next, "/Response/Gather/@action")).isEqualTo("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=en");
+        assertThat(text(next, "/Response/Gather/@action"))
+                .isEqualTo("/twilio/ivr?q=SAFE_TO_CALL_BACK&attempt=1&lang=en");
 
         SignedWebhooks.Reply bogus = twilio.post("/twilio/ivr?q=FAVOURITE_COLOUR&attempt=1&lang=en", call);
         assertThat(bogus.status()).isEqualTo(400);
@@ -516,7 +537,7 @@ class TwilioBridgeTest {
             goAvailable(console);
             for (String sid : List.of(gone, live)) {
                 Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
-                throughIvr(call, "3", "2", "1");
+                throughIvr(call, "3", "2", "1", "1");
             }
         }
         hotline.close();
@@ -548,7 +569,7 @@ class TwilioBridgeTest {
             goAvailable(live);
             String sid = newCallSid();
             Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
-            throughIvr(call, "1", "2", "2");
+            throughIvr(call, "1", "2", "1", "2");
             String url = form(awaitApiRequest(sid).getBodyAsString()).get("Url");
             String operatorId = url.substring(url.indexOf("operator=") + "operator=".length());
             Document dial = twilio.post(url.substring(PUBLIC.length()), with(call, "CallStatus", "in-progress"))
@@ -572,8 +593,8 @@ class TwilioBridgeTest {
                     "DialCallStatus", "completed"), "DialCallSid", leg));
 
             JsonNode detail = supervisor().get("/api/calllog/" + callId).body();
-            assertThat(types(detail)).containsExactly("ARRIVED", "IVR_ANSWER", "IVR_ANSWER", "IVR_ANSWER", "QUEUED",
-                    "OFFERED", "RINGING", "ANSWERED", "ENDED");
+            assertThat(types(detail)).containsExactly("ARRIVED", "IVR_ANSWER", "IVR_ANSWER", "IVR_ANSWER", "IVR_ANSWER",
+                    "QUEUED", "OFFERED", "RINGING", "ANSWERED", "ENDED");
             assertThat(detail.toString()).contains("\"by\":\"caller\"");
         }
     }
@@ -589,7 +610,7 @@ class TwilioBridgeTest {
             goAvailable(live);
             String sid = newCallSid();
             Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
-            throughIvr(call, "1", "2", "1");
+            throughIvr(call, "1", "2", "1", "1");
             assertThat(form(awaitApiRequest(sid, 1).getBodyAsString()).get("Url")).contains("/twilio/connect?");
             // The operator's browser rings and nobody answers: the core withdraws the offer.
             Map<String, String> back = form(awaitApiRequest(sid, 2).getBodyAsString());
@@ -611,7 +632,7 @@ class TwilioBridgeTest {
         goAvailable(live);
         String sid = newCallSid();
         Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
-        throughIvr(call, "1", "1", "1");
+        throughIvr(call, "1", "1", "1", "1");
         String url = form(awaitApiRequest(sid).getBodyAsString()).get("Url");
         String operatorId = url.substring(url.indexOf("operator=") + "operator=".length());
         twilio.post(url.substring(PUBLIC.length()), with(call, "CallStatus", "in-progress"));
@@ -773,14 +794,15 @@ class TwilioBridgeTest {
     }
 
     /**
-     * The caller goes through the IVR pressing these digits (language, immediate danger, caller type) and is
-     * queued; returns the TwiML the queueing answered (hold, or the fallback).
+     * The caller goes through the IVR pressing these digits (language, immediate danger, safe to call back, caller
+     * type) and is queued; returns the TwiML the queueing answered (hold, or the fallback).
      */
-    private Document throughIvr(Map<String, String> call, String language, String danger, String type) {
+    private Document throughIvr(Map<String, String> call, String language, String danger, String safe, String type) {
         twilio.post("/twilio/voice", call);
         String lang = List.of("en", "es", "fr").get(Integer.parseInt(language) - 1);
         twilio.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", language));
         twilio.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=" + lang, with(call, "Digits", danger));
+        twilio.post("/twilio/ivr?q=SAFE_TO_CALL_BACK&attempt=1&lang=" + lang, with(call, "Digits", safe));
         Document notice = twilio.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=" + lang, with(call, "Digits", type))
                 .twiml();
         // As Twilio does, follow the notice's redirect: it carries the caller's language, which the hold (or the
@@ -804,12 +826,6 @@ class TwilioBridgeTest {
         return String.format("CA%032x", ++sids + 0xfa4eL * 1_000_000L);
     }
 
-    private static Map<String, String> with(Map<String, String> form, String name, String value) {
-        Map<String, String> copy = new LinkedHashMap<>(form);
-        copy.put(name, value);
-        return copy;
-    }
-
     private static Map<String, String> form(String body) {
         Map<String, String> form = new LinkedHashMap<>();
         for (String pair : body.split("&")) {
@@ -818,23 +834,6 @@ class TwilioBridgeTest {
                     URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return form;
-    }
-
-    private static String text(Document twiml, String xpath) {
-        try {
-            return (String) XPathFactory.newInstance().newXPath().evaluate(xpath, twiml, XPathConstants.STRING);
-        } catch (Exception e) {
-            throw new AssertionError(xpath, e);
-        }
-    }
-
-    private static int count(Document twiml, String xpath) {
-        try {
-            return ((NodeList) XPathFactory.newInstance().newXPath().evaluate(xpath, twiml, XPathConstants.NODESET))
-                    .getLength();
-        } catch (Exception e) {
-            throw new AssertionError(xpath, e);
-        }
     }
 
     private static List<String> types(JsonNode detail) {

@@ -52,7 +52,7 @@ class TwilioWebhookFuzzTest {
             "/twilio/operator-status", "/twilio/dial-done", "/twilio/conference", "/twilio/escalation-status",
             "/twilio/conference-status", "/twilio/status");
     private static final List<String> QUERY = List.of("q", "attempt", "lang", "round", "operator", "call", "role",
-            "mode");
+            "mode", "notice", "quiet");
     private static final List<String> PARAMS = List.of("AccountSid", "CallSid", "CallStatus", "From", "To",
             "Caller", "Called", "Direction", "Digits", "SpeechResult", "RecordingUrl", "RecordingSid",
             "RecordingDuration", "DialCallStatus", "DialCallSid", "ParentCallSid", "ConferenceSid",
@@ -129,7 +129,8 @@ class TwilioWebhookFuzzTest {
         Arbitrary<Map<String, String>> params = Arbitraries.maps(Arbitraries.frequencyOf(Tuple.of(8,
                 Arbitraries.of(PARAMS)), Tuple.of(1, text().filter(s -> !s.isEmpty()))), text()).ofMaxSize(10);
         Arbitrary<Map<String, String>> query = Arbitraries.maps(Arbitraries.of(QUERY), Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.of("LANGUAGE", "IMMEDIATE_DANGER", "CALLER_TYPE", "1", "2", "3", "0", "-1",
+                Tuple.of(3, Arbitraries.of("LANGUAGE", "IMMEDIATE_DANGER", "CALLER_TYPE", "SAFE_TO_CALL_BACK",
+                        "CANNOT_SPEAK_FREELY", "true", "9", "1", "2", "3", "0", "-1",
                         "en", "es", "99999999999999999999", "caller", "operator", "police", "warm", "cold")),
                 Tuple.of(1, text()))).ofMaxSize(4);
         return Combinators.combine(Arbitraries.of(PATHS), query, sids, params, Arbitraries.integers().between(0, 9))

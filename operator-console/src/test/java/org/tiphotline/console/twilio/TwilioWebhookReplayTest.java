@@ -121,12 +121,12 @@ class TwilioWebhookReplayTest {
                 }
                 case "queue-hangup" -> {
                     // French: nobody signed in speaks it, so the call waits (the language wait is 30 s).
-                    ivr(talking, "fr", "3", "2", "2");
+                    ivr(talking, "fr", "3", "2", "1", "2");
                     doc("queued", "/twilio/queued", talking);
                     callback("status completed", () -> "/twilio/status", with(call, "CallStatus", "completed"));
                 }
                 default -> {
-                    ivr(talking, "en", "1", "2", "1");
+                    ivr(talking, "en", "1", "2", "1", "1");
                     doc("queued", "/twilio/queued", talking);
                     hooks.add(new Hook("connect", false, () -> "/twilio/connect?operator=" + operator,
                             () -> talking));
@@ -143,10 +143,13 @@ class TwilioWebhookReplayTest {
             }
         }
 
-        private void ivr(Map<String, String> talking, String lang, String language, String danger, String type) {
+        private void ivr(Map<String, String> talking, String lang, String language, String danger, String safe,
+                String type) {
             doc("ivr LANGUAGE", "/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(talking, "Digits", language));
             doc("ivr IMMEDIATE_DANGER", "/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=" + lang,
                     with(talking, "Digits", danger));
+            doc("ivr SAFE_TO_CALL_BACK", "/twilio/ivr?q=SAFE_TO_CALL_BACK&attempt=1&lang=" + lang,
+                    with(talking, "Digits", safe));
             doc("ivr CALLER_TYPE", "/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=" + lang, with(talking, "Digits", type));
         }
 

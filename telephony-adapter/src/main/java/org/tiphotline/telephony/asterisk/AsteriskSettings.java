@@ -38,20 +38,31 @@ public record AsteriskSettings(
     }
 
     /**
-     * These settings with the default sound of every language option prompt not listed in {@code sounds}: an
-     * option says its digit, which depends on the order of {@code hotline.calls.languages}, so its default file
-     * carries the digit ({@code hotline/language-fr-2}) and one set of files serves every order.
+     * These settings with the default sound of every prompt that says a digit and is not listed in
+     * {@code sounds}: a language option's digit depends on the order of {@code hotline.calls.languages}, the
+     * "cannot speak freely" notice's on {@code hotline.ivr.cannot-speak-freely.digit}, so their default files carry
+     * the digit ({@code hotline/language-fr-2}, {@code hotline/cannot-speak-freely-9}) and one set of files serves
+     * every deployment.
      */
     public AsteriskSettings withIvrDefaults(IvrScript script) {
         Map<String, Map<String, String>> withDefaults = new java.util.HashMap<>(sounds);
         script.menus().getFirst().options().forEach((digit, language) -> {
-            String prompt = IvrScript.languageOptionPrompt(language);
             Map<String, String> forLanguage = new java.util.HashMap<>(withDefaults.getOrDefault(language, Map.of()));
-            forLanguage.putIfAbsent(prompt, DEFAULT_DIRECTORY + languageOptionSound(language, digit));
+            forLanguage.putIfAbsent(IvrScript.languageOptionPrompt(language),
+                    DEFAULT_DIRECTORY + languageOptionSound(language, digit));
+            if (script.quietDigit() != null) {
+                forLanguage.putIfAbsent(IvrScript.CANNOT_SPEAK_FREELY,
+                        DEFAULT_DIRECTORY + quietNoticeSound(script.quietDigit()));
+            }
             withDefaults.put(language, Map.copyOf(forLanguage));
         });
         return new AsteriskSettings(enabled, agi, ami, dialplan, endpoints, escalationDial, ringSeconds,
                 withDefaults);
+    }
+
+    /** The default sound file name (without directory) of the "cannot speak freely" notice on a digit. */
+    public static String quietNoticeSound(String digit) {
+        return IvrScript.CANNOT_SPEAK_FREELY + "-" + digit;
     }
 
     /** The default sound file name (without directory) of a language's option prompt on a digit. */

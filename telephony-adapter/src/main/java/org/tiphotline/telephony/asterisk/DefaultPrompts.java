@@ -25,7 +25,8 @@ import org.tiphotline.telephony.ivr.IvrTexts;
  * <p>One format only, WAV (8 kHz, 16-bit, mono): Asterisk's {@code format_wav} plays it natively and turns it
  * into any codec in one cheap step, and with one file per prompt a recording that replaces it cannot be shadowed
  * by a leftover default in another format (Asterisk picks the cheapest format among files of the same name).
- * A language option prompt exists once per digit, since the digit depends on the deployment's order.
+ * A language option prompt exists once per digit, since the digit depends on the deployment's order; so does the
+ * "cannot speak freely" notice, whose digit is a setting.
  */
 public final class DefaultPrompts {
 
@@ -97,7 +98,16 @@ public final class DefaultPrompts {
             List<String> prompts = new ArrayList<>(List.of(IvrScript.WELCOME));
             prompts.addAll(script.promptsAfterChoice());
             for (String prompt : prompts) {
-                all.add(new Spoken(dir + prompt, directory, required(directory, prompt)));
+                if (prompt.equals(IvrScript.CANNOT_SPEAK_FREELY)) {
+                    // Once per digit a deployment may choose for it.
+                    String text = required(directory, prompt);
+                    for (String digit : script.quietDigitChoices()) {
+                        all.add(new Spoken(dir + AsteriskSettings.quietNoticeSound(digit), directory,
+                                text.replace(IvrTexts.DIGIT, digit)));
+                    }
+                } else {
+                    all.add(new Spoken(dir + prompt, directory, required(directory, prompt)));
+                }
             }
             // Option prompts play from the first language's directory, in their own language: any of these
             // languages may come first in a deployment.

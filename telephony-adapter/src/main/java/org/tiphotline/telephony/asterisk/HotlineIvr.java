@@ -62,7 +62,7 @@ final class HotlineIvr implements AgiScript {
             // The line first: a resync running now must know this caller before their record can exist.
             line.arrivedInIvr(uniqueId, request.getChannel());
             switchboard.arrived(ref, request.getCallerIdNumber(), dialled(request));
-            play(ref, channel);
+            play(ref, channel, request.getCallerIdNumber());
         } catch (AgiHangupException hungUp) {
             switchboard.callerHungUp(ref);
         } catch (AgiException | RuntimeException e) {
@@ -72,10 +72,17 @@ final class HotlineIvr implements AgiScript {
         }
     }
 
-    private void play(CallRef ref, AgiChannel channel) throws AgiException {
+    private void play(CallRef ref, AgiChannel channel, String callerNumber) throws AgiException {
         String language = script.menus().getFirst().fallback();
-        for (IvrMenu menu : script.menus()) {
-            String answer = ask(menu, language, channel);
+        boolean[] quietReported = {false};
+        for (IvrMenu menu : script.menusFor(callerNumber)) {
+            if (script.noticeBefore(menu)
+                    && play(channel, language, IvrScript.CANNOT_SPEAK_FREELY, script.quietDigit()) != 0) {
+                // Only the digit itself cuts the notice short; pressed during it, it counts as pressed at the
+                // question that follows, which is then asked in full.
+                reportQuiet(ref, quietReported);
+            }
+            String answer = ask(menu, language, channel, ref, quietReported);
             if (answer == null) {
                 continue;
             }
@@ -92,10 +99,12 @@ final class HotlineIvr implements AgiScript {
     }
 
     /** Asks one question until answered or out of attempts; null when nothing is to be reported. */
-    private String ask(IvrMenu menu, String language, AgiChannel channel) throws AgiException {
+    private String ask(IvrMenu menu, String language, AgiChannel channel, CallRef ref, boolean[] quietReported)
+            throws AgiException {
+        boolean quietHeardHere = false;
         for (int attempt = 1; ; attempt++) {
             String digits = collect(menu, language, channel, attempt == 1);
-            switch (menu.interpret(digits, attempt)) {
+            switch (menu.interpret(digits, attempt, quietHeardHere)) {
                 case IvrMenu.Step.Answered answered -> {
                     return answered.answer();
                 }
@@ -103,7 +112,21 @@ final class HotlineIvr implements AgiScript {
                     return null;
                 }
                 case IvrMenu.Step.AskAgain again -> play(channel, language, IvrScript.INVALID, null);
+                case IvrMenu.Step.CannotSpeakFreely quiet -> {
+                    reportQuiet(ref, quietReported);
+                    quietHeardHere = true;
+                    // The same question again, on the same attempt.
+                    attempt--;
+                }
             }
+        }
+    }
+
+    /** Reports the "cannot speak freely" digit, the first time the caller presses it. */
+    private void reportQuiet(CallRef ref, boolean[] reported) {
+        if (!reported[0]) {
+            reported[0] = true;
+            switchboard.ivrAnswered(ref, IvrQuestion.CANNOT_SPEAK_FREELY, "YES");
         }
     }
 

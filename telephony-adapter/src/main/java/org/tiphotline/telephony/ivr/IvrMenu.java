@@ -10,9 +10,10 @@ import org.tiphotline.calls.IvrQuestion;
  * "not said"), which is only ever the case for a question whose silence must not be guessed.
  *
  * @param options digit → answer, in the order the prompt lists them
+ * @param quietDigit the "cannot speak freely" digit where this question takes it, else null
  */
 public record IvrMenu(IvrQuestion question, String prompt, Map<String, String> options, String fallback,
-        int attempts) {
+        int attempts, String quietDigit) {
 
     public IvrMenu {
         Objects.requireNonNull(question);
@@ -21,11 +22,32 @@ public record IvrMenu(IvrQuestion question, String prompt, Map<String, String> o
         if (options.isEmpty() || attempts < 1) {
             throw new IllegalArgumentException(question + ": a menu needs options and at least one attempt");
         }
+        if (quietDigit != null && options.containsKey(quietDigit)) {
+            throw new IllegalArgumentException(question + ": digit " + quietDigit + " already answers it, so it "
+                    + "cannot also mean \"I cannot speak freely\"");
+        }
+    }
+
+    public IvrMenu(IvrQuestion question, String prompt, Map<String, String> options, String fallback, int attempts) {
+        this(question, prompt, options, fallback, attempts, null);
     }
 
     /** What to do with the digits a caller pressed (empty or null: nothing) on the given attempt (1-based). */
     public Step interpret(String digits, int attempt) {
-        String answer = digits == null ? null : options.get(digits.strip());
+        return interpret(digits, attempt, false);
+    }
+
+    /**
+     * As {@link #interpret(String, int)}; {@code quietHeardHere}: the caller already pressed the "cannot speak
+     * freely" digit at this question, so pressing it again is a wrong digit (one free repeat per question: a
+     * caller holding the key cannot keep the IVR asking forever).
+     */
+    public Step interpret(String digits, int attempt, boolean quietHeardHere) {
+        String pressed = digits == null ? null : digits.strip();
+        if (quietDigit != null && !quietHeardHere && quietDigit.equals(pressed)) {
+            return new Step.CannotSpeakFreely();
+        }
+        String answer = pressed == null ? null : options.get(pressed);
         if (answer != null) {
             return new Step.Answered(answer, false);
         }
@@ -46,5 +68,11 @@ public record IvrMenu(IvrQuestion question, String prompt, Map<String, String> o
 
         /** Out of attempts and no safe default: report nothing and go on. */
         record NotAnswered() implements Step {}
+
+        /**
+         * The caller pressed the "cannot speak freely" digit: report it (once per call) and ask the same question
+         * again, on the same attempt and without the "invalid" prompt.
+         */
+        record CannotSpeakFreely() implements Step {}
     }
 }

@@ -1,6 +1,8 @@
 package org.tiphotline.telephony.simulated;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,6 +21,7 @@ import org.tiphotline.calls.Switchboard;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.OperatorId;
 import org.tiphotline.telephony.TelephonyPort;
+import org.tiphotline.telephony.ivr.IvrScript;
 
 /**
  * The simulated line: holds its calls in memory as a PBX would, and reports to the Switchboard asynchronously
@@ -43,25 +46,43 @@ public class SimulatedLine implements TelephonyPort, DisposableBean {
 
     private final Switchboard switchboard;
     private final Calls records;
+    private final IvrScript script;
     private final Map<String, SimCall> calls = new ConcurrentHashMap<>();
     /** The calls this line dials out (callbacks); their numbers are never kept here. */
     private final Set<String> callbacks = ConcurrentHashMap.newKeySet();
     private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis());
     private final ExecutorService pbx = Executors.newVirtualThreadPerTaskExecutor();
 
-    public SimulatedLine(Switchboard switchboard, Calls records) {
+    public SimulatedLine(Switchboard switchboard, Calls records, IvrScript script) {
         this.switchboard = switchboard;
         this.records = records;
+        this.script = script;
     }
 
-    /** A caller dials in and answers the IVR; unless told to stay in the IVR, the call then waits in the queue. */
+    /**
+     * A caller dials in and answers the IVR; unless told to stay in the IVR, the call then waits in the queue.
+     * The answers are reported in the order the IVR asks ({@link IvrScript}), a "cannot speak freely" press at the
+     * question after the language; a callback answer for a withheld number is refused, as the IVR never asks it.
+     */
     public SimCall place(String callerNumber, String dialled, Map<IvrQuestion, String> answers, boolean stayInIvr) {
         answers.forEach(switchboard::checkIvrAnswer);
+        List<IvrQuestion> asked = new ArrayList<>();
+        script.menusFor(callerNumber).forEach(menu -> asked.add(menu.question()));
+        if (answers.containsKey(IvrQuestion.SAFE_TO_CALL_BACK) && !asked.contains(IvrQuestion.SAFE_TO_CALL_BACK)) {
+            throw new IllegalArgumentException("safeToCallBack: the IVR does not ask it when the caller's number is "
+                    + "withheld; leave it out");
+        }
+        if (answers.containsKey(IvrQuestion.CANNOT_SPEAK_FREELY)) {
+            if (script.quietDigit() == null) {
+                throw new IllegalArgumentException("cannotSpeakFreely: this IVR does not offer that choice");
+            }
+            asked.add(1, IvrQuestion.CANNOT_SPEAK_FREELY);
+        }
         String id = "SIM-" + Long.toString(sequence.incrementAndGet(), 36).toUpperCase(java.util.Locale.ROOT);
         CallRef ref = ref(id);
         CallId call = switchboard.arrived(ref, callerNumber, dialled);
         calls.put(id, new SimCall(id, call, SimCall.Status.IVR, null, null));
-        for (IvrQuestion question : IvrQuestion.values()) {
+        for (IvrQuestion question : asked) {
             String answer = answers.get(question);
             if (answer != null) {
                 switchboard.ivrAnswered(ref, question, answer);

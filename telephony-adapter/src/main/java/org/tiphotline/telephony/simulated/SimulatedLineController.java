@@ -41,7 +41,10 @@ class SimulatedLineController {
             @Pattern(regexp = "YES|NO|NO_INPUT", message = "must be YES, NO or NO_INPUT") String immediateDanger,
             @Pattern(regexp = "AFFECTED_PERSON|SOMEONE_ELSE|PROFESSIONAL",
                     message = "must be AFFECTED_PERSON, SOMEONE_ELSE or PROFESSIONAL") String callerType,
-            Boolean stayInIvr) {}
+            Boolean stayInIvr,
+            @Pattern(regexp = "YES|NO", message = "must be YES or NO (silence at that question is NO)")
+            String safeToCallBack,
+            Boolean cannotSpeakFreely) {}
 
     private final SimulatedLine line;
     private final Operators operators;
@@ -63,6 +66,12 @@ class SimulatedLineController {
         }
         if (request.callerType() != null) {
             answers.put(IvrQuestion.CALLER_TYPE, request.callerType());
+        }
+        if (request.safeToCallBack() != null) {
+            answers.put(IvrQuestion.SAFE_TO_CALL_BACK, request.safeToCallBack());
+        }
+        if (Boolean.TRUE.equals(request.cannotSpeakFreely())) {
+            answers.put(IvrQuestion.CANNOT_SPEAK_FREELY, "YES");
         }
         String dialled = request.dialled() == null || request.dialled().isBlank() ? "HOTLINE" : request.dialled();
         return line.place(request.callerNumber(), dialled, answers, Boolean.TRUE.equals(request.stayInIvr()));

@@ -58,10 +58,22 @@ final class TwilioIvr {
                 .orElseThrow(() -> new IllegalArgumentException("no IVR menu for " + question));
     }
 
-    /** The menu after this one, or null after the last. */
-    IvrMenu next(IvrMenu menu) {
-        int at = script.menus().indexOf(menu);
-        return at + 1 < script.menus().size() ? script.menus().get(at + 1) : null;
+    /** The menu after this one for this caller (the callback question is skipped for a withheld number). */
+    IvrMenu next(IvrMenu menu, String callerNumber) {
+        return script.next(menu, callerNumber);
+    }
+
+    /** The questions asked of this caller. */
+    List<IvrMenu> menusFor(String callerNumber) {
+        return script.menusFor(callerNumber);
+    }
+
+    boolean noticeBefore(IvrMenu menu) {
+        return script.noticeBefore(menu);
+    }
+
+    String quietDigit() {
+        return script.quietDigit();
     }
 
     String firstLanguage() {
@@ -70,8 +82,36 @@ final class TwilioIvr {
 
     /** Asks a question: on a repeat after silence or a wrong digit, the "invalid" prompt first. */
     VoiceResponse ask(IvrMenu menu, int attempt, String language, boolean welcome) {
+        return ask(menu, attempt, language, welcome, false, attempt > 1, attempt == 1 && script.noticeBefore(menu));
+    }
+
+    /** Asks again after silence or a wrong digit: the "invalid" prompt first. */
+    VoiceResponse askAgain(IvrMenu menu, int attempt, String language, boolean quietHeard) {
+        return ask(menu, attempt, language, false, quietHeard, true, false);
+    }
+
+    /** Asks again, on the same attempt, after the "cannot speak freely" digit: no "invalid", it was no mistake. */
+    VoiceResponse askAfterQuiet(IvrMenu menu, int attempt, String language) {
+        return ask(menu, attempt, language, false, true, false, false);
+    }
+
+    /** Asks the question the "cannot speak freely" notice was cut short before. */
+    VoiceResponse askAfterNotice(IvrMenu menu, String language) {
+        return ask(menu, 1, language, false, false, false, false);
+    }
+
+    /**
+     * Asks a question. {@code quietHeard}: the caller pressed the "cannot speak freely" digit at this question
+     * already (the URL says so, as Twilio signs it), so a second press is a wrong digit. {@code sorry}: the
+     * "invalid" prompt first. {@code notice}: the "cannot speak freely" notice plays first, in a {@code <Gather>}
+     * of its own that only calls back when a digit is pressed during it (else Twilio goes on to the question after
+     * a second): a digit pressed before the caller has heard the question is taken as the quiet digit or dropped,
+     * never as an answer, as on Asterisk.
+     */
+    private VoiceResponse ask(IvrMenu menu, int attempt, String language, boolean welcome, boolean quietHeard,
+            boolean sorry, boolean notice) {
         String action = "/twilio/ivr?q=" + menu.question().name() + "&attempt=" + attempt + "&lang="
-                + encode(language);
+                + encode(language) + (quietHeard ? "&quiet=1" : "");
         Gather.Builder gather = new Gather.Builder().inputs(Gather.Input.DTMF).numDigits(1)
                 .timeout(Math.max(1, (int) Math.ceil(script.settings().digitTimeout().toMillis() / 1000.0)))
                 .actionOnEmptyResult(true).action(action).method(HttpMethod.POST);
@@ -83,8 +123,20 @@ final class TwilioIvr {
             }
         }
         VoiceResponse.Builder response = new VoiceResponse.Builder();
-        if (attempt > 1) {
+        if (sorry) {
             add(response, prompt(language, IvrScript.INVALID));
+        }
+        if (notice) {
+            Gather.Builder first = new Gather.Builder().inputs(Gather.Input.DTMF).numDigits(1).timeout(1)
+                    .action("/twilio/ivr?q=" + menu.question().name() + "&attempt=1&lang=" + encode(language)
+                            + "&notice=1").method(HttpMethod.POST);
+            TwiML words = prompt(language, IvrScript.CANNOT_SPEAK_FREELY);
+            if (words instanceof Say say) {
+                first.say(say);
+            } else if (words instanceof Play play) {
+                first.play(play);
+            }
+            response.gather(first.build());
         }
         // Reached only if Twilio ever skips the action on silence: the same action, without digits.
         return response.gather(gather.build())

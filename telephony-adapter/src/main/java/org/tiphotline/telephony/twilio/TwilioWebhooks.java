@@ -53,6 +53,13 @@ import org.tiphotline.telephony.ivr.IvrMenu;
 class TwilioWebhooks {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TwilioWebhooks.class);
+    /**
+     * What Twilio puts in {@code From} when the caller's number is withheld: ANONYMOUS, RESTRICTED, UNAVAILABLE,
+     * BLOCKED and UNKNOWN spelt on a keypad. Taken as numbers they would be asked for a callback, dialled, and make
+     * every anonymous caller one "repeat caller".
+     */
+    private static final Set<String> WITHHELD = Set.of("+266696687", "+7378742833", "+86282452253", "+2562533",
+            "+8656696");
     /** A caller's call has ended with one of these (the number's status callback). */
     private static final Set<String> FINAL = Set.of("completed", "busy", "failed", "no-answer", "canceled");
 
@@ -91,18 +98,39 @@ class TwilioWebhooks {
         return cached("voice", () -> ivr.ask(ivr.menus().getFirst(), 1, ivr.firstLanguage(), true));
     }
 
-    /** A {@code <Gather>} ended, with a digit or in silence. */
+    /**
+     * A {@code <Gather>} ended, with a digit or in silence. {@code notice}: a digit was pressed during the "cannot
+     * speak freely" notice before the question; {@code quiet}: that digit was already pressed at this question.
+     */
     @PostMapping("/ivr")
     String ivrStep(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form, @RequestParam("q") String q,
-            @RequestParam("attempt") int attempt, @RequestParam("lang") String lang) {
+            @RequestParam("attempt") int attempt, @RequestParam("lang") String lang,
+            @RequestParam(name = "notice", defaultValue = "false") boolean notice,
+            @RequestParam(name = "quiet", defaultValue = "false") boolean quiet) {
         IvrMenu menu = ivr.menu(question(q));
         if (attempt < 1 || attempt > menu.attempts()) {
             throw new IllegalArgumentException("attempt must be 1-" + menu.attempts());
         }
         switchboard.checkIvrAnswer(IvrQuestion.LANGUAGE, lang);
+        if (notice && (attempt != 1 || !ivr.noticeBefore(menu))) {
+            throw new IllegalArgumentException("notice is only sent with the first attempt of the question the "
+                    + "\"cannot speak freely\" notice comes before");
+        }
+        String from = from(form);
+        if (!ivr.menusFor(from).contains(menu)) {
+            throw new IllegalArgumentException(menu.question() + " is not asked of a caller whose number is withheld");
+        }
         CallRef ref = arrived(form);
+        if (notice) {
+            // Only the quiet digit means something before the question was heard; any other is dropped.
+            if (ivr.quietDigit() != null && ivr.quietDigit().equals(form.getOrDefault("Digits", "").strip())) {
+                reportQuiet(ref);
+            }
+            return cached("ask:" + menu.question() + ":1:" + lang + ":after-notice",
+                    () -> ivr.askAfterNotice(menu, lang));
+        }
         String language = lang;
-        switch (menu.interpret(form.get("Digits"), attempt)) {
+        switch (menu.interpret(form.get("Digits"), attempt, quiet)) {
             case IvrMenu.Step.Answered answered -> {
                 store(ref, "ivrAnswered", () -> switchboard.once("ivr:" + menu.question().name()).ivrAnswered(ref,
                         menu.question(), answered.answer()));
@@ -111,16 +139,26 @@ class TwilioWebhooks {
                 }
             }
             case IvrMenu.Step.AskAgain again -> {
-                String lang2 = language;
-                return cached("ask:" + menu.question() + ":" + (attempt + 1) + ":" + language,
-                        () -> ivr.ask(menu, attempt + 1, lang2, false));
+                return cached("ask:" + menu.question() + ":" + (attempt + 1) + ":" + lang + ":" + quiet,
+                        () -> ivr.askAgain(menu, attempt + 1, lang, quiet));
+            }
+            case IvrMenu.Step.CannotSpeakFreely pressed -> {
+                reportQuiet(ref);
+                return cached("ask:" + menu.question() + ":" + attempt + ":" + lang + ":quiet",
+                        () -> ivr.askAfterQuiet(menu, attempt, lang));
             }
             case IvrMenu.Step.NotAnswered notAnswered -> { }
         }
-        IvrMenu next = ivr.next(menu);
+        IvrMenu next = ivr.next(menu, from);
         String chosen = language;
         return next == null ? cached("notice:" + language, () -> ivr.confidentiality(chosen))
                 : cached("ask:" + next.question() + ":1:" + language, () -> ivr.ask(next, 1, chosen, false));
+    }
+
+    /** The caller pressed the "cannot speak freely" digit: reported once per call, whichever question it was. */
+    private void reportQuiet(CallRef ref) {
+        store(ref, "ivrAnswered", () -> switchboard.once("ivr:" + IvrQuestion.CANNOT_SPEAK_FREELY.name())
+                .ivrAnswered(ref, IvrQuestion.CANNOT_SPEAK_FREELY, "YES"));
     }
 
     /** After the confidentiality notice: the caller waits for an operator. */
@@ -173,7 +211,7 @@ class TwilioWebhooks {
     @PostMapping("/fallback")
     String fallback(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form) {
         CallRef ref = ref(form);
-        String from = form.get("From");
+        String from = from(form);
         String to = dialled(form.get("To"));
         pending.later(ref, "arrived", () -> {
             switchboard.arrived(ref, from, to);
@@ -396,13 +434,19 @@ class TwilioWebhooks {
      */
     private CallRef arrived(Map<String, String> form) {
         CallRef ref = ref(form);
-        String from = form.get("From");
+        String from = from(form);
         String to = dialled(form.get("To"));
         pending.report(ref, "arrived", () -> {
             switchboard.arrived(ref, from, to);
             return true;
         });
         return ref;
+    }
+
+    /** The caller's number, or null when Twilio says it is withheld. */
+    private static String from(Map<String, String> form) {
+        String from = form.get("From");
+        return from == null || WITHHELD.contains(from.strip()) ? null : from;
     }
 
     private static CallRef ref(Map<String, String> form) {

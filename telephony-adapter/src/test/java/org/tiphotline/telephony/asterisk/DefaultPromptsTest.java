@@ -65,6 +65,22 @@ class DefaultPromptsTest {
     }
 
     @Test
+    void theCannotSpeakFreelyNoticeIsShippedForEveryDigitItMayHaveAndTheCallbackQuestionInEveryLanguage() {
+        List<String> shipped = DefaultPrompts.all().stream().map(DefaultPrompts.Spoken::file).toList();
+        for (String language : List.of("en", "es", "fr")) {
+            assertThat(shipped).contains(language + "/hotline/safe-to-call-back",
+                    language + "/hotline/cannot-speak-freely-0", language + "/hotline/cannot-speak-freely-9")
+                    .doesNotContain(language + "/hotline/cannot-speak-freely-1", language + "/hotline/cannot-speak-freely");
+        }
+        assertThat(DefaultPrompts.all()).filteredOn(s -> s.file().equals("es/hotline/cannot-speak-freely-7"))
+                .singleElement().extracting(DefaultPrompts.Spoken::text)
+                .isEqualTo("Si no puede hablar libremente, oprima 7 en cualquier momento.");
+        // With the default digit the IVR plays the 9 file, from the caller's language's directory.
+        assertThat(files(List.of("en", "es", "fr"))).contains("es/hotline/cannot-speak-freely-9",
+                "fr/hotline/safe-to-call-back");
+    }
+
+    @Test
     void aPromptRemovedFromTheDirectoryIsReportedMissing(@TempDir Path copy) throws IOException {
         try (Stream<Path> files = Files.walk(SOUNDS)) {
             for (Path source : files.toList()) {
