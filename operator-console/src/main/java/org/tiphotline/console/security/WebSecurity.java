@@ -141,6 +141,9 @@ class WebSecurity {
                                 "/api/operators", "/api/escalations/**").hasAnyRole("SUPERVISOR", "DATA_MANAGER",
                                 "DATA_MANAGEMENT_LEADER")
                         .requestMatchers("/api/calls/*/escalations").hasAnyRole("OPERATOR", "SUPERVISOR")
+                        // The callback queue (issue 18): masked numbers, worked by operators, watched and worked by
+                        // supervisors.
+                        .requestMatchers("/api/callbacks", "/api/callbacks/**").hasAnyRole("OPERATOR", "SUPERVISOR")
                         .requestMatchers("/console.html", "/js/console.js").hasRole("OPERATOR")
                         // The operator's own call for a reloaded console (ring, issue 17); the ring tone and the
                         // supervisors' alarm sound are for signed-in staff (anyRequest below).
