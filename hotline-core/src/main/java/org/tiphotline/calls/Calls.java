@@ -266,4 +266,9 @@ public class Calls {
     private static java.time.OffsetDateTime utc(Instant at) {
         return at == null ? null : at.atOffset(ZoneOffset.UTC);
     }
+
+    /** The keyed hash of the call's number (null when withheld), for a callback's call to carry on. */
+    byte[] callerHash(CallId id) {
+        return db.select(CALL.CALLER_HASH).from(CALL).where(CALL.ID.eq(id.value())).fetchOne(CALL.CALLER_HASH);
+    }
 }

@@ -357,4 +357,35 @@ public class Switchboard {
         stored.ifPresent(call -> calls.rememberDelivery(ref, delivery));
         return stored;
     }
+
+    // ---- callback-dial (issue 18): a call the hotline dials out to call a caller back ----
+
+    /**
+     * Records a call the hotline is about to dial for a callback task: a new call of direction {@code CALLBACK} on
+     * the earlier call's provider, with the earlier call's keyed hash and mask (so the pop counts the earlier
+     * contacts and shows the same masked number) but no copy of the number itself, and already offered to the
+     * operator who took the task. From here it is reported like any call from its offer on (ringing at the operator,
+     * answered when the person called answers, ended), so the screen pop, the draft and escalation work unchanged.
+     * The task and the earlier call go into the ARRIVED event's detail (identifiers, never personal data).
+     *
+     * @param id the new call's id, chosen by the caller (routing reserves the operator for it first)
+     */
+    public CallId callbackDialled(CallId id, CallRef ref, java.util.UUID task, CallId earlier, OperatorId operator) {
+        Call before = calls.load(earlier).orElseThrow(() -> new IllegalArgumentException("no call " + earlier));
+        byte[] hash = calls.callerHash(earlier);
+        Instant at = clock.instant();
+        Map<String, String> detail = new java.util.LinkedHashMap<>();
+        detail.put("task", task.toString());
+        detail.put("earlierCall", earlier.toString());
+        tx.executeWithoutResult(status -> {
+            Call created = calls.insert(id, ref, null, hash, before.callerMask(), before.dialled(), at,
+                    CallDirection.CALLBACK, detail);
+            // Offered at once: nobody waits in a queue, the operator chose this call by taking the task.
+            calls.append(created, CallEventType.OFFERED, at, operator, Map.of());
+        });
+        calls.remember(ref, id);
+        events.publishEvent(new Call.Arrived(id));
+        events.publishEvent(new Call.Offered(id, operator));
+        return id;
+    }
 }

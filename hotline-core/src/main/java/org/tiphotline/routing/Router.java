@@ -18,6 +18,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.tiphotline.calls.Call;
+import org.tiphotline.calls.CallDirection;
 import org.tiphotline.calls.CallId;
 import org.tiphotline.calls.CallRef;
 import org.tiphotline.calls.CallState;
@@ -128,6 +129,27 @@ public class Router implements DisposableBean {
                         .map(o -> new Snapshot.Seat(o.id(), o.presence(), o.since(), o.call())).toList());
     }
 
+    /**
+     * The hotline is about to dial out for the operator (a callback): they are offered no incoming call until it
+     * is over. Refused (IllegalStateException) when they are ringing or on a call.
+     */
+    public void dialling(OperatorId operator, CallId call) {
+        Operator who = operators.byId(operator).orElseThrow(() -> new IllegalArgumentException("unknown operator"));
+        boolean[] reserved = {false};
+        decide(() -> {
+            reserved[0] = brain.dialling(operator, who.languages(), call, clock.instant());
+            return List.of();
+        });
+        if (!reserved[0]) {
+            throw new IllegalStateException("the operator is ringing or on a call: finish it before calling back");
+        }
+    }
+
+    /** A dial-out reserved with {@link #dialling} could not be made: the operator is as before. */
+    public void notDialled(CallId call) {
+        decide(() -> brain.ended(call, clock.instant()));
+    }
+
     @EventListener
     public void on(Call.Queued queued) {
         decide(() -> brain.enqueue(new RoutingBrain.Waiting(queued.call(), queued.urgent(), queued.language(),
@@ -173,6 +195,11 @@ public class Router implements DisposableBean {
             port.liveCalls().ifPresent(live -> reconcile(port.provider(), live));
         }
         for (Call call : calls.waiting()) {
+            if (call.direction() == CallDirection.CALLBACK) {
+                // A dial-out is never queued: one the provider still carries was rung by the process that stopped.
+                switchboard.ended(call.ref(), "system restarted while dialling");
+                continue;
+            }
             if (call.state() == CallState.RINGING) {
                 switchboard.offerTimedOut(call.id(), call.operator(), "system restarted while ringing");
             }

@@ -51,6 +51,8 @@ final class RoutingBrain {
     private final Map<CallId, Waiting> queue = new LinkedHashMap<>();
     private final Map<CallId, Ring> ringing = new HashMap<>();
     private final Map<OperatorId, Seat> seats = new HashMap<>();
+    /** Calls the hotline dials out (callbacks) → the presence their operator had before; see {@link #dialling}. */
+    private final Map<CallId, Presence> dialled = new HashMap<>();
     /** Operators whose phone the provider reported unreachable, whatever their presence. */
     private final java.util.Set<OperatorId> phoneless = new java.util.HashSet<>();
 
@@ -91,7 +93,7 @@ final class RoutingBrain {
         Seat seat = seats.computeIfAbsent(operator, id -> new Seat(id, languages, now));
         seat.languages = List.copyOf(languages);
         List<Decision> decisions = new ArrayList<>();
-        if (seat.presence == Presence.ON_CALL) {
+        if (seat.presence == Presence.ON_CALL || dialled.containsKey(seat.call)) {
             throw new IllegalStateException("an operator on a call cannot change presence until it ends");
         }
         if (seat.presence == Presence.RINGING) {
@@ -142,6 +144,7 @@ final class RoutingBrain {
 
     /** The provider confirmed the operator answered. */
     void answered(CallId call, OperatorId operator, Instant now) {
+        dialled.remove(call);
         Ring ring = ringing.remove(call);
         queue.remove(call);
         if (ring != null && !ring.operator().equals(operator)) {
@@ -175,12 +178,37 @@ final class RoutingBrain {
             // The caller hung up while it rang: the operator did no work and keeps their place in line.
             seat(ring.operator()).ifPresent(s -> ready(s, now));
         }
+        Presence beforeDialling = dialled.remove(call);
         for (Seat seat : seats.values()) {
             if (call.equals(seat.call) && seat.presence == Presence.ON_CALL) {
                 move(seat, Presence.WRAP_UP, null, now);
+            } else if (call.equals(seat.call) && beforeDialling != null) {
+                // A callback nobody answered: the operator did no call and is as they were before taking it.
+                if (beforeDialling == Presence.AVAILABLE) {
+                    seat.idleSince = now;
+                    ready(seat, now);
+                } else {
+                    move(seat, beforeDialling, null, now);
+                }
             }
         }
         return dispatch(now);
+    }
+
+    /**
+     * The hotline dials out for this operator (a callback they took): their phone rings for {@code call}, so no
+     * incoming call is offered to them until it is answered (then they are on a call) or ends (then they are as
+     * before). Refused when they are ringing or on a call already. The provider, not the offer timeout, decides
+     * when nobody answered.
+     */
+    boolean dialling(OperatorId operator, List<String> languages, CallId call, Instant now) {
+        Seat seat = seats.computeIfAbsent(operator, id -> new Seat(id, languages, now));
+        if (seat.presence == Presence.RINGING || seat.presence == Presence.ON_CALL) {
+            return false;
+        }
+        dialled.put(call, seat.presence);
+        move(seat, Presence.RINGING, call, now);
+        return true;
     }
 
     /** Offers that rang too long are withdrawn; waiting calls whose language wait expired can now go anywhere. */

@@ -34,4 +34,19 @@ public interface TelephonyPort {
      * disconnected). Used to close records of calls that ended while the system was not listening.
      */
     Optional<Set<String>> liveCalls();
+
+    /**
+     * Why this provider cannot call a caller back for the operator now (no phone configured for them, the link to
+     * the provider down), in words; empty when it can. Asked before the dial is recorded or the number decrypted.
+     */
+    Optional<String> cannotCallBack(Operator operator);
+
+    /**
+     * Calls a caller back: the operator's phone rings first and, once they answer, {@code number}, which sees the
+     * hotline's own number, never the operator's. {@code newCall} is the call the core has already recorded (its
+     * provider call id chosen by the core); the provider reports it like any call: ringing at the operator, answered
+     * when the person called answers, ended (without an answer: nobody was reached). {@code number} is personal data:
+     * it goes to the provider's own dial action only, never into a log, a listing or a response.
+     */
+    void callBack(CallRef newCall, Operator operator, String number);
 }

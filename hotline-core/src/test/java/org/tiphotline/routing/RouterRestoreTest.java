@@ -87,6 +87,16 @@ class RouterRestoreTest {
         public Optional<Set<String>> liveCalls() {
             return Optional.of(live);
         }
+
+        @Override
+        public Optional<String> cannotCallBack(Operator operator) {
+            return Optional.of("this test PBX does not call back");
+        }
+
+        @Override
+        public void callBack(CallRef newCall, Operator operator, String number) {
+            throw new IllegalStateException("this test PBX does not call back");
+        }
     }
 
     @BeforeEach

@@ -832,6 +832,13 @@ class NeedToKnowTest {
                 row("POST /api/sim/calls/{providerCallId}/operator-hangup", "staff reach it; only the operator "
                         + "talking hangs up").allow(SIMULATED_LINE).answers(409, "not talking on it")
                         .send(json("POST", "/api/sim/calls/" + ivrCall + "/operator-hangup", null)),
+                // callback-dial: the person at the other end of a simulated callback (an incoming test call is none).
+                row("POST /api/sim/calls/{providerCallId}/callee-answers", "staff reach it; only a callback's person "
+                        + "answers").allow(SIMULATED_LINE).answers(409, "not a call the hotline dialled")
+                        .send(json("POST", "/api/sim/calls/" + ivrCall + "/callee-answers", null)),
+                row("POST /api/sim/calls/{providerCallId}/nobody-answers", "staff reach it; only a callback goes "
+                        + "unanswered").allow(SIMULATED_LINE).answers(409, "not a call the hotline dialled")
+                        .send(json("POST", "/api/sim/calls/" + ivrCall + "/nobody-answers", null)),
 
                 // The administrators' system status: links, database, alert channels, key ids, sign-in failures;
                 // none of the fixtures' personal data may appear in it (checked for every allowed answer).

@@ -145,6 +145,17 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         }
     }
 
+    /** Not built yet on this provider: a callback is refused before anything is stored or decrypted. */
+    @Override
+    public Optional<String> cannotCallBack(Operator operator) {
+        return Optional.of("calling back through Asterisk is not available yet");
+    }
+
+    @Override
+    public void callBack(CallRef newCall, Operator operator, String number) {
+        throw new IllegalStateException("calling back through Asterisk is not available yet");
+    }
+
     /** Empty until Asterisk's live state has been read since the last connection: nothing is closed on a guess. */
     @Override
     public Optional<Set<String>> liveCalls() {

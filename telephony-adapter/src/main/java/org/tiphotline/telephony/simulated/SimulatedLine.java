@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import org.tiphotline.calls.CallId;
 import org.tiphotline.calls.CallRef;
+import org.tiphotline.calls.Calls;
 import org.tiphotline.calls.IvrQuestion;
 import org.tiphotline.calls.Switchboard;
 import org.tiphotline.operators.Operator;
@@ -36,16 +37,21 @@ public class SimulatedLine implements TelephonyPort, DisposableBean {
     public record SimCall(String providerCallId, CallId call, Status status, OperatorId ringingAt,
             OperatorId talkingTo) {
 
-        public enum Status { IVR, WAITING, RINGING, TALKING }
+        /** {@code DIALLING}: a callback whose operator picked up, while the person called is being rung. */
+        public enum Status { IVR, WAITING, RINGING, TALKING, DIALLING }
     }
 
     private final Switchboard switchboard;
+    private final Calls records;
     private final Map<String, SimCall> calls = new ConcurrentHashMap<>();
+    /** The calls this line dials out (callbacks); their numbers are never kept here. */
+    private final Set<String> callbacks = ConcurrentHashMap.newKeySet();
     private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis());
     private final ExecutorService pbx = Executors.newVirtualThreadPerTaskExecutor();
 
-    public SimulatedLine(Switchboard switchboard) {
+    public SimulatedLine(Switchboard switchboard, Calls records) {
         this.switchboard = switchboard;
+        this.records = records;
     }
 
     /** A caller dials in and answers the IVR; unless told to stay in the IVR, the call then waits in the queue. */
@@ -69,8 +75,11 @@ public class SimulatedLine implements TelephonyPort, DisposableBean {
     }
 
     public void callerHangsUp(String providerCallId) {
-        require(providerCallId);
-        calls.remove(providerCallId);
+        SimCall hanging = require(providerCallId);
+        if (callbacks.contains(providerCallId) && hanging.status() != SimCall.Status.TALKING) {
+            throw new IllegalStateException("the person called back has not answered yet");
+        }
+        forget(providerCallId);
         switchboard.callerHungUp(ref(providerCallId));
     }
 
@@ -80,16 +89,22 @@ public class SimulatedLine implements TelephonyPort, DisposableBean {
         if (call.status() != SimCall.Status.RINGING || !operator.equals(call.ringingAt())) {
             throw new IllegalStateException("this call is not ringing at you");
         }
+        if (callbacks.contains(providerCallId)) {
+            // The operator's own phone is answered: now the person called is rung.
+            update(providerCallId, SimCall.Status.DIALLING, null, operator);
+            return;
+        }
         update(providerCallId, SimCall.Status.TALKING, null, operator);
         switchboard.answered(ref(providerCallId), operator);
     }
 
     public void operatorHangsUp(String providerCallId, OperatorId operator) {
         SimCall call = require(providerCallId);
-        if (call.status() != SimCall.Status.TALKING || !operator.equals(call.talkingTo())) {
+        boolean cancelsCallback = callbacks.contains(providerCallId) && call.status() == SimCall.Status.DIALLING;
+        if (call.status() != SimCall.Status.TALKING && !cancelsCallback || !operator.equals(call.talkingTo())) {
             throw new IllegalStateException("you are not talking on this call");
         }
-        calls.remove(providerCallId);
+        forget(providerCallId);
         switchboard.ended(ref(providerCallId), "operator");
     }
 
@@ -126,7 +141,7 @@ public class SimulatedLine implements TelephonyPort, DisposableBean {
     @Override
     public void transfer(CallRef call, String number) {
         require(call.providerCallId());
-        calls.remove(call.providerCallId());
+        forget(call.providerCallId());
         pbx.execute(() -> {
             switchboard.escalated(call, "transfer", true, null);
             switchboard.transferred(call, "external number");
@@ -136,6 +151,7 @@ public class SimulatedLine implements TelephonyPort, DisposableBean {
 
     @Override
     public void hangUp(CallRef call) {
+        callbacks.remove(call.providerCallId());
         if (calls.remove(call.providerCallId()) != null) {
             pbx.execute(() -> switchboard.ended(call, "system"));
         }
@@ -144,6 +160,63 @@ public class SimulatedLine implements TelephonyPort, DisposableBean {
     @Override
     public Optional<Set<String>> liveCalls() {
         return Optional.of(Set.copyOf(calls.keySet()));
+    }
+
+    /** The simulated line can ring any operator: their simulated phone is the console. */
+    @Override
+    public Optional<String> cannotCallBack(Operator operator) {
+        return Optional.empty();
+    }
+
+    /**
+     * Rings the operator's simulated phone for a callback; once they answer, the person called is "rung" until a
+     * test or the demo says they answered ({@link #calleeAnswers}) or nobody did ({@link #nobodyAnswers}). The
+     * number is checked and dropped: a simulated phone has nobody to dial, and the listing must never show it.
+     */
+    @Override
+    public void callBack(CallRef newCall, Operator operator, String number) {
+        if (!org.tiphotline.protection.CallerNumbers.isUsable(number)) {
+            throw new IllegalArgumentException("a callback needs a number to dial");
+        }
+        String id = newCall.providerCallId();
+        CallId call = records.idOf(newCall).orElseThrow(() -> new org.tiphotline.calls.UnknownCall(newCall));
+        callbacks.add(id);
+        calls.put(id, new SimCall(id, call, SimCall.Status.RINGING, operator.id(), null));
+        pbx.execute(() -> switchboard.ringing(newCall, operator.id()));
+    }
+
+    /** The person called back picks up: from now on it is a call like any answered one. */
+    public void calleeAnswers(String providerCallId) {
+        SimCall call = requireCallback(providerCallId);
+        if (call.status() != SimCall.Status.DIALLING) {
+            throw new IllegalStateException("the person is rung only once the operator has answered");
+        }
+        update(providerCallId, SimCall.Status.TALKING, null, call.talkingTo());
+        switchboard.answered(ref(providerCallId), call.talkingTo());
+    }
+
+    /** Nobody answers the callback (the operator's phone or the person called): the call ends, nobody reached. */
+    public void nobodyAnswers(String providerCallId) {
+        SimCall call = requireCallback(providerCallId);
+        if (call.status() == SimCall.Status.TALKING) {
+            throw new IllegalStateException("the person called back has answered already");
+        }
+        forget(providerCallId);
+        switchboard.ended(ref(providerCallId), call.status() == SimCall.Status.RINGING
+                ? "operator's phone not answered" : "no answer");
+    }
+
+    private SimCall requireCallback(String providerCallId) {
+        SimCall call = require(providerCallId);
+        if (!callbacks.contains(providerCallId)) {
+            throw new IllegalStateException("this is not a call the hotline dialled");
+        }
+        return call;
+    }
+
+    private void forget(String providerCallId) {
+        calls.remove(providerCallId);
+        callbacks.remove(providerCallId);
     }
 
     @Override

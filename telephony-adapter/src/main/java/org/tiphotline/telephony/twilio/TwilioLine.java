@@ -118,6 +118,17 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
         api.complete(call.providerCallId());
     }
 
+    /** Not built yet on this provider: a callback is refused before anything is stored or decrypted. */
+    @Override
+    public Optional<String> cannotCallBack(Operator operator) {
+        return Optional.of("calling back through Twilio is not available yet");
+    }
+
+    @Override
+    public void callBack(CallRef newCall, Operator operator, String number) {
+        throw new IllegalStateException("calling back through Twilio is not available yet");
+    }
+
     /** What Twilio carries now; empty (nothing is closed on a guess) when Twilio cannot be asked. */
     @Override
     public Optional<Set<String>> liveCalls() {
