@@ -10,6 +10,11 @@ const Callbacks = {
   body: null,
 
   async start() {
+    // App.me is set before the labels arrive: wait for both (a few seconds at most), or codes would show as words
+    // guessed from the code.
+    for (let i = 0; (!App.me || !Object.keys(App.labels).length) && i < 100; i++) {
+      await new Promise((resolve) => { setTimeout(resolve, 100); });
+    }
     while (!App.me) await new Promise((resolve) => { setTimeout(resolve, 100); });
     const section = document.getElementById('callbacks');
     if (!section) return;
@@ -49,7 +54,7 @@ const Callbacks = {
   render() {
     const rows = Callbacks.ordered().map(Callbacks.row);
     Callbacks.body.replaceChildren(...(rows.length ? rows
-      : [App.el('tr', {}, App.el('td', { colspan: 6, class: 'muted' }, 'Nobody to call back.'))]));
+      : [App.el('tr', {}, App.el('td', { colspan: 3, class: 'muted' }, 'Nobody to call back.'))]));
   },
 
   row(t) {
@@ -63,15 +68,14 @@ const Callbacks = {
     else state = 'Waiting';
     const requested = t.requestedBy ? App.el('div', { class: 'muted' }, 'An alerted agency asked for this call back')
       : null;
+    // Three columns: the console's card is narrow, and a row must read at a glance.
     return App.el('tr', { 'data-task': t.id, class: t.doNotCall ? 'do-not-call' : '' },
       App.el('td', {}, App.el('strong', {}, t.callerMask),
-        t.urgent ? App.el('div', {}, App.el('span', { class: 'badge badge-danger' }, 'Urgent')) : null),
-      App.el('td', {}, why, requested),
-      App.el('td', {}, App.time(t.lastCallAt),
-        t.calls > 1 ? App.el('div', { class: 'muted' }, 'first ' + App.time(t.firstCallAt)) : null),
-      App.el('td', {}, t.doNotCall ? '—' : t.attempts + ' of ' + t.maxAttempts),
-      App.el('td', {}, state),
-      App.el('td', { class: 'actions' }, Callbacks.actions(t, due, mine)));
+        t.urgent ? App.el('div', {}, App.el('span', { class: 'badge badge-danger' }, 'Urgent')) : null,
+        t.doNotCall ? null : App.el('div', { class: 'muted' }, 'Attempts: ' + t.attempts + ' of ' + t.maxAttempts)),
+      App.el('td', {}, why, App.el('div', { class: 'muted' }, App.time(t.lastCallAt)
+        + (t.calls > 1 ? ' (first ' + App.time(t.firstCallAt) + ')' : '')), requested),
+      App.el('td', { class: 'actions' }, App.el('div', {}, state), Callbacks.actions(t, due, mine)));
   },
 
   actions(t, due, mine) {

@@ -6,8 +6,6 @@ import static org.tiphotline.db.Tables.CALL;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,21 +44,12 @@ class CallbackQueueLiveTest {
     private static ConsoleClient supervisor;
     private static final List<String> answers = new ArrayList<>();
 
-    /**
-     * A jurisdiction whose clock reads about noon while the test runs: inside the default safe hours (08:00-20:00)
-     * whatever the hour of the machine. The safe-hours rule itself is proven on a clock of its own in the core.
-     */
-    static String zoneWhereItIsNoon() {
-        int east = 12 - ZonedDateTime.now(ZoneOffset.UTC).getHour();
-        return east == 0 ? "Etc/GMT" : east > 0 ? "Etc/GMT-" + east : "Etc/GMT+" + -east;
-    }
-
     @BeforeAll
     static void start() throws Exception {
         Map<String, String> settings = new LinkedHashMap<>();
         TestDirectory.agency(settings, 0, "test-police", "Test Police (fake)", "POLICE", "+15550100119",
                 "WEBHOOK http://127.0.0.1:9/police");
-        settings.put("hotline.jurisdiction.time-zone", zoneWhereItIsNoon());
+        settings.put("hotline.jurisdiction.time-zone", NoonZone.now());
         hotline = RunningHotline.start(Files.createTempDirectory("cbqueue-live"), settings);
         hotline.bean(Operators.class).createLiaison("police1", "Police Liaison (fake)",
                 hotline.bean(PasswordEncoder.class).encode("police1-test"), "test-police");
