@@ -18,8 +18,14 @@ const Callbacks = {
     while (!App.me) await new Promise((resolve) => { setTimeout(resolve, 100); });
     const section = document.getElementById('callbacks');
     if (!section) return;
-    Callbacks.body = section.querySelector('tbody');
-    App.scrolling(section.querySelector('table'));
+    // The same panel on the console and the supervisor's page: built here once, the pages hold only its heading.
+    Callbacks.body = App.el('tbody', {}, App.el('tr', {}, App.el('td', { colspan: 3, class: 'muted' }, 'Loading…')));
+    const table = App.el('table', { class: 'keep-words' }, App.el('thead', {}, App.el('tr', {},
+      App.el('th', {}, 'Caller'), App.el('th', {}, 'Why and when'), App.el('th', {}, 'Now'))), Callbacks.body);
+    section.append(App.el('p', { class: 'muted' }, 'Callers the hotline could not answer. Urgent first, then the '
+      + 'oldest; only in the safe hours. The number stays hidden: taking one rings your phone first, then the '
+      + 'caller, who sees the hotline\'s number.'), table);
+    App.scrolling(table);
     const link = App.live({});
     link.subscribe('/topic/callbacks', Callbacks.onChange);
     await Callbacks.reload();
