@@ -40,6 +40,17 @@ public class CallerNumbers {
         return digits >= 3 && digits <= 20;
     }
 
+    /**
+     * A number a telephony provider may be asked to dial: a normalised one (3-20 digits, optionally after +), so
+     * nothing else can ride into a dial string. Throws IllegalArgumentException otherwise, naming no digit.
+     */
+    public static String requireDiallable(String number) {
+        if (number == null || !number.matches("\\+?[0-9]{3,20}")) {
+            throw new IllegalArgumentException("a number to dial is 3-20 digits, optionally after +");
+        }
+        return number;
+    }
+
     public byte[] hash(String number) {
         String n = normalise(number);
         if (n == null) {

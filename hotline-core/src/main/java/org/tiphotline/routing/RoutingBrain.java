@@ -93,7 +93,12 @@ final class RoutingBrain {
         Seat seat = seats.computeIfAbsent(operator, id -> new Seat(id, languages, now));
         seat.languages = List.copyOf(languages);
         List<Decision> decisions = new ArrayList<>();
-        if (seat.presence == Presence.ON_CALL || dialled.containsKey(seat.call)) {
+        if (seat.call != null && dialled.containsKey(seat.call)) {
+            // Dialling out: the phone rings for the callback whatever is chosen now; the choice holds once it is over.
+            dialled.put(seat.call, wanted);
+            return dispatch(now);
+        }
+        if (seat.presence == Presence.ON_CALL) {
             throw new IllegalStateException("an operator on a call cannot change presence until it ends");
         }
         if (seat.presence == Presence.RINGING) {

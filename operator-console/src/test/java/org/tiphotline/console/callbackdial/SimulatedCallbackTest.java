@@ -18,18 +18,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.tiphotline.callbacks.CallbackDialer;
 import org.tiphotline.calls.Call;
 import org.tiphotline.calls.CallDirection;
 import org.tiphotline.calls.CallId;
 import org.tiphotline.calls.CallOutcome;
 import org.tiphotline.calls.CallState;
-import org.tiphotline.calls.Calls;
 import org.tiphotline.console.testing.ConsoleClient;
+import org.tiphotline.console.testing.DialledCallbacks;
 import org.tiphotline.console.testing.LiveClient;
 import org.tiphotline.console.testing.RunningHotline;
-import org.tiphotline.operators.OperatorId;
-import org.tiphotline.operators.Operators;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -47,7 +44,6 @@ class SimulatedCallbackTest {
     private static Path data;
     private static RunningHotline hotline;
     private static ConsoleClient operator;
-    private static OperatorId operatorId;
     private static CallId earlier;
 
     @BeforeAll
@@ -55,7 +51,6 @@ class SimulatedCallbackTest {
         data = Files.createTempDirectory("cbdial-sim");
         hotline = RunningHotline.start(data);
         operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
-        operatorId = hotline.bean(Operators.class).byUsername("operator").orElseThrow().id();
         // The same caller called twice and hung up in the IVR both times.
         earlier = abandoned(NUMBER);
         abandoned(NUMBER.replace(" ", ""));
@@ -71,13 +66,13 @@ class SimulatedCallbackTest {
         try (LiveClient live = LiveClient.connect(operator)) {
             BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
             BlockingQueue<JsonNode> updates = live.subscribe("/user/queue/call");
-            int readsBefore = numberReads();
+            int readsBefore = DialledCallbacks.numberReads(hotline, earlier, "operator");
             // Every call from the number so far: the two it made, and the callbacks other tests made to it.
             int contacts = db().fetchCount(CALL, CALL.CALLER_HASH.eq(
                     db().select(CALL.CALLER_HASH).from(CALL).where(CALL.ID.eq(earlier.value()))));
             assertThat(contacts).isGreaterThanOrEqualTo(2);
 
-            CallId id = dialer().dial(UUID.randomUUID(), earlier, operatorId);
+            CallId id = DialledCallbacks.dial(hotline, earlier, "operator");
 
             JsonNode pop = await(pops, p -> p.get("call").asString().equals(id.toString()), 10);
             assertThat(pop.get("direction").asString()).isEqualTo("CALLBACK");
@@ -106,7 +101,7 @@ class SimulatedCallbackTest {
             assertThat(stored.direction()).isEqualTo(CallDirection.CALLBACK);
             assertThat(stored.outcome()).isEqualTo(CallOutcome.COMPLETED);
             assertThat(stored.events().getFirst().detail("earlierCall")).isEqualTo(earlier.toString());
-            assertThat(numberReads()).isEqualTo(readsBefore + 1);
+            assertThat(DialledCallbacks.numberReads(hotline, earlier, "operator")).isEqualTo(readsBefore + 1);
             assertThat(db().fetchCount(AUDIT_LOG, AUDIT_LOG.ACTION.eq("READ"), AUDIT_LOG.ENTITY.eq("call"),
                     AUDIT_LOG.ACTOR.ne("operator"), AUDIT_LOG.FIELDS.contains(new String[] {"caller_number"})))
                     .isZero();
@@ -121,13 +116,13 @@ class SimulatedCallbackTest {
         try (LiveClient live = LiveClient.connect(operator)) {
             BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
             BlockingQueue<JsonNode> updates = live.subscribe("/user/queue/call");
-            int readsBefore = numberReads();
+            int readsBefore = DialledCallbacks.numberReads(hotline, earlier, "operator");
 
-            CallId id = dialer().dial(UUID.randomUUID(), earlier, operatorId);
+            CallId id = DialledCallbacks.dial(hotline, earlier, "operator");
             String line = await(pops, p -> p.get("call").asString().equals(id.toString()), 10)
                     .get("providerCallId").asString();
             // Ringing for a callback, the operator is offered nothing else and cannot dial a second one.
-            assertThatThrownBy(() -> dialer().dial(UUID.randomUUID(), earlier, operatorId))
+            assertThatThrownBy(() -> DialledCallbacks.dial(hotline, earlier, "operator"))
                     .isInstanceOf(IllegalStateException.class);
             assertThat(operator.post("/api/sim/calls/" + line + "/answer", null).status()).isEqualTo(204);
             assertThat(operator.post("/api/sim/calls/" + line + "/nobody-answers", null).status()).isEqualTo(204);
@@ -136,9 +131,9 @@ class SimulatedCallbackTest {
                     && u.get("state").asString().equals("ENDED"), 5);
             assertThat(ended.get("outcome").asString()).isEqualTo("NOT_REACHED");
             assertThat(call(id).outcome()).isEqualTo(CallOutcome.NOT_REACHED);
-            assertThat(numberReads()).isEqualTo(readsBefore + 1);
+            assertThat(DialledCallbacks.numberReads(hotline, earlier, "operator")).isEqualTo(readsBefore + 1);
             // The operator is free again: a later callback is dialled.
-            CallId next = dialer().dial(UUID.randomUUID(), earlier, operatorId);
+            CallId next = DialledCallbacks.dial(hotline, earlier, "operator");
             String nextLine = await(pops, p -> p.get("call").asString().equals(next.toString()), 10)
                     .get("providerCallId").asString();
             assertThat(operator.post("/api/sim/calls/" + nextLine + "/nobody-answers", null).status()).isEqualTo(204);
@@ -151,13 +146,13 @@ class SimulatedCallbackTest {
     void aWithheldNumberIsNeverDialled() throws Exception {
         CallId withheld = abandoned("");
         int callbacks = db().fetchCount(CALL, CALL.DIRECTION.eq("CALLBACK"));
-        int reads = numberReads();
+        int reads = DialledCallbacks.numberReads(hotline, earlier, "operator");
 
-        assertThatThrownBy(() -> dialer().dial(UUID.randomUUID(), withheld, operatorId))
+        assertThatThrownBy(() -> DialledCallbacks.dial(hotline, withheld, "operator"))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("withheld");
 
         assertThat(db().fetchCount(CALL, CALL.DIRECTION.eq("CALLBACK"))).isEqualTo(callbacks);
-        assertThat(numberReads()).isEqualTo(reads);
+        assertThat(DialledCallbacks.numberReads(hotline, earlier, "operator")).isEqualTo(reads);
         assertThat(db().fetchCount(AUDIT_LOG, AUDIT_LOG.ENTITY_ID.eq(withheld.toString()))).isZero();
     }
 
@@ -170,19 +165,8 @@ class SimulatedCallbackTest {
         return new CallId(UUID.fromString(placed.body().get("call").asString()));
     }
 
-    /** Reads of callers' numbers in clear: only a dial makes one. */
-    private static int numberReads() {
-        return db().fetchCount(AUDIT_LOG, AUDIT_LOG.ACTION.eq("READ"), AUDIT_LOG.ENTITY.eq("call"),
-                AUDIT_LOG.ENTITY_ID.eq(earlier.toString()), AUDIT_LOG.ACTOR.eq("operator"),
-                AUDIT_LOG.FIELDS.contains(new String[] {"caller_number"}));
-    }
-
     private static Call call(CallId id) {
-        return hotline.bean(Calls.class).load(id).orElseThrow();
-    }
-
-    private static CallbackDialer dialer() {
-        return hotline.bean(CallbackDialer.class);
+        return DialledCallbacks.call(hotline, id);
     }
 
     private static DSLContext db() {

@@ -894,6 +894,12 @@ class NeedToKnowTest {
                     .anonymousGets(403).send(form("/twilio/" + webhook, "CallSid=CA" + "0".repeat(32)
                             + "&AccountSid=" + ACCOUNT + "&From=%2B15550100042")));
         }
+        // callback-dial: the status of a callback's two legs and the operator's TwiML, signed like the others.
+        for (String webhook : List.of("callback/operator", "callback/operator-status", "callback/status")) {
+            rows.add(row("POST /twilio/" + webhook, "Twilio's signature only: a session is no authority")
+                    .anonymousGets(403).send(form("/twilio/" + webhook + "?call=cb-" + java.util.UUID.randomUUID(),
+                            "CallSid=CA" + "0".repeat(32) + "&AccountSid=" + ACCOUNT + "&CallStatus=completed")));
+        }
         return rows;
     }
 

@@ -33,9 +33,9 @@ class AsteriskBridge {
     static final String SCRIPT = "hotline";
 
     @Bean(destroyMethod = "close")
-    AsteriskLine asteriskLine(AsteriskSettings settings, Switchboard switchboard, PendingReports pending,
-            ObjectProvider<Router> router) {
-        return new AsteriskLine(settings, switchboard, pending, router::getObject);
+    AsteriskLine asteriskLine(AsteriskSettings settings, AsteriskCallbackSettings callbacks, Switchboard switchboard,
+            PendingReports pending, ObjectProvider<Router> router) {
+        return new AsteriskLine(settings, callbacks, switchboard, pending, router::getObject);
     }
 
     /** The AMI link's state, for the administrator's status page. */

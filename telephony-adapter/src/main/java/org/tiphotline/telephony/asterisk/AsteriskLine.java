@@ -41,15 +41,17 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
     private final CallTracking tracking;
     private final AsteriskEscalation escalation;
     private final AsteriskResync resync;
+    private final AsteriskCallbacks callbacks;
     private final AmiLink ami;
 
-    public AsteriskLine(AsteriskSettings settings, Switchboard switchboard, PendingReports pending,
-            Supplier<Router> router) {
+    public AsteriskLine(AsteriskSettings settings, AsteriskCallbackSettings callbackSettings, Switchboard switchboard,
+            PendingReports pending, Supplier<Router> router) {
         this.ami = new AmiLink(settings.ami(), this::on, this::resync);
         this.calls = new AsteriskCalls(settings, switchboard, pending, router, ami);
         this.tracking = new CallTracking(calls);
         this.escalation = new AsteriskEscalation(calls);
-        this.resync = new AsteriskResync(calls, tracking);
+        this.callbacks = new AsteriskCallbacks(calls, callbackSettings);
+        this.resync = new AsteriskResync(calls, tracking, callbacks);
     }
 
     public void start() {
@@ -145,15 +147,15 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         }
     }
 
-    /** Not built yet on this provider: a callback is refused before anything is stored or decrypted. */
     @Override
     public Optional<String> cannotCallBack(Operator operator) {
-        return Optional.of("calling back through Asterisk is not available yet");
+        return callbacks.cannotCallBack(operator);
     }
 
+    /** See {@link AsteriskCallbacks}: Originate of the operator's phone into the dialplan's callback context. */
     @Override
     public void callBack(CallRef newCall, Operator operator, String number) {
-        throw new IllegalStateException("calling back through Asterisk is not available yet");
+        callbacks.dial(newCall, operator, number);
     }
 
     /** Empty until Asterisk's live state has been read since the last connection: nothing is closed on a guess. */
@@ -165,6 +167,9 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
     /** On the AMI event thread, one event at a time. */
     void on(ManagerEvent event) {
         try {
+            if (callbacks.on(event)) {
+                return;
+            }
             switch (event) {
                 case DialBeginEvent dial -> tracking.dialBegan(dial);
                 case DialEndEvent dial -> tracking.dialEnded(dial);

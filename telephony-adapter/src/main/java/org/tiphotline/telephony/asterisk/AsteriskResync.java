@@ -29,10 +29,12 @@ final class AsteriskResync {
 
     private final AsteriskCalls calls;
     private final CallTracking tracking;
+    private final AsteriskCallbacks callbacks;
 
-    AsteriskResync(AsteriskCalls calls, CallTracking tracking) {
+    AsteriskResync(AsteriskCalls calls, CallTracking tracking, AsteriskCallbacks callbacks) {
         this.calls = calls;
         this.tracking = tracking;
+        this.callbacks = callbacks;
     }
 
     void run() {
@@ -68,7 +70,10 @@ final class AsteriskResync {
                 calls.pendingConnects.remove(c.uniqueId);
             }
         }
-        calls.router.get().reconcile(PROVIDER, new LiveOrNewer(callers, listed));
+        // Callbacks Asterisk still carries are no callers of the hotline's contexts, but live all the same.
+        Set<String> keep = new HashSet<>(callers);
+        keep.addAll(callbacks.stillLive(byUniqueId.keySet()));
+        calls.router.get().reconcile(PROVIDER, new LiveOrNewer(keep, listed));
         for (String uniqueId : callers) {
             CoreShowChannelEvent ch = byUniqueId.get(uniqueId);
             LiveCall c = calls.live.computeIfAbsent(uniqueId, id -> new LiveCall(id, ch.getChannel(), 0));

@@ -175,9 +175,7 @@ public class SimulatedLine implements TelephonyPort, DisposableBean {
      */
     @Override
     public void callBack(CallRef newCall, Operator operator, String number) {
-        if (!org.tiphotline.protection.CallerNumbers.isUsable(number)) {
-            throw new IllegalArgumentException("a callback needs a number to dial");
-        }
+        org.tiphotline.protection.CallerNumbers.requireDiallable(number);
         String id = newCall.providerCallId();
         CallId call = records.idOf(newCall).orElseThrow(() -> new org.tiphotline.calls.UnknownCall(newCall));
         callbacks.add(id);

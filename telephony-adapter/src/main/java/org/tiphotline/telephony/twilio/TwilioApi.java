@@ -67,20 +67,28 @@ final class TwilioApi {
      * {@code conferencePath}.
      */
     void addParticipant(String conference, String from, String to, String statusPath, String conferencePath) {
+        addParticipant(conference, from, to, statusPath, conferencePath, "escalation", 45);
+    }
+
+    /** As above, with the participant's label and how long its phone rings; {@code conferencePath} may be null. */
+    void addParticipant(String conference, String from, String to, String statusPath, String conferencePath,
+            String label, int timeoutSeconds) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("From", from);
         form.put("To", to);
-        form.put("Label", "escalation");
-        form.put("Timeout", "45");
+        form.put("Label", label);
+        form.put("Timeout", Integer.toString(timeoutSeconds));
         form.put("EarlyMedia", "false");
         form.put("Beep", "false");
         form.put("EndConferenceOnExit", "false");
         form.put("StatusCallback", settings.publicBaseUrl() + statusPath);
         form.put("StatusCallbackMethod", "POST");
         form.put("StatusCallbackEvent", "answered completed");
-        form.put("ConferenceStatusCallback", settings.publicBaseUrl() + conferencePath);
-        form.put("ConferenceStatusCallbackMethod", "POST");
-        form.put("ConferenceStatusCallbackEvent", "join leave");
+        if (conferencePath != null) {
+            form.put("ConferenceStatusCallback", settings.publicBaseUrl() + conferencePath);
+            form.put("ConferenceStatusCallbackMethod", "POST");
+            form.put("ConferenceStatusCallbackEvent", "join leave");
+        }
         post("/Conferences/" + URLEncoder.encode(conference, StandardCharsets.UTF_8) + "/Participants.json", form);
     }
 
@@ -113,12 +121,30 @@ final class TwilioApi {
         return send(request);
     }
 
+    /**
+     * Places a call from {@code from} to {@code to} with the Calls API: once answered, Twilio fetches the TwiML at
+     * {@code path} (a webhook of ours); its progress goes to {@code statusPath}. Returns the new call's SID.
+     */
+    String createCall(String to, String from, String path, String statusPath, int timeoutSeconds) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("To", to);
+        form.put("From", from);
+        form.put("Url", settings.publicBaseUrl() + path);
+        form.put("Method", "POST");
+        form.put("Timeout", Integer.toString(timeoutSeconds));
+        form.put("StatusCallback", settings.publicBaseUrl() + statusPath);
+        form.put("StatusCallbackMethod", "POST");
+        form.put("StatusCallbackEvent", "ringing answered completed");
+        String sid = JSON.readTree(post("/Calls.json", form)).path("sid").asString("");
+        return sid(sid);
+    }
+
     /** Ends a live call. */
     void complete(String callSid) {
         post("/Calls/" + sid(callSid) + ".json", Map.of("Status", "completed"));
     }
 
-    private void post(String resource, Map<String, String> form) {
+    private String post(String resource, Map<String, String> form) {
         String body = form.entrySet().stream()
                 .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
                 .collect(Collectors.joining("&"));
@@ -129,7 +155,7 @@ final class TwilioApi {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        send(request);
+        return send(request);
     }
 
     private String send(HttpRequest request) {

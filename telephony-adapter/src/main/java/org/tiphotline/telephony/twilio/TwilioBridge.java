@@ -26,9 +26,14 @@ class TwilioBridge {
         return new TwilioApi(settings);
     }
 
+    @Bean
+    TwilioCallbacks twilioCallbacks(TwilioApi api, TwilioSettings settings, Calls calls) {
+        return new TwilioCallbacks(api, settings, calls);
+    }
+
     @Bean(destroyMethod = "close")
-    TwilioLine twilioLine(TwilioApi api, Switchboard switchboard, Calls calls) {
-        return new TwilioLine(api, switchboard, calls);
+    TwilioLine twilioLine(TwilioApi api, Switchboard switchboard, Calls calls, TwilioCallbacks callbacks) {
+        return new TwilioLine(api, switchboard, calls, callbacks);
     }
 
     @Bean

@@ -35,6 +35,7 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
     record Escalation(String mode, String number) {}
 
     private final TwilioApi api;
+    private final TwilioCallbacks callbacks;
     private final Switchboard switchboard;
     private final Calls calls;
     /** Caller's CallSid → the CallSid of the operator's leg that answered. */
@@ -52,7 +53,8 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
     private final ExecutorService commands = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("twilio-commands").daemon().factory());
 
-    TwilioLine(TwilioApi api, Switchboard switchboard, Calls calls) {
+    TwilioLine(TwilioApi api, Switchboard switchboard, Calls calls, TwilioCallbacks callbacks) {
+        this.callbacks = callbacks;
         this.api = api;
         this.switchboard = switchboard;
         this.calls = calls;
@@ -118,15 +120,15 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
         api.complete(call.providerCallId());
     }
 
-    /** Not built yet on this provider: a callback is refused before anything is stored or decrypted. */
     @Override
     public Optional<String> cannotCallBack(Operator operator) {
-        return Optional.of("calling back through Twilio is not available yet");
+        return callbacks.cannotCallBack(operator);
     }
 
+    /** See {@link TwilioCallbacks}: the operator's leg with the Calls API, then the person as a participant. */
     @Override
     public void callBack(CallRef newCall, Operator operator, String number) {
-        throw new IllegalStateException("calling back through Twilio is not available yet");
+        callbacks.dial(newCall, operator, number);
     }
 
     /** What Twilio carries now; empty (nothing is closed on a guess) when Twilio cannot be asked. */

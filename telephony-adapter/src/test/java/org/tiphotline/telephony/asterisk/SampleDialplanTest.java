@@ -56,7 +56,7 @@ class SampleDialplanTest {
                 .containsEntry("HOTLINE_FALLBACK_MAILBOX", "100@hotline")
                 .containsEntry("HOTLINE_MAX_WAIT", "900");
         assertThat(dialplan.contexts()).containsOnlyKeys("hotline-inbound", "hotline-wait", "hotline-connect",
-                "hotline-conference", "hotline-fallback", "hotline-prompt-check", "hotline-operators");
+                "hotline-conference", "hotline-fallback", "hotline-prompt-check", "hotline-operators", "hotline-callback");
     }
 
     @Test
@@ -161,6 +161,24 @@ class SampleDialplanTest {
         assertThat(caller.run("hotline-connect", "s")).containsExactly(RING_OPERATOR,
                 "hotline-connect: UserEvent(HotlineDialFailed,Status: CHANUNAVAIL,Offer: 7)", WAIT, DUTY_PHONE,
                 VOICEMAIL, FALLBACK_HANGUP);
+    }
+
+    /**
+     * A callback: the operator's phone answered the Originate, and the person is dialled through the trunk showing
+     * the hotline's number and no name; answered or not, the operator's leg then hangs up.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ANSWER", "NOANSWER", "BUSY"})
+    void aCallbackDialsThePersonShowingTheHotlinesNumberOnly(String dialStatus) {
+        Channel operator = new Channel(dialplan).set("HOTLINE_CALLBACK_DIAL", "PJSIP/+15550100187@escalation-trunk")
+                .set("HOTLINE_CALLBACK_CALLERID", "+15550100999").set("HOTLINE_RING_SECONDS", "25")
+                .set("CALLERID(num)", "201").set("CALLERID(name)", "Desk phone 201")
+                .dialling("PJSIP/+15550100187@escalation-trunk", dialStatus);
+
+        assertThat(operator.run("hotline-callback", "s")).containsExactly(
+                "hotline-callback: Dial(PJSIP/+15550100187@escalation-trunk,25)", "hotline-callback: Hangup()");
+        assertThat(operator.variables()).containsEntry("CALLERID(num)", "+15550100999")
+                .containsEntry("CALLERID(name)", "");
     }
 
     @Test
@@ -455,6 +473,10 @@ class SampleDialplanTest {
             return globalsSet;
         }
 
+        Map<String, String> variables() {
+            return vars;
+        }
+
         Channel onAgi(Consumer<Map<String, String>> outcome) {
             agi = outcome;
             return this;
@@ -514,7 +536,8 @@ class SampleDialplanTest {
                 globalsSet.put(global.group(1), data.substring(eq + 1));
                 return;
             }
-            if (eq < 1 || !data.substring(0, eq).matches("\\w+")) {
+            // CALLERID(num) and CALLERID(name) are what a callback's person sees: kept like variables.
+            if (eq < 1 || !data.substring(0, eq).matches("\\w+|CALLERID\\((num|name)\\)")) {
                 throw new AssertionError("line " + line + ": Set(" + data + ") is not modelled");
             }
             vars.put(data.substring(0, eq), data.substring(eq + 1));
