@@ -77,7 +77,7 @@ function detailRow(d) {
       App.el('label', { for: 'outcome-note' }, 'Note (needed for "No action" or "Other": say why)'), note,
       App.el('p', {}, App.el('button', { class: 'outcome primary', type: 'button',
         onclick: (ev) => outcome(d.id, ev.currentTarget) }, 'Record outcome')));
-  return App.el('tr', { class: 'detail' }, App.el('td', { colspan: 5 }, facts, who, form));
+  return App.el('tr', { class: 'detail' }, App.el('td', { colspan: 5 }, facts, who, callbackRoute(d), form));
 }
 
 async function details(id, button) {
@@ -87,6 +87,8 @@ async function details(id, button) {
     if (!r.ok) { await App.tell('The escalation could not be opened', r.body.message); return; }
     Liaison.open = id;
     Liaison.detail = r.body;
+    const cb = await App.api('GET', '/api/liaison/escalations/' + encodeURIComponent(id) + '/callback');
+    Liaison.detail.callback = cb.ok ? cb.body : null;
     render();
   });
 }
@@ -129,3 +131,30 @@ async function outcome(id, button) {
 }
 
 init();
+
+// Issue 18, item 7: a caller who raised the alert in the phone menu and hung up can be reached only through the
+// hotline (their number never leaves it): where the call back stands, and a button to ask for it now.
+function callbackRoute(d) {
+  const cb = d.callback;
+  if (!cb || !cb.exists) return null;
+  let words;
+  if (cb.closedAs) words = 'The hotline\'s call back is over: ' + App.label(cb.closedAs, 'callback').toLowerCase() + '.';
+  else if (cb.doNotCall) words = 'The hotline may not call this caller back (' + App.label(cb.doNotCall, 'callback')
+    .replace(/^Do not call: /, '') + ').';
+  else if (cb.status === 'TAKEN') words = 'An operator is calling the caller back now.';
+  else if (cb.status === 'LATER') words = 'The hotline will call the caller back from ' + App.time(cb.dueAt)
+    + ' (safe hours).';
+  else words = 'The caller hung up before anyone answered; the hotline is to call them back (attempts so far: '
+    + cb.attempts + ' of ' + cb.maxAttempts + ').';
+  const ask = cb.canRequest ? App.el('button', { type: 'button', class: 'primary', onclick: async (ev) => {
+    await App.busy(ev.currentTarget, async () => {
+      const r = await App.api('POST', '/api/liaison/escalations/' + encodeURIComponent(d.id) + '/callback');
+      if (!r.ok) { await App.tell('The request was not sent', r.body.message); return; }
+      d.callback = r.body;
+      render();
+      App.announce('The hotline was asked to call the caller back.');
+    });
+  } }, 'Ask the hotline to call back now') : null;
+  return App.el('div', { class: 'callback-route' }, App.el('h3', {}, 'Way back to the caller'), App.el('p', {}, words),
+    cb.requested ? App.el('p', { class: 'muted' }, 'You asked the hotline to call back.') : null, ask);
+}

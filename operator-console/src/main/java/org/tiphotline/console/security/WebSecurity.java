@@ -154,6 +154,9 @@ class WebSecurity {
                         .requestMatchers("/api/calls/*/caller-flags", "/api/caller-flags", "/api/caller-flags/**",
                                 "/js/caller-flags.js").hasRole("SUPERVISOR")
                         // --- end repeat callers ---
+                        // The callback queue (issue 18): masked numbers, worked by operators, watched and worked by
+                        // supervisors.
+                        .requestMatchers("/api/callbacks", "/api/callbacks/**").hasAnyRole("OPERATOR", "SUPERVISOR")
                         .requestMatchers("/console.html", "/js/console.js").hasRole("OPERATOR")
                         // The operator's own call for a reloaded console (ring, issue 17); the ring tone and the
                         // supervisors' alarm sound are for signed-in staff (anyRequest below).

@@ -180,7 +180,7 @@ class NeedToKnowTest {
 
     /** Tables an endpoint can change; a denied call must leave every one of them as it was. */
     private static final List<String> WATCHED = List.of("app_user", "totp_factor", "recovery_code",
-            "user_entities", "user_credentials", "call", "call_event", "callback_task",
+            "user_entities", "user_credentials", "call", "call_event", "callback_task", "callback_attempt",
             "hotline_report", "escalation", "escalation_disclosure", "registry_case", "case_event", "case_consent",
             "caller_flag",
             "case_source", "case_relation", "case_document", "online_report", "screening_report", "export_request",
@@ -234,6 +234,8 @@ class NeedToKnowTest {
     /** A call the operator on call still talks on when the table runs: the one they may switch to quiet mode. */
     private static String quietCall;
     private static volatile boolean safeEndSent;
+    /** A callback task whose caller never said it is safe to call back: listed, never dialled. */
+    private static String doNotCallTask;
     /** The simulated calls each user placed through the matrix, which the same user then hangs up. */
     private static final Map<Who, String> placedCalls = new EnumMap<>(Who.class);
 
@@ -361,6 +363,12 @@ class NeedToKnowTest {
 
         flagToLift = ok(clients.get(SUPERVISOR).post("/api/calls/" + call + "/caller-flags", Map.of("kind", "ABUSIVE",
                 "days", 30)), "caller flag").get("id").asString();
+        String unsafe = ok(operator.post("/api/sim/calls", Map.of("callerNumber", "+1 555 0100 045", "language",
+                "en", "immediateDanger", "NO", "stayInIvr", true)), "a call that hangs up unanswered")
+                .get("providerCallId").asString();
+        ok(operator.post("/api/sim/calls/" + unsafe + "/caller-hangup", null), "hang up in the menu");
+        doNotCallTask = db.fetchValue(DSL.field("(select id::text from hotline.callback_task where do_not_call is not "
+                + "null order by created_at desc limit 1)", String.class));
 
         ConsoleClient police = clients.get(POLICE_LIAISON);
         ok(police.post("/api/liaison/escalations/" + policeEscalation + "/acknowledge", null), "acknowledge");
@@ -893,6 +901,36 @@ class NeedToKnowTest {
                         + "unanswered").allow(SIMULATED_LINE).answers(409, "not a call the hotline dialled")
                         .send(json("POST", "/api/sim/calls/" + ivrCall + "/nobody-answers", null)),
 
+                // The callback queue (issue 18): masked numbers only; operators work it, supervisors too. The
+                // fixture's task is do-not-call, so the allowed tries are refused by the queue's rules, not the door.
+                row("GET /api/callbacks", "operators and supervisors; masked numbers only")
+                        .allow(OPERATOR_ON_CALL, OTHER_OPERATOR, SUPERVISOR).send(getReq("/api/callbacks")),
+                row("GET /api/callbacks/{id}", "operators and supervisors; masked numbers only")
+                        .allow(OPERATOR_ON_CALL, OTHER_OPERATOR, SUPERVISOR)
+                        .send(getReq("/api/callbacks/" + doNotCallTask)),
+                row("POST /api/callbacks/{id}/take", "operators and supervisors; a do-not-call caller is never dialled")
+                        .allow(OPERATOR_ON_CALL, OTHER_OPERATOR, SUPERVISOR).answers(409, "must not be called")
+                        .send(json("POST", "/api/callbacks/" + doNotCallTask + "/take", null)),
+                row("POST /api/callbacks/{id}/release", "operators and supervisors (the taker, or a supervisor)")
+                        .allow(OPERATOR_ON_CALL, OTHER_OPERATOR, SUPERVISOR).answers(409, "nobody is working it")
+                        .send(json("POST", "/api/callbacks/" + doNotCallTask + "/release", null)),
+                row("POST /api/callbacks/{id}/outcome", "operators and supervisors (the taker, or a supervisor)")
+                        .allow(OPERATOR_ON_CALL, OTHER_OPERATOR, SUPERVISOR).answers(409, "nobody is working it")
+                        .send(json("POST", "/api/callbacks/" + doNotCallTask + "/outcome",
+                                Map.of("outcome", "REACHED"))),
+                row("POST /api/callbacks/{id}/noted", "operators and supervisors set a do-not-call task aside")
+                        .allow(OPERATOR_ON_CALL, OTHER_OPERATOR, SUPERVISOR)
+                        .answers(s -> s == 200 || s == 409, "200 the first time, then 409 already closed")
+                        .send(json("POST", "/api/callbacks/" + doNotCallTask + "/noted", null)),
+                // What the agency alerted by the phone menu learns of the way back: whether a callback exists and
+                // where it stands, never the number; another agency does not learn the escalation exists.
+                row("GET /api/liaison/escalations/{id}/callback", "the agency's liaison").allow(POLICE_LIAISON)
+                        .hide(OTHER_AGENCY_LIAISON)
+                        .send(getReq("/api/liaison/escalations/" + policeEscalation + "/callback")),
+                row("POST /api/liaison/escalations/{id}/callback", "the agency's liaison asks for the call back")
+                        .allow(POLICE_LIAISON).hide(OTHER_AGENCY_LIAISON).answers(409, "its call was answered")
+                        .send(json("POST", "/api/liaison/escalations/" + policeEscalation + "/callback", null)),
+
                 // The administrators' system status: links, database, alert channels, key ids, sign-in failures;
                 // none of the fixtures' personal data may appear in it (checked for every allowed answer).
                 row("GET /api/admin/status", "administrators alone; no personal data").allow(ADMIN)
@@ -1149,6 +1187,7 @@ class NeedToKnowTest {
         Set<Who> supervisorsTopics = EnumSet.of(SUPERVISOR, DATA_MANAGER_OF_CASE, OTHER_DATA_MANAGER);
         subscriptions.put("/topic/supervisor/queue", supervisorsTopics);
         subscriptions.put("/topic/supervisor/escalations", supervisorsTopics);
+        subscriptions.put("/topic/callbacks", EnumSet.of(OPERATOR_ON_CALL, OTHER_OPERATOR, SUPERVISOR));
         subscriptions.put("/topic/liaison/test-police", EnumSet.of(POLICE_LIAISON));
         subscriptions.put("/topic/liaison/test-child-protection", EnumSet.of(OTHER_AGENCY_LIAISON));
         // The simple broker takes a pattern as a subscription to every topic it matches.
