@@ -10,6 +10,7 @@ import static org.tiphotline.telephony.asterisk.testing.FakeAmiPeer.event;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import org.jooq.DSLContext;
@@ -60,6 +61,8 @@ class AsteriskCallbackTest {
         Map<String, String> settings = AsteriskTestSettings.of(agiPort, ami, SECRET);
         settings.put("hotline.telephony.asterisk.endpoints.operator", "PJSIP/operator1");
         settings.put("hotline.telephony.asterisk.callback.caller-id", HOTLINE_NUMBER);
+        // Inside the safe hours for calling back, whatever the machine's hour.
+        settings.put("hotline.jurisdiction.time-zone", org.tiphotline.console.callbacks.NoonZone.now());
         hotline = RunningHotline.start(data, settings);
         ami.awaitAction("CoreShowChannels", WAIT);
     }
@@ -157,6 +160,110 @@ class AsteriskCallbackTest {
                 && !a.get("Channel").startsWith("Local/"));
         assertThat(db().fetchCount(AUDIT_LOG, AUDIT_LOG.ENTITY_ID.eq(withheld.toString()),
                 AUDIT_LOG.ACTION.eq("READ"))).isZero();
+    }
+
+    /**
+     * The whole way back to a caller, at the protocol edge: over FastAGI the caller answers the menu (danger: yes,
+     * safe to call back: yes) and hangs up while waiting; the task appears live on the operators' topic; the
+     * operator takes it over HTTP and Asterisk is asked for an Originate of their phone carrying the person's number
+     * and the hotline's; the person answers; the pop and the earlier-contacts list show the call they hung up on;
+     * the outcome closes the task; the number was read in clear once, for that dial.
+     */
+    @Test
+    void aCallerWhoSaidSafeYesAndHungUpWhileWaitingIsCalledBackFromTheLiveQueue() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        try (LiveClient live = LiveClient.connect(operator)) {
+            BlockingQueue<JsonNode> queue = live.subscribe("/topic/callbacks");
+            BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
+            BlockingQueue<JsonNode> updates = live.subscribe("/user/queue/call");
+
+            // English; the notice; danger: yes; safe to call back: yes; who is calling: the person affected.
+            CallId earlier = hungUpWaiting("1761000400.11", CALLER, "1", "", "1", "1", "1");
+            assertThat(DialledCallbacks.call(hotline, earlier).safeToCallBack()).isTrue();
+            JsonNode task = await(queue, t -> t.get("callerMask").asString().equals("•••• 42")
+                    && t.get("status").asString().equals("WAITING"), 10);
+            assertThat(task.get("reason").asString()).isEqualTo("ABANDONED_IN_QUEUE");
+            assertThat(task.get("urgent").asBoolean()).isTrue();
+
+            ConsoleClient.Response taken = operator.post("/api/callbacks/" + task.get("id").asString() + "/take", null);
+            assertThat(taken.status()).as(String.valueOf(taken.body())).isEqualTo(200);
+            CallId id = CallId.parse(taken.body().get("dialledCall").asString());
+            String leg = "cb-" + id;
+            Map<String, String> originate = ami.awaitAction("Originate", h -> leg.equals(h.get("ChannelId")), WAIT);
+            assertThat(originate).containsEntry("Channel", "PJSIP/operator1")
+                    .containsEntry("Context", "hotline-callback");
+            assertThat(originate.get("CallerID")).contains(HOTLINE_NUMBER).doesNotContain("operator");
+            assertThat(ami.actions().stream().filter(a -> a.name().equals("Originate")
+                    && leg.equals(a.get("ChannelId"))).findFirst().orElseThrow().getAll("Variable")).contains(
+                    "HOTLINE_CALLBACK_DIAL=PJSIP/" + CALLER + "@escalation-trunk",
+                    "HOTLINE_CALLBACK_CALLERID=" + HOTLINE_NUMBER);
+
+            JsonNode pop = await(pops, p -> p.get("call").asString().equals(id.toString()), 10);
+            assertThat(pop.get("direction").asString()).isEqualTo("CALLBACK");
+            assertThat(pop.get("earlierContacts").asInt()).isEqualTo(1);
+            ami.sendEvent(dial("DialBegin", leg, "1761000400.31", null));
+            ami.sendEvent(dial("DialEnd", leg, "1761000400.31", "ANSWER"));
+            await(updates, u -> u.get("call").asString().equals(id.toString())
+                    && u.get("state").asString().equals("TALKING"), 5);
+            JsonNode history = operator.get("/api/calls/" + id + "/earlier-contacts").body();
+            assertThat(history.get("contacts")).hasSize(1);
+            assertThat(history.get("contacts").get(0).get("call").asString()).isEqualTo(earlier.toString());
+            assertThat(history.get("contacts").get(0).get("outcome").asString()).isEqualTo("ABANDONED_IN_QUEUE");
+
+            ami.sendEvent(hangup("PJSIP/escalation-trunk-0000001f", "1761000400.31", leg));
+            ami.sendEvent(hangup("PJSIP/operator1-0000001e", leg, leg));
+            await(updates, u -> u.get("call").asString().equals(id.toString())
+                    && u.get("state").asString().equals("ENDED"), 5);
+            ConsoleClient.Response closed = operator.post("/api/callbacks/" + task.get("id").asString() + "/outcome",
+                    Map.of("outcome", "REACHED"));
+            assertThat(closed.status()).as(String.valueOf(closed.body())).isEqualTo(200);
+            assertThat(closed.body().get("closedAs").asString()).isEqualTo("REACHED");
+            assertThat(DialledCallbacks.call(hotline, id).outcome()).isEqualTo(CallOutcome.COMPLETED);
+            assertThat(DialledCallbacks.numberReads(hotline, earlier, "operator")).as("one read per dial").isEqualTo(1);
+        }
+    }
+
+    /** "Safe: no" and a withheld number: the task is listed as do-not-call and nothing reaches Asterisk. */
+    @Test
+    void aCallerWhoSaidNoAndAWithheldNumberAreListedDoNotCallAndNothingIsOriginated() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        try (LiveClient live = LiveClient.connect(operator)) {
+            BlockingQueue<JsonNode> queue = live.subscribe("/topic/callbacks");
+            CallId saidNo = hungUpWaiting("1761000500.11", "+15550100143", "1", "", "1", "2", "1");
+            assertThat(DialledCallbacks.call(hotline, saidNo).safeToCallBack()).isFalse();
+            JsonNode no = await(queue, t -> t.get("callerMask").asString().equals("•••• 43"), 10);
+            assertThat(no.get("status").asString()).isEqualTo("DO_NOT_CALL");
+            // Withheld: the callback question is never asked (English; the notice; danger: yes; who: the person).
+            CallId withheld = hungUpWaiting("1761000600.11", "anonymous", "1", "", "1", "1");
+            assertThat(DialledCallbacks.call(hotline, withheld).safeToCallBack()).isNull();
+            JsonNode hidden = await(queue, t -> t.get("status").asString().equals("DO_NOT_CALL")
+                    && !t.get("id").equals(no.get("id")), 10);
+            ami.clearActions();
+
+            for (JsonNode task : List.of(no, hidden)) {
+                ConsoleClient.Response refused = operator.post("/api/callbacks/" + task.get("id").asString()
+                        + "/take", null);
+                assertThat(refused.status()).as(String.valueOf(refused.body())).isEqualTo(409);
+            }
+            Thread.sleep(300);
+            assertThat(ami.actions()).as("no dial-out").noneMatch(a -> a.name().equals("Originate"));
+            assertThat(DialledCallbacks.numberReads(hotline, saidNo, "operator")).isZero();
+        }
+    }
+
+    /**
+     * A caller who answers the menu with {@code keys} (one per prompt or wait, "" for none), waits in the queue
+     * (nobody is available) and hangs up there.
+     */
+    private CallId hungUpWaiting(String uniqueId, String callerId, String... keys) throws Exception {
+        String channel = "PJSIP/hotline-trunk-" + uniqueId.substring(uniqueId.indexOf('.') + 1);
+        agi(agiPort, uniqueId, channel).env("agi_callerid", callerId).run(new FastAgiClient.Script().inputs(keys));
+        CallRef ref = new CallRef("asterisk", uniqueId);
+        for (int i = 0; i < 100 && DialledCallbacks.state(hotline, ref) != org.tiphotline.calls.CallState.QUEUED; i++) {
+            Thread.sleep(50);
+        }
+        ami.sendEvent(hangup(channel, uniqueId, uniqueId));
+        return DialledCallbacks.ended(hotline, ref).id();
     }
 
     /** A caller through the IVR who hangs up while waiting: the call a task would call back. */

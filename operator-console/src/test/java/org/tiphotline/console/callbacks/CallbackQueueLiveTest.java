@@ -16,9 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.crypto.password.PasswordEncoder;
-import org.tiphotline.calls.CallRef;
-import org.tiphotline.calls.IvrQuestion;
-import org.tiphotline.calls.Switchboard;
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.LiveClient;
 import org.tiphotline.console.testing.RunningHotline;
@@ -173,11 +170,8 @@ class CallbackQueueLiveTest {
     /** A simulated caller answers the menu up to "is it safe to call you back?" and hangs up there. */
     private static String abandonAfterTheSafetyQuestion(String number, String safe) {
         JsonNode placed = post(operator, "/api/sim/calls", Map.of("callerNumber", number, "language", "en",
-                "immediateDanger", "YES", "stayInIvr", true), 201);
+                "immediateDanger", "YES", "safeToCallBack", safe, "stayInIvr", true), 201);
         String line = placed.get("providerCallId").asString();
-        // The simulated line's own rendering of this question comes with the IVR work (branch ivr); the answer
-        // reaches the core exactly as an adapter reports it.
-        hotline.bean(Switchboard.class).ivrAnswered(new CallRef("sim", line), IvrQuestion.SAFE_TO_CALL_BACK, safe);
         post(operator, "/api/sim/calls/" + line + "/caller-hangup", null, 204);
         return placed.get("call").asString();
     }

@@ -35,6 +35,12 @@ public final class DialledCallbacks {
         return hotline.bean(Calls.class).load(id).orElseThrow();
     }
 
+    /** Where the provider's call is now, or null before its record exists. */
+    public static org.tiphotline.calls.CallState state(RunningHotline hotline, CallRef ref) {
+        Calls calls = hotline.bean(Calls.class);
+        return calls.idOf(ref).flatMap(calls::load).map(Call::state).orElse(null);
+    }
+
     /** The provider's call once its record has an outcome (the provider's reports are stored asynchronously). */
     public static Call ended(RunningHotline hotline, CallRef ref) throws InterruptedException {
         Calls calls = hotline.bean(Calls.class);

@@ -86,6 +86,8 @@ class TwilioCallbackTest {
         Map<String, String> settings = SignedWebhooks.settings(ACCOUNT, TOKEN, PUBLIC, twilioApi.port(),
                 "+15550100911");
         settings.put("hotline.telephony.twilio.operator-phones.operator2", OPERATOR2_PHONE);
+        // Inside the safe hours for calling back, whatever the machine's hour.
+        settings.put("hotline.jurisdiction.time-zone", org.tiphotline.console.callbacks.NoonZone.now());
         hotline = RunningHotline.start(data, settings);
         twilio = new SignedWebhooks(hotline.base(), PUBLIC, TOKEN);
     }
@@ -191,6 +193,108 @@ class TwilioCallbackTest {
         assertThat(twilio.post("/twilio/callback/status?call=CA123", person("completed")).status()).isEqualTo(400);
         assertThat(twilio.send("/twilio/callback/status?call=cb-" + UUID.randomUUID(), person("completed"), null)
                 .status()).isEqualTo(403);
+    }
+
+    /**
+     * The whole way back to a caller through Twilio: signed webhooks carry the caller through the menu (danger: yes,
+     * safe to call back: yes) into the queue, where they hang up; the task appears live; the operator takes it over
+     * HTTP and WireMock sees the operator's leg and then the person requested from the hotline's number; the person
+     * answers; the pop counts the call they hung up on; the outcome closes the task; one read of the number.
+     */
+    @Test
+    void aCallerWhoSaidSafeYesAndHungUpWhileWaitingIsCalledBackFromTheLiveQueue() throws Exception {
+        ConsoleClient operator2 = ConsoleClient.login(hotline.base(), "operator2", "operator2-demo");
+        try (LiveClient live = LiveClient.connect(operator2)) {
+            BlockingQueue<JsonNode> queue = live.subscribe("/topic/callbacks");
+            BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
+            BlockingQueue<JsonNode> updates = live.subscribe("/user/queue/call");
+
+            // English; the notice; danger: yes; safe to call back: yes; who is calling: the person affected.
+            CallId earlier = hungUpWaiting(CALLER, "1", "", "1", "1", "1");
+            assertThat(DialledCallbacks.call(hotline, earlier).safeToCallBack()).isTrue();
+            JsonNode task = await(queue, t -> t.get("callerMask").asString().endsWith("42")
+                    && t.get("status").asString().equals("WAITING"), 10);
+            assertThat(task.get("reason").asString()).isEqualTo("ABANDONED_IN_QUEUE");
+            twilioApi.resetRequests();
+
+            ConsoleClient.Response taken = operator2.post("/api/callbacks/" + task.get("id").asString() + "/take",
+                    null);
+            assertThat(taken.status()).as(String.valueOf(taken.body())).isEqualTo(200);
+            CallId id = CallId.parse(taken.body().get("dialledCall").asString());
+            String ref = "cb-" + id;
+            Map<String, String> leg = form(awaitRequest("/Calls.json"));
+            assertThat(leg).containsEntry("To", OPERATOR2_PHONE).containsEntry("From", HOTLINE);
+            assertThat(leg.values()).noneMatch(v -> v.contains(CALLER));
+            twilio.post("/twilio/callback/operator-status?call=" + ref, leg("ringing"));
+            JsonNode pop = await(pops, p -> p.get("call").asString().equals(id.toString()), 10);
+            assertThat(pop.get("direction").asString()).isEqualTo("CALLBACK");
+            assertThat(pop.get("earlierContacts").asInt()).isEqualTo(1);
+
+            twilio.post("/twilio/callback/operator?call=" + ref, leg("in-progress"));
+            Map<String, String> person = form(awaitRequest("/Conferences/hotline-" + ref + "/Participants.json"));
+            assertThat(person).containsEntry("To", CALLER).containsEntry("From", HOTLINE);
+            twilio.post("/twilio/callback/status?call=" + ref, person("in-progress"));
+            await(updates, u -> u.get("call").asString().equals(id.toString())
+                    && u.get("state").asString().equals("TALKING"), 5);
+            twilio.post("/twilio/callback/status?call=" + ref, person("completed"));
+            twilio.post("/twilio/callback/operator-status?call=" + ref, leg("completed"));
+            await(updates, u -> u.get("call").asString().equals(id.toString())
+                    && u.get("state").asString().equals("ENDED"), 5);
+            ConsoleClient.Response closed = operator2.post("/api/callbacks/" + task.get("id").asString()
+                    + "/outcome", Map.of("outcome", "REACHED"));
+            assertThat(closed.status()).as(String.valueOf(closed.body())).isEqualTo(200);
+            assertThat(DialledCallbacks.call(hotline, id).outcome()).isEqualTo(CallOutcome.COMPLETED);
+            assertThat(DialledCallbacks.numberReads(hotline, earlier, "operator2")).isEqualTo(1);
+        }
+    }
+
+    /** "Safe: no" and a withheld number through Twilio: listed as do-not-call, and Twilio is never asked to dial. */
+    @Test
+    void aCallerWhoSaidNoAndAWithheldNumberAreListedDoNotCallAndTwilioIsNeverAsked() throws Exception {
+        ConsoleClient operator2 = ConsoleClient.login(hotline.base(), "operator2", "operator2-demo");
+        try (LiveClient live = LiveClient.connect(operator2)) {
+            BlockingQueue<JsonNode> queue = live.subscribe("/topic/callbacks");
+            CallId saidNo = hungUpWaiting("+15550100143", "1", "", "1", "2", "1");
+            assertThat(DialledCallbacks.call(hotline, saidNo).safeToCallBack()).isFalse();
+            JsonNode no = await(queue, t -> t.get("callerMask").asString().endsWith("43"), 10);
+            assertThat(no.get("status").asString()).isEqualTo("DO_NOT_CALL");
+            CallId withheld = hungUpWaiting("anonymous", "1", "", "1", "1");
+            assertThat(DialledCallbacks.call(hotline, withheld).safeToCallBack()).isNull();
+            JsonNode hidden = await(queue, t -> t.get("status").asString().equals("DO_NOT_CALL")
+                    && !t.get("id").equals(no.get("id")), 10);
+            twilioApi.resetRequests();
+            for (JsonNode task : List.of(no, hidden)) {
+                ConsoleClient.Response refused = operator2.post("/api/callbacks/" + task.get("id").asString()
+                        + "/take", null);
+                assertThat(refused.status()).as(String.valueOf(refused.body())).isEqualTo(409);
+            }
+            Thread.sleep(300);
+            assertThat(twilioApi.findAll(postRequestedFor(urlPathMatching(".*")))).as("no dial-out").isEmpty();
+        }
+    }
+
+    /**
+     * A caller on the hotline's Twilio number who answers each menu with the given key ("" for silence), is queued
+     * (nobody is available) and hangs up there. The menu's own Gather actions are followed, as Twilio would.
+     */
+    private CallId hungUpWaiting(String from, String... keys) throws Exception {
+        String sid = "CA" + String.format("%032x", ++sids + 0x200);
+        Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
+        call.put("From", from);
+        call.put("Caller", from);
+        org.w3c.dom.Document twiml = twilio.post("/twilio/voice", call).twiml();
+        for (String key : keys) {
+            String action = Twiml.text(twiml, "/Response/Gather/@action");
+            SignedWebhooks.Reply reply = twilio.post(action, key.isEmpty() ? call : Twiml.with(call, "Digits", key));
+            assertThat(reply.status()).as(action + ": " + reply.body()).isEqualTo(200);
+            twiml = reply.twiml();
+        }
+        String queued = Twiml.text(twiml, "/Response/Redirect");
+        assertThat(queued).startsWith("/twilio/queued");
+        assertThat(twilio.post(queued, call).status()).isEqualTo(200);
+        call.put("CallStatus", "completed");
+        assertThat(twilio.post("/twilio/status", call).status()).isEqualTo(200);
+        return DialledCallbacks.ended(hotline, new CallRef("twilio", sid)).id();
     }
 
     /** A caller who reached the hotline's Twilio number and hung up: the call a task calls back. */
