@@ -187,6 +187,7 @@ async function showDetail(id) {
       App.language(s.language) || 'no language chosen', ' · outcome ',
       App.el('strong', { id: 'detail-outcome' }, App.label(s.outcome || s.state)), ' · ',
       App.el('span', { id: 'detail-callback' }, callBackWords(s))),
+  s.quietMode ? App.el('p', { id: 'detail-quiet' }, App.label('QUIET_MODE', 'calllog')) : '',
   s.direction === 'OFFLINE' ? '' : App.el('p', {}, 'Menu answers: ' + (Object.entries(d.ivrPath).map(([q, a]) => App.label(q) + ': ' + ivrAnswer(q, a))
     .join(' · ') || 'none')));
   if (typeof CallerFlags !== 'undefined') CallerFlags.forCall(s.call); // repeat callers: caller-flags.js

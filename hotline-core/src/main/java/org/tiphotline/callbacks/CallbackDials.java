@@ -11,6 +11,7 @@ import org.tiphotline.calls.Call;
 import org.tiphotline.calls.CallId;
 import org.tiphotline.calls.CallRef;
 import org.tiphotline.calls.Calls;
+import org.tiphotline.calls.HotlineMadeCalls;
 import org.tiphotline.calls.Switchboard;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.OperatorId;
@@ -36,6 +37,7 @@ public class CallbackDials implements CallbackDialer {
     private final DSLContext db;
     private final Calls calls;
     private final Switchboard switchboard;
+    private final HotlineMadeCalls made;
     private final Operators operators;
     private final TelephonyPorts ports;
     private final Router router;
@@ -43,11 +45,12 @@ public class CallbackDials implements CallbackDialer {
     private final AuditTrail audit;
     private final TransactionTemplate tx;
 
-    public CallbackDials(DSLContext db, Calls calls, Switchboard switchboard, Operators operators,
+    public CallbackDials(DSLContext db, Calls calls, Switchboard switchboard, HotlineMadeCalls made, Operators operators,
             TelephonyPorts ports, Router router, FieldCipher cipher, AuditTrail audit, TransactionTemplate tx) {
         this.db = db;
         this.calls = calls;
         this.switchboard = switchboard;
+        this.made = made;
         this.operators = operators;
         this.ports = ports;
         this.router = router;
@@ -73,7 +76,7 @@ public class CallbackDials implements CallbackDialer {
         router.dialling(operatorId, id);
         CallRef ref = new CallRef(port.provider(), "cb-" + id.value());
         try {
-            switchboard.callbackDialled(id, ref, task, earlierCall, operatorId);
+            made.callbackDialled(id, ref, task, earlierCall, operatorId);
         } catch (RuntimeException e) {
             router.notDialled(id);
             throw e;

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.tiphotline.calls.Call;
 import org.tiphotline.calls.CallId;
-import org.tiphotline.calls.Switchboard;
+import org.tiphotline.calls.HotlineMadeCalls;
 import org.tiphotline.intake.Intake;
 import org.tiphotline.intake.JurisdictionSettings;
 import org.tiphotline.intake.ReportId;
@@ -37,7 +37,7 @@ public class OfflineContacts {
     public record Recorded(CallId call, ReportId report, OfflineChannel channel, Instant contactedAt,
             String takenBy, String enteredBy, String callerMask) {}
 
-    private final Switchboard switchboard;
+    private final HotlineMadeCalls made;
     private final Intake intake;
     private final Operators operators;
     private final DSLContext db;
@@ -46,9 +46,9 @@ public class OfflineContacts {
     private final ZoneId zone;
     private final OfflineSettings settings;
 
-    OfflineContacts(Switchboard switchboard, Intake intake, Operators operators, DSLContext db, TransactionTemplate tx,
+    OfflineContacts(HotlineMadeCalls made, Intake intake, Operators operators, DSLContext db, TransactionTemplate tx,
             Clock clock, JurisdictionSettings jurisdiction, OfflineSettings settings) {
-        this.switchboard = switchboard;
+        this.made = made;
         this.intake = intake;
         this.operators = operators;
         this.db = db;
@@ -80,7 +80,7 @@ public class OfflineContacts {
         }
         Operator enterer = operators.byId(actor.id()).orElseThrow(() -> new SecurityException("unknown user"));
         return tx.execute(status -> {
-            Call call = switchboard.offlineContact(at, how.name(), taker.id(), numberGiven ? callerNumber : null,
+            Call call = made.offlineContact(at, how.name(), taker.id(), numberGiven ? callerNumber : null,
                     actor.username());
             db.insertInto(OFFLINE_CONTACT)
                     .set(OFFLINE_CONTACT.CALL_ID, call.id().value())

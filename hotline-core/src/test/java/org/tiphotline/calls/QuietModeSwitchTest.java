@@ -22,6 +22,8 @@ class QuietModeSwitchTest {
     @Autowired
     private Switchboard switchboard;
     @Autowired
+    private QuietMode quietMode;
+    @Autowired
     private Calls calls;
     @Autowired
     private Operators operators;
@@ -48,8 +50,8 @@ class QuietModeSwitchTest {
         CallRef ref = ringingAt(operator, id);
         assertThat(switchboard.answered(ref, operator)).isTrue();
 
-        assertThat(switchboard.quietMode(id[0], operator)).isTrue();
-        assertThat(switchboard.quietMode(id[0], operator)).as("switched again, from a second tab").isFalse();
+        assertThat(quietMode.switchOn(id[0], operator)).isTrue();
+        assertThat(quietMode.switchOn(id[0], operator)).as("switched again, from a second tab").isFalse();
 
         Call call = calls.load(id[0]).orElseThrow();
         assertThat(call.quietMode()).isTrue();
@@ -67,7 +69,7 @@ class QuietModeSwitchTest {
         OperatorId operator = newOperator();
         CallId[] id = new CallId[1];
         ringingAt(operator, id);
-        assertThat(switchboard.quietMode(id[0], operator)).isTrue();
+        assertThat(quietMode.switchOn(id[0], operator)).isTrue();
         assertThat(calls.load(id[0]).orElseThrow().quietMode()).isTrue();
     }
 
@@ -80,13 +82,13 @@ class QuietModeSwitchTest {
         assertThat(switchboard.answered(ref, operator)).isTrue();
         int before = db.fetchCount(CALL_EVENT, CALL_EVENT.CALL_ID.eq(id[0].value()));
 
-        assertThatThrownBy(() -> switchboard.quietMode(id[0], other)).isInstanceOf(SecurityException.class)
+        assertThatThrownBy(() -> quietMode.switchOn(id[0], other)).isInstanceOf(SecurityException.class)
                 .hasMessageContaining("only the operator");
-        assertThatThrownBy(() -> switchboard.quietMode(CallId.random(), operator)).isInstanceOf(UnknownCall.class);
+        assertThatThrownBy(() -> quietMode.switchOn(CallId.random(), operator)).isInstanceOf(UnknownCall.class);
         assertThat(db.fetchCount(CALL_EVENT, CALL_EVENT.CALL_ID.eq(id[0].value()))).isEqualTo(before);
 
         assertThat(switchboard.ended(ref, "operator")).isTrue();
-        assertThatThrownBy(() -> switchboard.quietMode(id[0], operator)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> quietMode.switchOn(id[0], operator)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("ended");
         assertThat(calls.load(id[0]).orElseThrow().quietMode()).isFalse();
     }
@@ -100,7 +102,7 @@ class QuietModeSwitchTest {
         switchboard.ivrCompleted(ref);
         switchboard.offered(id, operator);
 
-        assertThat(switchboard.quietMode(id, operator)).isFalse();
+        assertThat(quietMode.switchOn(id, operator)).isFalse();
         assertThat(calls.load(id).orElseThrow().quietMode()).isTrue();
         assertThat(calls.load(id).orElseThrow().events()).extracting(CallEvent::type)
                 .doesNotContain(CallEventType.QUIET_MODE);

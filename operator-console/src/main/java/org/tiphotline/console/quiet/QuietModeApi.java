@@ -12,7 +12,7 @@ import org.tiphotline.calls.Call;
 import org.tiphotline.calls.CallId;
 import org.tiphotline.calls.CallState;
 import org.tiphotline.calls.Calls;
-import org.tiphotline.calls.Switchboard;
+import org.tiphotline.calls.QuietMode;
 import org.tiphotline.calls.UnknownCall;
 import org.tiphotline.telephony.TelephonyPorts;
 import org.tiphotline.console.web.Actors;
@@ -21,7 +21,7 @@ import org.tiphotline.quiet.QuietScript;
 /**
  * The operator's side of a caller who cannot speak freely: the script (derived from the registering form, with the
  * cover story; no data of anyone) and the switch of a call to it. The switch is the operator's on that call alone
- * (the switchboard checks the call, 403 for anyone else, 409 once it has ended); the answers are saved through the
+ * (QuietMode checks the call, 403 for anyone else, 409 once it has ended); the answers are saved through the
  * form's own field saves, so they are audited and versioned like any other.
  */
 @RestController
@@ -32,16 +32,16 @@ class QuietModeApi {
 
     private final QuietScript script;
     private final QuietModeSettings settings;
-    private final Switchboard switchboard;
+    private final QuietMode quietMode;
     private final Actors actors;
     private final Calls calls;
     private final TelephonyPorts ports;
 
-    QuietModeApi(QuietScript script, QuietModeSettings settings, Switchboard switchboard, Actors actors, Calls calls,
+    QuietModeApi(QuietScript script, QuietModeSettings settings, QuietMode quietMode, Actors actors, Calls calls,
             TelephonyPorts ports) {
         this.script = script;
         this.settings = settings;
-        this.switchboard = switchboard;
+        this.quietMode = quietMode;
         this.actors = actors;
         this.calls = calls;
         this.ports = ports;
@@ -55,7 +55,7 @@ class QuietModeApi {
     /** {@code switched}: false when the call already was in quiet mode (the IVR's digit, another tab). */
     @PostMapping("/calls/{callId}/quiet-mode")
     Map<String, Object> switchToScript(@PathVariable String callId, Principal principal) {
-        boolean switched = switchboard.quietMode(CallId.parse(callId), actors.of(principal).id());
+        boolean switched = quietMode.switchOn(CallId.parse(callId), actors.of(principal).id());
         return Map.of("call", callId, "quietMode", true, "switched", switched);
     }
 

@@ -128,8 +128,9 @@ class QuietModeInBrowserTest {
         CallEvent quiet = ended.events().stream().filter(e -> e.type() == CallEventType.QUIET_MODE).findFirst()
                 .orElseThrow();
         assertThat(quiet.operator().value()).isEqualTo(operator);
-        assertThat(ended.events().getLast().detail("by")).as("hung up by the operator's own hang-up")
-                .isEqualTo("operator");
+        // Safe end asks the line to hang up (every provider, desk phones too): the line reports the hotline's doing.
+        assertThat(ended.events().getLast().detail("by")).as("hung up by the hotline at the operator's safe end")
+                .isEqualTo("system");
         assertThat(ended.quietMode()).isTrue();
 
         // The supervisor reads it in words, in the list and in the call's detail.
