@@ -79,10 +79,7 @@ public final class ConsoleClient {
     }
 
     public Response post(String path, Object body) {
-        if (path.equals("/api/sim/calls") && body instanceof java.util.Map<?, ?> call
-                && call.get("callerNumber") instanceof String number) {
-            NumberWatch.callerNumber(number);
-        }
+        watchCallerNumber(path, body);
         return send(json(path, body).method("POST", publisher(body)));
     }
 
@@ -95,7 +92,16 @@ public final class ConsoleClient {
     }
 
     /** A POST (JSON, or bytes) with more headers (an Idempotency-Key), answered as text with its headers. */
+    /** A caller's number this request puts in (a simulated call's, a recorded contact's) must never come out. */
+    private static void watchCallerNumber(String path, Object body) {
+        if ((path.equals("/api/sim/calls") || path.equals("/api/offline-contacts"))
+                && body instanceof java.util.Map<?, ?> map && map.get("callerNumber") instanceof String number) {
+            NumberWatch.callerNumber(number);
+        }
+    }
+
     public Text postWith(String path, Object body, java.util.Map<String, String> headers) {
+        watchCallerNumber(path, body);
         // Bytes (a document) go as they are, with the Content-Type given in the headers.
         HttpRequest.Builder request = body instanceof byte[] bytes
                 ? HttpRequest.newBuilder(URI.create(base + path)).header(csrfHeader, csrfToken)
