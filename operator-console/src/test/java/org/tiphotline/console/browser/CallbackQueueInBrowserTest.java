@@ -19,9 +19,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.tiphotline.calls.CallRef;
-import org.tiphotline.calls.IvrQuestion;
-import org.tiphotline.calls.Switchboard;
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.HeadlessChromium;
 import org.tiphotline.console.testing.PageCheck;
@@ -103,41 +100,53 @@ class CallbackQueueInBrowserTest {
         operator.findElement(By.id("answer")).click();
         // The person called is rung once the operator's phone is picked up: until then the line refuses (409).
         wait.until(d -> api.post("/api/sim/calls/" + line + "/callee-answers", null).status() == 204);
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("hangup"))).click();
-        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("hangup")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cb-state"), "Talking"));
+        // Someone else picked up: the operator switches to the yes/no script, reads the cover story, ends safely.
+        WebElement quietOn = wait.until(ExpectedConditions.elementToBeClickable(By.id("quiet-on")));
+        ((org.openqa.selenium.JavascriptExecutor) operator).executeScript(
+                "arguments[0].scrollIntoView({block: 'center'})", quietOn);
+        quietOn.click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("quiet-cover-text")));
+        assertThat(operator.findElement(By.id("quiet-cover-text")).getText()).contains("pharmacy");
+        PageCheck.assertFitsAndIsAccessible(operator, "callbacks-quiet-script");
+        WebElement safeEnd = wait.until(ExpectedConditions.elementToBeClickable(By.id("quiet-safe-end")));
+        ((org.openqa.selenium.JavascriptExecutor) operator).executeScript(
+                "arguments[0].scrollIntoView({block: 'center'})", safeEnd);
+        safeEnd.click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("callbar")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pop"), "No call now."));
         wait.until(d -> {
             WebElement taken = row(d, "•••• 71");
-            new Select(taken.findElement(By.tagName("select"))).selectByVisibleText("Reached");
+            new Select(taken.findElement(By.tagName("select")))
+                    .selectByVisibleText("Someone else answered (safe script used)");
             taken.findElements(By.tagName("button")).stream().filter(b -> b.getText().equals("Record")).findFirst()
                     .orElseThrow().click();
             return true;
         });
-        wait.until(d -> rows(d).size() == 2);
-        assertThat(operator.findElement(By.id("callbacks")).getText()).doesNotContain("•••• 71");
+        // One attempt that did not reach the caller: the task stays, waiting for the next try.
+        wait.until(d -> row(d, "•••• 71").getText().contains("Attempts: 1 of 3"));
         assertThat(operator.getPageSource()).doesNotContain("0100 171").doesNotContain("5550100171");
 
         // The supervisor's page: the same queue; a do-not-call task is set aside.
         WebDriver supervisor = browser();
         var watch = new WebDriverWait(supervisor, Duration.ofSeconds(15)).ignoring(StaleElementReferenceException.class);
         HeadlessChromium.signIn(supervisor, hotline.base(), "supervisor", "supervisor-demo");
-        watch.until(d -> rows(d).size() == 2);
+        watch.until(d -> rows(d).size() == 3);
         PageCheck.assertFitsAndIsAccessible(supervisor, "callbacks-supervisor");
         watch.until(d -> {
             row(d, "•••• 72").findElement(By.tagName("button")).click();
             return true;
         });
-        watch.until(d -> rows(d).size() == 1);
-        wait.until(d -> rows(d).size() == 1);
+        watch.until(d -> rows(d).size() == 2);
+        wait.until(d -> rows(d).size() == 2);
         assertThat(supervisor.getPageSource()).doesNotContain("0100 172").doesNotContain("5550100172");
     }
 
     /** A simulated caller answers the menu and hangs up before anyone answers. */
     private void abandon(String number, String danger, String safe) {
         JsonNode placed = api.post("/api/sim/calls", Map.of("callerNumber", number, "language", "en",
-                "immediateDanger", danger, "stayInIvr", true)).body();
+                "immediateDanger", danger, "safeToCallBack", safe, "stayInIvr", true)).body();
         String line = placed.get("providerCallId").asString();
-        // The simulated line's rendering of this question comes with the IVR work (branch ivr).
-        hotline.bean(Switchboard.class).ivrAnswered(new CallRef("sim", line), IvrQuestion.SAFE_TO_CALL_BACK, safe);
         assertThat(api.post("/api/sim/calls/" + line + "/caller-hangup", null).status()).isEqualTo(204);
     }
 

@@ -91,7 +91,6 @@ public final class ConsoleClient {
         return send(json(path, null).method("DELETE", publisher(null)));
     }
 
-    /** A POST (JSON, or bytes) with more headers (an Idempotency-Key), answered as text with its headers. */
     /** A caller's number this request puts in (a simulated call's, a recorded contact's) must never come out. */
     private static void watchCallerNumber(String path, Object body) {
         if ((path.equals("/api/sim/calls") || path.equals("/api/offline-contacts"))
@@ -100,6 +99,7 @@ public final class ConsoleClient {
         }
     }
 
+    /** A POST (JSON, or bytes) with more headers (an Idempotency-Key), answered as text with its headers. */
     public Text postWith(String path, Object body, java.util.Map<String, String> headers) {
         watchCallerNumber(path, body);
         // Bytes (a document) go as they are, with the Content-Type given in the headers.
