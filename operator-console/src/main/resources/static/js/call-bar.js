@@ -55,10 +55,14 @@ const CallBar = {
     CallBar.call = call;
     CallBar.el('callbar').hidden = false;
     CallBar.el('cb-caller').textContent = call.callerMask;
-    CallBar.el('cb-language').textContent = call.language ? App.language(call.language) : 'Not chosen';
-    CallBar.el('cb-urgency').textContent = call.urgent ? 'Someone may be in danger' : 'Not urgent';
+    // A callback was dialled by the hotline: nobody waited and no menu was heard; the bar says whom it calls back.
+    const callback = call.direction === 'CALLBACK';
+    CallBar.el('cb-language').textContent = call.language ? App.language(call.language)
+      : callback ? 'Not asked (a callback)' : 'Not chosen';
+    CallBar.el('cb-urgency').textContent = callback ? 'Calling back' : call.urgent ? 'Someone may be in danger'
+      : 'Not urgent';
     CallBar.el('cb-urgency').className = call.urgent ? 'badge badge-danger' : 'badge';
-    CallBar.el('cb-wait').textContent = 'Waited ' + App.duration(call.waitedSeconds || 0);
+    CallBar.el('cb-wait').textContent = callback ? 'Callback' : 'Waited ' + App.duration(call.waitedSeconds || 0);
     CallBar.notice('');
     CallBar.setState(state, sinceSeconds);
   },

@@ -36,7 +36,8 @@ class CurrentCallApi {
      */
     record CurrentCall(CallId call, ReportId report, String provider, String providerCallId, String callerMask,
             String language, boolean urgent, String callerType, Map<String, String> ivrPath, long waitedSeconds,
-            int earlierContacts, CallState state, long sinceSeconds, Boolean safeToCallBack, boolean quietMode) {}
+            int earlierContacts, CallState state, long sinceSeconds, Boolean safeToCallBack, boolean quietMode,
+            org.tiphotline.calls.CallDirection direction) {}
 
     private final Router router;
     private final Calls calls;
@@ -74,6 +75,7 @@ class CurrentCallApi {
         return new CurrentCall(call.id(), intake.reportOf(call.id()).orElse(null), call.ref().provider(),
                 call.ref().providerCallId(), call.callerMask(), call.language(), call.urgent(), call.callerType(),
                 call.ivrPath(), call.waited(now).toSeconds(), calls.earlierContacts(call.id()), call.state(),
-                Math.max(0, Duration.between(since, now).toSeconds()), call.safeToCallBack(), call.quietMode());
+                Math.max(0, Duration.between(since, now).toSeconds()), call.safeToCallBack(), call.quietMode(),
+                call.direction());
     }
 }

@@ -96,6 +96,7 @@ class CallbackQueueInBrowserTest {
         wait.until(d -> row(d, "•••• 71").getText().contains("Being called by you"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cb-state"), "Ringing"));
         assertThat(operator.findElement(By.id("cb-caller")).getText()).contains("•••• 71");
+        assertThat(operator.findElement(By.id("cb-urgency")).getText()).isEqualTo("Calling back");
         String line = callbackLine();
         operator.findElement(By.id("answer")).click();
         // The person called is rung once the operator's phone is picked up: until then the line refuses (409).
