@@ -3,6 +3,7 @@ package org.tiphotline.telephony.twilio;
 import com.twilio.http.HttpMethod;
 import com.twilio.twiml.TwiML;
 import com.twilio.twiml.VoiceResponse;
+import com.twilio.twiml.voice.Conference;
 import com.twilio.twiml.voice.Dial;
 import com.twilio.twiml.voice.Gather;
 import com.twilio.twiml.voice.Hangup;
@@ -239,6 +240,20 @@ final class TwilioIvr {
             response.play(play);
         }
     }
+
+    /**
+     * The call's escalation conference. The caller's leaving ends it for everyone; the conference's joins and
+     * leaves tell the line when the caller would be left alone.
+     */
+    VoiceResponse conference(String callerSid, boolean caller) {
+        Conference room = new Conference.Builder(TwilioLine.CONFERENCE_PREFIX + callerSid)
+                .beep(Conference.Beep.FALSE).startConferenceOnEnter(true).endConferenceOnExit(caller)
+                .statusCallback(settings.publicBaseUrl() + "/twilio/conference-status?call=" + callerSid)
+                .statusCallbackMethod(HttpMethod.POST)
+                .statusCallbackEvents(java.util.List.of(Conference.Event.JOIN, Conference.Event.LEAVE)).build();
+        return new VoiceResponse.Builder().dial(new Dial.Builder().conference(room).build()).build();
+    }
+
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);

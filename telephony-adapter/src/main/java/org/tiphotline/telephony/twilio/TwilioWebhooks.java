@@ -2,15 +2,10 @@ package org.tiphotline.telephony.twilio;
 
 import com.twilio.http.HttpMethod;
 import com.twilio.twiml.VoiceResponse;
-import com.twilio.twiml.voice.Client;
-import com.twilio.twiml.voice.Conference;
 import com.twilio.twiml.voice.Dial;
 import com.twilio.twiml.voice.Hangup;
-import com.twilio.twiml.voice.Identity;
-import com.twilio.twiml.voice.Number;
 import com.twilio.twiml.voice.Redirect;
 import java.util.Map;
-import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -30,9 +25,7 @@ import org.tiphotline.calls.Calls;
 import org.tiphotline.calls.IvrQuestion;
 import org.tiphotline.calls.PendingReports;
 import org.tiphotline.calls.Switchboard;
-import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.OperatorId;
-import org.tiphotline.operators.Operators;
 import org.tiphotline.routing.Presence;
 import org.tiphotline.routing.Router;
 import org.tiphotline.telephony.ivr.IvrMenu;
@@ -41,7 +34,9 @@ import org.tiphotline.telephony.ivr.IvrMenu;
  * Twilio's webhooks: each one verified by {@link TwilioSignature} before it gets here, each report stored once
  * per call and delivery ({@link Switchboard#once}), so Twilio's retries and out-of-order deliveries leave one
  * record in the right final state. Every answer is TwiML that keeps the caller on the line; a caller is never
- * hung up because a report could not be stored.
+ * hung up because a report could not be stored. This class carries the caller from arrival through the menu and
+ * the queue to the end; ringing an operator is {@link TwilioOperatorWebhooks}, an escalation
+ * {@link TwilioEscalationWebhooks}, a callback {@link TwilioCallbackWebhooks}.
  *
  * <p>Delivery keys: {@code ivr:<QUESTION>} (a question is answered once), {@code queued}, {@code op:<leg
  * CallSid>:<status>} for the operator's leg, {@code dial:<leg CallSid>} for how it ended, {@code end} for the
@@ -53,19 +48,9 @@ import org.tiphotline.telephony.ivr.IvrMenu;
 class TwilioWebhooks {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TwilioWebhooks.class);
-    /**
-     * What Twilio puts in {@code From} when the caller's number is withheld: ANONYMOUS, RESTRICTED, UNAVAILABLE,
-     * BLOCKED and UNKNOWN spelt on a keypad. Taken as numbers they would be asked for a callback, dialled, and make
-     * every anonymous caller one "repeat caller".
-     */
-    private static final Set<String> WITHHELD = Set.of("+266696687", "+7378742833", "+86282452253", "+2562533",
-            "+8656696");
-    /** A caller's call has ended with one of these (the number's status callback). */
-    private static final Set<String> FINAL = Set.of("completed", "busy", "failed", "no-answer", "canceled");
 
     private final Switchboard switchboard;
     private final Calls calls;
-    private final Operators operators;
     private final TwilioIvr ivr;
     private final TwilioSettings settings;
     private final TwilioLine line;
@@ -76,12 +61,11 @@ class TwilioWebhooks {
     /** TwiML that depends only on settings and the request's own parameters; see {@link #cached}. */
     private final Map<String, String> rendered = new java.util.concurrent.ConcurrentHashMap<>();
 
-    TwilioWebhooks(Switchboard switchboard, Calls calls, Operators operators, TwilioIvr ivr,
+    TwilioWebhooks(Switchboard switchboard, Calls calls, TwilioIvr ivr,
             TwilioSettings settings, TwilioLine line, Router router, CallbackTasks callbacks, PendingReports pending,
             Clock clock) {
         this.switchboard = switchboard;
         this.calls = calls;
-        this.operators = operators;
         this.ivr = ivr;
         this.settings = settings;
         this.line = line;
@@ -116,7 +100,7 @@ class TwilioWebhooks {
             throw new IllegalArgumentException("notice is only sent with the first attempt of the question the "
                     + "\"cannot speak freely\" notice comes before");
         }
-        String from = from(form);
+        String from = TwilioForms.from(form);
         if (!ivr.menusFor(from).contains(menu)) {
             throw new IllegalArgumentException(menu.question() + " is not asked of a caller whose number is withheld");
         }
@@ -210,9 +194,9 @@ class TwilioWebhooks {
      */
     @PostMapping("/fallback")
     String fallback(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form) {
-        CallRef ref = ref(form);
-        String from = from(form);
-        String to = dialled(form.get("To"));
+        CallRef ref = TwilioForms.ref(form);
+        String from = TwilioForms.from(form);
+        String to = TwilioForms.dialled(form.get("To"));
         pending.later(ref, "arrived", () -> {
             switchboard.arrived(ref, from, to);
             return true;
@@ -256,59 +240,6 @@ class TwilioWebhooks {
         return xml(ivr.goodbye(language));
     }
 
-    /** The adapter moved the call here to ring the operator the routing brain chose. */
-    @PostMapping("/connect")
-    String connect(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form,
-            @RequestParam("operator") long operatorId) {
-        arrived(form);
-        Operator operator = operators.byId(new OperatorId(operatorId))
-                .orElseThrow(() -> new IllegalArgumentException("no such operator"));
-        // Per operator, from settings only: as many copies as operators.
-        return cached("connect:" + operator.id().value(), () -> dialOperator(operator));
-    }
-
-    private VoiceResponse dialOperator(Operator operator) {
-        long operatorId = operator.id().value();
-        String status = settings.publicBaseUrl() + "/twilio/operator-status?operator=" + operatorId;
-        Dial.Builder dial = new Dial.Builder().answerOnBridge(true).timeout(settings.ringSeconds())
-                .action("/twilio/dial-done?operator=" + operatorId).method(HttpMethod.POST);
-        String phone = settings.operatorPhones().get(operator.username());
-        if (phone != null) {
-            dial.number(new Number.Builder(phone).statusCallback(status).statusCallbackMethod(HttpMethod.POST)
-                    .statusCallbackEvents(java.util.List.of(Number.Event.RINGING, Number.Event.ANSWERED)).build());
-        } else {
-            dial.client(new Client.Builder().identity(new Identity.Builder(TwilioTokens.identity(operator.id()))
-                    .build()).statusCallback(status)
-                    .statusCallbackMethod(HttpMethod.POST)
-                    .statusCallbackEvents(java.util.List.of(Client.Event.RINGING, Client.Event.ANSWERED)).build());
-        }
-        return new VoiceResponse.Builder().dial(dial.build()).build();
-    }
-
-    /** The operator's leg rings or answers. */
-    @PostMapping("/operator-status")
-    String operatorStatus(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form,
-            @RequestParam("operator") long operatorId) {
-        String parent = required(form, "ParentCallSid");
-        String leg = required(form, "CallSid");
-        String status = required(form, "CallStatus");
-        CallRef ref = new CallRef(TwilioLine.PROVIDER, parent);
-        OperatorId operator = new OperatorId(operatorId);
-        String key = "op:" + leg + ":" + status;
-        switch (status) {
-            case "ringing" -> store(ref, "ringing", () -> switchboard.once(key).ringing(ref, operator));
-            case "in-progress", "answered" -> {
-                line.operatorAnswered(parent, leg);
-                // Status callbacks can overtake each other: an answer implies the ringing, which brings the
-                // operator's screen pop. The real ringing callback, if it comes later, is the same delivery.
-                store(ref, "ringing", () -> switchboard.once("op:" + leg + ":ringing").ringing(ref, operator));
-                store(ref, "answered", () -> switchboard.once(key).answered(ref, operator));
-            }
-            default -> { }
-        }
-        return cached("empty", () -> new VoiceResponse.Builder().build());
-    }
-
     /**
      * The {@code <Dial>} to the operator ended. Twilio asks this while the caller is still on the line (the
      * operator hung up, or never answered) and also when the caller hung up, which its {@code CallStatus} tells.
@@ -319,7 +250,7 @@ class TwilioWebhooks {
         CallRef ref = arrived(form);
         String dialStatus = form.getOrDefault("DialCallStatus", "failed");
         String leg = form.getOrDefault("DialCallSid", "none");
-        boolean callerGone = FINAL.contains(form.getOrDefault("CallStatus", ""));
+        boolean callerGone = TwilioForms.FINAL.contains(form.getOrDefault("CallStatus", ""));
         OperatorId operator = new OperatorId(operatorId);
         if ((dialStatus.equals("completed") || dialStatus.equals("answered")) && !leg.equals("none")) {
             // The operator answered ("completed": the dialled party answered and the call is over). The leg's
@@ -335,7 +266,7 @@ class TwilioWebhooks {
         }
         if (line.conferenced(ref.providerCallId())) {
             // The adapter moved the operator into the escalation conference: the caller follows.
-            return xml(conference(ref.providerCallId(), true));
+            return xml(ivr.conference(ref.providerCallId(), true));
         }
         if (dialStatus.equals("completed") || dialStatus.equals("answered")) {
             store(ref, "ended", () -> switchboard.once("dial:" + leg).ended(ref, "operator"));
@@ -347,70 +278,10 @@ class TwilioWebhooks {
                 .redirect(new Redirect.Builder("/twilio/wait").method(HttpMethod.POST).build()).build());
     }
 
-    /** The operator's leg, moved here by the adapter, joins the call's escalation conference. */
-    @PostMapping("/conference")
-    String conferenceLeg(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form,
-            @RequestParam("call") String call, @RequestParam("role") String role) {
-        if (!role.equals("operator")) {
-            throw new IllegalArgumentException("role must be operator");
-        }
-        // The leg's own CallSid is not a hotline call: nothing is stored for it.
-        return xml(conference(callSid(call), false));
-    }
-
-    /** The escalation line's call: answered (the escalation worked) or not. */
-    @PostMapping("/escalation-status")
-    String escalationStatus(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form,
-            @RequestParam("call") String call, @RequestParam("mode") String mode) {
-        if (!mode.equals("conference") && !mode.equals("transfer")) {
-            throw new IllegalArgumentException("mode must be conference or transfer");
-        }
-        CallRef ref = new CallRef(TwilioLine.PROVIDER, callSid(call));
-        String leg = required(form, "CallSid");
-        String status = required(form, "CallStatus");
-        switch (status) {
-            case "in-progress", "answered" -> {
-                store(ref, "escalated", () -> switchboard.once("escalation:" + leg + ":answered").escalated(ref,
-                        mode, true, null));
-                if (mode.equals("transfer")) {
-                    store(ref, "transferred", () -> switchboard.once("escalation:" + leg + ":transferred")
-                            .transferred(ref,
-                            "escalation line"));
-                    store(ref, "ended", () -> switchboard.once("escalation:" + leg + ":ended").ended(ref,
-                            "transfer"));
-                }
-                line.escalationAnswered(ref.providerCallId());
-            }
-            case "busy", "no-answer", "failed", "canceled", "completed" -> {
-                // "completed" after an answer is the line hanging up later; before one, it never answered.
-                if (line.conferenced(ref.providerCallId())) {
-                    store(ref, "escalated", () -> switchboard.once("escalation:" + leg + ":failed").escalated(ref,
-                            mode, false,
-                            "escalation line: " + status));
-                    line.escalationFailed(ref.providerCallId());
-                }
-            }
-            default -> { }
-        }
-        return cached("empty", () -> new VoiceResponse.Builder().build());
-    }
-
-    /** Joins and leaves in a call's escalation conference. */
-    @PostMapping("/conference-status")
-    String conferenceStatus(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form,
-            @RequestParam("call") String call) {
-        String event = form.getOrDefault("StatusCallbackEvent", "");
-        String participant = form.get("CallSid");
-        if (participant != null && (event.equals("participant-join") || event.equals("participant-leave"))) {
-            line.conferenceChanged(callSid(call), participant, event.equals("participant-join"));
-        }
-        return cached("empty", () -> new VoiceResponse.Builder().build());
-    }
-
     /** The number's status callback: the caller's call is over. */
     @PostMapping("/status")
     String status(@RequestAttribute(TwilioSignature.FORM) Map<String, String> form) {
-        if (FINAL.contains(form.getOrDefault("CallStatus", ""))) {
+        if (TwilioForms.FINAL.contains(form.getOrDefault("CallStatus", ""))) {
             // The hang-up can overtake the voice webhook (the caller gave up while Twilio waited for our
             // TwiML): the call is stored here then, so it ends instead of staying "in IVR" until a restart.
             CallRef ref = arrived(form);
@@ -427,50 +298,8 @@ class TwilioWebhooks {
                 .body(e.getMessage());
     }
 
-    /**
-     * The call, stored on its first webhook: Twilio may retry or reorder, so any webhook can be the first. With
-     * the database away the arrival is kept (and the call's later reports behind it), so the caller goes on
-     * through the IVR and waits on hold instead of meeting an error.
-     */
     private CallRef arrived(Map<String, String> form) {
-        CallRef ref = ref(form);
-        String from = from(form);
-        String to = dialled(form.get("To"));
-        pending.report(ref, "arrived", () -> {
-            switchboard.arrived(ref, from, to);
-            return true;
-        });
-        return ref;
-    }
-
-    /** The caller's number, or null when Twilio says it is withheld. */
-    private static String from(Map<String, String> form) {
-        String from = form.get("From");
-        return from == null || WITHHELD.contains(from.strip()) ? null : from;
-    }
-
-    private static CallRef ref(Map<String, String> form) {
-        return new CallRef(TwilioLine.PROVIDER, callSid(required(form, "CallSid")));
-    }
-
-    private static String callSid(String sid) {
-        if (!sid.matches("CA[0-9a-fA-F]{32}")) {
-            throw new IllegalArgumentException("CallSid is not a Twilio call SID");
-        }
-        return sid;
-    }
-
-    /**
-     * The call's escalation conference. The caller's leaving ends it for everyone; the conference's joins and
-     * leaves tell the line when the caller would be left alone.
-     */
-    private VoiceResponse conference(String callerSid, boolean caller) {
-        Conference room = new Conference.Builder(TwilioLine.CONFERENCE_PREFIX + callerSid)
-                .beep(Conference.Beep.FALSE).startConferenceOnEnter(true).endConferenceOnExit(caller)
-                .statusCallback(settings.publicBaseUrl() + "/twilio/conference-status?call=" + callerSid)
-                .statusCallbackMethod(HttpMethod.POST)
-                .statusCallbackEvents(java.util.List.of(Conference.Event.JOIN, Conference.Event.LEAVE)).build();
-        return new VoiceResponse.Builder().dial(new Dial.Builder().conference(room).build()).build();
+        return TwilioForms.arrived(pending, switchboard, form);
     }
 
     /** Nobody could take a call: every operator is away, signed out, or has no phone connected. */
@@ -512,31 +341,6 @@ class TwilioWebhooks {
         }
     }
 
-    /**
-     * Stores a report; if the database refuses, the caller still gets their TwiML (dropping them would be worse
-     * than a missing event), and the failure is logged with the call id only.
-     */
-    private void store(CallRef ref, String what, java.util.function.BooleanSupplier report) {
-        try {
-            pending.report(ref, what, report);
-        } catch (org.springframework.dao.DataAccessException | org.springframework.transaction.TransactionException e) {
-            // Refused for what it says (a database constraint); a database that is away keeps it for later.
-            log.warn("a Twilio report could not be stored: {}", e.getClass().getSimpleName());
-        }
-    }
-
-    private static String required(Map<String, String> form, String name) {
-        String value = form.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(name + " is required");
-        }
-        return value;
-    }
-
-    private static String dialled(String to) {
-        return to == null || to.isBlank() || to.length() > 40 ? "unknown" : to;
-    }
-
     private static String xml(VoiceResponse response) {
         return response.toXml();
     }
@@ -560,5 +364,9 @@ class TwilioWebhooks {
      */
     private String cached(String key, java.util.function.Supplier<VoiceResponse> twiml) {
         return rendered.computeIfAbsent(key, k -> twiml.get().toXml());
+    }
+
+    private void store(CallRef ref, String what, java.util.function.BooleanSupplier report) {
+        TwilioForms.store(pending, ref, what, report);
     }
 }
