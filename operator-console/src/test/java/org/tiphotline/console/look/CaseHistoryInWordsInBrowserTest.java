@@ -65,7 +65,11 @@ class CaseHistoryInWordsInBrowserTest {
         wait.until(ExpectedConditions.elementToBeClickable(By.id("find-reference"))).sendKeys(caseReference);
         browser.findElement(By.id("find")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cases"), caseReference));
-        browser.findElement(By.cssSelector("#cases tr[data-case]")).click();
+        // The list is drawn on load and again for the search: the row found may be replaced meanwhile (seen in CI).
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+            d.findElement(By.cssSelector("#cases tr[data-case]")).click();
+            return true;
+        });
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("history"), "Escalation to"));
         String history = browser.findElement(By.id("history")).getText();
         assertThat(history).contains("Escalation to Demo Police (fake): Raised before this case was opened, Urgent, Open")
