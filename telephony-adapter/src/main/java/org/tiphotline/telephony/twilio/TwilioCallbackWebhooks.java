@@ -62,7 +62,9 @@ class TwilioCallbackWebhooks implements DisposableBean {
             try {
                 callbacks.operatorAnswered(ref);
             } catch (RuntimeException e) {
-                log.warn("dialling the person of callback {} failed: {}", call, e.getMessage());
+                // Twilio's own failures carry its status and code only; any other message might quote the request.
+                log.warn("dialling the person of callback {} failed: {}", call,
+                        e instanceof TwilioApi.Failure ? e.getMessage() : e.getClass().getSimpleName());
                 callbacks.ended(ref, true);
                 store(ref, "ended", () -> switchboard.once("cb-person:failed").ended(ref, "the call to the person "
                         + "failed"));
