@@ -17,6 +17,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.tiphotline.calls.Call;
 import org.tiphotline.calls.Calls;
+import org.tiphotline.cluster.Leadership;
 import org.tiphotline.intake.Situation;
 import org.tiphotline.protection.AuditTrail;
 
@@ -53,9 +54,12 @@ public class AlertDispatcher {
     private final AcknowledgementLinks links;
     private final Disclosures disclosures;
 
+    private final Leadership leadership;
+
     public AlertDispatcher(Escalations escalations, Directory directory, EscalationSettings settings, Calls calls,
             DSLContext db, Clock clock, ApplicationEventPublisher events, List<AlertChannel> channels,
-            AcknowledgementLinks links, Disclosures disclosures) {
+            AcknowledgementLinks links, Disclosures disclosures, Leadership leadership) {
+        this.leadership = leadership;
         this.links = links;
         this.disclosures = disclosures;
         this.escalations = escalations;
@@ -68,8 +72,15 @@ public class AlertDispatcher {
         this.channels = channels.stream().collect(Collectors.toMap(AlertChannel::channel, Function.identity()));
     }
 
-    /** Sends what is due; returns how many alerts were handled (sent or failed). */
+    /** Alerts are sent by the leading node. */
     @Scheduled(fixedDelayString = "${hotline.escalation.tick:1s}")
+    public void scheduledDispatch() {
+        if (leadership.leads()) {
+            dispatch();
+        }
+    }
+
+    /** Sends what is due; returns how many alerts were handled (sent or failed). */
     public int dispatch() {
         int handled = 0;
         for (Escalations.PendingAlert alert : escalations.unsentAlerts(50)) {

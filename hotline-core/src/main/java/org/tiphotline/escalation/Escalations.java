@@ -21,6 +21,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.tiphotline.calls.CallId;
 import org.tiphotline.calls.Switchboard;
+import org.tiphotline.cluster.Leadership;
 import org.tiphotline.intake.ReportId;
 import org.tiphotline.operators.Actor;
 import org.tiphotline.operators.OperatorId;
@@ -54,9 +55,12 @@ public class Escalations {
     private final AuditTrail audit;
     private final org.tiphotline.registry.Registry registry;
 
+    private final Leadership leadership;
+
     public Escalations(DSLContext db, TransactionTemplate tx, ApplicationEventPublisher events, Clock clock,
             Directory directory, EscalationSettings settings, Switchboard switchboard, FieldCipher cipher,
-            AuditTrail audit, org.tiphotline.registry.Registry registry) {
+            AuditTrail audit, org.tiphotline.registry.Registry registry, Leadership leadership) {
+        this.leadership = leadership;
         this.registry = registry;
         this.switchboard = switchboard;
         this.cipher = cipher;
@@ -335,12 +339,19 @@ public class Escalations {
         return closed.isPresent();
     }
 
+    /** Deadlines are watched by the leading node. */
+    @Scheduled(fixedDelayString = "${hotline.escalation.tick:1s}")
+    public void scheduledAlertOverdue() {
+        if (leadership.leads()) {
+            alertOverdue();
+        }
+    }
+
     /**
      * Every open escalation whose deadline has passed: the next round of alerts (the agency's next channel, and
      * the supervisors), and the next deadline. Safe to run on several nodes at once (rows are skipped while
      * another transaction holds them). Returns how many were overdue.
      */
-    @Scheduled(fixedDelayString = "${hotline.escalation.tick:1s}")
     public int alertOverdue() {
         Instant now = clock.instant();
         List<Escalation.Overdue> overdue = tx.execute(status -> {

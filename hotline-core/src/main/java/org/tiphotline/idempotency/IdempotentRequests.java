@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
+import org.tiphotline.cluster.Leadership;
 import org.tiphotline.protection.FieldCipher;
 import org.tiphotline.protection.KeyedHash;
 
@@ -56,8 +57,11 @@ public class IdempotentRequests {
     private final FieldCipher cipher;
     private final IdempotencySettings settings;
 
+    private final Leadership leadership;
+
     IdempotentRequests(DSLContext db, Clock clock, KeyedHash hashes, FieldCipher cipher,
-            IdempotencySettings settings) {
+            IdempotencySettings settings, Leadership leadership) {
+        this.leadership = leadership;
         this.db = db;
         this.clock = clock;
         this.hashes = hashes;
@@ -139,6 +143,12 @@ public class IdempotentRequests {
 
     /** Keys past their window; returns how many were forgotten. */
     @Scheduled(fixedDelayString = "${hotline.idempotency.sweep:10m}")
+    public void scheduledSweep() {
+        if (leadership.leads()) {
+            sweep();
+        }
+    }
+
     public int sweep() {
         return db.deleteFrom(IDEMPOTENT_REQUEST).where(IDEMPOTENT_REQUEST.EXPIRES_AT.lt(utc(clock.instant())))
                 .execute();

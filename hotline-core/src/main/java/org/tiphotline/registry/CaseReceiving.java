@@ -26,6 +26,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.tiphotline.calls.CallId;
+import org.tiphotline.cluster.Leadership;
 import org.tiphotline.intake.HotlineReport;
 import org.tiphotline.intake.Intake;
 import org.tiphotline.intake.ReportId;
@@ -48,8 +49,11 @@ class CaseReceiving {
     private final Intake intake;
     private final ApplicationEventPublisher events;
 
+    private final Leadership leadership;
+
     CaseReceiving(DSLContext db, TransactionTemplate tx, CaseRecords records, Intake intake,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events, Leadership leadership) {
+        this.leadership = leadership;
         this.db = db;
         this.tx = tx;
         this.records = records;
@@ -127,8 +131,15 @@ class CaseReceiving {
         }
     }
 
-    /** See {@link Registry#receiveMissed()}. */
+    /** The leading node sweeps. */
     @Scheduled(fixedDelayString = "${hotline.registry.sweep:60s}")
+    public void scheduledReceiveMissed() {
+        if (leadership.leads()) {
+            receiveMissed();
+        }
+    }
+
+    /** See {@link Registry#receiveMissed()}. */
     public int receiveMissed() {
         List<ReportId> missed = db.select(HOTLINE_REPORT.ID, HOTLINE_REPORT.OPERATOR_ID).from(HOTLINE_REPORT)
                 .where(HOTLINE_REPORT.STATUS.eq(HotlineReport.Status.SUBMITTED.name()))

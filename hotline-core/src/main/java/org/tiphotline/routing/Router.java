@@ -24,6 +24,7 @@ import org.tiphotline.calls.CallRef;
 import org.tiphotline.calls.CallState;
 import org.tiphotline.calls.Calls;
 import org.tiphotline.calls.Switchboard;
+import org.tiphotline.cluster.Leadership;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.OperatorId;
 import org.tiphotline.operators.Operators;
@@ -82,10 +83,11 @@ public class Router implements DisposableBean {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final RoutingSettings settings;
+    private final Leadership leadership;
     private final ExecutorService commands = Executors.newVirtualThreadPerTaskExecutor();
 
     public Router(RoutingSettings settings, Switchboard switchboard, Calls calls, Operators operators,
-            TelephonyPorts ports, ApplicationEventPublisher events, Clock clock) {
+            TelephonyPorts ports, ApplicationEventPublisher events, Clock clock, Leadership leadership) {
         this.brain = new RoutingBrain(settings);
         this.settings = settings;
         this.switchboard = switchboard;
@@ -94,6 +96,7 @@ public class Router implements DisposableBean {
         this.ports = ports;
         this.events = events;
         this.clock = clock;
+        this.leadership = leadership;
     }
 
     /** The operator's own choice of AVAILABLE or AWAY. */
@@ -180,7 +183,14 @@ public class Router implements DisposableBean {
         decide(() -> brain.wrapUpDone(submitted.operator(), clock.instant()));
     }
 
+    /** Offers that rang out and language waits that expired: the leading node's work. */
     @Scheduled(fixedDelayString = "${hotline.routing.tick:500ms}")
+    public void scheduledTick() {
+        if (leadership.leads()) {
+            tick();
+        }
+    }
+
     public void tick() {
         decide(() -> brain.tick(clock.instant()));
     }

@@ -27,6 +27,7 @@ import org.springframework.stereotype.Service;
 import org.tiphotline.calls.Call;
 import org.tiphotline.calls.CallId;
 import org.tiphotline.calls.CallState;
+import org.tiphotline.cluster.Leadership;
 import org.tiphotline.escalation.AlertChannel;
 import org.tiphotline.escalation.Directory;
 import org.tiphotline.escalation.EscalationSettings;
@@ -62,8 +63,12 @@ public class UrgentCallAlarm implements DisposableBean {
     private final Set<CallId> alarmed = ConcurrentHashMap.newKeySet();
     private final ExecutorService sending = Executors.newVirtualThreadPerTaskExecutor();
 
+    private final Leadership leadership;
+
     public UrgentCallAlarm(Router router, DSLContext db, RoutingSettings settings, EscalationSettings escalation,
-            List<AlertChannel> channels, ApplicationEventPublisher events, Clock clock) {
+            List<AlertChannel> channels, ApplicationEventPublisher events, Clock clock,
+            Leadership leadership) {
+        this.leadership = leadership;
         this.router = router;
         this.db = db;
         this.settings = settings;
@@ -78,8 +83,15 @@ public class UrgentCallAlarm implements DisposableBean {
         open().forEach(raised -> alarmed.add(raised.call()));
     }
 
-    /** Raises the alarm of every urgent call that has waited too long; once per call, whichever node sees it. */
+    /** Only the leading node alarms: the other would send every supervisor alert a second time. */
     @Scheduled(fixedDelayString = "${hotline.routing.tick:500ms}")
+    public void scheduledCheck() {
+        if (leadership.leads()) {
+            check();
+        }
+    }
+
+    /** Raises the alarm of every urgent call that has waited too long; once per call, whichever node sees it. */
     public void check() {
         Instant now = clock.instant();
         for (Router.Snapshot.WaitingCall waiting : router.snapshot().waiting()) {

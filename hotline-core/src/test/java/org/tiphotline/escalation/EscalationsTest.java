@@ -76,20 +76,22 @@ class EscalationsTest {
         @Bean
         AlertDispatcher alertDispatcher(Escalations escalations, Directory directory,
                 EscalationSettings settings, org.tiphotline.calls.Calls calls, DSLContext db, MutableClock clock,
-                ApplicationEventPublisher events, List<RecordingChannel> channels, Disclosures disclosures) {
+                ApplicationEventPublisher events, List<RecordingChannel> channels, Disclosures disclosures,
+                org.tiphotline.cluster.Leadership leadership) {
             // No SMS channel exists here: an agency's SMS alert must fail, visibly.
             return new AlertDispatcher(escalations, directory, settings, calls, db, clock, events,
                     List.copyOf(channels),
                     new AcknowledgementLinks(new AcknowledgementLinks.Settings(null, null, Duration.ofHours(24)),
-                            clock), disclosures);
+                            clock), disclosures, leadership);
         }
 
         @Bean
         Escalations escalations(DSLContext db, TransactionTemplate tx, ApplicationEventPublisher events,
                 MutableClock clock, Directory directory, EscalationSettings settings, Switchboard switchboard,
                 org.tiphotline.protection.FieldCipher cipher, org.tiphotline.protection.AuditTrail audit,
-                org.tiphotline.registry.Registry registry) {
-            return new Escalations(db, tx, events, clock, directory, settings, switchboard, cipher, audit, registry);
+                org.tiphotline.registry.Registry registry, org.tiphotline.cluster.Leadership leadership) {
+            return new Escalations(db, tx, events, clock, directory, settings, switchboard, cipher, audit, registry,
+                    leadership);
         }
 
         @Bean
@@ -167,6 +169,8 @@ class EscalationsTest {
     private ApplicationEventPublisher publisher;
     @Autowired
     private Directory directory;
+    @Autowired
+    private org.tiphotline.cluster.Leadership leadership;
     @Autowired
     private EscalationSettings settings;
     @Autowired
@@ -336,7 +340,7 @@ class EscalationsTest {
 
         // The process stops; a new one starts with nothing in memory but the database.
         Escalations restarted = new Escalations(db, tx, publisher, clock, directory, settings, switchboard,
-                cipher, audit, registry);
+                cipher, audit, registry, leadership);
         assertThat(restarted.alertOverdue()).isZero();
         clock.advance(Duration.ofMinutes(3));
         assertThat(restarted.alertOverdue()).isEqualTo(1);

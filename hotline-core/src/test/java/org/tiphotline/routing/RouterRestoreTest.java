@@ -49,6 +49,8 @@ class RouterRestoreTest {
     private MutableClock clock;
     @Autowired
     private ApplicationEventPublisher events;
+    @Autowired
+    private org.tiphotline.cluster.Leadership leadership;
 
     /** A PBX that still carries some calls after the restart and records what it is asked to do. */
     private final class StillRunningPbx implements TelephonyPort {
@@ -117,7 +119,7 @@ class RouterRestoreTest {
 
         StillRunningPbx pbx = new StillRunningPbx(Set.of("WAITING-1", "RINGING-1"));
         Router router = new Router(new RoutingSettings(Duration.ofSeconds(20), Duration.ofSeconds(30)), switchboard,
-                calls, operators, new TelephonyPorts(List.of(pbx)), events, clock);
+                calls, operators, new TelephonyPorts(List.of(pbx)), events, clock, leadership);
         router.restore();
 
         assertThat(calls.load(calls.idOf(gone).orElseThrow()).orElseThrow().outcome()).isEqualTo(CallOutcome.LOST);

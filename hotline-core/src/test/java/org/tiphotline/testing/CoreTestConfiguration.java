@@ -1,15 +1,19 @@
 package org.tiphotline.testing;
 
+import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.jooq.autoconfigure.JooqAutoConfiguration;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.tiphotline.calls.CallSettings;
+import org.tiphotline.cluster.ClusterSettings;
+import org.tiphotline.cluster.Leadership;
 import org.tiphotline.exports.ExportSettings;
 import org.tiphotline.intake.JurisdictionSettings;
 import org.tiphotline.protection.KeyRing;
@@ -42,6 +46,13 @@ public class CoreTestConfiguration {
     @Bean(destroyMethod = "")
     public DataSource dataSource() {
         return TestDatabase.get().dataSource();
+    }
+
+    /** Never leads here (no application becomes ready): tests run the leader's scheduled work themselves. */
+    @Bean
+    public Leadership leadership(DataSource dataSource, ApplicationEventPublisher events) {
+        return new Leadership(dataSource, events, new ClusterSettings("test", Duration.ofSeconds(1),
+                Duration.ofSeconds(2)));
     }
 
     @Bean

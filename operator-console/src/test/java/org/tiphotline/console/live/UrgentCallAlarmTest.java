@@ -119,7 +119,8 @@ class UrgentCallAlarmTest {
             List<StaffNotice> sent = new ArrayList<>();
             UrgentCallAlarm otherNode = new UrgentCallAlarm(hotline.bean(Router.class), hotline.bean(DSLContext.class),
                     hotline.bean(RoutingSettings.class), hotline.bean(EscalationSettings.class),
-                    List.of(recording(sent)), published::add, clock);
+                    List.of(recording(sent)), published::add, clock,
+                    hotline.bean(org.tiphotline.cluster.Leadership.class));
             otherNode.check();
             otherNode.destroy();
             assertThat(published).isEmpty();
