@@ -70,6 +70,52 @@ public final class RunningHotline implements AutoCloseable {
         return start(dataDir, Map.of());
     }
 
+    /**
+     * A second node of the same hotline, as production runs two: the first node's PostgreSQL as its external
+     * database (so no embedded server, no demo accounts of its own: it sees the first's), the same data keys, its
+     * own port and data directory. The first node leads (it was ready first); this one follows until it stops.
+     */
+    public static RunningHotline secondNode(RunningHotline first, Path dataDir, Map<String, String> overrides) {
+        return secondNode(first, dataDir, overrides, null);
+    }
+
+    /** As {@link #secondNode(RunningHotline, Path, Map)}, with the given clock (null: the system clock). */
+    public static RunningHotline secondNode(RunningHotline first, Path dataDir, Map<String, String> overrides,
+            Clock clock) {
+        Map<String, String> props = new LinkedHashMap<>(first.sharedDatabaseSettings());
+        props.put("hotline.cluster.node", "second");
+        props.putAll(overrides);
+        return start(dataDir, props, clock);
+    }
+
+    /**
+     * What another node needs to share this node's database: its address and credentials, and the keys the data
+     * is encrypted with (read from this node's key file, as an operator copies them into the second node's
+     * environment).
+     */
+    public Map<String, String> sharedDatabaseSettings() {
+        Map<String, String> props = new LinkedHashMap<>();
+        int port = bean(io.zonky.test.db.postgres.embedded.EmbeddedPostgres.class).getPort();
+        props.put("spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + port + "/postgres");
+        props.put("spring.datasource.username", "postgres");
+        props.put("spring.datasource.password", "postgres");
+        java.util.Properties keys = new java.util.Properties();
+        Path keyFile = Path.of(context.getEnvironment().getProperty("hotline.protection.key-file"));
+        try (java.io.Reader in = java.nio.file.Files.newBufferedReader(keyFile)) {
+            keys.load(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("the first node's key file " + keyFile, e);
+        }
+        for (String name : keys.stringPropertyNames()) {
+            if (name.startsWith("key.")) {
+                props.put("hotline.protection.keys." + name.substring(4), keys.getProperty(name));
+            }
+        }
+        props.put("hotline.protection.active-key", keys.getProperty("active-key"));
+        props.put("hotline.protection.hash-key", keys.getProperty("hash-key"));
+        return props;
+    }
+
     public int port() {
         return ((WebServerApplicationContext) context).getWebServer().getPort();
     }
