@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +75,7 @@ public class Router implements DisposableBean {
         public record Seat(OperatorId operator, Presence presence, Instant since, CallId call) {}
     }
 
-    private final RoutingBrain brain;
+    private final RoutingStore store;
     private final Switchboard switchboard;
     private final Calls calls;
     private final Operators operators;
@@ -85,10 +85,16 @@ public class Router implements DisposableBean {
     private final RoutingSettings settings;
     private final Leadership leadership;
     private final ExecutorService commands = Executors.newVirtualThreadPerTaskExecutor();
+    /** Where a new leader restores: never the leadership thread, which must keep checking the lock. */
+    private final ExecutorService restoring = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("routing-restore").daemon().factory());
+    /** Set once this node is ready: a lead gained before it was gained at this node's start. */
+    private volatile boolean started;
 
-    public Router(RoutingSettings settings, Switchboard switchboard, Calls calls, Operators operators,
-            TelephonyPorts ports, ApplicationEventPublisher events, Clock clock, Leadership leadership) {
-        this.brain = new RoutingBrain(settings);
+    public Router(RoutingSettings settings, RoutingStore store, Switchboard switchboard, Calls calls,
+            Operators operators, TelephonyPorts ports, ApplicationEventPublisher events, Clock clock,
+            Leadership leadership) {
+        this.store = store;
         this.settings = settings;
         this.switchboard = switchboard;
         this.calls = calls;
@@ -103,7 +109,7 @@ public class Router implements DisposableBean {
     public Presence setPresence(OperatorId operator, Presence wanted) {
         Operator who = operators.byId(operator).orElseThrow(() -> new IllegalArgumentException("unknown operator"));
         log.debug("operator {} asks to be {}", operator, wanted);
-        decide(() -> brain.setPresence(operator, who.languages(), wanted, clock.instant()));
+        decide(brain -> brain.setPresence(operator, who.languages(), wanted, clock.instant()));
         return presence(operator);
     }
 
@@ -114,17 +120,18 @@ public class Router implements DisposableBean {
     public void phoneReachable(String username, boolean reachable) {
         operators.byUsername(username).ifPresent(who -> {
             log.info("phone of operator {} is {}", who.id(), reachable ? "reachable" : "not connected");
-            decide(() -> brain.phoneReachable(who.id(), reachable, clock.instant()));
+            decide(brain -> brain.phoneReachable(who.id(), reachable, clock.instant()));
         });
     }
 
+    /** As the last decision, on whichever node, left it. */
     public Presence presence(OperatorId operator) {
-        synchronized (this) {
-            return brain.presence(operator).orElse(Presence.AWAY);
-        }
+        return store.presence(operator).orElse(Presence.AWAY);
     }
 
-    public synchronized Snapshot snapshot() {
+    /** As the last decision, on whichever node, left it. */
+    public Snapshot snapshot() {
+        RoutingBrain brain = RoutingBrain.of(settings, store.read());
         return new Snapshot(
                 brain.queue().stream()
                         .map(w -> new Snapshot.WaitingCall(w.call(), w.urgent(), w.language(), w.queuedAt())).toList(),
@@ -139,7 +146,7 @@ public class Router implements DisposableBean {
     public void dialling(OperatorId operator, CallId call) {
         Operator who = operators.byId(operator).orElseThrow(() -> new IllegalArgumentException("unknown operator"));
         boolean[] reserved = {false};
-        decide(() -> {
+        decide(brain -> {
             reserved[0] = brain.dialling(operator, who.languages(), call, clock.instant());
             return List.of();
         });
@@ -150,18 +157,18 @@ public class Router implements DisposableBean {
 
     /** A dial-out reserved with {@link #dialling} could not be made: the operator is as before. */
     public void notDialled(CallId call) {
-        decide(() -> brain.ended(call, clock.instant()));
+        decide(brain -> brain.ended(call, clock.instant()));
     }
 
     @EventListener
     public void on(Call.Queued queued) {
-        decide(() -> brain.enqueue(new RoutingBrain.Waiting(queued.call(), queued.urgent(), queued.language(),
+        decide(brain -> brain.enqueue(new RoutingBrain.Waiting(queued.call(), queued.urgent(), queued.language(),
                 queued.queuedAt()), clock.instant()));
     }
 
     @EventListener
     public void on(Call.Answered answered) {
-        decide(() -> {
+        decide(brain -> {
             brain.answered(answered.call(), answered.operator(), clock.instant());
             return List.of();
         });
@@ -169,18 +176,18 @@ public class Router implements DisposableBean {
 
     @EventListener
     public void on(Call.OfferUnanswered unanswered) {
-        decide(() -> brain.unanswered(unanswered.call(), unanswered.operator(), clock.instant()));
+        decide(brain -> brain.unanswered(unanswered.call(), unanswered.operator(), clock.instant()));
     }
 
     @EventListener
     public void on(Call.Ended ended) {
-        decide(() -> brain.ended(ended.call(), clock.instant()));
+        decide(brain -> brain.ended(ended.call(), clock.instant()));
     }
 
     /** A submitted report ends the operator's wrap-up: they are ready for the next call. */
     @EventListener
     public void on(org.tiphotline.intake.HotlineReport.Submitted submitted) {
-        decide(() -> brain.wrapUpDone(submitted.operator(), clock.instant()));
+        decide(brain -> brain.wrapUpDone(submitted.operator(), clock.instant()));
     }
 
     /** Offers that rang out and language waits that expired: the leading node's work. */
@@ -192,28 +199,79 @@ public class Router implements DisposableBean {
     }
 
     public void tick() {
-        decide(() -> brain.tick(clock.instant()));
+        decide(brain -> brain.tick(clock.instant()));
+    }
+
+    /** After this: a lead gained is a takeover from a node that stopped or died, not a start of the hotline. */
+    @EventListener(ApplicationReadyEvent.class)
+    public void ready() {
+        started = true;
     }
 
     /**
-     * After a restart: close the records of calls the providers no longer carry, and put the calls still
-     * waiting back in the queue (an offer that was ringing when the system stopped is treated as unanswered).
+     * The node that gains the lead restores, on a thread of its own (it asks the providers). A lead gained at this
+     * node's start means no node was running: every console had lost its connection, so whoever was available is
+     * set away and chooses again, as after any restart (a phone left available with no console watching it would
+     * ring for nobody). A lead taken over from a node that stopped or died keeps every presence and offer.
      */
-    @EventListener(ApplicationReadyEvent.class)
-    public void restore() {
+    @EventListener
+    public void on(Leadership.Gained gained) {
+        boolean atStart = !started;
+        restoring.execute(() -> {
+            try {
+                restore(atStart);
+            } catch (RuntimeException e) {
+                log.warn("restoring routing after gaining the lead failed: {}", e.toString());
+            }
+        });
+    }
+
+    /**
+     * Close the records of calls the providers no longer carry and bring the routing state in line with the call
+     * records. Offers recorded in the routing state stay as they are, whichever node made them: the tick times
+     * out those that ring too long and the providers' reports settle the rest. Only what the state cannot know is
+     * repaired: calls waiting that it lacks (a decision lost with PostgreSQL's unsynchronised commit, or a node
+     * that died between a call's QUEUED record and its routing) are queued, an offer recorded for a call that
+     * routing no longer rings is withdrawn, and calls that ended leave the queue and free their operator.
+     */
+    public void restore(boolean atStart) {
         for (TelephonyPort port : ports.all()) {
             port.liveCalls().ifPresent(live -> reconcile(port.provider(), live));
         }
+        if (atStart) {
+            RoutingBrain.State state = store.read();
+            state.seats().stream().filter(s -> s.presence() == Presence.AVAILABLE
+                    || s.presence() == Presence.PHONE_NOT_CONNECTED).forEach(s -> decide(brain -> brain.setPresence(
+                            s.id(), s.languages(), Presence.AWAY, clock.instant())));
+        }
+        RoutingBrain.State state = store.read();
+        Set<CallId> routed = new java.util.HashSet<>();
+        state.queue().forEach(w -> routed.add(w.call()));
+        Map<CallId, OperatorId> rings = state.ringing().stream()
+                .collect(Collectors.toMap(r -> r.call().call(), RoutingBrain.RingState::operator));
+        routed.addAll(rings.keySet());
         for (Call call : calls.waiting()) {
             if (call.direction() == CallDirection.CALLBACK) {
-                // A dial-out is never queued: one the provider still carries was rung by the process that stopped.
-                switchboard.ended(call.ref(), "system restarted while dialling");
+                if (!state.dialled().containsKey(call.id())) {
+                    // A dial-out routing does not know of: nobody will settle it.
+                    switchboard.ended(call.ref(), "system restarted while dialling");
+                }
                 continue;
             }
-            if (call.state() == CallState.RINGING) {
-                switchboard.offerTimedOut(call.id(), call.operator(), "system restarted while ringing");
+            if (call.state() == CallState.RINGING && !java.util.Objects.equals(call.operator(), rings.get(call.id()))) {
+                switchboard.offerTimedOut(call.id(), call.operator(), "routing lost the offer");
             }
-            on(new Call.Queued(call.id(), call.urgent(), call.language(), call.queuedAt()));
+            if (!routed.contains(call.id())) {
+                on(new Call.Queued(call.id(), call.urgent(), call.language(), call.queuedAt()));
+            }
+        }
+        Set<CallId> mentioned = new java.util.HashSet<>(routed);
+        mentioned.addAll(state.dialled().keySet());
+        state.seats().stream().map(RoutingBrain.SeatState::call).filter(java.util.Objects::nonNull)
+                .forEach(mentioned::add);
+        for (CallId call : mentioned) {
+            calls.load(call).filter(c -> c.state() == CallState.ENDED)
+                    .ifPresent(c -> decide(brain -> brain.ended(call, clock.instant())));
         }
     }
 
@@ -228,26 +286,30 @@ public class Router implements DisposableBean {
 
     @Override
     public void destroy() {
+        restoring.shutdownNow();
         commands.close();
     }
 
     /**
-     * The brain decides under the lock; the decisions' durable records (an offer's OFFERED commit, a withdrawal's
-     * NO_ANSWER) are made after it is released. The brain has already reserved the operator, so no other decision
-     * can give them a second call meanwhile, and a caller who hangs up in between is caught by the record's own
-     * row lock (the offer is then refused and the brain told). Committing under the lock made every webhook and
-     * AMI event that reached routing wait for the other calls' commits, one fsync at a time: at 200 concurrent
-     * calls, Twilio's queued webhook waited 2.2 s at p99 (docs/benchmarks.md, end to end).
+     * The brain decides under the routing lock, on the state the last decision left in PostgreSQL (on this node or
+     * the other), and the state it leaves is committed before the lock is released: the reservation of an
+     * operator for an offer is durable before the offer is recorded, so no other node can give them a second call
+     * or the call a second operator. The decisions' durable records (an offer's OFFERED commit, a withdrawal's
+     * NO_ANSWER) are made after it is released; a caller who hangs up in between is caught by the record's own
+     * row lock (the offer is then refused and the brain told). Committing those records under the lock made every
+     * webhook and AMI event that reached routing wait for the other calls' commits, one fsync at a time: at 200
+     * concurrent calls, Twilio's queued webhook waited 2.2 s at p99 (docs/benchmarks.md, end to end); the routing
+     * state's own commit does not wait for the disk (see {@link RoutingStore}).
+     *
+     * <p>The node's own monitor keeps this node's threads from each holding a pooled connection while they wait
+     * for the lock, and publishes presence changes in the order they were decided.
      */
-    private void decide(Supplier<List<RoutingBrain.Decision>> step) {
+    private void decide(Function<RoutingBrain, List<RoutingBrain.Decision>> step) {
         List<RoutingBrain.Decision> decisions;
         synchronized (this) {
-            Map<OperatorId, Presence> before = presences();
-            try {
-                decisions = step.get();
-            } finally {
-                publishChanges(before);
-            }
+            RoutingStore.Step<List<RoutingBrain.Decision>> done = store.underLock(settings, step);
+            decisions = done.result();
+            publishChanges(done.before(), done.after());
         }
         for (RoutingBrain.Decision decision : decisions) {
             log.debug("routing decision {}", decision);
@@ -261,7 +323,7 @@ public class Router implements DisposableBean {
     private void offer(RoutingBrain.Offer offer) {
         if (!switchboard.offered(offer.call(), offer.operator())) {
             // The caller hung up between the decision and the offer: the operator is free for the next one.
-            decide(() -> brain.ended(offer.call(), clock.instant()));
+            decide(brain -> brain.ended(offer.call(), clock.instant()));
             return;
         }
         Call call = calls.load(offer.call()).orElseThrow();
@@ -291,14 +353,15 @@ public class Router implements DisposableBean {
         }
     }
 
-    private Map<OperatorId, Presence> presences() {
-        return brain.operators().stream()
-                .collect(Collectors.toMap(RoutingBrain.OperatorView::id, RoutingBrain.OperatorView::presence));
+    private static Map<OperatorId, Presence> presences(RoutingBrain.State state) {
+        return state.seats().stream()
+                .collect(Collectors.toMap(RoutingBrain.SeatState::id, RoutingBrain.SeatState::presence));
     }
 
-    private void publishChanges(Map<OperatorId, Presence> before) {
-        presences().forEach((id, presence) -> {
-            if (before.get(id) != presence) {
+    private void publishChanges(RoutingBrain.State before, RoutingBrain.State after) {
+        Map<OperatorId, Presence> was = presences(before);
+        presences(after).forEach((id, presence) -> {
+            if (was.get(id) != presence) {
                 events.publishEvent(new PresenceChanged(id, presence));
             }
         });

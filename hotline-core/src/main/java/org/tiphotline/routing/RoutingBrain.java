@@ -78,6 +78,45 @@ final class RoutingBrain {
         this.settings = settings;
     }
 
+    /** An operator's seat as stored between decisions. */
+    record SeatState(OperatorId id, List<String> languages, Presence presence, Instant since, Instant idleSince,
+            CallId call) {}
+
+    /** An offer as stored between decisions: the call, whom it rings, since when. */
+    record RingState(Waiting call, OperatorId operator, Instant since) {}
+
+    /**
+     * Everything the brain knows, as plain values: what {@link Router} keeps in PostgreSQL between two decisions,
+     * so any node can take the next one. {@code queue} in arrival order.
+     */
+    record State(List<Waiting> queue, List<RingState> ringing, List<SeatState> seats, Map<CallId, Presence> dialled,
+            java.util.Set<OperatorId> phoneless) {}
+
+    State state() {
+        return new State(List.copyOf(queue.values()),
+                ringing.values().stream().map(r -> new RingState(r.call(), r.operator(), r.since())).toList(),
+                seats.values().stream().map(s -> new SeatState(s.id, List.copyOf(s.languages), s.presence, s.since,
+                        s.idleSince, s.call)).toList(),
+                Map.copyOf(dialled), java.util.Set.copyOf(phoneless));
+    }
+
+    /** A brain that continues from {@code state}, as the decision before left it (on this node or another). */
+    static RoutingBrain of(RoutingSettings settings, State state) {
+        RoutingBrain brain = new RoutingBrain(settings);
+        state.queue().forEach(w -> brain.queue.put(w.call(), w));
+        state.ringing().forEach(r -> brain.ringing.put(r.call().call(), new Ring(r.call(), r.operator(), r.since())));
+        for (SeatState s : state.seats()) {
+            Seat seat = new Seat(s.id(), List.copyOf(s.languages()), s.since());
+            seat.presence = s.presence();
+            seat.idleSince = s.idleSince();
+            seat.call = s.call();
+            brain.seats.put(s.id(), seat);
+        }
+        brain.dialled.putAll(state.dialled());
+        brain.phoneless.addAll(state.phoneless());
+        return brain;
+    }
+
     List<Decision> enqueue(Waiting call, Instant now) {
         if (!ringing.containsKey(call.call())) {
             queue.put(call.call(), call);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.test.context.junit.jupiter.SpringJUnitConfig;
+import org.tiphotline.calls.Call;
 import org.tiphotline.calls.CallEventType;
 import org.tiphotline.calls.CallId;
 import org.tiphotline.calls.CallOutcome;
@@ -31,8 +32,10 @@ import org.tiphotline.testing.MutableClock;
 import org.tiphotline.testing.TestDatabase;
 
 /**
- * After a restart the router asks each provider which calls it still carries: those it carries go back in
- * the queue (one that was ringing counts as unanswered), those it does not are closed, none stays open.
+ * The node that gains the lead (after a takeover, or at a start) asks each provider which calls it still carries:
+ * those it does not are closed. The routing state is durable, so an offer another node made and that is still
+ * ringing is kept as it is (not requeued, not timed out): the new leader's tick withdraws it once it rang out. A
+ * waiting call the routing state lacks is queued; none stays open.
  */
 @SpringJUnitConfig(CoreTestConfiguration.class)
 class RouterRestoreTest {
@@ -51,6 +54,10 @@ class RouterRestoreTest {
     private ApplicationEventPublisher events;
     @Autowired
     private org.tiphotline.cluster.Leadership leadership;
+    @Autowired
+    private org.jooq.DSLContext db;
+    @Autowired
+    private org.springframework.transaction.PlatformTransactionManager transactions;
 
     /** A PBX that still carries some calls after the restart and records what it is asked to do. */
     private final class StillRunningPbx implements TelephonyPort {
@@ -107,38 +114,94 @@ class RouterRestoreTest {
     }
 
     @Test
-    void callsThePbxStillCarriesAreQueuedAgainAndTheOthersClosed() throws Exception {
+    void aTakeoverKeepsTheOffersOfTheNodeThatDiedAndItsTickTimesThemOut() throws Exception {
         Operator ringingAt = FakeData.user(operators, Role.OPERATOR, "en");
-        CallRef waiting = queued("WAITING-1", "NO");
-        CallRef ringing = queued("RINGING-1", "YES");
-        CallRef gone = queued("GONE-1", "NO");
-        CallId ringingId = calls.idOf(ringing).orElseThrow();
-        switchboard.offered(ringingId, ringingAt.id());
-        switchboard.ringing(ringing, ringingAt.id());
-        clock.advance(Duration.ofMinutes(2));
-
         StillRunningPbx pbx = new StillRunningPbx(Set.of("WAITING-1", "RINGING-1"));
-        Router router = new Router(new RoutingSettings(Duration.ofSeconds(20), Duration.ofSeconds(30)), switchboard,
-                calls, operators, new TelephonyPorts(List.of(pbx)), events, clock, leadership);
-        router.restore();
+        Router died = router(pbx);
+        died.setPresence(ringingAt.id(), Presence.AVAILABLE);
+        // The urgent call is offered by the node that then dies; the other waiting call reached no router at all
+        // (its node died between the QUEUED record and routing), and one call ended at the provider meanwhile.
+        CallRef ringing = queued("RINGING-1", "YES");
+        CallId ringingId = calls.idOf(ringing).orElseThrow();
+        died.on(new Call.Queued(ringingId, true, "en", calls.load(ringingId).orElseThrow().queuedAt()));
+        awaitConnected(pbx, 1);
+        switchboard.ringing(ringing, ringingAt.id());
+        CallRef waiting = queued("WAITING-1", "NO");
+        CallRef gone = queued("GONE-1", "NO");
+        died.destroy();
+        clock.advance(Duration.ofSeconds(5));
+
+        Router leader = router(pbx);
+        leader.restore(false);
 
         assertThat(calls.load(calls.idOf(gone).orElseThrow()).orElseThrow().outcome()).isEqualTo(CallOutcome.LOST);
         var rang = calls.load(ringingId).orElseThrow();
+        assertThat(rang.state()).as("the offer still rings: it is not the new leader's to withdraw")
+                .isEqualTo(CallState.RINGING);
+        assertThat(rang.events()).noneMatch(e -> e.type() == CallEventType.NO_ANSWER);
+        assertThat(leader.presence(ringingAt.id())).isEqualTo(Presence.RINGING);
+        assertThat(leader.snapshot().waiting()).extracting(w -> w.call())
+                .containsExactly(calls.idOf(waiting).orElseThrow());
+        assertThat(pbx.connected).hasSize(1);
+
+        // Rung out on the new leader's clock: withdrawn, its operator set away, back in the queue first.
+        clock.advance(Duration.ofSeconds(16));
+        leader.tick();
+        rang = calls.load(ringingId).orElseThrow();
         assertThat(rang.state()).isEqualTo(CallState.QUEUED);
         assertThat(rang.events().getLast().type()).isEqualTo(CallEventType.NO_ANSWER);
-        assertThat(rang.events().getLast().detail("reason")).contains("restarted");
-        assertThat(router.snapshot().waiting()).extracting(w -> w.call())
+        assertThat(rang.events().getLast().detail("reason")).startsWith("no answer within");
+        assertThat(leader.presence(ringingAt.id())).isEqualTo(Presence.AWAY);
+        assertThat(leader.snapshot().waiting()).extracting(w -> w.call())
                 .containsExactly(ringingId, calls.idOf(waiting).orElseThrow());
 
         // The first operator to come back gets the urgent call first, through the PBX that carries it.
         Operator back = FakeData.user(operators, Role.OPERATOR, "en");
-        router.setPresence(back.id(), Presence.AVAILABLE);
+        leader.setPresence(back.id(), Presence.AVAILABLE);
+        awaitConnected(pbx, 2);
+        assertThat(pbx.connected).containsExactly("RINGING-1->" + ringingAt.username(),
+                "RINGING-1->" + back.username());
+        // None stays open: every call is ended or known to routing.
+        assertThat(calls.waiting()).extracting(Call::id).containsExactlyInAnyOrder(ringingId,
+                calls.idOf(waiting).orElseThrow());
+        leader.destroy();
+    }
+
+    @Test
+    void aLeadGainedAtStartSetsAwayWhoeverWasAvailable() {
+        Operator available = FakeData.user(operators, Role.OPERATOR, "en");
+        StillRunningPbx pbx = new StillRunningPbx(Set.of());
+        Router before = router(pbx);
+        before.setPresence(available.id(), Presence.AVAILABLE);
+        before.destroy();
+
+        Router takeover = router(pbx);
+        takeover.restore(false);
+        assertThat(takeover.presence(available.id())).as("a takeover keeps presence").isEqualTo(Presence.AVAILABLE);
+        // No node ran: no console is connected to watch that phone.
+        Router started = router(pbx);
+        started.restore(true);
+        assertThat(started.presence(available.id())).isEqualTo(Presence.AWAY);
+        takeover.destroy();
+        started.destroy();
+    }
+
+    private Router router(TelephonyPort pbx) {
+        return new Router(new RoutingSettings(Duration.ofSeconds(20), Duration.ofSeconds(30)),
+                new RoutingStore(db, transactions), switchboard, calls, operators, new TelephonyPorts(List.of(pbx)),
+                events, clock, leadership);
+    }
+
+    private static void awaitConnected(StillRunningPbx pbx, int count) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 5000;
-        while (pbx.connected.isEmpty() && System.currentTimeMillis() < deadline) {
+        while (System.currentTimeMillis() < deadline) {
+            synchronized (pbx.connected) {
+                if (pbx.connected.size() >= count) {
+                    return;
+                }
+            }
             Thread.sleep(10);
         }
-        assertThat(pbx.connected).containsExactly("RINGING-1->" + back.username());
-        router.destroy();
     }
 
     private CallRef queued(String id, String danger) {
