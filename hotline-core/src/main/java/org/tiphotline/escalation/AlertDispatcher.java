@@ -80,10 +80,16 @@ public class AlertDispatcher {
         }
     }
 
-    /** Sends what is due; returns how many alerts were handled (sent or failed). */
+    /**
+     * Sends what is due; returns how many alerts were handled (sent or failed). Each alert is claimed first
+     * ({@link #CLAIM}): another node running this at the same time (a leader that has not yet noticed it lost the
+     * lead) claims other alerts, never the same. Up to 50 per run, as before.
+     */
     public int dispatch() {
         int handled = 0;
-        for (Escalations.PendingAlert alert : escalations.unsentAlerts(50)) {
+        Optional<Escalations.PendingAlert> claimed;
+        while (handled < 50 && (claimed = claim()).isPresent()) {
+            Escalations.PendingAlert alert = claimed.get();
             Escalation e = escalations.find(alert.escalation()).orElseThrow();
             String failure = null;
             try {
@@ -101,16 +107,45 @@ public class AlertDispatcher {
             }
             if (failure == null) {
                 db.update(ESCALATION_ALERT).set(ESCALATION_ALERT.SENT_AT, clock.instant().atOffset(ZoneOffset.UTC))
+                        .setNull(ESCALATION_ALERT.CLAIMED_UNTIL)
                         .where(ESCALATION_ALERT.ID.eq(alert.id())).execute();
             } else {
                 db.update(ESCALATION_ALERT)
                         .set(ESCALATION_ALERT.FAILURE, failure.substring(0, Math.min(failure.length(), 500)))
+                        .setNull(ESCALATION_ALERT.CLAIMED_UNTIL)
                         .where(ESCALATION_ALERT.ID.eq(alert.id())).execute();
                 events.publishEvent(new AlertFailed(e.id(), e.agency(), alert.round()));
             }
             handled++;
         }
         return handled;
+    }
+
+    /**
+     * How long a claim holds: longer than any channel takes to accept or refuse (webhooks and SMS give up after
+     * 13 s), so a node still sending is never overtaken; a node that died mid-send is, once it runs out.
+     */
+    static final java.time.Duration CLAIM = java.time.Duration.ofSeconds(30);
+
+    /**
+     * The oldest due alert nobody holds, claimed in one autocommitted statement (SKIP LOCKED: two nodes claiming at
+     * once take different rows). The send then runs outside any transaction, as before: the export's audit row
+     * commits before the attempt, whatever happens to this node afterwards.
+     */
+    Optional<Escalations.PendingAlert> claim() {
+        java.time.OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
+        var free = db.select(ESCALATION_ALERT.ID).from(ESCALATION_ALERT)
+                .where(ESCALATION_ALERT.SENT_AT.isNull()).and(ESCALATION_ALERT.FAILURE.isNull())
+                .and(ESCALATION_ALERT.CLAIMED_UNTIL.isNull().or(ESCALATION_ALERT.CLAIMED_UNTIL.le(now)))
+                .orderBy(ESCALATION_ALERT.DUE_AT).limit(1).forUpdate().skipLocked();
+        return db.update(ESCALATION_ALERT)
+                .set(ESCALATION_ALERT.CLAIMED_UNTIL, now.plus(CLAIM))
+                .set(ESCALATION_ALERT.CLAIMED_BY, leadership.node())
+                .where(ESCALATION_ALERT.ID.eq(free))
+                .returningResult(ESCALATION_ALERT.ID, ESCALATION_ALERT.ESCALATION_ID, ESCALATION_ALERT.ROUND,
+                        ESCALATION_ALERT.RECIPIENT)
+                .fetchOptional(r -> new Escalations.PendingAlert(r.value1(), new Escalation.Id(r.value2()),
+                        r.value3(), r.value4()));
     }
 
     private void deliver(Escalation e, Escalations.PendingAlert alert) {

@@ -19,7 +19,6 @@ import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -78,7 +77,12 @@ public class UrgentCallAlarm implements DisposableBean {
         this.clock = clock;
     }
 
-    @EventListener(ApplicationReadyEvent.class)
+    /**
+     * The node that gains the lead learns which calls are alarmed already (by the node it takes over from, or
+     * before a restart), so it asks the table no more about them; the table's primary key alone already keeps it
+     * from alarming anyone a second time.
+     */
+    @EventListener(Leadership.Gained.class)
     public void restore() {
         open().forEach(raised -> alarmed.add(raised.call()));
     }
@@ -94,6 +98,7 @@ public class UrgentCallAlarm implements DisposableBean {
     /** Raises the alarm of every urgent call that has waited too long; once per call, whichever node sees it. */
     public void check() {
         Instant now = clock.instant();
+        clearAnswered(now);
         for (Router.Snapshot.WaitingCall waiting : router.snapshot().waiting()) {
             Duration waited = Duration.between(waiting.queuedAt(), now);
             if (!waiting.urgent() || waited.compareTo(settings.urgentAlarmAfter()) < 0
@@ -156,6 +161,22 @@ public class UrgentCallAlarm implements DisposableBean {
                 .where(FLOOR_ALARM.CALL_ID.eq(call.value())).and(FLOOR_ALARM.CLEARED_AT.isNull()).execute();
         if (cleared == 1) {
             events.publishEvent(new Cleared(call));
+        }
+    }
+
+    /**
+     * Alarms of calls answered or ended on another node go down here: that node's answer and end reach only its
+     * own listeners, and it may not know the call was alarmed. One statement, on the open alarms' index.
+     */
+    private void clearAnswered(Instant now) {
+        for (java.util.UUID call : db.update(FLOOR_ALARM).set(FLOOR_ALARM.CLEARED_AT, now.atOffset(ZoneOffset.UTC))
+                .where(FLOOR_ALARM.CLEARED_AT.isNull())
+                .and(FLOOR_ALARM.CALL_ID.in(org.jooq.impl.DSL.select(CALL.ID).from(CALL)
+                        .where(CALL.ID.eq(FLOOR_ALARM.CALL_ID))
+                        .and(CALL.STATE.notIn(CallState.QUEUED.name(), CallState.RINGING.name()))))
+                .returningResult(FLOOR_ALARM.CALL_ID).fetch(r -> r.value1())) {
+            alarmed.remove(new CallId(call));
+            events.publishEvent(new Cleared(new CallId(call)));
         }
     }
 

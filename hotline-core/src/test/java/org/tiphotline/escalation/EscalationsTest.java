@@ -177,6 +177,10 @@ class EscalationsTest {
     private org.tiphotline.protection.FieldCipher cipher;
     @Autowired
     private org.tiphotline.protection.AuditTrail audit;
+    @Autowired
+    private Disclosures disclosures;
+    @Autowired
+    private org.tiphotline.calls.Calls calls;
 
     private CallId call;
     private OperatorId operator;
@@ -243,6 +247,61 @@ class EscalationsTest {
         assertThatThrownBy(() -> escalations.raise(null, null, "test-police", Escalation.Level.IMMEDIATE,
                 Escalation.Danger.CONFINEMENT, "x", operator)).hasMessageContaining("call or a report");
         assertThat(db.fetchCount(ESCALATION)).isEqualTo(before);
+    }
+
+    /**
+     * Two nodes (a leader that has not yet noticed it lost the lead, and the new one) dispatching at once claim
+     * different alerts: each is sent once. An alert claimed by a node that died mid-send is sent again by the next
+     * one once the claim runs out: at least once, never lost (docs/reliability.md).
+     */
+    @Test
+    void twoNodesDispatchingAtOnceSendEachAlertOnceAndADeadNodesClaimIsSentAgain() throws Exception {
+        while (dispatcher.dispatch() > 0) {
+            // What earlier tests left unsent goes first.
+        }
+        webhooks.sent.clear();
+        emails.sent.clear();
+        List<Escalation.Id> raised = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            raised.add(escalations.raise(call, null, i % 2 == 0 ? "test-police" : "test-child-protection",
+                    Escalation.Level.IMMEDIATE, Escalation.Danger.CONFINEMENT, "test reason " + i, operator));
+        }
+        AlertDispatcher other = secondNode();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var runs = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+            for (AlertDispatcher node : List.of(dispatcher, other, dispatcher, other)) {
+                runs.add(pool.submit(node::dispatch));
+            }
+            int handled = 0;
+            for (var run : runs) {
+                handled += run.get();
+            }
+            assertThat(handled).isEqualTo(12);
+        } finally {
+            pool.shutdownNow();
+        }
+        List<String> sent = new java.util.ArrayList<>(webhooks.sent);
+        sent.addAll(emails.sent);
+        assertThat(sent).hasSize(12).doesNotHaveDuplicates();
+        for (Escalation.Id id : raised) {
+            assertThat(sent).filteredOn(line -> line.contains(id.toString())).hasSize(1);
+        }
+
+        // A node claims the next alert and dies before sending it: nobody sends it while the claim holds.
+        Escalation.Id orphan = escalations.raise(call, null, "test-police", Escalation.Level.IMMEDIATE,
+                Escalation.Danger.CONFINEMENT, "test reason orphan", operator);
+        assertThat(secondNode().claim()).isPresent();
+        assertThat(dispatcher.dispatch()).isZero();
+        clock.advance(AlertDispatcher.CLAIM);
+        assertThat(dispatcher.dispatch()).isEqualTo(1);
+        assertThat(webhooks.sent).filteredOn(line -> line.contains(orphan.toString())).hasSize(1);
+    }
+
+    private AlertDispatcher secondNode() {
+        return new AlertDispatcher(escalations, directory, settings, calls, db, clock, publisher,
+                List.of(webhooks, emails), new AcknowledgementLinks(new AcknowledgementLinks.Settings(null, null,
+                        Duration.ofHours(24)), clock), disclosures, leadership);
     }
 
     @Test

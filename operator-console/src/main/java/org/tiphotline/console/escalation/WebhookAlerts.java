@@ -45,21 +45,35 @@ class WebhookAlerts implements AlertChannel {
                 || host.equalsIgnoreCase("localhost"));
     }
 
+    /**
+     * With an {@code Idempotency-Key} header that is the same however often this alert is sent: alerts are sent at
+     * least once (a node that dies mid-send leaves it to the next, docs/reliability.md), so a receiver that keeps
+     * the keys it has seen can drop the repeat. One alert per escalation, round and kind of recipient.
+     */
     @Override
     public void send(String target, AlertPacket packet) {
-        post(target, JSON.writeValueAsString(packet));
+        post(target, JSON.writeValueAsString(packet), idempotencyKey(packet));
+    }
+
+    static String idempotencyKey(AlertPacket packet) {
+        return "alert-" + packet.escalation() + "-round-" + packet.round()
+                + (packet.forSupervisors() ? "-supervisors" : "-agency");
     }
 
     /** The notice as JSON ({@code {"notice": subject, "text": text}}), distinct from an alert packet. */
     @Override
     public void notice(String target, StaffNotice notice) {
-        post(target, JSON.writeValueAsString(java.util.Map.of("notice", notice.subject(), "text", notice.text())));
+        post(target, JSON.writeValueAsString(java.util.Map.of("notice", notice.subject(), "text", notice.text())),
+                null);
     }
 
-    private void post(String target, String json) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    private void post(String target, String json, String idempotencyKey) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json");
+        if (idempotencyKey != null) {
+            builder.header("Idempotency-Key", idempotencyKey);
+        }
+        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(json)).build();
         try {
             int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             if (status / 100 != 2) {
