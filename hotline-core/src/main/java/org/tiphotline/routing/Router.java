@@ -216,14 +216,24 @@ public class Router implements DisposableBean {
      */
     @EventListener
     public void on(Leadership.Gained gained) {
-        boolean atStart = !started;
+        if (!started) {
+            // Before this node takes its first decision: an operator choosing available a moment later stays so.
+            awayAfterStart();
+        }
         restoring.execute(() -> {
             try {
-                restore(atStart);
+                restore();
             } catch (RuntimeException e) {
                 log.warn("restoring routing after gaining the lead failed: {}", e.toString());
             }
         });
+    }
+
+    /** No node was running: nobody's console is connected, so nobody available is set to take calls. */
+    public void awayAfterStart() {
+        store.read().seats().stream().filter(s -> s.presence() == Presence.AVAILABLE
+                || s.presence() == Presence.PHONE_NOT_CONNECTED).forEach(s -> decide(brain -> brain.setPresence(
+                        s.id(), s.languages(), Presence.AWAY, clock.instant())));
     }
 
     /**
@@ -234,15 +244,9 @@ public class Router implements DisposableBean {
      * that died between a call's QUEUED record and its routing) are queued, an offer recorded for a call that
      * routing no longer rings is withdrawn, and calls that ended leave the queue and free their operator.
      */
-    public void restore(boolean atStart) {
+    public void restore() {
         for (TelephonyPort port : ports.all()) {
             port.liveCalls().ifPresent(live -> reconcile(port.provider(), live));
-        }
-        if (atStart) {
-            RoutingBrain.State state = store.read();
-            state.seats().stream().filter(s -> s.presence() == Presence.AVAILABLE
-                    || s.presence() == Presence.PHONE_NOT_CONNECTED).forEach(s -> decide(brain -> brain.setPresence(
-                            s.id(), s.languages(), Presence.AWAY, clock.instant())));
         }
         RoutingBrain.State state = store.read();
         Set<CallId> routed = new java.util.HashSet<>();
@@ -259,7 +263,7 @@ public class Router implements DisposableBean {
                 continue;
             }
             if (call.state() == CallState.RINGING && !java.util.Objects.equals(call.operator(), rings.get(call.id()))) {
-                switchboard.offerTimedOut(call.id(), call.operator(), "routing lost the offer");
+                withdraw(call.id(), call.operator(), "routing lost the offer");
             }
             if (!routed.contains(call.id())) {
                 on(new Call.Queued(call.id(), call.urgent(), call.language(), call.queuedAt()));
@@ -339,11 +343,15 @@ public class Router implements DisposableBean {
     }
 
     private void withdraw(RoutingBrain.Withdraw withdraw) {
-        String reason = withdraw.rangOut() ? RANG_OUT_REASON + settings.offerTimeout().toSeconds() + " s"
-                : WENT_AWAY_REASON;
-        if (switchboard.offerTimedOut(withdraw.call(), withdraw.operator(), reason)) {
-            Call call = calls.load(withdraw.call()).orElseThrow();
-            operators.byId(withdraw.operator()).ifPresent(operator -> commands.execute(() -> {
+        withdraw(withdraw.call(), withdraw.operator(), withdraw.rangOut()
+                ? RANG_OUT_REASON + settings.offerTimeout().toSeconds() + " s" : WENT_AWAY_REASON);
+    }
+
+    /** Records the offer unanswered and stops the operator's phone ringing for it. */
+    private void withdraw(CallId id, OperatorId to, String reason) {
+        if (switchboard.offerTimedOut(id, to, reason)) {
+            Call call = calls.load(id).orElseThrow();
+            operators.byId(to).ifPresent(operator -> commands.execute(() -> {
                 try {
                     ports.of(call.ref().provider()).withdraw(call.ref(), operator);
                 } catch (RuntimeException e) {

@@ -132,7 +132,7 @@ class RouterRestoreTest {
         clock.advance(Duration.ofSeconds(5));
 
         Router leader = router(pbx);
-        leader.restore(false);
+        leader.restore();
 
         assertThat(calls.load(calls.idOf(gone).orElseThrow()).orElseThrow().outcome()).isEqualTo(CallOutcome.LOST);
         var rang = calls.load(ringingId).orElseThrow();
@@ -176,11 +176,12 @@ class RouterRestoreTest {
         before.destroy();
 
         Router takeover = router(pbx);
-        takeover.restore(false);
+        takeover.restore();
         assertThat(takeover.presence(available.id())).as("a takeover keeps presence").isEqualTo(Presence.AVAILABLE);
         // No node ran: no console is connected to watch that phone.
         Router started = router(pbx);
-        started.restore(true);
+        started.awayAfterStart();
+        started.restore();
         assertThat(started.presence(available.id())).isEqualTo(Presence.AWAY);
         takeover.destroy();
         started.destroy();
