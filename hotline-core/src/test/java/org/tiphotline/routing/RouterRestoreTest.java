@@ -60,17 +60,13 @@ class RouterRestoreTest {
     private org.springframework.transaction.PlatformTransactionManager transactions;
 
     /** A PBX that still carries some calls after the restart and records what it is asked to do. */
-    private final class StillRunningPbx implements TelephonyPort {
+    private static final class StillRunningPbx extends TestPbx {
         final Set<String> live;
         final List<String> connected = new ArrayList<>();
 
         StillRunningPbx(Set<String> live) {
+            super(PROVIDER);
             this.live = live;
-        }
-
-        @Override
-        public String provider() {
-            return PROVIDER;
         }
 
         @Override
@@ -81,30 +77,8 @@ class RouterRestoreTest {
         }
 
         @Override
-        public void withdraw(CallRef call, Operator operator) {}
-
-        @Override
-        public void conference(CallRef call, String number) {}
-
-        @Override
-        public void transfer(CallRef call, String number) {}
-
-        @Override
-        public void hangUp(CallRef call) {}
-
-        @Override
         public Optional<Set<String>> liveCalls() {
             return Optional.of(live);
-        }
-
-        @Override
-        public Optional<String> cannotCallBack(Operator operator) {
-            return Optional.of("this test PBX does not call back");
-        }
-
-        @Override
-        public void callBack(CallRef newCall, Operator operator, String number) {
-            throw new IllegalStateException("this test PBX does not call back");
         }
     }
 

@@ -92,11 +92,10 @@ class RouterTwoNodesTest {
      * available again on either node. A phone that rings for a second call, or a call that rings a second phone,
      * is a violation.
      */
-    private final class AnsweringPbx implements TelephonyPort {
+    private final class AnsweringPbx extends TestPbx {
 
-        @Override
-        public String provider() {
-            return PROVIDER;
+        AnsweringPbx() {
+            super(PROVIDER);
         }
 
         @Override
@@ -137,30 +136,6 @@ class RouterTwoNodesTest {
         @Override
         public void withdraw(CallRef call, Operator operator) {
             violations.add("nothing rings out in this test, yet " + call.providerCallId() + " was withdrawn");
-        }
-
-        @Override
-        public void conference(CallRef call, String number) {}
-
-        @Override
-        public void transfer(CallRef call, String number) {}
-
-        @Override
-        public void hangUp(CallRef call) {}
-
-        @Override
-        public Optional<Set<String>> liveCalls() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> cannotCallBack(Operator operator) {
-            return Optional.of("this test PBX does not call back");
-        }
-
-        @Override
-        public void callBack(CallRef newCall, Operator operator, String number) {
-            throw new IllegalStateException("this test PBX does not call back");
         }
     }
 
