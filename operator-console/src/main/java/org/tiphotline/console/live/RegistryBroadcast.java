@@ -1,0 +1,28 @@
+package org.tiphotline.console.live;
+
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.messaging.MessageHandler;
+import org.springframework.messaging.simp.user.UserRegistryMessageHandler;
+import org.springframework.stereotype.Component;
+
+/**
+ * With the relay, the nodes tell each other which tabs they hold every {@link #EVERY}, not Spring's 10 s: an
+ * operator whose console had just reconnected to the other node (the first one stopping) would miss, for that long,
+ * what this node sends to every tab of theirs while it still holds another one (their presence, a screen pop). A
+ * message for a user with no tab known here goes to the other nodes anyway ({@link EveryTab}). A stopped node's tabs
+ * are forgotten after twice the interval; until then messages for them are dropped by RabbitMQ. Nothing to do with
+ * the in-process broker, where Spring's handler is a no-op.
+ */
+@Component
+class RegistryBroadcast {
+
+    static final Duration EVERY = Duration.ofSeconds(2);
+
+    RegistryBroadcast(@Qualifier("userRegistryMessageHandler") MessageHandler handler) {
+        // Before the broker link is up: Spring schedules the broadcast when it is, at half the expiry period.
+        if (handler instanceof UserRegistryMessageHandler broadcast) {
+            broadcast.setRegistryExpirationPeriod(EVERY.multipliedBy(2).toMillis());
+        }
+    }
+}
