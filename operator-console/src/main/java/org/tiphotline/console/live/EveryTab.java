@@ -3,6 +3,7 @@ package org.tiphotline.console.live;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
+import org.springframework.messaging.simp.user.MultiServerUserRegistry;
 import org.springframework.messaging.simp.user.SimpSession;
 import org.springframework.messaging.simp.user.SimpUser;
 import org.springframework.messaging.simp.user.SimpUserRegistry;
@@ -13,6 +14,9 @@ import org.springframework.stereotype.Component;
  * to a user with several sessions fails after the first session when publish order is preserved (Spring 7.0.8:
  * "Expected mutable SimpMessageHeaderAccessor" in OrderedMessageChannelDecorator, logged, nothing sent), so an
  * operator's second tab silently stopped ringing. {@code TwoTabsLiveTest} holds it.
+ *
+ * <p>With the relay to RabbitMQ, the sessions are those of every node ({@link RegistryBroadcast}): a tab on the
+ * other node gets its message through RabbitMQ ({@code RelayAcrossNodesTest}).
  */
 @Component
 public class EveryTab {
@@ -28,7 +32,11 @@ public class EveryTab {
     /** {@code destination} as a user destination without its prefix, e.g. {@code /queue/pop}. */
     public void send(String username, String destination, Object payload) {
         SimpUser user = users.getUser(username);
-        if (user == null) {
+        if (user == null || !user.hasSessions()) {
+            if (users instanceof MultiServerUserRegistry) {
+                // No tab of theirs known here, maybe only not yet: the nodes that have one deliver it.
+                messaging.convertAndSendToUser(username, destination, payload);
+            }
             return;
         }
         for (SimpSession session : user.getSessions()) {

@@ -20,12 +20,18 @@ import org.springframework.web.socket.config.annotation.WebSocketTransportRegist
 @Configuration(proxyBeanMethods = false)
 class LiveChannel implements WebSocketMessageBrokerConfigurer, Ordered, DisposableBean {
 
+    /** Where the nodes' user registries and messages for users connected elsewhere meet (RabbitMQ topics). */
+    static final String USER_REGISTRY_BROADCAST = "/topic/hotline-user-registry";
+    static final String UNRESOLVED_USER_BROADCAST = "/topic/hotline-unresolved-user";
+
     private final LiveSettings settings;
+    private final RelaySettings relay;
     private final ThreadPoolTaskExecutor inbound = channelExecutor("live-in-");
     private final ThreadPoolTaskExecutor outbound = channelExecutor("live-out-");
 
-    LiveChannel(LiveSettings settings) {
+    LiveChannel(LiveSettings settings, RelaySettings relay) {
         this.settings = settings;
+        this.relay = relay;
     }
 
     @Override
@@ -40,12 +46,36 @@ class LiveChannel implements WebSocketMessageBrokerConfigurer, Ordered, Disposab
 
     @Override
     public void configureMessageBroker(MessageBrokerRegistry registry) {
-        registry.enableSimpleBroker("/topic", "/queue").setHeartbeatValue(new long[] {10_000, 10_000})
-                .setTaskScheduler(taskScheduler());
+        if (relay.enabled()) {
+            relayTo(registry);
+        } else {
+            registry.enableSimpleBroker("/topic", "/queue").setHeartbeatValue(new long[] {10_000, 10_000})
+                    .setTaskScheduler(taskScheduler());
+        }
         registry.setApplicationDestinationPrefixes("/app");
         // A console must see "answered" before "ended" for the same call.
         registry.setPreservePublishOrder(true);
         registry.setUserDestinationPrefix("/user");
+    }
+
+    /**
+     * Every node relays its browsers' subscriptions and the application's messages to RabbitMQ, so a message sent
+     * on one node reaches the browsers of all. The nodes also share who is connected where (Spring's user registry
+     * broadcast): a message for an operator whose tabs are on another node goes to those tabs, and one for a user
+     * this node has not heard of yet is offered to the other nodes. RabbitMQ's heart-beats reach the browsers
+     * through the relay, as the console asks (10 s both ways); the relay's own link beats every 10 s too.
+     */
+    private void relayTo(MessageBrokerRegistry registry) {
+        // "/exchange": where RabbitDestinations puts the users' own queues.
+        registry.enableStompBrokerRelay("/topic", "/queue", "/exchange")
+                .setRelayHost(relay.host()).setRelayPort(relay.port())
+                .setClientLogin(relay.login()).setClientPasscode(relay.passcode())
+                .setSystemLogin(relay.login()).setSystemPasscode(relay.passcode())
+                .setVirtualHost(relay.virtualHost())
+                .setSystemHeartbeatSendInterval(10_000).setSystemHeartbeatReceiveInterval(10_000)
+                .setUserRegistryBroadcast(USER_REGISTRY_BROADCAST)
+                .setUserDestinationBroadcast(UNRESOLVED_USER_BROADCAST);
+        registry.configureBrokerChannel().interceptors(new RabbitDestinations());
     }
 
     /**
@@ -57,6 +87,10 @@ class LiveChannel implements WebSocketMessageBrokerConfigurer, Ordered, Disposab
     @Override
     public void configureClientInboundChannel(ChannelRegistration registration) {
         registration.executor(inbound);
+        if (relay.enabled()) {
+            // Last of the interceptors: the security rules judge the names browsers use.
+            registration.interceptors(new RabbitDestinations());
+        }
     }
 
     @Override

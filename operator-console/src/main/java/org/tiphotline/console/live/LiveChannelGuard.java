@@ -4,11 +4,13 @@ import java.util.Map;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
-import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpAttributes;
+import org.springframework.messaging.simp.SimpAttributesContextHolder;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.stomp.StompCommand;
@@ -17,6 +19,7 @@ import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
+import org.springframework.web.socket.messaging.SessionConnectedEvent;
 
 /**
  * A frame refused on the live channel ends the session with an ERROR frame, as STOMP says it should. Without
@@ -46,24 +49,16 @@ class LiveChannelGuard implements WebSocketMessageBrokerConfigurer, ChannelInter
     /**
      * The session counts as connected when the broker's answer to its CONNECT goes out, so before the client can
      * read CONNECTED and send its next frame. Marking it after the CONNECT's own send returned raced that frame:
-     * the inbound channel hands frames to other threads, and a SUBSCRIBE could be checked first and refused.
+     * the inbound channel hands frames to other threads, and a SUBSCRIBE could be checked first and refused. Spring
+     * announces the connection on the thread about to write CONNECTED, with the session's attributes at hand, for
+     * the in-process broker's answer and RabbitMQ's alike (the relay's CONNECTED carries no CONNECT to look at).
      */
-    @Override
-    public void configureClientOutboundChannel(ChannelRegistration registration) {
-        registration.interceptors(new ChannelInterceptor() {
-            @Override
-            public Message<?> preSend(Message<?> message, MessageChannel channel) {
-                if (SimpMessageHeaderAccessor.getMessageType(message.getHeaders()) == SimpMessageType.CONNECT_ACK
-                        && message.getHeaders().get(SimpMessageHeaderAccessor.CONNECT_MESSAGE_HEADER)
-                                instanceof Message<?> connect) {
-                    Map<String, Object> session = SimpMessageHeaderAccessor.getSessionAttributes(connect.getHeaders());
-                    if (session != null) {
-                        session.put(ACCEPTED, Boolean.TRUE);
-                    }
-                }
-                return message;
-            }
-        });
+    @EventListener
+    void on(SessionConnectedEvent connected) {
+        SimpAttributes session = SimpAttributesContextHolder.getAttributes();
+        if (session != null) {
+            session.setAttribute(ACCEPTED, Boolean.TRUE);
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.security.Principal;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.messaging.handler.annotation.MessageExceptionHandler;
 import org.springframework.messaging.handler.annotation.MessageMapping;
@@ -20,7 +21,8 @@ import org.tiphotline.routing.Router;
 /**
  * Operators set themselves available or away over the live channel. When an operator's last console
  * disconnects (tab closed, browser crashed, network gone) they are set away, so no caller is offered to a
- * screen nobody is looking at; a call already in progress continues on their phone.
+ * screen nobody is looking at; a call already in progress continues on their phone. A node that stops closes its
+ * sockets itself: that is not the operator leaving.
  */
 @Controller
 class PresenceMessages {
@@ -31,6 +33,8 @@ class PresenceMessages {
     private final Operators operators;
     private final EveryTab tabs;
     private final Map<String, Set<String>> sessions = new ConcurrentHashMap<>();
+    /** Set once this node starts stopping; its own closing of every socket then sets nobody away. */
+    private volatile boolean stopping;
 
     PresenceMessages(Router router, Operators operators, EveryTab tabs) {
         this.router = router;
@@ -68,10 +72,19 @@ class PresenceMessages {
         }
     }
 
+    /**
+     * Published before Spring closes the sockets (a rolling upgrade, a restart): the operators' consoles reconnect
+     * to the other node by themselves and must find them as they were, not away because this node went.
+     */
+    @EventListener
+    void on(ContextClosedEvent closing) {
+        stopping = true;
+    }
+
     @EventListener
     void on(SessionDisconnectEvent disconnected) {
         Principal user = disconnected.getUser();
-        if (user == null) {
+        if (user == null || stopping) {
             return;
         }
         Set<String> open = sessions.getOrDefault(user.getName(), Set.of());

@@ -22,6 +22,7 @@ public final class LiveClient implements AutoCloseable {
     private final StompSession session;
     private final WebSocketStompClient stomp;
     private final BlockingQueue<String> errors;
+    private final BlockingQueue<String> destinations = new LinkedBlockingQueue<>();
 
     private LiveClient(StompSession session, WebSocketStompClient stomp, BlockingQueue<String> errors) {
         this.session = session;
@@ -61,6 +62,11 @@ public final class LiveClient implements AutoCloseable {
         return errors;
     }
 
+    /** The destination header of every MESSAGE received, in order: the names the browser sees. */
+    public BlockingQueue<String> destinations() {
+        return destinations;
+    }
+
     public BlockingQueue<JsonNode> subscribe(String destination) {
         BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
         session.subscribe(destination, new StompFrameHandler() {
@@ -72,6 +78,7 @@ public final class LiveClient implements AutoCloseable {
             @Override
             public void handleFrame(StompHeaders headers, Object payload) {
                 NumberWatch.received("live message on " + destination, String.valueOf(payload));
+                destinations.add(String.valueOf(headers.getDestination()));
                 received.add((JsonNode) payload);
             }
         });

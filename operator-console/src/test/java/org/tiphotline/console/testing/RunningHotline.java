@@ -137,6 +137,11 @@ public final class RunningHotline implements AutoCloseable {
         return context.getBeansOfType(type);
     }
 
+    /** Hears the node's own events (in-JVM, so this node's only), until it is closed and after. */
+    public void listen(org.springframework.context.ApplicationListener<?> listener) {
+        context.addApplicationListener(listener);
+    }
+
     @Override
     public void close() {
         context.close();
