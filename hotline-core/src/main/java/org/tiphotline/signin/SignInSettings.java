@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     account, since a whole hotline floor may share one address
  * @param addressLockAfter failures from one address (any usernames) that lock the address for {@code lockFor}
  * @param forgetAfter a count with no new failure for this long starts again from zero
- * @param tracked how many accounts and addresses are remembered at once (bounded memory; the oldest go first)
+ * @param sweep how often the leading node deletes the counts that are forgotten and no longer locked
  * @param alertAfter failures of one username or address within {@code forgetAfter} that the administrators'
  *     status page shows as repeated
  */
@@ -22,5 +22,5 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record SignInSettings(@DefaultValue("3") int freeTries, @DefaultValue("1s") Duration firstDelay,
         @DefaultValue("5m") Duration maxDelay, @DefaultValue("10") int lockAfter, @DefaultValue("15m") Duration lockFor,
         @DefaultValue("10") int addressFreeTries, @DefaultValue("30") int addressLockAfter, @DefaultValue("1h") Duration forgetAfter,
-        @DefaultValue("10000") int tracked, @DefaultValue("5") int alertAfter) {
+        @DefaultValue("10m") Duration sweep, @DefaultValue("5") int alertAfter) {
 }

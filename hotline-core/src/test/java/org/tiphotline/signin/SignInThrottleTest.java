@@ -2,13 +2,26 @@ package org.tiphotline.signin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.tiphotline.db.Tables.SIGN_IN_THROTTLE;
+
 import java.time.Duration;
 import java.util.Optional;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.context.ApplicationEventPublisher;
+import org.tiphotline.cluster.ClusterSettings;
+import org.tiphotline.cluster.Leadership;
 import org.tiphotline.signin.SignInThrottle.Verdict;
 import org.tiphotline.testing.MutableClock;
+import org.tiphotline.testing.TestDatabase;
 
-/** The throttle's arithmetic on a clock the test moves: no sleeping. */
+/**
+ * The throttle's arithmetic on a clock the test moves (no sleeping), its counts in the real PostgreSQL table, and
+ * two nodes' throttles on the one database counting together.
+ */
 class SignInThrottleTest {
 
     private static final String HOME = "198.51.100.7";
@@ -20,9 +33,49 @@ class SignInThrottleTest {
      * Accounts: 3 free, first delay 1s doubling to 8s, lock at 6 for 15m; addresses: 4 free, lock at 10; counts
      * forgotten after 1h.
      */
-    private final SignInThrottle throttle = new SignInThrottle(
-            new SignInSettings(3, Duration.ofSeconds(1), Duration.ofSeconds(8), 6, Duration.ofMinutes(15), 4, 10,
-                    Duration.ofHours(1), 100, 5), clock);
+    private static final SignInSettings SETTINGS = new SignInSettings(3, Duration.ofSeconds(1),
+            Duration.ofSeconds(8), 6, Duration.ofMinutes(15), 4, 10, Duration.ofHours(1), Duration.ofMinutes(10), 5);
+
+    private final DSLContext db = DSL.using(TestDatabase.get().dataSource(), SQLDialect.POSTGRES);
+    private final SignInThrottle throttle = node();
+
+    private SignInThrottle node() {
+        ApplicationEventPublisher nobody = event -> { };
+        return new SignInThrottle(SETTINGS, clock, db, new Leadership(TestDatabase.get().dataSource(), nobody,
+                new ClusterSettings("test", Duration.ofSeconds(1), Duration.ofSeconds(2))));
+    }
+
+    @BeforeEach
+    void noCountsYet() {
+        db.deleteFrom(SIGN_IN_THROTTLE).execute();
+    }
+
+    @Test
+    void twoNodesCountTogetherSoAlternatingGainsNoTry() {
+        SignInThrottle other = node();
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofSeconds(10));
+            assertThat((i % 2 == 0 ? throttle : other).failed("testoperator", addressNumber(i)))
+                    .isEqualTo(Verdict.FAILED);
+        }
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(other.failed("testoperator", addressNumber(5))).as("the sixth failure, on either node")
+                .isEqualTo(Verdict.LOCKED_OUT);
+        assertThat(throttle.waitFor("testoperator", OTHER)).contains(Duration.ofMinutes(15));
+        assertThat(other.waitFor("testoperator", OTHER)).contains(Duration.ofMinutes(15));
+    }
+
+    @Test
+    void countsThatMeanNothingAnyMoreAreDeletedLockedOnesKept() {
+        for (int i = 0; i < 6; i++) {
+            throttle.failed("testoperator", HOME);
+        }
+        throttle.failed("someoneelse", OTHER);
+        clock.advance(Duration.ofHours(1));
+        // The lock (15 min) has ended: both accounts' and both addresses' rows go.
+        assertThat(throttle.forget()).isEqualTo(4);
+        assertThat(db.fetchCount(SIGN_IN_THROTTLE)).isZero();
+    }
 
     @Test
     void theFreeTriesCostNothingThenEachFailureDoublesTheWait() {

@@ -8,6 +8,7 @@ import org.springframework.security.web.authentication.session.ChangeSessionIdAu
 import org.springframework.security.web.webauthn.authentication.WebAuthnAuthenticationFilter;
 import org.springframework.security.web.webauthn.authentication.WebAuthnAuthenticationProvider;
 import org.springframework.security.web.webauthn.management.WebAuthnRelyingPartyOperations;
+import org.springframework.security.web.webauthn.registration.PublicKeyCredentialCreationOptionsRepository;
 import org.springframework.stereotype.Component;
 import org.tiphotline.accounts.Passwords;
 import org.tiphotline.factors.SecondFactors;
@@ -46,6 +47,14 @@ public class PasskeySignIn {
                 return filter;
             }
         };
+    }
+
+    /**
+     * For {@code webAuthn().creationOptionsRepository(...)}: a registration's options kept in the session as a
+     * serializable copy, since the session is in PostgreSQL and may be read by the other node.
+     */
+    public PublicKeyCredentialCreationOptionsRepository creationOptions() {
+        return new SessionCreationOptions();
     }
 
     /** The rules in front of the registration and sign-in option endpoints ({@link PasskeyGuard}). */

@@ -172,6 +172,8 @@ class WebSecurity {
                 // user's password (PasskeySignIn.afterPassword), and PasskeyGuard says who may register one. No
                 // generated registration page: the enrolment page (/factors.html) is ours. ---
                 .webAuthn(webAuthn -> webAuthn.disableDefaultRegistrationPage(true)
+                        // The session is in PostgreSQL (issue 19): the registration's options kept serializable.
+                        .creationOptionsRepository(passkeys.creationOptions())
                         .withObjectPostProcessor(passkeys.afterPassword()))
                 .addFilterBefore(passkeys.guard(), AuthorizationFilter.class)
                 // --- end passkeys ---

@@ -1,28 +1,32 @@
 package org.tiphotline.console.signin;
 
+import static org.tiphotline.db.Tables.SPRING_SESSION;
+import static org.tiphotline.db.Tables.SPRING_SESSION_ATTRIBUTES;
+
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
-import jakarta.servlet.http.HttpSessionEvent;
-import jakarta.servlet.http.HttpSessionListener;
-import java.util.Collections;
-import java.util.concurrent.ConcurrentHashMap;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jooq.DSLContext;
+import org.springframework.core.serializer.support.DeserializingConverter;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.scheduling.annotation.Scheduled;
-import org.springframework.security.core.context.SecurityContext;
-import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.session.FindByIndexNameSessionRepository;
+import org.springframework.session.Session;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.tiphotline.cluster.Leadership;
 import org.tiphotline.console.online.AddressRateLimit;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.Operators;
@@ -34,16 +38,23 @@ import org.tiphotline.signin.SignInEvents;
  * Ends a signed-in session that was idle too long (its role's limit) or that reached the absolute limit, on the
  * injected clock. Only HTTP requests count as activity: the live channel's heart-beats never reach here. An
  * operator taking calls (available, ringing, on a call, in wrap-up) is never idle: waiting or talking, not
- * clicking. A sweep ends lapsed sessions between requests too. The
- * container's own session timeout stays at least the absolute limit, so these are the limits that apply.
+ * clicking. A sweep ends lapsed sessions between requests too: the leading node's, over every node's sessions, since
+ * sessions live in PostgreSQL (Spring Session JDBC) and either node serves them. Spring Session's own timeout
+ * (server.servlet.session.timeout) stays at least the absolute limit, so these are the limits that apply; being
+ * kept in the session, they hold across a restart too (a restart neither ends a session nor extends it).
  * Spring Security has no per-role idle limit of its own; its {@link #filter()} sits in the security chain right
  * after the security context is loaded. Not a Filter bean itself: Boot would also run that outside the chain.
  */
 @Component
-public class SessionLimits implements HttpSessionListener {
+public class SessionLimits {
 
     static final String STARTED = SessionLimits.class.getName() + ".started";
     static final String LAST_ACTIVE = SessionLimits.class.getName() + ".lastActive";
+    /**
+     * Activity is written into the session at most this often: each write is one more statement on a request, and
+     * an idle limit of minutes loses nothing by being measured to ten seconds.
+     */
+    private static final java.time.Duration ACTIVITY_GRAIN = java.time.Duration.ofSeconds(10);
     /**
      * An operator taking calls is on duty, clicking or not: waiting for the next call at 3 a.m. (available), or
      * talking (ringing, on a call, wrap-up). One who walked away is set away by the first call that rings out at
@@ -63,15 +74,24 @@ public class SessionLimits implements HttpSessionListener {
     private final Operators operators;
     private final Router router;
     private final SignInEvents events;
-    /** Every HTTP session of this node, so that lapsed ones are ended without waiting for a request. */
-    private final Set<HttpSession> sessions = Collections.newSetFromMap(new ConcurrentHashMap<>());
+    private final DSLContext db;
+    private final FindByIndexNameSessionRepository<? extends Session> sessions;
+    private final LiveSockets sockets;
+    private final Leadership leadership;
+    private final DeserializingConverter attributes = new DeserializingConverter(getClass().getClassLoader());
 
-    SessionLimits(SessionSettings settings, Clock clock, Operators operators, Router router, SignInEvents events) {
+    SessionLimits(SessionSettings settings, Clock clock, Operators operators, Router router, SignInEvents events,
+            DSLContext db, FindByIndexNameSessionRepository<? extends Session> sessions, LiveSockets sockets,
+            Leadership leadership) {
         this.settings = settings;
         this.clock = clock;
         this.operators = operators;
         this.router = router;
         this.events = events;
+        this.db = db;
+        this.sessions = sessions;
+        this.sockets = sockets;
+        this.leadership = leadership;
     }
 
     /** The filter for the security chain. */
@@ -106,6 +126,7 @@ public class SessionLimits implements HttpSessionListener {
         SignInEvents.Outcome ended = lapsed(started, lastActive, now);
         if (ended != null) {
             events.record(auth.getName(), AddressRateLimit.key(request.getRemoteAddr()), ended);
+            sockets.closeSession(session.getId(), "session ended");
             session.invalidate();
             SecurityContextHolder.clearContext();
             if (request.getRequestURI().startsWith(request.getContextPath() + "/api/")) {
@@ -116,7 +137,9 @@ public class SessionLimits implements HttpSessionListener {
             }
             return;
         }
-        session.setAttribute(LAST_ACTIVE, now);
+        if (lastActive == null || !now.isBefore(lastActive.plus(ACTIVITY_GRAIN))) {
+            session.setAttribute(LAST_ACTIVE, now);
+        }
         chain.doFilter(request, response);
     }
 
@@ -135,42 +158,51 @@ public class SessionLimits implements HttpSessionListener {
         return null;
     }
 
-    @Override
-    public void sessionCreated(HttpSessionEvent event) {
-        sessions.add(event.getSession());
-    }
-
-    @Override
-    public void sessionDestroyed(HttpSessionEvent event) {
-        sessions.remove(event.getSession());
-    }
-
     /**
      * Ends lapsed sessions without waiting for their next request: a console left open on a desk must not keep
-     * showing what it shows, nor keep its live channel (invalidating the HTTP session closes the WebSockets opened
-     * from it, and the live channel's rule sets a vanished operator away).
+     * showing what it shows, nor keep its live channel (closed here on this node, by the other node's own check
+     * there; the live channel's rule sets a vanished operator away). The leading node sweeps every node's sessions.
      */
     @Scheduled(fixedDelayString = "${hotline.sessions.sweep:30s}")
+    void scheduledSweep() {
+        if (leadership.leads()) {
+            sweep();
+        }
+    }
+
+    /** Ends every lapsed session, whichever node it was used on; how many. Reads all sessions' clocks at once. */
     public int sweep() {
         Instant now = clock.instant();
+        Map<String, Started> started = new HashMap<>();
+        Map<String, Instant> lastActive = new HashMap<>();
+        Map<String, String> principal = new HashMap<>();
+        db.select(SPRING_SESSION.SESSION_ID, SPRING_SESSION.PRINCIPAL_NAME, SPRING_SESSION_ATTRIBUTES.ATTRIBUTE_NAME,
+                        SPRING_SESSION_ATTRIBUTES.ATTRIBUTE_BYTES)
+                .from(SPRING_SESSION).join(SPRING_SESSION_ATTRIBUTES)
+                .on(SPRING_SESSION_ATTRIBUTES.SESSION_PRIMARY_ID.eq(SPRING_SESSION.PRIMARY_ID))
+                .where(SPRING_SESSION.PRINCIPAL_NAME.isNotNull())
+                .and(SPRING_SESSION_ATTRIBUTES.ATTRIBUTE_NAME.in(STARTED, LAST_ACTIVE))
+                .fetch().forEach(row -> {
+                    Object value = attributes.convert(row.value4());
+                    principal.put(row.value1(), row.value2());
+                    if (value instanceof Started s) {
+                        started.put(row.value1(), s);
+                    } else if (value instanceof Instant at) {
+                        lastActive.put(row.value1(), at);
+                    }
+                });
         int ended = 0;
-        for (HttpSession session : sessions) {
-            try {
-                if (!(session.getAttribute(STARTED) instanceof Started started)
-                        || !(session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY)
-                                instanceof SecurityContext context)
-                        || context.getAuthentication() == null
-                        || !started.username().equals(context.getAuthentication().getName())) {
-                    continue;
-                }
-                SignInEvents.Outcome outcome = lapsed(started, (Instant) session.getAttribute(LAST_ACTIVE), now);
-                if (outcome != null) {
-                    events.record(started.username(), null, outcome);
-                    session.invalidate();
-                    ended++;
-                }
-            } catch (IllegalStateException alreadyInvalid) {
-                sessions.remove(session);
+        for (Map.Entry<String, Started> session : started.entrySet()) {
+            Started s = session.getValue();
+            if (!s.username().equals(principal.get(session.getKey()))) {
+                continue;
+            }
+            SignInEvents.Outcome outcome = lapsed(s, lastActive.get(session.getKey()), now);
+            if (outcome != null) {
+                events.record(s.username(), null, outcome);
+                sockets.closeSession(session.getKey(), "session ended");
+                sessions.deleteById(session.getKey());
+                ended++;
             }
         }
         return ended;

@@ -15,9 +15,9 @@ import java.util.regex.Pattern;
  * failed sign-in). Keeps its session cookie itself, so a {@code Secure} cookie (production's setting) still comes
  * back over the tests' plain loopback HTTP; follows no redirect.
  */
-final class LoginForm {
+public final class LoginForm {
 
-    record Answer(int status, String location, String retryAfter, String body, long nanos) {}
+    public record Answer(int status, String location, String retryAfter, String body, long nanos) {}
 
     private final String base;
     private final HttpClient http;
@@ -25,7 +25,7 @@ final class LoginForm {
     private String session;
     private String csrf;
 
-    LoginForm(String base) {
+    public LoginForm(String base) {
         this.base = base;
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5)).build();
@@ -40,7 +40,7 @@ final class LoginForm {
     /** The last Set-Cookie of the session cookie as the server wrote it. */
     String lastSessionCookieHeader;
 
-    Answer signIn(String username, String password) {
+    public Answer signIn(String username, String password) {
         String page = get("/login").body();
         Matcher m = Pattern.compile("name=\"_csrf\" type=\"hidden\" value=\"([^\"]+)\"").matcher(page);
         if (!m.find()) {

@@ -16,9 +16,12 @@ import java.util.regex.Pattern;
  * What a browser does in a sign-in through a provider, over plain HTTP: follows every redirect itself (so a test
  * sees where it was sent), keeps cookies per host, and fills in the provider's sign-in form.
  */
-final class SsoBrowser {
+public final class SsoBrowser {
 
-    record Page(int status, URI uri, String body) {}
+    public record Page(int status, URI uri, String body) {}
+
+    /** Where the provider's answer is delivered instead of where it was sent (another node), or null. */
+    private URI callbackTo;
 
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" type=\"hidden\" value=\"([^\"]+)\"");
 
@@ -29,12 +32,12 @@ final class SsoBrowser {
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
     /** GET, then every redirect, until a page answers. */
-    Page open(String url) {
+    public Page open(String url) {
         return follow(send(HttpRequest.newBuilder(URI.create(url)).GET(), PAGE));
     }
 
     /** GET as the console's scripts call an API: JSON, no redirect followed. */
-    Page api(String url) {
+    public Page api(String url) {
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(url)).GET(), "application/json");
         return new Page(r.statusCode(), r.uri(), r.body());
     }
@@ -43,7 +46,7 @@ final class SsoBrowser {
      * The whole sign-in: the hotline's button, the provider's form with this person's password, and back to the
      * hotline, which answers with the page it lands them on or its refusal.
      */
-    Page signInThroughProvider(String hotline, String name, String password) {
+    public Page signInThroughProvider(String hotline, String name, String password) {
         Page form = open(hotline + SingleSignOn.START);
         if (!form.uri().getPath().equals("/login") || form.uri().getPort() == URI.create(hotline).getPort()) {
             throw new AssertionError("expected the provider's sign-in form, got " + form.uri() + " " + form.status());
@@ -57,12 +60,24 @@ final class SsoBrowser {
                 "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)), PAGE));
     }
 
+    /**
+     * From now on the provider's answer (its redirect to the hotline's callback) goes to {@code base} instead: a load
+     * balancer that sends it to the other node than the one the sign-in started on.
+     */
+    public SsoBrowser callbackTo(String base) {
+        this.callbackTo = URI.create(base);
+        return this;
+    }
+
     private Page follow(HttpResponse<String> response) {
         for (int hops = 0; hops < 12; hops++) {
             if (response.statusCode() / 100 != 3) {
                 return new Page(response.statusCode(), response.uri(), response.body());
             }
             URI next = response.uri().resolve(response.headers().firstValue("Location").orElseThrow());
+            if (callbackTo != null && next.getPath().startsWith("/login/oauth2/code/")) {
+                next = callbackTo.resolve(next.getRawPath() + "?" + next.getRawQuery());
+            }
             response = send(HttpRequest.newBuilder(next).GET(), PAGE);
         }
         throw new AssertionError("too many redirects, last at " + response.uri());

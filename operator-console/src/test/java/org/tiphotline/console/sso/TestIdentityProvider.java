@@ -48,10 +48,10 @@ import org.springframework.security.web.SecurityFilterChain;
  * localhost, so that one browser's cookie jar keeps the two sessions apart, as a browser does for two sites.
  * Each person's ID token carries the claims the test gives them.
  */
-final class TestIdentityProvider implements AutoCloseable {
+public final class TestIdentityProvider implements AutoCloseable {
 
-    static final String CLIENT_ID = "hotline";
-    static final String CLIENT_SECRET = "test-client-secret-not-real";
+    public static final String CLIENT_ID = "hotline";
+    public static final String CLIENT_SECRET = "test-client-secret-not-real";
 
     /** The provider's people: password and ID token claims, by the name they sign in with at the provider. */
     static final class People {
@@ -63,7 +63,7 @@ final class TestIdentityProvider implements AutoCloseable {
     private final ConfigurableApplicationContext context;
 
     /** Starts a provider that sends people back to a hotline on {@code hotlinePort} (as localhost). */
-    TestIdentityProvider(int hotlinePort) {
+    public TestIdentityProvider(int hotlinePort) {
         context = new SpringApplicationBuilder(Provider.class).web(WebApplicationType.SERVLET)
                 // None of the hotline's own settings: this is another application.
                 .properties("spring.config.name=test-identity-provider", "spring.main.banner-mode=off",
@@ -72,12 +72,12 @@ final class TestIdentityProvider implements AutoCloseable {
                 .run();
     }
 
-    void person(String name, String password, Map<String, Object> claims) {
+    public void person(String name, String password, Map<String, Object> claims) {
         people.users.createUser(User.withUsername(name).password("{noop}" + password).roles("USER").build());
         people.claims.put(name, Map.copyOf(claims));
     }
 
-    String issuer() {
+    public String issuer() {
         return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 

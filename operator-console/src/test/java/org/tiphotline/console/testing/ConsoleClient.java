@@ -26,13 +26,18 @@ public final class ConsoleClient {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String base;
-    private final CookieManager cookies = new CookieManager();
+    private final CookieManager cookies;
     private final HttpClient http;
     private String csrfHeader;
     private String csrfToken;
 
     private ConsoleClient(String base) {
+        this(base, new CookieManager());
+    }
+
+    private ConsoleClient(String base, CookieManager cookies) {
         this.base = base;
+        this.cookies = cookies;
         this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
@@ -61,6 +66,23 @@ public final class ConsoleClient {
             throw new IllegalStateException(e);
         }
         return client;
+    }
+
+    /**
+     * The same browser sent to another node of the hotline (a load balancer's choice): the same cookies (one jar, as
+     * a browser has: a cookie is not bound to a port, so both nodes on localhost see it) and CSRF token, another
+     * address.
+     */
+    public ConsoleClient onNode(String otherBase) {
+        ConsoleClient moved = new ConsoleClient(otherBase, cookies);
+        moved.csrfHeader = csrfHeader;
+        moved.csrfToken = csrfToken;
+        return moved;
+    }
+
+    /** Signs out as the console's sign-out button does (a POST with the CSRF token); the response's status. */
+    public int signOut() {
+        return postWith("/logout", null, java.util.Map.of()).status();
     }
 
     public Response get(String path) {

@@ -157,7 +157,7 @@ public final class SignedWebhooks {
     }
 
     /** The parameters Twilio sends with every voice webhook of a call (fictional numbers only). */
-    static Map<String, String> call(String callSid, String accountSid) {
+    public static Map<String, String> call(String callSid, String accountSid) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("AccountSid", accountSid);
         form.put("ApiVersion", "2010-04-01");
