@@ -127,9 +127,9 @@ final class AmiLink implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.debug("logoff when letting the AMI link go: {}", e.toString());
             }
+            log.info("AMI link to {}:{} let go: this node no longer leads", settings.host(), settings.port());
         }
         status.markDown(java.time.Instant.now(), AsteriskStatus.HELD_ELSEWHERE);
-        log.info("AMI link to {}:{} let go: another node leads", settings.host(), settings.port());
     }
 
     /** The link's state for the administrator's status page. */

@@ -96,9 +96,14 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
 
     /** This node no longer leads: commands are handed over from now on, and the link is let go at once. */
     void follow() {
+        boolean held = ami.held();
         calls.synced = false;
         listener.stop();
         ami.hold(false);
+        if (!held) {
+            return;
+        }
+        // Not on the caller's thread: leadership is lost when the database stops answering.
         Thread.ofVirtual().start(() -> {
             try {
                 calls.shared.linkLetGo();

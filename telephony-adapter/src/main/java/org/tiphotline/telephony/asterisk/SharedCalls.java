@@ -59,8 +59,9 @@ final class SharedCalls {
      * channel existed before it was taken, so the list shows it.
      */
     long lastArrival() {
-        Long last = db.select(DSL.field("last_value", Long.class)).from(DSL.table("asterisk_arrival_seq"))
-                .fetchOne(0, Long.class);
+        // Before the first nextval the sequence shows its start value with is_called false: nothing handed out.
+        Long last = db.select(DSL.field("case when is_called then last_value else 0 end", Long.class))
+                .from(DSL.table("asterisk_arrival_seq")).fetchOne(0, Long.class);
         return last == null ? 0 : last;
     }
 
