@@ -5,13 +5,13 @@ import java.util.Map;
 import org.tiphotline.telephony.asterisk.testing.FakeAmiPeer;
 
 /** The application's settings for a test against Asterisk's protocols on loopback: FastAGI here, AMI at the peer. */
-final class AsteriskTestSettings {
+public final class AsteriskTestSettings {
 
     private AsteriskTestSettings() {
     }
 
     /** Add to the result what a test needs beyond it (operator endpoints). */
-    static Map<String, String> of(int agiPort, FakeAmiPeer ami, String secret) {
+    public static Map<String, String> of(int agiPort, FakeAmiPeer ami, String secret) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("hotline.telephony.asterisk.enabled", "true");
         settings.put("hotline.telephony.asterisk.agi.port", Integer.toString(agiPort));

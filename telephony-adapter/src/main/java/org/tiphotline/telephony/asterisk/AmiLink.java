@@ -62,6 +62,8 @@ final class AmiLink implements AutoCloseable {
     private int pingsMissed;
     private boolean everConnected;
     private volatile boolean closed;
+    /** Whether this node may hold the link: it leads (see {@link #hold}). */
+    private volatile boolean held = true;
     private final AsteriskStatus status = new AsteriskStatus();
     /** Run on the event thread after {@code onConnected}, once per connection. */
     private final java.util.List<Runnable> afterConnected = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -95,6 +97,39 @@ final class AmiLink implements AutoCloseable {
 
     void start() {
         supervisor.scheduleWithFixedDelay(this::supervise, 0, 250, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Whether this node holds the link: with two nodes only the leading one does. Letting go logs off at once
+     * (on the supervisor thread, never the caller's: Asterisk may be slow to answer) and no login is tried until
+     * the link is held again; taking it logs in at the supervisor's next turn and resyncs as after any connection.
+     */
+    void hold(boolean hold) {
+        held = hold;
+        if (closed) {
+            return;
+        }
+        supervisor.execute(hold ? this::supervise : this::letGo);
+    }
+
+    boolean held() {
+        return held;
+    }
+
+    private void letGo() {
+        if (held) {
+            return;
+        }
+        ManagerConnectionState state = connection.getState();
+        if (state == ManagerConnectionState.CONNECTED || state == ManagerConnectionState.RECONNECTING) {
+            try {
+                connection.logoff();
+            } catch (RuntimeException e) {
+                log.debug("logoff when letting the AMI link go: {}", e.toString());
+            }
+            log.info("AMI link to {}:{} let go: this node no longer leads", settings.host(), settings.port());
+        }
+        status.markDown(java.time.Instant.now(), AsteriskStatus.HELD_ELSEWHERE);
     }
 
     /** The link's state for the administrator's status page. */
@@ -179,7 +214,7 @@ final class AmiLink implements AutoCloseable {
     }
 
     private void supervise() {
-        if (closed) {
+        if (closed || !held) {
             return;
         }
         try {
@@ -252,7 +287,7 @@ final class AmiLink implements AutoCloseable {
 
     /** The link went down; logged once per loss, from whichever thread notices first. */
     private void lost(String why) {
-        if (!closed && status.markDown(java.time.Instant.now(), "AMI link to " + settings.host() + ":"
+        if (!closed && held && status.markDown(java.time.Instant.now(), "AMI link to " + settings.host() + ":"
                 + settings.port() + " lost: " + why)) {
             log.warn("AMI link to {}:{} lost: {}; reconnecting", settings.host(), settings.port(), why);
         }

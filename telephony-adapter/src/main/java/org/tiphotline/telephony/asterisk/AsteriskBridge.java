@@ -9,20 +9,31 @@ import java.util.Map;
 import org.asteriskjava.fastagi.AgiScript;
 import org.asteriskjava.fastagi.DefaultAgiServer;
 import org.asteriskjava.fastagi.SimpleMappingStrategy;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.tiphotline.calls.Calls;
 import org.tiphotline.calls.PendingReports;
 import org.tiphotline.calls.Switchboard;
+import org.tiphotline.cluster.Leadership;
+import org.tiphotline.operators.Operators;
+import org.tiphotline.protection.AuditTrail;
+import org.tiphotline.protection.FieldCipher;
 import org.tiphotline.routing.Router;
 import org.tiphotline.telephony.TelephonyStatus;
 import org.tiphotline.telephony.ivr.IvrScript;
 
 /**
  * Starts the Asterisk bridge when {@code hotline.telephony.asterisk.enabled=true}: the FastAGI server for the IVR
- * and the AMI link. Neither a dropped AGI connection nor a lost AMI link stops the application: the first ends
+ * (on every node) and the AMI link (held by the leading node only). Neither a dropped AGI connection nor a lost AMI link stops the application: the first ends
  * one IVR (the dialplan's fallback takes that caller), the second is reconnected and resynced.
  */
 @Configuration(proxyBeanMethods = false)
@@ -32,10 +43,44 @@ class AsteriskBridge {
     /** The script name in the dialplan's {@code AGI(agi://host:port/hotline)}. */
     static final String SCRIPT = "hotline";
 
+    /** The name of the AGI latency metric: the adapter's time between Asterisk's reply and its next command. */
+    static final String AGI_STEP_METRIC = "hotline.agi.step";
+
     @Bean(destroyMethod = "close")
     AsteriskLine asteriskLine(AsteriskSettings settings, AsteriskCallbackSettings callbacks, Switchboard switchboard,
-            PendingReports pending, ObjectProvider<Router> router) {
-        return new AsteriskLine(settings, callbacks, switchboard, pending, router::getObject);
+            PendingReports pending, ObjectProvider<Router> router, DSLContext db, TransactionTemplate tx,
+            DataSource dataSource, FieldCipher cipher, AuditTrail audit, Calls records, Operators operators,
+            Leadership leadership) {
+        return new AsteriskLine(settings, callbacks, switchboard, pending, router::getObject,
+                new AsteriskLine.Cluster(db, tx, dataSource, cipher, audit, records, operators, leadership.node()));
+    }
+
+    /**
+     * The AMI link follows the lead: taken when this node starts to lead (the link logs in on its own thread, never
+     * the leadership thread), let go at once when it stops.
+     */
+    @Bean
+    LinkFollowsLead asteriskLinkFollowsLead(AsteriskLine line) {
+        return new LinkFollowsLead(line);
+    }
+
+    static final class LinkFollowsLead {
+
+        private final AsteriskLine line;
+
+        LinkFollowsLead(AsteriskLine line) {
+            this.line = line;
+        }
+
+        @EventListener
+        public void on(Leadership.Gained gained) {
+            line.lead();
+        }
+
+        @EventListener
+        public void on(Leadership.Lost lost) {
+            line.follow();
+        }
     }
 
     /** The AMI link's state, for the administrator's status page. */
@@ -46,7 +91,7 @@ class AsteriskBridge {
 
     @Bean
     SmartLifecycle asteriskLifecycle(AsteriskSettings settings, AsteriskLine line, Switchboard switchboard,
-            IvrScript script) {
+            IvrScript script, ObjectProvider<MeterRegistry> meters) {
         return new SmartLifecycle() {
 
             private DefaultAgiServer agi;
@@ -55,7 +100,12 @@ class AsteriskBridge {
             @Override
             public void start() {
                 AsteriskSettings ivr = settings.withIvrDefaults(script);
-                agi = agiServer(settings, new HotlineIvr(switchboard, script, ivr, line));
+                MeterRegistry registry = meters.getIfAvailable();
+                Timer steps = registry == null ? null : Timer.builder(AGI_STEP_METRIC)
+                        .description("The adapter's time between reading Asterisk's AGI reply and sending its next "
+                                + "command")
+                        .publishPercentileHistogram().register(registry);
+                agi = agiServer(settings, new HotlineIvr(switchboard, script, ivr, line, steps));
                 // Registered before the link starts, so that the first connection is checked too.
                 PromptCheck prompts = new PromptCheck(line.ami(), AsteriskPrompts.needed(ivr, script));
                 line.ami().afterEveryConnection(prompts::run);
@@ -66,6 +116,8 @@ class AsteriskBridge {
             @Override
             public void stop() {
                 running = false;
+                // A stopping node lets the link go at once, so the next leader's login is the only one.
+                line.follow();
                 if (agi != null) {
                     agi.shutdown();
                 }

@@ -8,13 +8,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.asteriskjava.manager.action.OriginateAction;
+import org.asteriskjava.manager.event.CoreShowChannelEvent;
 import org.asteriskjava.manager.event.DialBeginEvent;
 import org.asteriskjava.manager.event.DialEndEvent;
 import org.asteriskjava.manager.event.HangupEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.event.OriginateResponseEvent;
 import org.asteriskjava.manager.event.ResponseEvent;
+import org.tiphotline.calls.Call;
 import org.tiphotline.calls.CallRef;
+import org.tiphotline.calls.CallState;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.OperatorId;
 import org.tiphotline.protection.CallerNumbers;
@@ -62,24 +65,31 @@ final class AsteriskCallbacks {
         this.settings = settings;
     }
 
-    Optional<String> cannotCallBack(Operator operator) {
+    /** {@code linkUp}: a node holds a resynced AMI link (this one, or the leader a follower hands the dial to). */
+    Optional<String> cannotCallBack(Operator operator, boolean linkUp) {
         if (settings.callerId() == null || settings.callerId().isBlank()) {
             return Optional.of("no number is set for the person to see (hotline.telephony.asterisk.callback.caller-id)");
         }
         if (calls.endpointOf(operator) == null) {
             return Optional.of("the operator has no phone on Asterisk");
         }
-        if (!calls.synced()) {
+        if (!linkUp) {
             return Optional.of("the link to Asterisk is down");
         }
         return Optional.empty();
     }
 
-    void dial(CallRef ref, Operator operator, String number) {
-        String endpoint = calls.endpointOf(operator);
-        if (endpoint == null || settings.callerId() == null || settings.callerId().isBlank()) {
+    /** What {@link #dial} refuses, checked where the dial is asked for, before it is handed to the leader. */
+    void requireDiallable(Operator operator, String number) {
+        if (calls.endpointOf(operator) == null || settings.callerId() == null || settings.callerId().isBlank()) {
             throw new IllegalStateException("no phone for the operator or no number to show: see cannotCallBack");
         }
+        CallerNumbers.requireDiallable(number);
+    }
+
+    void dial(CallRef ref, Operator operator, String number) {
+        requireDiallable(operator, number);
+        String endpoint = calls.endpointOf(operator);
         String dialString = settings.dial().replace("{number}", CallerNumbers.requireDiallable(number));
         int ringSeconds = calls.settings.ringSeconds();
         OriginateAction originate = new OriginateAction();
@@ -193,9 +203,31 @@ final class AsteriskCallbacks {
      * After a reconnection: the callbacks whose operator leg Asterisk still carries are kept (their records stay
      * open); the others are forgotten here and closed by reconciliation, like any call that ended unseen.
      */
-    java.util.Set<String> stillLive(java.util.Set<String> channels) {
-        live.keySet().removeIf(id -> !channels.contains(id));
+    java.util.Set<String> stillLive(Map<String, CoreShowChannelEvent> channels) {
+        live.keySet().removeIf(id -> !channels.containsKey(id));
+        channels.values().stream().filter(ch -> settings.context().equals(ch.getContext())
+                && ch.getUniqueid() != null && !live.containsKey(ch.getUniqueid())).forEach(ch -> adopt(ch, channels));
         return java.util.Set.copyOf(live.keySet());
+    }
+
+    /**
+     * A callback another leader dialled (a takeover): followed from here on as the record tells, with the person's
+     * leg if Asterisk lists it (the operator leg's other channel), so its hang-up and the Dial's end are known.
+     */
+    private void adopt(CoreShowChannelEvent operatorLeg, Map<String, CoreShowChannelEvent> channels) {
+        String id = operatorLeg.getUniqueid();
+        Call record = calls.records.idOf(AsteriskCalls.ref(id)).flatMap(calls.records::load).orElse(null);
+        if (record == null || record.state() == CallState.ENDED || record.operator() == null) {
+            return;
+        }
+        Leg leg = new Leg(record.operator());
+        synchronized (leg) {
+            leg.answered = record.state() == CallState.TALKING;
+            leg.calleeUniqueId = channels.values().stream()
+                    .filter(o -> id.equals(o.getLinkedid()) && !id.equals(o.getUniqueid()))
+                    .map(CoreShowChannelEvent::getUniqueid).findFirst().orElse(null);
+        }
+        live.putIfAbsent(id, leg);
     }
 
     private void end(CallRef ref, Leg leg, String why) {

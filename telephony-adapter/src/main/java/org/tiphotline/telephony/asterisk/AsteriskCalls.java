@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.asteriskjava.manager.action.RedirectAction;
 import org.asteriskjava.manager.action.SetVarAction;
 import org.tiphotline.calls.CallRef;
+import org.tiphotline.calls.Calls;
 import org.tiphotline.calls.PendingReports;
 import org.tiphotline.calls.Switchboard;
 import org.tiphotline.operators.Operator;
@@ -31,24 +32,35 @@ final class AsteriskCalls {
     /** Looked up when needed: the router needs the telephony ports, this is one of them. */
     final Supplier<Router> router;
     final AmiLink ami;
-    /** Calls on Asterisk by the caller channel's Uniqueid. */
+    /** What the nodes share through PostgreSQL: callers registered by another node's IVR, the link's state. */
+    final SharedCalls shared;
+    /** The core's call records, for what a new leader must learn of calls it never rang. */
+    final Calls records;
+    /**
+     * Calls on Asterisk by the caller channel's Uniqueid, as this node knows them while it holds the link: those its
+     * own IVR registered, those the resync found, and those another node's IVR registered once this one needs them.
+     */
     final Map<String, LiveCall> live = new ConcurrentHashMap<>();
-    /** Connects asked for while AMI was down, sent after the next resync if their offer still stands. */
-    final Map<String, Operator> pendingConnects = new ConcurrentHashMap<>();
     /** Numbers the callers as they reach the IVR, so a resync can tell who came after its channel list. */
     final AtomicLong arrivals = new AtomicLong();
-    private final AtomicLong offers = new AtomicLong();
+    /**
+     * Offer numbers, from the clock so that a new leader's offers never repeat one an earlier leader (or this
+     * process before a restart) made: a late HotlineDialFailed of that offer must not settle a new one.
+     */
+    private final AtomicLong offers = new AtomicLong(System.currentTimeMillis() * 1000);
     /** Endpoint (lower case) → operator username, for the phones rung so far: whose phone a device state is. */
     final Map<String, String> rungEndpoints = new ConcurrentHashMap<>();
     volatile boolean synced;
 
     AsteriskCalls(AsteriskSettings settings, Switchboard switchboard, PendingReports pending,
-            Supplier<Router> router, AmiLink ami) {
+            Supplier<Router> router, AmiLink ami, SharedCalls shared, Calls records) {
         this.settings = settings;
         this.switchboard = switchboard;
         this.pending = pending;
         this.router = router;
         this.ami = ami;
+        this.shared = shared;
+        this.records = records;
     }
 
     /** Whether the live state has been read from Asterisk since the last (re)connection. */
@@ -95,8 +107,24 @@ final class AsteriskCalls {
                 });
     }
 
+    /**
+     * The call as this node knows it, else as another node's IVR registered it (then known here from now on);
+     * null when neither.
+     */
+    LiveCall find(String uniqueId) {
+        LiveCall c = live.get(uniqueId);
+        if (c != null) {
+            return c;
+        }
+        return shared.find(uniqueId).map(a -> live.computeIfAbsent(a.uniqueId(), id -> {
+            LiveCall found = new LiveCall(id, a.channel(), 0);
+            found.shared = true;
+            return found;
+        })).orElse(null);
+    }
+
     LiveCall require(CallRef call) {
-        LiveCall c = live.get(call.providerCallId());
+        LiveCall c = find(call.providerCallId());
         if (c == null) {
             throw new IllegalStateException("asterisk call " + call.providerCallId() + " is not live");
         }

@@ -33,9 +33,7 @@ final class AsteriskEscalation {
 
     void escalate(LiveCall c, String number, boolean thenLeave) {
         String mode = thenLeave ? "transfer" : "conference";
-        if (number == null || !number.matches("\\+?[0-9]{2,20}")) {
-            throw new IllegalArgumentException("an escalation number is 2-20 digits, optionally after +");
-        }
+        requireNumber(number);
         String conference = CONFERENCE_PREFIX + c.uniqueId;
         String operatorChannel;
         synchronized (c) {
@@ -68,6 +66,13 @@ final class AsteriskEscalation {
                     String reason = failure != null ? rootMessage(failure) : originateFailure(events.getEvents());
                     ami.onEventThread(() -> escalationDone(c, mode, reason, operatorChannel));
                 });
+    }
+
+    /** Refused before anything is sent or handed over. */
+    static void requireNumber(String number) {
+        if (number == null || !number.matches("\\+?[0-9]{2,20}")) {
+            throw new IllegalArgumentException("an escalation number is 2-20 digits, optionally after +");
+        }
     }
 
     private void escalationDone(LiveCall c, String mode, String failure, String operatorChannel) {

@@ -2,6 +2,7 @@ package org.tiphotline.telephony.asterisk;
 
 import static org.tiphotline.telephony.asterisk.AsteriskCalls.rootMessage;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -15,10 +16,17 @@ import org.asteriskjava.manager.event.DialEndEvent;
 import org.asteriskjava.manager.event.DisconnectEvent;
 import org.asteriskjava.manager.event.HangupEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.tiphotline.calls.CallRef;
+import org.tiphotline.calls.Calls;
 import org.tiphotline.calls.PendingReports;
 import org.tiphotline.calls.Switchboard;
 import org.tiphotline.operators.Operator;
+import org.tiphotline.operators.Operators;
+import org.tiphotline.protection.AuditTrail;
+import org.tiphotline.protection.FieldCipher;
 import org.tiphotline.routing.Router;
 import org.tiphotline.telephony.TelephonyPort;
 
@@ -30,12 +38,19 @@ import org.tiphotline.telephony.TelephonyPort;
  * own events (and the dialplan's HotlineDialFailed) tell what happened.
  *
  * <p>Event handlers run on the AMI event thread only, one event at a time; commands come from the core's
- * routing thread.
+ * routing thread. With two nodes only the leading one holds the AMI link; the other hands its commands over
+ * ({@link CommandHandover}) and the leader carries them out ({@link CommandCarrier}).
  */
 public final class AsteriskLine implements TelephonyPort, AutoCloseable {
 
     public static final String PROVIDER = AsteriskCalls.PROVIDER;
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AsteriskLine.class);
+    /** How often the leader looks for handed-over commands when no NOTIFY came. */
+    static final Duration POLL_EVERY = Duration.ofSeconds(3);
+
+    /** What the nodes share: the database, and how this node is named in it. */
+    public record Cluster(DSLContext db, TransactionTemplate tx, DataSource dataSource, FieldCipher cipher,
+            AuditTrail audit, Calls records, Operators operators, String node) {}
 
     private final AsteriskCalls calls;
     private final CallTracking tracking;
@@ -43,19 +58,59 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
     private final AsteriskResync resync;
     private final AsteriskCallbacks callbacks;
     private final AmiLink ami;
+    private final CommandHandover handover;
+    private final CommandCarrier carrier;
+    private final CommandListener listener;
 
     public AsteriskLine(AsteriskSettings settings, AsteriskCallbackSettings callbackSettings, Switchboard switchboard,
-            PendingReports pending, Supplier<Router> router) {
+            PendingReports pending, Supplier<Router> router, Cluster cluster) {
         this.ami = new AmiLink(settings.ami(), this::on, this::resync);
-        this.calls = new AsteriskCalls(settings, switchboard, pending, router, ami);
+        // Held once this node leads (lead()): with two nodes, one AMI connection acts and the other node is ready.
+        ami.hold(false);
+        SharedCalls shared = new SharedCalls(cluster.db(), cluster.node());
+        this.calls = new AsteriskCalls(settings, switchboard, pending, router, ami, shared, cluster.records());
         this.tracking = new CallTracking(calls);
         this.escalation = new AsteriskEscalation(calls);
         this.callbacks = new AsteriskCallbacks(calls, callbackSettings);
-        this.resync = new AsteriskResync(calls, tracking, callbacks);
+        this.handover = new CommandHandover(cluster.db(), cluster.tx(), cluster.cipher(), cluster.audit(),
+                cluster.node());
+        this.carrier = new CommandCarrier(this, calls, handover, cluster.operators());
+        this.resync = new AsteriskResync(calls, tracking, callbacks, handover::pendingConnects,
+                cluster.operators()::all, carrier::carryOut);
+        this.listener = new CommandListener(cluster.dataSource(), POLL_EVERY, carrier::carryOut);
     }
 
     public void start() {
         ami.start();
+    }
+
+    /**
+     * This node leads: it takes the AMI link (logging in on the link's own thread, then the resync as after any
+     * reconnection) and listens for the commands the other node hands over. Returns at once.
+     */
+    void lead() {
+        log.info("this node takes the AMI link and the commands handed over to it");
+        ami.hold(true);
+        listener.start();
+    }
+
+    /** This node no longer leads: commands are handed over from now on, and the link is let go at once. */
+    void follow() {
+        boolean held = ami.held();
+        calls.synced = false;
+        listener.stop();
+        ami.hold(false);
+        if (!held) {
+            return;
+        }
+        // Not on the caller's thread: leadership is lost when the database stops answering.
+        Thread.ofVirtual().start(() -> {
+            try {
+                calls.shared.linkLetGo();
+            } catch (RuntimeException e) {
+                log.debug("recording that the AMI link was let go: {}", e.toString());
+            }
+        });
     }
 
     boolean amiConnected() {
@@ -72,12 +127,27 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         return calls.synced();
     }
 
+    /** Whether this node gives Asterisk commands itself: it holds the link and has resynced since connecting. */
+    boolean acting() {
+        return ami.held() && calls.synced();
+    }
+
+    /** Carries out the commands handed over, now (tests; the listener and the resync call it by themselves). */
+    void carryOutHandedOver() {
+        carrier.carryOut();
+    }
+
     /**
      * The FastAGI IVR registered a new caller channel. Called before the core is told of the call, so that a
      * resync running at the same moment, whose channel list may predate the caller, never sees a record of a
-     * call it does not know to be live.
+     * call it does not know to be live. A node that does not hold the link registers the caller in PostgreSQL for
+     * the one that does.
      */
     void arrivedInIvr(String uniqueId, String channel) {
+        if (!ami.held()) {
+            calls.shared.arrived(uniqueId, channel);
+            return;
+        }
         calls.live.computeIfAbsent(uniqueId, id -> new LiveCall(id, channel, calls.arrivals.incrementAndGet()));
     }
 
@@ -86,6 +156,10 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         return PROVIDER;
     }
 
+    /**
+     * Rings the operator. Without a resynced link here (this node follows, or its link is down) the connect is
+     * handed over and goes out once a node holds one, if its offer still stands.
+     */
     @Override
     public void connect(CallRef call, Operator operator) {
         String endpoint = calls.endpointOf(operator);
@@ -93,10 +167,8 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
             throw new IllegalStateException("no Asterisk endpoint for operator " + operator.id()
                     + " (set one on the administration page, or hotline.telephony.asterisk.endpoints)");
         }
-        if (!calls.synced()) {
-            // Every offer would fail and set its operator away (and after a restart the call is not even known
-            // here yet); hold it until the link is back and resynced.
-            calls.pendingConnects.put(call.providerCallId(), operator);
+        if (!acting()) {
+            handover.handOver(CommandHandover.Kind.CONNECT, call.providerCallId(), operator.id(), null);
             return;
         }
         calls.ring(calls.require(call), operator, endpoint);
@@ -104,7 +176,10 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
 
     @Override
     public void withdraw(CallRef call, Operator operator) {
-        calls.pendingConnects.remove(call.providerCallId(), operator);
+        if (!acting()) {
+            handover.handOver(CommandHandover.Kind.WITHDRAW, call.providerCallId(), operator.id(), null);
+            return;
+        }
         LiveCall c = calls.live.get(call.providerCallId());
         if (c == null) {
             return;
@@ -124,7 +199,7 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
 
     @Override
     public void conference(CallRef call, String number) {
-        escalation.escalate(calls.require(call), number, false);
+        escalate(call, number, false);
     }
 
     /**
@@ -133,12 +208,26 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
      */
     @Override
     public void transfer(CallRef call, String number) {
-        escalation.escalate(calls.require(call), number, true);
+        escalate(call, number, true);
+    }
+
+    private void escalate(CallRef call, String number, boolean thenLeave) {
+        AsteriskEscalation.requireNumber(number);
+        if (!acting()) {
+            handover.handOver(thenLeave ? CommandHandover.Kind.TRANSFER : CommandHandover.Kind.CONFERENCE,
+                    call.providerCallId(), null, number);
+            return;
+        }
+        escalation.escalate(calls.require(call), number, thenLeave);
     }
 
     @Override
     public void hangUp(CallRef call) {
-        LiveCall c = calls.live.get(call.providerCallId());
+        if (!acting()) {
+            handover.handOver(CommandHandover.Kind.HANG_UP, call.providerCallId(), null, null);
+            return;
+        }
+        LiveCall c = calls.find(call.providerCallId());
         if (c != null) {
             ami.send(new HangupAction(c.channel)).exceptionally(e -> {
                 log.warn("hanging up asterisk call {} failed: {}", c.uniqueId, rootMessage(e));
@@ -147,21 +236,37 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         }
     }
 
+    /** The link counts as up here when this node acts, or when it follows a leader whose link is resynced. */
     @Override
     public Optional<String> cannotCallBack(Operator operator) {
-        return callbacks.cannotCallBack(operator);
+        boolean linkUp = acting() || !ami.held() && calls.shared.linkSynced();
+        return callbacks.cannotCallBack(operator, linkUp);
     }
 
     /** See {@link AsteriskCallbacks}: Originate of the operator's phone into the dialplan's callback context. */
     @Override
     public void callBack(CallRef newCall, Operator operator, String number) {
+        if (!acting()) {
+            callbacks.requireDiallable(operator, number);
+            handover.handOver(CommandHandover.Kind.CALL_BACK, newCall.providerCallId(), operator.id(), number);
+            return;
+        }
         callbacks.dial(newCall, operator, number);
     }
 
-    /** Empty until Asterisk's live state has been read since the last connection: nothing is closed on a guess. */
+    /**
+     * Empty until Asterisk's live state has been read here since the last connection: nothing is closed on a
+     * guess, and a node without the link cannot tell.
+     */
     @Override
     public Optional<Set<String>> liveCalls() {
-        return calls.synced() ? Optional.of(Set.copyOf(calls.live.keySet())) : Optional.empty();
+        if (!acting()) {
+            return Optional.empty();
+        }
+        Set<String> all = new java.util.HashSet<>(calls.live.keySet());
+        // Callers another node's IVR registered that this node has not needed yet.
+        all.addAll(calls.shared.arrivedAfter(0));
+        return Optional.of(Set.copyOf(all));
     }
 
     /** On the AMI event thread, one event at a time. */
@@ -178,7 +283,12 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
                 case HangupEvent hangup -> tracking.hungUp(hangup.getUniqueId());
                 case DeviceStateChangeEvent device -> tracking.deviceStateChanged(device);
                 case ConfbridgeJoinEvent join -> escalation.joinedConference(join);
-                case DisconnectEvent disconnect -> calls.synced = false;
+                case DisconnectEvent disconnect -> {
+                    calls.synced = false;
+                    if (ami.held()) {
+                        calls.shared.link(false);
+                    }
+                }
                 default -> { }
             }
         } catch (RuntimeException e) {
@@ -192,6 +302,7 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
 
     @Override
     public void close() {
+        listener.close();
         ami.close();
     }
 }

@@ -11,9 +11,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.asteriskjava.manager.action.CoreShowChannelsAction;
+import org.asteriskjava.manager.action.RedirectAction;
 import org.asteriskjava.manager.event.CoreShowChannelEvent;
+import org.tiphotline.calls.Call;
 import org.tiphotline.calls.CallRef;
+import org.tiphotline.calls.CallState;
+import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.OperatorId;
 
 /**
@@ -30,17 +35,36 @@ final class AsteriskResync {
     private final AsteriskCalls calls;
     private final CallTracking tracking;
     private final AsteriskCallbacks callbacks;
+    /** The calls with a connect handed over and not yet carried out: their offer has rung nowhere yet. */
+    private final Supplier<Set<String>> pendingConnects;
+    private final Supplier<List<Operator>> operators;
+    private final Runnable afterSync;
 
-    AsteriskResync(AsteriskCalls calls, CallTracking tracking, AsteriskCallbacks callbacks) {
+    AsteriskResync(AsteriskCalls calls, CallTracking tracking, AsteriskCallbacks callbacks,
+            Supplier<Set<String>> pendingConnects, Supplier<List<Operator>> operators, Runnable afterSync) {
         this.calls = calls;
         this.tracking = tracking;
         this.callbacks = callbacks;
+        this.pendingConnects = pendingConnects;
+        this.operators = operators;
+        this.afterSync = afterSync;
     }
 
     void run() {
         // Callers who reach the IVR from now on may be missing from the list asked for below (Asterisk lists
-        // its channels as they were when the action arrived) and must not be taken for calls that ended.
+        // its channels as they were when the action arrived) and must not be taken for calls that ended: this
+        // node's own, numbered here, and the other node's, numbered by PostgreSQL.
         long listed = calls.arrivals.get();
+        long listedShared;
+        Set<String> connectsPending;
+        try {
+            listedShared = calls.shared.lastArrival();
+            connectsPending = pendingConnects.get();
+        } catch (RuntimeException e) {
+            log.warn("reading the shared Asterisk state failed: {}; retrying on the next connection",
+                    e.getClass().getSimpleName());
+            return;
+        }
         List<CoreShowChannelEvent> channels;
         try {
             channels = calls.ami.sendCollecting(new CoreShowChannelsAction(), LIST_TIMEOUT_MS).join().getEvents()
@@ -67,30 +91,44 @@ final class AsteriskResync {
         for (LiveCall c : List.copyOf(calls.live.values())) {
             if (!byUniqueId.containsKey(c.uniqueId) && c.arrival <= listed) {
                 calls.live.remove(c.uniqueId);
-                calls.pendingConnects.remove(c.uniqueId);
             }
         }
+        calls.shared.keepOnly(byUniqueId.keySet(), listedShared);
         // Callbacks Asterisk still carries are no callers of the hotline's contexts, but live all the same.
         Set<String> keep = new HashSet<>(callers);
-        keep.addAll(callbacks.stillLive(byUniqueId.keySet()));
-        calls.router.get().reconcile(PROVIDER, new LiveOrNewer(keep, listed));
+        keep.addAll(callbacks.stillLive(byUniqueId));
+        calls.router.get().reconcile(PROVIDER, new LiveOrNewer(keep, listed, listedShared));
+        learnEndpoints();
         for (String uniqueId : callers) {
             CoreShowChannelEvent ch = byUniqueId.get(uniqueId);
             LiveCall c = calls.live.computeIfAbsent(uniqueId, id -> new LiveCall(id, ch.getChannel(), 0));
             c.channel = ch.getChannel();
-            catchUp(c, ch, channels);
+            catchUp(c, ch, channels, connectsPending.contains(uniqueId));
         }
         calls.synced = true;
+        calls.shared.link(true);
         tracking.forgetUnreachable();
-        calls.pendingConnects.forEach((uniqueId, operator) -> {
-            calls.pendingConnects.remove(uniqueId, operator);
-            LiveCall c = calls.live.get(uniqueId);
-            String endpoint = calls.endpointOf(operator);
-            if (c != null && endpoint != null) {
-                calls.ring(c, operator, endpoint);
-            }
-        });
         log.info("resynced with Asterisk: {} hotline calls live", callers.size());
+        // Commands handed over (by the other node, or by this one while its link was down) whose call and offer
+        // still stand go out now; the rest are dropped with the reason.
+        afterSync.run();
+    }
+
+    /**
+     * Whose phone a device state is: the phones administrators set are known before their first offer, so a new
+     * leader tells routing of a phone that went away before it ever rang it.
+     */
+    private void learnEndpoints() {
+        try {
+            for (Operator operator : operators.get()) {
+                String endpoint = calls.endpointOf(operator);
+                if (endpoint != null) {
+                    calls.rungEndpoints.putIfAbsent(endpoint.toLowerCase(java.util.Locale.ROOT), operator.username());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("reading the operators' phones failed: {}", e.getClass().getSimpleName());
+        }
     }
 
     /**
@@ -102,10 +140,12 @@ final class AsteriskResync {
 
         private final Set<String> listed;
         private final long listedUpTo;
+        private final long listedSharedUpTo;
 
-        LiveOrNewer(Set<String> listed, long listedUpTo) {
+        LiveOrNewer(Set<String> listed, long listedUpTo, long listedSharedUpTo) {
             this.listed = listed;
             this.listedUpTo = listedUpTo;
+            this.listedSharedUpTo = listedSharedUpTo;
         }
 
         @Override
@@ -113,8 +153,11 @@ final class AsteriskResync {
             if (listed.contains(uniqueId)) {
                 return true;
             }
-            LiveCall c = uniqueId instanceof String id ? calls.live.get(id) : null;
-            return c != null && c.arrival > listedUpTo;
+            if (!(uniqueId instanceof String id)) {
+                return false;
+            }
+            LiveCall c = calls.live.get(id);
+            return c != null && c.arrival > listedUpTo || calls.shared.arrivedAfter(id, listedSharedUpTo);
         }
 
         @Override
@@ -130,11 +173,13 @@ final class AsteriskResync {
         private Set<String> now() {
             Set<String> all = new HashSet<>(listed);
             calls.live.values().stream().filter(c -> c.arrival > listedUpTo).forEach(c -> all.add(c.uniqueId));
+            all.addAll(calls.shared.arrivedAfter(listedSharedUpTo));
             return Set.copyOf(all);
         }
     }
 
-    private void catchUp(LiveCall c, CoreShowChannelEvent ch, List<CoreShowChannelEvent> channels) {
+    private void catchUp(LiveCall c, CoreShowChannelEvent ch, List<CoreShowChannelEvent> channels,
+            boolean connectPending) {
         CallRef ref = ref(c.uniqueId);
         boolean known = calls.switchboard.unfinished(PROVIDER).contains(ref);
         if (!known) {
@@ -148,11 +193,33 @@ final class AsteriskResync {
             }
             return;
         }
+        if (connectPending) {
+            return; // its offer has rung nowhere yet: the handed-over connect goes out after the resync
+        }
+        long offer;
+        synchronized (c) {
+            offer = c.offer;
+        }
+        Call record = calls.records.idOf(ref).flatMap(calls.records::load).orElse(null);
+        if (offer == 0 && record != null) {
+            // Never rung by this process (a takeover, a restart): who rings or talks is what the record says.
+            derive(c, ch, channels, record);
+        }
         OperatorId ringing;
         synchronized (c) {
             ringing = c.ringing;
         }
-        if (ringing == null || calls.pendingConnects.containsKey(c.uniqueId)) {
+        if (ringing == null) {
+            if (record != null && record.state() == CallState.QUEUED && dialling(ch)) {
+                // Withdrawn while nobody held the link, and still ringing that phone: back to music on hold, or
+                // an answer there would be a conversation the core knows nothing of.
+                calls.ami.send(new RedirectAction(c.channel, calls.settings.dialplan().waiting(), "s", 1))
+                        .exceptionally(e -> {
+                            log.warn("withdrawing asterisk call {} after the resync failed: {}", c.uniqueId,
+                                    rootMessage(e));
+                            return null;
+                        });
+            }
             return;
         }
         String bridge = ch.getBridgeid();
@@ -190,6 +257,39 @@ final class AsteriskResync {
             }
             calls.report(ref, "noAnswer",
                     () -> calls.switchboard.noAnswer(ref, ringing, "rang out while AMI was disconnected"));
+        }
+    }
+
+    private boolean dialling(CoreShowChannelEvent ch) {
+        return "Dial".equalsIgnoreCase(ch.getApplication())
+                && calls.settings.dialplan().connect().equals(ch.getContext());
+    }
+
+    /** What the record says of a call this process never rang: the operator it rings at, or who talks on it. */
+    private void derive(LiveCall c, CoreShowChannelEvent ch, List<CoreShowChannelEvent> channels, Call record) {
+        OperatorId operator = record.operator();
+        if (operator == null) {
+            return;
+        }
+        if (record.state() == CallState.RINGING) {
+            synchronized (c) {
+                if (c.ringing == null && c.talking == null) {
+                    c.ringing = operator;
+                }
+            }
+        } else if (record.state() == CallState.TALKING) {
+            String bridge = ch.getBridgeid();
+            CoreShowChannelEvent other = bridge == null || bridge.isBlank() ? null : channels.stream()
+                    .filter(o -> bridge.equals(o.getBridgeid()) && !c.uniqueId.equals(o.getUniqueid()))
+                    .findFirst().orElse(null);
+            synchronized (c) {
+                c.talking = operator;
+                c.conferencing = calls.settings.dialplan().conference().equals(ch.getContext());
+                if (other != null && !c.conferencing) {
+                    c.operatorUniqueId = other.getUniqueid();
+                    c.operatorChannel = other.getChannel();
+                }
+            }
         }
     }
 

@@ -14,6 +14,8 @@ final class AsteriskStatus implements TelephonyStatus {
 
     static final String AMI = "Asterisk manager interface (AMI)";
     static final String PROMPTS = "IVR prompts on Asterisk";
+    /** What a node that does not lead shows: the link is not down, another node holds it. */
+    static final String HELD_ELSEWHERE = "held by the leading node";
 
     /** A prompt the IVR would play and this Asterisk does not have (file: under its sounds directory). */
     record MissingPrompt(String language, String prompt, String file) {}
@@ -75,6 +77,10 @@ final class AsteriskStatus implements TelephonyStatus {
         }
         up = true;
         since = at;
+        if (HELD_ELSEWHERE.equals(lastError)) {
+            // Not an error: this node followed until now.
+            lastError = null;
+        }
         return true;
     }
 

@@ -135,12 +135,25 @@ final class CallTracking {
      * while nobody listened, and a phone still missing costs only one refused dial, reported at once.
      */
     void forgetUnreachable() {
-        Set.copyOf(unreachable).forEach(username -> phoneReachable(username, true));
+        Set<String> all = new java.util.HashSet<>(unreachable);
+        try {
+            // A new leader also forgets the phones its predecessor found unreachable.
+            all.addAll(calls.shared.unreachable());
+        } catch (RuntimeException e) {
+            log.warn("reading the phones known unreachable failed: {}", e.getClass().getSimpleName());
+        }
+        unreachable.addAll(all);
+        all.forEach(username -> phoneReachable(username, true));
     }
 
     private void phoneReachable(String username, boolean reachable) {
         if (username == null || (reachable ? !unreachable.remove(username) : !unreachable.add(username))) {
             return;
+        }
+        try {
+            calls.shared.unreachable(username, !reachable);
+        } catch (RuntimeException e) {
+            log.warn("recording a phone's reachability failed: {}", e.getClass().getSimpleName());
         }
         try {
             calls.router.get().phoneReachable(username, reachable);
@@ -162,10 +175,17 @@ final class CallTracking {
     void hungUp(String uniqueId) {
         LiveCall caller = calls.live.remove(uniqueId);
         if (caller == null) {
+            if (byOperatorLeg(uniqueId) == null && calls.shared.gone(uniqueId)) {
+                // A caller another node's IVR registered, who hung up before this node had to ring them.
+                calls.report(ref(uniqueId), "callerHungUp", () -> calls.switchboard.callerHungUp(ref(uniqueId)));
+                return;
+            }
             operatorLeft(uniqueId);
             return;
         }
-        calls.pendingConnects.remove(uniqueId);
+        if (caller.shared) {
+            calls.shared.gone(uniqueId);
+        }
         boolean conferenced;
         synchronized (caller) {
             conferenced = caller.conferencing;

@@ -5,7 +5,9 @@ import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiHangupException;
 import org.asteriskjava.fastagi.AgiRequest;
 import org.asteriskjava.fastagi.AgiScript;
+import org.asteriskjava.fastagi.command.AgiCommand;
 import org.asteriskjava.fastagi.command.ChannelStatusCommand;
+import org.asteriskjava.fastagi.command.SetVariableCommand;
 import org.asteriskjava.fastagi.command.StreamFileCommand;
 import org.asteriskjava.fastagi.command.WaitForDigitCommand;
 import org.asteriskjava.fastagi.reply.AgiReply;
@@ -38,10 +40,19 @@ final class HotlineIvr implements AgiScript {
     private final IvrScript script;
     private final AsteriskSettings settings;
     private final AsteriskLine line;
+    /**
+     * The adapter's own time per AGI step: from reading Asterisk's reply (or the request, for the first command)
+     * to sending the next command. Null without a meter registry. Untagged: nothing of the call goes in a metric.
+     */
+    private final io.micrometer.core.instrument.Timer steps;
+    /** When this thread's session last read from Asterisk, in nanoseconds; each AGI session has its own thread. */
+    private final ThreadLocal<long[]> lastRead = ThreadLocal.withInitial(() -> new long[1]);
     /** Prompt files already reported as unplayable: one warning each, not one per caller. */
     private final java.util.Set<String> faultyPrompts = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    HotlineIvr(Switchboard switchboard, IvrScript script, AsteriskSettings settings, AsteriskLine line) {
+    HotlineIvr(Switchboard switchboard, IvrScript script, AsteriskSettings settings, AsteriskLine line,
+            io.micrometer.core.instrument.Timer steps) {
+        this.steps = steps;
         this.switchboard = switchboard;
         this.script = script;
         this.settings = settings;
@@ -50,6 +61,7 @@ final class HotlineIvr implements AgiScript {
 
     @Override
     public void service(AgiRequest request, AgiChannel channel) throws AgiException {
+        lastRead.get()[0] = System.nanoTime();
         String uniqueId = request.getUniqueId();
         if (uniqueId == null || uniqueId.isBlank() || !usable(uniqueId, 128)) {
             // Found by the AGI fuzzer: an overlong id threw out of the script, one with NUL failed at the insert.
@@ -90,11 +102,11 @@ final class HotlineIvr implements AgiScript {
             if (menu.question() == IvrQuestion.LANGUAGE) {
                 language = answer;
                 // Asterisk then finds every later prompt under sounds/<language>/.
-                channel.setVariable("CHANNEL(language)", language);
+                send(channel, new SetVariableCommand("CHANNEL(language)", language));
             }
         }
         play(channel, language, IvrScript.CONFIDENTIALITY, null);
-        channel.setVariable("HOTLINE_IVR", "done");
+        send(channel, new SetVariableCommand("HOTLINE_IVR", "done"));
         switchboard.ivrCompleted(ref);
     }
 
@@ -150,7 +162,7 @@ final class HotlineIvr implements AgiScript {
                 return String.valueOf(pressed);
             }
         }
-        AgiReply waited = channel.sendCommand(new WaitForDigitCommand(script.settings().digitTimeout().toMillis()));
+        AgiReply waited = send(channel, new WaitForDigitCommand(script.settings().digitTimeout().toMillis()));
         if (waited.getResultCode() < 0) {
             requireAlive(channel);
             return "";
@@ -168,7 +180,7 @@ final class HotlineIvr implements AgiScript {
         for (String file : files(language, prompt)) {
             StreamFileCommand command = escapeDigits == null ? new StreamFileCommand(file)
                     : new StreamFileCommand(file, escapeDigits);
-            int code = channel.sendCommand(command).getResultCode();
+            int code = send(channel, command).getResultCode();
             if (code >= 0) {
                 return code == 0 ? 0 : (char) code;
             }
@@ -199,10 +211,23 @@ final class HotlineIvr implements AgiScript {
         return java.util.List.of(file, fallback);
     }
 
+    /** Sends one command, timing the adapter's step before it (see {@link #steps}). */
+    private AgiReply send(AgiChannel channel, AgiCommand command) throws AgiException {
+        long[] read = lastRead.get();
+        if (steps != null) {
+            steps.record(System.nanoTime() - read[0], java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+        try {
+            return channel.sendCommand(command);
+        } finally {
+            read[0] = System.nanoTime();
+        }
+    }
+
     /** Throws AgiHangupException unless the caller is still on the line. */
-    private static void requireAlive(AgiChannel channel) throws AgiException {
+    private void requireAlive(AgiChannel channel) throws AgiException {
         // A dead channel answers 511 (Asterisk-Java throws AgiHangupException on it) or closes the socket.
-        if (channel.sendCommand(new ChannelStatusCommand()).getResultCode() < 0) {
+        if (send(channel, new ChannelStatusCommand()).getResultCode() < 0) {
             throw new AgiHangupException();
         }
     }

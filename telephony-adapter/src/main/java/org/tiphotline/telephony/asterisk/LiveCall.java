@@ -31,6 +31,8 @@ final class LiveCall {
     /** A transfer succeeded: the operator leaves as soon as the escalation line is in the conference. */
     boolean operatorLeaves;
     boolean endReported;
+    /** Registered by another node's IVR (V50's asterisk_channel): its row goes when the channel does. */
+    volatile boolean shared;
 
     LiveCall(String uniqueId, String channel, long arrival) {
         this.uniqueId = uniqueId;

@@ -35,6 +35,7 @@ class SampleDialplanTest {
     private static final Path SAMPLE = Path.of("..", "ops", "asterisk", "extensions.conf");
     private static final String ANSWER = "hotline-inbound: Answer()";
     private static final String AGI = "hotline-inbound: AGI(agi://10.0.0.5:4573/hotline)";
+    private static final String AGI_2 = "hotline-inbound: AGI(agi://10.0.0.6:4573/hotline)";
     private static final String WAIT = "hotline-wait: MusicOnHold(hotline,900)";
     private static final String DUTY_PHONE = "hotline-fallback: Dial(PJSIP/duty-phone,30)";
     private static final String VOICEMAIL = "hotline-fallback: VoiceMail(100@hotline,u)";
@@ -52,6 +53,7 @@ class SampleDialplanTest {
     void namesAndGlobalsAreTheOnesTheAdapterUses() {
         assertThat(dialplan.globals())
                 .containsEntry("HOTLINE_AGI", "agi://10.0.0.5:4573/hotline")
+                .containsEntry("HOTLINE_AGI_2", "agi://10.0.0.6:4573/hotline")
                 .containsEntry("HOTLINE_FALLBACK_DIAL", "PJSIP/duty-phone")
                 .containsEntry("HOTLINE_FALLBACK_MAILBOX", "100@hotline")
                 .containsEntry("HOTLINE_MAX_WAIT", "900");
@@ -82,18 +84,56 @@ class SampleDialplanTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"FAILURE, 18765550100", "FAILURE, +18765550100", "FAILURE, s", "NOTFOUND, 18765550100"})
-    void unreachableApplicationSendsTheCallerToTheDutyPhoneThenVoicemail(String agiStatus, String dialled) {
-        Channel caller = caller().onAgi(vars -> vars.put("AGISTATUS", agiStatus))
+    @ValueSource(strings = {"18765550100", "+18765550100", "s"})
+    void neitherNodeReachableSendsTheCallerToTheDutyPhoneThenVoicemail(String dialled) {
+        Channel caller = caller().onAgi(vars -> vars.put("AGISTATUS", "FAILURE"))
                 .dialling("PJSIP/duty-phone", "NOANSWER");
 
         assertThat(caller.run("hotline-inbound", dialled))
-                .containsExactly(ANSWER, AGI, DUTY_PHONE, VOICEMAIL, FALLBACK_HANGUP);
+                .containsExactly(ANSWER, AGI, AGI_2, DUTY_PHONE, VOICEMAIL, FALLBACK_HANGUP);
     }
 
     @Test
-    void dutyPhoneThatAnswersTakesTheCallAndNoMessageIsAskedFor() {
-        Channel caller = caller().onAgi(vars -> vars.put("AGISTATUS", "FAILURE"))
+    void anApplicationWithoutTheScriptIsNotAskedOnTheSecondNodeTheCallerGoesToTheFallback() {
+        Channel caller = caller().onAgi(vars -> vars.put("AGISTATUS", "NOTFOUND"))
+                .dialling("PJSIP/duty-phone", "NOANSWER");
+
+        assertThat(caller.run("hotline-inbound", "18765550100"))
+                .containsExactly(ANSWER, AGI, DUTY_PHONE, VOICEMAIL, FALLBACK_HANGUP);
+    }
+
+    /** The first node does not answer FastAGI; the second runs the IVR, and the caller waits for an operator. */
+    @ParameterizedTest
+    @ValueSource(strings = {"18765550100", "+18765550100", "s"})
+    void theSecondNodeRunsTheIvrWhenTheFirstDoesNotAnswer(String dialled) {
+        int[] agis = {0};
+        Channel caller = caller().onAgi(vars -> {
+            if (++agis[0] == 1) {
+                vars.put("AGISTATUS", "FAILURE");
+            } else {
+                vars.put("AGISTATUS", "SUCCESS");
+                vars.put("HOTLINE_IVR", "done");
+            }
+        }).dialling("PJSIP/duty-phone", "NOANSWER");
+
+        assertThat(caller.run("hotline-inbound", dialled))
+                .containsExactly(ANSWER, AGI, AGI_2, WAIT, DUTY_PHONE, VOICEMAIL, FALLBACK_HANGUP);
+    }
+
+    /** A caller who hangs up during the second node's IVR is never dialled for either. */
+    @Test
+    void aCallerWhoHangsUpDuringTheSecondNodesIvrIsNeverDialledFor() {
+        int[] agis = {0};
+        Channel caller = caller().onAgi(vars -> vars.put("AGISTATUS", ++agis[0] == 1 ? "FAILURE" : "HANGUP"));
+
+        assertThat(caller.run("hotline-inbound", "18765550100"))
+                .containsExactly(ANSWER, AGI, AGI_2, "hotline-inbound: Hangup()");
+    }
+
+    /** With a single node (no second address) the dialplan never runs AGI() without one, which would hang up. */
+    @Test
+    void withoutASecondNodeAnUnreachableApplicationGoesStraightToTheFallback() {
+        Channel caller = caller().set("HOTLINE_AGI_2", "").onAgi(vars -> vars.put("AGISTATUS", "FAILURE"))
                 .dialling("PJSIP/duty-phone", "ANSWER");
 
         assertThat(caller.run("hotline-inbound", "18765550100"))
