@@ -29,9 +29,9 @@ import org.w3c.dom.Document;
 public final class SignedWebhooks {
 
     /** A webhook's answer: the status and, for TwiML, the parsed document. */
-    record Reply(int status, String body) {
+    public record Reply(int status, String body) {
 
-        Document twiml() {
+        public Document twiml() {
             try {
                 var factory = DocumentBuilderFactory.newInstance();
                 factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
@@ -48,19 +48,19 @@ public final class SignedWebhooks {
     private final String authToken;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    SignedWebhooks(String localBase, String publicBase, String authToken) {
+    public SignedWebhooks(String localBase, String publicBase, String authToken) {
         this.localBase = localBase;
         this.publicBase = publicBase;
         this.authToken = authToken;
     }
 
     /** Posts {@code form} to {@code pathAndQuery}, signed for the public URL. */
-    Reply post(String pathAndQuery, Map<String, String> form) {
+    public Reply post(String pathAndQuery, Map<String, String> form) {
         return send(pathAndQuery, form, sign(authToken, publicBase + pathAndQuery, form));
     }
 
     /** Posts with the given signature header value (null: no header). */
-    Reply send(String pathAndQuery, Map<String, String> form, String signature) {
+    public Reply send(String pathAndQuery, Map<String, String> form, String signature) {
         if (pathAndQuery.startsWith("/twilio/voice")) {
             // Twilio's From on a new call is the caller's number: it goes in, it must never come back out.
             org.tiphotline.console.testing.NumberWatch.callerNumber(form.get("From"));
@@ -144,7 +144,7 @@ public final class SignedWebhooks {
     }
 
     /** The application's settings for a test against Twilio on loopback: its REST API is the stub at {@code apiPort}. */
-    static Map<String, String> settings(String accountSid, String authToken, String publicBase, int apiPort,
+    public static Map<String, String> settings(String accountSid, String authToken, String publicBase, int apiPort,
             String fallbackNumber) {
         Map<String, String> settings = new java.util.LinkedHashMap<>();
         settings.put("hotline.telephony.twilio.enabled", "true");

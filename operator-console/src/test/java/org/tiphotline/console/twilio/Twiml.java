@@ -8,13 +8,13 @@ import org.w3c.dom.Document;
 import org.w3c.dom.NodeList;
 
 /** Reading TwiML with XPath (never compared as text) and varying a webhook's form, for the Twilio tests. */
-final class Twiml {
+public final class Twiml {
 
     private Twiml() {
     }
 
     /** The string value of an XPath expression over the TwiML. */
-    static String text(Document twiml, String xpath) {
+    public static String text(Document twiml, String xpath) {
         try {
             return (String) XPathFactory.newInstance().newXPath().evaluate(xpath, twiml, XPathConstants.STRING);
         } catch (Exception e) {
@@ -23,7 +23,7 @@ final class Twiml {
     }
 
     /** How many nodes an XPath expression selects. */
-    static int count(Document twiml, String xpath) {
+    public static int count(Document twiml, String xpath) {
         try {
             return ((NodeList) XPathFactory.newInstance().newXPath().evaluate(xpath, twiml, XPathConstants.NODESET))
                     .getLength();
@@ -33,7 +33,7 @@ final class Twiml {
     }
 
     /** A copy of the form with one parameter set. */
-    static Map<String, String> with(Map<String, String> form, String name, String value) {
+    public static Map<String, String> with(Map<String, String> form, String name, String value) {
         Map<String, String> copy = new LinkedHashMap<>(form);
         copy.put(name, value);
         return copy;

@@ -8,7 +8,12 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.jooq.DSLContext;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.tiphotline.calls.Calls;
+import org.tiphotline.cluster.Leadership;
+import org.tiphotline.protection.AuditTrail;
+import org.tiphotline.protection.FieldCipher;
 import org.tiphotline.calls.Switchboard;
 import org.tiphotline.telephony.ivr.IvrScript;
 
@@ -27,13 +32,26 @@ class TwilioBridge {
     }
 
     @Bean
-    TwilioCallbacks twilioCallbacks(TwilioApi api, TwilioSettings settings, Calls calls) {
-        return new TwilioCallbacks(api, settings, calls);
+    TwilioCallbacks twilioCallbacks(TwilioApi api, TwilioSettings settings, Calls calls, DSLContext db,
+            FieldCipher cipher, AuditTrail audit, TransactionTemplate tx) {
+        return new TwilioCallbacks(api, settings, calls, db, cipher, audit, tx);
+    }
+
+    @Bean
+    TwilioEscalationState twilioEscalationState(DSLContext db) {
+        return new TwilioEscalationState(db);
     }
 
     @Bean(destroyMethod = "close")
-    TwilioLine twilioLine(TwilioApi api, Switchboard switchboard, Calls calls, TwilioCallbacks callbacks) {
-        return new TwilioLine(api, switchboard, calls, callbacks);
+    TwilioLine twilioLine(TwilioApi api, Switchboard switchboard, Calls calls, TwilioCallbacks callbacks,
+            TwilioEscalationState state) {
+        return new TwilioLine(api, switchboard, calls, callbacks, state);
+    }
+
+    @Bean
+    TwilioStateSweep twilioStateSweep(Leadership leadership, TwilioEscalationState state,
+            TwilioCallbacks callbacks) {
+        return new TwilioStateSweep(leadership, state, callbacks);
     }
 
     @Bean

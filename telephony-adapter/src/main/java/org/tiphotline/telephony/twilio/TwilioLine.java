@@ -1,9 +1,7 @@
 package org.tiphotline.telephony.twilio;
 
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.tiphotline.calls.Call;
@@ -21,8 +19,9 @@ import org.tiphotline.telephony.TelephonyPort;
  * <p>Escalation: the operator's leg is moved into a conference named after the call, which ends the caller's
  * {@code <Dial>}; its action then puts the caller in the same conference, and the escalation line is added with
  * the Participants API. A transfer is that conference which the operator leaves once the line has answered.
- * What this needs to remember about live calls (the operator's leg, escalations, who is in a conference) is kept
- * in memory: after a restart an escalation of a call already in progress is refused with a clear reason.
+ * What this needs to remember about live calls (the operator's leg, escalations, who is in a conference) is in
+ * PostgreSQL ({@link TwilioEscalationState}): a webhook of the escalation may reach either node, and so may the
+ * operator's command; the operator's leg is read from the call's record, where its answer was stored.
  */
 final class TwilioLine implements TelephonyPort, AutoCloseable {
 
@@ -31,30 +30,20 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TwilioLine.class);
 
-    /** An escalation asked for and not yet settled. */
-    record Escalation(String mode, String number) {}
-
     private final TwilioApi api;
     private final TwilioCallbacks callbacks;
     private final Switchboard switchboard;
     private final Calls calls;
-    /** Caller's CallSid → the CallSid of the operator's leg that answered. */
-    private final Map<String, String> operatorLegs = new ConcurrentHashMap<>();
-    /** Caller's CallSid → the escalation being set up. */
-    private final Map<String, Escalation> escalations = new ConcurrentHashMap<>();
-    /**
-     * Callers whose operator the adapter moved into the escalation conference: their Dial's action joins them
-     * to it, whatever became of the escalation line (a refused or unanswered line must not cut them off).
-     */
-    private final Set<String> conferenced = ConcurrentHashMap.newKeySet();
-    /** Caller's CallSid → the CallSids in its conference now. */
-    private final Map<String, Set<String>> conferences = new ConcurrentHashMap<>();
+    /** The operator's leg, the escalation under way, who is in the conference: shared by every node. */
+    private final TwilioEscalationState state;
     /** REST requests for escalations leave the caller's thread: the core's commands return at once. */
     private final ExecutorService commands = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("twilio-commands").daemon().factory());
 
-    TwilioLine(TwilioApi api, Switchboard switchboard, Calls calls, TwilioCallbacks callbacks) {
+    TwilioLine(TwilioApi api, Switchboard switchboard, Calls calls, TwilioCallbacks callbacks,
+            TwilioEscalationState state) {
         this.callbacks = callbacks;
+        this.state = state;
         this.api = api;
         this.switchboard = switchboard;
         this.calls = calls;
@@ -91,24 +80,21 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
             throw new IllegalArgumentException("an escalation number is 2-20 digits, optionally after +");
         }
         String sid = ref.providerCallId();
-        String leg = operatorLegs.get(sid);
-        if (leg == null) {
-            throw new IllegalStateException("only a call an operator is talking on can be escalated");
-        }
-        if (escalations.putIfAbsent(sid, new Escalation(mode, number)) != null) {
-            throw new IllegalStateException("an escalation of this call is already under way");
-        }
+        String leg = switch (state.claim(sid, mode)) {
+            case TwilioEscalationState.Claim.Claimed claimed -> claimed.operatorLeg();
+            case TwilioEscalationState.Claim.Refused refused -> throw new IllegalStateException(refused.why());
+        };
         Call call = calls.idOf(ref).flatMap(calls::load).orElseThrow();
         commands.execute(() -> {
             try {
-                // The operator first: their leaving ends the caller's Dial, whose action joins the caller.
-                conferenced.add(sid);
+                // The operator first: their leaving ends the caller's Dial, whose action joins the caller. The
+                // claim marked the call conferenced already, so that action finds it on whichever node it reaches.
                 api.redirect(leg, "/twilio/conference?call=" + sid + "&role=operator");
                 api.addParticipant(CONFERENCE_PREFIX + sid, call.dialled(), number,
                         "/twilio/escalation-status?call=" + sid + "&mode=" + mode,
                         "/twilio/conference-status?call=" + sid);
             } catch (RuntimeException e) {
-                escalations.remove(sid);
+                state.release(sid);
                 log.warn("escalation of twilio call {} failed: {}", sid, e.getMessage());
                 switchboard.escalated(ref, mode, false, e.getMessage());
             }
@@ -144,38 +130,26 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
 
     // ---- what the webhooks tell the line ----
 
-    void operatorAnswered(String callerSid, String legSid) {
-        operatorLegs.put(callerSid, legSid);
-    }
-
     /** Whether the caller's Dial ending means "join the conference" rather than "the operator hung up". */
     boolean conferenced(String callerSid) {
-        return conferenced.contains(callerSid);
+        return state.conferenced(callerSid);
     }
 
-    /** The escalation under way for this call, if any. */
-    Optional<Escalation> escalation(String callerSid) {
-        return Optional.ofNullable(escalations.get(callerSid));
-    }
-
-    /** The escalation line answered: a transfer now lets the operator go. */
+    /** The escalation line answered: a transfer now lets the operator go (once, whichever node hears it). */
     void escalationAnswered(String callerSid) {
-        Escalation escalation = escalations.remove(callerSid);
-        String leg = operatorLegs.remove(callerSid);
-        if (escalation != null && escalation.mode().equals("transfer") && leg != null) {
-            commands.execute(() -> {
-                try {
-                    api.complete(leg);
-                } catch (RuntimeException e) {
-                    log.warn("the operator's leg of twilio call {} did not leave the conference: {}", callerSid,
-                            e.getMessage());
-                }
-            });
-        }
+        state.escalationAnswered(callerSid).filter(settled -> settled.mode().equals("transfer")
+                && settled.operatorLeg() != null).ifPresent(settled -> commands.execute(() -> {
+                    try {
+                        api.complete(settled.operatorLeg());
+                    } catch (RuntimeException e) {
+                        log.warn("the operator's leg of twilio call {} did not leave the conference: {}", callerSid,
+                                e.getMessage());
+                    }
+                }));
     }
 
     void escalationFailed(String callerSid) {
-        escalations.remove(callerSid);
+        state.escalationFailed(callerSid);
     }
 
     /**
@@ -183,17 +157,11 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
      * escalation line have gone), the conference is over for them too, rather than leave them alone on hold.
      */
     void conferenceChanged(String callerSid, String participantSid, boolean joined) {
-        Set<String> present = conferences.computeIfAbsent(callerSid, k -> ConcurrentHashMap.newKeySet());
         if (joined) {
-            present.add(participantSid);
+            state.joined(callerSid, participantSid);
             return;
         }
-        present.remove(participantSid);
-        if (participantSid.equals(callerSid)) {
-            conferences.remove(callerSid);
-            conferenced.remove(callerSid);
-        } else if (present.equals(Set.of(callerSid)) && !escalations.containsKey(callerSid)) {
-            conferences.remove(callerSid);
+        if (state.leftAlone(callerSid, participantSid)) {
             commands.execute(() -> {
                 try {
                     api.complete(callerSid);
@@ -203,13 +171,6 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
                 }
             });
         }
-    }
-
-    void ended(String callerSid) {
-        operatorLegs.remove(callerSid);
-        escalations.remove(callerSid);
-        conferenced.remove(callerSid);
-        conferences.remove(callerSid);
     }
 
     @Override

@@ -39,17 +39,15 @@ class TwilioOperatorWebhooks {
     private final Switchboard switchboard;
     private final Operators operators;
     private final TwilioSettings settings;
-    private final TwilioLine line;
     private final PendingReports pending;
     /** The dial TwiML per operator: from settings only (see TwilioWebhooks' cache, same reason). */
     private final Map<Long, String> rendered = new java.util.concurrent.ConcurrentHashMap<>();
 
-    TwilioOperatorWebhooks(Switchboard switchboard, Operators operators, TwilioSettings settings, TwilioLine line,
+    TwilioOperatorWebhooks(Switchboard switchboard, Operators operators, TwilioSettings settings,
             PendingReports pending) {
         this.switchboard = switchboard;
         this.operators = operators;
         this.settings = settings;
-        this.line = line;
         this.pending = pending;
     }
 
@@ -95,7 +93,7 @@ class TwilioOperatorWebhooks {
         switch (status) {
             case "ringing" -> store(ref, "ringing", () -> switchboard.once(key).ringing(ref, operator));
             case "in-progress", "answered" -> {
-                line.operatorAnswered(parent, leg);
+                // The answer's delivery key names the leg: an escalation reads it from the call's record there.
                 // Status callbacks can overtake each other: an answer implies the ringing, which brings the
                 // operator's screen pop. The real ringing callback, if it comes later, is the same delivery.
                 store(ref, "ringing", () -> switchboard.once("op:" + leg + ":ringing").ringing(ref, operator));

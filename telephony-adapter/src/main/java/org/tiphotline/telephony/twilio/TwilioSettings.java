@@ -22,6 +22,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fallbackNumber the human line a caller reaches when the application cannot take the call
  * @param apiKeySid an API key of the account (SK…) and its secret: they sign the browser phones' access tokens
  * @param tokenTtl how long a browser phone's access token lasts; the console renews it before it expires
+ * @param otherBaseUrls other addresses Twilio may call this node at, besides {@code publicBaseUrl}: with two nodes,
+ *     the number's fallback URL points at the other node's own address (ops/twilio.md), and Twilio signs the URL
+ *     it called. Webhooks signed for one of these are accepted; the application's own URLs always use
+ *     {@code publicBaseUrl}
  */
 @ConfigurationProperties("hotline.telephony.twilio")
 public record TwilioSettings(
@@ -40,11 +44,13 @@ public record TwilioSettings(
         String apiKeySid,
         String apiKeySecret,
         @DefaultValue("10m") Duration tokenTtl,
-        @DefaultValue({}) Map<String, Map<String, String>> prompts) {
+        @DefaultValue({}) Map<String, Map<String, String>> prompts,
+        @DefaultValue({}) java.util.List<String> otherBaseUrls) {
 
     public TwilioSettings {
         operatorPhones = Map.copyOf(operatorPhones);
         prompts = Map.copyOf(prompts);
+        otherBaseUrls = java.util.List.copyOf(otherBaseUrls);
         if (enabled) {
             require(accountSid != null && accountSid.matches("AC[0-9a-fA-F]{32}"),
                     "account-sid must be the account's SID (AC followed by 32 hex digits)");
@@ -52,6 +58,8 @@ public record TwilioSettings(
             require(publicBaseUrl != null && isHttpUrl(publicBaseUrl) && !publicBaseUrl.endsWith("/"),
                     "public-base-url must be the http(s) address Twilio calls, without a trailing slash");
             require(isHttpUrl(apiBaseUrl), "api-base-url must be an http(s) URL");
+            require(otherBaseUrls.stream().allMatch(url -> isHttpUrl(url) && !url.endsWith("/")),
+                    "other-base-urls must be http(s) addresses Twilio calls, without a trailing slash");
             require(ringSeconds >= 5 && ringSeconds <= 120, "ring-seconds must be 5-120");
             require(apiKeySid == null || apiKeySid.isBlank() || apiKeySid.matches("SK[0-9a-fA-F]{32}"),
                     "api-key-sid must be an API key SID (SK followed by 32 hex digits)");

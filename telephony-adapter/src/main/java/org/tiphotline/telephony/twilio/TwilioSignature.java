@@ -67,7 +67,7 @@ final class TwilioSignature extends OncePerRequestFilter {
                     "Twilio webhooks are application/x-www-form-urlencoded or application/json");
             return;
         }
-        String url = settings.publicBaseUrl() + request.getRequestURI()
+        String pathAndQuery = request.getRequestURI()
                 + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
         String text = new String(body, StandardCharsets.UTF_8);
         Map<String, List<String>> form;
@@ -84,7 +84,7 @@ final class TwilioSignature extends OncePerRequestFilter {
         }
         Map<String, String> single = new LinkedHashMap<>();
         form.forEach((name, values) -> single.put(name, values.getFirst()));
-        if (signature == null || !signed(url, json, text, single, signature)) {
+        if (signature == null || !signedForAnyBase(pathAndQuery, json, text, single, signature)) {
             // The path only: the query and form may carry a caller's number.
             log.warn("refused a Twilio webhook to {} with a {} signature", request.getRequestURI(),
                     signature == null ? "missing" : "wrong");
@@ -93,6 +93,24 @@ final class TwilioSignature extends OncePerRequestFilter {
         }
         request.setAttribute(FORM, Map.copyOf(single));
         chain.doFilter(request, response);
+    }
+
+    /**
+     * Behind a load balancer every node checks against the same configured addresses, never the request's Host or
+     * {@code X-Forwarded-*} headers (which a client can set): the public address first, then the others Twilio is
+     * told to call (the fallback URL at a node's own address).
+     */
+    private boolean signedForAnyBase(String pathAndQuery, boolean json, String body, Map<String, String> form,
+            String signature) {
+        if (signed(settings.publicBaseUrl() + pathAndQuery, json, body, form, signature)) {
+            return true;
+        }
+        for (String base : settings.otherBaseUrls()) {
+            if (signed(base + pathAndQuery, json, body, form, signature)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -260,15 +260,17 @@ class TwilioWebhooks {
             store(ref, "answered", () -> switchboard.once("op:" + leg + ":in-progress").answered(ref, operator));
         }
         if (callerGone) {
-            line.ended(ref.providerCallId());
             store(ref, "callerHungUp", () -> switchboard.once("end").callerHungUp(ref));
             return hangUp();
         }
-        if (line.conferenced(ref.providerCallId())) {
+        boolean answered = dialStatus.equals("completed") || dialStatus.equals("answered");
+        // Only an answered Dial can have been moved into a conference (an escalation needs a talking operator): the
+        // one database read this adds is on that branch, since the escalation may have started on the other node.
+        if (answered && line.conferenced(ref.providerCallId())) {
             // The adapter moved the operator into the escalation conference: the caller follows.
             return xml(ivr.conference(ref.providerCallId(), true));
         }
-        if (dialStatus.equals("completed") || dialStatus.equals("answered")) {
+        if (answered) {
             store(ref, "ended", () -> switchboard.once("dial:" + leg).ended(ref, "operator"));
             return hangUp();
         }
@@ -285,7 +287,6 @@ class TwilioWebhooks {
             // The hang-up can overtake the voice webhook (the caller gave up while Twilio waited for our
             // TwiML): the call is stored here then, so it ends instead of staying "in IVR" until a restart.
             CallRef ref = arrived(form);
-            line.ended(ref.providerCallId());
             store(ref, "callerHungUp", () -> switchboard.once("end").callerHungUp(ref));
         }
         return cached("empty", () -> new VoiceResponse.Builder().build());
