@@ -636,6 +636,17 @@ class NeedToKnowTest {
                         .allow(EVERYONE).send(getReq("/api/labels")),
                 row("GET /favicon.ico", "the icon, for browsers that ask by habit").allow(EVERYONE)
                         .send(getReq("/favicon.ico").asPage()).answers(301, "to /favicon.svg"),
+                // Operations (issue 19): the load balancer's probes, a status and nothing else, for anyone; the rest of
+                // Actuator for no one on this port (metrics only on a management port of their own).
+                row("GET /actuator/health/**", "liveness and readiness: a status, no detail, for the load balancer")
+                        .allow(EVERYONE).send(getReq("/actuator/health/readiness")),
+                row("GET /livez", "the liveness probe on the main port").allow(EVERYONE).send(getReq("/livez")),
+                row("GET /readyz", "the readiness probe on the main port").allow(EVERYONE).send(getReq("/readyz")),
+                row("GET /actuator/health", "the health root would list the groups: nobody").anonymousGets(403)
+                        .send(getReq("/actuator/health")),
+                row("GET /actuator", "Actuator's index: nobody").anonymousGets(403).send(getReq("/actuator")),
+                row("GET /actuator/prometheus", "metrics only on the management port, never here").anonymousGets(403)
+                        .send(getReq("/actuator/prometheus")),
 
                 // Second factors: one's own, and an administrator's reset of someone's.
                 row("GET /api/factors", "one's own factors, no secret").allow(SIGNED_IN).send(getReq("/api/factors")),
