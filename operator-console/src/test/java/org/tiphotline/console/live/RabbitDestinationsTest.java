@@ -40,26 +40,29 @@ class RabbitDestinationsTest {
 
     @Test
     void aBrowsersSubscribeAndConnectCarryNothingRabbitMqWouldObey() {
-        StompHeaderAccessor subscribe = StompHeaderAccessor.create(StompCommand.SUBSCRIBE);
-        subscribe.setDestination("/topic/callbacks");
-        subscribe.setSubscriptionId("sub-0");
-        subscribe.setSessionId("tab");
-        subscribe.setNativeHeader("durable", "true");
-        subscribe.setNativeHeader("auto-delete", "false");
-        subscribe.setNativeHeader("x-queue-name", "kept-for-ever");
-        subscribe.setNativeHeader("ack", "client");
-        StompHeaderAccessor out = StompHeaderAccessor.wrap(interceptor.preSend(
-                MessageBuilder.createMessage(new byte[0], subscribe.getMessageHeaders()), null));
-        assertThat(out.toNativeHeaderMap()).containsOnlyKeys("id", "destination");
-        assertThat(out.getSessionId()).as("a subscription stays on its tab's connection").isEqualTo("tab");
+        StompHeaderAccessor subscribe = relayed(StompCommand.SUBSCRIBE, "id", "sub-0", "destination",
+                "/topic/callbacks", "durable", "true", "auto-delete", "false", "x-queue-name", "kept-for-ever",
+                "ack", "client");
+        assertThat(subscribe.toNativeHeaderMap()).containsOnlyKeys("id", "destination");
+        assertThat(subscribe.getSessionId()).as("a subscription stays on its tab's connection").isEqualTo("tab");
 
-        StompHeaderAccessor connect = StompHeaderAccessor.create(StompCommand.CONNECT);
-        connect.setNativeHeader("accept-version", "1.2");
-        connect.setNativeHeader("heart-beat", "10000,10000");
-        connect.setNativeHeader("X-CSRF-TOKEN", "secret-of-the-page");
-        connect.setNativeHeader("host", "localhost");
-        StompHeaderAccessor connected = StompHeaderAccessor.wrap(interceptor.preSend(
-                MessageBuilder.createMessage(new byte[0], connect.getMessageHeaders()), null));
-        assertThat(connected.toNativeHeaderMap()).containsOnlyKeys("accept-version", "heart-beat");
+        StompHeaderAccessor connect = relayed(StompCommand.CONNECT, "accept-version", "1.2", "heart-beat",
+                "10000,10000", "X-CSRF-TOKEN", "secret-of-the-page", "host", "localhost");
+        assertThat(connect.toNativeHeaderMap()).containsOnlyKeys("accept-version", "heart-beat");
+    }
+
+    /** A browser's frame (as Spring decodes it) after the interceptor; {@code headers}: names and values. */
+    private StompHeaderAccessor relayed(StompCommand command, String... headers) {
+        StompHeaderAccessor frame = StompHeaderAccessor.create(command);
+        for (int i = 0; i < headers.length; i += 2) {
+            frame.setNativeHeader(headers[i], headers[i + 1]);
+        }
+        if (frame.getFirstNativeHeader("destination") != null) {
+            frame.setDestination(frame.getFirstNativeHeader("destination"));
+            frame.setSubscriptionId(frame.getFirstNativeHeader("id"));
+        }
+        frame.setSessionId("tab");
+        return StompHeaderAccessor.wrap(interceptor.preSend(
+                MessageBuilder.createMessage(new byte[0], frame.getMessageHeaders()), null));
     }
 }
