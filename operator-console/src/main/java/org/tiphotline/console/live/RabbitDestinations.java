@@ -26,32 +26,36 @@ import org.springframework.messaging.support.NativeMessageHeaderAccessor;
  * </ul>
  * A message keeps its original name in Spring's {@code simpOrigDestination} header, which RabbitMQ hands back and
  * Spring turns into the destination the browser sees; every message goes over the node's own ("system") connection.
- * A browser's CONNECT reaches RabbitMQ without the CSRF token:
- * the relay only needs the STOMP version and the heart-beats.
+ * A browser's CONNECT reaches RabbitMQ without the CSRF token (the relay only needs the STOMP version and the
+ * heart-beats), and its SUBSCRIBE with its id and destination only: RabbitMQ reads other headers as orders (a
+ * durable queue of a chosen name that outlives the tab, acknowledgements the console never sends).
  */
 final class RabbitDestinations implements ChannelInterceptor {
 
     static final String USER_QUEUES = "/exchange/amq.direct/";
     private static final Set<String> CONNECT_HEADERS = Set.of("accept-version", "heart-beat");
+    private static final Set<String> SUBSCRIBE_HEADERS = Set.of("id", "destination");
 
     @Override
     public Message<?> preSend(Message<?> message, MessageChannel channel) {
         SimpMessageType type = SimpMessageHeaderAccessor.getMessageType(message.getHeaders());
         if (type == SimpMessageType.CONNECT) {
-            return withoutForeignConnectHeaders(message);
+            return onlyHeaders(message, CONNECT_HEADERS);
         }
         if (type != SimpMessageType.MESSAGE && type != SimpMessageType.SUBSCRIBE) {
             return message;
         }
         String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
         String relayed = relayed(destination);
-        if (relayed == null || relayed.equals(destination)) {
+        if (relayed == null) {
             return message;
         }
-        SimpMessageHeaderAccessor headers = mutable(message);
+        SimpMessageHeaderAccessor headers = mutable(onlyHeaders(message, type == SimpMessageType.SUBSCRIBE
+                ? SUBSCRIBE_HEADERS : null));
         headers.setDestination(relayed);
         if (type == SimpMessageType.MESSAGE) {
-            if (headers.getFirstNativeHeader(SimpMessageHeaderAccessor.ORIGINAL_DESTINATION) == null) {
+            if (!relayed.equals(destination)
+                    && headers.getFirstNativeHeader(SimpMessageHeaderAccessor.ORIGINAL_DESTINATION) == null) {
                 headers.setNativeHeader(SimpMessageHeaderAccessor.ORIGINAL_DESTINATION, destination);
             }
             // The relay sends a message over the connection of the session it names, and drops it when that
@@ -76,11 +80,15 @@ final class RabbitDestinations implements ChannelInterceptor {
         return null;
     }
 
-    private static Message<?> withoutForeignConnectHeaders(Message<?> message) {
+    /** The frame with only the native headers named (null: all of them). */
+    private static Message<?> onlyHeaders(Message<?> message, Set<String> allowed) {
+        if (allowed == null) {
+            return message;
+        }
         Object found = message.getHeaders().get(NativeMessageHeaderAccessor.NATIVE_HEADERS);
         Map<String, ?> all = found instanceof Map<?, ?> map ? castKeys(map) : Map.of();
         List<String> foreign = all.keySet().stream()
-                .filter(name -> !CONNECT_HEADERS.contains(name.toLowerCase(Locale.ROOT))).toList();
+                .filter(name -> !allowed.contains(name.toLowerCase(Locale.ROOT))).toList();
         if (foreign.isEmpty()) {
             return message;
         }
