@@ -2,7 +2,6 @@ package org.tiphotline.telephony.asterisk;
 
 import static org.tiphotline.telephony.asterisk.AsteriskCalls.ref;
 
-import java.util.List;
 import java.util.Optional;
 import org.tiphotline.calls.Call;
 import org.tiphotline.calls.CallRef;
@@ -43,16 +42,15 @@ final class CommandCarrier {
             if (!line.acting()) {
                 return;
             }
-            List<Command> claimed = new java.util.ArrayList<>();
-            List<Command> dropped = new java.util.ArrayList<>();
-            handover.claim(command -> {
-                String why = whyNot(command);
-                (why == null ? claimed : dropped).add(command);
-                return why;
-            }, id -> operators.byId(id).map(Operator::username).orElse("unknown"));
-            // After the claims' commit: whatever happens to Asterisk's answer, none of these is carried out twice.
-            dropped.forEach(this::dropped);
-            claimed.forEach(this::act);
+            // Each batch after its claims' commit: whatever happens to Asterisk's answer, none is carried out twice.
+            handover.claim(this::whyNot, id -> operators.byId(id).map(Operator::username).orElse("unknown"),
+                    batch -> batch.forEach(claimed -> {
+                        if (claimed.whyNot() == null) {
+                            act(claimed.command());
+                        } else {
+                            dropped(claimed.command());
+                        }
+                    }));
         }
     }
 
