@@ -261,7 +261,7 @@ class AsteriskTwoNodesTest {
                 .from(ASTERISK_COMMAND).orderBy(ASTERISK_COMMAND.SEQ).fetch().map(r -> r.value1() + " " + r.value2()
                         + " by " + r.value3()))
                 .containsExactly("1761000100.31 carried out by second",
-                        "1761000100.41 the offer no longer stands by second");
+                        "1761000100.41 the offer no longer stands: the call is queued by second");
     }
 
     /**

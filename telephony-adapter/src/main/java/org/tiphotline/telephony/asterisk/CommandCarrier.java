@@ -2,6 +2,7 @@ package org.tiphotline.telephony.asterisk;
 
 import static org.tiphotline.telephony.asterisk.AsteriskCalls.ref;
 
+import java.util.Locale;
 import java.util.Optional;
 import org.tiphotline.calls.Call;
 import org.tiphotline.calls.CallRef;
@@ -48,7 +49,7 @@ final class CommandCarrier {
                         if (claimed.whyNot() == null) {
                             act(claimed.command());
                         } else {
-                            dropped(claimed.command());
+                            dropped(claimed.command(), claimed.whyNot());
                         }
                     }));
         }
@@ -60,8 +61,12 @@ final class CommandCarrier {
         switch (command.kind()) {
             case CONNECT -> {
                 Call call = record.orElse(null);
-                if (call == null || call.state() != CallState.RINGING || !command.operator().equals(call.operator())) {
-                    return "the offer no longer stands";
+                if (call == null) {
+                    return "the offer no longer stands: no such call";
+                }
+                if (call.state() != CallState.RINGING || !command.operator().equals(call.operator())) {
+                    return "the offer no longer stands: the call is " + call.state().name().toLowerCase(Locale.ROOT)
+                            + (call.state() == CallState.RINGING ? " at another operator" : "");
                 }
                 return calls.find(command.callRef()) == null ? "the call is not live on Asterisk" : null;
             }
@@ -114,8 +119,9 @@ final class CommandCarrier {
         }
     }
 
-    private void dropped(Command command) {
-        log.info("handed-over {} dropped: it no longer applies", command);
+    private void dropped(Command command, String why) {
+        // The reasons are this class's own words, nothing of the call: fit for the log.
+        log.info("handed-over {} dropped: {}", command, why);
         failed(command, "no longer possible when the node with the Asterisk link got it");
     }
 
