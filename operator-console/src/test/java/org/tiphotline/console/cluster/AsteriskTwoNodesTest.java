@@ -8,6 +8,7 @@ import static org.tiphotline.console.asterisk.AsteriskTestCalls.goAvailable;
 import static org.tiphotline.console.testing.LiveClient.await;
 import static org.tiphotline.db.Tables.ASTERISK_CHANNEL;
 import static org.tiphotline.db.Tables.ASTERISK_COMMAND;
+import static org.tiphotline.db.Tables.AUDIT_LOG;
 import static org.tiphotline.telephony.asterisk.testing.FakeAmiPeer.event;
 
 import java.nio.file.Path;
@@ -33,7 +34,9 @@ import org.tiphotline.calls.Calls;
 import org.tiphotline.calls.Switchboard;
 import org.tiphotline.cluster.Leadership;
 import org.tiphotline.console.asterisk.AsteriskTestSettings;
+import org.tiphotline.console.callbacks.NoonZone;
 import org.tiphotline.console.testing.ConsoleClient;
+import org.tiphotline.console.testing.DialledCallbacks;
 import org.tiphotline.console.testing.LiveClient;
 import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.operators.Operator;
@@ -43,6 +46,7 @@ import org.tiphotline.telephony.TelephonyPorts;
 import org.tiphotline.telephony.TelephonyStatus;
 import org.tiphotline.telephony.asterisk.testing.AgiPort;
 import org.tiphotline.telephony.asterisk.testing.FakeAmiPeer;
+import org.tiphotline.telephony.asterisk.testing.FastAgiClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -55,6 +59,9 @@ class AsteriskTwoNodesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String SECRET = "test-only-ami-secret";
+    private static final String HOTLINE_NUMBER = "+15550100999";
+    /** The caller's number of {@link org.tiphotline.console.asterisk.AsteriskTestCalls#agi}. */
+    private static final String CALLER = "+15550100142";
 
     @TempDir
     Path first;
@@ -74,6 +81,8 @@ class AsteriskTwoNodesTest {
         Map<String, String> leaderSettings = AsteriskTestSettings.of(leaderAgi, ami, SECRET);
         leaderSettings.put("hotline.telephony.asterisk.endpoints.operator", "PJSIP/operator1");
         leaderSettings.put("hotline.telephony.asterisk.endpoints.operator2", "PJSIP/operator2");
+        leaderSettings.put("hotline.telephony.asterisk.callback.caller-id", HOTLINE_NUMBER);
+        leaderSettings.put("hotline.jurisdiction.time-zone", NoonZone.now());
         leaderSettings.put("hotline.cluster.node", "first");
         leader = RunningHotline.start(first, leaderSettings);
         ami.awaitAction("CoreShowChannels", WAIT);
@@ -81,6 +90,8 @@ class AsteriskTwoNodesTest {
         Map<String, String> followerSettings = AsteriskTestSettings.of(followerAgi, ami, SECRET);
         followerSettings.put("hotline.telephony.asterisk.endpoints.operator", "PJSIP/operator1");
         followerSettings.put("hotline.telephony.asterisk.endpoints.operator2", "PJSIP/operator2");
+        followerSettings.put("hotline.telephony.asterisk.callback.caller-id", HOTLINE_NUMBER);
+        followerSettings.put("hotline.jurisdiction.time-zone", NoonZone.now());
         follower = RunningHotline.secondNode(leader, second, followerSettings);
     }
 
@@ -250,7 +261,36 @@ class AsteriskTwoNodesTest {
                 .from(ASTERISK_COMMAND).orderBy(ASTERISK_COMMAND.SEQ).fetch().map(r -> r.value1() + " " + r.value2()
                         + " by " + r.value3()))
                 .containsExactly("1761000100.31 carried out by second",
-                        "1761000100.41 the offer no longer stands by second");
+                        "1761000100.41 the offer no longer stands: the call is queued by second");
+    }
+
+    /**
+     * A callback dialled on the follower: the person's number crosses to the leader encrypted, is read there once
+     * (audited, in the operator's name) for the Originate, and erased from the hand-over once it is done.
+     */
+    @Test
+    void aCallbackDialledOnTheFollowerIsOriginatedByTheLeaderAndItsNumberIsErasedFromTheHandover()
+            throws Exception {
+        agi(leaderAgi, "1761000100.51", "PJSIP/hotline-trunk-00000151").run(new FastAgiClient.Script()
+                .inputs("1", "2", "1"));
+        ami.sendEvent(event("Hangup", "Channel", "PJSIP/hotline-trunk-00000151", "Uniqueid", "1761000100.51",
+                "Linkedid", "1761000100.51", "Cause", "16"));
+        CallId earlier = DialledCallbacks.ended(leader, new CallRef("asterisk", "1761000100.51")).id();
+
+        CallId id = DialledCallbacks.dial(follower, earlier, "operator");
+
+        String leg = "cb-" + id;
+        ami.awaitAction("Originate", h -> leg.equals(h.get("ChannelId")), WAIT);
+        FakeAmiPeer.Action originate = ami.actions().stream()
+                .filter(a -> a.name().equals("Originate") && leg.equals(a.get("ChannelId"))).findFirst().orElseThrow();
+        assertThat(originate.get("Channel")).isEqualTo("PJSIP/operator1");
+        assertThat(originate.getAll("Variable")).contains("HOTLINE_CALLBACK_DIAL=PJSIP/" + CALLER + "@escalation-trunk");
+        var row = db().selectFrom(ASTERISK_COMMAND).where(ASTERISK_COMMAND.CALL_REF.eq(leg)).fetchOne();
+        assertThat(row.getKind()).isEqualTo("CALL_BACK");
+        assertThat(row.getOutcome()).isEqualTo("carried out");
+        assertThat(row.getNumberEnc()).as("erased once done").isNull();
+        assertThat(db().fetchCount(AUDIT_LOG, AUDIT_LOG.ACTION.eq("READ"), AUDIT_LOG.ENTITY.eq("asterisk_command"),
+                AUDIT_LOG.ENTITY_ID.eq(row.getId().toString()), AUDIT_LOG.ACTOR.eq("operator"))).isEqualTo(1);
     }
 
     private static Map<String, String> waiting(String channel, String uniqueId) {

@@ -2,7 +2,7 @@ package org.tiphotline.telephony.asterisk;
 
 import static org.tiphotline.telephony.asterisk.AsteriskCalls.ref;
 
-import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.tiphotline.calls.Call;
 import org.tiphotline.calls.CallRef;
@@ -43,16 +43,15 @@ final class CommandCarrier {
             if (!line.acting()) {
                 return;
             }
-            List<Command> claimed = new java.util.ArrayList<>();
-            List<Command> dropped = new java.util.ArrayList<>();
-            handover.claim(command -> {
-                String why = whyNot(command);
-                (why == null ? claimed : dropped).add(command);
-                return why;
-            }, id -> operators.byId(id).map(Operator::username).orElse("unknown"));
-            // After the claims' commit: whatever happens to Asterisk's answer, none of these is carried out twice.
-            dropped.forEach(this::dropped);
-            claimed.forEach(this::act);
+            // Each batch after its claims' commit: whatever happens to Asterisk's answer, none is carried out twice.
+            handover.claim(this::whyNot, id -> operators.byId(id).map(Operator::username).orElse("unknown"),
+                    batch -> batch.forEach(claimed -> {
+                        if (claimed.whyNot() == null) {
+                            act(claimed.command());
+                        } else {
+                            dropped(claimed.command(), claimed.whyNot());
+                        }
+                    }));
         }
     }
 
@@ -62,8 +61,12 @@ final class CommandCarrier {
         switch (command.kind()) {
             case CONNECT -> {
                 Call call = record.orElse(null);
-                if (call == null || call.state() != CallState.RINGING || !command.operator().equals(call.operator())) {
-                    return "the offer no longer stands";
+                if (call == null) {
+                    return "the offer no longer stands: no such call";
+                }
+                if (call.state() != CallState.RINGING || !command.operator().equals(call.operator())) {
+                    return "the offer no longer stands: the call is " + call.state().name().toLowerCase(Locale.ROOT)
+                            + (call.state() == CallState.RINGING ? " at another operator" : "");
                 }
                 return calls.find(command.callRef()) == null ? "the call is not live on Asterisk" : null;
             }
@@ -116,8 +119,9 @@ final class CommandCarrier {
         }
     }
 
-    private void dropped(Command command) {
-        log.info("handed-over {} dropped: it no longer applies", command);
+    private void dropped(Command command, String why) {
+        // The reasons are this class's own words, nothing of the call: fit for the log.
+        log.info("handed-over {} dropped: {}", command, why);
         failed(command, "no longer possible when the node with the Asterisk link got it");
     }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -69,16 +70,20 @@ final class CommandHandover {
         return id;
     }
 
+    /** A claimed command and its fate: {@code whyNot} null when it is to be carried out. */
+    record Claimed(Command command, String whyNot) {}
+
     /**
-     * Claims the pending commands, oldest first, asks {@code whyNot} about each (null: carry it out; else the reason
-     * it is dropped, in words without personal data), marks each done in the same transaction and returns the ones
-     * to carry out. A node running this at the same time skips the rows locked here.
+     * Claims the pending commands, oldest first, in batches: asks {@code whyNot} about each (null: carry it out;
+     * else the reason it is dropped, in words without personal data), marks each done in the batch's transaction
+     * and hands the batch to {@code afterCommit} once committed. A node running this at the same time skips the rows
+     * locked here.
      */
-    List<Command> claim(Function<Command, String> whyNot, Function<OperatorId, String> username) {
-        List<Command> all = new ArrayList<>();
+    void claim(Function<Command, String> whyNot, Function<OperatorId, String> username,
+            Consumer<List<Claimed>> afterCommit) {
         while (true) {
-            List<Command> batch = tx.execute(status -> {
-                List<Command> go = new ArrayList<>();
+            List<Claimed> batch = tx.execute(status -> {
+                List<Claimed> claimed = new ArrayList<>();
                 var rows = db.selectFrom(ASTERISK_COMMAND).where(ASTERISK_COMMAND.DONE_AT.isNull())
                         .orderBy(ASTERISK_COMMAND.SEQ).limit(BATCH).forUpdate().skipLocked().fetch();
                 for (var row : rows) {
@@ -103,16 +108,14 @@ final class CommandHandover {
                             .set(ASTERISK_COMMAND.DONE_BY, node)
                             .set(ASTERISK_COMMAND.OUTCOME, why == null ? CARRIED_OUT : why)
                             .setNull(ASTERISK_COMMAND.NUMBER_ENC).where(ASTERISK_COMMAND.ID.eq(row.getId())).execute();
-                    if (why == null) {
-                        go.add(command);
-                    }
+                    claimed.add(new Claimed(command, why));
                 }
-                return rows.isEmpty() ? null : go;
+                return claimed;
             });
-            if (batch == null) {
-                return all;
+            if (batch == null || batch.isEmpty()) {
+                return;
             }
-            all.addAll(batch);
+            afterCommit.accept(batch);
         }
     }
 
