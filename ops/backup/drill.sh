@@ -63,9 +63,9 @@ check() { # database -> "CASE <reference> <fingerprint> <fields>"
 }
 
 step "reading the case in the live database"
-before=$(check "$PGHOST:$PGPORT" "$source_db") 
+before=$(check "$PGHOST:$PGPORT" "$source_db")
 echo "  $before"
-[[ "$before" == CASE* ]] || fail "no case to read back in the live database (create one, or set DRILL_CASE)"
+[[ "$before" == CASE* ]] || fail "the live database gave no case to read back: ${before:-no answer} (no case yet: create one, or set DRILL_CASE)"
 reference=$(echo "$before" | cut -d' ' -f2)
 DRILL_CASE="$reference"
 
