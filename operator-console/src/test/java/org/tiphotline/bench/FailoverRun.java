@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -121,6 +122,11 @@ public final class FailoverRun {
     private final Map<String, String> endpoints = new ConcurrentHashMap<>();
     /** Channels Asterisk carries now (what CoreShowChannels answers a new leader), by Uniqueid. */
     private final Map<String, Map<String, String>> channels = new ConcurrentHashMap<>();
+    /** Escalations the server acknowledged raising (201), by id: each must reach the agency at least once. */
+    private final Set<String> escalated = ConcurrentHashMap.newKeySet();
+    private WireMockServer alertSink;
+    private volatile long killedAtMillis;
+    private volatile long tookLeadAtMillis;
     private final AtomicInteger errors = new AtomicInteger();
     private final AtomicInteger retriedWebhooks = new AtomicInteger();
     private final AtomicInteger retriedAgi = new AtomicInteger();
@@ -155,6 +161,11 @@ public final class FailoverRun {
                     .setServerConfig("synchronous_commit", "on").start();
             RabbitMq broker = RabbitMq.get();
             twilioApi = TwilioWebhookBenchmark.twilioApiStub(new Moves());
+            alertSink = new WireMockServer(com.github.tomakehurst.wiremock.core.WireMockConfiguration.options()
+                    .bindAddress("127.0.0.1").dynamicPort());
+            alertSink.start();
+            alertSink.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/alerts").willReturn(
+                    com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)));
             ami = AgiBenchmark.fakeAmi(password);
             ami.respond("Setvar", (action, session) -> {
                 session.send(FakeAmiPeer.response(action, "Success", "Message", "Variable Set"));
@@ -195,6 +206,9 @@ public final class FailoverRun {
             if (twilioApi != null) {
                 twilioApi.stop();
             }
+            if (alertSink != null) {
+                alertSink.stop();
+            }
             if (postgres != null) {
                 postgres.close();
             }
@@ -221,6 +235,11 @@ public final class FailoverRun {
         p.append(';').append(TwilioWebhookBenchmark.serverProperties(authToken, twilioApi));
         p.append(';').append(AgiBenchmark.serverProperties(0, ami, password).replace(
                 "hotline.telephony.asterisk.agi.port=0;", ""));
+        // One fictional agency, alerted by webhook to the run's sink (loopback: WebhookAlerts allows it).
+        p.append(";hotline.directory.agencies[0].id=fo-police;hotline.directory.agencies[0].name=Failover Police "
+                + "(fake);hotline.directory.agencies[0].roles[0]=POLICE;hotline.directory.agencies[0].alerts[0]"
+                + ".channel=WEBHOOK;hotline.directory.agencies[0].alerts[0].target=http://127.0.0.1:")
+                .append(alertSink.port()).append("/alerts");
         for (int i = 1; i <= settings.operators(); i++) {
             String name = ClusterNode.operatorName(i);
             p.append(";hotline.telephony.asterisk.endpoints[").append(name).append("]=PJSIP/").append(name);
@@ -268,10 +287,12 @@ public final class FailoverRun {
             Map<String, Integer> before = callStates(postgres);
             int loginsBefore = ami.logins();
             long killedAt = System.nanoTime();
+            killedAtMillis = System.currentTimeMillis();
             leader.kill();
             System.out.printf(Locale.ROOT, "killed -9 the leading node %s with calls in progress: %s%n", leader.name,
                     before);
             long tookLead = awaitNanos(survivor::leads, Duration.ofSeconds(30));
+            tookLeadAtMillis = System.currentTimeMillis();
             long tookAmi = awaitNanos(() -> ami.logins() > loginsBefore, Duration.ofSeconds(30));
             System.out.printf(Locale.ROOT, "node %s leads %s after the kill; holds the AMI link %s after it%n",
                     survivor.name, millis(tookLead, killedAt), millis(tookAmi, killedAt));
@@ -588,6 +609,9 @@ public final class FailoverRun {
                             Map.of("value", field.getValue())), 200);
                     saved.add(new Saved(pop.report(), field.getKey(), field.getValue(), op.username));
                 }
+                if (Math.floorMod(pop.providerCallId().hashCode(), 4) == 0 && !pop.answered()) {
+                    escalate(op, pop.call());
+                }
                 Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(settings.talkMs() / 2,
                         settings.talkMs() * 3L / 2 + 1));
                 live.hangUp().run();
@@ -600,6 +624,20 @@ public final class FailoverRun {
                 live.done().complete(null);
             }
         }
+    }
+
+    /** The operator alerts the fictional police about the call; the escalation must reach them at least once. */
+    private void escalate(FailoverConsole op, String call) throws InterruptedException {
+        String[] id = new String[1];
+        op.expect("escalate", () -> {
+            var response = op.http().post("/api/calls/" + call + "/escalations", Map.of("agency", "fo-police",
+                    "level", "URGENT", "danger", "OTHER", "reason", "failover run (fake)"));
+            if (response.body() != null) {
+                id[0] = response.body().path("id").asString("");
+            }
+            return response;
+        }, 201);
+        escalated.add(id[0]);
     }
 
     private void error(String what) {
@@ -684,6 +722,30 @@ public final class FailoverRun {
         }
         if (lostSaves > 0) {
             failures.add(lostSaves + " acknowledged draft saves are not in their reports");
+        }
+        // Every escalation reached the agency; a second delivery only for an alert in flight at the kill.
+        Map<String, List<Long>> deliveries = new java.util.HashMap<>();
+        for (var request : alertSink.getAllServeEvents()) {
+            tools.jackson.databind.JsonNode packet = org.tiphotline.console.testing.ConsoleClient.parse(
+                    request.getRequest().getBodyAsString());
+            deliveries.computeIfAbsent(packet.path("escalation").asString("") + " round "
+                    + packet.path("round").asInt(), k -> new ArrayList<>())
+                    .add(request.getRequest().getLoggedDate().getTime());
+        }
+        long unalerted = escalated.stream().filter(e -> !deliveries.containsKey(e + " round 1")).count();
+        long twice = deliveries.values().stream().filter(d -> d.size() > 1).count();
+        long twiceOutsideTheKill = deliveries.values().stream().filter(d -> d.size() > 1)
+                .filter(d -> d.stream().mapToLong(Long::longValue).min().orElse(0) < killedAtMillis - 5000
+                        || d.stream().mapToLong(Long::longValue).min().orElse(0) > tookLeadAtMillis + 5000).count();
+        System.out.printf(Locale.ROOT, "escalations raised %d; alerts delivered %d; escalations never alerted %d; "
+                + "alerts delivered twice %d (at-least-once: allowed only for an alert in flight at the kill; "
+                + "outside it: %d)%n", escalated.size(), deliveries.values().stream().mapToInt(List::size).sum(),
+                unalerted, twice, twiceOutsideTheKill);
+        if (unalerted > 0) {
+            failures.add(unalerted + " escalations never reached the agency");
+        }
+        if (twiceOutsideTheKill > 0) {
+            failures.add(twiceOutsideTheKill + " alerts were sent twice outside the kill's window");
         }
         long finished = placed.values().stream().filter(c -> c.finished).count();
         long affected = placed.values().stream().filter(c -> c.affected).count();
