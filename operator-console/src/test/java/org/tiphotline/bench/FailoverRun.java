@@ -76,7 +76,7 @@ import org.tiphotline.telephony.asterisk.testing.FastAgiClient;
 public final class FailoverRun {
 
     public record Settings(int calls, int twilioPercent, int operators, int killAfterSeconds, int afterKillSeconds,
-            int talkMs, int callTimeoutSeconds, String nodeJvmArgs, String tick, int maxMinutes) {
+            int talkMs, int callTimeoutSeconds, String nodeJvmArgs, String tick, int maxMinutes, boolean upgrade) {
 
         static Settings fromSystemProperties() {
             return new Settings(integer("failover.calls", 100, 2, 1000),
@@ -85,7 +85,8 @@ public final class FailoverRun {
                     integer("failover.afterKillSeconds", 20, 0, 600), integer("failover.talkMs", 3000, 2, 600_000),
                     integer("failover.callTimeoutSeconds", 120, 5, 900),
                     text("failover.nodeJvmArgs", "-XX:+UseZGC -Xmx512m"), text("failover.tick", "500ms"),
-                    integer("failover.maxMinutes", 12, 1, 120));
+                    integer("failover.maxMinutes", 12, 1, 120),
+                    "upgrade".equals(text("failover.mode", "kill")));
         }
 
         int twilioCalls() {
@@ -137,6 +138,11 @@ public final class FailoverRun {
     private FakeAmiPeer ami;
     private String base;
     private final int[] agiPorts = new int[2];
+    private static final String[] NODE_NAMES = {"a", "b"};
+    private final String[] nodeProperties = new String[2];
+    private final Path[] nodeData = new Path[2];
+    private Path upgradeMigrations;
+    private String password;
 
     public FailoverRun(Settings settings) {
         this.settings = settings;
@@ -150,7 +156,7 @@ public final class FailoverRun {
 
     /** The whole run; answers 0 for PASS, 1 for FAIL. */
     public int run() throws Exception {
-        String password = TwilioWebhookBenchmark.randomSecret();
+        password = TwilioWebhookBenchmark.randomSecret();
         Path data = Files.createTempDirectory("failover-run-");
         List<Node> nodes = new ArrayList<>();
         EmbeddedPostgres postgres = null;
@@ -182,10 +188,17 @@ public final class FailoverRun {
             agiPorts[0] = AgiPort.free();
             agiPorts[1] = AgiPort.free();
             String shared = sharedProperties(postgres, broker, twilioApi, password);
-            nodes.add(Node.start("a", data.resolve("node-a"), settings.nodeJvmArgs(),
-                    shared + ";hotline.telephony.asterisk.agi.port=" + agiPorts[0], settings.operators(), password));
-            nodes.add(Node.start("b", data.resolve("node-b"), settings.nodeJvmArgs(),
-                    shared + ";hotline.telephony.asterisk.agi.port=" + agiPorts[1], 0, password));
+            // Fixed ports: a node restarted (the rolling upgrade) comes back where the balancer looks for it.
+            for (int i = 0; i < 2; i++) {
+                nodeProperties[i] = shared + ";server.port=" + AgiPort.free() + ";hotline.telephony.asterisk.agi.port="
+                        + agiPorts[i];
+                nodeData[i] = data.resolve("node-" + NODE_NAMES[i]);
+            }
+            upgradeMigrations = futureMigration(data.resolve("newer-build"));
+            nodes.add(Node.start(NODE_NAMES[0], nodeData[0], settings.nodeJvmArgs(), nodeProperties[0],
+                    settings.operators(), password));
+            nodes.add(Node.start(NODE_NAMES[1], nodeData[1], settings.nodeJvmArgs(), nodeProperties[1], 0,
+                    password));
             try (LoopbackBalancer balancer = new LoopbackBalancer(nodes.stream().map(Node::port).toList())) {
                 base = "http://127.0.0.1:" + balancer.port();
                 System.out.printf(Locale.ROOT, "two nodes on :%d and :%d behind the balancer on :%d; PostgreSQL "
@@ -288,15 +301,23 @@ public final class FailoverRun {
             int loginsBefore = ami.logins();
             long killedAt = System.nanoTime();
             killedAtMillis = System.currentTimeMillis();
-            leader.kill();
-            System.out.printf(Locale.ROOT, "killed -9 the leading node %s with calls in progress: %s%n", leader.name,
-                    before);
+            if (settings.upgrade()) {
+                leader.stop();
+                System.out.printf(Locale.ROOT, "stopped the leading node %s (as systemd does, for its upgrade) with "
+                        + "calls in progress: %s%n", leader.name, before);
+            } else {
+                leader.kill();
+                System.out.printf(Locale.ROOT, "killed -9 the leading node %s with calls in progress: %s%n",
+                        leader.name, before);
+            }
             long tookLead = awaitNanos(survivor::leads, Duration.ofSeconds(30));
             tookLeadAtMillis = System.currentTimeMillis();
             long tookAmi = awaitNanos(() -> ami.logins() > loginsBefore, Duration.ofSeconds(30));
-            System.out.printf(Locale.ROOT, "node %s leads %s after the kill; holds the AMI link %s after it%n",
+            System.out.printf(Locale.ROOT, "node %s leads %s after it; holds the AMI link %s after it%n",
                     survivor.name, millis(tookLead, killedAt), millis(tookAmi, killedAt));
-
+            if (settings.upgrade()) {
+                upgrade(nodes, leader, survivor);
+            }
             Thread.sleep(TimeUnit.SECONDS.toMillis(settings.afterKillSeconds()));
             loadOn = false;
             callers.shutdown();
@@ -314,6 +335,41 @@ public final class FailoverRun {
             stomp.stop();
             heartbeats.shutdown();
         }
+    }
+
+    /**
+     * The rest of a rolling upgrade: the stopped node comes back on the newer build (one more migration, which
+     * the node still on the older build must survive), then the older node is restarted as it is, against the
+     * newer schema, as happens when it is upgraded in turn or merely restarts before that.
+     */
+    private void upgrade(List<Node> nodes, Node stopped, Node older) throws Exception {
+        int i = java.util.Arrays.asList(NODE_NAMES).indexOf(stopped.name);
+        long started = System.nanoTime();
+        Node newer = Node.start(stopped.name, nodeData[i], settings.nodeJvmArgs(), nodeProperties[i]
+                + ";spring.flyway.locations=classpath:db/migration,filesystem:" + upgradeMigrations, 0, password);
+        nodes.set(i, newer);
+        System.out.printf(Locale.ROOT, "node %s is back on the newer build (migration V9000 applied) after %.1f s%n",
+                newer.name, (System.nanoTime() - started) / 1e9);
+        Thread.sleep(TimeUnit.SECONDS.toMillis(Math.max(1, settings.afterKillSeconds() / 2)));
+        int j = 1 - i;
+        older.stop();
+        started = System.nanoTime();
+        Node again = Node.start(older.name, nodeData[j], settings.nodeJvmArgs(), nodeProperties[j], 0, password);
+        nodes.set(j, again);
+        System.out.printf(Locale.ROOT, "node %s restarted on the older build against the newer schema after %.1f s; "
+                + "node %s leads: %s%n", again.name, (System.nanoTime() - started) / 1e9, newer.name, newer.leads());
+    }
+
+    /** The newer build's one extra migration: expand only, as docs/operations.md asks of every migration. */
+    private static Path futureMigration(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("V9000__rolling_upgrade_drill.sql"), """
+                -- A newer build's migration for the rolling-upgrade run: a new table and a nullable column, which an
+                -- older build neither reads nor writes.
+                create table hotline.upgrade_drill (id bigint primary key, noted_at timestamptz not null);
+                alter table hotline.call add column upgrade_drill_note text;
+                """);
+        return dir.toAbsolutePath();
     }
 
     private static String millis(long at, long since) {
@@ -879,6 +935,12 @@ public final class FailoverRun {
                 Thread.currentThread().interrupt();
                 return false;
             }
+        }
+
+        /** A clean stop, as systemd's: the node steps down and closes its connections itself. */
+        void stop() throws InterruptedException {
+            close();
+            process.waitFor(30, TimeUnit.SECONDS);
         }
 
         /** SIGKILL: no shutdown hook, no stepping down; PostgreSQL sees the sessions close. */
