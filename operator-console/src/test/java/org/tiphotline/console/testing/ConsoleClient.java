@@ -173,6 +173,13 @@ public final class ConsoleClient {
                 .map(HttpCookie::getValue).findFirst().orElseThrow();
     }
 
+    /** The session cookie as a Cookie header carries it, whatever the server names it. */
+    public String sessionCookieHeader() {
+        return cookies.getCookieStore().getCookies().stream()
+                .filter(c -> c.getName().equals("JSESSIONID") || c.getName().equals("SESSION"))
+                .map(c -> c.getName() + "=" + c.getValue()).findFirst().orElseThrow();
+    }
+
     public String csrfHeader() {
         return csrfHeader;
     }
