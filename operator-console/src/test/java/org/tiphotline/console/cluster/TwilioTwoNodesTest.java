@@ -355,27 +355,25 @@ class TwilioTwoNodesTest {
     private record Talking(String sid, String leg, String operatorId, Map<String, String> form) {}
 
     private Talking talking(LiveClient live) throws Exception {
-        {
-            BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
-            available(live);
-            String sid = newCallSid();
-            Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
-            toA.post("/twilio/voice", call);
-            toA.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "1"));
-            toA.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en", with(call, "Digits", "1"));
-            toA.post("/twilio/ivr?q=SAFE_TO_CALL_BACK&attempt=1&lang=en", with(call, "Digits", "1"));
-            toA.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=en", with(call, "Digits", "1"));
-            toB.post("/twilio/queued?lang=en", call);
-            String url = form(awaitRequest(".*/Calls/" + sid + "\\.json", 1)).get("Url");
-            String operatorId = url.substring(url.indexOf("operator=") + "operator=".length());
-            toA.post(url.substring(PUBLIC.length()), with(call, "CallStatus", "in-progress"));
-            String leg = newCallSid();
-            Map<String, String> legForm = legOf(sid, leg);
-            toA.post("/twilio/operator-status?operator=" + operatorId, with(legForm, "CallStatus", "ringing"));
-            toB.post("/twilio/operator-status?operator=" + operatorId, with(legForm, "CallStatus", "in-progress"));
-            await(calls, c -> c.get("state").asString().equals("TALKING"), 5);
-            return new Talking(sid, leg, operatorId, with(call, "CallStatus", "in-progress"));
-        }
+        BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
+        available(live);
+        String sid = newCallSid();
+        Map<String, String> call = SignedWebhooks.call(sid, ACCOUNT);
+        toA.post("/twilio/voice", call);
+        toA.post("/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(call, "Digits", "1"));
+        toA.post("/twilio/ivr?q=IMMEDIATE_DANGER&attempt=1&lang=en", with(call, "Digits", "1"));
+        toA.post("/twilio/ivr?q=SAFE_TO_CALL_BACK&attempt=1&lang=en", with(call, "Digits", "1"));
+        toA.post("/twilio/ivr?q=CALLER_TYPE&attempt=1&lang=en", with(call, "Digits", "1"));
+        toB.post("/twilio/queued?lang=en", call);
+        String url = form(awaitRequest(".*/Calls/" + sid + "\\.json", 1)).get("Url");
+        String operatorId = url.substring(url.indexOf("operator=") + "operator=".length());
+        toA.post(url.substring(PUBLIC.length()), with(call, "CallStatus", "in-progress"));
+        String leg = newCallSid();
+        Map<String, String> legForm = legOf(sid, leg);
+        toA.post("/twilio/operator-status?operator=" + operatorId, with(legForm, "CallStatus", "ringing"));
+        toB.post("/twilio/operator-status?operator=" + operatorId, with(legForm, "CallStatus", "in-progress"));
+        await(calls, c -> c.get("state").asString().equals("TALKING"), 5);
+        return new Talking(sid, leg, operatorId, with(call, "CallStatus", "in-progress"));
     }
 
     private static void available(LiveClient live) throws InterruptedException {

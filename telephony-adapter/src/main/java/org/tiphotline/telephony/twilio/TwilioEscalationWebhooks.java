@@ -95,7 +95,9 @@ class TwilioEscalationWebhooks {
         String event = form.getOrDefault("StatusCallbackEvent", "");
         String participant = form.get("CallSid");
         if (participant != null && (event.equals("participant-join") || event.equals("participant-leave"))) {
-            line.conferenceChanged(TwilioForms.callSid(call), participant, event.equals("participant-join"));
+            // Participants are kept in the database: only a call SID goes there.
+            line.conferenceChanged(TwilioForms.callSid(call), TwilioForms.callSid(participant),
+                    event.equals("participant-join"));
         }
         return EMPTY;
     }

@@ -266,7 +266,17 @@ class TwilioWebhooks {
         boolean answered = dialStatus.equals("completed") || dialStatus.equals("answered");
         // Only an answered Dial can have been moved into a conference (an escalation needs a talking operator): the
         // one database read this adds is on that branch, since the escalation may have started on the other node.
-        if (answered && line.conferenced(ref.providerCallId())) {
+        boolean conferenced;
+        try {
+            conferenced = answered && line.conferenced(ref.providerCallId());
+        } catch (org.springframework.dao.DataAccessException e) {
+            // Unknown whether an escalation took the operator: a person on the fallback line, never a hang-up on a
+            // caller the police may be joining.
+            log.warn("twilio call {}: could not read its escalation, to the fallback line: {}",
+                    ref.providerCallId(), e.getClass().getSimpleName());
+            return xml(toFallback(ref, "database away", language(ref)));
+        }
+        if (conferenced) {
             // The adapter moved the operator into the escalation conference: the caller follows.
             return xml(ivr.conference(ref.providerCallId(), true));
         }
