@@ -284,15 +284,16 @@ public final class AgiBenchmark {
 
     /**
      * Plays Asterisk's side of one caller's IVR (the keys of {@code timed}'s keypad), timing every command;
-     * answers null if the transcript is the expected one (7 commands, the IVR done, the server closing), otherwise
+     * answers null if the transcript is the expected one (the IVR done, the server closing), otherwise
      * what went wrong, without the caller's number.
      */
     static String ivr(FastAgiClient client, Timed timed, String uniqueId) throws IOException {
         timed.begin = System.nanoTime();
         FastAgiClient.Transcript transcript = client.run(timed);
         String done = timed.keypad.variables().get("HOTLINE_IVR");
-        if (transcript.end() != FastAgiClient.End.SERVER_CLOSED || !"done".equals(done)
-                || transcript.exchanges().size() != 7) {
+        // The number of commands is not checked: the IVR grows questions (issue 18 added two and a notice), and the
+        // benchmarks broke on the old count of 7 without anyone noticing. Done and closed by the server is the point.
+        if (transcript.end() != FastAgiClient.End.SERVER_CLOSED || !"done".equals(done)) {
             return "session " + uniqueId + " ended " + transcript.end() + " after " + transcript.exchanges().size()
                     + " commands, HOTLINE_IVR=" + done + ": " + transcript.commands();
         }

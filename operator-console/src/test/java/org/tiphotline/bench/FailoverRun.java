@@ -114,7 +114,8 @@ public final class FailoverRun {
     private final Settings settings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String authToken = TwilioWebhookBenchmark.randomSecret();
-    private final String sidPrefix = "CA" + Long.toHexString(System.nanoTime() & 0xffffffL);
+    /** A Twilio SID is CA and 32 hex digits: 8 of this run's own, then 24 of the call's number. */
+    private final String sidPrefix = String.format(Locale.ROOT, "CA%08x", System.nanoTime() & 0xffffffffL);
     private final AtomicLong callNumber = new AtomicLong();
     private final Map<String, Placed> placed = new ConcurrentHashMap<>();
     private final List<Saved> saved = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -409,6 +410,12 @@ public final class FailoverRun {
                 return;
             } catch (Exception e) {
                 error((twilio ? "twilio: " : "asterisk: ") + e.getMessage());
+                try {
+                    // A caller who could not get through calls again, not at once.
+                    Thread.sleep(1000);
+                } catch (InterruptedException stop) {
+                    return;
+                }
             }
         }
     }
@@ -769,7 +776,7 @@ public final class FailoverRun {
             for (Saved s : saved) {
                 tools.jackson.databind.JsonNode report = reports.computeIfAbsent(s.report(),
                         id -> byName.get(s.operator()).http().get("/api/reports/" + id).body());
-                tools.jackson.databind.JsonNode value = report.path("fields").path(s.field());
+                tools.jackson.databind.JsonNode value = report.path("report").path("values").path(s.field());
                 if (value.isMissingNode() || !String.valueOf(s.value()).equals(value.asString(""))
                         && !String.valueOf(s.value()).equals(value.toString())) {
                     lostSaves++;
