@@ -129,6 +129,10 @@ public final class FailoverRun {
     private WireMockServer alertSink;
     private volatile long killedAtMillis;
     private volatile long tookLeadAtMillis;
+    /** Twilio calls in progress (voice webhook to completed): what Twilio's REST API lists as live. */
+    private final Set<String> twilioLive = ConcurrentHashMap.newKeySet();
+    private final java.util.UUID liveListStub = java.util.UUID.randomUUID();
+    private WireMockServer twilioRest;
     private final AtomicInteger errors = new AtomicInteger();
     private final AtomicInteger retriedWebhooks = new AtomicInteger();
     private final AtomicInteger retriedAgi = new AtomicInteger();
@@ -168,6 +172,8 @@ public final class FailoverRun {
                     .setServerConfig("synchronous_commit", "on").start();
             RabbitMq broker = RabbitMq.get();
             twilioApi = TwilioWebhookBenchmark.twilioApiStub(new Moves());
+            twilioRest = twilioApi;
+            publishTwilioLive();
             alertSink = new WireMockServer(com.github.tomakehurst.wiremock.core.WireMockConfiguration.options()
                     .bindAddress("127.0.0.1").dynamicPort());
             alertSink.start();
@@ -428,6 +434,8 @@ public final class FailoverRun {
         Map<String, String> form = TwilioWebhookBenchmark.callForm(sid, n, "ringing");
         Map<String, String> inProgress = with(form, "CallStatus", "in-progress");
         BlockingQueue<String> moved = moves.computeIfAbsent(sid, s -> new LinkedBlockingQueue<>());
+        twilioLive.add(sid);
+        publishTwilioLive();
         try {
             webhook(call, "/twilio/voice", form, "<Gather");
             webhook(call, "/twilio/ivr?q=LANGUAGE&attempt=1&lang=en", with(inProgress, "Digits", "1"), "<Gather");
@@ -473,6 +481,33 @@ public final class FailoverRun {
         } finally {
             moves.remove(sid);
             lives.remove(sid);
+            twilioLive.remove(sid);
+            publishTwilioLive();
+        }
+    }
+
+    /**
+     * Twilio's list of live calls, as a new leader asks for it (it closes the records of calls not in it): the
+     * calls this run has in progress, all as in-progress.
+     */
+    private synchronized void publishTwilioLive() {
+        StringBuilder json = new StringBuilder("{\"calls\": [");
+        String comma = "";
+        for (String sid : twilioLive) {
+            json.append(comma).append("{\"sid\": \"").append(sid).append("\", \"status\": \"in-progress\"}");
+            comma = ", ";
+        }
+        json.append("], \"next_page_uri\": null}");
+        var stub = com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/2010-04-01/Accounts/.*/Calls\\.json"))
+                .withQueryParam("Status", com.github.tomakehurst.wiremock.client.WireMock.equalTo("in-progress"))
+                .atPriority(1).withId(liveListStub)
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/json").withBody(json.toString()));
+        if (twilioRest.getSingleStubMapping(liveListStub) == null) {
+            twilioRest.stubFor(stub);
+        } else {
+            twilioRest.editStub(stub);
         }
     }
 
@@ -519,15 +554,18 @@ public final class FailoverRun {
         placed.put(uniqueId, call);
         BlockingQueue<Map<String, String>> moved = redirects.computeIfAbsent(channel,
                 c -> new LinkedBlockingQueue<>());
-        channels.put(uniqueId, FakeAmiPeer.channel(channel, uniqueId));
-        ami.coreShowChannels(List.copyOf(channels.values()));
+        channelIn(uniqueId, channel, "hotline-inbound", "AGI");
         try {
             ivr(call, uniqueId, channel, (int) n, slot % 2);
+            // The dialplan holds the caller with music until the application Redirects them.
+            channelIn(uniqueId, channel, "hotline-wait", "MusicOnHold");
             while (true) {
                 Map<String, String> redirect = moved.poll(settings.callTimeoutSeconds(), TimeUnit.SECONDS);
                 if (redirect == null) {
                     throw new IllegalStateException("caller never redirected to an operator");
                 }
+                channelIn(uniqueId, channel, redirect.get("Context"), "hotline-connect".equals(
+                        redirect.get("Context")) ? "Dial" : "MusicOnHold");
                 if ("hotline-connect".equals(redirect.get("Context"))) {
                     break;
                 }
@@ -563,6 +601,16 @@ public final class FailoverRun {
                 ami.coreShowChannels(List.copyOf(channels.values()));
             }
         }
+    }
+
+    /** The caller's channel as Asterisk's CoreShowChannels lists it to a new leader: where in the dialplan it is. */
+    private void channelIn(String uniqueId, String channel, String context, String application) {
+        Map<String, String> row = FakeAmiPeer.channel(channel, uniqueId);
+        row.put("Context", context);
+        row.put("Exten", "s");
+        row.put("Application", application);
+        channels.put(uniqueId, row);
+        ami.coreShowChannels(List.copyOf(channels.values()));
     }
 
     /**
@@ -824,9 +872,38 @@ public final class FailoverRun {
             System.out.println("PASS");
             return 0;
         }
+        diagnose(postgres);
         failures.forEach(f -> System.out.println("  " + f));
         System.out.println("FAIL");
         return 1;
+    }
+
+    /** What a failed run leaves to look at: the operators' presence and the life of every call not finished. */
+    private void diagnose(EmbeddedPostgres postgres) throws java.sql.SQLException {
+        try (Connection db = postgres.getPostgresDatabase().getConnection(); Statement sql = db.createStatement()) {
+            try (ResultSet r = sql.executeQuery("select u.username, o.presence, o.since from hotline.routing_operator o "
+                    + "join hotline.app_user u on u.id = o.operator_id order by u.username")) {
+                while (r.next()) {
+                    System.out.printf(Locale.ROOT, "  operator %s: %s since %s%n", r.getString(1), r.getString(2),
+                            r.getTimestamp(3).toInstant());
+                }
+            }
+            for (Placed call : placed.values()) {
+                if (call.finished) {
+                    continue;
+                }
+                try (var q = db.prepareStatement("select string_agg(e.type || coalesce('@' || e.operator_id, '') || ' '"
+                        + " || to_char(e.at, 'HH24:MI:SS.MS'), ', ' order by e.seq) from hotline.call c join "
+                        + "hotline.call_event e on e.call_id = c.id where c.provider_call_id = ?")) {
+                    q.setString(1, call.providerCallId);
+                    try (ResultSet r = q.executeQuery()) {
+                        r.next();
+                        System.out.printf(Locale.ROOT, "  call %s (%s): %s%n", call.providerCallId,
+                                call.error == null ? "unfinished" : call.error, r.getString(1));
+                    }
+                }
+            }
+        }
     }
 
     private static int single(Statement sql, String query) throws java.sql.SQLException {
