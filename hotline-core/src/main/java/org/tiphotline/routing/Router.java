@@ -246,7 +246,10 @@ public class Router implements DisposableBean {
      */
     public void restore() {
         for (TelephonyPort port : ports.all()) {
-            port.liveCalls().ifPresent(live -> reconcile(port.provider(), live));
+            // Our open records first, then the provider's list: a caller who arrives in between is not among ours,
+            // so is never closed for missing from a list taken before their call existed.
+            List<CallRef> ours = switchboard.unfinished(port.provider());
+            port.liveCalls().ifPresent(live -> reconcile(ours, port.provider(), live));
         }
         RoutingBrain.State state = store.read();
         Set<CallId> routed = new java.util.HashSet<>();
@@ -281,7 +284,12 @@ public class Router implements DisposableBean {
 
     /** Ends the records of this provider's calls that the provider says are no longer live. */
     public void reconcile(String provider, Set<String> live) {
-        for (CallRef ref : switchboard.unfinished(provider)) {
+        reconcile(switchboard.unfinished(provider), provider, live);
+    }
+
+    /** Ends those of {@code ours} (open records read before {@code live} was listed) that are not live. */
+    private void reconcile(List<CallRef> ours, String provider, Set<String> live) {
+        for (CallRef ref : ours) {
             if (!live.contains(ref.providerCallId())) {
                 switchboard.ended(ref, "reconciled: no longer live at " + provider);
             }

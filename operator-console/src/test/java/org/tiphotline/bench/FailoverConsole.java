@@ -39,6 +39,8 @@ final class FailoverConsole implements AutoCloseable {
     private final WebSocketStompClient stomp;
     private final String base;
     private final AtomicInteger reconnects;
+    /** Where the live channel connects: first the node the balancer put this console on, then the balancer. */
+    private volatile String liveBase;
     private volatile StompSession session;
     private volatile boolean closed;
     private volatile boolean reconnecting;
@@ -52,10 +54,15 @@ final class FailoverConsole implements AutoCloseable {
         this.reconnects = reconnects;
     }
 
-    static FailoverConsole open(WebSocketStompClient stomp, String base, String username, String password,
-            AtomicInteger reconnects) throws Exception {
+    /**
+     * Signs in through the balancer at {@code base}; the live channel opens on {@code node} (the one the balancer
+     * would have chosen: the run puts half the consoles on each) and, once that node is gone, through the balancer.
+     */
+    static FailoverConsole open(WebSocketStompClient stomp, String base, String node, String username,
+            String password, AtomicInteger reconnects) throws Exception {
         FailoverConsole console = new FailoverConsole(username, ConsoleClient.login(base, username, password), stomp,
                 base, reconnects);
+        console.liveBase = node;
         console.connect();
         return console;
     }
@@ -67,10 +74,10 @@ final class FailoverConsole implements AutoCloseable {
     private void connect() throws Exception {
         WebSocketHttpHeaders handshake = new WebSocketHttpHeaders();
         handshake.add("Cookie", http.sessionCookieHeader());
-        handshake.add("Origin", base);
+        handshake.add("Origin", liveBase);
         StompHeaders connect = new StompHeaders();
         connect.add(http.csrfHeader(), http.csrfToken());
-        StompSession s = stomp.connectAsync(URI.create(base.replace("http://", "ws://") + "/ws"), handshake, connect,
+        StompSession s = stomp.connectAsync(URI.create(liveBase.replace("http://", "ws://") + "/ws"), handshake, connect,
                 new StompSessionHandlerAdapter() {
                     @Override
                     public void handleTransportError(StompSession failed, Throwable exception) {
@@ -96,6 +103,7 @@ final class FailoverConsole implements AutoCloseable {
             return;
         }
         reconnecting = true;
+        liveBase = base;
         Thread.ofVirtual().name("reconnect-" + username).start(() -> {
             try {
                 while (!closed) {

@@ -280,9 +280,9 @@ public final class FailoverRun {
         ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
         try {
             for (int i = 1; i <= settings.operators(); i++) {
-                // Half the consoles on each node: the balancer takes turns.
-                FailoverConsole op = FailoverConsole.open(stomp, base, ClusterNode.operatorName(i), password,
-                        reconnects);
+                // Half the consoles on each node, as the balancer's turns would put them.
+                FailoverConsole op = FailoverConsole.open(stomp, base, "http://127.0.0.1:" + nodes.get(i % 2).port(),
+                        ClusterNode.operatorName(i), password, reconnects);
                 operators.add(op);
                 op.presence("AVAILABLE");
                 op.awaitPresence("AVAILABLE", 20);
