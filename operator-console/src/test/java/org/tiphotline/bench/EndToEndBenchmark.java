@@ -4,14 +4,9 @@ import static org.tiphotline.bench.ScreenPopBenchmark.Settings.integer;
 import static org.tiphotline.bench.ScreenPopBenchmark.Settings.text;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.extension.Parameters;
-import com.github.tomakehurst.wiremock.extension.ServeEventListener;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -203,8 +198,7 @@ public final class EndToEndBenchmark {
     private final AtomicLong callNumber = new AtomicLong();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    /** Twilio calls' moves (the URL the adapter sent Twilio's REST API), by call SID. */
-    private final Map<String, BlockingQueue<String>> moves = new ConcurrentHashMap<>();
+    private final TwilioMoves moves = new TwilioMoves();
     /** Asterisk callers' Redirects and the operator endpoint set before each, by caller channel. */
     private final Map<String, BlockingQueue<Map<String, String>>> redirects = new ConcurrentHashMap<>();
     private final Map<String, String> endpoints = new ConcurrentHashMap<>();
@@ -245,7 +239,7 @@ public final class EndToEndBenchmark {
         Path data = Files.createTempDirectory("e2e-bench-");
         ScreenPopBenchmark.printMachine();
         long started = System.nanoTime();
-        WireMockServer twilioApi = TwilioWebhookBenchmark.twilioApiStub(new Moves());
+        WireMockServer twilioApi = TwilioWebhookBenchmark.twilioApiStub(moves);
         ami = AgiBenchmark.fakeAmi(password);
         ami.respond("Setvar", (action, session) -> {
             session.send(FakeAmiPeer.response(action, "Success", "Message", "Variable Set"));
@@ -439,7 +433,7 @@ public final class EndToEndBenchmark {
         String sid = sidPrefix + String.format(Locale.ROOT, "%024x", n);
         Map<String, String> call = TwilioWebhookBenchmark.callForm(sid, n, "ringing");
         Map<String, String> inProgress = with(call, "CallStatus", "in-progress");
-        BlockingQueue<String> moved = moves.computeIfAbsent(sid, s -> new LinkedBlockingQueue<>());
+        BlockingQueue<String> moved = moves.of(sid);
         try {
             webhook("/twilio/voice", call, "<Gather");
             // English, not in immediate danger, the person affected.
@@ -482,7 +476,7 @@ public final class EndToEndBenchmark {
             webhook(status, legForm, "<Response");
             call1.await(settings.callTimeoutSeconds());
         } finally {
-            moves.remove(sid);
+            moves.forget(sid);
             live.remove(sid);
         }
     }
@@ -503,35 +497,10 @@ public final class EndToEndBenchmark {
         current.webhook(path, micros);
     }
 
-    private static Map<String, String> with(Map<String, String> form, String name, String value) {
+    static Map<String, String> with(Map<String, String> form, String name, String value) {
         Map<String, String> copy = new LinkedHashMap<>(form);
         copy.put(name, value);
         return copy;
-    }
-
-    /** Sees every request to the Twilio REST stub: a POST to a call is the adapter moving it. */
-    private final class Moves implements ServeEventListener {
-        @Override
-        public void beforeResponseSent(ServeEvent event, Parameters parameters) {
-            var request = event.getRequest();
-            String url = request.getUrl();
-            int calls = url.indexOf("/Calls/");
-            if (!"POST".equals(request.getMethod().getName()) || calls < 0) {
-                return;
-            }
-            String sid = url.substring(calls + "/Calls/".length()).replaceFirst("\\.json.*", "");
-            for (String pair : request.getBodyAsString().split("&")) {
-                if (pair.startsWith("Url=")) {
-                    moves.computeIfAbsent(sid, s -> new LinkedBlockingQueue<>())
-                            .add(URLDecoder.decode(pair.substring(4), StandardCharsets.UTF_8));
-                }
-            }
-        }
-
-        @Override
-        public String getName() {
-            return "bench-call-moves";
-        }
     }
 
     // ---- Asterisk: the IVR over FastAGI, then AMI events for the operator's phone ----
@@ -589,7 +558,8 @@ public final class EndToEndBenchmark {
         }
     }
 
-    private static Map<String, String> dial(String name, String channel, String uniqueId, String operatorChannel,
+    /** Asterisk's DialBegin or DialEnd ({@code status}) of the caller's channel ringing an operator's. */
+    static Map<String, String> dial(String name, String channel, String uniqueId, String operatorChannel,
             String operatorId, String status) {
         Map<String, String> e = FakeAmiPeer.event(name, "Channel", channel, "Uniqueid", uniqueId, "Linkedid",
                 uniqueId, "DestChannel", operatorChannel, "DestUniqueid", operatorId, "DestLinkedid", uniqueId,

@@ -77,19 +77,19 @@ final class FailoverConsole implements AutoCloseable {
         handshake.add("Origin", liveBase);
         StompHeaders connect = new StompHeaders();
         connect.add(http.csrfHeader(), http.csrfToken());
-        StompSession s = stomp.connectAsync(URI.create(liveBase.replace("http://", "ws://") + "/ws"), handshake, connect,
-                new StompSessionHandlerAdapter() {
-                    @Override
-                    public void handleTransportError(StompSession failed, Throwable exception) {
-                        reconnectLater();
-                    }
+        URI live = URI.create(liveBase.replace("http://", "ws://") + "/ws");
+        StompSession s = stomp.connectAsync(live, handshake, connect, new StompSessionHandlerAdapter() {
+            @Override
+            public void handleTransportError(StompSession failed, Throwable exception) {
+                reconnectLater();
+            }
 
-                    @Override
-                    public void handleException(StompSession failed, StompCommand command, StompHeaders headers,
-                            byte[] payload, Throwable exception) {
-                        // a frame the console could not read: not a lost link
-                    }
-                }).get(10, TimeUnit.SECONDS);
+            @Override
+            public void handleException(StompSession failed, StompCommand command, StompHeaders headers,
+                    byte[] payload, Throwable exception) {
+                // a frame the console could not read: not a lost link
+            }
+        }).get(10, TimeUnit.SECONDS);
         subscribe(s, "/user/queue/pop", pop -> pops.add(new Pop(pop.path("call").asString(""),
                 pop.path("report").asString(""), pop.path("providerCallId").asString(""), false)));
         subscribe(s, "/user/queue/presence", presence::add);

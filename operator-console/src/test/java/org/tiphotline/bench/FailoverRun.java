@@ -1,19 +1,17 @@
 package org.tiphotline.bench;
 
+import static org.tiphotline.bench.EndToEndBenchmark.dial;
+import static org.tiphotline.bench.EndToEndBenchmark.with;
 import static org.tiphotline.bench.ScreenPopBenchmark.Settings.integer;
 import static org.tiphotline.bench.ScreenPopBenchmark.Settings.text;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.extension.Parameters;
-import com.github.tomakehurst.wiremock.extension.ServeEventListener;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -119,7 +117,7 @@ public final class FailoverRun {
     private final AtomicLong callNumber = new AtomicLong();
     private final Map<String, Placed> placed = new ConcurrentHashMap<>();
     private final List<Saved> saved = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final Map<String, BlockingQueue<String>> moves = new ConcurrentHashMap<>();
+    private final TwilioMoves moves = new TwilioMoves();
     private final Map<String, BlockingQueue<Map<String, String>>> redirects = new ConcurrentHashMap<>();
     private final Map<String, String> endpoints = new ConcurrentHashMap<>();
     /** Channels Asterisk carries now (what CoreShowChannels answers a new leader), by Uniqueid. */
@@ -171,7 +169,7 @@ public final class FailoverRun {
                     .setCleanDataDirectory(true).setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on").start();
             RabbitMq broker = RabbitMq.get();
-            twilioApi = TwilioWebhookBenchmark.twilioApiStub(new Moves());
+            twilioApi = TwilioWebhookBenchmark.twilioApiStub(moves);
             twilioRest = twilioApi;
             publishTwilioLive();
             alertSink = new WireMockServer(com.github.tomakehurst.wiremock.core.WireMockConfiguration.options()
@@ -433,7 +431,7 @@ public final class FailoverRun {
         placed.put(sid, call);
         Map<String, String> form = TwilioWebhookBenchmark.callForm(sid, n, "ringing");
         Map<String, String> inProgress = with(form, "CallStatus", "in-progress");
-        BlockingQueue<String> moved = moves.computeIfAbsent(sid, s -> new LinkedBlockingQueue<>());
+        BlockingQueue<String> moved = moves.of(sid);
         twilioLive.add(sid);
         publishTwilioLive();
         try {
@@ -479,7 +477,7 @@ public final class FailoverRun {
             call.error = e.getMessage();
             throw e;
         } finally {
-            moves.remove(sid);
+            moves.forget(sid);
             lives.remove(sid);
             twilioLive.remove(sid);
             publishTwilioLive();
@@ -651,23 +649,6 @@ public final class FailoverRun {
             }
             Thread.sleep(100);
         }
-    }
-
-    private static Map<String, String> dial(String name, String channel, String uniqueId, String operatorChannel,
-            String operatorId, String status) {
-        Map<String, String> e = FakeAmiPeer.event(name, "Channel", channel, "Uniqueid", uniqueId, "Linkedid",
-                uniqueId, "DestChannel", operatorChannel, "DestUniqueid", operatorId, "DestLinkedid", uniqueId,
-                "DialString", operatorChannel.substring(operatorChannel.indexOf('/') + 1));
-        if (status != null) {
-            e.put("DialStatus", status);
-        }
-        return e;
-    }
-
-    private static Map<String, String> with(Map<String, String> form, String name, String value) {
-        Map<String, String> copy = new LinkedHashMap<>(form);
-        copy.put(name, value);
-        return copy;
     }
 
     // ---- the operators ----
@@ -881,8 +862,8 @@ public final class FailoverRun {
     /** What a failed run leaves to look at: the operators' presence and the life of every call not finished. */
     private void diagnose(EmbeddedPostgres postgres) throws java.sql.SQLException {
         try (Connection db = postgres.getPostgresDatabase().getConnection(); Statement sql = db.createStatement()) {
-            try (ResultSet r = sql.executeQuery("select u.username, o.presence, o.since from hotline.routing_operator o "
-                    + "join hotline.app_user u on u.id = o.operator_id order by u.username")) {
+            try (ResultSet r = sql.executeQuery("select u.username, o.presence, o.since from "
+                    + "hotline.routing_operator o join hotline.app_user u on u.id = o.operator_id order by u.username")) {
                 while (r.next()) {
                     System.out.printf(Locale.ROOT, "  operator %s: %s since %s%n", r.getString(1), r.getString(2),
                             r.getTimestamp(3).toInstant());
@@ -923,31 +904,6 @@ public final class FailoverRun {
             }
         }
         return states;
-    }
-
-    /** Sees every request to the Twilio REST stub: a POST to a call is the adapter moving it. */
-    private final class Moves implements ServeEventListener {
-        @Override
-        public void beforeResponseSent(ServeEvent event, Parameters parameters) {
-            var request = event.getRequest();
-            String url = request.getUrl();
-            int calls = url.indexOf("/Calls/");
-            if (!"POST".equals(request.getMethod().getName()) || calls < 0) {
-                return;
-            }
-            String sid = url.substring(calls + "/Calls/".length()).replaceFirst("\\.json.*", "");
-            for (String pair : request.getBodyAsString().split("&")) {
-                if (pair.startsWith("Url=")) {
-                    moves.computeIfAbsent(sid, s -> new LinkedBlockingQueue<>())
-                            .add(URLDecoder.decode(pair.substring(4), StandardCharsets.UTF_8));
-                }
-            }
-        }
-
-        @Override
-        public String getName() {
-            return "failover-call-moves";
-        }
     }
 
     /** A node's JVM, driven over stdin/stdout ({@link ClusterNode}). */
