@@ -54,6 +54,8 @@ class LeadershipTest {
         assertThat(a.leads()).isFalse();
         assertThat(aEvents).containsExactly(new Leadership.Gained("a"), new Leadership.Lost("a", "node stopping"));
         within3s(b::leads);
+        // leads() turns true just before Gained is published: wait for the event itself.
+        within3s(() -> !bEvents.isEmpty());
         assertThat(bEvents).containsExactly(new Leadership.Gained("b"));
     }
 
@@ -70,7 +72,10 @@ class LeadershipTest {
 
         assertThat(killed).isEqualTo(1);
         within3s(b::leads);
+        // leads() turns true just before Gained is published: wait for the event itself.
+        within3s(() -> !bEvents.isEmpty());
         within3s(() -> !a.leads());
+        within3s(() -> aEvents.size() == 2);
         assertThat(aEvents).hasSize(2).last().isInstanceOf(Leadership.Lost.class);
         assertThat(bEvents).containsExactly(new Leadership.Gained("b"));
     }
