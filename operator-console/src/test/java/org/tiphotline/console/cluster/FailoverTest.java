@@ -16,7 +16,7 @@ class FailoverTest {
 
     @Test
     void theOtherNodeTakesOverWhenTheLeaderIsKilledWithCallsInProgress() throws Exception {
-        FailoverRun.Settings settings = new FailoverRun.Settings(16, 50, 4, 10, 8, 1000, 90,
+        FailoverRun.Settings settings = new FailoverRun.Settings(16, 50, 4, 8, 6, 1000, 90,
                 "-XX:+UseSerialGC -Xmx384m -XX:TieredStopAtLevel=1", "500ms", 6, false);
 
         assertThat(new FailoverRun(settings).run()).as("the run's verdict (its output says why)").isZero();

@@ -116,6 +116,16 @@ public final class RunningHotline implements AutoCloseable {
         return props;
     }
 
+    /**
+     * This node stops serving, as a node whose process ends does for its clients (its HTTP and WebSocket
+     * connections close, its lead passes to the other node), while its JVM keeps the embedded PostgreSQL that a
+     * {@link #secondNode} runs on. Close it later as usual.
+     */
+    public void stopServing() {
+        context.getBean(org.tiphotline.cluster.Leadership.class).destroy();
+        ((WebServerApplicationContext) context).getWebServer().stop();
+    }
+
     public int port() {
         return ((WebServerApplicationContext) context).getWebServer().getPort();
     }

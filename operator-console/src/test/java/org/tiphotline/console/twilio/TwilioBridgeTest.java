@@ -144,6 +144,11 @@ class TwilioBridgeTest {
                     .startsWith("/twilio/wait");
             assertThat(pending.waiting()).as("reports kept while the database is away").isGreaterThanOrEqualTo(5);
 
+            // Twilio carries the call throughout, and says so: the node leads again once the database is back (its
+            // lock's session died with it) and a node that gains the lead asks Twilio which calls are live.
+            twilioApi.stubFor(get(urlPathEqualTo("/2010-04-01/Accounts/" + ACCOUNT + "/Calls.json"))
+                    .withQueryParam("Status", equalTo("in-progress")).atPriority(1)
+                    .willReturn(okJson("{\"calls\": [{\"sid\": \"" + sid + "\"}], \"next_page_uri\": null}")));
             restartedDatabase = DatabaseRestart.start(data.resolve("postgres"), port);
 
             Calls calls = hotline.bean(Calls.class);

@@ -313,10 +313,18 @@ class TwilioWebhooks {
         return TwilioForms.arrived(pending, switchboard, form);
     }
 
-    /** Nobody could take a call: every operator is away, signed out, or has no phone connected. */
+    /**
+     * Nobody could take a call: every operator is away, signed out, or has no phone connected. Routing's state is in the database now: while it is away nobody can
+     * tell, and the caller holds (the hold loop asks again, and the maximum wait sends them to the human line) as
+     * they did when the state was in memory.
+     */
     private boolean nobodySignedIn() {
-        return router.snapshot().operators().stream().allMatch(seat -> seat.presence() == Presence.AWAY
-                || seat.presence() == Presence.PHONE_NOT_CONNECTED);
+        try {
+            return router.snapshot().operators().stream().allMatch(seat -> seat.presence() == Presence.AWAY
+                    || seat.presence() == Presence.PHONE_NOT_CONNECTED);
+        } catch (org.springframework.dao.DataAccessException | org.springframework.transaction.TransactionException e) {
+            return false;
+        }
     }
 
     /** Takes a waiting caller out of the queue and to the fallback line; the call log says why. */
