@@ -48,6 +48,10 @@ public final class RunningHotline implements AutoCloseable {
             props.put("hotline.security.second-factor.required-roles", "");
         }
         props.putAll(overrides);
+        if (!props.containsKey("spring.datasource.url")) {
+            PristineCluster.copyInto(Path.of(String.valueOf(props.getOrDefault(
+                    "hotline.database.embedded.data-directory", dataDir.resolve("postgres").toString()))));
+        }
         // As command-line arguments: they outrank application.yml, as an operator's own settings would.
         String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
