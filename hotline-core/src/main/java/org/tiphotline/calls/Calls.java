@@ -213,6 +213,23 @@ public class Calls {
                 .fetch(r -> new CallRef(provider, r.value1()));
     }
 
+    /** Calls waiting (queued or ringing) since before {@code before}, by id only, oldest first. */
+    public List<CallId> waitingSince(Instant before) {
+        return db.select(CALL.ID).from(CALL).where(CALL.STATE.in("QUEUED", "RINGING"))
+                .and(CALL.QUEUED_AT.lt(utc(before))).orderBy(CALL.QUEUED_AT).fetch(r -> new CallId(r.value1()));
+    }
+
+    /** Those of {@code ids} whose call ended before {@code before}. */
+    public java.util.Set<CallId> endedAmong(java.util.Collection<CallId> ids, Instant before) {
+        if (ids.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return new java.util.HashSet<>(db.select(CALL.ID).from(CALL)
+                .where(CALL.ID.in(ids.stream().map(CallId::value).toList()))
+                .and(CALL.STATE.eq(CallState.ENDED.name())).and(CALL.ENDED_AT.lt(utc(before)))
+                .fetch(r -> new CallId(r.value1())));
+    }
+
     /** Calls waiting for an operator, oldest first, to rebuild the queue after a restart. */
     public List<Call> waiting() {
         List<Call> calls = new ArrayList<>();
