@@ -112,13 +112,6 @@ class TwilioCallbackWebhooks implements DisposableBean {
         return empty();
     }
 
-    @org.springframework.web.bind.annotation.ExceptionHandler({IllegalArgumentException.class,
-            org.springframework.web.bind.MissingRequestValueException.class})
-    org.springframework.http.ResponseEntity<String> badRequest(Exception e) {
-        return org.springframework.http.ResponseEntity.badRequest().contentType(MediaType.TEXT_PLAIN)
-                .body(e.getMessage());
-    }
-
     @Override
     public void destroy() {
         commands.close();

@@ -8,10 +8,7 @@ import com.twilio.twiml.voice.Identity;
 import com.twilio.twiml.voice.Number;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -102,13 +99,6 @@ class TwilioOperatorWebhooks {
             default -> { }
         }
         return EMPTY;
-    }
-
-    @ExceptionHandler({IllegalArgumentException.class, org.springframework.web.bind.MissingRequestValueException.class,
-            org.springframework.web.method.annotation.MethodArgumentTypeMismatchException.class})
-    ResponseEntity<String> badRequest(Exception e) {
-        return ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(MediaType.TEXT_PLAIN)
-                .body(e.getMessage());
     }
 
     private void store(CallRef ref, String what, java.util.function.BooleanSupplier report) {

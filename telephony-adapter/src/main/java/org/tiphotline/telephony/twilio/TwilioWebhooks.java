@@ -6,10 +6,7 @@ import com.twilio.twiml.voice.Dial;
 import com.twilio.twiml.voice.Hangup;
 import com.twilio.twiml.voice.Redirect;
 import java.util.Map;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -300,13 +297,6 @@ class TwilioWebhooks {
             store(ref, "callerHungUp", () -> switchboard.once("end").callerHungUp(ref));
         }
         return cached("empty", () -> new VoiceResponse.Builder().build());
-    }
-
-    @ExceptionHandler({IllegalArgumentException.class, org.springframework.web.bind.MissingRequestValueException.class,
-            org.springframework.web.method.annotation.MethodArgumentTypeMismatchException.class})
-    ResponseEntity<String> badRequest(Exception e) {
-        return ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(MediaType.TEXT_PLAIN)
-                .body(e.getMessage());
     }
 
     private CallRef arrived(Map<String, String> form) {
