@@ -721,13 +721,21 @@ public final class FailoverRun {
     /** The operator alerts the fictional police about the call; the escalation must reach them at least once. */
     private void escalate(FailoverConsole op, String call) throws InterruptedException {
         String[] id = new String[1];
+        // One key for every attempt, as the console's own escalation button sends: a raise that reached the node
+        // that then died is answered again, not made twice.
+        String key = "failover-escalation-" + call;
         op.expect("escalate", () -> {
-            var response = op.http().post("/api/calls/" + call + "/escalations", Map.of("agency", "fo-police",
-                    "level", "URGENT", "danger", "OTHER", "reason", "failover run (fake)"));
-            if (response.body() != null) {
-                id[0] = response.body().path("id").asString("");
+            var text = op.http().postWith("/api/calls/" + call + "/escalations", Map.of("agency", "fo-police",
+                    "level", "URGENT", "danger", "OTHER", "reason", "failover run (fake)"),
+                    Map.of("Idempotency-Key", key));
+            tools.jackson.databind.JsonNode body = null;
+            if (text.status() == 201) {
+                body = tools.jackson.databind.json.JsonMapper.builder().build().readTree(text.body());
             }
-            return response;
+            if (body != null) {
+                id[0] = body.path("id").asString("");
+            }
+            return new org.tiphotline.console.testing.ConsoleClient.Response(text.status(), body);
         }, 201);
         escalated.add(id[0]);
     }
