@@ -170,8 +170,8 @@ public final class EndToEndBenchmark {
         try {
             for (int i = 1; i <= settings.operators(); i++) {
                 // Half the consoles on each node, as a balancer's turns would put them.
-                BenchConsole op = BenchConsole.open(stomp, nodes.base(i % nodes.count()), BenchServer.operatorName(i),
-                        password, true, false);
+                BenchConsole op = connect(stomp, nodes.base(i % nodes.count()), BenchServer.operatorName(i),
+                        password);
                 op.keepCallUpdates();
                 operators.add(op);
             }
@@ -224,6 +224,27 @@ public final class EndToEndBenchmark {
                 callers.shutdownNow();
             }
             ScreenPopBenchmark.closeAll(operators, stomp, heartbeats);
+        }
+    }
+
+    /**
+     * An operator's console, connected as the browser's is: a STOMP session refused or closed while it opens (with
+     * two nodes, a node whose relay to RabbitMQ is not up yet closes it) is opened again, as the console reconnects
+     * by itself, up to 10 times a second apart.
+     */
+    private static BenchConsole connect(WebSocketStompClient stomp, String base, String username, String password)
+            throws Exception {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return BenchConsole.open(stomp, base, username, password, true, false);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (attempt >= 10) {
+                    throw e;
+                }
+                System.out.printf(Locale.ROOT, "%s's console lost its connection while opening (%s); again in 1 s%n",
+                        username, e.getCause());
+                Thread.sleep(1000);
+            }
         }
     }
 
