@@ -93,12 +93,7 @@ class RouterReportsTest {
         try {
             router.setPresence(operator.id(), Presence.AVAILABLE);
             Call.Queued queued = queued("CALL-1");
-            try (Connection other = dataSource.getConnection()) {
-                // Another node in the middle of a decision: it holds the routing lock until its commit.
-                other.setAutoCommit(false);
-                try (Statement sql = other.createStatement()) {
-                    sql.execute("select pg_advisory_xact_lock(" + RoutingStore.LOCK_KEY + ")");
-                }
+            try (Connection other = anotherNodeDeciding()) {
                 long start = System.nanoTime();
                 router.reported(queued);
                 assertThat(Duration.ofNanos(System.nanoTime() - start))
@@ -123,11 +118,7 @@ class RouterReportsTest {
         try {
             Call.Queued first = queued("GONE-1");
             Call.Queued second = queued("CALL-2");
-            try (Connection other = dataSource.getConnection()) {
-                other.setAutoCommit(false);
-                try (Statement sql = other.createStatement()) {
-                    sql.execute("select pg_advisory_xact_lock(" + RoutingStore.LOCK_KEY + ")");
-                }
+            try (Connection other = anotherNodeDeciding()) {
                 // The first caller hangs up before routing could decide anything; then the second is queued.
                 router.reported(first);
                 router.reported(new Call.Ended(first.call(), CallOutcome.ABANDONED_IN_QUEUE, null));
@@ -148,6 +139,16 @@ class RouterReportsTest {
         } finally {
             router.destroy();
         }
+    }
+
+    /** Another node in the middle of a decision: it holds the routing lock until this connection commits. */
+    private Connection anotherNodeDeciding() throws java.sql.SQLException {
+        Connection other = dataSource.getConnection();
+        other.setAutoCommit(false);
+        try (Statement sql = other.createStatement()) {
+            sql.execute("select pg_advisory_xact_lock(" + RoutingStore.LOCK_KEY + ")");
+        }
+        return other;
     }
 
     private Router router(TestPbx pbx) {
