@@ -26,6 +26,10 @@ import org.tiphotline.protection.FieldCipher;
 @Service
 public class Switchboard {
 
+    /** Not a provider's delivery key: remembered (in memory only) for a call this node stored as ended. */
+    private static final String ENDED_HERE = "(ended on this node)";
+
+
     private static final Logger log = LoggerFactory.getLogger(Switchboard.class);
 
     private final Calls calls;
@@ -100,7 +104,7 @@ public class Switchboard {
     }
 
     public boolean ringing(CallRef ref, OperatorId operator) {
-        return ringing(ref, operator, null);
+        return ringing(ref, operator, null, true);
     }
 
     public boolean answered(CallRef ref, OperatorId operator) {
@@ -163,7 +167,18 @@ public class Switchboard {
         }
 
         public boolean ringing(CallRef ref, OperatorId operator) {
-            return Switchboard.this.ringing(ref, operator, key);
+            return Switchboard.this.ringing(ref, operator, key, true);
+        }
+
+        /**
+         * A ringing another report implies (an answer that overtook it, the end of the Dial that restates it):
+         * stored when the ringing report itself never came, and the pop then follows its record; never a pop
+         * ahead of the record. With two nodes the pop prepared at the offer may still wait on a node the ringing
+         * report did not reach, and this node cannot know the report was delivered to the other: a restatement
+         * sent that prepared pop again, to an operator already on (or done with) the call.
+         */
+        public boolean ringingImplied(CallRef ref, OperatorId operator) {
+            return Switchboard.this.ringing(ref, operator, key, false);
         }
 
         public boolean answered(CallRef ref, OperatorId operator) {
@@ -209,20 +224,20 @@ public class Switchboard {
         }).orElse(false);
     }
 
-    private boolean ringing(CallRef ref, OperatorId operator, String delivery) {
+    private boolean ringing(CallRef ref, OperatorId operator, String delivery, boolean reported) {
         // The report's own time is the ringing time stored below, so the pop is measured from the report's
         // arrival. A call this process has not seen yet (after a restart) is looked up in the database by the
         // record below; the pop then waits for it (Intake's slow path).
-        Instant reported = clock.instant();
-        if (!calls.deliveredHere(ref, delivery)) {
-            calls.knownId(ref).ifPresent(id -> events.publishEvent(new Call.RingReported(id, operator, reported)));
+        Instant at = clock.instant();
+        if (reported && !calls.deliveredHere(ref, delivery)) {
+            calls.knownId(ref).ifPresent(id -> events.publishEvent(new Call.RingReported(id, operator, at)));
         }
         // The pop prepared at the offer left on RingReported above: it must not wait for this record's lock,
         // insert and WAL flush, which at load queue behind every other call's (the pop's p99 went from 16 to
         // 57-106 ms once offers stopped being committed one at a time, docs/benchmarks.md). Ringing is published
         // under the call's row lock, before the commit; listeners that need the record committed register for
         // after the commit (Intake does for a pop it has to build from the database).
-        return record(ref, CallEventType.RINGING, operator, Map.of(), delivery, reported,
+        return record(ref, CallEventType.RINGING, operator, Map.of(), delivery, at,
                 call -> events.publishEvent(new Call.Ringing(call.id(), operator, call.events().getLast().at())))
                 .isPresent();
     }
@@ -242,7 +257,9 @@ public class Switchboard {
     }
 
     private boolean callerHungUp(CallRef ref, String delivery) {
-        if (calls.deliveredHere(ref, delivery)) {
+        // A call this node ended is over whoever reports what: Twilio's final status after the Dial's end (the
+        // operator hung up) then costs no row lock, whose commit is written to disk like any other.
+        if (calls.deliveredHere(ref, delivery) || calls.deliveredHere(ref, ENDED_HERE)) {
             return false;
         }
         Optional<Call> stored = tx.execute(status -> calls.lock(ref).map(locked -> {
@@ -255,7 +272,7 @@ public class Switchboard {
                     : Map.of("stage", call.state().name());
             return Optional.of(calls.append(call, type, clock.instant(), null, detail, delivery));
         }).orElseThrow(() -> new UnknownCall(ref)));
-        stored.ifPresent(call -> calls.rememberDelivery(ref, delivery));
+        stored.ifPresent(call -> remember(ref, delivery, call));
         return stored.map(this::publishEnded).orElse(false);
     }
 
@@ -354,7 +371,15 @@ public class Switchboard {
             underLock.accept(appended);
             return Optional.of(appended);
         });
-        stored.ifPresent(call -> calls.rememberDelivery(ref, delivery));
+        stored.ifPresent(call -> remember(ref, delivery, call));
         return stored;
+    }
+
+    /** After the commit: the delivery, and whether the call is over, for the next reports on this node. */
+    private void remember(CallRef ref, String delivery, Call call) {
+        calls.rememberDelivery(ref, delivery);
+        if (call.state() == CallState.ENDED) {
+            calls.rememberDelivery(ref, ENDED_HERE);
+        }
     }
 }

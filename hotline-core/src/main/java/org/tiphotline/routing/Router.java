@@ -49,6 +49,8 @@ public class Router implements DisposableBean {
 
     /** How the reason of an offer withdrawn here starts: it rang out (not a provider's busy or failed report). */
     private static final String RANG_OUT_REASON = "no answer within ";
+    /** How many times (a second apart) a provider's report is decided before routing gives up on it. */
+    private static final int REPORT_ATTEMPTS = 60;
     /** The reason of an offer withdrawn because the operator chose away while it rang. */
     private static final String WENT_AWAY_REASON = "operator went away while it rang";
 
@@ -85,6 +87,9 @@ public class Router implements DisposableBean {
     private final RoutingSettings settings;
     private final Leadership leadership;
     private final ExecutorService commands = Executors.newVirtualThreadPerTaskExecutor();
+    /** Where providers' reports are decided, in order; see {@link #reported}. */
+    private final ExecutorService reports = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("routing-reports").daemon().factory());
     /** Where a new leader restores: never the leadership thread, which must keep checking the lock. */
     private final ExecutorService restoring = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("routing-restore").daemon().factory());
@@ -160,13 +165,60 @@ public class Router implements DisposableBean {
         decide(brain -> brain.ended(call, clock.instant()));
     }
 
+    /**
+     * A provider's report that routing acts on (queued, answered, unanswered, ended), decided on this node's routing
+     * thread instead of the reporting one. The report's record is committed when it is published, and nothing the
+     * provider is answered depends on the decision (a caller is moved to an operator by a command afterwards), so
+     * a Twilio webhook, a FastAGI command or the AMI event thread no longer waits for the routing lock and its
+     * four round trips: that was most of the difference between the webhooks that route and those that only store
+     * (docs/benchmarks.md, issue 19 item 5). One thread, so this node's reports are decided in the order they were
+     * published; a node that dies with reports not yet decided leaves them to the takeover's {@link #restore}, as
+     * a death between a record's commit and its decision always did.
+     */
     @EventListener
+    void reported(Call.Event event) {
+        Runnable step = switch (event) {
+            case Call.Queued queued -> () -> on(queued);
+            case Call.Answered answered -> () -> on(answered);
+            case Call.OfferUnanswered unanswered -> () -> on(unanswered);
+            case Call.Ended ended -> () -> on(ended);
+            default -> null;
+        };
+        if (step != null) {
+            reports.execute(() -> decideReported(step));
+        }
+    }
+
+    /**
+     * Tries again while the database is away (every decision fails then, so waiting keeps the reports in order);
+     * gives up after {@link #REPORT_ATTEMPTS} seconds, leaving the call to the next restore.
+     */
+    private void decideReported(Runnable step) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                step.run();
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= REPORT_ATTEMPTS) {
+                    log.warn("routing gave up on a provider's report after {} attempts: {}", attempt, e.toString());
+                    return;
+                }
+                log.debug("routing a provider's report failed, again in 1 s: {}", e.toString());
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException stopping) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     public void on(Call.Queued queued) {
         decide(brain -> brain.enqueue(new RoutingBrain.Waiting(queued.call(), queued.urgent(), queued.language(),
                 queued.queuedAt()), clock.instant()));
     }
 
-    @EventListener
     public void on(Call.Answered answered) {
         decide(brain -> {
             brain.answered(answered.call(), answered.operator(), clock.instant());
@@ -174,12 +226,10 @@ public class Router implements DisposableBean {
         });
     }
 
-    @EventListener
     public void on(Call.OfferUnanswered unanswered) {
         decide(brain -> brain.unanswered(unanswered.call(), unanswered.operator(), clock.instant()));
     }
 
-    @EventListener
     public void on(Call.Ended ended) {
         decide(brain -> brain.ended(ended.call(), clock.instant()));
     }
@@ -299,6 +349,16 @@ public class Router implements DisposableBean {
     @Override
     public void destroy() {
         restoring.shutdownNow();
+        // A clean stop (a rolling upgrade) decides the reports already published before the node goes.
+        reports.shutdown();
+        try {
+            if (!reports.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                reports.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            reports.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         commands.close();
     }
 

@@ -40,7 +40,10 @@ final class BenchServer implements AutoCloseable {
         return String.format(Locale.ROOT, "bench-op-%02d", i);
     }
 
-    /** Starts the application on {@code dataDir} and creates {@code operators} operators plus the line account. */
+    /**
+     * Starts the application on {@code dataDir} and creates {@code operators} operators plus the line account (none
+     * with 0: a second node on the first's database).
+     */
     static BenchServer start(Path dataDir, int operators, String password, String tick, String extraProperties,
             boolean stages) {
         Map<String, String> properties = new LinkedHashMap<>();
@@ -54,6 +57,10 @@ final class BenchServer implements AutoCloseable {
             properties.merge("spring.main.sources", ServerStages.class.getName(), (a, b) -> a + "," + b);
         }
         RunningHotline hotline = RunningHotline.start(dataDir, properties);
+        if (operators == 0) {
+            // A second node of two (EndToEndBenchmark): the accounts are the first node's, in the shared database.
+            return new BenchServer(hotline);
+        }
         Operators accounts = hotline.bean(Operators.class);
         // One Argon2 hash for all: hashing is deliberately slow, and every account has the same throw-away password.
         String hash = hotline.bean(PasswordEncoder.class).encode(password);

@@ -93,7 +93,7 @@ class TwilioOperatorWebhooks {
                 // The answer's delivery key names the leg: an escalation reads it from the call's record there.
                 // Status callbacks can overtake each other: an answer implies the ringing, which brings the
                 // operator's screen pop. The real ringing callback, if it comes later, is the same delivery.
-                store(ref, "ringing", () -> switchboard.once("op:" + leg + ":ringing").ringing(ref, operator));
+                store(ref, "ringing", () -> switchboard.once("op:" + leg + ":ringing").ringingImplied(ref, operator));
                 store(ref, "answered", () -> switchboard.once(key).answered(ref, operator));
             }
             default -> { }

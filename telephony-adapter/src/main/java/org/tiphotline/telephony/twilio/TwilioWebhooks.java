@@ -253,7 +253,7 @@ class TwilioWebhooks {
             // The operator answered ("completed": the dialled party answered and the call is over). The leg's
             // status callbacks can come after this, even long after (Twilio's retries): stored later they would
             // be refused and the call would read as lost, or abandoned while ringing. Same delivery keys as theirs.
-            store(ref, "ringing", () -> switchboard.once("op:" + leg + ":ringing").ringing(ref, operator));
+            store(ref, "ringing", () -> switchboard.once("op:" + leg + ":ringing").ringingImplied(ref, operator));
             store(ref, "answered", () -> switchboard.once("op:" + leg + ":in-progress").answered(ref, operator));
         }
         if (callerGone) {
