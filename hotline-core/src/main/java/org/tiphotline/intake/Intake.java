@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -46,9 +47,12 @@ public class Intake {
     private final Clock clock;
     private final ObjectProvider<RegistryReaders> registryReaders;
     private final FieldSaves saves;
+    /** Longer than any offer rings (hotline.routing.offer-timeout is seconds). */
+    private static final java.time.Duration STALE = java.time.Duration.ofMinutes(10);
+
     private final Map<CallId, Prepared> prepared = new ConcurrentHashMap<>();
     /** Pops that left on the provider's report, until its record says the ringing was accepted. */
-    private final Map<CallId, OperatorId> popped = new ConcurrentHashMap<>();
+    private final Map<CallId, Popped> popped = new ConcurrentHashMap<>();
 
     public Intake(Reports reports, HotlineForm form, Calls calls, Operators operators, AuditTrail audit,
             TransactionTemplate tx, ApplicationEventPublisher events, Clock clock,
@@ -92,7 +96,7 @@ public class Intake {
         Prepared pop = prepared.get(reported.call());
         if (pop != null && pop.operator().equals(reported.operator())
                 && prepared.remove(reported.call(), pop)) {
-            popped.put(reported.call(), reported.operator());
+            popped.put(reported.call(), new Popped(reported.operator(), clock.instant()));
             events.publishEvent(pop.ringingAt(reported.at()));
         }
     }
@@ -104,7 +108,8 @@ public class Intake {
      */
     @EventListener
     public void on(Call.Ringing ringing) {
-        if (ringing.operator().equals(popped.remove(ringing.call()))) {
+        Popped left = popped.remove(ringing.call());
+        if (left != null && ringing.operator().equals(left.operator())) {
             return;
         }
         Prepared pop = prepared.remove(ringing.call());
@@ -139,7 +144,8 @@ public class Intake {
     public void on(Call.OfferUnanswered unanswered) {
         prepared.computeIfPresent(unanswered.call(),
                 (call, pop) -> pop.operator().equals(unanswered.operator()) ? null : pop);
-        popped.remove(unanswered.call(), unanswered.operator());
+        popped.computeIfPresent(unanswered.call(),
+                (call, left) -> left.operator().equals(unanswered.operator()) ? null : left);
         dropUnansweredDraft(unanswered.call(), unanswered.operator());
     }
 
@@ -170,11 +176,26 @@ public class Intake {
 
     private Prepared prepare(Call call, OperatorId operator, ReportId report) {
         String username = operators.byId(operator).orElseThrow().username();
-        return new Prepared(operator, call, username, report, calls.earlierContacts(call.id()));
+        return new Prepared(operator, call, username, report, calls.earlierContacts(call.id()), clock.instant());
     }
 
+    /**
+     * With two nodes a call offered here may ring, be answered and end on the other node, whose reports never reach
+     * this one: its prepared pop (the caller's IVR answers with it) would stay in memory until a restart. No offer
+     * rings that long, so what is older than {@link #STALE} goes, every minute, on every node.
+     */
+    @Scheduled(fixedDelay = 60_000)
+    public void forgetStalePops() {
+        Instant before = clock.instant().minus(STALE);
+        prepared.values().removeIf(pop -> pop.preparedAt().isBefore(before));
+        popped.values().removeIf(left -> left.at().isBefore(before));
+    }
+
+    private record Popped(OperatorId operator, Instant at) {}
+
     /** Everything the pop carries except when the phone rang. */
-    private record Prepared(OperatorId operator, Call call, String username, ReportId report, int earlierContacts) {
+    private record Prepared(OperatorId operator, Call call, String username, ReportId report, int earlierContacts,
+            Instant preparedAt) {
 
         ScreenPop ringingAt(Instant rangAt) {
             return new ScreenPop(username, call.id(), report, call.ref().provider(), call.ref().providerCallId(),

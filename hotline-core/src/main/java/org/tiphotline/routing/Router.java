@@ -172,8 +172,9 @@ public class Router implements DisposableBean {
      * a Twilio webhook, a FastAGI command or the AMI event thread no longer waits for the routing lock and its
      * four round trips: that was most of the difference between the webhooks that route and those that only store
      * (docs/benchmarks.md, issue 19 item 5). One thread, so this node's reports are decided in the order they were
-     * published; a node that dies with reports not yet decided leaves them to the takeover's {@link #restore}, as
-     * a death between a record's commit and its decision always did.
+     * published. A node that dies with reports not yet decided leaves them to the takeover's {@link #restore} if it
+     * led, else to the leader's {@link RoutingRepair}, as a death between a record's commit and its decision always
+     * did.
      */
     @EventListener
     void reported(Call.Event event) {

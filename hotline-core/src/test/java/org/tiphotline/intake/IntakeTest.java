@@ -227,6 +227,24 @@ class IntakeTest {
         assertThat(events.ofType(ScreenPop.class)).hasSize(1);
     }
 
+    /**
+     * With two nodes the call offered here may ring and end on the other node: this one never hears, and its
+     * prepared pop is forgotten once no offer could still be ringing, while a pop prepared since stays.
+     */
+    @Test
+    void aPopPreparedForACallThatRangElsewhereIsForgottenOnceNoOfferCouldStillRing() {
+        CallId elsewhere = callRingingAt(me, FakeData.newCallRef());
+        clock.advance(Duration.ofMinutes(11));
+        CallId recent = callRingingAt(otherOperator, FakeData.newCallRef());
+
+        intake.forgetStalePops();
+
+        intake.on(new Call.RingReported(elsewhere, me.id(), clock.instant()));
+        assertThat(events.ofType(ScreenPop.class)).as("nothing left in memory to pop for the old offer").isEmpty();
+        intake.on(new Call.RingReported(recent, otherOperator.id(), clock.instant()));
+        assertThat(events.ofType(ScreenPop.class)).singleElement().extracting(ScreenPop::call).isEqualTo(recent);
+    }
+
     /** A pop that must be built from the database (no offer prepared it here) waits for the commit instead. */
     @Test
     void aPopBuiltFromTheDatabaseLeavesAfterTheRingingRecordIsCommitted() throws Exception {
