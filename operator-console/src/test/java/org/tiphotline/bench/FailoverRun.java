@@ -282,8 +282,7 @@ public final class FailoverRun {
                 FailoverConsole op = FailoverConsole.open(stomp, base, "http://127.0.0.1:" + nodes.get(i % 2).port(),
                         ClusterNode.operatorName(i), password, reconnects);
                 operators.add(op);
-                op.presence("AVAILABLE");
-                op.awaitPresence("AVAILABLE", 20);
+                available(op);
             }
             for (FailoverConsole op : operators) {
                 Thread.ofVirtual().name("op-" + op.username).start(() -> work(op));
@@ -307,9 +306,11 @@ public final class FailoverRun {
             long killedAt = System.nanoTime();
             killedAtMillis = System.currentTimeMillis();
             if (settings.upgrade()) {
-                leader.stop();
-                System.out.printf(Locale.ROOT, "stopped the leading node %s (as systemd does, for its upgrade) with "
-                        + "calls in progress: %s%n", leader.name, before);
+                // Measured from the request to stop, not from the process's end: the lead must pass while the
+                // stopping node still finishes its requests in flight.
+                leader.requestStop();
+                System.out.printf(Locale.ROOT, "asked the leading node %s to stop (as systemd does, for its upgrade) "
+                        + "with calls in progress: %s%n", leader.name, before);
             } else {
                 leader.kill();
                 System.out.printf(Locale.ROOT, "killed -9 the leading node %s with calls in progress: %s%n",
@@ -320,6 +321,11 @@ public final class FailoverRun {
             long tookAmi = awaitNanos(() -> ami.logins() > loginsBefore, Duration.ofSeconds(30));
             System.out.printf(Locale.ROOT, "node %s leads %s after it; holds the AMI link %s after it%n",
                     survivor.name, millis(tookLead, killedAt), millis(tookAmi, killedAt));
+            if (settings.upgrade()) {
+                leader.awaitExit();
+                System.out.printf(Locale.ROOT, "node %s's process ended %.1f s after it was asked to stop%n",
+                        leader.name, (System.nanoTime() - killedAt) / 1e9);
+            }
             if (settings.upgrade()) {
                 upgrade(nodes, leader, survivor);
             }
@@ -339,6 +345,25 @@ public final class FailoverRun {
             }
             stomp.stop();
             heartbeats.shutdown();
+        }
+    }
+
+    /**
+     * The operator says they are available, as the console's button does, and again if no confirmation came: the
+     * console's subscriptions travel to RabbitMQ on their own, so the first answer can reach the broker before the
+     * subscription it is for (a person would press the button again).
+     */
+    private static void available(FailoverConsole op) throws InterruptedException {
+        for (int attempt = 1;; attempt++) {
+            op.presence("AVAILABLE");
+            try {
+                op.awaitPresence("AVAILABLE", 10);
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -981,6 +1006,24 @@ public final class FailoverRun {
         void stop() throws InterruptedException {
             close();
             process.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        /** As systemd's stop, without waiting for the process to end ({@link #awaitExit}). */
+        void requestStop() {
+            try {
+                commands.write("stop\n");
+                commands.flush();
+            } catch (IOException e) {
+                process.destroyForcibly();
+            }
+        }
+
+        /** The end of a process asked to stop; after 30 s, as ops/systemd's TimeoutStopSec=30 does, a SIGKILL. */
+        void awaitExit() throws InterruptedException {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
         }
 
         /** SIGKILL: no shutdown hook, no stepping down; PostgreSQL sees the sessions close. */
