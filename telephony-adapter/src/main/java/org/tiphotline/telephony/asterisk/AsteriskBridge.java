@@ -90,8 +90,65 @@ class AsteriskBridge {
     }
 
     @Bean
+    AgiSessions agiSessions() {
+        return new AgiSessions();
+    }
+
+    /**
+     * A stopping node lets the IVRs it runs end, alongside the web server's graceful shutdown (the same phase, so
+     * both wait at once, within {@code spring.lifecycle.timeout-per-shutdown-phase}); its FastAGI port is closed
+     * already, so new callers reach the other node ({@code HOTLINE_AGI_2}). A session cut here would send its
+     * caller to the dialplan's fallback ({@link AgiSessions}).
+     */
+    @Bean
+    SmartLifecycle agiSessionsEnd(AgiSessions sessions) {
+        return new SmartLifecycle() {
+
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+            }
+
+            @Override
+            public void stop(Runnable done) {
+                running = false;
+                Thread.ofPlatform().daemon().name("fastagi-drain").start(() -> {
+                    try {
+                        if (!sessions.awaitNone(java.time.Duration.ofMinutes(5))) {
+                            org.slf4j.LoggerFactory.getLogger(AsteriskBridge.class).warn(
+                                    "{} IVRs still running as the node stops", sessions.running());
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        done.run();
+                    }
+                });
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            /** Spring Boot's graceful web shutdown's phase ({@code WebServerGracefulShutdownLifecycle}). */
+            @Override
+            public int getPhase() {
+                return SmartLifecycle.DEFAULT_PHASE - 1024;
+            }
+        };
+    }
+
+    @Bean
     SmartLifecycle asteriskLifecycle(AsteriskSettings settings, AsteriskLine line, Switchboard switchboard,
-            IvrScript script, ObjectProvider<MeterRegistry> meters) {
+            IvrScript script, ObjectProvider<MeterRegistry> meters, AgiSessions sessions) {
         return new SmartLifecycle() {
 
             private DefaultAgiServer agi;
@@ -105,7 +162,7 @@ class AsteriskBridge {
                         .description("The adapter's time between reading Asterisk's AGI reply and sending its next "
                                 + "command")
                         .publishPercentileHistogram().register(registry);
-                agi = agiServer(settings, new HotlineIvr(switchboard, script, ivr, line, steps));
+                agi = agiServer(settings, sessions.counting(new HotlineIvr(switchboard, script, ivr, line, steps)));
                 // Registered before the link starts, so that the first connection is checked too.
                 PromptCheck prompts = new PromptCheck(line.ami(), AsteriskPrompts.needed(ivr, script));
                 line.ami().afterEveryConnection(prompts::run);
@@ -119,6 +176,7 @@ class AsteriskBridge {
                 // A stopping node lets the link go at once, so the next leader's login is the only one.
                 line.follow();
                 if (agi != null) {
+                    // Closes the port and takes no new session; those running end on their own (agiSessionsEnd).
                     agi.shutdown();
                 }
             }
