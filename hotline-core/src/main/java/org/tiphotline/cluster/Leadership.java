@@ -101,7 +101,11 @@ public class Leadership implements DisposableBean, ApplicationContextAware {
     private void check() {
         try {
             if (held == null) {
-                tryToLead();
+                // Not once stopping: a check that fell due while Lost's listeners ran would take the lead back and
+                // hold it until the process ends, with nobody else able to lead.
+                if (!stopped) {
+                    tryToLead();
+                }
             } else if (!held.isValid((int) settings.checkTimeout().toSeconds())) {
                 stepDown("the lock's database connection no longer answers");
             }

@@ -108,6 +108,40 @@ class LeadershipTest {
         assertThat(aEvents).containsExactly(new Leadership.Gained("a"), new Leadership.Lost("a", "node stopping"));
     }
 
+    /**
+     * Lost's listeners take their time (the AMI link logs off): the check that fell due meanwhile must not take the
+     * lead back for the stopping node, which would then hold it until its process ends (11.7 s in the
+     * rolling-upgrade run) with nobody leading.
+     */
+    @Test
+    void aStoppingNodeNeverTakesTheLeadAgain() {
+        List<Object> slowEvents = new CopyOnWriteArrayList<>();
+        Leadership slow = new Leadership(db, event -> {
+            slowEvents.add(event);
+            if (event instanceof Leadership.Lost) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, new ClusterSettings("slow", Duration.ofMillis(100), Duration.ofSeconds(1)));
+        try {
+            slow.start();
+            b.start();
+            assertThat(slow.leads()).isTrue();
+
+            slow.destroy();
+
+            within3s(b::leads);
+            assertThat(slow.leads()).isFalse();
+            assertThat(slowEvents).containsExactly(new Leadership.Gained("slow"),
+                    new Leadership.Lost("slow", "node stopping"));
+        } finally {
+            slow.destroy();
+        }
+    }
+
     @Test
     void whenTheLeadersSessionDiesTheOtherNodeLeadsAndTheOldLeaderStepsDown() {
         a.start();
