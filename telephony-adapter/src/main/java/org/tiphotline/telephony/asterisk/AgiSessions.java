@@ -1,9 +1,6 @@
 package org.tiphotline.telephony.asterisk;
 
 import java.time.Duration;
-import org.asteriskjava.fastagi.AgiChannel;
-import org.asteriskjava.fastagi.AgiRequest;
-import org.asteriskjava.fastagi.AgiScript;
 
 /**
  * The FastAGI sessions this node is running, so that a node that stops (a rolling upgrade, a restart) lets its
@@ -11,22 +8,30 @@ import org.asteriskjava.fastagi.AgiScript;
  * {@code AGI()} ends with {@code AGISTATUS=SUCCESS} when the server closes the socket (res_agi.c reads the end of
  * the stream as the script having completed), and the sample dialplan, finding no {@code HOTLINE_IVR=done}, sends
  * that caller to {@code hotline-fallback}. Only a node that does not answer at all ({@code FAILURE}) makes the
- * dialplan try {@code HOTLINE_AGI_2}, which is what a stopping node's closed port gives new callers.
+ * dialplan try {@code HOTLINE_AGI_2}, which is what a stopping node's closed port gives new callers. Counted from
+ * the moment a connection is accepted: the script alone would miss one accepted as the node began to stop.
  */
 final class AgiSessions {
 
     private int running;
 
-    /** The script, counted while each session runs. */
-    AgiScript counting(AgiScript script) {
-        return (AgiRequest request, AgiChannel channel) -> {
-            begun();
+    /**
+     * One accepted connection's handler (the whole session: request, script, close), counted from now until it
+     * returns. {@link #notRun} when it was never started after all.
+     */
+    Runnable counted(Runnable session) {
+        begun();
+        return () -> {
             try {
-                script.service(request, channel);
+                session.run();
             } finally {
                 ended();
             }
         };
+    }
+
+    void notRun() {
+        ended();
     }
 
     synchronized int running() {

@@ -162,7 +162,7 @@ class AsteriskBridge {
                         .description("The adapter's time between reading Asterisk's AGI reply and sending its next "
                                 + "command")
                         .publishPercentileHistogram().register(registry);
-                agi = agiServer(settings, sessions.counting(new HotlineIvr(switchboard, script, ivr, line, steps)));
+                agi = agiServer(settings, new HotlineIvr(switchboard, script, ivr, line, steps), sessions);
                 // Registered before the link starts, so that the first connection is checked too.
                 PromptCheck prompts = new PromptCheck(line.ami(), AsteriskPrompts.needed(ivr, script));
                 line.ami().afterEveryConnection(prompts::run);
@@ -188,7 +188,7 @@ class AsteriskBridge {
         };
     }
 
-    private static DefaultAgiServer agiServer(AsteriskSettings settings, AgiScript ivr) {
+    private static DefaultAgiServer agiServer(AsteriskSettings settings, AgiScript ivr, AgiSessions sessions) {
         InetAddress address;
         try {
             address = InetAddress.getByName(settings.agi().bindAddress());
@@ -204,7 +204,26 @@ class AsteriskBridge {
         }
         SimpleMappingStrategy mapping = new SimpleMappingStrategy();
         mapping.setMappings(Map.of(SCRIPT, ivr));
-        DefaultAgiServer server = new DefaultAgiServer(mapping);
+        DefaultAgiServer server = new DefaultAgiServer(mapping) {
+            // Asterisk-Java's own drops a connection accepted after its shutdown began without serving or closing
+            // it: Asterisk then waits until the process ends and goes on with AGISTATUS=SUCCESS, to the fallback
+            // (eight callers in a rolling-upgrade run). Such a session is served on a thread of its own instead,
+            // and counted, so the node waits for it. Synchronized as shutdown() is: it cannot begin in between.
+            @Override
+            protected synchronized void execute(Runnable session) {
+                Runnable counted = sessions.counted(session);
+                if (isDie()) {
+                    Thread.ofPlatform().daemon().name("fastagi-while-stopping").start(counted);
+                    return;
+                }
+                try {
+                    super.execute(counted);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    sessions.notRun();
+                    throw e;
+                }
+            }
+        };
         server.setAddress(address);
         server.setPort(settings.agi().port());
         server.setPoolSize(Math.min(10, settings.agi().threads()));
