@@ -46,6 +46,9 @@ public class Leadership implements DisposableBean, ApplicationContextAware {
     /** This node no longer leads ({@code why}: for the log): stop the work only the leader does, at once. */
     public record Lost(String node, String why) {}
 
+    /** {@link Lost#why()} when this node steps down because it stops (a rolling upgrade, a restart). */
+    public static final String STOPPING = "node stopping";
+
     private static final Logger log = LoggerFactory.getLogger(Leadership.class);
 
     /** The advisory lock's key: "tiphotline leader" in a number no other application of the database uses. */
@@ -187,7 +190,7 @@ public class Leadership implements DisposableBean, ApplicationContextAware {
         try {
             checks.submit(() -> {
                 if (held != null) {
-                    stepDown("node stopping");
+                    stepDown(STOPPING);
                 }
             }).get(settings.checkTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {

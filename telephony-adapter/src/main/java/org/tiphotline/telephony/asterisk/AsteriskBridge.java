@@ -79,7 +79,11 @@ class AsteriskBridge {
 
         @EventListener
         public void on(Leadership.Lost lost) {
-            line.follow();
+            if (Leadership.STOPPING.equals(lost.why())) {
+                line.followWhenStopping();
+            } else {
+                line.follow();
+            }
         }
     }
 
