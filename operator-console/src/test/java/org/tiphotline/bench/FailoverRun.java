@@ -69,7 +69,8 @@ import org.tiphotline.telephony.asterisk.testing.FastAgiClient;
  * {@code failover.twilioPercent} [50], {@code failover.operators} [20], {@code failover.killAfterSeconds} [20],
  * {@code failover.afterKillSeconds} [20], {@code failover.talkMs} [3000], {@code failover.callTimeoutSeconds} [120],
  * {@code failover.nodeJvmArgs} [{@code -XX:+UseZGC -Xmx512m}], {@code failover.tick} [500ms],
- * {@code failover.maxMinutes} [12].
+ * {@code failover.maxMinutes} [12], {@code failover.mode} [{@code kill}; {@code upgrade}: the leader is stopped cleanly
+ * and comes back on a newer build, then the other node is restarted on the older one (docs/reliability.md)].
  */
 public final class FailoverRun {
 
