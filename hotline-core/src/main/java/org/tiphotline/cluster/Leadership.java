@@ -12,7 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -35,13 +38,16 @@ import org.springframework.stereotype.Component;
  * to a PBX) hand their work to threads of their own.
  */
 @Component
-public class Leadership implements DisposableBean {
+public class Leadership implements DisposableBean, ApplicationContextAware {
 
     /** This node now leads: start the work only the leader does, after resynchronising from the database. */
     public record Gained(String node) {}
 
     /** This node no longer leads ({@code why}: for the log): stop the work only the leader does, at once. */
     public record Lost(String node, String why) {}
+
+    /** {@link Lost#why()} when this node steps down because it stops (a rolling upgrade, a restart). */
+    public static final String STOPPING = "node stopping";
 
     private static final Logger log = LoggerFactory.getLogger(Leadership.class);
 
@@ -57,6 +63,7 @@ public class Leadership implements DisposableBean {
     private Connection held;
     private volatile boolean leads;
     private volatile boolean stopped;
+    private ApplicationContext context;
 
     public Leadership(DataSource dataSource, ApplicationEventPublisher events, ClusterSettings settings) {
         this.dataSource = dataSource;
@@ -97,7 +104,11 @@ public class Leadership implements DisposableBean {
     private void check() {
         try {
             if (held == null) {
-                tryToLead();
+                // Not once stopping: a check that fell due while Lost's listeners ran would take the lead back and
+                // hold it until the process ends, with nobody else able to lead.
+                if (!stopped) {
+                    tryToLead();
+                }
             } else if (!held.isValid((int) settings.checkTimeout().toSeconds())) {
                 stepDown("the lock's database connection no longer answers");
             }
@@ -147,16 +158,39 @@ public class Leadership implements DisposableBean {
     }
 
     /**
+     * A node that stops steps down first, before anything else of its shutdown: the web server's graceful shutdown
+     * then waits up to half a minute for requests in flight, and the other node must lead (routing tick, timers,
+     * the AMI link) meanwhile, not after it. Published before any bean stops, so this node's own work still ends
+     * as it would; a child context closing (none is used today) is not this node stopping.
+     */
+    @EventListener
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    public void on(ContextClosedEvent closing) {
+        if (context == null || closing.getApplicationContext() == context) {
+            destroy();
+        }
+    }
+
+    @Override
+    public void setApplicationContext(ApplicationContext context) {
+        this.context = context;
+    }
+
+    /**
      * A node that stops hands the lead on at once: the lock is released with its connection, and the other
-     * node takes it at its next check instead of after PostgreSQL notices a dead session.
+     * node takes it at its next check instead of after PostgreSQL notices a dead session. Only once: the check
+     * loop ends with it, so a stopping node never takes the lead again.
      */
     @Override
-    public void destroy() {
+    public synchronized void destroy() {
+        if (stopped) {
+            return;
+        }
         stopped = true;
         try {
             checks.submit(() -> {
                 if (held != null) {
-                    stepDown("node stopping");
+                    stepDown(STOPPING);
                 }
             }).get(settings.checkTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {

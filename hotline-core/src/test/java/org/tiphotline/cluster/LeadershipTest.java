@@ -59,6 +59,89 @@ class LeadershipTest {
         assertThat(bEvents).containsExactly(new Leadership.Gained("b"));
     }
 
+    /**
+     * A rolling upgrade stops a node cleanly: its web server's graceful shutdown (a lifecycle stopped before any
+     * bean is destroyed) waits up to half a minute for requests in flight. The lead must have passed by then, or
+     * nobody runs the routing tick or holds the AMI link while it waits (4.9 s in the rolling-upgrade run).
+     */
+    @Test
+    void aStoppingNodeStepsDownBeforeItsWebServerWaitsForRequestsInFlight() {
+        java.util.concurrent.atomic.AtomicBoolean stillLed = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicBoolean otherLed = new java.util.concurrent.atomic.AtomicBoolean();
+        var node = new org.springframework.context.annotation.AnnotationConfigApplicationContext();
+        node.registerBean("leadership", Leadership.class, () -> a);
+        node.registerBean("webServerGracefulShutdown", org.springframework.context.SmartLifecycle.class,
+                () -> new org.springframework.context.SmartLifecycle() {
+                    private volatile boolean running;
+
+                    @Override
+                    public void start() {
+                        running = true;
+                    }
+
+                    @Override
+                    public void stop() {
+                        // As Spring Boot's graceful shutdown: the requests in flight run on meanwhile.
+                        stillLed.set(a.leads());
+                        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                        while (!b.leads() && System.nanoTime() < until) {
+                            Thread.onSpinWait();
+                        }
+                        otherLed.set(b.leads());
+                        running = false;
+                    }
+
+                    @Override
+                    public boolean isRunning() {
+                        return running;
+                    }
+                });
+        node.refresh();
+        a.start();
+        b.start();
+        assertThat(a.leads()).isTrue();
+
+        node.close();
+
+        assertThat(stillLed).as("the stopping node still led when its server began to wait").isFalse();
+        assertThat(otherLed).as("the other node led while the stopping node's server waited").isTrue();
+        assertThat(aEvents).containsExactly(new Leadership.Gained("a"), new Leadership.Lost("a", "node stopping"));
+    }
+
+    /**
+     * Lost's listeners take their time (the AMI link logs off): the check that fell due meanwhile must not take the
+     * lead back for the stopping node, which would then hold it until its process ends (11.7 s in the
+     * rolling-upgrade run) with nobody leading.
+     */
+    @Test
+    void aStoppingNodeNeverTakesTheLeadAgain() {
+        List<Object> slowEvents = new CopyOnWriteArrayList<>();
+        Leadership slow = new Leadership(db, event -> {
+            slowEvents.add(event);
+            if (event instanceof Leadership.Lost) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, new ClusterSettings("slow", Duration.ofMillis(100), Duration.ofSeconds(1)));
+        try {
+            slow.start();
+            b.start();
+            assertThat(slow.leads()).isTrue();
+
+            slow.destroy();
+
+            within3s(b::leads);
+            assertThat(slow.leads()).isFalse();
+            assertThat(slowEvents).containsExactly(new Leadership.Gained("slow"),
+                    new Leadership.Lost("slow", "node stopping"));
+        } finally {
+            slow.destroy();
+        }
+    }
+
     @Test
     void whenTheLeadersSessionDiesTheOtherNodeLeadsAndTheOldLeaderStepsDown() {
         a.start();

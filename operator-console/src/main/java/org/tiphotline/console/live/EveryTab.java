@@ -1,5 +1,6 @@
 package org.tiphotline.console.live;
 
+import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
@@ -21,6 +22,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class EveryTab {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EveryTab.class);
+
     private final SimpMessagingTemplate messaging;
     private final SimpUserRegistry users;
 
@@ -29,8 +32,22 @@ public class EveryTab {
         this.users = users;
     }
 
-    /** {@code destination} as a user destination without its prefix, e.g. {@code /queue/pop}. */
+    /**
+     * {@code destination} as a user destination without its prefix, e.g. {@code /queue/pop}. Best effort, never
+     * throwing: it runs inside the listeners of calls' and routing's events, and a node that is stopping has its
+     * broker relay stopped while it still finishes requests (the relay then refuses every message): an exception
+     * here skipped the event's other listeners (routing among them) and failed the webhook or AMI report that had
+     * just been stored (the rolling-upgrade run). The consoles pick their state up again when they reconnect.
+     */
     public void send(String username, String destination, Object payload) {
+        try {
+            sendToTabs(username, destination, payload);
+        } catch (MessagingException e) {
+            log.warn("a live message to {} was not sent: {}", destination, e.getClass().getSimpleName());
+        }
+    }
+
+    private void sendToTabs(String username, String destination, Object payload) {
         SimpUser user = users.getUser(username);
         if (user == null || !user.hasSessions()) {
             if (users instanceof MultiServerUserRegistry) {

@@ -115,8 +115,8 @@ class LivePush implements DisposableBean {
         escalations.find(event.escalation()).ifPresent(e -> {
             Map<String, Object> update = new LinkedHashMap<>(EscalationView.of(e));
             update.put("event", event.getClass().getSimpleName());
-            messaging.convertAndSend("/topic/liaison/" + e.agency(), (Object) update);
-            messaging.convertAndSend("/topic/supervisor/escalations", (Object) update);
+            toTopic("/topic/liaison/" + e.agency(), update);
+            toTopic("/topic/supervisor/escalations", update);
             // The operator who raised it and the operator on the call (the IVR and the rules raise some too).
             java.util.Set<OperatorId> told = new java.util.HashSet<>();
             if (e.raisedBy() != null) {
@@ -190,13 +190,21 @@ class LivePush implements DisposableBean {
         alarm.put("call", raised.call());
         alarm.put("waitedSeconds", raised.waitedSeconds());
         alarm.put("raisedAt", raised.raisedAt());
-        messaging.convertAndSend("/topic/supervisor/alarms", (Object) alarm);
+        toTopic("/topic/supervisor/alarms", alarm);
     }
 
     @EventListener
     void on(UrgentCallAlarm.Cleared cleared) {
-        messaging.convertAndSend("/topic/supervisor/alarms", (Object) Map.of("event", "Cleared", "call",
-                cleared.call()));
+        toTopic("/topic/supervisor/alarms", Map.of("event", "Cleared", "call", cleared.call()));
+    }
+
+    /** Best effort, never throwing into the event's other listeners: see {@link EveryTab#send}. */
+    private void toTopic(String destination, Object payload) {
+        try {
+            messaging.convertAndSend(destination, payload);
+        } catch (org.springframework.messaging.MessagingException e) {
+            log.warn("a live message to {} was not sent: {}", destination, e.getClass().getSimpleName());
+        }
     }
 
     private static Map<String, Object> update(Call.Event event, CallState state, CallOutcome outcome) {

@@ -1,5 +1,6 @@
 package org.tiphotline.telephony.asterisk;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -114,6 +115,33 @@ final class AmiLink implements AutoCloseable {
 
     boolean held() {
         return held;
+    }
+
+    /**
+     * Lets the link go as {@link #hold hold(false)}, then waits (at most {@code timeout}) until the logoff is done
+     * and every event received until then has been handled: a node that stops handles what Asterisk told it while
+     * its beans all still work, before the next leader logs in (answers, hang-ups handled later met a stopping
+     * node's closed relay and database). Answers whether all was handled in time.
+     */
+    boolean letGoWhenStopping(Duration timeout) {
+        hold(false);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            if (!closed) {
+                // The logoff was queued first: once this runs, no event can arrive any more.
+                supervisor.submit(() -> { }).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            }
+            events.submit(() -> { }).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException
+                | java.util.concurrent.RejectedExecutionException e) {
+            log.warn("AMI events received before the link was let go were not all handled in time: {}",
+                    e.getClass().getSimpleName());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private void letGo() {

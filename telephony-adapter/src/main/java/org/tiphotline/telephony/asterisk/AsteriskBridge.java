@@ -79,7 +79,11 @@ class AsteriskBridge {
 
         @EventListener
         public void on(Leadership.Lost lost) {
-            line.follow();
+            if (Leadership.STOPPING.equals(lost.why())) {
+                line.followWhenStopping();
+            } else {
+                line.follow();
+            }
         }
     }
 
@@ -90,8 +94,65 @@ class AsteriskBridge {
     }
 
     @Bean
+    AgiSessions agiSessions() {
+        return new AgiSessions();
+    }
+
+    /**
+     * A stopping node lets the IVRs it runs end, alongside the web server's graceful shutdown (the same phase, so
+     * both wait at once, within {@code spring.lifecycle.timeout-per-shutdown-phase}); its FastAGI port is closed
+     * already, so new callers reach the other node ({@code HOTLINE_AGI_2}). A session cut here would send its
+     * caller to the dialplan's fallback ({@link AgiSessions}).
+     */
+    @Bean
+    SmartLifecycle agiSessionsEnd(AgiSessions sessions) {
+        return new SmartLifecycle() {
+
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+            }
+
+            @Override
+            public void stop(Runnable done) {
+                running = false;
+                Thread.ofPlatform().daemon().name("fastagi-drain").start(() -> {
+                    try {
+                        if (!sessions.awaitNone(java.time.Duration.ofMinutes(5))) {
+                            org.slf4j.LoggerFactory.getLogger(AsteriskBridge.class).warn(
+                                    "{} IVRs still running as the node stops", sessions.running());
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        done.run();
+                    }
+                });
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            /** Spring Boot's graceful web shutdown's phase ({@code WebServerGracefulShutdownLifecycle}). */
+            @Override
+            public int getPhase() {
+                return SmartLifecycle.DEFAULT_PHASE - 1024;
+            }
+        };
+    }
+
+    @Bean
     SmartLifecycle asteriskLifecycle(AsteriskSettings settings, AsteriskLine line, Switchboard switchboard,
-            IvrScript script, ObjectProvider<MeterRegistry> meters) {
+            IvrScript script, ObjectProvider<MeterRegistry> meters, AgiSessions sessions) {
         return new SmartLifecycle() {
 
             private DefaultAgiServer agi;
@@ -105,7 +166,7 @@ class AsteriskBridge {
                         .description("The adapter's time between reading Asterisk's AGI reply and sending its next "
                                 + "command")
                         .publishPercentileHistogram().register(registry);
-                agi = agiServer(settings, new HotlineIvr(switchboard, script, ivr, line, steps));
+                agi = agiServer(settings, new HotlineIvr(switchboard, script, ivr, line, steps), sessions);
                 // Registered before the link starts, so that the first connection is checked too.
                 PromptCheck prompts = new PromptCheck(line.ami(), AsteriskPrompts.needed(ivr, script));
                 line.ami().afterEveryConnection(prompts::run);
@@ -119,6 +180,7 @@ class AsteriskBridge {
                 // A stopping node lets the link go at once, so the next leader's login is the only one.
                 line.follow();
                 if (agi != null) {
+                    // Closes the port and takes no new session; those running end on their own (agiSessionsEnd).
                     agi.shutdown();
                 }
             }
@@ -130,7 +192,7 @@ class AsteriskBridge {
         };
     }
 
-    private static DefaultAgiServer agiServer(AsteriskSettings settings, AgiScript ivr) {
+    private static DefaultAgiServer agiServer(AsteriskSettings settings, AgiScript ivr, AgiSessions sessions) {
         InetAddress address;
         try {
             address = InetAddress.getByName(settings.agi().bindAddress());
@@ -146,7 +208,26 @@ class AsteriskBridge {
         }
         SimpleMappingStrategy mapping = new SimpleMappingStrategy();
         mapping.setMappings(Map.of(SCRIPT, ivr));
-        DefaultAgiServer server = new DefaultAgiServer(mapping);
+        DefaultAgiServer server = new DefaultAgiServer(mapping) {
+            // Asterisk-Java's own drops a connection accepted after its shutdown began without serving or closing
+            // it: Asterisk then waits until the process ends and goes on with AGISTATUS=SUCCESS, to the fallback
+            // (eight callers in a rolling-upgrade run). Such a session is served on a thread of its own instead,
+            // and counted, so the node waits for it. Synchronized as shutdown() is: it cannot begin in between.
+            @Override
+            protected synchronized void execute(Runnable session) {
+                Runnable counted = sessions.counted(session);
+                if (isDie()) {
+                    Thread.ofPlatform().daemon().name("fastagi-while-stopping").start(counted);
+                    return;
+                }
+                try {
+                    super.execute(counted);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    sessions.notRun();
+                    throw e;
+                }
+            }
+        };
         server.setAddress(address);
         server.setPort(settings.agi().port());
         server.setPoolSize(Math.min(10, settings.agi().threads()));

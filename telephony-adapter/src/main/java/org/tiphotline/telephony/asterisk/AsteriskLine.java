@@ -96,10 +96,26 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
 
     /** This node no longer leads: commands are handed over from now on, and the link is let go at once. */
     void follow() {
+        follow(false);
+    }
+
+    /**
+     * As {@link #follow()} for a node that stops: the events Asterisk sent until the logoff are handled here first
+     * (within 2 s, inside the leadership's own wait for stepping down), while the node still works as a whole.
+     */
+    void followWhenStopping() {
+        follow(true);
+    }
+
+    private void follow(boolean stopping) {
         boolean held = ami.held();
         calls.synced = false;
         listener.stop();
-        ami.hold(false);
+        if (stopping) {
+            ami.letGoWhenStopping(java.time.Duration.ofSeconds(2));
+        } else {
+            ami.hold(false);
+        }
         if (!held) {
             return;
         }
