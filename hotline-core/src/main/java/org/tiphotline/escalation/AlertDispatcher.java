@@ -81,6 +81,25 @@ public class AlertDispatcher {
     }
 
     /**
+     * A node that takes the lead frees the claims other nodes still hold at once, rather than waiting out
+     * {@link #CLAIM}: the lead passes when the last leader's database session ended (it died or stopped) or it
+     * could no longer reach the database, so nobody will mark those alerts sent, and an urgent alert must not wait
+     * 30 s for a claim nobody honours. The cost is at most a second copy of an alert the old leader was still
+     * sending when it lost the lead, which the at-least-once rule allows (docs/reliability.md).
+     */
+    @org.springframework.context.event.EventListener(Leadership.Gained.class)
+    public void freeClaimsOfFormerLeaders() {
+        int freed = db.update(ESCALATION_ALERT).setNull(ESCALATION_ALERT.CLAIMED_UNTIL)
+                .where(ESCALATION_ALERT.SENT_AT.isNull()).and(ESCALATION_ALERT.FAILURE.isNull())
+                .and(ESCALATION_ALERT.CLAIMED_UNTIL.isNotNull())
+                .and(ESCALATION_ALERT.CLAIMED_BY.isDistinctFrom(leadership.node())).execute();
+        if (freed > 0) {
+            log.warn("{} alerts claimed by a former leader and not sent are sent again by node {}", freed,
+                    leadership.node());
+        }
+    }
+
+    /**
      * Sends what is due; returns how many alerts were handled (sent or failed). Each alert is claimed first
      * ({@link #CLAIM}): another node running this at the same time (a leader that has not yet noticed it lost the
      * lead) claims other alerts, never the same. Up to 50 per run, as before.

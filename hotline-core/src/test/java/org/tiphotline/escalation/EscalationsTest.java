@@ -181,6 +181,8 @@ class EscalationsTest {
     private Disclosures disclosures;
     @Autowired
     private org.tiphotline.calls.Calls calls;
+    @Autowired
+    private javax.sql.DataSource dataSource;
 
     private CallId call;
     private OperatorId operator;
@@ -296,6 +298,40 @@ class EscalationsTest {
         clock.advance(AlertDispatcher.CLAIM);
         assertThat(dispatcher.dispatch()).isEqualTo(1);
         assertThat(webhooks.sent).filteredOn(line -> line.contains(orphan.toString())).hasSize(1);
+    }
+
+    /**
+     * The leader claimed an alert and was killed before sending it: the node that takes the lead sends it at once,
+     * not after the dead node's claim runs out (an urgent alert 30 s late is the failover run's failure).
+     */
+    @Test
+    void aNodeTakingTheLeadSendsAtOnceWhatTheFormerLeaderClaimedAndNeverSent() {
+        while (dispatcher.dispatch() > 0) {
+            // What earlier tests left unsent goes first.
+        }
+        Escalation.Id orphan = escalations.raise(call, null, "test-police", Escalation.Level.IMMEDIATE,
+                Escalation.Danger.CONFINEMENT, "test reason killed leader", operator);
+        var killed = new org.tiphotline.cluster.Leadership(dataSource, publisher,
+                new org.tiphotline.cluster.ClusterSettings("killed-leader", Duration.ofSeconds(1),
+                        Duration.ofSeconds(2)));
+        assertThat(new AlertDispatcher(escalations, directory, settings, calls, db, clock, publisher,
+                List.of(webhooks, emails), new AcknowledgementLinks(new AcknowledgementLinks.Settings(null, null,
+                        Duration.ofHours(24)), clock), disclosures, killed).claim()).isPresent();
+        assertThat(dispatcher.dispatch()).as("the claim holds while nobody has taken the lead").isZero();
+
+        dispatcher.freeClaimsOfFormerLeaders();
+
+        assertThat(dispatcher.dispatch()).isEqualTo(1);
+        assertThat(webhooks.sent).filteredOn(line -> line.contains(orphan.toString())).hasSize(1);
+        // This node's own claims are its own business: it does not free them on taking the lead.
+        Escalation.Id own = escalations.raise(call, null, "test-police", Escalation.Level.IMMEDIATE,
+                Escalation.Danger.CONFINEMENT, "test reason own claim", operator);
+        assertThat(dispatcher.claim()).isPresent();
+        dispatcher.freeClaimsOfFormerLeaders();
+        assertThat(dispatcher.dispatch()).isZero();
+        assertThat(webhooks.sent).filteredOn(line -> line.contains(own.toString())).isEmpty();
+        clock.advance(AlertDispatcher.CLAIM);
+        assertThat(dispatcher.dispatch()).isEqualTo(1);
     }
 
     private AlertDispatcher secondNode() {

@@ -912,6 +912,17 @@ public final class FailoverRun {
                             r.getTimestamp(3).toInstant());
                 }
             }
+            // Alerts not sent: who claimed them and until when (a claim by the killed node is the usual suspect).
+            try (ResultSet r = sql.executeQuery("select escalation_id, round, recipient, due_at, claimed_by, "
+                    + "claimed_until, failure is not null from hotline.escalation_alert where sent_at is null "
+                    + "order by due_at")) {
+                while (r.next()) {
+                    System.out.printf(Locale.ROOT, "  alert not sent: escalation %s round %d to %s due %s, claimed "
+                            + "by %s until %s, failed %s%n", r.getString(1), r.getInt(2), r.getString(3),
+                            r.getTimestamp(4).toInstant(), r.getString(5), r.getTimestamp(6) == null ? "-"
+                                    : r.getTimestamp(6).toInstant(), r.getBoolean(7));
+                }
+            }
             for (Placed call : placed.values()) {
                 if (call.finished) {
                     continue;
