@@ -265,7 +265,7 @@ public class Switchboard {
         Optional<Call> stored = tx.execute(status -> calls.lock(ref).map(locked -> {
             Call call = locked.call();
             if (call.state() == CallState.ENDED || locked.delivered(delivery)) {
-                return Optional.<Call>empty();
+                return Switchboard.<Call>dropped(status);
             }
             CallEventType type = call.state() == CallState.TALKING ? CallEventType.ENDED : CallEventType.ABANDONED;
             Map<String, String> detail = type == CallEventType.ENDED ? Map.of("by", "caller")
@@ -360,12 +360,12 @@ public class Switchboard {
             Call call = locked.call();
             if (!call.accepts(type, operator)) {
                 log.debug("dropped {} for call {} in state {}", type, call.id(), call.state());
-                return Optional.empty();
+                return dropped(status);
             }
             // Under the call's row lock, so a concurrent repeat waits and then sees this one.
             if (locked.delivered(delivery)) {
                 log.debug("dropped a repeated delivery of {} for call {}", type, call.id());
-                return Optional.empty();
+                return dropped(status);
             }
             Call appended = calls.append(call, type, at != null ? at : clock.instant(), operator, detail, delivery);
             underLock.accept(appended);
@@ -373,6 +373,20 @@ public class Switchboard {
         });
         stored.ifPresent(call -> remember(ref, delivery, call));
         return stored;
+    }
+
+    /**
+     * A report that changes nothing (a repeat, or one the call's state refuses) ends its transaction in a rollback:
+     * its only write was the row lock, and a commit would wait for PostgreSQL to flush that to disk. With two
+     * nodes, restatements (the Dial's end restating the ringing and the answer, the caller's final status after
+     * an end the other node stored) come here on every call. Only a transaction of its own: marking one it joined
+     * would fail the caller's commit.
+     */
+    private static <T> Optional<T> dropped(org.springframework.transaction.TransactionStatus status) {
+        if (status.isNewTransaction()) {
+            status.setRollbackOnly();
+        }
+        return Optional.empty();
     }
 
     /** After the commit: the delivery, and whether the call is over, for the next reports on this node. */

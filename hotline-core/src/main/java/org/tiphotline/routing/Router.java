@@ -134,6 +134,20 @@ public class Router implements DisposableBean {
         return store.presence(operator).orElse(Presence.AWAY);
     }
 
+    /**
+     * Whether anyone seated could take a call (not away, phone connected), as the last decision left it: the
+     * question a caller who starts waiting asks, without reading the whole state.
+     */
+    public boolean someoneCanAnswer() {
+        return store.someoneCanAnswer();
+    }
+
+    /** Urgent calls that have waited in the queue since {@code cutoff} or earlier, oldest first. */
+    public List<Snapshot.WaitingCall> urgentWaitingSince(Instant cutoff) {
+        return store.urgentWaitingSince(cutoff).stream()
+                .map(w -> new Snapshot.WaitingCall(w.call(), w.urgent(), w.language(), w.queuedAt())).toList();
+    }
+
     /** As the last decision, on whichever node, left it. */
     public Snapshot snapshot() {
         RoutingBrain brain = RoutingBrain.of(settings, store.read());

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -45,15 +44,20 @@ class RoutingStore {
     /** The advisory lock's key: "tiphotline routing", apart from the leader's. */
     static final long LOCK_KEY = 0x7469_7072_6f75_7465L;
 
+    /**
+     * Times as microseconds since the epoch and languages as one comma-separated text: every decision reads the
+     * whole state, and parsing timestamptz text and array literals for every row was a third of what the server
+     * allocated under load (a JFR profile of the end-to-end benchmark, docs/benchmarks.md).
+     */
     private static final String LOAD = """
-            select 'C', call_id, kind, urgent, language, queued_at, operator_id, since, return_to,
-                   null::timestamptz, null::text[], null::boolean, null::boolean
+            select 'C', call_id, kind, urgent, language, %s, operator_id, %s, return_to,
+                   null::bigint, null::text, null::boolean, null::boolean
               from hotline.routing_call
             union all
-            select 'O', call_id, null, null, null, null, operator_id, since, presence,
-                   idle_since, languages, seated, phone_unreachable
+            select 'O', call_id, null, null, null, null, operator_id, %s, presence,
+                   %s, array_to_string(languages, ','), seated, phone_unreachable
               from hotline.routing_operator
-            """;
+            """.formatted(micros("queued_at"), micros("since"), micros("since"), micros("idle_since"));
 
     private final DSLContext db;
     private final TransactionTemplate tx;
@@ -129,8 +133,25 @@ class RoutingStore {
                 .fetchOptional(ROUTING_OPERATOR.PRESENCE).map(Presence::valueOf);
     }
 
-    private static List<String> strings(Object array) {
-        return array == null ? List.of() : Arrays.stream((Object[]) array).map(String::valueOf).toList();
+    /**
+     * Whether any seated operator could take a call (available, ringing, talking or in after-call work): a webhook
+     * asks this of every caller who starts waiting, so it is one row at most, not the whole state.
+     */
+    boolean someoneCanAnswer() {
+        return db.fetchExists(db.selectOne().from(ROUTING_OPERATOR).where(ROUTING_OPERATOR.SEATED)
+                .and(ROUTING_OPERATOR.PRESENCE.notIn(Presence.AWAY.name(), Presence.PHONE_NOT_CONNECTED.name())));
+    }
+
+    /** Urgent calls waiting in the queue (not ringing) since {@code cutoff} or earlier, oldest first. */
+    List<RoutingBrain.Waiting> urgentWaitingSince(Instant cutoff) {
+        return db.select(ROUTING_CALL.CALL_ID, ROUTING_CALL.LANGUAGE, ROUTING_CALL.QUEUED_AT).from(ROUTING_CALL)
+                .where(ROUTING_CALL.KIND.eq("WAITING")).and(ROUTING_CALL.URGENT)
+                .and(ROUTING_CALL.QUEUED_AT.le(utc(cutoff))).orderBy(ROUTING_CALL.QUEUED_AT)
+                .fetch(r -> new RoutingBrain.Waiting(new CallId(r.value1()), true, r.value2(), time(r.value3())));
+    }
+
+    private static List<String> strings(Object joined) {
+        return joined == null || ((String) joined).isEmpty() ? List.of() : List.of(((String) joined).split(","));
     }
 
     private static RoutingBrain.Waiting waiting(CallId call, Record r) {
@@ -213,9 +234,16 @@ class RoutingStore {
         return rows;
     }
 
+    /** Exact: timestamptz keeps microseconds, and extract(epoch) is numeric. */
+    private static String micros(String column) {
+        return "(extract(epoch from " + column + ") * 1000000)::bigint";
+    }
+
     private static Instant time(Object value) {
         return switch (value) {
             case null -> null;
+            case Long micros -> Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                    Math.floorMod(micros, 1_000_000L) * 1000L);
             case OffsetDateTime t -> t.toInstant();
             case java.sql.Timestamp t -> t.toInstant();
             case Instant t -> t;

@@ -99,10 +99,10 @@ public class UrgentCallAlarm implements DisposableBean {
     public void check() {
         Instant now = clock.instant();
         clearAnswered(now);
-        for (Router.Snapshot.WaitingCall waiting : router.snapshot().waiting()) {
+        // Every tick on the leader: only the calls that qualify, not the whole routing state.
+        for (Router.Snapshot.WaitingCall waiting : router.urgentWaitingSince(now.minus(settings.urgentAlarmAfter()))) {
             Duration waited = Duration.between(waiting.queuedAt(), now);
-            if (!waiting.urgent() || waited.compareTo(settings.urgentAlarmAfter()) < 0
-                    || !alarmed.add(waiting.call())) {
+            if (!alarmed.add(waiting.call())) {
                 continue;
             }
             // The primary key is the "once": a second node, or this one after a restart, inserts nothing.

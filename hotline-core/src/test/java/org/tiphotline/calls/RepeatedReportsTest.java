@@ -147,6 +147,54 @@ class RepeatedReportsTest {
                 .filteredOn(e -> e.type() == CallEventType.ENDED).hasSize(1);
     }
 
+    /**
+     * A repeat this node cannot know from memory (the other node stored the original) is checked under the call's
+     * row lock, and then rolled back: the lock was its only write, and committing it would wait for PostgreSQL to
+     * flush it to disk. A report that stores something still commits.
+     */
+    @Test
+    void aRepeatTheOtherNodeStoredEndsInARollbackSoItWaitsForNoDiskFlush() {
+        CallRef ref = offered();
+        assertThat(switchboard.once("op:leg-4:ringing").ringing(ref, operator)).isTrue();
+        CountedTransactions counted = new CountedTransactions(dataSource);
+        Switchboard other = new Switchboard(new Calls(db), cipher, numbers, audit, new TransactionTemplate(counted),
+                publisher, clock, settings);
+
+        assertThat(other.once("op:leg-4:ringing").ringingImplied(ref, operator)).isFalse();
+        assertThat(other.once("end-before-answer").answered(ref, new OperatorId(operator.value() + 999)))
+                .as("refused by the call's state: rung at someone else").isFalse();
+
+        assertThat(counted.commits).isZero();
+        assertThat(counted.rollbacks).isEqualTo(2);
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(other.once("op:leg-4:in-progress").answered(ref, operator)).isTrue();
+        assertThat(counted.commits).isEqualTo(1);
+        assertThat(calls.load(calls.idOf(ref).orElseThrow()).orElseThrow().state()).isEqualTo(CallState.TALKING);
+    }
+
+    /** Counts the commits and rollbacks of the transactions it runs. */
+    private static final class CountedTransactions
+            extends org.springframework.jdbc.support.JdbcTransactionManager {
+        private int commits;
+        private int rollbacks;
+
+        CountedTransactions(DataSource dataSource) {
+            super(dataSource);
+        }
+
+        @Override
+        protected void doCommit(org.springframework.transaction.support.DefaultTransactionStatus status) {
+            commits++;
+            super.doCommit(status);
+        }
+
+        @Override
+        protected void doRollback(org.springframework.transaction.support.DefaultTransactionStatus status) {
+            rollbacks++;
+            super.doRollback(status);
+        }
+    }
+
     /** The other node: the same database, a memory of its own. */
     private Switchboard otherNode() {
         return new Switchboard(new Calls(db), cipher, numbers, audit, tx, publisher, clock, settings);

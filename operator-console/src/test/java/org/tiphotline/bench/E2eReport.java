@@ -141,15 +141,17 @@ final class E2eReport {
         // path -> parts (total, begin, sql, commit, other) and counts (requests, begins, statements, commits)
         Map<String, Latencies[]> parts = new TreeMap<>();
         Map<String, long[]> counts = new TreeMap<>();
+        List<String[]> measured = new ArrayList<>();
         for (String line : lines) {
             String[] f = line.split(" ");
-            if (f.length != 9) {
+            if (f.length != 12) {
                 continue;
             }
             long begin = Long.parseLong(f[0]);
             if (windows.stream().noneMatch(w -> begin >= w[0] && begin < w[1])) {
                 continue;
             }
+            measured.add(f);
             for (String path : List.of(f[1], "all")) {
                 Latencies[] p = parts.computeIfAbsent(path, k -> new Latencies[] {new Latencies(4096),
                     new Latencies(4096), new Latencies(4096), new Latencies(4096), new Latencies(4096)});
@@ -183,6 +185,18 @@ final class E2eReport {
                     c[2] / (double) c[0], c[3] / (double) c[0]));
             System.out.println(row);
         });
+        // The slowest 1 %, one line each: where a tail request's time went, which statement it waited in, and when
+        // (tails that share a moment point at something the whole server did then: a commit's fsync, a tick).
+        measured.sort(java.util.Comparator.comparingLong((String[] f) -> Long.parseLong(f[2])).reversed());
+        int tail = Math.max(1, measured.size() / 100);
+        System.out.printf(Locale.ROOT, "the slowest %d webhooks inside the server (at ms since the first window, "
+                + "path, total/sql/commit ms, slowest statement ms and its round trip, its start):%n", tail);
+        long first = windows.stream().mapToLong(w -> w[0]).min().orElse(0);
+        measured.stream().limit(tail).sorted(java.util.Comparator.comparingLong(f -> Long.parseLong(f[0])))
+                .forEach(f -> System.out.printf(Locale.ROOT, "  %7d %-24s %5.1f/%4.1f/%4.1f  %4.1f/%4.1f %s%n",
+                        Long.parseLong(f[0]) - first, f[1], Long.parseLong(f[2]) / 1000.0,
+                        Long.parseLong(f[5]) / 1000.0, Long.parseLong(f[7]) / 1000.0, Long.parseLong(f[9]) / 1000.0,
+                        Long.parseLong(f[10]) / 1000.0, f[11]));
     }
 
     /** The medians of one configuration, overall and per node; answers its headline. */

@@ -24,7 +24,8 @@ import org.springframework.transaction.TransactionExecutionListener;
  * Optional ({@code -Dbench.stages=true} in the end-to-end benchmark): where a Twilio webhook's time goes inside
  * the server. Added as an extra source like {@link ServerStages} and, like it, not a component. For each request
  * to {@code /twilio/*} it writes one line to the file named by the property {@code bench.webhook-stages}:
- * {@code <begin ms> <path> <total µs> <begin µs> <begins> <sql µs> <statements> <commit µs> <commits>}, where
+ * {@code <begin ms> <path> <total µs> <begin µs> <begins> <sql µs> <statements> <commit µs> <commits>
+ * <slowest statement µs> <its round trip µs> <its text's start>}, where
  * <ul>
  *   <li>{@code begin}: opening transactions, which is waiting for a pool connection;
  *   <li>{@code sql}: jOOQ statements from start to end (render, a connection outside transactions, the round
@@ -40,7 +41,9 @@ public final class WebhookStages implements Filter, Ordered, ExecuteListenerProv
     /** Accumulated for the request running on this thread; null outside a webhook. */
     private static final ThreadLocal<long[]> CURRENT = new ThreadLocal<>();
     private static final int BEGIN = 0, BEGINS = 1, SQL = 2, STATEMENTS = 3, COMMIT = 4, COMMITS = 5, MARK = 6,
-            SQL_MARK = 7;
+            SQL_MARK = 7, EXEC_MARK = 8, SLOWEST = 9, SLOWEST_EXEC = 10, LAST_EXEC = 11;
+    /** The slowest statement's text (its start), per request: which statement the tail waits in. */
+    private static final ThreadLocal<String> SLOWEST_SQL = new ThreadLocal<>();
 
     private final Writer out;
 
@@ -65,16 +68,20 @@ public final class WebhookStages implements Filter, Ordered, ExecuteListenerProv
         }
         long beginMillis = System.currentTimeMillis();
         long start = System.nanoTime();
-        long[] acc = new long[8];
+        long[] acc = new long[12];
         CURRENT.set(acc);
+        SLOWEST_SQL.remove();
         try {
             chain.doFilter(request, response);
         } finally {
             CURRENT.remove();
+            String slowest = SLOWEST_SQL.get();
+            SLOWEST_SQL.remove();
             long total = System.nanoTime() - start;
-            String line = String.format(Locale.ROOT, "%d %s %d %d %d %d %d %d %d%n", beginMillis, path,
+            String line = String.format(Locale.ROOT, "%d %s %d %d %d %d %d %d %d %d %d %s%n", beginMillis, path,
                     total / 1000, acc[BEGIN] / 1000, acc[BEGINS], acc[SQL] / 1000, acc[STATEMENTS],
-                    acc[COMMIT] / 1000, acc[COMMITS]);
+                    acc[COMMIT] / 1000, acc[COMMITS], acc[SLOWEST] / 1000, acc[SLOWEST_EXEC] / 1000,
+                    slowest == null ? "-" : slowest);
             synchronized (out) {
                 out.write(line);
                 out.flush();
@@ -91,7 +98,32 @@ public final class WebhookStages implements Filter, Ordered, ExecuteListenerProv
             }
 
             @Override
+            public void executeStart(ExecuteContext ctx) {
+                mark(EXEC_MARK);
+            }
+
+            @Override
+            public void executeEnd(ExecuteContext ctx) {
+                long[] acc = CURRENT.get();
+                if (acc != null && acc[EXEC_MARK] != 0) {
+                    acc[LAST_EXEC] = System.nanoTime() - acc[EXEC_MARK];
+                    acc[EXEC_MARK] = 0;
+                }
+            }
+
+            @Override
             public void end(ExecuteContext ctx) {
+                long[] acc = CURRENT.get();
+                if (acc != null && acc[SQL_MARK] != 0) {
+                    long took = System.nanoTime() - acc[SQL_MARK];
+                    if (took > acc[SLOWEST]) {
+                        acc[SLOWEST] = took;
+                        acc[SLOWEST_EXEC] = acc[LAST_EXEC];
+                        String sql = ctx.sql() == null ? "?" : ctx.sql();
+                        SLOWEST_SQL.set(sql.substring(0, Math.min(sql.length(), 70)).replaceAll("\\s+", "_"));
+                    }
+                    acc[LAST_EXEC] = 0;
+                }
                 add(SQL, STATEMENTS, SQL_MARK);
             }
         };

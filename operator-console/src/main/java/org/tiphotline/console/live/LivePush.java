@@ -37,9 +37,12 @@ class LivePush implements DisposableBean {
     /**
      * Queue changes arriving within this window go out as one snapshot. Every routing decision changes the queue;
      * sending each one meant serialising the whole queue under the router's lock, which made callers' IVR steps
-     * wait hundreds of milliseconds when many calls arrived at once (docs/benchmarks.md, FastAGI IVR).
+     * wait hundreds of milliseconds when many calls arrived at once (docs/benchmarks.md, FastAGI IVR). A quarter
+     * of a second, not less: each snapshot reads the whole routing state, and at 50 ms these reads were the second
+     * largest share of what the server allocated under the end-to-end benchmark's load (issue 19), for a change a
+     * supervisor's eye takes longer than that to notice.
      */
-    static final Duration QUEUE_COALESCING = Duration.ofMillis(50);
+    static final Duration QUEUE_COALESCING = Duration.ofMillis(250);
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LivePush.class);
 

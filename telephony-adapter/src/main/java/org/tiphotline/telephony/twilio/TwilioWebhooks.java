@@ -23,7 +23,6 @@ import org.tiphotline.calls.IvrQuestion;
 import org.tiphotline.calls.PendingReports;
 import org.tiphotline.calls.Switchboard;
 import org.tiphotline.operators.OperatorId;
-import org.tiphotline.routing.Presence;
 import org.tiphotline.routing.Router;
 import org.tiphotline.telephony.ivr.IvrMenu;
 
@@ -310,8 +309,7 @@ class TwilioWebhooks {
      */
     private boolean nobodySignedIn() {
         try {
-            return router.snapshot().operators().stream().allMatch(seat -> seat.presence() == Presence.AWAY
-                    || seat.presence() == Presence.PHONE_NOT_CONNECTED);
+            return !router.someoneCanAnswer();
         } catch (org.springframework.dao.DataAccessException | org.springframework.transaction.TransactionException e) {
             return false;
         }
