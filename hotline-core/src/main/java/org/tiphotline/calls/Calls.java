@@ -100,6 +100,17 @@ public class Calls {
         return read(CALL.ID.eq(id.value()), true).map(Locked::call);
     }
 
+    /**
+     * Whether the call is still in progress, holding its row FOR SHARE until the caller's transaction ends: a report
+     * that ends the call (it takes the row FOR UPDATE) either committed before and is seen here, or waits for that
+     * transaction. Only meaningful inside a transaction.
+     */
+    public boolean holdWhileInProgress(CallId id) {
+        String state = db.select(CALL.STATE).from(CALL).where(CALL.ID.eq(id.value())).forShare()
+                .fetchOne(CALL.STATE);
+        return state != null && !CallState.ENDED.name().equals(state);
+    }
+
     public Optional<Call> load(CallId id) {
         return read(CALL.ID.eq(id.value()), false).map(Locked::call);
     }

@@ -78,8 +78,8 @@ public class Intake {
     public void on(Call.Offered offered) {
         try {
             Call call = calls.load(offered.call()).orElseThrow();
-            ReportId report = openDraft(call.id(), offered.operator());
-            prepared.put(call.id(), prepare(call, offered.operator(), report));
+            openDraftWhileInProgress(call.id(), offered.operator())
+                    .ifPresent(report -> prepared.put(call.id(), prepare(call, offered.operator(), report)));
         } catch (RuntimeException e) {
             // The offer stands: the ringing report opens the draft the slow way.
             log.warn("could not prepare the screen pop of call {} at offer", offered.call(), e);
@@ -130,8 +130,20 @@ public class Intake {
 
     private void popFromTheDatabase(Call.Ringing ringing) {
         Call call = calls.load(ringing.call()).orElseThrow();
-        events.publishEvent(prepare(call, ringing.operator(), openDraft(call.id(), ringing.operator()))
-                .ringingAt(ringing.at()));
+        openDraftWhileInProgress(call.id(), ringing.operator()).ifPresent(report -> events.publishEvent(
+                prepare(call, ringing.operator(), report).ringingAt(ringing.at())));
+    }
+
+    /**
+     * The draft an offer or a ringing opens, none once the call is over. Their listeners run after the offer's or
+     * the ringing's commit (on the routing thread, or on the other node), so the caller may hang up in between:
+     * the hang-up's listener then finds no draft to drop, and a draft opened afterwards would stay in the
+     * operator's open reports for a call nobody took. Under the call's row held FOR SHARE, a hang-up either
+     * committed first (nothing is opened) or waits for this draft, which its listener then drops.
+     */
+    private java.util.Optional<ReportId> openDraftWhileInProgress(CallId call, OperatorId operator) {
+        return tx.execute(status -> calls.holdWhileInProgress(call)
+                ? java.util.Optional.of(openDraft(call, operator)) : java.util.Optional.<ReportId>empty());
     }
 
     /**

@@ -245,6 +245,27 @@ class IntakeTest {
         assertThat(events.ofType(ScreenPop.class)).singleElement().extracting(ScreenPop::call).isEqualTo(recent);
     }
 
+    /**
+     * The offer's listeners run after its commit, on the routing thread (or on the other node), so the caller can
+     * hang up in between: the hang-up's listener finds no draft to drop, and the offer's then opened one for a
+     * call that is over, left in the operator's open reports as "not submitted yet" (RepeatCallerInBrowserTest
+     * failed on it in CI). An offer or a ringing heard after the end opens no draft and prepares no pop.
+     */
+    @Test
+    void anOfferHeardAfterTheCallerHungUpOpensNoDraftAndPopsNothing() {
+        CallRef ref = FakeData.newCallRef();
+        CallId call = callRingingAt(me, ref);
+        assertThat(switchboard.callerHungUp(ref)).isTrue();
+        assertThat(intake.reportOf(call)).as("the hang-up dropped the untouched draft").isEmpty();
+
+        intake.on(new Call.Offered(call, me.id()));
+        intake.on(new Call.RingReported(call, me.id(), clock.instant()));
+        intake.on(new Call.Ringing(call, me.id(), clock.instant()));
+
+        assertThat(intake.reportOf(call)).isEmpty();
+        assertThat(events.ofType(ScreenPop.class)).isEmpty();
+    }
+
     /** A pop that must be built from the database (no offer prepared it here) waits for the commit instead. */
     @Test
     void aPopBuiltFromTheDatabaseLeavesAfterTheRingingRecordIsCommitted() throws Exception {
