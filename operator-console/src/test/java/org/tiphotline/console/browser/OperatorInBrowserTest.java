@@ -268,6 +268,9 @@ class OperatorInBrowserTest {
         assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText())
                 .isEqualTo("Too many failed sign-ins. Try again in 1 s.");
         login("admin", "admin-demo");
+        // Loading the status page before the sign-in's POST has landed aborts it (CI under load: the login page
+        // came back instead, with no #telephony): wait to leave the login page first.
+        wait.until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
         browser.get(hotline.base() + "/status.html");
         waitForText(By.id("telephony"), "Simulated line (demo and training)");
         assertThat(browser.findElement(By.id("telephony")).getText()).contains("Working");
