@@ -47,26 +47,8 @@ class FloorPush implements DisposableBean {
     }
 
     // Some of these are published inside a transaction or the router's lock: only a flag and a schedule here.
-    @EventListener
-    void on(Call.Event event) {
-        changed();
-    }
-
-    @EventListener
-    void on(Router.PresenceChanged event) {
-        changed();
-    }
-
-    @EventListener
-    void on(Router.QueueChanged event) {
-        changed();
-    }
-
-    @EventListener
-    void on(Escalation.Event event) {
-        changed();
-    }
-
+    @EventListener({Call.Event.class, Router.PresenceChanged.class, Router.QueueChanged.class,
+            Escalation.Event.class})
     void changed() {
         if (pending.compareAndSet(false, true)) {
             sender.schedule(this::publish, DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
