@@ -465,7 +465,8 @@ public class Escalations {
                 .set(ESCALATION.RAISED_AT, utc(now))
                 .set(ESCALATION.STATUS, Escalation.Status.OPEN.name())
                 .set(ESCALATION.ALERT_ROUND, 1)
-                .set(ESCALATION.NEXT_ALERT_AT, utc(now.plus(firstDeadline(agency, level))));
+                .set(ESCALATION.NEXT_ALERT_AT, utc(now.plus(firstDeadline(agency, level))))
+                .set(ESCALATION.ACKNOWLEDGE_DEADLINE, utc(now.plus(firstDeadline(agency, level))));
     }
 
     /** The agency's own deadline for this level if it has one, else the hotline's. */

@@ -26,6 +26,8 @@ class LiveChannelSecurity {
         messages.nullDestMatcher().authenticated()
                 .simpSubscribeDestMatchers("/user/queue/**").authenticated()
                 .simpSubscribeDestMatchers("/topic/supervisor/**").hasAnyRole("SUPERVISOR", "DATA_MANAGER")
+                .simpSubscribeDestMatchers(org.tiphotline.console.floor.FloorAccess.TOPIC)
+                .hasAnyRole(org.tiphotline.console.floor.FloorAccess.ROLES)
                 // The callback queue's changes, masked numbers only: those who work it.
                 .simpSubscribeDestMatchers("/topic/callbacks").hasAnyRole("OPERATOR", "SUPERVISOR")
                 // A liaison user watches their own agency's escalations and no other's.

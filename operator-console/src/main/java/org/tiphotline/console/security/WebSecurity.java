@@ -140,6 +140,9 @@ class WebSecurity {
                         // Statistics publish no person, but they are the task force's to release: the same people.
                         .requestMatchers("/statistics.html", "/js/statistics.js", "/api/statistics",
                                 "/api/statistics/**").hasAnyRole("DATA_MANAGER", "DATA_MANAGEMENT_LEADER")
+                        // The floor (issue 20): staff data only; who sees it is FloorAccess's to say.
+                        .requestMatchers(org.tiphotline.console.floor.FloorAccess.API)
+                        .hasAnyRole(org.tiphotline.console.floor.FloorAccess.ROLES)
                         .requestMatchers("/supervisor.html", "/js/supervisor.js", "/api/calllog/**", "/api/live/**",
                                 "/api/operators", "/api/escalations/**").hasAnyRole("SUPERVISOR", "DATA_MANAGER",
                                 "DATA_MANAGEMENT_LEADER")

@@ -731,6 +731,9 @@ class NeedToKnowTest {
                 row("GET /api/calllog/{id}", "reviewers").allow(REVIEWERS).send(getReq("/api/calllog/" + call)),
                 row("GET /api/operators", "reviewers").allow(REVIEWERS).send(getReq("/api/operators")),
                 row("GET /api/live/queue", "reviewers").allow(REVIEWERS).send(getReq("/api/live/queue")),
+                row("GET /api/floor", "the floor's figures and operators' states (staff data, nothing about "
+                        + "callers): supervisors and administrators").allow(EnumSet.of(SUPERVISOR, ADMIN))
+                        .send(getReq("/api/floor?interval=DAY")),
                 row("GET /api/live/alarms", "reviewers: urgent calls waiting with nobody free, naming no one")
                         .allow(REVIEWERS).send(getReq("/api/live/alarms")),
                 row("GET /api/console/call", "an operator's own call (their seat only), for a reloaded console")
@@ -1199,6 +1202,7 @@ class NeedToKnowTest {
         subscriptions.put("/topic/supervisor/queue", supervisorsTopics);
         subscriptions.put("/topic/supervisor/escalations", supervisorsTopics);
         subscriptions.put("/topic/callbacks", EnumSet.of(OPERATOR_ON_CALL, OTHER_OPERATOR, SUPERVISOR));
+        subscriptions.put("/topic/floor.figures", EnumSet.of(SUPERVISOR, ADMIN));
         subscriptions.put("/topic/liaison/test-police", EnumSet.of(POLICE_LIAISON));
         subscriptions.put("/topic/liaison/test-child-protection", EnumSet.of(OTHER_AGENCY_LIAISON));
         // The simple broker takes a pattern as a subscription to every topic it matches.

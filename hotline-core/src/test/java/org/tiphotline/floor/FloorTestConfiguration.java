@@ -1,0 +1,19 @@
+package org.tiphotline.floor;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.tiphotline.testing.CoreTestConfiguration;
+
+/** The core's test services with the floor's, on the real test database. */
+@Configuration(proxyBeanMethods = false)
+@Import(CoreTestConfiguration.class)
+@ComponentScan(basePackageClasses = Floor.class)
+class FloorTestConfiguration {
+
+    @Bean
+    FloorSettings floorSettings() {
+        return FloorSettings.defaults();
+    }
+}
