@@ -156,10 +156,24 @@ public class Router implements DisposableBean {
      * (IllegalStateException, with words for the supervisor) while the operator rings or talks.
      */
     public void setAwayBySupervisor(OperatorId operator, AwayReason reason, long supervisor) {
+        setAwayBySupervisor(operator, reason, supervisor, before -> { });
+    }
+
+    /**
+     * As {@link #setAwayBySupervisor(OperatorId, AwayReason, long)}; {@code inDecision} is given the presence the
+     * operator had and runs in the decision's transaction once it is accepted (the audit row), so the change and
+     * its record commit together or not at all.
+     */
+    public void setAwayBySupervisor(OperatorId operator, AwayReason reason, long supervisor,
+            java.util.function.Consumer<Presence> inDecision) {
         Operator who = operators.byId(operator).orElseThrow(() -> new IllegalArgumentException("unknown operator"));
         boolean[] set = {false};
         decide(brain -> {
+            Presence before = brain.presence(operator).orElse(Presence.AWAY);
             set[0] = brain.setAwayBySupervisor(operator, who.languages(), reason, supervisor, clock.instant());
+            if (set[0]) {
+                inDecision.accept(before);
+            }
             return List.of();
         });
         if (!set[0]) {
