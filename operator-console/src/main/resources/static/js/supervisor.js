@@ -108,11 +108,17 @@ function showQueue(snapshot) {
     App.el('td', {}, w.urgent ? App.el('span', { class: 'urgent' }, 'Urgent') : ''),
     App.el('td', {}, App.language(w.language) || 'Not chosen'), App.el('td', {}, App.time(w.queuedAt))))
     : [none(3)]));
-  $('seats').replaceChildren(...snapshot.operators.map((s) => App.el('tr', { id: 'seat-' + s.operator },
-    App.el('td', {}, Sup.names[s.operator] || 'Another user'),
-    App.el('td', { class: 'presence presence-' + s.presence }, presenceWords(s)),
-    App.el('td', {}, App.time(s.since)),
-    App.el('td', {}, App.me.role === 'SUPERVISOR' ? setAwayControl(s) : ''))));
+  // A row's set-away control is kept across updates (several a second on a busy floor): a supervisor choosing a
+  // reason must not have the list closed under them.
+  $('seats').replaceChildren(...snapshot.operators.map((s) => {
+    const row = $('seat-' + s.operator) || App.el('tr', { id: 'seat-' + s.operator },
+      App.el('td', {}, Sup.names[s.operator] || 'Another user'), App.el('td', {}), App.el('td', {}),
+      App.el('td', {}, App.me.role === 'SUPERVISOR' ? setAwayControl(s) : ''));
+    row.cells[1].className = 'presence presence-' + s.presence;
+    row.cells[1].textContent = presenceWords(s);
+    row.cells[2].textContent = App.time(s.since);
+    return row;
+  }));
 }
 
 // Away with its reason, and who set it when it was not the operator (issue 20).

@@ -232,6 +232,65 @@ class OperatorStatesTest {
         }
     }
 
+    @Test
+    void theShiftReportSaysWhoWasInWhichStateWhenFromTheLogAlone() {
+        Operator early = FakeData.user(operators, Role.OPERATOR, "en");
+        Operator late = FakeData.user(operators, Role.OPERATOR, "en");
+        Operator supervisor = FakeData.user(operators, Role.SUPERVISOR);
+        Router router = router(Duration.ZERO, RoutingSettings.WrapUpOverdue.AVAILABLE);
+        try {
+            // Before the window: the early operator is available already (the window opens with it).
+            router.setPresence(early.id(), Presence.AVAILABLE);
+            clock.advance(Duration.ofMinutes(30));
+            Instant from = clock.instant();
+            clock.advance(Duration.ofMinutes(10));
+            router.setPresence(early.id(), Presence.AWAY, AwayReason.BREAK);
+            router.setPresence(late.id(), Presence.AVAILABLE);
+            clock.advance(Duration.ofMinutes(15));
+            router.setPresence(early.id(), Presence.AVAILABLE);
+            clock.advance(Duration.ofMinutes(5));
+            router.setAwayBySupervisor(late.id(), AwayReason.TRAINING, supervisor.id().value());
+            clock.advance(Duration.ofMinutes(20));
+            Instant to = clock.instant();
+            clock.advance(Duration.ofMinutes(5));
+            router.setPresence(late.id(), Presence.AVAILABLE); // after the window: not counted
+
+            // A fresh reader (another node, a restart) over the same database: the figures come from the log.
+            List<StateLog.OperatorShift> shifts = new StateLog(db, clock).between(from, to);
+            assertThat(shifts).extracting(StateLog.OperatorShift::operator).containsExactlyInAnyOrder(early.id(),
+                    late.id());
+            StateLog.OperatorShift first = shifts.stream().filter(s -> s.operator().equals(early.id())).findFirst()
+                    .orElseThrow();
+            assertThat(first.name()).isEqualTo(early.displayName());
+            // Available 10 min (from the window's start) + 25 min; on a break 15 min.
+            assertThat(first.totals()).containsExactlyInAnyOrder(
+                    new StateLog.Total(Presence.AVAILABLE, null, 35 * 60),
+                    new StateLog.Total(Presence.AWAY, AwayReason.BREAK, 15 * 60));
+            assertThat(first.spans()).extracting(StateLog.Span::from).containsExactly(from, from.plusSeconds(600),
+                    from.plusSeconds(1500));
+            StateLog.OperatorShift second = shifts.stream().filter(s -> s.operator().equals(late.id())).findFirst()
+                    .orElseThrow();
+            assertThat(second.totals()).containsExactlyInAnyOrder(
+                    new StateLog.Total(Presence.AVAILABLE, null, 20 * 60),
+                    new StateLog.Total(Presence.AWAY, AwayReason.TRAINING, 20 * 60));
+            assertThat(second.spans().getLast()).isEqualTo(new StateLog.Span(Presence.AWAY, AwayReason.TRAINING,
+                    StateCause.SetBy.SUPERVISOR, from.plusSeconds(1800), to));
+            // A window still open is cut at now, not at its end (the shared clock is put back after).
+            Instant latest = clock.instant();
+            clock.set(from.plusSeconds(1200));
+            try {
+                assertThat(new StateLog(db, clock).between(from, to).stream()
+                        .filter(s -> s.operator().equals(early.id())).findFirst().orElseThrow().totals())
+                        .containsExactlyInAnyOrder(new StateLog.Total(Presence.AVAILABLE, null, 600),
+                                new StateLog.Total(Presence.AWAY, AwayReason.BREAK, 600));
+            } finally {
+                clock.set(latest);
+            }
+        } finally {
+            router.destroy();
+        }
+    }
+
     private static RoutingSettings settings(Duration wrapUpMax, RoutingSettings.WrapUpOverdue overdue) {
         return new RoutingSettings(Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(60), wrapUpMax,
                 overdue);

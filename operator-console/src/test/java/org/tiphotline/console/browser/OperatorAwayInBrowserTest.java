@@ -61,7 +61,7 @@ class OperatorAwayInBrowserTest {
         WebDriverWait atSupervisor = new WebDriverWait(supervisor, Duration.ofSeconds(15));
         supervisor.get(hotline.base() + "/supervisor.html");
         atSupervisor.until(ExpectedConditions.textToBePresentInElementLocated(By.id("seats"), "On a break"));
-        String seat = supervisor.findElement(By.xpath("//tbody[@id='seats']/tr[td[1]='Demo Operator']")).getText();
+        String seat = supervisor.findElement(By.xpath("//tbody[@id='seats']/tr[td[1]='Demo Operator One']")).getText();
         assertThat(seat).contains("On a break").doesNotContain("BREAK").doesNotContain("set by a supervisor");
 
         // A call rings at the operator: the supervisor is refused, in words.
@@ -73,8 +73,8 @@ class OperatorAwayInBrowserTest {
         setAway(supervisor, "In training");
         WebElement refusal = atSupervisor.until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("dialog.dialog[open]")));
-        assertThat(refusal.getText()).contains("Demo Operator was not set away")
-                .contains("Demo Operator is ringing or on a call: they can be set away once the call is over");
+        assertThat(refusal.getText()).contains("Demo Operator One was not set away")
+                .contains("Demo Operator One is ringing or on a call: they can be set away once the call is over");
         HeadlessChromium.screenshot(supervisor, "supervisor-set-away-refused");
         refusal.findElement(By.cssSelector("button")).click();
 
@@ -88,7 +88,11 @@ class OperatorAwayInBrowserTest {
                 .isEqualTo("Your supervisor (Demo Supervisor) set you away: In a meeting");
         atSupervisor.until(ExpectedConditions.textToBePresentInElementLocated(By.id("seats"),
                 "In a meeting (set by a supervisor)"));
+        ((org.openqa.selenium.JavascriptExecutor) operator).executeScript("window.scrollTo(0, 0)");
         HeadlessChromium.screenshot(operator, "operator-set-away-by-supervisor");
+        ((org.openqa.selenium.JavascriptExecutor) supervisor).executeScript(
+                "document.getElementById('seats').scrollIntoView({block: 'center'})");
+        HeadlessChromium.screenshot(supervisor, "supervisor-operator-in-a-meeting");
         PageCheck.assertFitsAndIsAccessible(supervisor, "supervisor-operator-set-away");
         PageCheck.assertFitsAndIsAccessible(operator, "console-set-away");
 
@@ -98,9 +102,11 @@ class OperatorAwayInBrowserTest {
                 "set you away: In a meeting"));
     }
 
+    /** The row's control is kept across the live updates, so the choice made is the one sent. */
     private void setAway(WebDriver supervisor, String reason) {
-        WebElement row = supervisor.findElement(By.xpath("//tbody[@id='seats']/tr[td[1]='Demo Operator']"));
-        new Select(row.findElement(By.cssSelector("select.away-reason"))).selectByVisibleText(reason);
+        WebElement row = supervisor.findElement(By.xpath("//tbody[@id='seats']/tr[td[1]='Demo Operator One']"));
+        WebElement choice = row.findElement(By.cssSelector("select.away-reason"));
+        new Select(choice).selectByVisibleText(reason);
         row.findElement(By.cssSelector("button.set-away")).click();
     }
 
