@@ -47,21 +47,7 @@ public class WrapUpAlarm implements DisposableBean {
     public void on(Router.WrapUpOverdue overdue) {
         StaffNotice notice = notice(Duration.between(overdue.since(), clock.instant()), settings.wrapUpMax());
         log.info("operator {} is in after-call work past its maximum: supervisors alerted", overdue.operator());
-        for (Directory.Alert target : escalation.supervisorAlerts()) {
-            // Each channel on its own thread: a slow SMS gateway must not hold up the e-mail, nor routing.
-            sending.execute(() -> {
-                try {
-                    AlertChannel channel = channels.get(target.channel());
-                    if (channel == null) {
-                        throw new IllegalStateException("no " + target.channel() + " channel is configured");
-                    }
-                    channel.notice(target.target(), notice);
-                } catch (RuntimeException e) {
-                    log.warn("the after-call work alert to supervisors' channel {} failed: {}", target.channel(),
-                            e.getMessage());
-                }
-            });
-        }
+        StaffNotices.send(sending, channels, escalation.supervisorAlerts(), notice, "the after-call work alert");
     }
 
     static StaffNotice notice(Duration lasted, Duration maximum) {
