@@ -110,9 +110,12 @@ class OperatorAwayInBrowserTest {
         row.findElement(By.cssSelector("button.set-away")).click();
     }
 
-    /** The simulated caller hangs up (the console's list of test calls). */
+    /** The simulated caller hangs up (the console's list of test calls, redrawn every 2 s: found afresh each try). */
     private static void hangUpTestCall(WebDriver operator, WebDriverWait wait) {
-        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#sim-calls button"))).click();
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+            d.findElement(By.cssSelector("#sim-calls button")).click();
+            return true;
+        });
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("presence"), "Available"));
     }
 
