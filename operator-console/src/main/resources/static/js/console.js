@@ -9,12 +9,13 @@ const Console = { formDef: [], report: null, call: null, timers: {}, pending: ne
 async function init() {
   if (!await App.start()) return;
   CallBar.init();
-  showPresence(App.me.presence);
+  for (const o of $('away-reason').options) o.textContent = App.label(o.value, 'away');
+  showPresence(App.me.presenceDetail || { presence: App.me.presence });
   $('sim-language').replaceChildren(...App.me.hotlineLanguages.map((l) => App.el('option', { value: l },
     App.language(l))));
   Console.formDef = (await App.api('GET', '/api/forms/hotline')).body;
   $('go-available').onclick = () => Console.link.send('/app/presence', { presence: 'AVAILABLE' });
-  $('go-away').onclick = () => Console.link.send('/app/presence', { presence: 'AWAY' });
+  $('go-away').onclick = () => Console.link.send('/app/presence', { presence: 'AWAY', reason: $('away-reason').value });
   $('sim-place').onclick = placeTestCall;
   $('answer').onclick = () => (Softphone.handles(Console.call && Console.call.provider) ? Softphone.answer()
     : phone('answer'));
@@ -26,7 +27,7 @@ async function init() {
     onDisconnected: () => { $('link-status').textContent = 'reconnecting…'; },
   });
   Console.link.subscribe('/user/queue/pop', onPop);
-  Console.link.subscribe('/user/queue/presence', (m) => showPresence(m.presence));
+  Console.link.subscribe('/user/queue/presence', showPresence);
   Console.link.subscribe('/user/queue/call', onCallUpdate);
   Console.link.subscribe('/user/queue/errors', (m) => App.tell('Not done', m.error));
   Console.link.subscribe('/user/queue/escalations', showEscalation);
@@ -43,11 +44,33 @@ async function init() {
   window.addEventListener('beforeunload', (e) => { if (Console.pending.size) { e.preventDefault(); } });
 }
 
-function showPresence(p) {
-  // Not a choice of theirs: the PBX cannot reach their phone, so calls wait until it is back.
-  $('presence').textContent = p === 'PHONE_NOT_CONNECTED'
-    ? 'Your phone is not connected: calls come again once it is' : App.label(p, 'presence');
+// The presence in words, with why (issue 20): who set them away and for what, and the after-call work's time left.
+function showPresence(m) {
+  const p = m.presence;
+  clearInterval(Console.timers.wrapUp);
   $('presence').className = 'presence-' + p;
+  if (p === 'PHONE_NOT_CONNECTED') {
+    // Not a choice of theirs: the PBX cannot reach their phone, so calls wait until it is back.
+    $('presence').textContent = 'Your phone is not connected: calls come again once it is';
+  } else if (p === 'AWAY' && m.setBy === 'SUPERVISOR') {
+    $('presence').textContent = 'Your supervisor' + (m.byName ? ' (' + m.byName + ')' : '') + ' set you away: '
+      + App.label(m.reason || 'OTHER', 'away');
+  } else if (p === 'AWAY' && m.reason) {
+    $('presence').textContent = App.label(m.reason, 'away');
+  } else if (p === 'WRAP_UP' && m.wrapUpMaxSeconds) {
+    // Counted from when it started on the server, so a reloaded console shows the same time left.
+    const ends = (m.since ? Date.parse(m.since) : Date.now()) + m.wrapUpMaxSeconds * 1000;
+    const tick = () => {
+      const left = Math.round((ends - Date.now()) / 1000);
+      $('presence').textContent = App.label(p, 'presence') + (left > 0 ? ' · ' + App.duration(left) + ' left'
+        : m.wrapUpOverdue === 'ALERT' ? ' · past the maximum: your supervisor has been told' : '');
+    };
+    tick();
+    Console.timers.wrapUp = setInterval(tick, 1000);
+  } else {
+    $('presence').textContent = App.label(p, 'presence');
+  }
+  if (p === 'AWAY' && m.reason) $('away-reason').value = m.reason;
 }
 
 function onPop(pop) {

@@ -26,6 +26,7 @@ async function init() {
     onDisconnected: () => { $('link-status').textContent = 'reconnecting…'; },
   });
   link.subscribe('/topic/supervisor/queue', showQueue);
+  link.subscribe('/topic/supervisor/wrapup', showWrapUpOverdue);
   link.subscribe('/topic/supervisor/escalations', (e) => {
     Sup.escalations.set(e.id, Object.assign(Sup.escalations.get(e.id) || {}, e));
     showEscalations();
@@ -107,10 +108,47 @@ function showQueue(snapshot) {
     App.el('td', {}, w.urgent ? App.el('span', { class: 'urgent' }, 'Urgent') : ''),
     App.el('td', {}, App.language(w.language) || 'Not chosen'), App.el('td', {}, App.time(w.queuedAt))))
     : [none(3)]));
-  $('seats').replaceChildren(...snapshot.operators.map((s) => App.el('tr', {},
-    App.el('td', {}, Sup.names[s.operator] || 'Another user'),
-    App.el('td', { class: 'presence-' + s.presence }, App.label(s.presence, 'presence')),
-    App.el('td', {}, App.time(s.since)))));
+  // A row's set-away control is kept across updates (several a second on a busy floor): a supervisor choosing a
+  // reason must not have the list closed under them.
+  $('seats').replaceChildren(...snapshot.operators.map((s) => {
+    const row = $('seat-' + s.operator) || App.el('tr', { id: 'seat-' + s.operator },
+      App.el('td', {}, Sup.names[s.operator] || 'Another user'), App.el('td', {}), App.el('td', {}),
+      App.el('td', {}, App.me.role === 'SUPERVISOR' ? setAwayControl(s) : ''));
+    row.cells[1].className = 'presence presence-' + s.presence;
+    row.cells[1].textContent = presenceWords(s);
+    row.cells[2].textContent = App.time(s.since);
+    return row;
+  }));
+}
+
+// Away with its reason, and who set it when it was not the operator (issue 20).
+function presenceWords(s) {
+  if (s.presence !== 'AWAY' || !s.reason) return App.label(s.presence, 'presence');
+  return App.label(s.reason, 'away') + (s.setBy === 'SUPERVISOR' ? ' (set by a supervisor)' : '');
+}
+
+// A supervisor sets an operator away with a reason; refused in words while they ring or talk (the server says).
+function setAwayControl(s) {
+  const name = Sup.names[s.operator] || 'this operator';
+  const select = App.el('select', { class: 'away-reason', 'aria-label': 'Why ' + name + ' is away' },
+    ...['BREAK', 'TRAINING', 'MEETING', 'OTHER'].map((r) => App.el('option', { value: r }, App.label(r, 'away'))));
+  const button = App.el('button', { type: 'button', class: 'set-away' }, 'Set away');
+  button.onclick = () => App.busy(button, async () => {
+    const r = await App.api('POST', '/api/operator-states/' + encodeURIComponent(s.operator) + '/away',
+      { reason: select.value });
+    if (!r.ok) { await App.tell(name + ' was not set away', r.body.message); return; }
+    App.announce(name + ' is set away: ' + App.label(select.value, 'away') + '.');
+  });
+  return [select, ' ', button];
+}
+
+// An operator's after-call work ran past its maximum: who, and since when.
+function showWrapUpOverdue(a) {
+  const name = a.name || Sup.names[a.operator] || 'An operator';
+  const text = name + ' has been in after-call work since ' + App.time(a.since) + ' (the maximum is '
+    + App.duration(a.maxSeconds) + ').';
+  $('wrapup-alerts').prepend(App.el('li', { class: 'wrapup-overdue' }, text));
+  App.announce(text, true);
 }
 
 async function loadPage(cursor) {

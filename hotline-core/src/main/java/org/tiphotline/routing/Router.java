@@ -41,8 +41,26 @@ public class Router implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(Router.class);
 
-    /** An operator's presence changed, by their choice or by the routing rules. */
-    public record PresenceChanged(OperatorId operator, Presence presence) {}
+    /**
+     * An operator's presence (or the reason they are away) changed, by their choice, a supervisor's or the routing
+     * rules: {@code cause} says which, {@code byUser} the supervisor who set it (else null), {@code since} when.
+     */
+    public record PresenceChanged(OperatorId operator, Presence presence, AwayReason reason, StateCause cause,
+            Long byUser, Instant since) {
+
+        public PresenceChanged(OperatorId operator, Presence presence) {
+            this(operator, presence, null, null, null, null);
+        }
+    }
+
+    /**
+     * An operator's after-call work ran past {@code hotline.routing.wrap-up-max} and they stay in it (the setting
+     * says so): the supervisors are alerted. Published once, on the leading node.
+     */
+    public record WrapUpOverdue(OperatorId operator, Instant since) {}
+
+    /** Where an operator is and why, as the last decision left it (see {@link Router#seat}). */
+    public record SeatNow(Presence presence, Instant since, AwayReason reason, StateCause cause, Long byUser) {}
 
     /** The queue or any operator's presence changed: supervisors' live views refresh on it. */
     public record QueueChanged() {}
@@ -74,7 +92,9 @@ public class Router implements DisposableBean {
 
         public record WaitingCall(CallId call, boolean urgent, String language, Instant queuedAt) {}
 
-        public record Seat(OperatorId operator, Presence presence, Instant since, CallId call) {}
+        /** {@code reason}: why they are away (null otherwise); {@code setBy}: who made the last change. */
+        public record Seat(OperatorId operator, Presence presence, Instant since, CallId call, AwayReason reason,
+                StateCause.SetBy setBy) {}
     }
 
     private final RoutingStore store;
@@ -110,11 +130,67 @@ public class Router implements DisposableBean {
         this.leadership = leadership;
     }
 
-    /** The operator's own choice of AVAILABLE or AWAY. */
+    /** The operator's own choice of AVAILABLE or AWAY, with no reason given. */
     public Presence setPresence(OperatorId operator, Presence wanted) {
+        return setPresence(operator, wanted, null);
+    }
+
+    /** The operator's own choice of AVAILABLE or AWAY ({@code reason}: why they are away; null for none). */
+    public Presence setPresence(OperatorId operator, Presence wanted, AwayReason reason) {
+        return set(operator, wanted, new RoutingBrain.Why(reason, StateCause.CHOSEN, null));
+    }
+
+    /**
+     * Nobody watches for calls on the operator's console (its last tab closed, they were signed out): away, set by
+     * the system, if they could be offered a call; otherwise as they are.
+     */
+    public void consoleClosed(OperatorId operator) {
+        Presence now = presence(operator);
+        if (now == Presence.AVAILABLE || now == Presence.RINGING || now == Presence.PHONE_NOT_CONNECTED) {
+            set(operator, Presence.AWAY, RoutingBrain.Why.of(StateCause.CONSOLE_CLOSED));
+        }
+    }
+
+    /**
+     * A supervisor ({@code supervisor}: their user id) sets the operator away for {@code reason}. Refused
+     * (IllegalStateException, with words for the supervisor) while the operator rings or talks.
+     */
+    public void setAwayBySupervisor(OperatorId operator, AwayReason reason, long supervisor) {
+        setAwayBySupervisor(operator, reason, supervisor, before -> { });
+    }
+
+    /**
+     * As {@link #setAwayBySupervisor(OperatorId, AwayReason, long)}; {@code inDecision} is given the presence the
+     * operator had and runs in the decision's transaction once it is accepted (the audit row), so the change and
+     * its record commit together or not at all.
+     */
+    public void setAwayBySupervisor(OperatorId operator, AwayReason reason, long supervisor,
+            java.util.function.Consumer<Presence> inDecision) {
         Operator who = operators.byId(operator).orElseThrow(() -> new IllegalArgumentException("unknown operator"));
-        log.debug("operator {} asks to be {}", operator, wanted);
-        decide(brain -> brain.setPresence(operator, who.languages(), wanted, clock.instant()));
+        boolean[] set = {false};
+        decide(brain -> {
+            Presence before = brain.presence(operator).orElse(Presence.AWAY);
+            set[0] = brain.setAwayBySupervisor(operator, who.languages(), reason, supervisor, clock.instant());
+            if (set[0]) {
+                inDecision.accept(before);
+            }
+            return List.of();
+        });
+        if (!set[0]) {
+            throw new IllegalStateException(who.displayName()
+                    + " is ringing or on a call: they can be set away once the call is over");
+        }
+    }
+
+    /** Where the operator is and why, as the last decision left it; empty when they never had a seat. */
+    public java.util.Optional<SeatNow> seat(OperatorId operator) {
+        return store.seat(operator);
+    }
+
+    private Presence set(OperatorId operator, Presence wanted, RoutingBrain.Why why) {
+        Operator who = operators.byId(operator).orElseThrow(() -> new IllegalArgumentException("unknown operator"));
+        log.debug("operator {} to be {} ({})", operator, wanted, why.cause());
+        decide(brain -> brain.setPresence(operator, who.languages(), wanted, why, clock.instant()));
         return presence(operator);
     }
 
@@ -155,7 +231,8 @@ public class Router implements DisposableBean {
                 brain.queue().stream()
                         .map(w -> new Snapshot.WaitingCall(w.call(), w.urgent(), w.language(), w.queuedAt())).toList(),
                 brain.operators().stream()
-                        .map(o -> new Snapshot.Seat(o.id(), o.presence(), o.since(), o.call())).toList());
+                        .map(o -> new Snapshot.Seat(o.id(), o.presence(), o.since(), o.call(), o.why().reason(),
+                                o.why().cause() == null ? null : o.why().cause().setBy())).toList());
     }
 
     /**
@@ -298,7 +375,8 @@ public class Router implements DisposableBean {
     public void awayAfterStart() {
         store.read().seats().stream().filter(s -> s.presence() == Presence.AVAILABLE
                 || s.presence() == Presence.PHONE_NOT_CONNECTED).forEach(s -> decide(brain -> brain.setPresence(
-                        s.id(), s.languages(), Presence.AWAY, clock.instant())));
+                        s.id(), s.languages(), Presence.AWAY, RoutingBrain.Why.of(StateCause.RESTART),
+                        clock.instant())));
     }
 
     /**
@@ -403,6 +481,8 @@ public class Router implements DisposableBean {
             switch (decision) {
                 case RoutingBrain.Offer offer -> offer(offer);
                 case RoutingBrain.Withdraw withdraw -> withdraw(withdraw);
+                case RoutingBrain.WrapUpOverdue overdue ->
+                    events.publishEvent(new WrapUpOverdue(overdue.operator(), overdue.since()));
             }
         }
     }
@@ -444,16 +524,18 @@ public class Router implements DisposableBean {
         }
     }
 
-    private static Map<OperatorId, Presence> presences(RoutingBrain.State state) {
-        return state.seats().stream()
-                .collect(Collectors.toMap(RoutingBrain.SeatState::id, RoutingBrain.SeatState::presence));
+    private static Map<OperatorId, RoutingBrain.SeatState> seats(RoutingBrain.State state) {
+        return state.seats().stream().collect(Collectors.toMap(RoutingBrain.SeatState::id, Function.identity()));
     }
 
     private void publishChanges(RoutingBrain.State before, RoutingBrain.State after) {
-        Map<OperatorId, Presence> was = presences(before);
-        presences(after).forEach((id, presence) -> {
-            if (was.get(id) != presence) {
-                events.publishEvent(new PresenceChanged(id, presence));
+        Map<OperatorId, RoutingBrain.SeatState> was = seats(before);
+        seats(after).forEach((id, seat) -> {
+            RoutingBrain.SeatState old = was.get(id);
+            if (old == null || old.presence() != seat.presence()
+                    || !java.util.Objects.equals(old.why().reason(), seat.why().reason())) {
+                events.publishEvent(new PresenceChanged(id, seat.presence(), seat.why().reason(), seat.why().cause(),
+                        seat.why().byUser(), seat.since()));
             }
         });
         events.publishEvent(new QueueChanged());

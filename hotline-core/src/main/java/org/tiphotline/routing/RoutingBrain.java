@@ -27,7 +27,27 @@ final class RoutingBrain {
 
     record Waiting(CallId call, boolean urgent, String language, Instant queuedAt) {}
 
-    sealed interface Decision permits Offer, Withdraw {}
+    sealed interface Decision permits Offer, Withdraw, WrapUpOverdue {}
+
+    /** The operator's after-call work has run past its maximum and they stay in it: the supervisors are alerted. */
+    record WrapUpOverdue(OperatorId operator, Instant since) implements Decision {}
+
+    /**
+     * One change of an operator's state, as the state log keeps it: appended in the transaction of the decision
+     * that made it ({@link RoutingStore}). {@code byUser}: the supervisor who set it, else null.
+     */
+    record StateChange(OperatorId operator, Presence presence, AwayReason reason, StateCause cause, Long byUser,
+            Instant at) {}
+
+    /** Why an operator's state is what it is: kept beside their presence, for their screen and the floor. */
+    record Why(AwayReason reason, StateCause cause, Long byUser) {
+
+        static final Why NONE = new Why(null, null, null);
+
+        static Why of(StateCause cause) {
+            return new Why(null, cause, null);
+        }
+    }
 
     record Offer(CallId call, OperatorId operator) implements Decision {}
 
@@ -42,7 +62,7 @@ final class RoutingBrain {
         }
     }
 
-    record OperatorView(OperatorId id, Presence presence, Instant since, CallId call) {}
+    record OperatorView(OperatorId id, Presence presence, Instant since, CallId call, Why why) {}
 
     private static final Comparator<Waiting> PRIORITY = Comparator.comparing((Waiting w) -> !w.urgent())
             .thenComparing(Waiting::queuedAt);
@@ -55,6 +75,8 @@ final class RoutingBrain {
     private final Map<CallId, Presence> dialled = new HashMap<>();
     /** Operators whose phone the provider reported unreachable, whatever their presence. */
     private final java.util.Set<OperatorId> phoneless = new java.util.HashSet<>();
+    /** The changes of state this brain made, in order: what the decision appends to the state log. */
+    private final List<StateChange> changes = new ArrayList<>();
 
     private record Ring(Waiting call, OperatorId operator, Instant since) {}
 
@@ -65,6 +87,9 @@ final class RoutingBrain {
         Instant since;
         Instant idleSince;
         CallId call;
+        Why why = Why.NONE;
+        /** The supervisors were alerted that this after-call work ran past its maximum. */
+        boolean overdue;
 
         Seat(OperatorId id, List<String> languages, Instant now) {
             this.id = id;
@@ -80,7 +105,13 @@ final class RoutingBrain {
 
     /** An operator's seat as stored between decisions. */
     record SeatState(OperatorId id, List<String> languages, Presence presence, Instant since, Instant idleSince,
-            CallId call) {}
+            CallId call, Why why, boolean overdue) {
+
+        SeatState(OperatorId id, List<String> languages, Presence presence, Instant since, Instant idleSince,
+                CallId call) {
+            this(id, languages, presence, since, idleSince, call, Why.NONE, false);
+        }
+    }
 
     /** An offer as stored between decisions: the call, whom it rings, since when. */
     record RingState(Waiting call, OperatorId operator, Instant since) {}
@@ -96,7 +127,7 @@ final class RoutingBrain {
         return new State(List.copyOf(queue.values()),
                 ringing.values().stream().map(r -> new RingState(r.call(), r.operator(), r.since())).toList(),
                 seats.values().stream().map(s -> new SeatState(s.id, List.copyOf(s.languages), s.presence, s.since,
-                        s.idleSince, s.call)).toList(),
+                        s.idleSince, s.call, s.why, s.overdue)).toList(),
                 Map.copyOf(dialled), java.util.Set.copyOf(phoneless));
     }
 
@@ -110,6 +141,8 @@ final class RoutingBrain {
             seat.presence = s.presence();
             seat.idleSince = s.idleSince();
             seat.call = s.call();
+            seat.why = s.why() == null ? Why.NONE : s.why();
+            seat.overdue = s.overdue();
             brain.seats.put(s.id(), seat);
         }
         brain.dialled.putAll(state.dialled());
@@ -124,8 +157,16 @@ final class RoutingBrain {
         return dispatch(now);
     }
 
-    /** The operator chose AVAILABLE or AWAY (or finished wrap-up). Returns what follows from it. */
+    /** The operator chose AVAILABLE or AWAY (no reason given). Returns what follows from it. */
     List<Decision> setPresence(OperatorId operator, List<String> languages, Presence wanted, Instant now) {
+        return setPresence(operator, languages, wanted, Why.of(StateCause.CHOSEN), now);
+    }
+
+    /**
+     * AVAILABLE or AWAY, for the reason and by whom {@code why} says (the operator, the system when their console
+     * closed). A reason other than the one they are away for is a change too. Returns what follows from it.
+     */
+    List<Decision> setPresence(OperatorId operator, List<String> languages, Presence wanted, Why why, Instant now) {
         if (wanted != Presence.AVAILABLE && wanted != Presence.AWAY) {
             throw new IllegalArgumentException("an operator can only choose AVAILABLE or AWAY");
         }
@@ -143,16 +184,17 @@ final class RoutingBrain {
         if (seat.presence == Presence.RINGING) {
             if (wanted == Presence.AWAY) {
                 decisions.add(requeueRinging(seat.call, now, false));
-                move(seat, Presence.AWAY, null, now);
+                move(seat, Presence.AWAY, null, now, why);
             }
         } else {
             Presence next = wanted == Presence.AVAILABLE && phoneless.contains(operator)
                     ? Presence.PHONE_NOT_CONNECTED : wanted;
-            if (seat.presence != next) {
-                if (wanted == Presence.AVAILABLE) {
+            Why chosen = wanted == Presence.AWAY ? why : new Why(null, why.cause(), why.byUser());
+            if (seat.presence != next || !java.util.Objects.equals(seat.why.reason(), chosen.reason())) {
+                if (wanted == Presence.AVAILABLE && seat.presence != next) {
                     seat.idleSince = now;
                 }
-                move(seat, next, null, now);
+                move(seat, next, null, now, chosen);
             }
         }
         decisions.addAll(dispatch(now));
@@ -162,9 +204,26 @@ final class RoutingBrain {
     List<Decision> wrapUpDone(OperatorId operator, Instant now) {
         seat(operator).filter(s -> s.presence == Presence.WRAP_UP).ifPresent(s -> {
             s.idleSince = now;
-            ready(s, now);
+            ready(s, now, StateCause.REPORT_SUBMITTED);
         });
         return dispatch(now);
+    }
+
+    /**
+     * A supervisor sets the operator away for {@code reason}. Refused (false, nothing changes) while they ring or
+     * talk, a dial-out for them included: the call in hand is theirs to finish.
+     */
+    boolean setAwayBySupervisor(OperatorId operator, List<String> languages, AwayReason reason, long supervisor,
+            Instant now) {
+        Seat seat = seats.computeIfAbsent(operator, id -> new Seat(id, languages, now));
+        if (seat.presence == Presence.RINGING || seat.presence == Presence.ON_CALL
+                || seat.call != null && dialled.containsKey(seat.call)) {
+            return false;
+        }
+        if (seat.presence != Presence.AWAY || seat.why.reason() != reason) {
+            move(seat, Presence.AWAY, null, now, new Why(reason, StateCause.SUPERVISOR, supervisor));
+        }
+        return true;
     }
 
     /**
@@ -178,9 +237,9 @@ final class RoutingBrain {
         }
         seat(operator).ifPresent(s -> {
             if (!reachable && s.presence == Presence.AVAILABLE) {
-                move(s, Presence.PHONE_NOT_CONNECTED, null, now);
+                move(s, Presence.PHONE_NOT_CONNECTED, null, now, StateCause.PHONE_UNREACHABLE);
             } else if (reachable && s.presence == Presence.PHONE_NOT_CONNECTED) {
-                move(s, Presence.AVAILABLE, null, now);
+                move(s, Presence.AVAILABLE, null, now, StateCause.PHONE_REACHABLE);
             }
         });
         return dispatch(now);
@@ -192,10 +251,10 @@ final class RoutingBrain {
         Ring ring = ringing.remove(call);
         queue.remove(call);
         if (ring != null && !ring.operator().equals(operator)) {
-            seat(ring.operator()).ifPresent(s -> ready(s, now));
+            seat(ring.operator()).ifPresent(s -> ready(s, now, StateCause.ANSWERED));
         }
         Seat seat = seats.computeIfAbsent(operator, id -> new Seat(id, List.of(), now));
-        move(seat, Presence.ON_CALL, call, now);
+        move(seat, Presence.ON_CALL, call, now, StateCause.ANSWERED);
     }
 
     /**
@@ -210,7 +269,7 @@ final class RoutingBrain {
         ringing.remove(call);
         queue.put(call, ring.call());
         seat(operator).ifPresent(s -> move(s, phoneless.contains(operator) ? Presence.PHONE_NOT_CONNECTED
-                : Presence.AWAY, null, now));
+                : Presence.AWAY, null, now, StateCause.OFFER_UNANSWERED));
         return dispatch(now);
     }
 
@@ -220,19 +279,19 @@ final class RoutingBrain {
         Ring ring = ringing.remove(call);
         if (ring != null) {
             // The caller hung up while it rang: the operator did no work and keeps their place in line.
-            seat(ring.operator()).ifPresent(s -> ready(s, now));
+            seat(ring.operator()).ifPresent(s -> ready(s, now, StateCause.CALL_ENDED));
         }
         Presence beforeDialling = dialled.remove(call);
         for (Seat seat : seats.values()) {
             if (call.equals(seat.call) && seat.presence == Presence.ON_CALL) {
-                move(seat, Presence.WRAP_UP, null, now);
+                move(seat, Presence.WRAP_UP, null, now, StateCause.CALL_ENDED);
             } else if (call.equals(seat.call) && beforeDialling != null) {
                 // A callback nobody answered: the operator did no call and is as they were before taking it.
                 if (beforeDialling == Presence.AVAILABLE) {
                     seat.idleSince = now;
-                    ready(seat, now);
+                    ready(seat, now, StateCause.DIALLING);
                 } else {
-                    move(seat, beforeDialling, null, now);
+                    move(seat, beforeDialling, null, now, StateCause.DIALLING);
                 }
             }
         }
@@ -251,17 +310,34 @@ final class RoutingBrain {
             return false;
         }
         dialled.put(call, seat.presence);
-        move(seat, Presence.RINGING, call, now);
+        move(seat, Presence.RINGING, call, now, StateCause.DIALLING);
         return true;
     }
 
-    /** Offers that rang too long are withdrawn; waiting calls whose language wait expired can now go anywhere. */
+    /**
+     * Offers that rang too long are withdrawn; waiting calls whose language wait expired can now go anywhere;
+     * after-call work past its maximum ends, or is reported once to the supervisors (see {@link RoutingSettings}).
+     */
     List<Decision> tick(Instant now) {
         List<Decision> decisions = new ArrayList<>();
         for (Ring ring : List.copyOf(ringing.values())) {
             if (!ring.since().plus(settings.offerTimeout()).isAfter(now)) {
                 decisions.add(requeueRinging(ring.call().call(), now, true));
-                seat(ring.operator()).ifPresent(s -> move(s, Presence.AWAY, null, now));
+                seat(ring.operator()).ifPresent(s -> move(s, Presence.AWAY, null, now, StateCause.OFFER_UNANSWERED));
+            }
+        }
+        if (settings.wrapUpLimited()) {
+            for (Seat seat : List.copyOf(seats.values())) {
+                if (seat.presence != Presence.WRAP_UP || seat.since.plus(settings.wrapUpMax()).isAfter(now)) {
+                    continue;
+                }
+                if (settings.wrapUpOverdue() == RoutingSettings.WrapUpOverdue.AVAILABLE) {
+                    seat.idleSince = now;
+                    ready(seat, now, StateCause.WRAP_UP_MAXIMUM);
+                } else if (!seat.overdue) {
+                    seat.overdue = true;
+                    decisions.add(new WrapUpOverdue(seat.id, seat.since));
+                }
             }
         }
         decisions.addAll(dispatch(now));
@@ -273,7 +349,8 @@ final class RoutingBrain {
     }
 
     List<OperatorView> operators() {
-        return seats.values().stream().map(s -> new OperatorView(s.id, s.presence, s.since, s.call)).toList();
+        return seats.values().stream().map(s -> new OperatorView(s.id, s.presence, s.since, s.call, s.why))
+                .toList();
     }
 
     Optional<Presence> presence(OperatorId operator) {
@@ -303,7 +380,7 @@ final class RoutingBrain {
                     .ifPresent(seat -> {
                         queue.remove(call.call());
                         ringing.put(call.call(), new Ring(call, seat.id, now));
-                        move(seat, Presence.RINGING, call.call(), now);
+                        move(seat, Presence.RINGING, call.call(), now, StateCause.OFFERED);
                         offers.add(new Offer(call.call(), seat.id));
                     });
         }
@@ -314,14 +391,30 @@ final class RoutingBrain {
         return Optional.ofNullable(seats.get(id));
     }
 
-    /** Back to taking calls, if their phone lets them. */
-    private void ready(Seat seat, Instant now) {
-        move(seat, phoneless.contains(seat.id) ? Presence.PHONE_NOT_CONNECTED : Presence.AVAILABLE, null, now);
+    /** The changes of state this brain made since it was made from the stored state, in order. */
+    List<StateChange> changes() {
+        return List.copyOf(changes);
     }
 
-    private static void move(Seat seat, Presence presence, CallId call, Instant now) {
+    /** Back to taking calls, if their phone lets them. */
+    private void ready(Seat seat, Instant now, StateCause cause) {
+        move(seat, phoneless.contains(seat.id) ? Presence.PHONE_NOT_CONNECTED : Presence.AVAILABLE, null, now, cause);
+    }
+
+    private void move(Seat seat, Presence presence, CallId call, Instant now, StateCause cause) {
+        move(seat, presence, call, now, Why.of(cause));
+    }
+
+    /** Every change of presence (or of the reason for being away) is logged; a new call at the same presence is not. */
+    private void move(Seat seat, Presence presence, CallId call, Instant now, Why why) {
+        boolean changed = seat.presence != presence || !java.util.Objects.equals(seat.why.reason(), why.reason());
         seat.presence = presence;
         seat.call = call;
         seat.since = now;
+        seat.why = why;
+        seat.overdue = false;
+        if (changed) {
+            changes.add(new StateChange(seat.id, presence, why.reason(), why.cause(), why.byUser(), now));
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.tiphotline.routing;
 
+import static org.tiphotline.db.Tables.OPERATOR_STATE_EVENT;
 import static org.tiphotline.db.Tables.ROUTING_CALL;
 import static org.tiphotline.db.Tables.ROUTING_OPERATOR;
 
@@ -51,11 +52,13 @@ class RoutingStore {
      */
     private static final String LOAD = """
             select 'C', call_id, kind, urgent, language, %s, operator_id, %s, return_to,
-                   null::bigint, null::text, null::boolean, null::boolean
+                   null::bigint, null::text, null::boolean, null::boolean,
+                   null::text, null::text, null::bigint, null::boolean
               from hotline.routing_call
             union all
             select 'O', call_id, null, null, null, null, operator_id, %s, presence,
-                   %s, array_to_string(languages, ','), seated, phone_unreachable
+                   %s, array_to_string(languages, ','), seated, phone_unreachable,
+                   away_reason, state_cause, set_by_user, wrap_up_overdue
               from hotline.routing_operator
             """.formatted(micros("queued_at"), micros("since"), micros("since"), micros("idle_since"));
 
@@ -73,7 +76,11 @@ class RoutingStore {
     /** The outcome of one step under the lock: the state before and after it, and what the step returned. */
     record Step<T>(RoutingBrain.State before, RoutingBrain.State after, T result) {}
 
-    /** Runs {@code step} on the stored state under the routing lock and stores what it changed. */
+    /**
+     * Runs {@code step} on the stored state under the routing lock and stores what it changed, with every change of
+     * an operator's state appended to the state log in the same transaction: the log never says what routing did
+     * not decide, nor misses what it did.
+     */
     <T> Step<T> underLock(RoutingSettings settings, Function<RoutingBrain, T> step) {
         return tx.execute(status -> {
             db.resultQuery("select set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(?)",
@@ -83,6 +90,16 @@ class RoutingStore {
             T result = step.apply(brain);
             RoutingBrain.State after = brain.state();
             List<Query> changes = changes(before, after);
+            for (RoutingBrain.StateChange c : brain.changes()) {
+                changes.add(db.insertInto(OPERATOR_STATE_EVENT)
+                        .set(OPERATOR_STATE_EVENT.OPERATOR_ID, c.operator().value())
+                        .set(OPERATOR_STATE_EVENT.STATE, c.presence().name())
+                        .set(OPERATOR_STATE_EVENT.REASON, c.reason() == null ? null : c.reason().name())
+                        .set(OPERATOR_STATE_EVENT.SET_BY, c.cause().setBy().name())
+                        .set(OPERATOR_STATE_EVENT.SET_BY_USER, c.byUser())
+                        .set(OPERATOR_STATE_EVENT.CAUSE, c.cause().name())
+                        .set(OPERATOR_STATE_EVENT.AT, utc(c.at())));
+            }
             if (!changes.isEmpty()) {
                 db.batch(changes).execute();
             }
@@ -119,7 +136,8 @@ class RoutingStore {
                 if (Boolean.TRUE.equals(r.get(11))) {
                     seats.add(new RoutingBrain.SeatState(id, strings(r.get(10)),
                             Presence.valueOf((String) r.get(8)), time(r.get(7)), time(r.get(9)),
-                            r.get(1) == null ? null : new CallId((UUID) r.get(1))));
+                            r.get(1) == null ? null : new CallId((UUID) r.get(1)), why(r),
+                            Boolean.TRUE.equals(r.get(16))));
                 }
             }
         }
@@ -131,6 +149,20 @@ class RoutingStore {
         return db.select(ROUTING_OPERATOR.PRESENCE).from(ROUTING_OPERATOR)
                 .where(ROUTING_OPERATOR.OPERATOR_ID.eq(operator.value())).and(ROUTING_OPERATOR.SEATED)
                 .fetchOptional(ROUTING_OPERATOR.PRESENCE).map(Presence::valueOf);
+    }
+
+    /** One operator's seat as the last decision left it, with why they are where they are. */
+    java.util.Optional<Router.SeatNow> seat(OperatorId operator) {
+        return db.select(ROUTING_OPERATOR.PRESENCE, ROUTING_OPERATOR.SINCE, ROUTING_OPERATOR.AWAY_REASON,
+                        ROUTING_OPERATOR.STATE_CAUSE, ROUTING_OPERATOR.SET_BY_USER)
+                .from(ROUTING_OPERATOR).where(ROUTING_OPERATOR.OPERATOR_ID.eq(operator.value()))
+                .and(ROUTING_OPERATOR.SEATED)
+                .fetchOptional(r -> {
+                    Presence presence = Presence.valueOf(r.value1());
+                    return new Router.SeatNow(presence, r.value2().toInstant(),
+                            r.value3() == null || presence != Presence.AWAY ? null : AwayReason.valueOf(r.value3()),
+                            r.value4() == null ? null : StateCause.valueOf(r.value4()), r.value5());
+                });
     }
 
     /**
@@ -152,6 +184,16 @@ class RoutingStore {
 
     private static List<String> strings(Object joined) {
         return joined == null || ((String) joined).isEmpty() ? List.of() : List.of(((String) joined).split(","));
+    }
+
+    /** Null columns (an older node's writes, a seat from before issue 20) read as no reason and no cause. */
+    private static RoutingBrain.Why why(Record r) {
+        String reason = (String) r.get(13);
+        String cause = (String) r.get(14);
+        Presence presence = Presence.valueOf((String) r.get(8));
+        return new RoutingBrain.Why(reason == null || presence != Presence.AWAY ? null : AwayReason.valueOf(reason),
+                cause == null ? null : StateCause.valueOf(cause),
+                r.get(15) == null ? null : ((Number) r.get(15)).longValue());
     }
 
     private static RoutingBrain.Waiting waiting(CallId call, Record r) {
@@ -197,6 +239,10 @@ class RoutingStore {
                         .set(ROUTING_OPERATOR.CALL_ID, s == null || s.call() == null ? null : s.call().value())
                         .set(ROUTING_OPERATOR.LANGUAGES, languages)
                         .set(ROUTING_OPERATOR.PHONE_UNREACHABLE, row.phoneless())
+                        .set(ROUTING_OPERATOR.AWAY_REASON, reason(s))
+                        .set(ROUTING_OPERATOR.STATE_CAUSE, cause(s))
+                        .set(ROUTING_OPERATOR.SET_BY_USER, s == null ? null : s.why().byUser())
+                        .set(ROUTING_OPERATOR.WRAP_UP_OVERDUE, s != null && s.overdue())
                         .onConflict(ROUTING_OPERATOR.OPERATOR_ID).doUpdate()
                         .set(ROUTING_OPERATOR.SEATED, s != null)
                         .set(ROUTING_OPERATOR.PRESENCE, s == null ? null : s.presence().name())
@@ -204,10 +250,22 @@ class RoutingStore {
                         .set(ROUTING_OPERATOR.IDLE_SINCE, s == null ? null : utc(s.idleSince()))
                         .set(ROUTING_OPERATOR.CALL_ID, s == null || s.call() == null ? null : s.call().value())
                         .set(ROUTING_OPERATOR.LANGUAGES, languages)
-                        .set(ROUTING_OPERATOR.PHONE_UNREACHABLE, row.phoneless()));
+                        .set(ROUTING_OPERATOR.PHONE_UNREACHABLE, row.phoneless())
+                        .set(ROUTING_OPERATOR.AWAY_REASON, reason(s))
+                        .set(ROUTING_OPERATOR.STATE_CAUSE, cause(s))
+                        .set(ROUTING_OPERATOR.SET_BY_USER, s == null ? null : s.why().byUser())
+                        .set(ROUTING_OPERATOR.WRAP_UP_OVERDUE, s != null && s.overdue()));
             }
         });
         return queries;
+    }
+
+    private static String reason(RoutingBrain.SeatState s) {
+        return s == null || s.why().reason() == null ? null : s.why().reason().name();
+    }
+
+    private static String cause(RoutingBrain.SeatState s) {
+        return s == null || s.why().cause() == null ? null : s.why().cause().name();
     }
 
     private record CallRow(String kind, boolean urgent, String language, Instant queuedAt, OperatorId operator,

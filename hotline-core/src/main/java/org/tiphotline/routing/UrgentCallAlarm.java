@@ -182,24 +182,8 @@ public class UrgentCallAlarm implements DisposableBean {
 
     /** Every supervisors' channel, each on its own thread: a slow SMS gateway must not hold up the e-mail. */
     private void tellSupervisors(Raised raised) {
-        StaffNotice notice = notice(raised.waitedSeconds());
-        List<Directory.Alert> targets = escalation.supervisorAlerts();
-        for (int i = 0; i < targets.size(); i++) {
-            Directory.Alert target = targets.get(i);
-            int number = i + 1;
-            sending.execute(() -> {
-                try {
-                    AlertChannel channel = channels.get(target.channel());
-                    if (channel == null) {
-                        throw new IllegalStateException("no " + target.channel() + " channel is configured");
-                    }
-                    channel.notice(target.target(), notice);
-                } catch (RuntimeException e) {
-                    log.warn("the urgent-call alarm of call {} to supervisors' channel {} ({}) failed: {}",
-                            raised.call(), number, target.channel(), e.getMessage());
-                }
-            });
-        }
+        StaffNotices.send(sending, channels, escalation.supervisorAlerts(), notice(raised.waitedSeconds()),
+                "the urgent-call alarm of call " + raised.call());
     }
 
     @Override

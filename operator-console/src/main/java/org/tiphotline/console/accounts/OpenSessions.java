@@ -9,7 +9,6 @@ import org.springframework.transaction.event.TransactionalEventListener;
 import org.tiphotline.accounts.Account;
 import org.tiphotline.console.signin.LiveSockets;
 import org.tiphotline.operators.OperatorId;
-import org.tiphotline.routing.Presence;
 import org.tiphotline.routing.Router;
 
 /**
@@ -37,11 +36,7 @@ class OpenSessions {
     void on(Account.SessionsRevoked revoked) {
         // No call is offered to someone signed out. The live channel's own "vanished operator" rule cannot do it for
         // a disabled user: it finds operators among the enabled ones.
-        OperatorId operator = new OperatorId(revoked.userId());
-        Presence now = router.presence(operator);
-        if (now == Presence.AVAILABLE || now == Presence.RINGING) {
-            router.setPresence(operator, Presence.AWAY);
-        }
+        router.consoleClosed(new OperatorId(revoked.userId()));
         int ended = sockets.closeUser(revoked.username(), revoked.why());
         for (String id : sessions.findByPrincipalName(revoked.username()).keySet()) {
             sessions.deleteById(id);

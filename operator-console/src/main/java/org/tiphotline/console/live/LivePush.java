@@ -56,13 +56,15 @@ class LivePush implements DisposableBean {
     /** Calls that rang out at an operator and wait again: who to tell if another operator gets them. */
     private final Map<org.tiphotline.calls.CallId, OperatorId> withdrawnFrom = new ConcurrentHashMap<>();
     private final RoutingSettings routing;
+    private final PresenceWords presenceWords;
     private final AtomicBoolean queueSendPending = new AtomicBoolean();
     private final ScheduledExecutorService queueSender = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("supervisor-queue").daemon().factory());
 
     LivePush(SimpMessagingTemplate messaging, EveryTab tabs, Operators operators, Calls calls, Router router,
-            Escalations escalations, RoutingSettings routing) {
+            Escalations escalations, RoutingSettings routing, PresenceWords presenceWords) {
         this.tabs = tabs;
+        this.presenceWords = presenceWords;
         this.routing = routing;
         this.messaging = messaging;
         this.operators = operators;
@@ -88,8 +90,22 @@ class LivePush implements DisposableBean {
     void on(Router.PresenceChanged changed) {
         String username = username(changed.operator());
         if (username != null) {
-            tabs.send(username, "/queue/presence", Map.of("presence", changed.presence()));
+            tabs.send(username, "/queue/presence", presenceWords.of(changed));
         }
+    }
+
+    /**
+     * An operator's after-call work ran past its maximum and they stay in it: every supervisor's page says who and
+     * since when (staff data; the alert channels' notice names no one).
+     */
+    @EventListener
+    void on(Router.WrapUpOverdue overdue) {
+        Map<String, Object> alert = new LinkedHashMap<>();
+        alert.put("operator", overdue.operator().value());
+        alert.put("name", operators.byId(overdue.operator()).map(Operator::displayName).orElse(null));
+        alert.put("since", overdue.since());
+        alert.put("maxSeconds", routing.wrapUpMax().toSeconds());
+        toTopic("/topic/supervisor/wrapup", alert);
     }
 
     @EventListener

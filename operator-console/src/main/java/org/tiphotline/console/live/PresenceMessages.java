@@ -15,6 +15,7 @@ import org.springframework.web.socket.messaging.SessionConnectedEvent;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.Operators;
+import org.tiphotline.routing.AwayReason;
 import org.tiphotline.routing.Presence;
 import org.tiphotline.routing.Router;
 
@@ -27,16 +28,19 @@ import org.tiphotline.routing.Router;
 @Controller
 class PresenceMessages {
 
-    record PresenceRequest(String presence) {}
+    /** {@code reason}: why they go away (AwayReason), none for a plain "Away". */
+    record PresenceRequest(String presence, String reason) {}
 
     private final Router router;
     private final Operators operators;
     private final EveryTab tabs;
+    private final PresenceWords words;
     private final Map<String, Set<String>> sessions = new ConcurrentHashMap<>();
     /** Set once this node starts stopping; its own closing of every socket then sets nobody away. */
     private volatile boolean stopping;
 
-    PresenceMessages(Router router, Operators operators, EveryTab tabs) {
+    PresenceMessages(Router router, Operators operators, EveryTab tabs, PresenceWords words) {
+        this.words = words;
         this.router = router;
         this.operators = operators;
         this.tabs = tabs;
@@ -51,8 +55,21 @@ class PresenceMessages {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("presence must be AVAILABLE or AWAY");
         }
+        AwayReason reason = null;
+        if (request.reason() != null && !request.reason().isBlank()) {
+            try {
+                reason = AwayReason.valueOf(request.reason());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("reason must be one of BREAK, TRAINING, MEETING, OTHER");
+            }
+            if (wanted != Presence.AWAY) {
+                throw new IllegalArgumentException("a reason goes with AWAY only");
+            }
+        }
         Operator me = operators.byUsername(principal.getName()).orElseThrow();
-        tabs.send(principal.getName(), "/queue/presence", Map.of("presence", router.setPresence(me.id(), wanted)));
+        router.setPresence(me.id(), wanted, reason);
+        // Every tab hears the change itself (LivePush); a choice that changed nothing is answered here.
+        tabs.send(principal.getName(), "/queue/presence", words.of(router, me.id()));
     }
 
     @MessageExceptionHandler
@@ -90,12 +107,7 @@ class PresenceMessages {
         Set<String> open = sessions.getOrDefault(user.getName(), Set.of());
         open.remove(disconnected.getSessionId());
         if (open.isEmpty()) {
-            operators.byUsername(user.getName()).ifPresent(op -> {
-                Presence now = router.presence(op.id());
-                if (now == Presence.AVAILABLE || now == Presence.RINGING || now == Presence.PHONE_NOT_CONNECTED) {
-                    router.setPresence(op.id(), Presence.AWAY);
-                }
-            });
+            operators.byUsername(user.getName()).ifPresent(op -> router.consoleClosed(op.id()));
         }
     }
 }

@@ -114,6 +114,10 @@ class WebSecurity {
                         // agency reporters submit screening forms and nothing else.
                         .requestMatchers(request -> request.isUserInRole("LIAISON")
                                 || request.isUserInRole("AGENCY_REPORTER")).denyAll()
+                        // Operators' states (issue 20), staff data: supervisors set an operator away; the shift
+                        // report (who was available when) for supervisors and administrators.
+                        .requestMatchers(HttpMethod.POST, "/api/operator-states/*/away").hasRole("SUPERVISOR")
+                        .requestMatchers(HttpMethod.GET, "/api/operator-states").hasAnyRole("SUPERVISOR", "ADMIN")
                         // One escalation (with its outcome's note) and its disclosure: the operator on its call
                         // (checked per call by the API) or a supervisor; closing one is the supervisor's alone.
                         // Overrides are the supervisors' to review; their justifications are free text that may

@@ -27,9 +27,11 @@ class Me {
     private final JurisdictionSettings jurisdiction;
 
     private final Directory directory;
+    private final org.tiphotline.console.live.PresenceWords presenceWords;
 
     Me(Operators operators, Router router, CallSettings calls, JurisdictionSettings jurisdiction,
-            Directory directory) {
+            Directory directory, org.tiphotline.console.live.PresenceWords presenceWords) {
+        this.presenceWords = presenceWords;
         this.directory = directory;
         this.operators = operators;
         this.router = router;
@@ -48,6 +50,8 @@ class Me {
         body.put("role", me.role());
         body.put("languages", me.languages());
         body.put("presence", router.presence(me.id()));
+        // Why, by whom and since when (issue 20): the console says "Your supervisor set you away: In a meeting".
+        body.put("presenceDetail", presenceWords.of(router, me.id()));
         body.put("hotlineLanguages", calls.languages());
         operators.agencyOf(me.id()).ifPresent(agency -> body.put("agency", agency));
         // A liaison reads their agency by name (issue 17), which their role cannot look up in the directory.

@@ -1,7 +1,5 @@
 package org.tiphotline.console.browser;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.assertj.core.api.InstanceOfAssertFactories;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,17 +79,9 @@ class UnansweredUrgentCallInBrowserTest {
     @BeforeEach
     void start() {
         HeadlessChromium.assumeInstalled();
-        twilio = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
-        twilio.start();
-        twilio.stubFor(post(urlEqualTo("/2010-04-01/Accounts/" + ACCOUNT + "/Messages.json"))
-                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
-                        .withBody("{\"sid\": \"SM" + "0".repeat(32) + "\", \"status\": \"queued\"}")));
+        twilio = TestTwilio.messagingApi(ACCOUNT);
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("hotline.alerts.sms.enabled", "true");
-        settings.put("hotline.alerts.sms.account-sid", ACCOUNT);
-        settings.put("hotline.alerts.sms.auth-token", "test-only-messaging-token");
-        settings.put("hotline.alerts.sms.from", "+15550100000");
-        settings.put("hotline.alerts.sms.api-base-url", "http://127.0.0.1:" + twilio.port());
+        TestTwilio.messaging(settings, ACCOUNT, twilio.port());
         settings.put("hotline.escalation.supervisor-alerts[0].channel", "SMS");
         settings.put("hotline.escalation.supervisor-alerts[0].target", DUTY_SUPERVISOR);
         settings.put("hotline.routing.urgent-alarm-after", "60s");

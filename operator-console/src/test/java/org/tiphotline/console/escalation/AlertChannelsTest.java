@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.RunningHotline;
+import org.tiphotline.console.testing.TestTwilio;
 import org.tiphotline.console.testing.SimCalls;
 import tools.jackson.databind.JsonNode;
 import org.tiphotline.console.testing.TestDirectory;
@@ -62,11 +63,7 @@ class AlertChannelsTest {
         TestDirectory.agency(settings, 0, "test-police", "Test Police (fake)", "POLICE", null, "SMS +15550100120");
         TestDirectory.agency(settings, 1, "test-child-protection", "Test Child Protection (fake)", "CHILD_PROTECTION",
                 null, "EMAIL duty@cp.example.test");
-        settings.put("hotline.alerts.sms.enabled", "true");
-        settings.put("hotline.alerts.sms.account-sid", ACCOUNT);
-        settings.put("hotline.alerts.sms.auth-token", "test-only-messaging-token");
-        settings.put("hotline.alerts.sms.from", "+15550100000");
-        settings.put("hotline.alerts.sms.api-base-url", "http://127.0.0.1:" + twilio.port());
+        TestTwilio.messaging(settings, ACCOUNT, twilio.port());
         settings.put("hotline.alerts.email.from", "alerts@hotline.example.test");
         settings.put("spring.mail.host", "127.0.0.1");
         settings.put("spring.mail.port", Integer.toString(smtp.getSmtp().getPort()));

@@ -180,6 +180,7 @@ class NeedToKnowTest {
 
     /** Tables an endpoint can change; a denied call must leave every one of them as it was. */
     private static final List<String> WATCHED = List.of("app_user", "totp_factor", "recovery_code",
+            "operator_state_event",
             "user_entities", "user_credentials", "call", "call_event", "callback_task", "callback_attempt",
             "hotline_report", "escalation", "escalation_disclosure", "registry_case", "case_event", "case_consent",
             "caller_flag",
@@ -206,6 +207,8 @@ class NeedToKnowTest {
 
     // The fixtures' ids.
     private static String call;
+    /** An operator a supervisor sets away (issue 20); never on a call. */
+    private static long awayOperator;
     private static String report;
     private static String draftToEdit;
     private static String draftToSubmit;
@@ -293,6 +296,8 @@ class NeedToKnowTest {
                     .value());
         }
         db.execute("update hotline.app_user set enabled = false where username = 'fixture-enable'");
+        awayOperator = hotline.bean(Operators.class).create("fixture-away", "Test Away Fakename",
+                "{noop}not-a-password", Role.OPERATOR, List.of("en"), null).id().value();
         for (Who who : SIGNED_IN) {
             ConsoleClient client = ConsoleClient.login(hotline.base(), who.username, who.password);
             if (PRIVILEGED.contains(who)) {
@@ -736,6 +741,13 @@ class NeedToKnowTest {
                         .send(getReq("/api/floor?interval=DAY")),
                 row("GET /api/live/alarms", "reviewers: urgent calls waiting with nobody free, naming no one")
                         .allow(REVIEWERS).send(getReq("/api/live/alarms")),
+                // Operators' states (issue 20): staff data, nothing of callers.
+                row("POST /api/operator-states/{operator}/away", "supervisors set an operator away (audited)")
+                        .allow(SUPERVISOR)
+                        .send(json("POST", "/api/operator-states/" + awayOperator + "/away", Map.of("reason",
+                                "MEETING"))),
+                row("GET /api/operator-states", "who was available when: supervisors and administrators")
+                        .allow(SUPERVISOR, ADMIN).send(getReq("/api/operator-states?day=" + today)),
                 row("GET /api/console/call", "an operator's own call (their seat only), for a reloaded console")
                         .allow(OPERATORS).send(getReq("/api/console/call")),
                 row("GET /api/console/quiet-script", "operators: the yes/no script and cover story, no data")

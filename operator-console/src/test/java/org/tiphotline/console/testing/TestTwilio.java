@@ -20,6 +20,33 @@ public final class TestTwilio {
         settings.put("hotline.telephony.twilio.api-key-secret", "test-only-api-key-secret-0123456789");
     }
 
+    /** SMS alerts on, through Twilio's Messaging API at the stub on {@code apiPort}, from a fake number. */
+    public static void messaging(Map<String, String> settings, String account, int apiPort) {
+        settings.put("hotline.alerts.sms.enabled", "true");
+        settings.put("hotline.alerts.sms.account-sid", account);
+        settings.put("hotline.alerts.sms.auth-token", "test-only-messaging-token");
+        settings.put("hotline.alerts.sms.from", "+15550100000");
+        settings.put("hotline.alerts.sms.api-base-url", "http://127.0.0.1:" + apiPort);
+    }
+
+    /** A started stub of Twilio's Messaging API that accepts every message of {@code account} (see {@link #sent}). */
+    public static com.github.tomakehurst.wiremock.WireMockServer messagingApi(String account) {
+        var api = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().bindAddress("127.0.0.1")
+                        .dynamicPort());
+        api.start();
+        api.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(messagesPath(account)).willReturn(
+                com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(201)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"sid\": \"SM" + "0".repeat(32) + "\", \"status\": \"queued\"}")));
+        return api;
+    }
+
+    private static com.github.tomakehurst.wiremock.matching.UrlPattern messagesPath(String account) {
+        return com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/2010-04-01/Accounts/" + account
+                + "/Messages.json");
+    }
+
     /** The fields of a form-encoded body (what Twilio's Messaging API receives), decoded. */
     public static Map<String, String> formFields(String body) {
         Map<String, String> form = new java.util.LinkedHashMap<>();

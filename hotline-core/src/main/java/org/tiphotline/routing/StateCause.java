@@ -1,0 +1,45 @@
+package org.tiphotline.routing;
+
+/**
+ * What changed an operator's state, kept with each change in the state log ({@code operator_state_event}), and who
+ * it counts as set by: the operator, a supervisor, or the system (routing's own rules, the phone, the wrap-up
+ * maximum).
+ */
+public enum StateCause {
+    /** The operator chose it on their console. */
+    CHOSEN(SetBy.OPERATOR),
+    /** The operator submitted the report of their call, which ends their after-call work. */
+    REPORT_SUBMITTED(SetBy.OPERATOR),
+    /** A supervisor set the operator away. */
+    SUPERVISOR(SetBy.SUPERVISOR),
+    OFFERED(SetBy.SYSTEM),
+    ANSWERED(SetBy.SYSTEM),
+    CALL_ENDED(SetBy.SYSTEM),
+    /** An offer rang out or failed: the silent operator is set away. */
+    OFFER_UNANSWERED(SetBy.SYSTEM),
+    PHONE_UNREACHABLE(SetBy.SYSTEM),
+    PHONE_REACHABLE(SetBy.SYSTEM),
+    /** After-call work ran past {@code hotline.routing.wrap-up-max}. */
+    WRAP_UP_MAXIMUM(SetBy.SYSTEM),
+    /** The hotline dials out for the operator (a callback), or that dial-out is over. */
+    DIALLING(SetBy.SYSTEM),
+    /** The operator's last console closed, or they were signed out: no screen is watching for calls. */
+    CONSOLE_CLOSED(SetBy.SYSTEM),
+    /** No node was running: everyone seated chooses again after the restart. */
+    RESTART(SetBy.SYSTEM);
+
+    /** Who a change is counted as made by. */
+    public enum SetBy {
+        OPERATOR, SUPERVISOR, SYSTEM
+    }
+
+    private final SetBy setBy;
+
+    StateCause(SetBy setBy) {
+        this.setBy = setBy;
+    }
+
+    public SetBy setBy() {
+        return setBy;
+    }
+}
