@@ -140,6 +140,8 @@ class WebSecurity {
                         // Statistics publish no person, but they are the task force's to release: the same people.
                         .requestMatchers("/statistics.html", "/js/statistics.js", "/api/statistics",
                                 "/api/statistics/**").hasAnyRole("DATA_MANAGER", "DATA_MANAGEMENT_LEADER")
+                        // Listening in, coaching, joining (issue 20): a supervisor's own phone on a live call.
+                        .requestMatchers("/api/supervision/**").hasRole("SUPERVISOR")
                         .requestMatchers("/supervisor.html", "/js/supervisor.js", "/api/calllog/**", "/api/live/**",
                                 "/api/operators", "/api/escalations/**").hasAnyRole("SUPERVISOR", "DATA_MANAGER",
                                 "DATA_MANAGEMENT_LEADER")

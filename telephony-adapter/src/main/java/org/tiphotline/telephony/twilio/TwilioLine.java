@@ -9,6 +9,7 @@ import org.tiphotline.calls.CallRef;
 import org.tiphotline.calls.Calls;
 import org.tiphotline.calls.Switchboard;
 import org.tiphotline.operators.Operator;
+import org.tiphotline.telephony.SupervisionMode;
 import org.tiphotline.telephony.TelephonyPort;
 
 /**
@@ -116,6 +117,19 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
     public void callBack(CallRef newCall, Operator operator, String number) {
         callbacks.dial(newCall, operator, number);
     }
+
+    @Override
+    public Optional<String> cannotSupervise(Operator supervisor) {
+        return Optional.of("listening in on Twilio calls is not available yet");
+    }
+
+    @Override
+    public void supervise(CallRef call, Operator operator, Operator supervisor, SupervisionMode mode) {
+        throw new IllegalStateException("listening in on Twilio calls is not available yet");
+    }
+
+    @Override
+    public void endSupervision(CallRef call, Operator supervisor, SupervisionMode mode) {}
 
     /** What Twilio carries now; empty (nothing is closed on a guess) when Twilio cannot be asked. */
     @Override
