@@ -26,3 +26,13 @@ end $$;
 alter table asterisk_command add constraint asterisk_command_operator_check
   check ((kind in ('CONNECT', 'WITHDRAW', 'CALL_BACK', 'SUPERVISE_LISTEN', 'SUPERVISE_WHISPER', 'SUPERVISE_JOIN',
                    'END_LISTEN', 'END_WHISPER', 'END_JOIN')) = (operator_id is not null));
+
+-- Twilio: a supervisor's leg in a call's conference (the participant's CallSid), so that stopping, on whichever
+-- node, ends that leg. Short-lived like twilio_escalation; deleted when the supervisor stops or a day later.
+create table twilio_supervisor_leg (
+  call_sid       text not null check (call_sid ~ '^CA[0-9a-fA-F]{32}$'),
+  supervisor_id  bigint not null references app_user,
+  leg_sid        text not null check (leg_sid ~ '^CA[0-9a-fA-F]{32}$'),
+  updated_at     timestamptz not null default now(),
+  primary key (call_sid, supervisor_id)
+);
