@@ -110,7 +110,10 @@ function showQueue(snapshot) {
   $('seats').replaceChildren(...snapshot.operators.map((s) => App.el('tr', {},
     App.el('td', {}, Sup.names[s.operator] || 'Another user'),
     App.el('td', { class: 'presence-' + s.presence }, App.label(s.presence, 'presence')),
-    App.el('td', {}, App.time(s.since)))));
+    App.el('td', {}, App.time(s.since)),
+    // Listen / Coach / Join on an operator's call: supervise-calls.js.
+    App.el('td', {}, typeof Supervise !== 'undefined' ? Supervise.cell(s, Sup.names[s.operator] || 'another user')
+      : ''))));
 }
 
 async function loadPage(cursor) {

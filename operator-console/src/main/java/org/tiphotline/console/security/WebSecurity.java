@@ -141,7 +141,7 @@ class WebSecurity {
                         .requestMatchers("/statistics.html", "/js/statistics.js", "/api/statistics",
                                 "/api/statistics/**").hasAnyRole("DATA_MANAGER", "DATA_MANAGEMENT_LEADER")
                         // Listening in, coaching, joining (issue 20): a supervisor's own phone on a live call.
-                        .requestMatchers("/api/supervision/**").hasRole("SUPERVISOR")
+                        .requestMatchers("/api/supervision/**", "/js/supervise-calls.js").hasRole("SUPERVISOR")
                         .requestMatchers("/supervisor.html", "/js/supervisor.js", "/api/calllog/**", "/api/live/**",
                                 "/api/operators", "/api/escalations/**").hasAnyRole("SUPERVISOR", "DATA_MANAGER",
                                 "DATA_MANAGEMENT_LEADER")
