@@ -9,23 +9,14 @@ import static org.tiphotline.console.asterisk.AsteriskTestCalls.types;
 import static org.tiphotline.console.testing.LiveClient.await;
 import static org.tiphotline.db.Tables.AUDIT_LOG;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import org.jooq.DSLContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.LiveClient;
-import org.tiphotline.console.testing.RunningHotline;
-import org.tiphotline.telephony.asterisk.testing.AgiPort;
-import org.tiphotline.telephony.asterisk.testing.FakeAmiPeer;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -35,41 +26,18 @@ import tools.jackson.databind.JsonNode;
  * {@code Hangup} of the supervisor's leg on a switch or a stop. Each start and stop is in the call's timeline and
  * the audit trail, and the operator's console is told in words.
  */
-class AsteriskSupervisionTest {
+class AsteriskSupervisionTest extends AsteriskHotlineTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final String SECRET = "test-only-ami-secret";
     private static final String CALLER_ID = "1761000900.11";
     private static final String OPERATOR_LEG = "1761000900.12";
     /** The operator's channel as {@link AsteriskTestCalls#dial} names it in DialBegin. */
     private static final String OPERATOR_CHANNEL = "PJSIP/operator1-00000012";
 
-    @TempDir
-    Path data;
-
-    private FakeAmiPeer ami;
-    private RunningHotline hotline;
-    private int agiPort;
-
-    @BeforeEach
-    void start(TestInfo test) throws IOException {
-        ami = new FakeAmiPeer("tiphotline", SECRET).banner("Asterisk Call Manager/9.0.0").asteriskVersion("20.5.0");
-        agiPort = AgiPort.free();
-        Map<String, String> settings = AsteriskTestSettings.of(agiPort, ami, SECRET);
-        settings.put("hotline.telephony.asterisk.endpoints.operator", "PJSIP/operator1");
+    @Override
+    void moreSettings(Map<String, String> settings, TestInfo test) {
         if (!test.getDisplayName().contains("NoPhone")) {
             settings.put("hotline.telephony.asterisk.endpoints.supervisor", "PJSIP/supervisor1");
         }
-        hotline = RunningHotline.start(data, settings);
-        ami.awaitAction("CoreShowChannels", WAIT);
-    }
-
-    @AfterEach
-    void stop() {
-        if (hotline != null) {
-            hotline.close();
-        }
-        ami.close();
     }
 
     @Test
@@ -129,12 +97,7 @@ class AsteriskSupervisionTest {
         ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
         ConsoleClient supervisor = ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
         try (LiveClient live = LiveClient.connect(operator)) {
-            BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
-            goAvailable(live);
-            agi(agiPort, CALLER_ID, "PJSIP/hotline-trunk-00000011").run(caller("1", "2", "1", "1"));
-            ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context")), WAIT);
-            ami.sendEvent(dial("DialBegin", CALLER_ID, OPERATOR_LEG, null));
-            String call = await(pops, p -> true, 5).get("call").asString();
+            String call = ringing(live);
 
             ConsoleClient.Response refused = supervisor.post("/api/supervision/calls/" + call, Map.of("mode", "LISTEN"));
             assertThat(refused.status()).isEqualTo(409);
@@ -165,17 +128,22 @@ class AsteriskSupervisionTest {
 
     /** A caller through the IVR, rung at operator1's phone and answered: the call's id. */
     private String talking(LiveClient live) throws Exception {
-        BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
         BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
+        String call = ringing(live);
+        ami.sendEvent(dial("DialEnd", CALLER_ID, OPERATOR_LEG, "ANSWER"));
+        await(calls, c -> c.get("state").asString().equals("TALKING"), 5);
+        return call;
+    }
+
+    /** A caller through the IVR, ringing at operator1's phone: the call's id. */
+    private String ringing(LiveClient live) throws Exception {
+        BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
         goAvailable(live);
         agi(agiPort, CALLER_ID, "PJSIP/hotline-trunk-00000011").run(caller("1", "2", "1", "1"));
         // Rung once routing chose the operator: Asterisk's DialBegin comes after the Redirect into the Dial.
         ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context")), WAIT);
         ami.sendEvent(dial("DialBegin", CALLER_ID, OPERATOR_LEG, null));
-        String call = await(pops, p -> true, 5).get("call").asString();
-        ami.sendEvent(dial("DialEnd", CALLER_ID, OPERATOR_LEG, "ANSWER"));
-        await(calls, c -> c.get("state").asString().equals("TALKING"), 5);
-        return call;
+        return await(pops, p -> true, 5).get("call").asString();
     }
 
     private Map<String, String> awaitChanSpy(String legPrefix) {
