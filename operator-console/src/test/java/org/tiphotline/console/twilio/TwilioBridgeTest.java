@@ -749,6 +749,15 @@ class TwilioBridgeTest {
             assertThat(types(supervisor.get("/api/calllog/" + t.callId()).body()))
                     .containsSubsequence("ANSWERED", "SUPERVISED", "SUPERVISION_ENDED", "SUPERVISED")
                     .doesNotContain("ENDED");
+
+            // The operator leaves the conference: a supervisor is no company, the caller is not kept on with them.
+            for (String who : List.of(t.sid(), t.leg(), supervisorLeg)) {
+                twilio.post("/twilio/conference-status?call=" + t.sid(), with(with(SignedWebhooks.call(who, ACCOUNT),
+                        "StatusCallbackEvent", "participant-join"), "FriendlyName", "hotline-" + t.sid()));
+            }
+            twilio.post("/twilio/conference-status?call=" + t.sid(), with(SignedWebhooks.call(t.leg(), ACCOUNT),
+                    "StatusCallbackEvent", "participant-leave"));
+            assertThat(form(awaitApiRequest(t.sid(), 2).getBodyAsString())).containsEntry("Status", "completed");
         }
     }
 

@@ -204,13 +204,23 @@ final class TwilioEscalationState {
                     .where(TWILIO_ESCALATION.CALL_SID.eq(callSid)).execute();
             return false;
         }
-        return db.update(TWILIO_ESCALATION)
+        Optional<List<String>> left = db.update(TWILIO_ESCALATION)
                 .set(TWILIO_ESCALATION.PARTICIPANTS, DSL.arrayRemove(TWILIO_ESCALATION.PARTICIPANTS, participant))
                 .set(TWILIO_ESCALATION.UPDATED_AT, DSL.currentOffsetDateTime())
                 .where(TWILIO_ESCALATION.CALL_SID.eq(callSid))
                 .returningResult(TWILIO_ESCALATION.PARTICIPANTS, TWILIO_ESCALATION.MODE)
-                .fetchOptional(r -> r.value2() == null && List.of(r.value1()).equals(List.of(callSid)))
-                .orElse(false);
+                .fetchOptional(r -> r.value2() == null ? List.of(r.value1()) : null);
+        if (left.isEmpty() || left.get() == null) {
+            return false;
+        }
+        // A supervisor is no company for the caller: one listening in is silent, and none of them is the hotline's
+        // answer to this caller once operator and escalation line have gone.
+        List<String> company = new java.util.ArrayList<>(left.get());
+        if (company.size() > 1) {
+            company.removeAll(db.select(TWILIO_SUPERVISOR_LEG.LEG_SID).from(TWILIO_SUPERVISOR_LEG)
+                    .where(TWILIO_SUPERVISOR_LEG.CALL_SID.eq(callSid)).fetch(TWILIO_SUPERVISOR_LEG.LEG_SID));
+        }
+        return company.equals(List.of(callSid));
     }
 
     /** Rows of calls long over: nothing reads them after the call's last webhook. */
