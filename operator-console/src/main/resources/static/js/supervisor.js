@@ -113,10 +113,13 @@ function showQueue(snapshot) {
   $('seats').replaceChildren(...snapshot.operators.map((s) => {
     const row = $('seat-' + s.operator) || App.el('tr', { id: 'seat-' + s.operator },
       App.el('td', {}, Sup.names[s.operator] || 'Another user'), App.el('td', {}), App.el('td', {}),
-      App.el('td', {}, App.me.role === 'SUPERVISOR' ? setAwayControl(s) : ''));
+      App.el('td', {}, App.me.role === 'SUPERVISOR' ? setAwayControl(s) : ''), App.el('td', {}));
     row.cells[1].className = 'presence presence-' + s.presence;
     row.cells[1].textContent = presenceWords(s);
     row.cells[2].textContent = App.time(s.since);
+    // Listen / Coach / Join on an operator's call (supervise-calls.js), redrawn with each snapshot.
+    const name = Sup.names[s.operator] || 'another user';
+    row.cells[4].replaceChildren(typeof Supervise !== 'undefined' ? Supervise.cell(s, name) : '');
     return row;
   }));
 }

@@ -129,6 +129,23 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
         return last;
     }
 
+    /**
+     * The supervisors on the call now, each with the mode they are in (a {@link org.tiphotline.telephony
+     * .SupervisionMode} name); empty once the call has ended, since their legs end with it.
+     */
+    public Map<OperatorId, String> supervisors() {
+        Map<OperatorId, String> on = new LinkedHashMap<>();
+        for (CallEvent e : events) {
+            switch (e.type()) {
+                case SUPERVISED -> on.put(e.operator(), e.detail("mode"));
+                case SUPERVISION_ENDED -> on.remove(e.operator());
+                case ENDED, ABANDONED -> on.clear();
+                default -> { }
+            }
+        }
+        return on;
+    }
+
     public CallOutcome outcome() {
         return fold().outcome;
     }
@@ -188,6 +205,9 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
             case ABANDONED -> f.state != CallState.ENDED && f.state != CallState.TALKING;
             case ESCALATION_STEP -> true;
             case QUIET_MODE -> f.state != CallState.ENDED && !f.quiet;
+            // A supervisor listens in on a call being talked on, never on their own.
+            case SUPERVISED -> f.state == CallState.TALKING && operator != null && !operator.equals(f.operator);
+            case SUPERVISION_ENDED -> operator != null && supervisors().containsKey(operator);
         };
     }
 
@@ -233,6 +253,7 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
                 }
                 case ESCALATED, ESCALATION_STEP -> { }
                 case QUIET_MODE -> f.quiet = true;
+                case SUPERVISED, SUPERVISION_ENDED -> { }
                 case TRANSFERRED -> f.transferred = true;
                 case ENDED -> {
                     // A call handed to another line (the fallback line when nobody can answer) was not lost.

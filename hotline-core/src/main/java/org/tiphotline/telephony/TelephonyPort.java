@@ -49,4 +49,21 @@ public interface TelephonyPort {
      * it goes to the provider's own dial action only, never into a log, a listing or a response.
      */
     void callBack(CallRef newCall, Operator operator, String number);
+
+    /**
+     * Why {@code supervisor} cannot listen in on calls of this provider now (no phone of theirs known to the
+     * provider, the link down), in words; empty when they can. Asked before anything is recorded.
+     */
+    Optional<String> cannotSupervise(Operator supervisor);
+
+    /**
+     * The supervisor's phone rings and, once they answer, they are on the call {@code operator} talks on in
+     * {@code mode}. Returns once the provider has the command; a provider that cannot do a mode refuses with an
+     * {@link IllegalStateException} that says why, in words. A supervisor already on the call in another mode is
+     * first taken off it by the caller of this method ({@link #endSupervision}).
+     */
+    void supervise(CallRef call, Operator operator, Operator supervisor, SupervisionMode mode);
+
+    /** Takes the supervisor off the call (their leg hangs up); nothing happens when they are no longer on it. */
+    void endSupervision(CallRef call, Operator supervisor, SupervisionMode mode);
 }

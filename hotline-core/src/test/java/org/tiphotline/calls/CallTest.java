@@ -254,6 +254,27 @@ class CallTest {
     }
 
     @Test
+    void supervisorsAreOnATalkedOnCallUntilTheyLeaveOrItEnds() {
+        OperatorId supervisor = new OperatorId(9);
+        assertThat(new Timeline().queued(10).call().accepts(CallEventType.SUPERVISED, supervisor))
+                .as("nobody talks yet").isFalse();
+        Timeline talking = talking();
+        assertThat(talking.call().accepts(CallEventType.SUPERVISED, OPERATOR)).as("not on one's own call").isFalse();
+        assertThat(talking.call().accepts(CallEventType.SUPERVISION_ENDED, supervisor)).as("not on it").isFalse();
+        talking.add(40, CallEventType.SUPERVISED, supervisor, Map.of("mode", "LISTEN"));
+        assertThat(talking.call().supervisors()).containsExactly(Map.entry(supervisor, "LISTEN"));
+        talking.add(41, CallEventType.SUPERVISION_ENDED, supervisor, Map.of("mode", "LISTEN"))
+                .add(42, CallEventType.SUPERVISED, supervisor, Map.of("mode", "JOIN"));
+        assertThat(talking.call().supervisors()).containsExactly(Map.entry(supervisor, "JOIN"));
+        assertThat(talking.call().state()).as("supervision changes nothing of the call's state")
+                .isEqualTo(CallState.TALKING);
+        assertThat(talking.call().operator()).isEqualTo(OPERATOR);
+        Call ended = talking.add(100, CallEventType.ENDED).call();
+        assertThat(ended.supervisors()).as("their legs end with the call").isEmpty();
+        assertThat(ended.accepts(CallEventType.SUPERVISION_ENDED, supervisor)).isFalse();
+    }
+
+    @Test
     void withAppendsWithoutChangingTheOriginal() {
         Call queued = new Timeline().queued(10).call();
         Call offered = queued.with(new CallEvent(3, CallEventType.OFFERED, T0.plusSeconds(20), OPERATOR, Map.of()));

@@ -46,4 +46,18 @@ abstract class TestPbx implements TelephonyPort {
     public void callBack(CallRef newCall, Operator operator, String number) {
         throw new IllegalStateException("this test PBX does not call back");
     }
+
+    @Override
+    public Optional<String> cannotSupervise(Operator supervisor) {
+        return Optional.of("this test PBX has no supervisor phones");
+    }
+
+    @Override
+    public void supervise(CallRef call, Operator operator, Operator supervisor,
+            org.tiphotline.telephony.SupervisionMode mode) {
+        throw new IllegalStateException("this test PBX has no supervisor phones");
+    }
+
+    @Override
+    public void endSupervision(CallRef call, Operator supervisor, org.tiphotline.telephony.SupervisionMode mode) {}
 }

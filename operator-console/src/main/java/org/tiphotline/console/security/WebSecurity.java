@@ -147,6 +147,8 @@ class WebSecurity {
                         // The floor (issue 20): staff data only; who sees it is FloorAccess's to say.
                         .requestMatchers(org.tiphotline.console.floor.FloorAccess.API)
                         .hasAnyRole(org.tiphotline.console.floor.FloorAccess.ROLES)
+                        // Listening in, coaching, joining (issue 20): a supervisor's own phone on a live call.
+                        .requestMatchers("/api/supervision/**", "/js/supervise-calls.js").hasRole("SUPERVISOR")
                         .requestMatchers("/supervisor.html", "/js/supervisor.js", "/api/calllog/**", "/api/live/**",
                                 "/api/operators", "/api/escalations/**").hasAnyRole("SUPERVISOR", "DATA_MANAGER",
                                 "DATA_MANAGEMENT_LEADER")

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.RunningHotline;
@@ -29,13 +30,18 @@ abstract class AsteriskHotlineTest {
     int agiPort;
 
     @BeforeEach
-    void start() throws IOException {
+    void start(TestInfo test) throws IOException {
         ami = new FakeAmiPeer("tiphotline", SECRET).banner("Asterisk Call Manager/9.0.0").asteriskVersion("20.5.0");
         agiPort = AgiPort.free();
         Map<String, String> settings = AsteriskTestSettings.of(agiPort, ami, SECRET);
         settings.put("hotline.telephony.asterisk.endpoints.operator", "PJSIP/operator1");
+        moreSettings(settings, test);
         hotline = RunningHotline.start(data, settings);
         ami.awaitAction("CoreShowChannels", WAIT);
+    }
+
+    /** What a test class sets beyond these, per test. */
+    void moreSettings(Map<String, String> settings, TestInfo test) {
     }
 
     @AfterEach

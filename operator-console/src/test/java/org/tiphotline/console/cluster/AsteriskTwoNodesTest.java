@@ -82,6 +82,7 @@ class AsteriskTwoNodesTest {
         Map<String, String> leaderSettings = AsteriskTestSettings.of(leaderAgi, ami, SECRET);
         leaderSettings.put("hotline.telephony.asterisk.endpoints.operator", "PJSIP/operator1");
         leaderSettings.put("hotline.telephony.asterisk.endpoints.operator2", "PJSIP/operator2");
+        leaderSettings.put("hotline.telephony.asterisk.endpoints.supervisor", "PJSIP/supervisor1");
         leaderSettings.put("hotline.telephony.asterisk.callback.caller-id", HOTLINE_NUMBER);
         leaderSettings.put("hotline.jurisdiction.time-zone", NoonZone.now());
         leaderSettings.put("hotline.cluster.node", "first");
@@ -91,6 +92,7 @@ class AsteriskTwoNodesTest {
         Map<String, String> followerSettings = AsteriskTestSettings.of(followerAgi, ami, SECRET);
         followerSettings.put("hotline.telephony.asterisk.endpoints.operator", "PJSIP/operator1");
         followerSettings.put("hotline.telephony.asterisk.endpoints.operator2", "PJSIP/operator2");
+        followerSettings.put("hotline.telephony.asterisk.endpoints.supervisor", "PJSIP/supervisor1");
         followerSettings.put("hotline.telephony.asterisk.callback.caller-id", HOTLINE_NUMBER);
         followerSettings.put("hotline.jurisdiction.time-zone", NoonZone.now());
         follower = RunningHotline.secondNode(leader, second, followerSettings);
@@ -154,6 +156,39 @@ class AsteriskTwoNodesTest {
             await(calls, c -> c.get("state").asString().equals("ENDED"), 5);
             assertThat(db().fetchExists(ASTERISK_CHANNEL, ASTERISK_CHANNEL.UNIQUE_ID.eq("1761000100.11")))
                     .as("the shared registration goes with the channel").isFalse();
+        }
+    }
+
+    /**
+     * A supervisor whose page is served by the follower listens in and stops: both are handed over (V58's kinds)
+     * and the leader's link carries them out as ChanSpy on the operator's channel and a Hangup of that leg.
+     */
+    @Test
+    void listeningInAskedOnTheFollowerGoesOutThroughTheLeadersAmi() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(leader.base(), "operator", "operator-demo");
+        try (LiveClient live = LiveClient.connect(operator)) {
+            BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
+            BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
+            goAvailable(live);
+            agi(leaderAgi, "1761000100.51", "PJSIP/hotline-trunk-00000151").run(caller("1", "2", "1", "1"));
+            ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context")), WAIT);
+            ami.sendEvent(dial("DialBegin", "1761000100.51", "1761000100.52", null));
+            String call = await(pops, p -> true, 5).get("call").asString();
+            ami.sendEvent(dial("DialEnd", "1761000100.51", "1761000100.52", "ANSWER"));
+            await(calls, c -> c.get("state").asString().equals("TALKING"), 5);
+
+            ConsoleClient supervisor = ConsoleClient.login(follower.base(), "supervisor", "supervisor-demo");
+            assertThat(supervisor.post("/api/supervision/calls/" + call, Map.of("mode", "JOIN")).status())
+                    .isEqualTo(200);
+            Map<String, String> spy = ami.awaitAction("Originate", h -> "ChanSpy".equals(h.get("Application")), WAIT);
+            assertThat(spy).containsEntry("Channel", "PJSIP/supervisor1")
+                    .containsEntry("Data", "PJSIP/operator1-00000052,quEB");
+            assertThat(supervisor.delete("/api/supervision/calls/" + call).status()).isEqualTo(200);
+            ami.awaitAction("Hangup", h -> spy.get("ChannelId").equals(h.get("Channel")), WAIT);
+            assertThat(db().select(ASTERISK_COMMAND.KIND, ASTERISK_COMMAND.OUTCOME).from(ASTERISK_COMMAND)
+                    .where(ASTERISK_COMMAND.CALL_REF.eq("1761000100.51")).orderBy(ASTERISK_COMMAND.SEQ)
+                    .fetch(r -> r.value1() + ": " + r.value2()))
+                    .containsExactly("SUPERVISE_JOIN: carried out", "END_JOIN: carried out");
         }
     }
 

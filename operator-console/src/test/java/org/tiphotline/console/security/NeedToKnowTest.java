@@ -763,6 +763,16 @@ class NeedToKnowTest {
                             return json("POST", "/api/console/calls/" + quietCall + "/safe-end", null);
                         }),
 
+                // Listening in (issue 20): a supervisor's own phone on a call; the answer says only the mode. The
+                // fixture's call is talked on (200, the simulated line bridges the supervisor in) or has ended (409).
+                row("POST /api/supervision/calls/{callId}", "supervisors alone: listening in reads the call")
+                        .allow(SUPERVISOR).answers(s -> s == 200 || s == 409, "200, or 409 once the call ended")
+                        .send(json("POST", "/api/supervision/calls/" + call, Map.of("mode", "LISTEN"))),
+                row("GET /api/supervision/calls/{callId}", "supervisors alone: whether they are on the call")
+                        .allow(SUPERVISOR).send(getReq("/api/supervision/calls/" + call)),
+                row("DELETE /api/supervision/calls/{callId}", "supervisors alone: their own leg off the call")
+                        .allow(SUPERVISOR).send(json("DELETE", "/api/supervision/calls/" + call, null)),
+
                 // Repeat callers (issue 18, item 6): earlier contacts and flags are personal data.
                 row("GET /api/calls/{callId}/earlier-contacts", "supervisors; an operator only while the call rings at "
                         + "or talks with them, and this call has ended").allow(SUPERVISOR)

@@ -61,6 +61,7 @@ class TwilioBridgeTest {
     private static final Duration MAX_WAIT = Duration.ofSeconds(3);
     private static final String FALLBACK_LINE = "+15550100911";
     private static final String OPERATOR2_PHONE = "+15550100777";
+    private static final String SUPERVISOR_PHONE = "+15550100778";
     private static final String API_KEY = "SK" + "0".repeat(31) + "2";
     private static final String API_SECRET = "test-only-api-key-secret-0123456789";
 
@@ -91,6 +92,7 @@ class TwilioBridgeTest {
                 FALLBACK_LINE);
         settings.put("hotline.telephony.twilio.api-key-sid", API_KEY);
         settings.put("hotline.telephony.twilio.operator-phones.operator2", OPERATOR2_PHONE);
+        settings.put("hotline.telephony.twilio.operator-phones.supervisor", SUPERVISOR_PHONE);
         settings.put("hotline.telephony.twilio.api-key-secret", API_SECRET);
         settings.put("hotline.telephony.twilio.max-wait", MAX_WAIT.toMillis() + "ms");
         // Short, so that a test with the database away does not wait HikariCP's 30 s per request.
@@ -700,6 +702,62 @@ class TwilioBridgeTest {
             Thread.sleep(200);
             assertThat(twilioApi.findAll(postRequestedFor(urlPathMatching(".*/Participants\\.json"))))
                     .as("the police line is dialled once").hasSize(1);
+        }
+    }
+
+    /**
+     * Listening in, then coaching, on Twilio: the call moves into its conference once (the operator's leg
+     * redirected, as for an escalation), the supervisor's phone is added muted, then replaced by a participant
+     * coaching the operator's leg; the timeline records both.
+     */
+    @Test
+    void aSupervisorListensMutedThenCoachesTheOperatorAsAConferenceParticipant() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        try (LiveClient live = LiveClient.connect(operator)) {
+            Talking t = talking(live);
+            String supervisorLeg = "CA" + "5".repeat(32);
+            twilioApi.stubFor(post(urlPathMatching(".*/Participants\\.json")).willReturn(aResponse().withStatus(201)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"call_sid\": \"" + supervisorLeg + "\", \"status\": \"queued\"}")));
+            ConsoleClient supervisor = supervisor();
+
+            assertThat(supervisor.post("/api/supervision/calls/" + t.callId(), Map.of("mode", "LISTEN")).status())
+                    .isEqualTo(200);
+            assertThat(form(awaitApiRequest(t.leg()).getBodyAsString())).containsEntry("Url",
+                    PUBLIC + "/twilio/conference?call=" + t.sid() + "&role=operator");
+            Map<String, String> listening = form(awaitRequest(".*/Conferences/hotline-" + t.sid()
+                    + "/Participants\\.json").getBodyAsString());
+            assertThat(listening).containsEntry("From", "+15550100000").containsEntry("To", SUPERVISOR_PHONE)
+                    .containsEntry("Label", "supervisor").containsEntry("Muted", "true")
+                    .doesNotContainKey("Coaching");
+
+            assertThat(supervisor.post("/api/supervision/calls/" + t.callId(), Map.of("mode", "WHISPER")).status())
+                    .isEqualTo(200);
+            assertThat(form(awaitApiRequest(supervisorLeg).getBodyAsString()))
+                    .as("the listening leg hung up").containsEntry("Status", "completed");
+            Map<String, String> coaching = form(awaitRequest(".*/Conferences/hotline-" + t.sid()
+                    + "/Participants\\.json", 2).getBodyAsString());
+            assertThat(coaching).containsEntry("To", SUPERVISOR_PHONE).containsEntry("Coaching", "true")
+                    .containsEntry("CallSidToCoach", t.leg()).doesNotContainKey("Muted");
+            assertThat(twilioApi.findAll(postRequestedFor(urlPathMatching(".*/Calls/" + t.leg() + "\\.json"))))
+                    .as("the operator is moved into the conference once").hasSize(1);
+
+            // The operator's leg left the Dial for the conference: the caller follows it there, not hung up.
+            Document callerJoins = twilio.post("/twilio/dial-done?operator=" + t.operatorId(), with(with(t.form(),
+                    "DialCallStatus", "completed"), "DialCallSid", t.leg())).twiml();
+            assertThat(text(callerJoins, "/Response/Dial/Conference")).isEqualTo("hotline-" + t.sid());
+            assertThat(types(supervisor.get("/api/calllog/" + t.callId()).body()))
+                    .containsSubsequence("ANSWERED", "SUPERVISED", "SUPERVISION_ENDED", "SUPERVISED")
+                    .doesNotContain("ENDED");
+
+            // The operator leaves the conference: a supervisor is no company, the caller is not kept on with them.
+            for (String who : List.of(t.sid(), t.leg(), supervisorLeg)) {
+                twilio.post("/twilio/conference-status?call=" + t.sid(), with(with(SignedWebhooks.call(who, ACCOUNT),
+                        "StatusCallbackEvent", "participant-join"), "FriendlyName", "hotline-" + t.sid()));
+            }
+            twilio.post("/twilio/conference-status?call=" + t.sid(), with(SignedWebhooks.call(t.leg(), ACCOUNT),
+                    "StatusCallbackEvent", "participant-leave"));
+            assertThat(form(awaitApiRequest(t.sid(), 2).getBodyAsString())).containsEntry("Status", "completed");
         }
     }
 

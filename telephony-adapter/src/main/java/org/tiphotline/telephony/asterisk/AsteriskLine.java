@@ -28,6 +28,7 @@ import org.tiphotline.operators.Operators;
 import org.tiphotline.protection.AuditTrail;
 import org.tiphotline.protection.FieldCipher;
 import org.tiphotline.routing.Router;
+import org.tiphotline.telephony.SupervisionMode;
 import org.tiphotline.telephony.TelephonyPort;
 
 /**
@@ -57,6 +58,7 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
     private final AsteriskEscalation escalation;
     private final AsteriskResync resync;
     private final AsteriskCallbacks callbacks;
+    private final AsteriskSupervision supervision;
     private final AmiLink ami;
     private final CommandHandover handover;
     private final CommandCarrier carrier;
@@ -72,6 +74,7 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         this.tracking = new CallTracking(calls);
         this.escalation = new AsteriskEscalation(calls);
         this.callbacks = new AsteriskCallbacks(calls, callbackSettings);
+        this.supervision = new AsteriskSupervision(calls);
         this.handover = new CommandHandover(cluster.db(), cluster.tx(), cluster.cipher(), cluster.audit(),
                 cluster.node());
         this.carrier = new CommandCarrier(this, calls, handover, cluster.operators());
@@ -268,6 +271,41 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
             return;
         }
         callbacks.dial(newCall, operator, number);
+    }
+
+    @Override
+    public Optional<String> cannotSupervise(Operator supervisor) {
+        if (calls.endpointOf(supervisor) == null) {
+            return Optional.of("you have no phone on Asterisk (an administrator sets it on the administration page)");
+        }
+        boolean linkUp = acting() || !ami.held() && calls.shared.linkSynced();
+        return linkUp ? Optional.empty() : Optional.of("the link to Asterisk is down");
+    }
+
+    /** See {@link AsteriskSupervision}: Originate of the supervisor's phone running ChanSpy on the operator's leg. */
+    @Override
+    public void supervise(CallRef call, Operator operator, Operator supervisor, SupervisionMode mode) {
+        String endpoint = calls.endpointOf(supervisor);
+        if (endpoint == null) {
+            throw new IllegalStateException("the supervisor has no phone on Asterisk");
+        }
+        if (!acting()) {
+            // Checked here as far as a follower can: the leader checks the operator's leg when it carries it out.
+            handover.handOver(CommandHandover.Kind.valueOf("SUPERVISE_" + mode.name()), call.providerCallId(),
+                    supervisor.id(), null);
+            return;
+        }
+        supervision.start(calls.require(call), operator, supervisor, endpoint, mode);
+    }
+
+    @Override
+    public void endSupervision(CallRef call, Operator supervisor, SupervisionMode mode) {
+        if (!acting()) {
+            handover.handOver(CommandHandover.Kind.valueOf("END_" + mode.name()), call.providerCallId(),
+                    supervisor.id(), null);
+            return;
+        }
+        supervision.stop(call.providerCallId(), supervisor.id(), mode);
     }
 
     /**

@@ -95,6 +95,12 @@ final class CommandCarrier {
             case CALL_BACK -> {
                 return record.isEmpty() || record.get().state() == CallState.ENDED ? "the callback ended" : null;
             }
+            case SUPERVISE_LISTEN, SUPERVISE_WHISPER, SUPERVISE_JOIN -> {
+                return AsteriskSupervision.whyNot(calls.find(command.callRef()));
+            }
+            case END_LISTEN, END_WHISPER, END_JOIN -> {
+                return null;
+            }
             default -> throw new IllegalStateException("unknown command " + command.kind());
         }
     }
@@ -110,6 +116,11 @@ final class CommandCarrier {
                 case TRANSFER -> line.transfer(ref, command.number());
                 case HANG_UP -> line.hangUp(ref);
                 case CALL_BACK -> line.callBack(ref, operator(command.operator()), command.number());
+                case SUPERVISE_LISTEN, SUPERVISE_WHISPER, SUPERVISE_JOIN -> line.supervise(ref,
+                        operator(talkingOn(command.callRef())), operator(command.operator()),
+                        command.kind().supervision());
+                case END_LISTEN, END_WHISPER, END_JOIN -> line.endSupervision(ref, operator(command.operator()),
+                        command.kind().supervision());
                 default -> throw new IllegalStateException("unknown command " + command.kind());
             }
         } catch (RuntimeException e) {
@@ -141,6 +152,14 @@ final class CommandCarrier {
                 }
             }
             default -> { }
+        }
+    }
+
+    /** The operator talking on a live call (checked by {@link #whyNot} just before). */
+    private OperatorId talkingOn(String callRef) {
+        LiveCall c = calls.find(callRef);
+        synchronized (c) {
+            return c.talking;
         }
     }
 

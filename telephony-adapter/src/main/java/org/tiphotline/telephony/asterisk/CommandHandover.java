@@ -29,7 +29,18 @@ final class CommandHandover {
     static final String CARRIED_OUT = "carried out";
     private static final int BATCH = 50;
 
-    enum Kind { CONNECT, WITHDRAW, CONFERENCE, TRANSFER, HANG_UP, CALL_BACK }
+    /** {@code SUPERVISE_*} and {@code END_*}: a supervisor's leg (V58); the operator is the supervisor. */
+    enum Kind {
+        CONNECT, WITHDRAW, CONFERENCE, TRANSFER, HANG_UP, CALL_BACK, SUPERVISE_LISTEN, SUPERVISE_WHISPER,
+        SUPERVISE_JOIN, END_LISTEN, END_WHISPER, END_JOIN;
+
+        /** The supervision mode of a {@code SUPERVISE_*} or {@code END_*} command, else null. */
+        org.tiphotline.telephony.SupervisionMode supervision() {
+            String mode = name().startsWith("SUPERVISE_") ? name().substring(10)
+                    : name().startsWith("END_") ? name().substring(4) : null;
+            return mode == null ? null : org.tiphotline.telephony.SupervisionMode.valueOf(mode);
+        }
+    }
 
     /** One command as handed over; {@code number} in clear only between claim and action, on the leader. */
     record Command(UUID id, Kind kind, String callRef, OperatorId operator, String number) {

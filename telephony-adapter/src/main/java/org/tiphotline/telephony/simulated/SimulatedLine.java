@@ -20,6 +20,7 @@ import org.tiphotline.calls.IvrQuestion;
 import org.tiphotline.calls.Switchboard;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.OperatorId;
+import org.tiphotline.telephony.SupervisionMode;
 import org.tiphotline.telephony.TelephonyPort;
 import org.tiphotline.telephony.ivr.IvrScript;
 
@@ -38,11 +39,22 @@ public class SimulatedLine implements TelephonyPort, DisposableBean {
 
     /** What the simulated PBX knows about one of its calls. */
     public record SimCall(String providerCallId, CallId call, Status status, OperatorId ringingAt,
-            OperatorId talkingTo) {
+            OperatorId talkingTo, List<Supervisor> supervisors) {
 
         /** {@code DIALLING}: a callback whose operator picked up, while the person called is being rung. */
         public enum Status { IVR, WAITING, RINGING, TALKING, DIALLING }
+
+        public SimCall {
+            supervisors = List.copyOf(supervisors);
+        }
+
+        SimCall(String providerCallId, CallId call, Status status, OperatorId ringingAt, OperatorId talkingTo) {
+            this(providerCallId, call, status, ringingAt, talkingTo, List.of());
+        }
     }
+
+    /** A supervisor on a simulated call, as the simulated PBX has them bridged in. */
+    public record Supervisor(OperatorId supervisor, SupervisionMode mode) {}
 
     private final Switchboard switchboard;
     private final Calls records;
@@ -189,6 +201,36 @@ public class SimulatedLine implements TelephonyPort, DisposableBean {
         return Optional.empty();
     }
 
+    /** Every user's simulated phone is their console: a supervisor can always be put on a call. */
+    @Override
+    public Optional<String> cannotSupervise(Operator supervisor) {
+        return Optional.empty();
+    }
+
+    /**
+     * The simulated PBX bridges the supervisor in at once (their simulated phone answers itself): the call's
+     * listing ({@code GET /api/sim/calls}) then shows them with their mode, as a PBX's channel list would.
+     */
+    @Override
+    public void supervise(CallRef call, Operator operator, Operator supervisor, SupervisionMode mode) {
+        SimCall on = require(call.providerCallId());
+        if (on.status() != SimCall.Status.TALKING || !operator.id().equals(on.talkingTo())) {
+            throw new IllegalStateException("the operator is not talking on this call");
+        }
+        calls.computeIfPresent(call.providerCallId(), (id, c) -> {
+            List<Supervisor> next = new ArrayList<>(c.supervisors());
+            next.removeIf(s -> s.supervisor().equals(supervisor.id()));
+            next.add(new Supervisor(supervisor.id(), mode));
+            return new SimCall(id, c.call(), c.status(), c.ringingAt(), c.talkingTo(), next);
+        });
+    }
+
+    @Override
+    public void endSupervision(CallRef call, Operator supervisor, SupervisionMode mode) {
+        calls.computeIfPresent(call.providerCallId(), (id, c) -> new SimCall(id, c.call(), c.status(), c.ringingAt(),
+                c.talkingTo(), c.supervisors().stream().filter(s -> !s.supervisor().equals(supervisor.id())).toList()));
+    }
+
     /**
      * Rings the operator's simulated phone for a callback; once they answer, the person called is "rung" until a
      * test or the demo says they answered ({@link #calleeAnswers}) or nobody did ({@link #nobodyAnswers}). The
@@ -252,7 +294,9 @@ public class SimulatedLine implements TelephonyPort, DisposableBean {
     }
 
     private void update(String id, SimCall.Status status, OperatorId ringing, OperatorId talking) {
-        calls.computeIfPresent(id, (key, c) -> new SimCall(key, c.call(), status, ringing, talking));
+        // Supervisors stay only while the call is talked on, as their legs end with the operator's on a PBX.
+        calls.computeIfPresent(id, (key, c) -> new SimCall(key, c.call(), status, ringing, talking,
+                status == SimCall.Status.TALKING ? c.supervisors() : List.of()));
     }
 
     private static CallRef ref(String providerCallId) {

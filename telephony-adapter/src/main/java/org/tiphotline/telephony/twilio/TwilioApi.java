@@ -93,6 +93,26 @@ final class TwilioApi {
     }
 
     /**
+     * Rings a supervisor's phone ({@code to}) into the call's conference: {@code mode} holds Twilio's parameters for
+     * how they are in it ({@code Muted}, or {@code Coaching} with {@code CallSidToCoach}). No status callback: the
+     * conference's own joins and leaves report them. Returns the new participant's CallSid.
+     */
+    String addSupervisor(String conference, String from, String to, Map<String, String> mode, int timeoutSeconds) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("From", from);
+        form.put("To", to);
+        form.put("Label", "supervisor");
+        form.put("Timeout", Integer.toString(timeoutSeconds));
+        form.put("EarlyMedia", "false");
+        form.put("Beep", "false");
+        form.put("EndConferenceOnExit", "false");
+        form.putAll(mode);
+        String body = post("/Conferences/" + URLEncoder.encode(conference, StandardCharsets.UTF_8)
+                + "/Participants.json", form);
+        return sid(JSON.readTree(body).path("call_sid").asString(""));
+    }
+
+    /**
      * The SIDs of the account's calls Twilio carries now (ringing or in progress), every page. Used after a
      * restart to close the records of calls that ended while nobody listened.
      */

@@ -54,10 +54,17 @@ final class TwilioCallbacks {
     }
 
     Optional<String> cannotCallBack(Operator operator) {
-        if (!settings.operatorPhones().containsKey(operator.username()) && !settings.browserPhone()) {
+        if (phoneOf(operator) == null) {
             return Optional.of("the operator has no phone on Twilio");
         }
         return Optional.empty();
+    }
+
+    /** Where Twilio rings this user: their phone number, else their browser phone when on; null when neither. */
+    String phoneOf(Operator operator) {
+        String phone = settings.operatorPhones().get(operator.username());
+        return phone != null ? phone : settings.browserPhone() ? "client:" + TwilioTokens.identity(operator.id())
+                : null;
     }
 
     /** Rings the operator's phone (Calls API); the person is added once they answer ({@link #operatorAnswered}). */

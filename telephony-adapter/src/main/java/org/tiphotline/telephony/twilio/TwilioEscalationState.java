@@ -3,6 +3,7 @@ package org.tiphotline.telephony.twilio;
 import static org.tiphotline.db.Tables.CALL;
 import static org.tiphotline.db.Tables.CALL_EVENT;
 import static org.tiphotline.db.Tables.TWILIO_ESCALATION;
+import static org.tiphotline.db.Tables.TWILIO_SUPERVISOR_LEG;
 
 import java.util.List;
 import java.util.Optional;
@@ -75,6 +76,55 @@ final class TwilioEscalationState {
         // Lost the race to a claim made on the other node (or this one) at the same moment.
         return inserted == 1 ? new Claim.Claimed(leg.get())
                 : new Claim.Refused("an escalation of this call is already under way");
+    }
+
+    /**
+     * The call's conference for a supervisor: {@code Claimed} with the operator's leg when the operator is to be
+     * moved into it now (the first supervisor; escalation does the same), {@code Refused} with null when the call
+     * is in it already; {@code Refused} with words when no operator's leg is talking on it. Leaves {@code mode}
+     * alone, so an escalation may still follow.
+     */
+    Claim conferenceForSupervision(String callSid) {
+        Record2<Boolean, String> row = db.select(TWILIO_ESCALATION.CONFERENCED, TWILIO_ESCALATION.OPERATOR_LEG)
+                .from(TWILIO_ESCALATION).where(TWILIO_ESCALATION.CALL_SID.eq(callSid)).fetchOne();
+        if (row != null && Boolean.TRUE.equals(row.value1())) {
+            return new Claim.Refused(null);
+        }
+        Optional<String> leg = row != null && row.value2() != null ? Optional.of(row.value2()) : answeredLeg(callSid);
+        if (leg.isEmpty()) {
+            return new Claim.Refused("no operator's phone is on the call");
+        }
+        int moved = db.insertInto(TWILIO_ESCALATION)
+                .set(TWILIO_ESCALATION.CALL_SID, callSid)
+                .set(TWILIO_ESCALATION.OPERATOR_LEG, leg.get())
+                .set(TWILIO_ESCALATION.CONFERENCED, true)
+                .onConflict(TWILIO_ESCALATION.CALL_SID).doUpdate()
+                .set(TWILIO_ESCALATION.CONFERENCED, true)
+                .set(TWILIO_ESCALATION.UPDATED_AT, DSL.currentOffsetDateTime())
+                .where(TWILIO_ESCALATION.CONFERENCED.isFalse()).execute();
+        // Lost to another supervisor (or an escalation) moving it at the same moment: it is in the conference.
+        return moved == 1 ? new Claim.Claimed(leg.get()) : new Claim.Refused(null);
+    }
+
+    /** The operator's leg in the call's conference (whom a coach speaks to), if it is still there. */
+    Optional<String> operatorLeg(String callSid) {
+        return Optional.ofNullable(db.select(TWILIO_ESCALATION.OPERATOR_LEG).from(TWILIO_ESCALATION)
+                .where(TWILIO_ESCALATION.CALL_SID.eq(callSid)).fetchOne(TWILIO_ESCALATION.OPERATOR_LEG));
+    }
+
+    void supervisorJoined(String callSid, long supervisor, String leg) {
+        db.insertInto(TWILIO_SUPERVISOR_LEG).set(TWILIO_SUPERVISOR_LEG.CALL_SID, callSid)
+                .set(TWILIO_SUPERVISOR_LEG.SUPERVISOR_ID, supervisor).set(TWILIO_SUPERVISOR_LEG.LEG_SID, leg)
+                .onConflict(TWILIO_SUPERVISOR_LEG.CALL_SID, TWILIO_SUPERVISOR_LEG.SUPERVISOR_ID).doUpdate()
+                .set(TWILIO_SUPERVISOR_LEG.LEG_SID, leg)
+                .set(TWILIO_SUPERVISOR_LEG.UPDATED_AT, DSL.currentOffsetDateTime()).execute();
+    }
+
+    /** The supervisor's leg, taken out of the table once (a second stop, on either node, finds none). */
+    Optional<String> supervisorLeaves(String callSid, long supervisor) {
+        return db.deleteFrom(TWILIO_SUPERVISOR_LEG).where(TWILIO_SUPERVISOR_LEG.CALL_SID.eq(callSid))
+                .and(TWILIO_SUPERVISOR_LEG.SUPERVISOR_ID.eq(supervisor))
+                .returningResult(TWILIO_SUPERVISOR_LEG.LEG_SID).fetchOptional(org.jooq.Record1::value1);
     }
 
     /** The claim did not get as far as Twilio: the call may be escalated again. */
@@ -154,17 +204,29 @@ final class TwilioEscalationState {
                     .where(TWILIO_ESCALATION.CALL_SID.eq(callSid)).execute();
             return false;
         }
-        return db.update(TWILIO_ESCALATION)
+        Optional<List<String>> left = db.update(TWILIO_ESCALATION)
                 .set(TWILIO_ESCALATION.PARTICIPANTS, DSL.arrayRemove(TWILIO_ESCALATION.PARTICIPANTS, participant))
                 .set(TWILIO_ESCALATION.UPDATED_AT, DSL.currentOffsetDateTime())
                 .where(TWILIO_ESCALATION.CALL_SID.eq(callSid))
                 .returningResult(TWILIO_ESCALATION.PARTICIPANTS, TWILIO_ESCALATION.MODE)
-                .fetchOptional(r -> r.value2() == null && List.of(r.value1()).equals(List.of(callSid)))
-                .orElse(false);
+                .fetchOptional(r -> r.value2() == null ? List.of(r.value1()) : null);
+        if (left.isEmpty() || left.get() == null) {
+            return false;
+        }
+        // A supervisor is no company for the caller: one listening in is silent, and none of them is the hotline's
+        // answer to this caller once operator and escalation line have gone.
+        List<String> company = new java.util.ArrayList<>(left.get());
+        if (company.size() > 1) {
+            company.removeAll(db.select(TWILIO_SUPERVISOR_LEG.LEG_SID).from(TWILIO_SUPERVISOR_LEG)
+                    .where(TWILIO_SUPERVISOR_LEG.CALL_SID.eq(callSid)).fetch(TWILIO_SUPERVISOR_LEG.LEG_SID));
+        }
+        return company.equals(List.of(callSid));
     }
 
     /** Rows of calls long over: nothing reads them after the call's last webhook. */
     int forgetOlderThanADay() {
+        db.deleteFrom(TWILIO_SUPERVISOR_LEG).where(TWILIO_SUPERVISOR_LEG.UPDATED_AT.lt(DSL.field(
+                "now() - interval '1 day'", org.jooq.impl.SQLDataType.TIMESTAMPWITHTIMEZONE))).execute();
         return db.deleteFrom(TWILIO_ESCALATION)
                 .where(TWILIO_ESCALATION.UPDATED_AT.lt(DSL.field("now() - interval '1 day'",
                         org.jooq.impl.SQLDataType.TIMESTAMPWITHTIMEZONE))).execute();

@@ -1,5 +1,7 @@
 package org.tiphotline.telephony.twilio;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -9,6 +11,7 @@ import org.tiphotline.calls.CallRef;
 import org.tiphotline.calls.Calls;
 import org.tiphotline.calls.Switchboard;
 import org.tiphotline.operators.Operator;
+import org.tiphotline.telephony.SupervisionMode;
 import org.tiphotline.telephony.TelephonyPort;
 
 /**
@@ -115,6 +118,61 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
     @Override
     public void callBack(CallRef newCall, Operator operator, String number) {
         callbacks.dial(newCall, operator, number);
+    }
+
+    @Override
+    public Optional<String> cannotSupervise(Operator supervisor) {
+        return callbacks.phoneOf(supervisor) == null ? Optional.of("you have no phone on Twilio") : Optional.empty();
+    }
+
+    /**
+     * The call moves into its conference as for an escalation (the first time: the operator's leg is redirected
+     * there, which ends the caller's Dial, whose action joins the caller), then the supervisor's phone is added as a
+     * participant: muted to listen, coaching the operator's leg ({@code Coaching}, {@code CallSidToCoach}) to
+     * whisper, plain to join. Synchronous, so a refusal by Twilio is the supervisor's answer and nothing is recorded.
+     */
+    @Override
+    public void supervise(CallRef ref, Operator operator, Operator supervisor, SupervisionMode mode) {
+        String to = callbacks.phoneOf(supervisor);
+        if (to == null) {
+            throw new IllegalStateException("the supervisor has no phone on Twilio");
+        }
+        String sid = ref.providerCallId();
+        Call call = calls.idOf(ref).flatMap(calls::load).orElseThrow();
+        String move = switch (state.conferenceForSupervision(sid)) {
+            case TwilioEscalationState.Claim.Claimed claimed -> claimed.operatorLeg();
+            case TwilioEscalationState.Claim.Refused refused when refused.why() != null ->
+                    throw new IllegalStateException(refused.why());
+            case TwilioEscalationState.Claim.Refused inConference -> null;
+        };
+        if (move != null) {
+            api.redirect(move, "/twilio/conference?call=" + sid + "&role=operator");
+        }
+        Map<String, String> how = new LinkedHashMap<>();
+        switch (mode) {
+            case LISTEN -> how.put("Muted", "true");
+            case WHISPER -> {
+                how.put("Coaching", "true");
+                how.put("CallSidToCoach", state.operatorLeg(sid).orElseThrow(() -> new IllegalStateException(
+                        "the operator is no longer on the call to be coached")));
+            }
+            case JOIN -> { }
+        }
+        String leg = api.addSupervisor(CONFERENCE_PREFIX + sid, call.dialled(), to, how, 30);
+        state.supervisorJoined(sid, supervisor.id().value(), leg);
+    }
+
+    @Override
+    public void endSupervision(CallRef ref, Operator supervisor, SupervisionMode mode) {
+        state.supervisorLeaves(ref.providerCallId(), supervisor.id().value()).ifPresent(leg -> {
+            try {
+                api.complete(leg);
+            } catch (RuntimeException e) {
+                // Hung up already (the supervisor, or the call's end took the conference with it).
+                log.info("the supervisor's leg of twilio call {} did not end: {}", ref.providerCallId(),
+                        e.getMessage());
+            }
+        });
     }
 
     /** What Twilio carries now; empty (nothing is closed on a guess) when Twilio cannot be asked. */
