@@ -241,14 +241,30 @@ public class Router implements DisposableBean {
      */
     public void dialling(OperatorId operator, CallId call) {
         Operator who = operators.byId(operator).orElseThrow(() -> new IllegalArgumentException("unknown operator"));
-        boolean[] reserved = {false};
-        decide(brain -> {
-            reserved[0] = brain.dialling(operator, who.languages(), call, clock.instant());
-            return List.of();
-        });
-        if (!reserved[0]) {
+        if (!reserve(who, call) && !(settledEndedCallOf(operator) && reserve(who, call))) {
             throw new IllegalStateException("the operator is ringing or on a call: finish it before calling back");
         }
+    }
+
+    private boolean reserve(Operator who, CallId call) {
+        boolean[] reserved = {false};
+        decide(brain -> {
+            reserved[0] = brain.dialling(who.id(), who.languages(), call, clock.instant());
+            return List.of();
+        });
+        return reserved[0];
+    }
+
+    /**
+     * The call routing holds the operator on may already be over in its record, its end not yet decided by the
+     * routing thread (the console is told of the end at once): settled now, as {@link RoutingRepair} would later.
+     */
+    private boolean settledEndedCallOf(OperatorId operator) {
+        return store.read().seats().stream().filter(s -> s.id().equals(operator) && s.call() != null).findFirst()
+                .flatMap(s -> calls.load(s.call())).filter(c -> c.state() == CallState.ENDED).map(c -> {
+                    decide(brain -> brain.ended(c.id(), clock.instant()));
+                    return true;
+                }).orElse(false);
     }
 
     /** A dial-out reserved with {@link #dialling} could not be made: the operator is as before. */

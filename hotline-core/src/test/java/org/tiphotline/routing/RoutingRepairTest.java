@@ -115,6 +115,35 @@ class RoutingRepairTest {
         leader.destroy();
     }
 
+    /**
+     * The operator's console says the call ended (its record did, and the console is told at once) while this
+     * node's routing thread has not yet decided the end: a callback dialled right then must not be refused as "on
+     * a call" (AsteriskCallbackTest hit it in CI). The dial settles the ended call first, as the repair would later.
+     */
+    @Test
+    void aCallbackDialledRightAfterTheCallEndedIsNotRefusedAsOnACall() throws Exception {
+        Router router = router();
+        Operator talking = FakeData.user(operators, Role.OPERATOR, "en");
+        router.setPresence(talking.id(), Presence.AVAILABLE);
+        CallRef call = queued("TALK-2");
+        CallId id = calls.idOf(call).orElseThrow();
+        router.on(new Call.Queued(id, false, "en", calls.load(id).orElseThrow().queuedAt()));
+        awaitConnected(1);
+        switchboard.ringing(call, talking.id());
+        switchboard.answered(call, talking.id());
+        router.on(new Call.Answered(id, talking.id()));
+        // Stored, and not yet decided by routing (this router is not a bean: it hears no event).
+        switchboard.ended(call, "operator");
+        CallId callback = calls.idOf(queued("CALLBACK-2")).orElseThrow();
+
+        router.dialling(talking.id(), callback);
+
+        assertThat(router.presence(talking.id())).isEqualTo(Presence.RINGING);
+        assertThat(router.snapshot().operators()).filteredOn(s -> s.operator().equals(talking.id()))
+                .singleElement().satisfies(s -> assertThat(s.call()).isEqualTo(callback));
+        router.destroy();
+    }
+
     private Router router() {
         return new Router(new RoutingSettings(Duration.ofSeconds(20), Duration.ofSeconds(30)),
                 new RoutingStore(db, transactions), switchboard, calls, operators, new TelephonyPorts(List.of(pbx)),
