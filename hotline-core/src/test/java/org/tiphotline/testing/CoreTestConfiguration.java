@@ -27,14 +27,17 @@ import org.tiphotline.protection.KeyRing;
  * translation such as {@code DuplicateKeyException}).
  *
  * <p>Not included: the {@code Router} (it keeps routing state across tests and would react to every queued
- * call) and the telephony ports. A module that needs them imports them itself.
+ * call), the telephony ports and {@code Supervision}, which drives them. A module that needs them imports them itself.
  */
 @Configuration(proxyBeanMethods = false)
 @ImportAutoConfiguration({DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
         JooqAutoConfiguration.class})
 @ComponentScan(basePackages = {"org.tiphotline.calls", "org.tiphotline.intake", "org.tiphotline.protection",
         "org.tiphotline.operators", "org.tiphotline.calllog", "org.tiphotline.registry", "org.tiphotline.screening",
-        "org.tiphotline.online", "org.tiphotline.exports", "org.tiphotline.statistics", "org.tiphotline.factors"})
+        "org.tiphotline.online", "org.tiphotline.exports", "org.tiphotline.statistics", "org.tiphotline.factors"},
+        // Supervision drives the telephony ports, which are not included (see above).
+        excludeFilters = @ComponentScan.Filter(type = org.springframework.context.annotation.FilterType.ASSIGNABLE_TYPE,
+                classes = org.tiphotline.calls.Supervision.class))
 public class CoreTestConfiguration {
 
     /** The hotline languages the test IVR offers. */
