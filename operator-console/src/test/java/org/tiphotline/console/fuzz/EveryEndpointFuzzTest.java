@@ -134,6 +134,8 @@ class EveryEndpointFuzzTest {
         fixtures.put("/api/exports/requests/{id}", List.of(export.body().get("id").asString()));
         fixtures.put("/api/admin/users/{id}", List.of(target.body().get("user").get("id").asString()));
         fixtures.put("/api/admin/users/{username}", List.of("fuzztarget"));
+        // A real operator's number, so a bad body is what the answer names, not an unknown operator.
+        fixtures.put("/api/operator-states/{operator}", List.of(target.body().get("user").get("id").asString()));
         fixtures.put("/api/sim/calls/{providerCallId}", List.of(pop.get("providerCallId") == null ? "none"
                 : pop.get("providerCallId").asString()));
 
