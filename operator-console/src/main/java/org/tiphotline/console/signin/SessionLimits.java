@@ -31,7 +31,7 @@ import org.tiphotline.console.online.AddressRateLimit;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.Operators;
 import org.tiphotline.routing.Presence;
-import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 import org.tiphotline.signin.SignInEvents;
 
 /**
@@ -72,7 +72,7 @@ public class SessionLimits {
     private final SessionSettings settings;
     private final Clock clock;
     private final Operators operators;
-    private final Router router;
+    private final RoutingView routing;
     private final SignInEvents events;
     private final DSLContext db;
     private final FindByIndexNameSessionRepository<? extends Session> sessions;
@@ -80,13 +80,13 @@ public class SessionLimits {
     private final Leadership leadership;
     private final DeserializingConverter attributes = new DeserializingConverter(getClass().getClassLoader());
 
-    SessionLimits(SessionSettings settings, Clock clock, Operators operators, Router router, SignInEvents events,
+    SessionLimits(SessionSettings settings, Clock clock, Operators operators, RoutingView routing, SignInEvents events,
             DSLContext db, FindByIndexNameSessionRepository<? extends Session> sessions, LiveSockets sockets,
             Leadership leadership) {
         this.settings = settings;
         this.clock = clock;
         this.operators = operators;
-        this.router = router;
+        this.routing = routing;
         this.events = events;
         this.db = db;
         this.sessions = sessions;
@@ -210,6 +210,6 @@ public class SessionLimits {
 
     private boolean onDuty(String username) {
         Optional<Operator> operator = operators.byUsername(username);
-        return operator.isPresent() && ON_DUTY.contains(router.presence(operator.get().id()));
+        return operator.isPresent() && ON_DUTY.contains(routing.presence(operator.get().id()));
     }
 }

@@ -21,7 +21,7 @@ import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.console.testing.TestDirectory;
 import org.tiphotline.operators.OperatorId;
 import org.tiphotline.routing.Presence;
-import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -249,7 +249,7 @@ class AccountsApiTest {
             }
             assertThat(live.isConnected()).as("the live channel is closed").isFalse();
         }
-        assertThat(hotline.bean(Router.class).presence(new OperatorId(id))).as("no call is offered to them")
+        assertThat(hotline.bean(RoutingView.class).presence(new OperatorId(id))).as("no call is offered to them")
                 .isEqualTo(Presence.AWAY);
         assertThat(user.get("/api/me").status()).isEqualTo(401);
         assertThat(otherSession.get("/api/me").status()).isEqualTo(401);

@@ -30,7 +30,7 @@ import org.tiphotline.console.testing.PageCheck;
 import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.console.testing.TestClock;
 import org.tiphotline.console.testing.TestTwilio;
-import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 
 /**
  * The reported night (issue 17): an urgent call rang at the only operator, in a background tab, silently; after
@@ -159,7 +159,7 @@ class UnansweredUrgentCallInBrowserTest {
         wait.until(d -> d.findElements(By.cssSelector("#drafts a")).isEmpty());
         assertThat(operator.findElement(By.id("report-form")).isDisplayed()).as("no orphan form").isFalse();
         PageCheck.assertFitsAndIsAccessible(operator, "console-timed-out");
-        assertThat(hotline.bean(Router.class).snapshot().waiting()).singleElement()
+        assertThat(hotline.bean(RoutingView.class).snapshot().waiting()).singleElement()
                 .satisfies(w -> assertThat(w.urgent()).isTrue());
 
         // Still nobody: after the configured delay every supervisor's screen raises the alarm, with its sound.

@@ -30,7 +30,7 @@ import org.tiphotline.escalation.AlertPacket;
 import org.tiphotline.escalation.Directory;
 import org.tiphotline.escalation.EscalationSettings;
 import org.tiphotline.escalation.StaffNotice;
-import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 import org.tiphotline.routing.RoutingSettings;
 import org.tiphotline.routing.UrgentCallAlarm;
 import tools.jackson.databind.JsonNode;
@@ -117,7 +117,7 @@ class UrgentCallAlarmTest {
             // Another node (or this one restarted) finds the alarm in the table and raises nothing.
             List<Object> published = new ArrayList<>();
             List<StaffNotice> sent = new ArrayList<>();
-            UrgentCallAlarm otherNode = new UrgentCallAlarm(hotline.bean(Router.class), hotline.bean(DSLContext.class),
+            UrgentCallAlarm otherNode = new UrgentCallAlarm(hotline.bean(RoutingView.class), hotline.bean(DSLContext.class),
                     hotline.bean(RoutingSettings.class), hotline.bean(EscalationSettings.class),
                     List.of(recording(sent)), published::add, clock,
                     hotline.bean(org.tiphotline.cluster.Leadership.class));
@@ -165,7 +165,7 @@ class UrgentCallAlarmTest {
 
     private void awaitQueued() throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (hotline.bean(Router.class).snapshot().waiting().isEmpty()) {
+        while (hotline.bean(RoutingView.class).snapshot().waiting().isEmpty()) {
             if (System.nanoTime() > until) {
                 throw new AssertionError("the urgent call never reached the queue");
             }
