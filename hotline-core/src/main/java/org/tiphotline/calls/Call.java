@@ -208,6 +208,7 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
             // A supervisor listens in on a call being talked on, never on their own.
             case SUPERVISED -> f.state == CallState.TALKING && operator != null && !operator.equals(f.operator);
             case SUPERVISION_ENDED -> operator != null && supervisors().containsKey(operator);
+            case FROM_NEWER_VERSION -> false;
         };
     }
 
@@ -253,7 +254,7 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
                 }
                 case ESCALATED, ESCALATION_STEP -> { }
                 case QUIET_MODE -> f.quiet = true;
-                case SUPERVISED, SUPERVISION_ENDED -> { }
+                case SUPERVISED, SUPERVISION_ENDED, FROM_NEWER_VERSION -> { }
                 case TRANSFERRED -> f.transferred = true;
                 case ENDED -> {
                     // A call handed to another line (the fallback line when nobody can answer) was not lost.

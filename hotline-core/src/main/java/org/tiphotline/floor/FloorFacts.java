@@ -81,7 +81,7 @@ public class FloorFacts {
             } else {
                 String stage = (String) r.get(5);
                 calls.computeIfAbsent((String) r.get(1), k -> new ArrayList<>()).add(new CallEvent(
-                        ((Number) r.get(2)).intValue(), CallEventType.valueOf((String) r.get(3)), time(r.get(4)),
+                        ((Number) r.get(2)).intValue(), CallEventType.read((String) r.get(3)), time(r.get(4)),
                         null, stage == null ? Map.of() : Map.of("stage", stage)));
             }
         }
