@@ -17,6 +17,7 @@ import org.tiphotline.calls.CallEvent;
 import org.tiphotline.calls.CallEventType;
 import org.tiphotline.floor.FloorFigures.EscalationFact;
 import org.tiphotline.floor.FloorFigures.Timeline;
+import org.tiphotline.operators.OperatorId;
 
 /**
  * What the floor's figures are computed from, read from PostgreSQL in two statements: the events of the calls that
@@ -30,7 +31,7 @@ public class FloorFacts {
     /** The timeline events the figures use; the others (IVR answers, rings, escalation steps) are not read. */
     static final String SPAN = """
             select 'E' as what, e.call_id::text as call, e.seq, e.type, %s as at, e.detail ->> 'stage' as stage,
-                   null::bigint as acknowledged, null::bigint as deadline
+                   null::bigint as acknowledged, null::bigint as deadline, e.operator_id as operator
               from hotline.call c join hotline.call_event e on e.call_id = c.id
              where c.direction = 'INBOUND'
                and ((c.queued_at >= cast(? as timestamptz) and c.queued_at < cast(? as timestamptz))
@@ -39,7 +40,7 @@ public class FloorFacts {
                and e.type in ('ARRIVED', 'QUEUED', 'ANSWERED', 'TRANSFERRED', 'ENDED', 'ABANDONED')
             union all
             select 'X', null, null, null, %s, null, %s,
-                   %s
+                   %s, null
               from hotline.escalation where raised_at >= cast(? as timestamptz) and raised_at < cast(? as timestamptz)
             order by 1, 2, 3
             """.formatted(micros("e.at"), micros("raised_at"), micros("acknowledged_at"),
@@ -80,9 +81,12 @@ public class FloorFacts {
                 escalations.add(new EscalationFact(time(r.get(4)), time(r.get(6)), time(r.get(7))));
             } else {
                 String stage = (String) r.get(5);
+                // Who answered: the floor reports credit each answered call to its operator (FloorReport).
+                Number operator = (Number) r.get(8);
                 calls.computeIfAbsent((String) r.get(1), k -> new ArrayList<>()).add(new CallEvent(
                         ((Number) r.get(2)).intValue(), CallEventType.valueOf((String) r.get(3)), time(r.get(4)),
-                        null, stage == null ? Map.of() : Map.of("stage", stage)));
+                        operator == null ? null : new OperatorId(operator.longValue()),
+                        stage == null ? Map.of() : Map.of("stage", stage)));
             }
         }
         return new Span(calls.values().stream().map(Timeline::new).toList(), escalations);
