@@ -28,16 +28,24 @@ import org.tiphotline.operators.OperatorId;
 @Repository
 public class FloorFacts {
 
-    /** The timeline events the figures use; the others (IVR answers, rings, escalation steps) are not read. */
+    /**
+     * The timeline events the figures use; the others (IVR answers, rings, escalation steps) are not read. Each call's
+     * events are fetched by its primary key (the lateral subquery, kept apart by {@code offset 0}): over a month the
+     * planner would otherwise hash-join a sequential scan of every event ever recorded, a cost that grows with the
+     * hotline's whole history rather than with the span (docs/reliability.md, FloorReportsTest prints the plan).
+     */
     static final String SPAN = """
-            select 'E' as what, e.call_id::text as call, e.seq, e.type, %s as at, e.detail ->> 'stage' as stage,
+            select 'E' as what, c.id::text as call, e.seq, e.type, %s as at, e.detail ->> 'stage' as stage,
                    null::bigint as acknowledged, null::bigint as deadline, e.operator_id as operator
-              from hotline.call c join hotline.call_event e on e.call_id = c.id
+              from hotline.call c
+             cross join lateral (select seq, type, at, detail, operator_id from hotline.call_event
+                                  where call_id = c.id
+                                    and type in ('ARRIVED', 'QUEUED', 'ANSWERED', 'TRANSFERRED', 'ENDED', 'ABANDONED')
+                                 offset 0) e
              where c.direction = 'INBOUND'
                and ((c.queued_at >= cast(? as timestamptz) and c.queued_at < cast(? as timestamptz))
                     or (c.queued_at is null
                         and c.arrived_at >= cast(? as timestamptz) and c.arrived_at < cast(? as timestamptz)))
-               and e.type in ('ARRIVED', 'QUEUED', 'ANSWERED', 'TRANSFERRED', 'ENDED', 'ABANDONED')
             union all
             select 'X', null, null, null, %s, null, %s,
                    %s, null

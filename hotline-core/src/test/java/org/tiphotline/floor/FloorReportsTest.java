@@ -41,6 +41,8 @@ class FloorReportsTest {
     @Autowired
     private FloorReports reports;
     @Autowired
+    private FloorFacts facts;
+    @Autowired
     private Switchboard switchboard;
     @Autowired
     private Operators operators;
@@ -48,6 +50,8 @@ class FloorReportsTest {
     private MutableClock clock;
     @Autowired
     private DSLContext db;
+    @Autowired
+    private org.springframework.transaction.support.TransactionTemplate tx;
 
     private Operator ann;
     private Operator ben;
@@ -140,5 +144,106 @@ class FloorReportsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("the day of 2026-12-08 has not begun yet");
         // The month holding today has begun: it is reported as far as it has come.
         assertThat(reports.report(ReportPeriod.Length.MONTH, DAY).byDay()).hasSize(31);
+    }
+
+    /**
+     * The plans of a month's report on a large log (rolled back): 180 days of 600 calls a day (108,000 calls, 432,000
+     * events, their escalations) and 40 operators' state changes (288,000); the month's calls by the queueing-time
+     * index, their events by primary key, the escalations by raising time, the state log by its indexes: no
+     * sequential scan of call, call_event, escalation or operator_state_event. The state log's statements are those
+     * StateLog runs, caught as jOOQ renders them. The plans and their timings are printed (EXPLAIN ANALYZE).
+     */
+    @Test
+    void aMonthOnALargeLogIsReadByIndexes() {
+        List<String> stateLogStatements = new java.util.ArrayList<>();
+        DSLContext catching = db.configuration().derive(new org.jooq.impl.DefaultExecuteListenerProvider(
+                new org.jooq.ExecuteListener() {
+                    @Override
+                    public void executeStart(org.jooq.ExecuteContext ctx) {
+                        if (ctx.query() != null && ctx.query().getSQL().contains("operator_state_event")) {
+                            stateLogStatements.add(ctx.query().getSQL(org.jooq.conf.ParamType.INLINED));
+                        }
+                    }
+                })).dsl();
+        clock.set(at("12:00:00"));
+        List<String> plans = new java.util.ArrayList<>();
+        ReportPeriod november = ReportPeriod.holding(ReportPeriod.Length.MONTH, LocalDate.parse("2026-11-15"),
+                KINGSTON);
+        try {
+            tx.executeWithoutResult(status -> {
+                long started = System.nanoTime();
+                db.execute("""
+                        insert into hotline.call (id, provider, provider_call_id, caller_mask, dialled_number,
+                            arrived_at, state, queued_at, answered_at, ended_at, operator_id, outcome, last_seq)
+                        select gen_random_uuid(), 'sim', 'plan-' || n, '+1 555 01xx', '+15550100',
+                               t, 'ENDED', t + interval '10 s', t + interval '20 s', t + interval '5 min',
+                               ?, 'COMPLETED', 4
+                          from generate_series(1, 108000) n,
+                               lateral (select timestamptz '2026-06-15 00:00Z' + n * interval '144 s') x(t)""",
+                        ann.id().value());
+                db.execute("""
+                        insert into hotline.call_event (call_id, seq, type, at, operator_id)
+                        select id, s, (array['ARRIVED', 'QUEUED', 'ANSWERED', 'ENDED'])[s],
+                               arrived_at + (s - 1) * interval '10 s', case when s = 3 then operator_id end
+                          from hotline.call, generate_series(1, 4) s where provider_call_id like 'plan-%'""");
+                db.execute("""
+                        insert into hotline.escalation (id, call_id, agency, level, source, danger, reason, raised_at,
+                            status, alert_round, next_alert_at)
+                        select gen_random_uuid(), id, 'test-police', 'IMMEDIATE', 'IVR', 'NOT_STATED', 'test reason',
+                               arrived_at, 'OPEN', 1, arrived_at + interval '5 min'
+                          from hotline.call where provider_call_id like 'plan-%'
+                           and extract(second from arrived_at) < 6""");
+                db.execute("""
+                        insert into hotline.app_user (username, display_name, password_hash, role, languages)
+                        select 'plan-operator-' || o, 'Testplan Fakename ' || o, 'unused', 'OPERATOR', '{en}'
+                          from generate_series(1, 40) o""");
+                db.execute("""
+                        insert into hotline.operator_state_event (operator_id, state, reason, set_by, cause, at)
+                        select u.id, (array['AVAILABLE', 'ON_CALL', 'WRAP_UP', 'AWAY'])[1 + k % 4],
+                               case when k % 4 = 3 then 'BREAK' end, 'OPERATOR', 'CHOSEN',
+                               timestamptz '2026-06-15 00:00Z' + k * interval '2160 s' + u.id * interval '1 s'
+                          from hotline.app_user u, generate_series(1, 7200) k
+                         where u.username like 'plan-operator-%'""");
+                for (String table : List.of("call", "call_event", "escalation", "operator_state_event", "app_user")) {
+                    db.execute("analyze hotline." + table);
+                }
+                System.out.printf("large log written in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+                var f = FloorFacts.at(november.from());
+                var t = FloorFacts.at(november.to());
+                plans.add(String.join("\n", db.resultQuery("explain (analyze, buffers) " + FloorFacts.SPAN,
+                        f, t, f, t, f, t).fetch(r -> (String) r.get(0))));
+                new StateLog(catching, clock).between(november.from(), november.to());
+                for (String statement : stateLogStatements) {
+                    plans.add(String.join("\n", db.resultQuery("explain (analyze, buffers) " + statement)
+                            .fetch(r -> (String) r.get(0))));
+                }
+                for (int run = 1; run <= 2; run++) { // the second run warm, as a report after the first
+                    long read = System.nanoTime();
+                    FloorFacts.Span span = facts.span(november.from(), november.to());
+                    long spanRead = System.nanoTime();
+                    List<StateLog.OperatorShift> shifts = new StateLog(db, clock).between(november.from(),
+                            november.to());
+                    long statesRead = System.nanoTime();
+                    FloorReport.derive(november, span, shifts, java.util.Map.of(), FloorSettings.defaults(),
+                            clock.instant());
+                    System.out.printf("run %d: span %d ms, state log %d ms, derivation %d ms%n", run,
+                            (spanRead - read) / 1_000_000, (statesRead - spanRead) / 1_000_000,
+                            (System.nanoTime() - statesRead) / 1_000_000);
+                }
+                FloorReport report = reports.report(ReportPeriod.Length.MONTH, LocalDate.parse("2026-11-15"));
+                // 600 calls a day for the 30 days of November, each queued 10 s after arriving.
+                assertThat(report.total().figures().offered()).isBetween(17_990, 18_010);
+                assertThat(report.byOperator()).hasSize(41);
+                status.setRollbackOnly();
+            });
+        } finally {
+            System.out.println(String.join("\n----\n", plans));
+        }
+        assertThat(stateLogStatements).hasSize(2);
+        assertThat(plans.getFirst()).contains("call_by_queued")
+                .doesNotContain("Seq Scan on call ").doesNotContain("Seq Scan on call_event")
+                .doesNotContain("Seq Scan on escalation");
+        assertThat(plans.subList(1, plans.size())).allSatisfy(plan -> assertThat(plan)
+                .contains("operator_state_event_by").doesNotContain("Seq Scan on operator_state_event"));
     }
 }
