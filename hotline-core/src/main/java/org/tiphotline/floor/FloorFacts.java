@@ -17,6 +17,7 @@ import org.tiphotline.calls.CallEvent;
 import org.tiphotline.calls.CallEventType;
 import org.tiphotline.floor.FloorFigures.EscalationFact;
 import org.tiphotline.floor.FloorFigures.Timeline;
+import org.tiphotline.operators.OperatorId;
 
 /**
  * What the floor's figures are computed from, read from PostgreSQL in two statements: the events of the calls that
@@ -27,19 +28,27 @@ import org.tiphotline.floor.FloorFigures.Timeline;
 @Repository
 public class FloorFacts {
 
-    /** The timeline events the figures use; the others (IVR answers, rings, escalation steps) are not read. */
+    /**
+     * The timeline events the figures use; the others (IVR answers, rings, escalation steps) are not read. Each call's
+     * events are fetched by its primary key (the lateral subquery, kept apart by {@code offset 0}): over a month the
+     * planner would otherwise hash-join a sequential scan of every event ever recorded, a cost that grows with the
+     * hotline's whole history rather than with the span (docs/reliability.md, FloorReportsTest prints the plan).
+     */
     static final String SPAN = """
-            select 'E' as what, e.call_id::text as call, e.seq, e.type, %s as at, e.detail ->> 'stage' as stage,
-                   null::bigint as acknowledged, null::bigint as deadline
-              from hotline.call c join hotline.call_event e on e.call_id = c.id
+            select 'E' as what, c.id::text as call, e.seq, e.type, %s as at, e.detail ->> 'stage' as stage,
+                   null::bigint as acknowledged, null::bigint as deadline, e.operator_id as operator
+              from hotline.call c
+             cross join lateral (select seq, type, at, detail, operator_id from hotline.call_event
+                                  where call_id = c.id
+                                    and type in ('ARRIVED', 'QUEUED', 'ANSWERED', 'TRANSFERRED', 'ENDED', 'ABANDONED')
+                                 offset 0) e
              where c.direction = 'INBOUND'
                and ((c.queued_at >= cast(? as timestamptz) and c.queued_at < cast(? as timestamptz))
                     or (c.queued_at is null
                         and c.arrived_at >= cast(? as timestamptz) and c.arrived_at < cast(? as timestamptz)))
-               and e.type in ('ARRIVED', 'QUEUED', 'ANSWERED', 'TRANSFERRED', 'ENDED', 'ABANDONED')
             union all
             select 'X', null, null, null, %s, null, %s,
-                   %s
+                   %s, null
               from hotline.escalation where raised_at >= cast(? as timestamptz) and raised_at < cast(? as timestamptz)
             order by 1, 2, 3
             """.formatted(micros("e.at"), micros("raised_at"), micros("acknowledged_at"),
@@ -80,9 +89,12 @@ public class FloorFacts {
                 escalations.add(new EscalationFact(time(r.get(4)), time(r.get(6)), time(r.get(7))));
             } else {
                 String stage = (String) r.get(5);
+                // Who answered: the floor reports credit each answered call to its operator (FloorReport).
+                Number operator = (Number) r.get(8);
                 calls.computeIfAbsent((String) r.get(1), k -> new ArrayList<>()).add(new CallEvent(
                         ((Number) r.get(2)).intValue(), CallEventType.read((String) r.get(3)), time(r.get(4)),
-                        null, stage == null ? Map.of() : Map.of("stage", stage)));
+                        operator == null ? null : new OperatorId(operator.longValue()),
+                        stage == null ? Map.of() : Map.of("stage", stage)));
             }
         }
         return new Span(calls.values().stream().map(Timeline::new).toList(), escalations);

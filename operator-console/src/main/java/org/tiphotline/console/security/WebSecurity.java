@@ -147,6 +147,11 @@ class WebSecurity {
                         // The floor (issue 20): staff data only; who sees it is FloorAccess's to say.
                         .requestMatchers(org.tiphotline.console.floor.FloorAccess.API)
                         .hasAnyRole(org.tiphotline.console.floor.FloorAccess.ROLES)
+                        // Floor reports (issue 20): the floor's figures over a day, week or month and operators'
+                        // working time; staff data, nothing about callers. Who reads them is FloorReportApi's to say.
+                        .requestMatchers("/floor-report.html", "/js/floor-report.js",
+                                org.tiphotline.console.floorreport.FloorReportAccess.API)
+                        .hasAnyRole(org.tiphotline.console.floorreport.FloorReportAccess.ROLES)
                         // Listening in, coaching, joining (issue 20): a supervisor's own phone on a live call.
                         .requestMatchers("/api/supervision/**", "/js/supervise-calls.js").hasRole("SUPERVISOR")
                         .requestMatchers("/supervisor.html", "/js/supervisor.js", "/api/calllog/**", "/api/live/**",

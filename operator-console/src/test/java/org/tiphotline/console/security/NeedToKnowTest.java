@@ -748,6 +748,10 @@ class NeedToKnowTest {
                                 "MEETING"))),
                 row("GET /api/operator-states", "who was available when: supervisors and administrators")
                         .allow(SUPERVISOR, ADMIN).send(getReq("/api/operator-states?day=" + today)),
+                // Floor reports (issue 20): figures and operators' working time, nothing of callers; the data
+                // management leader produces reports, data managers and operators do not read colleagues' times.
+                row("GET /api/floor-reports", "floor reports (staff data): supervisors, administrators, the leader")
+                        .allow(SUPERVISOR, ADMIN, LEADER).send(getReq("/api/floor-reports?period=WEEK")),
                 row("GET /api/console/call", "an operator's own call (their seat only), for a reloaded console")
                         .allow(OPERATORS).send(getReq("/api/console/call")),
                 row("GET /api/console/quiet-script", "operators: the yes/no script and cover story, no data")
