@@ -8,7 +8,7 @@ package org.tiphotline.console.floor;
 public final class FloorAccess {
 
     /** The roles that see the floor (without the {@code ROLE_} prefix). */
-    public static final String[] ROLES = {"SUPERVISOR", "ADMIN"};
+    public static final String[] ROLES = {"SUPERVISOR", "ADMIN", "WALLBOARD"};
 
     /** The API's path. */
     public static final String API = "/api/floor";
