@@ -16,6 +16,12 @@ public final class FloorAccess {
     /** The live topic: dots after {@code /topic/}, as RabbitMQ's STOMP plugin wants (RabbitDestinations). */
     public static final String TOPIC = "/topic/floor.figures";
 
+    /** The floor's standing alerts (issue 20, item 2). */
+    public static final String ALERTS_API = "/api/floor/alerts";
+
+    /** The floor's alerts as they change. */
+    public static final String ALERTS_TOPIC = "/topic/floor.alerts";
+
     private FloorAccess() {
     }
 }

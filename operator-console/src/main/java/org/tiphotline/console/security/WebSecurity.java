@@ -115,7 +115,8 @@ class WebSecurity {
                         // above, and nothing else: no call, no log, no report, no name of a caller.
                         .requestMatchers("/wallboard.html", "/js/wallboard.js")
                         .hasAnyRole(org.tiphotline.console.floor.FloorAccess.ROLES)
-                        .requestMatchers(org.tiphotline.console.floor.FloorAccess.API)
+                        .requestMatchers(org.tiphotline.console.floor.FloorAccess.API,
+                                org.tiphotline.console.floor.FloorAccess.ALERTS_API)
                         .hasAnyRole(org.tiphotline.console.floor.FloorAccess.ROLES)
                         // Liaison users (police, child protection) see their agency's escalations and nothing else;
                         // agency reporters submit screening forms and nothing else.

@@ -750,6 +750,8 @@ class NeedToKnowTest {
                 row("GET /api/floor", "the floor's figures and operators' states (staff data, nothing about "
                         + "callers): supervisors, administrators and the wall display").allow(FLOOR)
                         .send(getReq("/api/floor?interval=DAY")),
+                row("GET /api/floor/alerts", "the floor's alerts, naming no one: those who see the floor")
+                        .allow(FLOOR).send(getReq("/api/floor/alerts")),
                 row("GET /api/live/alarms", "reviewers: urgent calls waiting with nobody free, naming no one")
                         .allow(REVIEWERS).send(getReq("/api/live/alarms")),
                 // Operators' states (issue 20): staff data, nothing of callers.
@@ -1236,6 +1238,7 @@ class NeedToKnowTest {
         subscriptions.put("/topic/supervisor/escalations", supervisorsTopics);
         subscriptions.put("/topic/callbacks", EnumSet.of(OPERATOR_ON_CALL, OTHER_OPERATOR, SUPERVISOR));
         subscriptions.put("/topic/floor.figures", FLOOR);
+        subscriptions.put("/topic/floor.alerts", FLOOR);
         subscriptions.put("/topic/liaison/test-police", EnumSet.of(POLICE_LIAISON));
         subscriptions.put("/topic/liaison/test-child-protection", EnumSet.of(OTHER_AGENCY_LIAISON));
         // The simple broker takes a pattern as a subscription to every topic it matches.
