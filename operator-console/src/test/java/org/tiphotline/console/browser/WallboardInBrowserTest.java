@@ -153,8 +153,24 @@ class WallboardInBrowserTest {
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("interval-kind"), "day"));
             assertThat(text(wall, "offered")).isEqualTo("4");
             wall.findElement(By.cssSelector("#interval-choice button[data-kind='QUARTER']")).click();
+
+            // The floor's alert for the quarter (the leader checks every 5 s) comes over the live link too.
+            new WebDriverWait(wall, Duration.ofSeconds(30)).until(ExpectedConditions.textToBePresentInElementLocated(
+                    By.id("floor-alerts"), "Service level under target for 2025-03-03 05:00–05:15: 33.3 % answered "
+                            + "within 15 s (target 90 %), 66.7 % answered within 20 s (target 95 %)."));
             HeadlessChromium.screenshot(wall, "wallboard-after-burst");
             PageCheck.assertFitsAndIsAccessible(wall, "wallboard");
+
+            // A supervisor sees the alert on their page, and reaches the wallboard from it.
+            WebDriver supervisor = HeadlessChromium.start("1400,1000");
+            browsers.add(supervisor);
+            HeadlessChromium.signIn(supervisor, hotline.base(), "supervisor", "supervisor-demo");
+            WebDriverWait atSupervisor = new WebDriverWait(supervisor, Duration.ofSeconds(20));
+            atSupervisor.until(ExpectedConditions.textToBePresentInElementLocated(By.id("floor-alerts"),
+                    "Service level under target"));
+            supervisor.findElement(By.id("open-wallboard")).click();
+            atSupervisor.until(ExpectedConditions.textToBe(By.id("offered"), "4"));
+            assertThat(text(supervisor, "level-first")).isEqualTo("33.3 %");
         }
     }
 

@@ -26,10 +26,8 @@ import org.tiphotline.cluster.Leadership;
 import org.tiphotline.console.testing.ConsoleClient;
 import org.tiphotline.console.testing.LiveClient;
 import org.tiphotline.console.testing.RunningHotline;
+import org.tiphotline.console.testing.SupervisorsMail;
 import org.tiphotline.console.testing.TestClock;
-import org.tiphotline.escalation.AlertChannel;
-import org.tiphotline.escalation.AlertPacket;
-import org.tiphotline.escalation.Directory;
 import org.tiphotline.escalation.EscalationSettings;
 import org.tiphotline.escalation.Escalations;
 import org.tiphotline.escalation.StaffNotice;
@@ -67,11 +65,7 @@ class FloorAlertsTest {
     /** The application with the supervisors' e-mail channel and these alert settings. */
     private void start(Map<String, String> alertSettings) {
         Map<String, String> settings = new LinkedHashMap<>(alertSettings);
-        settings.put("hotline.alerts.email.from", "alerts@hotline.example.test");
-        settings.put("spring.mail.host", "127.0.0.1");
-        settings.put("spring.mail.port", Integer.toString(smtp.getSmtp().getPort()));
-        settings.put("hotline.escalation.supervisor-alerts[0].channel", "EMAIL");
-        settings.put("hotline.escalation.supervisor-alerts[0].target", SUPERVISORS);
+        SupervisorsMail.settings(settings, smtp, SUPERVISORS);
         settings.put("hotline.routing.urgent-alarm-after", "90s");
         settings.put("hotline.floor.alerts.longest-wait", "60s");
         // The test checks when it wants to; the leader's own schedule would only repeat the same check.
@@ -208,7 +202,7 @@ class FloorAlertsTest {
     private FloorAlerts otherNode(List<Object> published, List<StaffNotice> sent) {
         return new FloorAlerts(hotline.bean(Floor.class), hotline.bean(FloorAlertSettings.class),
                 hotline.bean(UrgentCallAlarm.class), hotline.bean(Escalations.class), hotline.bean(DSLContext.class),
-                hotline.bean(EscalationSettings.class), List.of(recording(sent)), published::add, clock,
+                hotline.bean(EscalationSettings.class), List.of(SupervisorsMail.recording(sent)), published::add, clock,
                 hotline.bean(Leadership.class));
     }
 
@@ -263,25 +257,5 @@ class FloorAlertsTest {
         } catch (MessagingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** An e-mail channel that only records: what a second node would have sent. */
-    private static AlertChannel recording(List<StaffNotice> sent) {
-        return new AlertChannel() {
-            @Override
-            public Directory.Channel channel() {
-                return Directory.Channel.EMAIL;
-            }
-
-            @Override
-            public void send(String target, AlertPacket packet) {
-                throw new AssertionError("no escalation here");
-            }
-
-            @Override
-            public void notice(String target, StaffNotice notice) {
-                sent.add(notice);
-            }
-        };
     }
 }
