@@ -62,7 +62,12 @@ class WallboardInBrowserTest {
     @Test
     void theWallDisplayFollowsABurstOfCallsLiveWithTheServiceLevelAndAbandons() throws Exception {
         ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
-        try (LiveClient seat = LiveClient.connect(operator)) {
+        ConsoleClient colleague = ConsoleClient.login(hotline.base(), "operator2", "operator2-demo");
+        try (LiveClient seat = LiveClient.connect(operator); LiveClient onBreak = LiveClient.connect(colleague)) {
+            // The colleague is on a break all along: the wall says so in words, with the time in that state.
+            BlockingQueue<JsonNode> colleagues = onBreak.subscribe("/user/queue/presence");
+            onBreak.send("/app/presence", Map.of("presence", "AWAY", "reason", "BREAK"));
+            LiveClient.await(colleagues, p -> p.get("presence").asString().equals("AWAY"), 5);
             BlockingQueue<JsonNode> presence = seat.subscribe("/user/queue/presence");
             BlockingQueue<JsonNode> pops = seat.subscribe("/user/queue/pop");
             available(seat, presence);
@@ -77,7 +82,10 @@ class WallboardInBrowserTest {
             ((JavascriptExecutor) wall).executeScript("window.__notReloaded = true");
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("operator-groups"),
                     "Demo Operator One"));
-            assertThat(text(wall, "operator-groups")).contains("Available").doesNotContain("AVAILABLE");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("operator-groups"),
+                    "Demo Operator Two"));
+            assertThat(text(wall, "operator-groups")).contains("Available · 1").contains("Away · 1")
+                    .contains("On a break").doesNotContain("AVAILABLE").doesNotContain("BREAK");
 
             // Call A rings at the only available operator, who answers it 5 s after it reached the queue.
             clock.advance(Duration.ofMinutes(1));
