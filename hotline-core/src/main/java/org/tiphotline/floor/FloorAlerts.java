@@ -127,13 +127,13 @@ public class FloorAlerts implements DisposableBean {
                             .execute() > 0;
                 }
             }
-            var stale = FLOOR_ALERT.KIND.eq(kind.name()).and(FLOOR_ALERT.CLEARED_AT.isNull());
-            if (words != null) {
-                stale = stale.and(FLOOR_ALERT.INTERVAL_FROM.ne(from.atOffset(ZoneOffset.UTC)));
-            }
-            changed |= db.update(FLOOR_ALERT).set(FLOOR_ALERT.CLEARED_AT, now.atOffset(ZoneOffset.UTC)).where(stale)
-                    .execute() > 0;
         }
+        // One statement for every kind: what stands and is not a condition holding in this interval goes down.
+        changed |= db.update(FLOOR_ALERT).set(FLOOR_ALERT.CLEARED_AT, now.atOffset(ZoneOffset.UTC))
+                .where(FLOOR_ALERT.CLEARED_AT.isNull())
+                .andNot(FLOOR_ALERT.KIND.in(holding.keySet().stream().map(Kind::name).toList())
+                        .and(FLOOR_ALERT.INTERVAL_FROM.eq(from.atOffset(ZoneOffset.UTC))))
+                .execute() > 0;
         List<Alert> standing = standing();
         if (changed) {
             events.publishEvent(new Changed(standing));

@@ -179,6 +179,16 @@ class WallboardInBrowserTest {
             supervisor.findElement(By.id("open-wallboard")).click();
             atSupervisor.until(ExpectedConditions.textToBe(By.id("offered"), "4"));
             assertThat(text(supervisor, "level-first")).isEqualTo("33.3 %");
+
+            // A node going away drops the wall's live link: the page reconnects by itself, reads the floor afresh
+            // and goes on following it.
+            hotline.bean(org.tiphotline.console.signin.LiveSockets.class).closeUser("wallboard", "test: node gone");
+            wait.until(page -> Long.valueOf(2).equals(((JavascriptExecutor) page).executeScript(
+                    "return Board.connects")));
+            wait.until(ExpectedConditions.textToBe(By.id("link-status"), "live"));
+            place(operator, true);
+            wait.until(ExpectedConditions.textToBe(By.id("in-ivr"), "1"));
+            assertThat(((JavascriptExecutor) wall).executeScript("return window.__notReloaded === true")).isEqualTo(true);
         }
     }
 
