@@ -153,10 +153,12 @@ function setAwayControl(s) {
 }
 
 // An operator's after-call work ran past its maximum: who, and since when.
-// Raised and cleared by the server (once per condition and interval); the words name no one.
+// Raised and cleared by the server (once per condition and interval); the words name no one. An urgent call with
+// nobody free is left to this page's own alarm (floor-alarm.js: banner and sound), which already says it.
 function showFloorAlerts(alerts) {
-  $('floor-alerts').hidden = !alerts.length;
-  $('floor-alerts').replaceChildren(...alerts.map((a) => App.el('li', { 'data-kind': a.kind }, a.words)));
+  const shown = alerts.filter((a) => a.kind !== 'URGENT_UNATTENDED');
+  $('floor-alerts').hidden = !shown.length;
+  $('floor-alerts').replaceChildren(...shown.map((a) => App.el('li', { 'data-kind': a.kind }, a.words)));
 }
 
 function showWrapUpOverdue(a) {
