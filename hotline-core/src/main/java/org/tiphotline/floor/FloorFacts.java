@@ -58,7 +58,8 @@ public class FloorFacts {
 
     static final String NOW = """
             select 'O' as what, o.operator_id, u.display_name, o.presence, %s as since,
-                   null::bigint as waiting, null::bigint as urgent, null::bigint as ivr
+                   null::bigint as waiting, null::bigint as urgent, null::bigint as ivr,
+                   case when o.presence = 'AWAY' then o.away_reason end as reason
               from hotline.routing_operator o join hotline.app_user u on u.id = o.operator_id
              where o.seated
             union all
@@ -66,7 +67,8 @@ public class FloorFacts {
                    (select %s from hotline.routing_call where kind in ('WAITING', 'RINGING')),
                    (select count(*) from hotline.routing_call where kind in ('WAITING', 'RINGING')),
                    (select count(*) from hotline.routing_call where kind in ('WAITING', 'RINGING') and urgent),
-                   (select count(*) from hotline.call where state = 'IVR' and direction = 'INBOUND')
+                   (select count(*) from hotline.call where state = 'IVR' and direction = 'INBOUND'),
+                   null
             """.formatted(micros("o.since"), micros("min(queued_at)"));
 
     private final DSLContext db;
@@ -110,7 +112,7 @@ public class FloorFacts {
         for (Record r : db.resultQuery(NOW).fetch()) {
             if ("O".equals(r.get(0))) {
                 operators.add(new FloorNow.OperatorState(((Number) r.get(1)).longValue(), (String) r.get(2),
-                        (String) r.get(3), time(r.get(4))));
+                        (String) r.get(3), time(r.get(4)), (String) r.get(8)));
             } else {
                 longest = time(r.get(4));
                 waiting = ((Number) r.get(5)).intValue();

@@ -149,7 +149,8 @@ public class UrgentCallAlarm implements DisposableBean {
                 + "of the hotline.");
     }
 
-    static String duration(long seconds) {
+    /** A duration in the words of the alarms' notices: "45 s", "2 min 5 s". */
+    public static String duration(long seconds) {
         return seconds < 60 ? seconds + " s" : seconds / 60 + " min " + seconds % 60 + " s";
     }
 

@@ -12,7 +12,9 @@ import org.tiphotline.testing.CoreTestConfiguration;
 /** The core's test services with the floor's, on the real test database. */
 @Configuration(proxyBeanMethods = false)
 @Import(CoreTestConfiguration.class)
-@ComponentScan(basePackageClasses = Floor.class)
+// The floor's alerts ask the urgent-call alarm, which needs the routing brain that CoreTestConfiguration leaves out.
+@ComponentScan(basePackageClasses = Floor.class, excludeFilters = @ComponentScan.Filter(
+        type = org.springframework.context.annotation.FilterType.ASSIGNABLE_TYPE, classes = FloorAlerts.class))
 class FloorTestConfiguration {
 
     @Bean

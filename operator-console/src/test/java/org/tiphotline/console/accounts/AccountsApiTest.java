@@ -150,6 +150,20 @@ class AccountsApiTest {
         assertThat(options.get("roles").toString()).contains("Data management leader");
     }
 
+    /** Issue 20: the administrator creates the wall display's account; it reaches the floor and not the call log. */
+    @Test
+    void aWallDisplayAccountIsCreatedByNameAndSeesTheFloorOnly() {
+        assertThat(admin.get("/api/admin/options").body().get("roles").valueStream()
+                .filter(r -> r.get("id").asString().equals("WALLBOARD")).map(r -> r.get("name").asString()))
+                .containsExactly("Wall display");
+        JsonNode created = created("test-wall", "WALLBOARD", Map.of());
+        assertThat(created.get("user").get("roleName").asString()).isEqualTo("Wall display");
+        ConsoleClient wall = signedInWithOwnPassword(created, "a passphrase for the floor's screen");
+        assertThat(wall.get("/api/floor").status()).isEqualTo(200);
+        assertThat(wall.get("/api/calllog").status()).isEqualTo(403);
+        assertThat(wall.get("/api/live/queue").status()).isEqualTo(403);
+    }
+
     @Test
     void anEditIsAuditedWithBeforeAndAfterAndARoleChangeSignsTheUserOut() {
         JsonNode created = created("test-edited", "OPERATOR", Map.of());
