@@ -23,7 +23,7 @@ import org.tiphotline.console.testing.LiveClient;
 import org.tiphotline.console.testing.PageCheck;
 import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.console.testing.TestClock;
-import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -208,7 +208,7 @@ class WallboardInBrowserTest {
     /** Until the routing state holds this many waiting calls: the clock moves only once they have queued. */
     private void awaitWaiting(int calls) throws InterruptedException {
         for (int i = 0; i < 200; i++) {
-            if (hotline.bean(Router.class).snapshot().waiting().size() == calls) {
+            if (hotline.bean(RoutingView.class).snapshot().waiting().size() == calls) {
                 return;
             }
             Thread.sleep(50);

@@ -34,7 +34,7 @@ import org.tiphotline.escalation.StaffNotice;
 import org.tiphotline.floor.Floor;
 import org.tiphotline.floor.FloorAlertSettings;
 import org.tiphotline.floor.FloorAlerts;
-import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 import org.tiphotline.routing.UrgentCallAlarm;
 import tools.jackson.databind.JsonNode;
 
@@ -215,7 +215,7 @@ class FloorAlertsTest {
 
     private void awaitWaiting(int calls) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (hotline.bean(Router.class).snapshot().waiting().size() != calls) {
+        while (hotline.bean(RoutingView.class).snapshot().waiting().size() != calls) {
             if (System.nanoTime() > until) {
                 throw new AssertionError("expected " + calls + " waiting calls");
             }
