@@ -199,6 +199,51 @@ class FloorAlertsTest {
         }
     }
 
+    /**
+     * An escalation past its deadline: what the escalations' own rounds already know (their second round went out,
+     * to the supervisors too) stands on the floor until the agency acknowledges; the floor sends nothing more.
+     */
+    @Test
+    void anEscalationPastItsDeadlineStandsUntilTheAgencyAcknowledgesIt() throws Exception {
+        Map<String, String> settings = new LinkedHashMap<>();
+        org.tiphotline.console.testing.TestDirectory.agency(settings, 0, "test-police", "Test Police (fake)",
+                "POLICE", null, "EMAIL duty@police.example.test");
+        settings.put("hotline.escalation.acknowledge-within", "2m");
+        settings.put("hotline.escalation.acknowledge-urgent-within", "2m");
+        settings.put("hotline.escalation.realert-every", "1h");
+        start(settings);
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        String call = org.tiphotline.console.testing.SimCalls.answered(operator, Map.of("callerNumber",
+                "+1 555 0100 082", "language", "en", "immediateDanger", "NO")).get("call").asString();
+        ConsoleClient.Response raised = operator.post("/api/calls/" + call + "/escalations", Map.of("agency",
+                "test-police", "level", "URGENT", "danger", "OTHER", "reason", "a test situation (fake)"));
+        assertThat(raised.status()).as("%s", raised.body()).isEqualTo(201);
+        String escalation = raised.body().get("id").asString();
+        assertThat(alerts.check()).isEmpty();
+
+        clock.advance(Duration.ofMinutes(2).plusSeconds(1));
+        Escalations escalations = hotline.bean(Escalations.class);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (escalations.pastDeadline() == 0 && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        List<FloorAlerts.Alert> standing = alerts.check();
+        assertThat(standing).extracting(FloorAlerts.Alert::kind).containsExactly(FloorAlerts.Kind.ESCALATION_OVERDUE);
+        assertThat(standing.get(0).words())
+                .isEqualTo("An escalation is past its deadline and the agency has not acknowledged it.");
+        // The escalation's own second round told the supervisors; the floor adds no notice of its own.
+        assertThat(smtp.waitForIncomingEmail(10_000, 1)).isTrue();
+        Thread.sleep(500);
+        assertThat(Arrays.stream(smtp.getReceivedMessages()).map(FloorAlertsTest::subject).toList())
+                .anyMatch(subject -> subject.startsWith("[Hotline] NOT ACKNOWLEDGED"))
+                .noneMatch(subject -> subject.contains("Long wait") || subject.contains("Service level"));
+
+        ConsoleClient police = ConsoleClient.login(hotline.base(), "testpolice", "testpolice-demo");
+        assertThat(police.post("/api/liaison/escalations/" + escalation + "/acknowledge", null).status())
+                .isBetween(200, 299);
+        assertThat(alerts.check()).isEmpty();
+    }
+
     private FloorAlerts otherNode(List<Object> published, List<StaffNotice> sent) {
         return new FloorAlerts(hotline.bean(Floor.class), hotline.bean(FloorAlertSettings.class),
                 hotline.bean(UrgentCallAlarm.class), hotline.bean(Escalations.class), hotline.bean(DSLContext.class),
