@@ -87,6 +87,34 @@ final class BenchConsole implements AutoCloseable {
         return console;
     }
 
+    /** The wall display's topics ({@code wallboard.js}). */
+    static final java.util.List<String> WALLBOARD_TOPICS = java.util.List.of("/topic/floor.figures",
+            "/topic/floor.alerts");
+
+    /**
+     * A supervisor's: their page's ({@code supervisor.js}) and the wallboard's, as one with both open in two tabs of
+     * one browser (one STOMP session here, which costs the server the same messages).
+     */
+    static final java.util.List<String> SUPERVISOR_TOPICS = java.util.List.of("/topic/supervisor/queue",
+            "/topic/supervisor/wrapup", "/topic/floor.alerts", "/topic/supervisor/escalations",
+            "/topic/supervisor/alert-failures", "/topic/floor.figures");
+
+    /** Messages a watcher received, by topic: the run shows the watchers were fed, not merely connected. */
+    final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> received =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A console that only watches {@code topics} (a wall display, a supervisor), counting what arrives. */
+    static BenchConsole watcher(WebSocketStompClient stomp, String base, String username, String password,
+            java.util.List<String> topics) throws Exception {
+        BenchConsole console = open(stomp, base, username, password, false, false);
+        for (String topic : topics) {
+            java.util.concurrent.atomic.AtomicLong count = console.received.computeIfAbsent(topic,
+                    t -> new java.util.concurrent.atomic.AtomicLong());
+            console.subscribe(topic, a -> count.incrementAndGet());
+        }
+        return console;
+    }
+
     /** Sends the presence the operator chooses, as the console's buttons do. */
     void presence(String wanted) {
         send(("{\"presence\":\"" + wanted + "\"}").getBytes(StandardCharsets.UTF_8));

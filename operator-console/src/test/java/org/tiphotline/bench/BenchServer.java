@@ -36,6 +36,13 @@ final class BenchServer implements AutoCloseable {
         this.hotline = hotline;
     }
 
+    static final String WALL_USER = "bench-wall";
+    static final int SUPERVISORS = 5;
+
+    static String supervisorName(int i) {
+        return "bench-sup-" + i;
+    }
+
     static String operatorName(int i) {
         return String.format(Locale.ROOT, "bench-op-%02d", i);
     }
@@ -69,6 +76,12 @@ final class BenchServer implements AutoCloseable {
                     Role.OPERATOR, List.of("en"), null);
         }
         accounts.create(LINE_USER, "Bench Line (fake)", hash, Role.SUPERVISOR, List.of("en"), null);
+        // The watchers of bench.watchers: a wall display and five supervisors.
+        accounts.create(WALL_USER, "Bench Wall (fake)", hash, Role.WALLBOARD, List.of("en"), null);
+        for (int i = 1; i <= SUPERVISORS; i++) {
+            accounts.create(supervisorName(i), String.format(Locale.ROOT, "Bench Supervisor %d (fake)", i), hash,
+                    Role.SUPERVISOR, List.of("en"), null);
+        }
         return new BenchServer(hotline);
     }
 

@@ -46,14 +46,16 @@ import org.tiphotline.telephony.asterisk.testing.FakeAmiPeer;
  * {@code bench.talkMs} [0: operators hang up as soon as the fields are saved; otherwise each call is talked
  * through for 0.5–1.5 times this, so the 200 calls in progress run at a rate the operators can take],
  * {@code bench.nodes} [1; {@code 2}: two nodes on one PostgreSQL with the RabbitMQ relay ({@link E2eNodes});
- * {@code 1,2}: both, one after the other in the same invocation, then side by side].
+ * {@code 1,2}: both, one after the other in the same invocation, then side by side], {@code bench.watchers} [false;
+ * {@code true}: a wall display follows the floor and five supervisors their page and the wallboard throughout, as
+ * STOMP clients spread over the nodes (issue 20: the wallboard's cost)].
  */
 public final class EndToEndBenchmark {
 
     record Settings(int calls, int twilioPercent, int operators, int seconds, int runs, int warmupSeconds, int rampMs,
             int callTimeoutSeconds, boolean fork, String serverJvmArgs, String serverProperties, boolean stages,
             String tick, int maxMinutes, double targetPopP99Ms, double targetWebhookP99Ms, int targetHeapMb,
-            int talkMs, List<Integer> nodes) {
+            int talkMs, List<Integer> nodes, boolean watchers) {
 
         static Settings fromSystemProperties() {
             return new Settings(
@@ -75,7 +77,8 @@ public final class EndToEndBenchmark {
                     Double.parseDouble(text("bench.targetWebhookP99Ms", "20")),
                     integer("bench.targetHeapMb", 512, 1, 65_536),
                     integer("bench.talkMs", 0, 0, 600_000),
-                    nodeCounts(text("bench.nodes", "1")));
+                    nodeCounts(text("bench.nodes", "1")),
+                    Boolean.parseBoolean(text("bench.watchers", "false")));
         }
 
         /** {@code 1}, {@code 2} or a list of them ({@code 1,2}): the configurations to run, in that order. */
@@ -166,8 +169,19 @@ public final class EndToEndBenchmark {
         ThreadPoolTaskScheduler heartbeats = ScreenPopBenchmark.heartbeats();
         WebSocketStompClient stomp = ScreenPopBenchmark.stompClient(heartbeats);
         List<BenchConsole> operators = new ArrayList<>();
+        List<BenchConsole> watchers = new ArrayList<>();
         ExecutorService callers = null;
         try {
+            if (settings.watchers()) {
+                watchers.add(BenchConsole.watcher(stomp, nodes.base(0), BenchServer.WALL_USER, password,
+                        BenchConsole.WALLBOARD_TOPICS));
+                for (int i = 1; i <= BenchServer.SUPERVISORS; i++) {
+                    watchers.add(BenchConsole.watcher(stomp, nodes.base(i % nodes.count()),
+                            BenchServer.supervisorName(i), password, BenchConsole.SUPERVISOR_TOPICS));
+                }
+                System.out.printf(Locale.ROOT, "watching: a wall display and %d supervisors (their page and the "
+                        + "wallboard)%n", BenchServer.SUPERVISORS);
+            }
             for (int i = 1; i <= settings.operators(); i++) {
                 // Half the consoles on each node, as a balancer's turns would put them.
                 BenchConsole op = connect(stomp, nodes.base(i % nodes.count()), BenchServer.operatorName(i),
@@ -217,8 +231,12 @@ public final class EndToEndBenchmark {
                 System.out.println("note: " + traffic.strayPops.get() + " pops for calls the benchmark was not ringing");
             }
             traffic.stopLoad(callers);
+            for (BenchConsole w : watchers) {
+                System.out.printf(Locale.ROOT, "%s received %s%n", w.username, new TreeMap<>(w.received));
+            }
             return results;
         } finally {
+            watchers.forEach(BenchConsole::close);
             traffic.stop();
             if (callers != null) {
                 callers.shutdownNow();
