@@ -106,15 +106,15 @@ public class AlertDispatcher {
      */
     public int dispatch() {
         int handled = 0;
-        Optional<Escalations.PendingAlert> claimed;
+        Optional<AlertRounds.PendingAlert> claimed;
         while (handled < 50 && (claimed = claim()).isPresent()) {
-            Escalations.PendingAlert alert = claimed.get();
+            AlertRounds.PendingAlert alert = claimed.get();
             Escalation e = escalations.find(alert.escalation()).orElseThrow();
             String failure = null;
             try {
-                if (alert.recipient().equals(Escalations.SUPERVISORS)) {
+                if (alert.recipient().equals(AlertRounds.SUPERVISORS)) {
                     events.publishEvent(new SupervisorAlert(e.id(), e.agency(), alert.round()));
-                } else if (alert.recipient().startsWith(Escalations.SUPERVISOR_CHANNEL)) {
+                } else if (alert.recipient().startsWith(AlertRounds.SUPERVISOR_CHANNEL)) {
                     toSupervisors(e, alert);
                 } else {
                     deliver(e, alert);
@@ -151,7 +151,7 @@ public class AlertDispatcher {
      * once take different rows). The send then runs outside any transaction, as before: the export's audit row
      * commits before the attempt, whatever happens to this node afterwards.
      */
-    Optional<Escalations.PendingAlert> claim() {
+    Optional<AlertRounds.PendingAlert> claim() {
         java.time.OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
         var free = db.select(ESCALATION_ALERT.ID).from(ESCALATION_ALERT)
                 .where(ESCALATION_ALERT.SENT_AT.isNull()).and(ESCALATION_ALERT.FAILURE.isNull())
@@ -163,11 +163,11 @@ public class AlertDispatcher {
                 .where(ESCALATION_ALERT.ID.eq(free))
                 .returningResult(ESCALATION_ALERT.ID, ESCALATION_ALERT.ESCALATION_ID, ESCALATION_ALERT.ROUND,
                         ESCALATION_ALERT.RECIPIENT)
-                .fetchOptional(r -> new Escalations.PendingAlert(r.value1(), new Escalation.Id(r.value2()),
+                .fetchOptional(r -> new AlertRounds.PendingAlert(r.value1(), new Escalation.Id(r.value2()),
                         r.value3(), r.value4()));
     }
 
-    private void deliver(Escalation e, Escalations.PendingAlert alert) {
+    private void deliver(Escalation e, AlertRounds.PendingAlert alert) {
         Directory.Agency agency = directory.agency(e.agency())
                 .orElseThrow(() -> new IllegalStateException("agency " + e.agency() + " left the directory"));
         Directory.Alert target = agency.alerts().get(index(alert) % agency.alerts().size());
@@ -191,7 +191,7 @@ public class AlertDispatcher {
      * The agency missed its deadline: the supervisors hear of it on their own channels. Never with identifying
      * details (they read the escalation in the hotline) nor the agency's acknowledgement link.
      */
-    private void toSupervisors(Escalation e, Escalations.PendingAlert alert) {
+    private void toSupervisors(Escalation e, AlertRounds.PendingAlert alert) {
         if (index(alert) >= settings.supervisorAlerts().size()) {
             throw new IllegalStateException("supervisor alert channel " + index(alert) + " is no longer configured");
         }
@@ -208,7 +208,7 @@ public class AlertDispatcher {
         return channel;
     }
 
-    private AlertPacket packet(Escalation e, Directory.Agency agency, Escalations.PendingAlert alert,
+    private AlertPacket packet(Escalation e, Directory.Agency agency, AlertRounds.PendingAlert alert,
             Map<String, String> identifying, String withheld, String acknowledgeUrl, boolean forSupervisors) {
         Call call = e.call() == null ? null : calls.load(e.call()).orElse(null);
         Optional<Situation> situation = disclosures.situationOf(e);
@@ -228,7 +228,7 @@ public class AlertDispatcher {
         return "E-" + id.toString().substring(0, 8).toUpperCase(java.util.Locale.ROOT);
     }
 
-    private static int index(Escalations.PendingAlert alert) {
+    private static int index(AlertRounds.PendingAlert alert) {
         return Integer.parseInt(alert.recipient().substring(alert.recipient().indexOf(':') + 1));
     }
 }

@@ -38,17 +38,20 @@ public class Disclosures {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final Escalations escalations;
+    private final AlertRounds rounds;
     private final Directory directory;
     private final Intake intake;
     private final AuditTrail audit;
     private final ApplicationEventPublisher events;
 
     public Disclosures(DSLContext db, TransactionTemplate tx, Clock clock, Escalations escalations,
-            Directory directory, Intake intake, AuditTrail audit, ApplicationEventPublisher events) {
+            AlertRounds rounds, Directory directory, Intake intake, AuditTrail audit,
+            ApplicationEventPublisher events) {
         this.db = db;
         this.tx = tx;
         this.clock = clock;
         this.escalations = escalations;
+        this.rounds = rounds;
         this.directory = directory;
         this.intake = intake;
         this.audit = audit;
@@ -97,7 +100,7 @@ public class Disclosures {
             audit.record(actor.username(), AuditTrail.Action.CHANGE, "escalation", id,
                     List.of("disclosure:" + basis.name()));
             int channels = directory.agency(e.agency()).map(a -> a.alerts().size()).orElse(1);
-            escalations.queueAlert(id, e.alertRound(), "details:" + ((e.alertRound() - 1) % channels),
+            rounds.queueAlert(id, e.alertRound(), "details:" + ((e.alertRound() - 1) % channels),
                     clock.instant());
             return true;
         });

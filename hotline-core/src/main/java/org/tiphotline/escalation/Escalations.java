@@ -1,27 +1,20 @@
 package org.tiphotline.escalation;
 
 import static org.tiphotline.db.Tables.ESCALATION;
-import static org.tiphotline.db.Tables.ESCALATION_ALERT;
-import static org.tiphotline.db.Tables.ESCALATION_DISCLOSURE;
+import static org.tiphotline.escalation.EscalationRows.utc;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.tiphotline.calls.CallId;
 import org.tiphotline.calls.Switchboard;
-import org.tiphotline.cluster.Leadership;
 import org.tiphotline.intake.ReportId;
 import org.tiphotline.operators.Actor;
 import org.tiphotline.operators.OperatorId;
@@ -29,20 +22,13 @@ import org.tiphotline.protection.AuditTrail;
 import org.tiphotline.protection.FieldCipher;
 
 /**
- * Raises escalations and keeps after them until someone acknowledges. Every deadline is a column, so nothing
- * depends on a timer in memory: after a restart the next tick finds what is overdue. Each change and the alerts
- * it calls for are written in one transaction (the alerts as an outbox the senders work through), and the
- * facts are published only after the commit. Each step also goes into the call's timeline in the same
+ * Raises escalations and keeps after them until someone acknowledges (the deadlines and their rounds of alerts
+ * are {@link AlertRounds}'). Each change and the alerts it calls for are written in one transaction (the alerts as
+ * an outbox the senders work through), and the facts are published only after the commit. Each step also goes into the call's timeline in the same
  * transaction, so the call log shows what became of an escalation even after the call ended.
  */
 @Service
 public class Escalations {
-
-    /** Who the alerts of a round go to: the agency's channel for that round, and from round 2 the supervisors. */
-    static final String SUPERVISORS = "supervisors";
-
-    /** Prefix of a supervisors' alert channel's recipient: {@code supervisor:<index in supervisorAlerts>}. */
-    static final String SUPERVISOR_CHANNEL = "supervisor:";
 
     private final DSLContext db;
     private final TransactionTemplate tx;
@@ -55,12 +41,12 @@ public class Escalations {
     private final AuditTrail audit;
     private final org.tiphotline.registry.Registry registry;
 
-    private final Leadership leadership;
+    private final AlertRounds rounds;
 
     public Escalations(DSLContext db, TransactionTemplate tx, ApplicationEventPublisher events, Clock clock,
             Directory directory, EscalationSettings settings, Switchboard switchboard, FieldCipher cipher,
-            AuditTrail audit, org.tiphotline.registry.Registry registry, Leadership leadership) {
-        this.leadership = leadership;
+            AuditTrail audit, org.tiphotline.registry.Registry registry, AlertRounds rounds) {
+        this.rounds = rounds;
         this.registry = registry;
         this.switchboard = switchboard;
         this.cipher = cipher;
@@ -98,7 +84,7 @@ public class Escalations {
         tx.executeWithoutResult(status -> {
             newEscalation(id, call, report, agency, level, Escalation.Source.OPERATOR, danger, null, by, now)
                     .set(ESCALATION.REASON_ENC, cipher.encrypt(reason.strip(), reasonOf(id))).execute();
-            queueAlert(id, 1, "agency:0", now);
+            rounds.queueAlert(id, 1, "agency:0", now);
             step(call, report, null, id, agency, "RAISED", by,
                     Map.of("level", level.name(), "source", Escalation.Source.OPERATOR.name()));
         });
@@ -167,7 +153,7 @@ public class Escalations {
                     .where(ESCALATION.SOURCE.eq(source.name()))
                     .doNothing().execute();
             if (inserted == 1) {
-                queueAlert(id, 1, "agency:0", now);
+                rounds.queueAlert(id, 1, "agency:0", now);
                 step(call, report, caseId, id, agency, "RAISED", null,
                         Map.of("level", level.name(), "source", source.name()));
             }
@@ -339,57 +325,13 @@ public class Escalations {
         return closed.isPresent();
     }
 
-    /** Deadlines are watched by the leading node. */
-    @Scheduled(fixedDelayString = "${hotline.escalation.tick:1s}")
-    public void scheduledAlertOverdue() {
-        if (leadership.leads()) {
-            alertOverdue();
-        }
-    }
-
-    /**
-     * Every open escalation whose deadline has passed: the next round of alerts (the agency's next channel, and
-     * the supervisors), and the next deadline. Safe to run on several nodes at once (rows are skipped while
-     * another transaction holds them). Returns how many were overdue.
-     */
-    public int alertOverdue() {
-        Instant now = clock.instant();
-        List<Escalation.Overdue> overdue = tx.execute(status -> {
-            List<Escalation.Overdue> found = new ArrayList<>();
-            for (Record r : db.selectFrom(ESCALATION)
-                    .where(ESCALATION.STATUS.eq(Escalation.Status.OPEN.name()))
-                    .and(ESCALATION.NEXT_ALERT_AT.le(utc(now)))
-                    .orderBy(ESCALATION.NEXT_ALERT_AT).limit(100)
-                    .forUpdate().skipLocked().fetch()) {
-                Escalation e = map(r);
-                int round = e.alertRound() + 1;
-                int channels = directory.agency(e.agency()).map(a -> a.alerts().size()).orElse(1);
-                queueAlert(e.id(), round, "agency:" + ((round - 1) % channels), now);
-                queueAlert(e.id(), round, SUPERVISORS, now);
-                for (int i = 0; i < settings.supervisorAlerts().size(); i++) {
-                    queueAlert(e.id(), round, SUPERVISOR_CHANNEL + i, now);
-                }
-                java.time.Duration realert = directory.agency(e.agency()).map(Directory.Agency::realertEvery)
-                        .orElse(null);
-                db.update(ESCALATION).set(ESCALATION.ALERT_ROUND, round)
-                        .set(ESCALATION.NEXT_ALERT_AT, utc(now.plus(realert != null ? realert
-                                : settings.realertEvery())))
-                        .where(ESCALATION.ID.eq(e.id().value())).execute();
-                found.add(new Escalation.Overdue(e.id(), e.agency(), round));
-            }
-            return found;
-        });
-        overdue.forEach(events::publishEvent);
-        return overdue.size();
-    }
-
     public Optional<Escalation> find(Escalation.Id id) {
-        return withDisclosure().where(ESCALATION.ID.eq(id.value())).fetchOptional().map(Escalations::map);
+        return withDisclosure().where(ESCALATION.ID.eq(id.value())).fetchOptional().map(EscalationRows::map);
     }
 
     /**
      * How many escalations are past their deadline with nobody acknowledging: open, and already into a second round
-     * of alerts ({@link #alertOverdue()} moved them there). The floor's alert (issue 20) asks this, so "overdue"
+     * of alerts ({@link AlertRounds#alertOverdue()} moved them there). The floor's alert (issue 20) asks this, so "overdue"
      * means the same on the wallboard as in the escalations' own alerts.
      */
     public int pastDeadline() {
@@ -401,13 +343,13 @@ public class Escalations {
     public List<Escalation> forAgency(String agency, int limit) {
         return withDisclosure().where(ESCALATION.AGENCY.eq(agency))
                 .orderBy(ESCALATION.RAISED_AT.desc()).limit(Math.max(1, Math.min(limit, 500)))
-                .fetch(Escalations::map);
+                .fetch(EscalationRows::map);
     }
 
     /** Open and acknowledged-but-not-closed escalations, oldest first: what supervisors keep an eye on. */
     public List<Escalation> unclosed() {
         return withDisclosure().where(ESCALATION.STATUS.ne(Escalation.Status.CLOSED.name()))
-                .orderBy(ESCALATION.RAISED_AT).fetch(Escalations::map);
+                .orderBy(ESCALATION.RAISED_AT).fetch(EscalationRows::map);
     }
 
     /** Every escalation about a call or its report, oldest first: what the call's record shows. */
@@ -416,12 +358,11 @@ public class Escalations {
         if (report != null) {
             about = about.or(ESCALATION.REPORT_ID.eq(report.value()));
         }
-        return withDisclosure().where(about).orderBy(ESCALATION.RAISED_AT).fetch(Escalations::map);
+        return withDisclosure().where(about).orderBy(ESCALATION.RAISED_AT).fetch(EscalationRows::map);
     }
 
     private org.jooq.SelectOnConditionStep<Record> withDisclosure() {
-        return db.select(ESCALATION.asterisk(), ESCALATION_DISCLOSURE.BASIS).from(ESCALATION)
-                .leftJoin(ESCALATION_DISCLOSURE).on(ESCALATION_DISCLOSURE.ESCALATION_ID.eq(ESCALATION.ID));
+        return EscalationRows.withDisclosure(db);
     }
 
     private void step(Escalation e, String step, OperatorId by, Map<String, String> more) {
@@ -444,19 +385,6 @@ public class Escalations {
         }
         registry.escalationStep(caseId, report, call, by, detail);
     }
-
-    /** Alerts still to send, oldest first, for the senders. */
-    public List<PendingAlert> unsentAlerts(int limit) {
-        return db.select(ESCALATION_ALERT.ID, ESCALATION_ALERT.ESCALATION_ID, ESCALATION_ALERT.ROUND,
-                        ESCALATION_ALERT.RECIPIENT)
-                .from(ESCALATION_ALERT).where(ESCALATION_ALERT.SENT_AT.isNull())
-                .and(ESCALATION_ALERT.FAILURE.isNull())
-                .orderBy(ESCALATION_ALERT.DUE_AT).limit(limit)
-                .fetch(r -> new PendingAlert(r.value1(), new Escalation.Id(r.value2()), r.value3(), r.value4()));
-    }
-
-    /** One alert of the outbox: {@code recipient} is {@code agency:<index of its channel>} or supervisors. */
-    public record PendingAlert(UUID id, Escalation.Id escalation, int round, String recipient) {}
 
     /** The row of a new, open escalation whose first alert round is out and whose first deadline is set. */
     private org.jooq.InsertSetMoreStep<org.tiphotline.db.tables.records.EscalationRecord> newEscalation(
@@ -490,52 +418,9 @@ public class Escalations {
         return level == Escalation.Level.IMMEDIATE ? settings.acknowledgeWithin() : settings.acknowledgeUrgentWithin();
     }
 
-    void queueAlert(Escalation.Id id, int round, String recipient, Instant now) {
-        db.insertInto(ESCALATION_ALERT)
-                .set(ESCALATION_ALERT.ID, UUID.randomUUID())
-                .set(ESCALATION_ALERT.ESCALATION_ID, id.value())
-                .set(ESCALATION_ALERT.ROUND, round)
-                .set(ESCALATION_ALERT.RECIPIENT, recipient)
-                .set(ESCALATION_ALERT.DUE_AT, utc(now))
-                .onConflictDoNothing().execute();
-    }
-
     /** Locks the escalation (not its disclosure) until the transaction ends. */
     Escalation lock(Escalation.Id id) {
         return withDisclosure().where(ESCALATION.ID.eq(id.value())).forUpdate().of(ESCALATION).fetchOptional()
-                .map(Escalations::map).orElseThrow(EscalationNotFound::new);
-    }
-
-    private static Escalation map(Record r) {
-        return new Escalation(new Escalation.Id(r.get(ESCALATION.ID)),
-                r.get(ESCALATION.CALL_ID) == null ? null : new CallId(r.get(ESCALATION.CALL_ID)),
-                r.get(ESCALATION.REPORT_ID) == null ? null : new ReportId(r.get(ESCALATION.REPORT_ID)),
-                r.get(ESCALATION.AGENCY), Escalation.Level.valueOf(r.get(ESCALATION.LEVEL)),
-                Escalation.Source.valueOf(r.get(ESCALATION.SOURCE)),
-                Escalation.Danger.valueOf(r.get(ESCALATION.DANGER)),
-                Escalation.Source.valueOf(r.get(ESCALATION.SOURCE)) == Escalation.Source.OPERATOR ? null
-                        : r.get(ESCALATION.REASON),
-                user(r.get(ESCALATION.RAISED_BY)), instant(r.get(ESCALATION.RAISED_AT)),
-                Escalation.Status.valueOf(r.get(ESCALATION.STATUS)), r.get(ESCALATION.ALERT_ROUND),
-                instant(r.get(ESCALATION.NEXT_ALERT_AT)), instant(r.get(ESCALATION.ACKNOWLEDGED_AT)),
-                user(r.get(ESCALATION.ACKNOWLEDGED_BY)),
-                r.get(ESCALATION.OUTCOME_CODE) == null ? null : Escalation.Outcome.valueOf(r.get(ESCALATION.OUTCOME_CODE)),
-                instant(r.get(ESCALATION.OUTCOME_AT)), instant(r.get(ESCALATION.CLOSED_AT)),
-                user(r.get(ESCALATION.CLOSED_BY)), r.get(ESCALATION.CLOSED_REASON),
-                r.field(ESCALATION_DISCLOSURE.BASIS) == null || r.get(ESCALATION_DISCLOSURE.BASIS) == null ? null
-                        : Escalation.Disclosure.valueOf(r.get(ESCALATION_DISCLOSURE.BASIS)),
-                r.get(ESCALATION.CASE_ID) == null ? null : new org.tiphotline.registry.CaseId(r.get(ESCALATION.CASE_ID)));
-    }
-
-    private static OperatorId user(Long id) {
-        return id == null ? null : new OperatorId(id);
-    }
-
-    private static Instant instant(OffsetDateTime at) {
-        return at == null ? null : at.toInstant();
-    }
-
-    private static OffsetDateTime utc(Instant at) {
-        return at == null ? null : at.atOffset(ZoneOffset.UTC);
+                .map(EscalationRows::map).orElseThrow(EscalationNotFound::new);
     }
 }

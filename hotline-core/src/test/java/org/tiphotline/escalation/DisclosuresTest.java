@@ -63,6 +63,8 @@ class DisclosuresTest {
     @Autowired
     private Escalations escalations;
     @Autowired
+    private AlertRounds rounds;
+    @Autowired
     private Disclosures disclosures;
     @Autowired
     private AlertDispatcher dispatcher;
@@ -293,9 +295,9 @@ class DisclosuresTest {
     /** Nobody acknowledges an URGENT escalation: round 2 goes by text message, round 3 by webhook again. */
     private void nextWebhookRound() {
         clock.advance(Duration.ofMinutes(15));
-        escalations.alertOverdue();
+        rounds.alertOverdue();
         clock.advance(Duration.ofMinutes(3));
-        escalations.alertOverdue();
+        rounds.alertOverdue();
         dispatcher.dispatch();
     }
 

@@ -89,16 +89,23 @@ class EscalationsTest {
         Escalations escalations(DSLContext db, TransactionTemplate tx, ApplicationEventPublisher events,
                 MutableClock clock, Directory directory, EscalationSettings settings, Switchboard switchboard,
                 org.tiphotline.protection.FieldCipher cipher, org.tiphotline.protection.AuditTrail audit,
-                org.tiphotline.registry.Registry registry, org.tiphotline.cluster.Leadership leadership) {
+                org.tiphotline.registry.Registry registry, AlertRounds rounds) {
             return new Escalations(db, tx, events, clock, directory, settings, switchboard, cipher, audit, registry,
-                    leadership);
+                    rounds);
+        }
+
+        @Bean
+        AlertRounds alertRounds(DSLContext db, TransactionTemplate tx, ApplicationEventPublisher events,
+                MutableClock clock, Directory directory, EscalationSettings settings,
+                org.tiphotline.cluster.Leadership leadership) {
+            return new AlertRounds(db, tx, events, clock, directory, settings, leadership);
         }
 
         @Bean
         Disclosures disclosures(DSLContext db, TransactionTemplate tx, MutableClock clock, Escalations escalations,
-                Directory directory, org.tiphotline.intake.Intake intake, org.tiphotline.protection.AuditTrail audit,
-                ApplicationEventPublisher events) {
-            return new Disclosures(db, tx, clock, escalations, directory, intake, audit, events);
+                AlertRounds rounds, Directory directory, org.tiphotline.intake.Intake intake,
+                org.tiphotline.protection.AuditTrail audit, ApplicationEventPublisher events) {
+            return new Disclosures(db, tx, clock, escalations, rounds, directory, intake, audit, events);
         }
 
         @Bean
@@ -145,6 +152,8 @@ class EscalationsTest {
 
     @Autowired
     private Escalations escalations;
+    @Autowired
+    private AlertRounds rounds;
     @Autowired
     private org.tiphotline.registry.Registry registry;
     @Autowired
@@ -231,7 +240,7 @@ class EscalationsTest {
         assertThat(escalations.find(urgent).orElseThrow().nextAlertAt())
                 .isEqualTo(clock.instant().plus(Duration.ofMinutes(30)));
         clock.advance(Duration.ofMinutes(2));
-        escalations.alertOverdue();
+        rounds.alertOverdue();
         assertThat(recipients(immediate, 2)).contains("agency:0");
         assertThat(escalations.find(immediate).orElseThrow().nextAlertAt())
                 .as("and again on its own rhythm").isEqualTo(clock.instant().plus(Duration.ofMinutes(10)));
@@ -348,24 +357,24 @@ class EscalationsTest {
         int pastDeadline = escalations.pastDeadline();
 
         clock.advance(Duration.ofMinutes(5).minusSeconds(1));
-        assertThat(escalations.alertOverdue()).isZero();
+        assertThat(rounds.alertOverdue()).isZero();
         assertThat(escalations.pastDeadline()).isEqualTo(pastDeadline);
         clock.advance(Duration.ofSeconds(1));
-        assertThat(escalations.alertOverdue()).isEqualTo(1);
+        assertThat(rounds.alertOverdue()).isEqualTo(1);
         assertThat(escalations.pastDeadline()).as("what the floor's alert counts (issue 20)")
                 .isEqualTo(pastDeadline + 1);
-        assertThat(recipients(id, 2)).containsExactlyInAnyOrder("agency:1", Escalations.SUPERVISORS, "supervisor:0");
+        assertThat(recipients(id, 2)).containsExactlyInAnyOrder("agency:1", AlertRounds.SUPERVISORS, "supervisor:0");
         assertThat(escalations.find(id).orElseThrow().nextAlertAt())
                 .isEqualTo(clock.instant().plus(Duration.ofMinutes(3)));
-        assertThat(escalations.alertOverdue()).as("not twice for one deadline").isZero();
+        assertThat(rounds.alertOverdue()).as("not twice for one deadline").isZero();
 
         clock.advance(Duration.ofMinutes(3));
-        assertThat(escalations.alertOverdue()).isEqualTo(1);
+        assertThat(rounds.alertOverdue()).isEqualTo(1);
         assertThat(recipients(id, 3)).as("back to the first channel").containsExactlyInAnyOrder("agency:0",
-                Escalations.SUPERVISORS, "supervisor:0");
+                AlertRounds.SUPERVISORS, "supervisor:0");
         assertThat(events.ofType(Escalation.Overdue.class)).extracting(Escalation.Overdue::round)
                 .containsExactly(2, 3);
-        assertThat(escalations.unsentAlerts(100)).filteredOn(a -> a.escalation().equals(id)).hasSize(7);
+        assertThat(rounds.unsentAlerts(100)).filteredOn(a -> a.escalation().equals(id)).hasSize(7);
     }
 
     @Test
@@ -384,7 +393,7 @@ class EscalationsTest {
         assertThat(e.acknowledgedBy()).isEqualTo(liaison);
         assertThat(e.nextAlertAt()).isNull();
         clock.advance(Duration.ofHours(1));
-        assertThat(escalations.alertOverdue()).isZero();
+        assertThat(rounds.alertOverdue()).isZero();
         assertThat(events.ofType(Escalation.Acknowledged.class)).hasSize(1);
 
         escalations.recordOutcome(id, "test-police", FakeData.actor(operators.byId(liaison).orElseThrow()),
@@ -402,7 +411,7 @@ class EscalationsTest {
         assertThat(escalations.close(id, liaison, "duplicate of an earlier referral")).isTrue();
         assertThat(escalations.close(id, liaison, "again")).isFalse();
         clock.advance(Duration.ofDays(1));
-        assertThat(escalations.alertOverdue()).isZero();
+        assertThat(rounds.alertOverdue()).isZero();
         Escalation e = escalations.find(id).orElseThrow();
         assertThat(e.status()).isEqualTo(Escalation.Status.CLOSED);
         assertThat(e.closedReason()).isEqualTo("duplicate of an earlier referral");
@@ -439,12 +448,11 @@ class EscalationsTest {
         clock.advance(Duration.ofMinutes(2));
 
         // The process stops; a new one starts with nothing in memory but the database.
-        Escalations restarted = new Escalations(db, tx, publisher, clock, directory, settings, switchboard,
-                cipher, audit, registry, leadership);
+        AlertRounds restarted = new AlertRounds(db, tx, publisher, clock, directory, settings, leadership);
         assertThat(restarted.alertOverdue()).isZero();
         clock.advance(Duration.ofMinutes(3));
         assertThat(restarted.alertOverdue()).isEqualTo(1);
-        assertThat(recipients(id, 2)).containsExactlyInAnyOrder("agency:1", Escalations.SUPERVISORS, "supervisor:0");
+        assertThat(recipients(id, 2)).containsExactlyInAnyOrder("agency:1", AlertRounds.SUPERVISORS, "supervisor:0");
     }
 
     @Test
@@ -465,7 +473,7 @@ class EscalationsTest {
         // on their live page and in their mailbox, without the agency's link or anyone's details.
         emails.packets.clear();
         clock.advance(Duration.ofMinutes(5));
-        escalations.alertOverdue();
+        rounds.alertOverdue();
         assertThat(dispatcher.dispatch()).isEqualTo(3);
         assertThat(events.ofType(AlertDispatcher.SupervisorAlert.class)).containsExactly(
                 new AlertDispatcher.SupervisorAlert(id, "test-police", 2));
@@ -487,7 +495,7 @@ class EscalationsTest {
         // Round 3: back to the webhook, which refuses; the failure is kept and not retried on the same channel.
         webhooks.refuse = true;
         clock.advance(Duration.ofMinutes(3));
-        escalations.alertOverdue();
+        rounds.alertOverdue();
         dispatcher.dispatch();
         assertThat(dispatcher.dispatch()).isZero();
         assertThat(db.select(ESCALATION_ALERT.FAILURE).from(ESCALATION_ALERT)

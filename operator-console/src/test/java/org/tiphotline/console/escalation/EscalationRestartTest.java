@@ -25,7 +25,7 @@ import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.console.testing.SimCalls;
 import org.tiphotline.console.testing.TestClock;
 import org.tiphotline.console.testing.TestDirectory;
-import org.tiphotline.escalation.Escalations;
+import org.tiphotline.escalation.AlertRounds;
 import org.tiphotline.operators.Operators;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -104,7 +104,7 @@ class EscalationRestartTest {
                     .isEqualTo(raisedAt);
             // The outbox sends at least once: a stop between the post and marking it sent would rightly send
             // round 1 again after the restart. This test is about the timer, so the stop comes after the mark.
-            awaitTrue(() -> hotline.bean(Escalations.class).unsentAlerts(10).isEmpty(), "round 1 marked sent");
+            awaitTrue(() -> hotline.bean(AlertRounds.class).unsentAlerts(10).isEmpty(), "round 1 marked sent");
             assertThat(alerts(SECOND)).isEmpty();
         }
 
