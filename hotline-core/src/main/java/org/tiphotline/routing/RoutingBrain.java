@@ -341,7 +341,9 @@ final class RoutingBrain {
      * changes) unless the asker is on that call and the colleague can be asked ({@link #colleagueFor}).
      */
     boolean consulted(CallId call, OperatorId asking, OperatorId colleague, Instant now) {
-        Optional<Seat> asker = seat(asking).filter(s -> s.presence == Presence.ON_CALL && call.equals(s.call));
+        // Still ringing for it here when routing has not yet decided the answer the call's record already holds.
+        Optional<Seat> asker = seat(asking).filter(s -> call.equals(s.call)
+                && (s.presence == Presence.ON_CALL || s.presence == Presence.RINGING));
         if (asker.isEmpty() || colleagueFor(asking, colleague, null).isEmpty()
                 || seats.values().stream().anyMatch(s -> consulting(s, call))) {
             return false;

@@ -34,16 +34,19 @@ final class TwilioConsults {
      * Refused (in words) when a consult is under way already.
      */
     void consult(String callSid, String from, String colleaguePhone) {
-        Optional<String> conference = db.update(TWILIO_ESCALATION).set(TWILIO_ESCALATION.CONSULTING, true)
+        // The record, not its value: the conference's SID is null until Twilio reported a join.
+        Optional<org.jooq.Record1<String>> marked = db.update(TWILIO_ESCALATION)
+                .set(TWILIO_ESCALATION.CONSULTING, true)
                 .set(TWILIO_ESCALATION.UPDATED_AT, DSL.currentOffsetDateTime())
                 .where(TWILIO_ESCALATION.CALL_SID.eq(callSid)).and(TWILIO_ESCALATION.CONSULTING.isFalse())
-                .returningResult(TWILIO_ESCALATION.CONFERENCE_SID).fetchOptional(org.jooq.Record1::value1);
-        if (conference.isEmpty()) {
+                .returningResult(TWILIO_ESCALATION.CONFERENCE_SID).fetchOptional();
+        if (marked.isEmpty()) {
             throw new IllegalStateException("a colleague is being asked about this call already");
         }
         try {
-            if (conference.get() != null) {
-                api.hold(conference.get(), callSid, true);
+            String conference = marked.get().value1();
+            if (conference != null) {
+                api.hold(conference, callSid, true);
             }
             String leg = api.addLeg(TwilioLine.CONFERENCE_PREFIX + callSid, from, colleaguePhone, "colleague",
                     Map.of(), 30);
