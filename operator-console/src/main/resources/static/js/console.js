@@ -240,8 +240,15 @@ async function refreshSimCalls() {
   const r = await App.api('GET', '/api/sim/calls');
   if (!r.ok) return;
   $('sim-calls').replaceChildren(...r.body.map((c) => App.el('tr', {},
-    App.el('td', {}, c.providerCallId), App.el('td', {}, App.label(c.status)),
+    App.el('td', {}, c.providerCallId), App.el('td', { class: 'sim-parties' }, simParties(c)),
     App.el('td', {}, App.el('button', { onclick: async () => { await App.api('POST', '/api/sim/calls/' + c.providerCallId + '/caller-hangup'); refreshSimCalls(); } }, 'Caller hangs up')))));
+}
+
+// Who is on a simulated call, as a PBX's channel list would show it: the caller held during a consult, the colleague
+// asked, an interpreter line (issue 20 F).
+function simParties(c) {
+  return [App.label(c.status), c.callerHeld ? 'caller on hold' : '', c.consulting ? 'colleague on the line' : '',
+    c.interpreter ? 'interpreter on the line' : ''].filter((p) => p).join(' · ');
 }
 
 init();
