@@ -34,7 +34,9 @@ async function init() {
   $('esc-raise').onclick = () => App.busy($('esc-raise'), escalate);
   const agencies = await App.api('GET', '/api/directory');
   if (agencies.ok) {
-    $('esc-agency').replaceChildren(...agencies.body.map((a) => App.el('option', { value: a.id }, a.name)));
+    // Interpreter lines are brought in from "Ask a colleague" (consult.js), never escalated to.
+    $('esc-agency').replaceChildren(...agencies.body.filter((a) => a.roles.some((r) => r !== 'INTERPRETING'))
+      .map((a) => App.el('option', { value: a.id }, a.name)));
   }
   await resumeCall();
   await loadDrafts(true);

@@ -21,6 +21,10 @@ const Consult = {
       App.el('p', { class: 'actions' },
         App.el('button', { id: 'consult-hand-over', class: 'primary', hidden: true }, 'Hand over'), ' ',
         App.el('button', { id: 'consult-back', hidden: true }, 'Back to the caller')),
+      App.el('div', { id: 'interpreter', hidden: true },
+        App.el('label', { for: 'interpreter-line' }, 'Interpreter line'),
+        App.el('select', { id: 'interpreter-line' }),
+        App.el('p', { class: 'actions' }, App.el('button', { id: 'interpreter-add' }, 'Add interpreter'))),
       App.el('p', { id: 'consult-status', class: 'field-status', role: 'status' }));
     document.getElementById('escalate').before(section);
     const told = App.el('p', { id: 'consult-told', class: 'banner', role: 'status', hidden: true });
@@ -30,6 +34,14 @@ const Consult = {
     Consult.el('consult-refresh').onclick = Consult.colleagues;
     Consult.el('consult-hand-over').onclick = () => App.busy(Consult.el('consult-hand-over'), Consult.handOver);
     Consult.el('consult-back').onclick = () => App.busy(Consult.el('consult-back'), Consult.back);
+    Consult.el('interpreter-add').onclick = () => App.busy(Consult.el('interpreter-add'), Consult.interpreter);
+    // The directory's interpreter lines (configuration: read once); none configured, no button.
+    const lines = await App.api('GET', '/api/console/interpreters');
+    if (lines.ok && lines.body.length) {
+      Consult.el('interpreter-line').replaceChildren(...lines.body.map((l) => App.el('option', { value: l.id },
+        l.name)));
+      Consult.el('interpreter').hidden = false;
+    }
     App.live({}).subscribe('/user/queue/consult', Consult.on);
     // Shown while the operator talks on their call (the console's own state, no request to the server).
     setInterval(Consult.follow, 500);
@@ -90,6 +102,12 @@ const Consult = {
     if (!r.ok) { Consult.status(r.body.message, true); return; }
     Consult.asking = null;
     Consult.buttons();
+  },
+
+  async interpreter() {
+    const r = await App.api('POST', '/api/console/calls/' + encodeURIComponent(Console.call.id) + '/interpreter',
+      { agency: Consult.el('interpreter-line').value });
+    Consult.status(r.ok ? 'The interpreter line is being brought into the call.' : r.body.message, !r.ok);
   },
 
   buttons() {

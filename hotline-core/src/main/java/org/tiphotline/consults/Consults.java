@@ -13,6 +13,7 @@ import org.tiphotline.calls.CallId;
 import org.tiphotline.calls.CallState;
 import org.tiphotline.calls.Calls;
 import org.tiphotline.calls.UnknownCall;
+import org.tiphotline.escalation.Directory;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.OperatorId;
 import org.tiphotline.operators.Operators;
@@ -46,9 +47,11 @@ public class Consults {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final ApplicationEventPublisher events;
+    private final Directory directory;
 
     public Consults(Calls calls, TelephonyPorts ports, Operators operators, Router router, AuditTrail audit,
-            TransactionTemplate tx, Clock clock, ApplicationEventPublisher events) {
+            TransactionTemplate tx, Clock clock, ApplicationEventPublisher events, Directory directory) {
+        this.directory = directory;
         this.calls = calls;
         this.ports = ports;
         this.operators = operators;
@@ -158,6 +161,38 @@ public class Consults {
         router.consultEnded(id);
         events.publishEvent(new Changed(id, operator.id(), ended.get(), "CANCELLED"));
         return true;
+    }
+
+    /** The directory's interpreter lines: agencies with the role {@code INTERPRETING} and a phone, as configured. */
+    public List<Directory.Agency> interpreterLines() {
+        return directory.withRole(Directory.Role.INTERPRETING).stream()
+                .filter(a -> a.phone() != null && !a.phone().isBlank()).toList();
+    }
+
+    /**
+     * The interpreter line of the directory's agency {@code agencyId} joins the call {@code operator} talks on: all
+     * three talk. Recorded as {@code INTERPRETER_ADDED} (detail {@code agency}) with an audit row: the interpreter
+     * hears the caller.
+     *
+     * @throws IllegalArgumentException no interpreter line of that id in the directory
+     * @throws IllegalStateException not your call, not talking, an interpreter already on it
+     */
+    public void addInterpreter(CallId id, Operator operator, String agencyId) {
+        Directory.Agency line = interpreterLines().stream().filter(a -> a.id().equals(agencyId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("agency: no interpreter line of that name in the "
+                        + "directory"));
+        tx.executeWithoutResult(status -> {
+            Call call = yours(calls.lock(id).orElseThrow(() -> new UnknownCall(id)), operator);
+            if (!call.accepts(CallEventType.INTERPRETER_ADDED, operator.id())) {
+                throw new IllegalStateException("an interpreter line is on this call already");
+            }
+            ports.of(call.ref().provider()).addInterpreter(call.ref(), operator, line.phone());
+            calls.append(call, CallEventType.INTERPRETER_ADDED, clock.instant(), operator.id(),
+                    Map.of("agency", line.id()));
+            audit.record(operator.username(), AuditTrail.Action.CHANGE, "call", id, List.of("interpreter:"
+                    + line.id()));
+        });
+        events.publishEvent(new Changed(id, operator.id(), null, "INTERPRETER"));
     }
 
     private Operator consulted(Call call) {

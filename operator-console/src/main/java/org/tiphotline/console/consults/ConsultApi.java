@@ -33,7 +33,9 @@ import org.tiphotline.routing.Router;
  * <li>{@code POST /api/console/calls/{call}/consult} with {@code {"colleague": id}} or {@code {"language": "es"}}
  *     (the longest idle available speaker): the caller is held and the colleague's phone rings;</li>
  * <li>{@code POST /api/console/calls/{call}/consult/hand-over}: the warm transfer; {@code DELETE .../consult}: back
- *     to the caller.</li>
+ *     to the caller;</li>
+ * <li>{@code GET /api/console/interpreters}: the directory's interpreter lines by name; {@code POST
+ *     /api/console/calls/{call}/interpreter} with {@code {"agency": id}}: that line joins the call, all three talk.</li>
  * </ul>
  * 409 in words when it cannot be done (not your call, not talking, the colleague not available, no phone of theirs
  * the provider can ring); 400 for a body that names nobody. Staff names only: nothing of the caller in any answer.
@@ -43,6 +45,8 @@ import org.tiphotline.routing.Router;
 class ConsultApi {
 
     record Ask(Long colleague, String language) {}
+
+    record Interpreter(String agency) {}
 
     private final Consults consults;
     private final Operators operators;
@@ -101,6 +105,25 @@ class ConsultApi {
         CallId id = CallId.parse(callId);
         consults.cancel(id, me(principal));
         return state(id);
+    }
+
+    /** The directory's interpreter lines, by name (no number: the line is dialled by the hotline). */
+    @GetMapping("/interpreters")
+    List<Map<String, String>> interpreters() {
+        return consults.interpreterLines().stream().map(a -> Map.of("id", a.id(), "name", a.name())).toList();
+    }
+
+    @PostMapping("/calls/{callId}/interpreter")
+    Map<String, Object> addInterpreter(@PathVariable String callId, @RequestBody(required = false) Interpreter request,
+            Principal principal) {
+        if (request == null || request.agency() == null || request.agency().isBlank()) {
+            throw new IllegalArgumentException("agency: which interpreter line of the directory");
+        }
+        CallId id = CallId.parse(callId);
+        consults.addInterpreter(id, me(principal), request.agency());
+        Map<String, Object> state = state(id);
+        state.put("interpreter", true);
+        return state;
     }
 
     /** Who has the call and whom they ask, by name. */

@@ -30,6 +30,13 @@ class ConsultPush {
 
     @EventListener
     void on(Consults.Changed changed) {
+        if (changed.colleague() == null) {
+            Map<String, Object> toOperator = message(changed, name(changed.operator()), null);
+            toOperator.put("role", "ASKER");
+            toOperator.put("words", Labels.of("consult", changed.what()));
+            send(changed.operator(), toOperator);
+            return;
+        }
         String asker = name(changed.operator());
         String colleague = name(changed.colleague());
         String words = Labels.of("consult", changed.what());

@@ -37,6 +37,8 @@ class AsteriskConsultTest extends AsteriskHotlineTest {
     @Override
     void moreSettings(Map<String, String> settings, TestInfo test) {
         settings.put("hotline.telephony.asterisk.endpoints.operator2", "PJSIP/operator2");
+        org.tiphotline.console.testing.TestDirectory.agency(settings, 0, "test-interpreters",
+                "Test Interpreters (fake)", "INTERPRETING", "+15550100150", "EMAIL interpreters@example.test");
     }
 
     @Test
@@ -109,6 +111,24 @@ class AsteriskConsultTest extends AsteriskHotlineTest {
             assertThat(ami.awaitAction("Redirect", h -> OPERATOR_CHANNEL.equals(h.get("Channel"))
                     && "operator".equals(h.get("Exten")), WAIT)).containsEntry("Context", "hotline-conference");
             assertThat(types(supervisorView(call))).endsWith("CONSULTED", "CONSULT_ENDED");
+        }
+    }
+
+    /** An interpreter line: caller and operator into the call's conference, the line Originated into it. */
+    @Test
+    void anInterpreterLineIsOriginatedIntoTheCallsConferenceWithCallerAndOperator() throws Exception {
+        ConsoleClient one = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        try (LiveClient liveOne = LiveClient.connect(one)) {
+            String call = talking(liveOne);
+            assertThat(one.post("/api/console/calls/" + call + "/interpreter", Map.of("agency", "test-interpreters"))
+                    .status()).isEqualTo(200);
+            assertThat(ami.awaitAction("Redirect", h -> CALLER_CHANNEL.equals(h.get("Channel"))
+                    && "hotline-conference".equals(h.get("Context")), WAIT)).containsEntry("Exten", "s")
+                    .containsEntry("ExtraChannel", OPERATOR_CHANNEL).containsEntry("ExtraExten", "operator");
+            Map<String, String> line = ami.awaitAction("Originate", h -> "interpreter".equals(h.get("Exten")), WAIT);
+            assertThat(line).containsEntry("Context", "hotline-conference");
+            assertThat(line.get("Channel")).contains("15550100150");
+            assertThat(types(supervisorView(call))).endsWith("INTERPRETER_ADDED");
         }
     }
 

@@ -155,6 +155,53 @@ class SimulatedConsultTest {
         }
     }
 
+    @Test
+    void anInterpreterLineOfTheDirectoryJoinsTheCallOnce() throws Exception {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        org.tiphotline.console.testing.TestDirectory.agency(settings, 0, "test-interpreters",
+                "Test Interpreters (fake)", "INTERPRETING", "+15550100150", "EMAIL interpreters@example.test");
+        hotline = RunningHotline.start(data, settings);
+        ConsoleClient one = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        ConsoleClient supervisor = ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
+        JsonNode lines = one.get("/api/console/interpreters").body();
+        assertThat(lines.size()).isEqualTo(1);
+        assertThat(lines.get(0).get("name").asString()).isEqualTo("Test Interpreters (fake)");
+        assertThat(lines.toString()).as("no number on the way to a browser").doesNotContain("0150");
+        JsonNode answered = SimCalls.answered(one, Map.of("callerNumber", "+1 555 0100 175", "language", "en"));
+        String call = answered.get("call").asString();
+        String sim = answered.get("providerCallId").asString();
+
+        ConsoleClient.Response unknown = one.post("/api/console/calls/" + call + "/interpreter",
+                Map.of("agency", "test-police"));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.body().get("message").asString()).contains("no interpreter line of that name");
+        assertThat(one.post("/api/console/calls/" + call + "/interpreter", Map.of("agency", "test-interpreters"))
+                .status()).isEqualTo(200);
+        boolean[] interpreter = {false};
+        one.get("/api/sim/calls").body().forEach(c -> {
+            if (c.get("providerCallId").asString().equals(sim)) {
+                interpreter[0] = c.get("interpreter").asBoolean();
+            }
+        });
+        assertThat(interpreter[0]).as("the simulated line lists the interpreter in the call").isTrue();
+        ConsoleClient.Response again = one.post("/api/console/calls/" + call + "/interpreter",
+                Map.of("agency", "test-interpreters"));
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.body().get("message").asString()).isEqualTo("an interpreter line is on this call already");
+
+        JsonNode added = null;
+        for (JsonNode e : supervisor.get("/api/calllog/" + call).body().get("timeline")) {
+            if (e.get("type").asString().equals("INTERPRETER_ADDED")) {
+                added = e;
+            }
+        }
+        assertThat(added).isNotNull();
+        assertThat(added.get("detail").get("agency").asString()).isEqualTo("test-interpreters");
+        assertThat(hotline.bean(DSLContext.class).select(AUDIT_LOG.FIELDS).from(AUDIT_LOG)
+                .where(AUDIT_LOG.ACTOR.eq("operator"), AUDIT_LOG.ENTITY.eq("call"), AUDIT_LOG.ENTITY_ID.eq(call))
+                .fetch(r -> String.join(",", r.value1()))).containsExactly("interpreter:test-interpreters");
+    }
+
     /** The line's own listing of its call: the caller (held or talking), who talks, the colleague asked. */
     private static List<String> parties(ConsoleClient anyone, String sim) {
         List<String> on = new ArrayList<>();

@@ -779,6 +779,14 @@ class NeedToKnowTest {
                         + "colleague about the call").allow(OPERATORS)
                         .send(json("DELETE", "/api/console/calls/" + call + "/consult", null)),
 
+                row("GET /api/console/interpreters", "operators: the directory's interpreter lines by name, no number")
+                        .allow(OPERATORS).send(getReq("/api/console/interpreters")),
+                row("POST /api/console/calls/{callId}/interpreter", "operators; the fixture's directory has no "
+                        + "interpreter line, so the try is refused in words").allow(OPERATORS)
+                        .answers(400, "no such interpreter line")
+                        .send(json("POST", "/api/console/calls/" + call + "/interpreter", Map.of("agency",
+                                "test-police"))),
+
                 // Listening in (issue 20): a supervisor's own phone on a call; the answer says only the mode. The
                 // fixture's call is talked on (200, the simulated line bridges the supervisor in) or has ended (409).
                 row("POST /api/supervision/calls/{callId}", "supervisors alone: listening in reads the call")
