@@ -46,10 +46,10 @@ class AsteriskConsultTest extends AsteriskHotlineTest {
         ConsoleClient one = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
         ConsoleClient two = ConsoleClient.login(hotline.base(), "operator2", "operator2-demo");
         try (LiveClient liveOne = LiveClient.connect(one); LiveClient liveTwo = LiveClient.connect(two)) {
-            String call = talking(liveOne);
-            goAvailable(liveTwo);
-            long twoId = two.get("/api/me").body().get("id").asLong();
-            String leg = "consult-" + twoId + "-" + CALLER_ID;
+            Asking asking = oneTalkingTwoAvailable(liveOne, liveTwo, two);
+            String call = asking.call();
+            long twoId = asking.colleague();
+            String leg = asking.leg();
 
             assertThat(one.post("/api/console/calls/" + call + "/consult", Map.of("colleague", twoId)).status())
                     .isEqualTo(200);
@@ -98,10 +98,9 @@ class AsteriskConsultTest extends AsteriskHotlineTest {
         ConsoleClient one = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
         ConsoleClient two = ConsoleClient.login(hotline.base(), "operator2", "operator2-demo");
         try (LiveClient liveOne = LiveClient.connect(one); LiveClient liveTwo = LiveClient.connect(two)) {
-            String call = talking(liveOne);
-            goAvailable(liveTwo);
-            long twoId = two.get("/api/me").body().get("id").asLong();
-            String leg = "consult-" + twoId + "-" + CALLER_ID;
+            Asking asking = oneTalkingTwoAvailable(liveOne, liveTwo, two);
+            String call = asking.call();
+            String leg = asking.leg();
             assertThat(one.post("/api/console/calls/" + call + "/consult", Map.of("language", "en")).status())
                     .isEqualTo(200);
             ami.awaitAction("Originate", h -> leg.equals(h.get("ChannelId")), WAIT);
@@ -146,6 +145,16 @@ class AsteriskConsultTest extends AsteriskHotlineTest {
         }
         assertThat(ami.actions()).noneMatch(a -> "consult".equals(a.get("Exten")) || "consult".equals(a.get(
                 "ExtraExten")));
+    }
+
+    /** Operator One talking on a call, Operator Two available: the call, Two's id and their consult leg's id. */
+    private record Asking(String call, long colleague, String leg) {}
+
+    private Asking oneTalkingTwoAvailable(LiveClient liveOne, LiveClient liveTwo, ConsoleClient two) throws Exception {
+        String call = talking(liveOne);
+        goAvailable(liveTwo);
+        long twoId = two.get("/api/me").body().get("id").asLong();
+        return new Asking(call, twoId, "consult-" + twoId + "-" + CALLER_ID);
     }
 
     private FakeAmiPeer.Action originate(String leg) {

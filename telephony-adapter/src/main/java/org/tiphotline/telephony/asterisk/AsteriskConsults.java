@@ -144,10 +144,7 @@ final class AsteriskConsults {
         AmiLink ami = calls.ami;
         java.util.concurrent.CompletableFuture<?> moved = inConference
                 ? java.util.concurrent.CompletableFuture.completedFuture(null)
-                : ami.send(new SetVarAction(c.channel, "HOTLINE_CONFERENCE", conference))
-                        .thenCompose(r -> ami.send(new SetVarAction(operatorChannel, "HOTLINE_CONFERENCE", conference)))
-                        .thenCompose(r -> ami.send(new RedirectAction(c.channel, operatorChannel, context, "s", 1,
-                                context, "operator", 1)));
+                : AsteriskEscalation.intoConference(calls, c, operatorChannel);
         moved.thenCompose(r -> ami.send(originate)).exceptionally(failure -> {
             log.warn("interpreter line on asterisk call {} failed: {}", c.uniqueId, rootMessage(failure));
             return null;

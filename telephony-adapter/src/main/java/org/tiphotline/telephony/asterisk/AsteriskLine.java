@@ -277,8 +277,13 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
 
     @Override
     public Optional<String> cannotSupervise(Operator supervisor) {
-        if (calls.endpointOf(supervisor) == null) {
-            return Optional.of("you have no phone on Asterisk (an administrator sets it on the administration page)");
+        return cannotRing(supervisor, "you have");
+    }
+
+    /** Why {@code who}'s phone cannot be rung for a supervision or a consult now; {@code whose}: "you have", "they have". */
+    private Optional<String> cannotRing(Operator who, String whose) {
+        if (calls.endpointOf(who) == null) {
+            return Optional.of(whose + " no phone on Asterisk (an administrator sets it on the administration page)");
         }
         boolean linkUp = acting() || !ami.held() && calls.shared.linkSynced();
         return linkUp ? Optional.empty() : Optional.of("the link to Asterisk is down");
@@ -312,11 +317,7 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
 
     @Override
     public Optional<String> cannotConsult(Operator colleague) {
-        if (calls.endpointOf(colleague) == null) {
-            return Optional.of("they have no phone on Asterisk (an administrator sets it on the administration page)");
-        }
-        boolean linkUp = acting() || !ami.held() && calls.shared.linkSynced();
-        return linkUp ? Optional.empty() : Optional.of("the link to Asterisk is down");
+        return cannotRing(colleague, "they have");
     }
 
     /** See {@link AsteriskConsults}: the caller to their conference's music, operator and colleague to another. */
