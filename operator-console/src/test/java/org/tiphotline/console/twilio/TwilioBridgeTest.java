@@ -62,6 +62,7 @@ class TwilioBridgeTest {
     private static final String FALLBACK_LINE = "+15550100911";
     private static final String OPERATOR2_PHONE = "+15550100777";
     private static final String SUPERVISOR_PHONE = "+15550100778";
+    private static final String INTERPRETER_LINE = "+15550100150";
     private static final String API_KEY = "SK" + "0".repeat(31) + "2";
     private static final String API_SECRET = "test-only-api-key-secret-0123456789";
 
@@ -93,6 +94,8 @@ class TwilioBridgeTest {
         settings.put("hotline.telephony.twilio.api-key-sid", API_KEY);
         settings.put("hotline.telephony.twilio.operator-phones.operator2", OPERATOR2_PHONE);
         settings.put("hotline.telephony.twilio.operator-phones.supervisor", SUPERVISOR_PHONE);
+        org.tiphotline.console.testing.TestDirectory.agency(settings, 0, "test-interpreters",
+                "Test Interpreters (fake)", "INTERPRETING", INTERPRETER_LINE, "EMAIL interpreters@example.test");
         settings.put("hotline.telephony.twilio.api-key-secret", API_SECRET);
         settings.put("hotline.telephony.twilio.max-wait", MAX_WAIT.toMillis() + "ms");
         // Short, so that a test with the database away does not wait HikariCP's 30 s per request.
@@ -814,6 +817,29 @@ class TwilioBridgeTest {
                             .contains("Status=completed"));
             assertThat(types(supervisor().get("/api/calllog/" + t.callId()).body()))
                     .endsWith("ANSWERED", "CONSULTED", "TRANSFERRED");
+        }
+    }
+
+    /** An interpreter line of the directory: the call in its conference, the line added as a participant, nobody held. */
+    @Test
+    void anInterpreterLineIsAddedToTheCallsConferenceAsAParticipant() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        try (LiveClient live = LiveClient.connect(operator)) {
+            Talking t = talking(live);
+            twilioApi.stubFor(post(urlPathMatching(".*/Participants\\.json")).willReturn(aResponse().withStatus(201)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"call_sid\": \"CA" + "8".repeat(32) + "\", \"status\": \"queued\"}")));
+            assertThat(operator.post("/api/console/calls/" + t.callId() + "/interpreter",
+                    Map.of("agency", "test-interpreters")).status()).isEqualTo(200);
+            assertThat(form(awaitApiRequest(t.leg()).getBodyAsString())).containsEntry("Url",
+                    PUBLIC + "/twilio/conference?call=" + t.sid() + "&role=operator");
+            assertThat(form(awaitRequest(".*/Conferences/hotline-" + t.sid() + "/Participants\\.json")
+                    .getBodyAsString())).containsEntry("To", INTERPRETER_LINE).containsEntry("Label", "interpreter")
+                    .containsEntry("From", "+15550100000").doesNotContainKey("Muted");
+            Thread.sleep(200);
+            assertThat(twilioApi.findAll(postRequestedFor(urlPathMatching(".*/Participants/CA[0-9a-f]{32}\\.json"))))
+                    .as("nobody is held").isEmpty();
+            assertThat(types(supervisor().get("/api/calllog/" + t.callId()).body())).endsWith("INTERPRETER_ADDED");
         }
     }
 
