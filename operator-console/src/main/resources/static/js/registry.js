@@ -60,6 +60,8 @@ async function init() {
     if (unsaved()) { e.preventDefault(); e.returnValue = ''; }
   });
   $('assign-box').hidden = App.me.role !== 'DATA_MANAGEMENT_LEADER';
+  // Floor reports are the leader's among the registry's users (FloorReportAccess).
+  $('floor-reports-link').hidden = App.me.role !== 'DATA_MANAGEMENT_LEADER';
   if (App.me.role === 'DATA_MANAGEMENT_LEADER') loadAssignees();
   loadRequests();
   loadList();

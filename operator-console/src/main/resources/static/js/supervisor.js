@@ -27,6 +27,13 @@ async function init() {
   });
   link.subscribe('/topic/supervisor/queue', showQueue);
   link.subscribe('/topic/supervisor/wrapup', showWrapUpOverdue);
+  // The floor's alerts (issue 20): for those who see the floor; a data manager's page would be refused the topic.
+  if (App.me.role === 'SUPERVISOR') {
+    link.subscribe('/topic/floor.alerts', (a) => showFloorAlerts(a.alerts));
+    App.api('GET', '/api/floor/alerts').then((a) => { if (a.ok) showFloorAlerts(a.body.alerts); });
+  } else {
+    $('open-wallboard').hidden = true;
+  }
   link.subscribe('/topic/supervisor/escalations', (e) => {
     Sup.escalations.set(e.id, Object.assign(Sup.escalations.get(e.id) || {}, e));
     showEscalations();
@@ -146,6 +153,14 @@ function setAwayControl(s) {
 }
 
 // An operator's after-call work ran past its maximum: who, and since when.
+// Raised and cleared by the server (once per condition and interval); the words name no one. An urgent call with
+// nobody free is left to this page's own alarm (floor-alarm.js: banner and sound), which already says it.
+function showFloorAlerts(alerts) {
+  const shown = alerts.filter((a) => a.kind !== 'URGENT_UNATTENDED');
+  $('floor-alerts').hidden = !shown.length;
+  $('floor-alerts').replaceChildren(...shown.map((a) => App.el('li', { 'data-kind': a.kind }, a.words)));
+}
+
 function showWrapUpOverdue(a) {
   const name = a.name || Sup.names[a.operator] || 'An operator';
   const text = name + ' has been in after-call work since ' + App.time(a.since) + ' (the maximum is '

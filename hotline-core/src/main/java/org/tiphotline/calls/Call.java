@@ -229,6 +229,7 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
                     && !operator.equals(f.operator);
             case CONSULT_ENDED -> operator != null && operator.equals(f.consulting);
             case INTERPRETER_ADDED -> f.state == CallState.TALKING && !f.interpreted;
+            case FROM_NEWER_VERSION -> false;
         };
     }
 
@@ -274,7 +275,7 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
                 }
                 case ESCALATED, ESCALATION_STEP -> { }
                 case QUIET_MODE -> f.quiet = true;
-                case SUPERVISED, SUPERVISION_ENDED -> { }
+                case SUPERVISED, SUPERVISION_ENDED, FROM_NEWER_VERSION -> { }
                 case TRANSFERRED -> {
                     if (e.operator() != null) {
                         // Handed over to a colleague: the call is theirs, and it stays an answered call.

@@ -15,5 +15,20 @@ package org.tiphotline.calls;
  */
 public enum CallEventType {
     ARRIVED, IVR_ANSWER, QUEUED, OFFERED, RINGING, NO_ANSWER, ANSWERED, ESCALATED, TRANSFERRED, ENDED, ABANDONED,
-    ESCALATION_STEP, QUIET_MODE, SUPERVISED, SUPERVISION_ENDED, CONSULTED, CONSULT_ENDED, INTERPRETER_ADDED
+    ESCALATION_STEP, QUIET_MODE, SUPERVISED, SUPERVISION_ENDED, CONSULTED, CONSULT_ENDED, INTERPRETER_ADDED,
+    /**
+     * Read, never written: an event a newer build of the hotline recorded (during a rolling upgrade, or after a
+     * rollback) whose type this build does not know. It keeps its place in the timeline and changes nothing: a call
+     * whose history holds one still loads, so its next webhook is stored instead of failing on an unknown name.
+     */
+    FROM_NEWER_VERSION;
+
+    /** The type stored as {@code name}, or {@link #FROM_NEWER_VERSION} for one this build does not know. */
+    public static CallEventType read(String name) {
+        try {
+            return valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return FROM_NEWER_VERSION;
+        }
+    }
 }

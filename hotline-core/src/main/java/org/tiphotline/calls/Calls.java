@@ -151,7 +151,7 @@ public class Calls {
 
     private static void collect(Iterable<? extends Record> rows, List<CallEvent> events, Set<String> deliveries) {
         for (Record e : rows) {
-            events.add(new CallEvent(e.get(CALL_EVENT.SEQ), CallEventType.valueOf(e.get(CALL_EVENT.TYPE)),
+            events.add(new CallEvent(e.get(CALL_EVENT.SEQ), CallEventType.read(e.get(CALL_EVENT.TYPE)),
                     e.get(CALL_EVENT.AT).toInstant(),
                     e.get(CALL_EVENT.OPERATOR_ID) == null ? null : new OperatorId(e.get(CALL_EVENT.OPERATOR_ID)),
                     JSON.readValue(e.get(CALL_EVENT.DETAIL).data(), DETAIL)));

@@ -336,6 +336,23 @@ public class Switchboard {
         return new ArrayList<>(calls.unfinished(provider));
     }
 
+    /** Ends the records of this provider's calls that the provider says are no longer live. */
+    public void reconcile(String provider, java.util.Set<String> live) {
+        reconcile(unfinished(provider), provider, live);
+    }
+
+    /**
+     * Ends those of {@code ours} (open records read before {@code live} was listed, so a caller who arrived in
+     * between is not closed for missing from the list) that are not live.
+     */
+    public void reconcile(List<CallRef> ours, String provider, java.util.Set<String> live) {
+        for (CallRef ref : ours) {
+            if (!live.contains(ref.providerCallId())) {
+                ended(ref, "reconciled: no longer live at " + provider);
+            }
+        }
+    }
+
     private boolean publishEnded(Call call) {
         events.publishEvent(new Call.Ended(call.id(), call.outcome(),
                 call.answeredAt() == null ? null : call.operator()));

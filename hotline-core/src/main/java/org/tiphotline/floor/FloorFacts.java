@@ -17,6 +17,7 @@ import org.tiphotline.calls.CallEvent;
 import org.tiphotline.calls.CallEventType;
 import org.tiphotline.floor.FloorFigures.EscalationFact;
 import org.tiphotline.floor.FloorFigures.Timeline;
+import org.tiphotline.operators.OperatorId;
 
 /**
  * What the floor's figures are computed from, read from PostgreSQL in two statements: the events of the calls that
@@ -27,19 +28,27 @@ import org.tiphotline.floor.FloorFigures.Timeline;
 @Repository
 public class FloorFacts {
 
-    /** The timeline events the figures use; the others (IVR answers, rings, escalation steps) are not read. */
+    /**
+     * The timeline events the figures use; the others (IVR answers, rings, escalation steps) are not read. Each call's
+     * events are fetched by its primary key (the lateral subquery, kept apart by {@code offset 0}): over a month the
+     * planner would otherwise hash-join a sequential scan of every event ever recorded, a cost that grows with the
+     * hotline's whole history rather than with the span (docs/reliability.md, FloorReportsTest prints the plan).
+     */
     static final String SPAN = """
-            select 'E' as what, e.call_id::text as call, e.seq, e.type, %s as at, e.detail ->> 'stage' as stage,
-                   null::bigint as acknowledged, null::bigint as deadline
-              from hotline.call c join hotline.call_event e on e.call_id = c.id
+            select 'E' as what, c.id::text as call, e.seq, e.type, %s as at, e.detail ->> 'stage' as stage,
+                   null::bigint as acknowledged, null::bigint as deadline, e.operator_id as operator
+              from hotline.call c
+             cross join lateral (select seq, type, at, detail, operator_id from hotline.call_event
+                                  where call_id = c.id
+                                    and type in ('ARRIVED', 'QUEUED', 'ANSWERED', 'TRANSFERRED', 'ENDED', 'ABANDONED')
+                                 offset 0) e
              where c.direction = 'INBOUND'
                and ((c.queued_at >= cast(? as timestamptz) and c.queued_at < cast(? as timestamptz))
                     or (c.queued_at is null
                         and c.arrived_at >= cast(? as timestamptz) and c.arrived_at < cast(? as timestamptz)))
-               and e.type in ('ARRIVED', 'QUEUED', 'ANSWERED', 'TRANSFERRED', 'ENDED', 'ABANDONED')
             union all
             select 'X', null, null, null, %s, null, %s,
-                   %s
+                   %s, null
               from hotline.escalation where raised_at >= cast(? as timestamptz) and raised_at < cast(? as timestamptz)
             order by 1, 2, 3
             """.formatted(micros("e.at"), micros("raised_at"), micros("acknowledged_at"),
@@ -49,7 +58,8 @@ public class FloorFacts {
 
     static final String NOW = """
             select 'O' as what, o.operator_id, u.display_name, o.presence, %s as since,
-                   null::bigint as waiting, null::bigint as urgent, null::bigint as ivr
+                   null::bigint as waiting, null::bigint as urgent, null::bigint as ivr,
+                   case when o.presence = 'AWAY' then o.away_reason end as reason
               from hotline.routing_operator o join hotline.app_user u on u.id = o.operator_id
              where o.seated
             union all
@@ -57,7 +67,8 @@ public class FloorFacts {
                    (select %s from hotline.routing_call where kind in ('WAITING', 'RINGING')),
                    (select count(*) from hotline.routing_call where kind in ('WAITING', 'RINGING')),
                    (select count(*) from hotline.routing_call where kind in ('WAITING', 'RINGING') and urgent),
-                   (select count(*) from hotline.call where state = 'IVR' and direction = 'INBOUND')
+                   (select count(*) from hotline.call where state = 'IVR' and direction = 'INBOUND'),
+                   null
             """.formatted(micros("o.since"), micros("min(queued_at)"));
 
     private final DSLContext db;
@@ -80,9 +91,12 @@ public class FloorFacts {
                 escalations.add(new EscalationFact(time(r.get(4)), time(r.get(6)), time(r.get(7))));
             } else {
                 String stage = (String) r.get(5);
+                // Who answered: the floor reports credit each answered call to its operator (FloorReport).
+                Number operator = (Number) r.get(8);
                 calls.computeIfAbsent((String) r.get(1), k -> new ArrayList<>()).add(new CallEvent(
-                        ((Number) r.get(2)).intValue(), CallEventType.valueOf((String) r.get(3)), time(r.get(4)),
-                        null, stage == null ? Map.of() : Map.of("stage", stage)));
+                        ((Number) r.get(2)).intValue(), CallEventType.read((String) r.get(3)), time(r.get(4)),
+                        operator == null ? null : new OperatorId(operator.longValue()),
+                        stage == null ? Map.of() : Map.of("stage", stage)));
             }
         }
         return new Span(calls.values().stream().map(Timeline::new).toList(), escalations);
@@ -98,7 +112,7 @@ public class FloorFacts {
         for (Record r : db.resultQuery(NOW).fetch()) {
             if ("O".equals(r.get(0))) {
                 operators.add(new FloorNow.OperatorState(((Number) r.get(1)).longValue(), (String) r.get(2),
-                        (String) r.get(3), time(r.get(4))));
+                        (String) r.get(3), time(r.get(4)), (String) r.get(8)));
             } else {
                 longest = time(r.get(4));
                 waiting = ((Number) r.get(5)).intValue();

@@ -137,6 +137,19 @@ public final class FloorFigures {
                 average(speeds), p90(speeds), average(handling), raised, inTime);
     }
 
+    /**
+     * The instant that decides which interval a call counts in, by the rule above: its first queueing, or, for a call
+     * that never reached the queue, its arrival (the first event). Null for an empty timeline. Reports that group
+     * calls otherwise than by one interval (by hour of the day over a month) group them by this.
+     */
+    public static Instant countedAt(Timeline call) {
+        if (call.events().isEmpty()) {
+            return null;
+        }
+        Instant queued = firstAt(call.events(), CallEventType.QUEUED);
+        return queued != null ? queued : call.events().getFirst().at();
+    }
+
     private static Fate fate(List<CallEvent> events, Instant queued, Instant answered, FloorSettings settings) {
         if (answered != null) {
             return Fate.ANSWERED;

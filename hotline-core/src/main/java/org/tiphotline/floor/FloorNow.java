@@ -27,7 +27,14 @@ public record FloorNow(Instant at, int waiting, int urgentWaiting, Instant longe
 
     /**
      * One seated operator: {@code presence} is the routing presence's name (the page says it in words through the
-     * labels), {@code since} when it began.
+     * labels), {@code since} when it began, {@code awayReason} why an away operator is away (BREAK, TRAINING,
+     * MEETING, OTHER; words: labels {@code away.*}), null otherwise.
      */
-    public record OperatorState(long operator, String name, String presence, Instant since) {}
+    public record OperatorState(long operator, String name, String presence, Instant since, String awayReason) {
+
+        /** An operator with no away reason. */
+        public OperatorState(long operator, String name, String presence, Instant since) {
+            this(operator, name, presence, since, null);
+        }
+    }
 }

@@ -11,5 +11,7 @@ public enum Role {
     /** Works for an agency of the directory: sees and acknowledges only the escalations addressed to it. */
     LIAISON,
     /** A public agent (police, health, school, immigration) who submits screening forms and sees receipts only. */
-    AGENCY_REPORTER
+    AGENCY_REPORTER,
+    /** A wall display of the floor: sees the floor's figures, operators' states and alerts, nothing else. */
+    WALLBOARD
 }

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -12,15 +11,12 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.tiphotline.calls.Call;
-import org.tiphotline.calls.CallDirection;
 import org.tiphotline.calls.CallId;
-import org.tiphotline.calls.CallRef;
 import org.tiphotline.calls.CallState;
 import org.tiphotline.calls.Calls;
 import org.tiphotline.calls.Switchboard;
@@ -28,7 +24,6 @@ import org.tiphotline.cluster.Leadership;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.OperatorId;
 import org.tiphotline.operators.Operators;
-import org.tiphotline.telephony.TelephonyPort;
 import org.tiphotline.telephony.TelephonyPorts;
 
 /**
@@ -59,9 +54,6 @@ public class Router implements DisposableBean {
      */
     public record WrapUpOverdue(OperatorId operator, Instant since) {}
 
-    /** Where an operator is and why, as the last decision left it (see {@link Router#seat}). */
-    public record SeatNow(Presence presence, Instant since, AwayReason reason, StateCause cause, Long byUser) {}
-
     /** The queue or any operator's presence changed: supervisors' live views refresh on it. */
     public record QueueChanged() {}
 
@@ -87,16 +79,6 @@ public class Router implements DisposableBean {
         }
     }
 
-    /** A snapshot for the supervisor's live view. */
-    public record Snapshot(List<WaitingCall> waiting, List<Seat> operators) {
-
-        public record WaitingCall(CallId call, boolean urgent, String language, Instant queuedAt) {}
-
-        /** {@code reason}: why they are away (null otherwise); {@code setBy}: who made the last change. */
-        public record Seat(OperatorId operator, Presence presence, Instant since, CallId call, AwayReason reason,
-                StateCause.SetBy setBy) {}
-    }
-
     private final RoutingStore store;
     private final Switchboard switchboard;
     private final Calls calls;
@@ -110,11 +92,6 @@ public class Router implements DisposableBean {
     /** Where providers' reports are decided, in order; see {@link #reported}. */
     private final ExecutorService reports = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("routing-reports").daemon().factory());
-    /** Where a new leader restores: never the leadership thread, which must keep checking the lock. */
-    private final ExecutorService restoring = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("routing-restore").daemon().factory());
-    /** Set once this node is ready: a lead gained before it was gained at this node's start. */
-    private volatile boolean started;
 
     public Router(RoutingSettings settings, RoutingStore store, Switchboard switchboard, Calls calls,
             Operators operators, TelephonyPorts ports, ApplicationEventPublisher events, Clock clock,
@@ -145,7 +122,7 @@ public class Router implements DisposableBean {
      * the system, if they could be offered a call; otherwise as they are.
      */
     public void consoleClosed(OperatorId operator) {
-        Presence now = presence(operator);
+        Presence now = store.presence(operator).orElse(Presence.AWAY);
         if (now == Presence.AVAILABLE || now == Presence.RINGING || now == Presence.PHONE_NOT_CONNECTED) {
             set(operator, Presence.AWAY, RoutingBrain.Why.of(StateCause.CONSOLE_CLOSED));
         }
@@ -182,16 +159,11 @@ public class Router implements DisposableBean {
         }
     }
 
-    /** Where the operator is and why, as the last decision left it; empty when they never had a seat. */
-    public java.util.Optional<SeatNow> seat(OperatorId operator) {
-        return store.seat(operator);
-    }
-
     private Presence set(OperatorId operator, Presence wanted, RoutingBrain.Why why) {
         Operator who = operators.byId(operator).orElseThrow(() -> new IllegalArgumentException("unknown operator"));
         log.debug("operator {} to be {} ({})", operator, wanted, why.cause());
         decide(brain -> brain.setPresence(operator, who.languages(), wanted, why, clock.instant()));
-        return presence(operator);
+        return store.presence(operator).orElse(Presence.AWAY);
     }
 
     /**
@@ -203,36 +175,6 @@ public class Router implements DisposableBean {
             log.info("phone of operator {} is {}", who.id(), reachable ? "reachable" : "not connected");
             decide(brain -> brain.phoneReachable(who.id(), reachable, clock.instant()));
         });
-    }
-
-    /** As the last decision, on whichever node, left it. */
-    public Presence presence(OperatorId operator) {
-        return store.presence(operator).orElse(Presence.AWAY);
-    }
-
-    /**
-     * Whether anyone seated could take a call (not away, phone connected), as the last decision left it: the
-     * question a caller who starts waiting asks, without reading the whole state.
-     */
-    public boolean someoneCanAnswer() {
-        return store.someoneCanAnswer();
-    }
-
-    /** Urgent calls that have waited in the queue since {@code cutoff} or earlier, oldest first. */
-    public List<Snapshot.WaitingCall> urgentWaitingSince(Instant cutoff) {
-        return store.urgentWaitingSince(cutoff).stream()
-                .map(w -> new Snapshot.WaitingCall(w.call(), w.urgent(), w.language(), w.queuedAt())).toList();
-    }
-
-    /** As the last decision, on whichever node, left it. */
-    public Snapshot snapshot() {
-        RoutingBrain brain = RoutingBrain.of(settings, store.read());
-        return new Snapshot(
-                brain.queue().stream()
-                        .map(w -> new Snapshot.WaitingCall(w.call(), w.urgent(), w.language(), w.queuedAt())).toList(),
-                brain.operators().stream()
-                        .map(o -> new Snapshot.Seat(o.id(), o.presence(), o.since(), o.call(), o.why().reason(),
-                                o.why().cause() == null ? null : o.why().cause().setBy())).toList());
     }
 
     /**
@@ -311,9 +253,9 @@ public class Router implements DisposableBean {
      * a Twilio webhook, a FastAGI command or the AMI event thread no longer waits for the routing lock and its
      * four round trips: that was most of the difference between the webhooks that route and those that only store
      * (docs/benchmarks.md, issue 19 item 5). One thread, so this node's reports are decided in the order they were
-     * published. A node that dies with reports not yet decided leaves them to the takeover's {@link #restore} if it
-     * led, else to the leader's {@link RoutingRepair}, as a death between a record's commit and its decision always
-     * did.
+     * published. A node that dies with reports not yet decided leaves them to the takeover's
+     * {@link RoutingRestore#restore} if it led, else to the leader's {@link RoutingRepair}, as a death between a
+     * record's commit and its decision always did.
      */
     @EventListener
     void reported(Call.Event event) {
@@ -392,104 +334,8 @@ public class Router implements DisposableBean {
         decide(brain -> brain.tick(clock.instant()));
     }
 
-    /** After this: a lead gained is a takeover from a node that stopped or died, not a start of the hotline. */
-    @EventListener(ApplicationReadyEvent.class)
-    public void ready() {
-        started = true;
-    }
-
-    /**
-     * The node that gains the lead restores, on a thread of its own (it asks the providers). A lead gained at this
-     * node's start means no node was running: every console had lost its connection, so whoever was available is
-     * set away and chooses again, as after any restart (a phone left available with no console watching it would
-     * ring for nobody). A lead taken over from a node that stopped or died keeps every presence and offer.
-     */
-    @EventListener
-    public void on(Leadership.Gained gained) {
-        if (!started) {
-            // Before this node takes its first decision: an operator choosing available a moment later stays so.
-            awayAfterStart();
-        }
-        restoring.execute(() -> {
-            try {
-                restore();
-            } catch (RuntimeException e) {
-                log.warn("restoring routing after gaining the lead failed: {}", e.toString());
-            }
-        });
-    }
-
-    /** No node was running: nobody's console is connected, so nobody available is set to take calls. */
-    public void awayAfterStart() {
-        store.read().seats().stream().filter(s -> s.presence() == Presence.AVAILABLE
-                || s.presence() == Presence.PHONE_NOT_CONNECTED).forEach(s -> decide(brain -> brain.setPresence(
-                        s.id(), s.languages(), Presence.AWAY, RoutingBrain.Why.of(StateCause.RESTART),
-                        clock.instant())));
-    }
-
-    /**
-     * Close the records of calls the providers no longer carry and bring the routing state in line with the call
-     * records. Offers recorded in the routing state stay as they are, whichever node made them: the tick times
-     * out those that ring too long and the providers' reports settle the rest. Only what the state cannot know is
-     * repaired: calls waiting that it lacks (a decision lost with PostgreSQL's unsynchronised commit, or a node
-     * that died between a call's QUEUED record and its routing) are queued, an offer recorded for a call that
-     * routing no longer rings is withdrawn, and calls that ended leave the queue and free their operator.
-     */
-    public void restore() {
-        for (TelephonyPort port : ports.all()) {
-            // Our open records first, then the provider's list: a caller who arrives in between is not among ours,
-            // so is never closed for missing from a list taken before their call existed.
-            List<CallRef> ours = switchboard.unfinished(port.provider());
-            port.liveCalls().ifPresent(live -> reconcile(ours, port.provider(), live));
-        }
-        RoutingBrain.State state = store.read();
-        Set<CallId> routed = new java.util.HashSet<>();
-        state.queue().forEach(w -> routed.add(w.call()));
-        Map<CallId, OperatorId> rings = state.ringing().stream()
-                .collect(Collectors.toMap(r -> r.call().call(), RoutingBrain.RingState::operator));
-        routed.addAll(rings.keySet());
-        for (Call call : calls.waiting()) {
-            if (call.direction() == CallDirection.CALLBACK) {
-                if (!state.dialled().containsKey(call.id())) {
-                    // A dial-out routing does not know of: nobody will settle it.
-                    switchboard.ended(call.ref(), "system restarted while dialling");
-                }
-                continue;
-            }
-            if (call.state() == CallState.RINGING && !java.util.Objects.equals(call.operator(), rings.get(call.id()))) {
-                withdraw(call.id(), call.operator(), "routing lost the offer");
-            }
-            if (!routed.contains(call.id())) {
-                on(new Call.Queued(call.id(), call.urgent(), call.language(), call.queuedAt()));
-            }
-        }
-        Set<CallId> mentioned = new java.util.HashSet<>(routed);
-        mentioned.addAll(state.dialled().keySet());
-        state.seats().stream().map(RoutingBrain.SeatState::call).filter(java.util.Objects::nonNull)
-                .forEach(mentioned::add);
-        for (CallId call : mentioned) {
-            calls.load(call).filter(c -> c.state() == CallState.ENDED)
-                    .ifPresent(c -> decide(brain -> brain.ended(call, clock.instant())));
-        }
-    }
-
-    /** Ends the records of this provider's calls that the provider says are no longer live. */
-    public void reconcile(String provider, Set<String> live) {
-        reconcile(switchboard.unfinished(provider), provider, live);
-    }
-
-    /** Ends those of {@code ours} (open records read before {@code live} was listed) that are not live. */
-    private void reconcile(List<CallRef> ours, String provider, Set<String> live) {
-        for (CallRef ref : ours) {
-            if (!live.contains(ref.providerCallId())) {
-                switchboard.ended(ref, "reconciled: no longer live at " + provider);
-            }
-        }
-    }
-
     @Override
     public void destroy() {
-        restoring.shutdownNow();
         // A clean stop (a rolling upgrade) decides the reports already published before the node goes.
         reports.shutdown();
         try {
@@ -517,7 +363,7 @@ public class Router implements DisposableBean {
      * <p>The node's own monitor keeps this node's threads from each holding a pooled connection while they wait
      * for the lock, and publishes presence changes in the order they were decided.
      */
-    private void decide(Function<RoutingBrain, List<RoutingBrain.Decision>> step) {
+    void decide(Function<RoutingBrain, List<RoutingBrain.Decision>> step) {
         List<RoutingBrain.Decision> decisions;
         synchronized (this) {
             RoutingStore.Step<List<RoutingBrain.Decision>> done = store.underLock(settings, step);
@@ -559,7 +405,7 @@ public class Router implements DisposableBean {
     }
 
     /** Records the offer unanswered and stops the operator's phone ringing for it. */
-    private void withdraw(CallId id, OperatorId to, String reason) {
+    void withdraw(CallId id, OperatorId to, String reason) {
         if (switchboard.offerTimedOut(id, to, reason)) {
             Call call = calls.load(id).orElseThrow();
             operators.byId(to).ifPresent(operator -> commands.execute(() -> {

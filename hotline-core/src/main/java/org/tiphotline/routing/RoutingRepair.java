@@ -19,7 +19,7 @@ import org.tiphotline.cluster.Leadership;
 
 /**
  * Keeps the routing state in line with the call records while the lead stays where it is. A takeover restores
- * ({@link Router#restore}), but a follower that dies between a call's record and its routing decision moves no
+ * ({@link RoutingRestore#restore}), but a follower that dies between a call's record and its routing decision moves no
  * lead, and a decision can be lost with the routing state's unsynchronised commit: either would leave a caller
  * waiting whom routing never offers, or an operator "on a call" that has ended, and each call would then ring
  * fewer phones. The leader looks every {@code hotline.routing.repair-every} (10 s): a call waiting longer than that

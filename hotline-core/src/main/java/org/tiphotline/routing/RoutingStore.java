@@ -152,14 +152,14 @@ class RoutingStore {
     }
 
     /** One operator's seat as the last decision left it, with why they are where they are. */
-    java.util.Optional<Router.SeatNow> seat(OperatorId operator) {
+    java.util.Optional<RoutingView.SeatNow> seat(OperatorId operator) {
         return db.select(ROUTING_OPERATOR.PRESENCE, ROUTING_OPERATOR.SINCE, ROUTING_OPERATOR.AWAY_REASON,
                         ROUTING_OPERATOR.STATE_CAUSE, ROUTING_OPERATOR.SET_BY_USER)
                 .from(ROUTING_OPERATOR).where(ROUTING_OPERATOR.OPERATOR_ID.eq(operator.value()))
                 .and(ROUTING_OPERATOR.SEATED)
                 .fetchOptional(r -> {
                     Presence presence = Presence.valueOf(r.value1());
-                    return new Router.SeatNow(presence, r.value2().toInstant(),
+                    return new RoutingView.SeatNow(presence, r.value2().toInstant(),
                             r.value3() == null || presence != Presence.AWAY ? null : AwayReason.valueOf(r.value3()),
                             r.value4() == null ? null : StateCause.valueOf(r.value4()), r.value5());
                 });

@@ -9,8 +9,8 @@ import org.tiphotline.escalation.AlertChannel;
 import org.tiphotline.escalation.Directory;
 import org.tiphotline.escalation.StaffNotice;
 
-/** Sends a notice to every supervisors' alert channel, the floor's alarms' one way of doing it. */
-final class StaffNotices {
+/** Sends a notice to every supervisors' alert channel, the floor's alarms' and alerts' one way of doing it. */
+public final class StaffNotices {
 
     private static final Logger log = LoggerFactory.getLogger(StaffNotices.class);
 
@@ -21,7 +21,7 @@ final class StaffNotices {
      * Each channel on its own task of {@code sending}: a slow SMS gateway must not hold up the e-mail, nor the
      * caller (routing, the leader's tick). A failure is logged with {@code what} (naming no one) and the channel.
      */
-    static void send(Executor sending, Map<Directory.Channel, AlertChannel> channels, List<Directory.Alert> targets,
+    public static void send(Executor sending, Map<Directory.Channel, AlertChannel> channels, List<Directory.Alert> targets,
             StaffNotice notice, String what) {
         for (int i = 0; i < targets.size(); i++) {
             Directory.Alert target = targets.get(i);

@@ -51,7 +51,7 @@ public class UrgentCallAlarm implements DisposableBean {
     /** The alarmed call was answered or ended: the alarm goes down. */
     public record Cleared(CallId call) {}
 
-    private final Router router;
+    private final RoutingView routing;
     private final DSLContext db;
     private final RoutingSettings settings;
     private final EscalationSettings escalation;
@@ -64,11 +64,11 @@ public class UrgentCallAlarm implements DisposableBean {
 
     private final Leadership leadership;
 
-    public UrgentCallAlarm(Router router, DSLContext db, RoutingSettings settings, EscalationSettings escalation,
+    public UrgentCallAlarm(RoutingView routing, DSLContext db, RoutingSettings settings, EscalationSettings escalation,
             List<AlertChannel> channels, ApplicationEventPublisher events, Clock clock,
             Leadership leadership) {
         this.leadership = leadership;
-        this.router = router;
+        this.routing = routing;
         this.db = db;
         this.settings = settings;
         this.escalation = escalation;
@@ -100,7 +100,8 @@ public class UrgentCallAlarm implements DisposableBean {
         Instant now = clock.instant();
         clearAnswered(now);
         // Every tick on the leader: only the calls that qualify, not the whole routing state.
-        for (Router.Snapshot.WaitingCall waiting : router.urgentWaitingSince(now.minus(settings.urgentAlarmAfter()))) {
+        for (RoutingView.Snapshot.WaitingCall waiting
+                : routing.urgentWaitingSince(now.minus(settings.urgentAlarmAfter()))) {
             Duration waited = Duration.between(waiting.queuedAt(), now);
             if (!alarmed.add(waiting.call())) {
                 continue;
@@ -148,7 +149,8 @@ public class UrgentCallAlarm implements DisposableBean {
                 + "of the hotline.");
     }
 
-    static String duration(long seconds) {
+    /** A duration in the words of the alarms' notices: "45 s", "2 min 5 s". */
+    public static String duration(long seconds) {
         return seconds < 60 ? seconds + " s" : seconds / 60 + " min " + seconds % 60 + " s";
     }
 

@@ -514,4 +514,33 @@ class SwitchboardTest {
     private static Instant instant(OffsetDateTime at) {
         return at == null ? null : at.toInstant();
     }
+
+    /**
+     * A rolling upgrade runs two builds on one database: the newer may record a kind of event the older does not
+     * know (issue 20's SUPERVISED was one). The older must still load that call and store its next report, or the
+     * caller's hang-up would fail on a name it cannot read. The check constraint is lifted inside a transaction
+     * that is rolled back, as a newer build's migration would have widened it.
+     */
+    @Test
+    void aCallWithAnEventOfANewerBuildStillLoadsAndTakesItsNextReport() {
+        CallRef ref = FakeData.newCallRef();
+        CallId id = switchboard.arrived(ref, NUMBER, FakeData.HOTLINE_NUMBER);
+        tx.executeWithoutResult(status -> {
+            db.execute("alter table hotline.call_event drop constraint call_event_type_check");
+            db.insertInto(CALL_EVENT).set(CALL_EVENT.CALL_ID, id.value()).set(CALL_EVENT.SEQ, 2)
+                    .set(CALL_EVENT.TYPE, "SOMETHING_A_LATER_RELEASE_RECORDS")
+                    .set(CALL_EVENT.AT, OffsetDateTime.now(java.time.ZoneOffset.UTC))
+                    .set(CALL_EVENT.DETAIL, org.jooq.JSONB.valueOf("{}")).execute();
+            db.update(CALL).set(CALL.LAST_SEQ, 2).where(CALL.ID.eq(id.value())).execute();
+
+            Call loaded = calls.load(id).orElseThrow();
+            assertThat(loaded.events()).extracting(CallEvent::type)
+                    .containsExactly(CallEventType.ARRIVED, CallEventType.FROM_NEWER_VERSION);
+            assertThat(loaded.state()).as("the unknown step changes nothing").isEqualTo(CallState.IVR);
+            assertThat(switchboard.ivrAnswered(ref, IvrQuestion.LANGUAGE, "en")).as("the next report is stored")
+                    .isTrue();
+            assertThat(calls.load(id).orElseThrow().events()).extracting(CallEvent::seq).containsExactly(1, 2, 3);
+            status.setRollbackOnly();
+        });
+    }
 }

@@ -101,7 +101,7 @@ class OperatorStatesTest {
                             tuple("AWAY", "MEETING", "SUPERVISOR", supervisor.id().value(), "SUPERVISOR",
                                     t0.plusSeconds(705)));
             // The reason is kept beside routing's presence, and any node reads it back.
-            assertThat(router.seat(operator.id())).hasValue(new Router.SeatNow(Presence.AWAY, t0.plusSeconds(705),
+            assertThat(view().seat(operator.id())).hasValue(new RoutingView.SeatNow(Presence.AWAY, t0.plusSeconds(705),
                     AwayReason.MEETING, StateCause.SUPERVISOR, supervisor.id().value()));
             assertThat(db.select(ROUTING_OPERATOR.AWAY_REASON).from(ROUTING_OPERATOR)
                     .where(ROUTING_OPERATOR.OPERATOR_ID.eq(operator.id().value())).fetchOne().value1())
@@ -141,7 +141,7 @@ class OperatorStatesTest {
         try {
             router.setPresence(operator.id(), Presence.AVAILABLE);
             CallId call = queued(router, "CALL-R");
-            assertThat(router.presence(operator.id())).isEqualTo(Presence.RINGING);
+            assertThat(view().presence(operator.id())).isEqualTo(Presence.RINGING);
             assertThatThrownBy(() -> router.setAwayBySupervisor(operator.id(), AwayReason.BREAK,
                     supervisor.id().value())).isInstanceOf(IllegalStateException.class)
                     .hasMessage(operator.displayName()
@@ -149,12 +149,12 @@ class OperatorStatesTest {
             router.on(new Call.Answered(call, operator.id()));
             assertThatThrownBy(() -> router.setAwayBySupervisor(operator.id(), AwayReason.BREAK,
                     supervisor.id().value())).isInstanceOf(IllegalStateException.class);
-            assertThat(router.presence(operator.id())).isEqualTo(Presence.ON_CALL);
+            assertThat(view().presence(operator.id())).isEqualTo(Presence.ON_CALL);
             assertThat(db.fetchCount(OPERATOR_STATE_EVENT, OPERATOR_STATE_EVENT.SET_BY.eq("SUPERVISOR"))).isZero();
             // In after-call work they may be: the call is over.
             router.on(new Call.Ended(call, CallOutcome.COMPLETED, operator.id()));
             router.setAwayBySupervisor(operator.id(), AwayReason.TRAINING, supervisor.id().value());
-            assertThat(router.presence(operator.id())).isEqualTo(Presence.AWAY);
+            assertThat(view().presence(operator.id())).isEqualTo(Presence.AWAY);
         } finally {
             router.destroy();
         }
@@ -173,12 +173,12 @@ class OperatorStatesTest {
             CallId second = queued(router, "CALL-B");
             clock.advance(Duration.ofSeconds(119));
             router.tick();
-            assertThat(router.presence(operator.id())).isEqualTo(Presence.WRAP_UP);
+            assertThat(view().presence(operator.id())).isEqualTo(Presence.WRAP_UP);
             clock.advance(Duration.ofSeconds(1));
             router.tick();
-            assertThat(router.presence(operator.id())).as("back to available, and offered the waiting call at once")
+            assertThat(view().presence(operator.id())).as("back to available, and offered the waiting call at once")
                     .isEqualTo(Presence.RINGING);
-            assertThat(router.snapshot().operators()).extracting(Router.Snapshot.Seat::call).containsExactly(second);
+            assertThat(view().snapshot().operators()).extracting(RoutingView.Snapshot.Seat::call).containsExactly(second);
             assertThat(db.select(OPERATOR_STATE_EVENT.STATE, OPERATOR_STATE_EVENT.SET_BY, OPERATOR_STATE_EVENT.CAUSE,
                             OPERATOR_STATE_EVENT.AT).from(OPERATOR_STATE_EVENT)
                     .where(OPERATOR_STATE_EVENT.AT.ge(wrapUpFrom.plusSeconds(1).atOffset(java.time.ZoneOffset.UTC)))
@@ -214,7 +214,7 @@ class OperatorStatesTest {
             other.tick();
             assertThat(published.stream().filter(Router.WrapUpOverdue.class::isInstance).toList())
                     .containsExactly(new Router.WrapUpOverdue(operator.id(), wrapUpFrom));
-            assertThat(router.presence(operator.id())).isEqualTo(Presence.WRAP_UP);
+            assertThat(view().presence(operator.id())).isEqualTo(Presence.WRAP_UP);
             assertThat(db.fetchCount(OPERATOR_STATE_EVENT, OPERATOR_STATE_EVENT.CAUSE.eq("WRAP_UP_MAXIMUM")))
                     .as("staying in after-call work is no change of state").isZero();
 
@@ -316,5 +316,11 @@ class OperatorStatesTest {
         CallId call = calls.idOf(ref).orElseThrow();
         router.on(new Call.Queued(call, false, "en", calls.load(call).orElseThrow().queuedAt()));
         return call;
+    }
+
+    /** What any node reads: the routing state the decisions left in the database. */
+    private RoutingView view() {
+        return new RoutingView(new RoutingSettings(Duration.ofSeconds(20), Duration.ofSeconds(30)),
+                new RoutingStore(db, transactions));
     }
 }

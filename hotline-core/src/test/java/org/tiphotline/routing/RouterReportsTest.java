@@ -100,7 +100,7 @@ class RouterReportsTest {
                         .as("the reporting thread does not wait for the lock").isLessThan(Duration.ofSeconds(1));
                 Thread.sleep(300);
                 assertThat(pbx.connected()).as("nothing decided while the lock is held").isEmpty();
-                assertThat(router.snapshot().waiting()).isEmpty();
+                assertThat(view().snapshot().waiting()).isEmpty();
                 other.commit();
             }
             awaitConnected(pbx, 1);
@@ -127,11 +127,11 @@ class RouterReportsTest {
             }
             // Decided in the other order, the end would find nothing to remove and the first caller would wait.
             long deadline = System.currentTimeMillis() + 10_000;
-            while (!router.snapshot().waiting().stream().map(w -> w.call()).toList().equals(List.of(second.call()))
+            while (!view().snapshot().waiting().stream().map(w -> w.call()).toList().equals(List.of(second.call()))
                     && System.currentTimeMillis() < deadline) {
                 Thread.sleep(10);
             }
-            assertThat(router.snapshot().waiting()).extracting(w -> w.call()).containsExactly(second.call());
+            assertThat(view().snapshot().waiting()).extracting(w -> w.call()).containsExactly(second.call());
             router.setPresence(operator.id(), Presence.AVAILABLE);
             awaitConnected(pbx, 1);
             assertThat(pbx.connected()).as("the caller who hung up is never offered")
@@ -174,5 +174,11 @@ class RouterReportsTest {
             Thread.sleep(10);
         }
         assertThat(pbx.connected()).hasSizeGreaterThanOrEqualTo(count);
+    }
+
+    /** What any node reads: the routing state the decisions left in the database. */
+    private RoutingView view() {
+        return new RoutingView(new RoutingSettings(Duration.ofSeconds(20), Duration.ofSeconds(30)),
+                new RoutingStore(db, transactions));
     }
 }

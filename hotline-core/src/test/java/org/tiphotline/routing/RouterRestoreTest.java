@@ -106,15 +106,15 @@ class RouterRestoreTest {
         clock.advance(Duration.ofSeconds(5));
 
         Router leader = router(pbx);
-        leader.restore();
+        restoring(leader, pbx).restore();
 
         assertThat(calls.load(calls.idOf(gone).orElseThrow()).orElseThrow().outcome()).isEqualTo(CallOutcome.LOST);
         var rang = calls.load(ringingId).orElseThrow();
         assertThat(rang.state()).as("the offer still rings: it is not the new leader's to withdraw")
                 .isEqualTo(CallState.RINGING);
         assertThat(rang.events()).noneMatch(e -> e.type() == CallEventType.NO_ANSWER);
-        assertThat(leader.presence(ringingAt.id())).isEqualTo(Presence.RINGING);
-        assertThat(leader.snapshot().waiting()).extracting(w -> w.call())
+        assertThat(view().presence(ringingAt.id())).isEqualTo(Presence.RINGING);
+        assertThat(view().snapshot().waiting()).extracting(w -> w.call())
                 .containsExactly(calls.idOf(waiting).orElseThrow());
         assertThat(pbx.connected).hasSize(1);
 
@@ -125,8 +125,8 @@ class RouterRestoreTest {
         assertThat(rang.state()).isEqualTo(CallState.QUEUED);
         assertThat(rang.events().getLast().type()).isEqualTo(CallEventType.NO_ANSWER);
         assertThat(rang.events().getLast().detail("reason")).startsWith("no answer within");
-        assertThat(leader.presence(ringingAt.id())).isEqualTo(Presence.AWAY);
-        assertThat(leader.snapshot().waiting()).extracting(w -> w.call())
+        assertThat(view().presence(ringingAt.id())).isEqualTo(Presence.AWAY);
+        assertThat(view().snapshot().waiting()).extracting(w -> w.call())
                 .containsExactly(ringingId, calls.idOf(waiting).orElseThrow());
 
         // The first operator to come back gets the urgent call first, through the PBX that carries it.
@@ -150,13 +150,13 @@ class RouterRestoreTest {
         before.destroy();
 
         Router takeover = router(pbx);
-        takeover.restore();
-        assertThat(takeover.presence(available.id())).as("a takeover keeps presence").isEqualTo(Presence.AVAILABLE);
+        restoring(takeover, pbx).restore();
+        assertThat(view().presence(available.id())).as("a takeover keeps presence").isEqualTo(Presence.AVAILABLE);
         // No node ran: no console is connected to watch that phone.
         Router started = router(pbx);
-        started.awayAfterStart();
-        started.restore();
-        assertThat(started.presence(available.id())).isEqualTo(Presence.AWAY);
+        restoring(started, pbx).awayAfterStart();
+        restoring(started, pbx).restore();
+        assertThat(view().presence(available.id())).isEqualTo(Presence.AWAY);
         takeover.destroy();
         started.destroy();
     }
@@ -182,7 +182,7 @@ class RouterRestoreTest {
         };
 
         Router leader = router(pbx);
-        leader.restore();
+        restoring(leader, pbx).restore();
 
         assertThat(calls.load(calls.idOf(during).orElseThrow()).orElseThrow().state())
                 .as("the caller who arrived during the listing is still in the menu").isEqualTo(CallState.IVR);
@@ -216,5 +216,17 @@ class RouterRestoreTest {
         switchboard.ivrCompleted(ref);
         clock.advance(Duration.ofSeconds(5));
         return ref;
+    }
+
+    /** What any node reads: the routing state the decisions left in the database. */
+    private RoutingView view() {
+        return new RoutingView(new RoutingSettings(Duration.ofSeconds(20), Duration.ofSeconds(30)),
+                new RoutingStore(db, transactions));
+    }
+
+    /** The takeover's restore, on the given node, through the providers that node's router drives. */
+    private RoutingRestore restoring(Router router, TelephonyPort pbx) {
+        return new RoutingRestore(router, new RoutingStore(db, transactions), switchboard, calls,
+                new TelephonyPorts(List.of(pbx)), clock);
     }
 }

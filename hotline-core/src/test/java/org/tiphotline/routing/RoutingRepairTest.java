@@ -79,7 +79,7 @@ class RoutingRepairTest {
         CallRef lost = queued("LOST-1");
 
         assertThat(repair.repair()).as("too recent: its report may still be deciding").isZero();
-        assertThat(leader.snapshot().waiting()).isEmpty();
+        assertThat(view().snapshot().waiting()).isEmpty();
 
         clock.advance(EVERY.plusSeconds(1));
         assertThat(repair.repair()).isEqualTo(1);
@@ -103,14 +103,14 @@ class RoutingRepairTest {
         switchboard.ringing(call, talking.id());
         switchboard.answered(call, talking.id());
         leader.on(new Call.Answered(id, talking.id()));
-        assertThat(leader.presence(talking.id())).isEqualTo(Presence.ON_CALL);
+        assertThat(view().presence(talking.id())).isEqualTo(Presence.ON_CALL);
         // The caller hung up; the node that stored it died before routing heard.
         switchboard.ended(call, "caller hung up");
 
         assertThat(repair.repair()).isZero();
         clock.advance(EVERY.plusSeconds(1));
         assertThat(repair.repair()).isEqualTo(1);
-        assertThat(leader.presence(talking.id())).as("free to wrap up, then to take the next call")
+        assertThat(view().presence(talking.id())).as("free to wrap up, then to take the next call")
                 .isEqualTo(Presence.WRAP_UP);
         leader.destroy();
     }
@@ -138,8 +138,8 @@ class RoutingRepairTest {
 
         router.dialling(talking.id(), callback);
 
-        assertThat(router.presence(talking.id())).isEqualTo(Presence.RINGING);
-        assertThat(router.snapshot().operators()).filteredOn(s -> s.operator().equals(talking.id()))
+        assertThat(view().presence(talking.id())).isEqualTo(Presence.RINGING);
+        assertThat(view().snapshot().operators()).filteredOn(s -> s.operator().equals(talking.id()))
                 .singleElement().satisfies(s -> assertThat(s.call()).isEqualTo(callback));
         router.destroy();
     }
@@ -169,5 +169,11 @@ class RoutingRepairTest {
         switchboard.ivrAnswered(ref, IvrQuestion.IMMEDIATE_DANGER, "NO");
         switchboard.ivrCompleted(ref);
         return ref;
+    }
+
+    /** What any node reads: the routing state the decisions left in the database. */
+    private RoutingView view() {
+        return new RoutingView(new RoutingSettings(Duration.ofSeconds(20), Duration.ofSeconds(30)),
+                new RoutingStore(db, transactions));
     }
 }

@@ -13,7 +13,8 @@ final class RoleNames {
             Role.DATA_MANAGEMENT_LEADER, "Data management leader",
             Role.AGENCY_REPORTER, "Agency reporter",
             Role.LIAISON, "Agency liaison",
-            Role.ADMIN, "Administrator");
+            Role.ADMIN, "Administrator",
+            Role.WALLBOARD, "Wall display");
 
     private RoleNames() {
     }

@@ -17,7 +17,7 @@ import org.tiphotline.calls.CallOutcome;
 import org.tiphotline.console.web.Actors;
 import org.tiphotline.operators.OperatorId;
 import org.tiphotline.operators.Operators;
-import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 
 /** The call log with filters and keyset paging, a call's detail, the operators list and the live queue. */
 @RestController
@@ -29,13 +29,13 @@ class CallLogApi {
 
     private final CallLog log;
     private final Operators operators;
-    private final Router router;
+    private final RoutingView routing;
     private final Actors actors;
 
-    CallLogApi(CallLog log, Operators operators, Router router, Actors actors) {
+    CallLogApi(CallLog log, Operators operators, RoutingView routing, Actors actors) {
         this.log = log;
         this.operators = operators;
-        this.router = router;
+        this.routing = routing;
         this.actors = actors;
     }
 
@@ -72,8 +72,8 @@ class CallLogApi {
     }
 
     @GetMapping("/live/queue")
-    Router.Snapshot queue() {
-        return router.snapshot();
+    RoutingView.Snapshot queue() {
+        return routing.snapshot();
     }
 
     private static Instant start(LocalDate day) {

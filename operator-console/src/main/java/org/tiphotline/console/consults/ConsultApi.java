@@ -22,7 +22,7 @@ import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.OperatorId;
 import org.tiphotline.operators.Operators;
 import org.tiphotline.routing.Presence;
-import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 
 /**
  * An operator on a call asks a colleague, hands the caller over or goes back to them (operators only, under
@@ -51,19 +51,19 @@ class ConsultApi {
     private final Consults consults;
     private final Operators operators;
     private final Calls calls;
-    private final Router router;
+    private final RoutingView routing;
 
-    ConsultApi(Consults consults, Operators operators, Calls calls, Router router) {
+    ConsultApi(Consults consults, Operators operators, Calls calls, RoutingView routing) {
         this.consults = consults;
         this.operators = operators;
         this.calls = calls;
-        this.router = router;
+        this.routing = routing;
     }
 
     @GetMapping("/colleagues")
     List<Map<String, Object>> colleagues(Principal principal) {
         OperatorId me = me(principal).id();
-        return router.snapshot().operators().stream().filter(seat -> !seat.operator().equals(me))
+        return routing.snapshot().operators().stream().filter(seat -> !seat.operator().equals(me))
                 .flatMap(seat -> operators.byId(seat.operator()).stream().map(o -> {
                     Map<String, Object> colleague = new LinkedHashMap<>();
                     colleague.put("id", o.id().value());

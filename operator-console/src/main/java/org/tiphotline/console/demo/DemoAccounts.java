@@ -34,7 +34,8 @@ class DemoAccounts implements ApplicationRunner {
             new Account("datamanager", "Demo Data Manager", Role.DATA_MANAGER, List.of("en")),
             new Account("leader", "Demo Data Management Leader", Role.DATA_MANAGEMENT_LEADER, List.of("en")),
             new Account("reporter", "Demo Agency Reporter (school nurse)", Role.AGENCY_REPORTER, List.of("en")),
-            new Account("admin", "Demo Administrator", Role.ADMIN, List.of()));
+            new Account("admin", "Demo Administrator", Role.ADMIN, List.of()),
+            new Account("wallboard", "Demo Wall Display", Role.WALLBOARD, List.of()));
 
     private final Operators operators;
     private final PasswordEncoder passwords;

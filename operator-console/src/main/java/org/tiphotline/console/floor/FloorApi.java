@@ -1,11 +1,14 @@
 package org.tiphotline.console.floor;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.tiphotline.floor.Floor;
+import org.tiphotline.floor.FloorAlerts;
 import org.tiphotline.floor.FloorInterval;
 
 /**
@@ -15,7 +18,8 @@ import org.tiphotline.floor.FloorInterval;
  * { "now": { "at": instant, "waiting": n, "urgentWaiting": n, "longestWaitingSince": instant|null,
  *            "longestWaitSeconds": n, "inIvr": n,
  *            "operators": [ { "operator": id, "name": display name, "presence": AVAILABLE|RINGING|ON_CALL|WRAP_UP|
- *                             AWAY|PHONE_NOT_CONNECTED (words: /api/labels, code.*), "since": instant } ] },
+ *                             AWAY|PHONE_NOT_CONNECTED (words: /api/labels, code.*), "since": instant,
+ *                             "awayReason": BREAK|TRAINING|MEETING|OTHER when away (words: away.*) } ] },
  *   "interval": { "kind": QUARTER|HOUR|SHIFT|DAY, "from": instant, "to": instant (exclusive), "label": text,
  *     "figures": { "offered", "answered", "abandonedInIvr", "abandonedInQueue", "abandonedRinging",
  *                  "shortAbandons", "handedOver", "lost", "waiting": counts,
@@ -34,9 +38,22 @@ import org.tiphotline.floor.FloorInterval;
 class FloorApi {
 
     private final Floor floor;
+    private final FloorAlerts alerts;
 
-    FloorApi(Floor floor) {
+    FloorApi(Floor floor, FloorAlerts alerts) {
         this.floor = floor;
+        this.alerts = alerts;
+    }
+
+    /**
+     * The floor's standing alerts, oldest first: {@code {"alerts": [ {"kind": LONG_WAIT|SERVICE_LEVEL|
+     * URGENT_UNATTENDED|ESCALATION_OVERDUE, "words": text to show, "raisedAt", "intervalFrom", "intervalTo"} ]}}.
+     * The live topic {@link FloorAccess#ALERTS_TOPIC} carries the same object whenever they change. The words name
+     * no one.
+     */
+    @GetMapping(FloorAccess.ALERTS_API)
+    Map<String, List<FloorAlerts.Alert>> alerts() {
+        return Map.of("alerts", alerts.standing());
     }
 
     @GetMapping(FloorAccess.API)

@@ -1,6 +1,7 @@
 package org.tiphotline.console.floor;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,7 @@ import org.tiphotline.calls.Call;
 import org.tiphotline.cluster.Leadership;
 import org.tiphotline.escalation.Escalation;
 import org.tiphotline.floor.Floor;
+import org.tiphotline.floor.FloorAlerts;
 import org.tiphotline.routing.Router;
 
 /**
@@ -52,6 +54,19 @@ class FloorPush implements DisposableBean {
     void changed() {
         if (pending.compareAndSet(false, true)) {
             sender.schedule(this::publish, DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * The floor's alerts changed: raised and cleared by the leader alone, so one publish reaches every page
+     * (through the relay on two nodes).
+     */
+    @EventListener
+    void on(FloorAlerts.Changed changed) {
+        try {
+            messaging.convertAndSend(FloorAccess.ALERTS_TOPIC, (Object) Map.of("alerts", changed.standing()));
+        } catch (RuntimeException e) {
+            log.warn("publishing the floor's alerts failed: {}", e.toString());
         }
     }
 

@@ -17,7 +17,7 @@ import org.tiphotline.console.web.Actors;
 import org.tiphotline.intake.Intake;
 import org.tiphotline.intake.ReportId;
 import org.tiphotline.operators.Actor;
-import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 
 /**
  * The call ringing at or talking with the signed-in operator, as its screen pop showed it: a console reloaded
@@ -39,14 +39,14 @@ class CurrentCallApi {
             int earlierContacts, CallState state, long sinceSeconds, Boolean safeToCallBack, boolean quietMode,
             org.tiphotline.calls.CallDirection direction) {}
 
-    private final Router router;
+    private final RoutingView routing;
     private final Calls calls;
     private final Intake intake;
     private final Actors actors;
     private final Clock clock;
 
-    CurrentCallApi(Router router, Calls calls, Intake intake, Actors actors, Clock clock) {
-        this.router = router;
+    CurrentCallApi(RoutingView routing, Calls calls, Intake intake, Actors actors, Clock clock) {
+        this.routing = routing;
         this.calls = calls;
         this.intake = intake;
         this.actors = actors;
@@ -58,7 +58,7 @@ class CurrentCallApi {
     Map<String, CurrentCall> current(Principal principal) {
         Actor me = actors.of(principal);
         Instant now = clock.instant();
-        Optional<CurrentCall> current = router.snapshot().operators().stream()
+        Optional<CurrentCall> current = routing.snapshot().operators().stream()
                 .filter(seat -> seat.operator().equals(me.id()) && seat.call() != null).findFirst()
                 .flatMap(seat -> calls.load(seat.call())
                         .filter(call -> mine(call, me) && (call.state() == CallState.RINGING

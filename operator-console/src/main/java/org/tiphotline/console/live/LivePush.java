@@ -24,6 +24,7 @@ import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.OperatorId;
 import org.tiphotline.operators.Operators;
 import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 import org.tiphotline.routing.RoutingSettings;
 import org.tiphotline.routing.UrgentCallAlarm;
 
@@ -50,7 +51,7 @@ class LivePush implements DisposableBean {
     private final EveryTab tabs;
     private final Operators operators;
     private final Calls calls;
-    private final Router router;
+    private final RoutingView view;
     private final Escalations escalations;
     private final Map<OperatorId, String> usernames = new ConcurrentHashMap<>();
     /** Calls that rang out at an operator and wait again: who to tell if another operator gets them. */
@@ -61,7 +62,7 @@ class LivePush implements DisposableBean {
     private final ScheduledExecutorService queueSender = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("supervisor-queue").daemon().factory());
 
-    LivePush(SimpMessagingTemplate messaging, EveryTab tabs, Operators operators, Calls calls, Router router,
+    LivePush(SimpMessagingTemplate messaging, EveryTab tabs, Operators operators, Calls calls, RoutingView view,
             Escalations escalations, RoutingSettings routing, PresenceWords presenceWords) {
         this.tabs = tabs;
         this.presenceWords = presenceWords;
@@ -69,7 +70,7 @@ class LivePush implements DisposableBean {
         this.messaging = messaging;
         this.operators = operators;
         this.calls = calls;
-        this.router = router;
+        this.view = view;
         this.escalations = escalations;
     }
 
@@ -119,7 +120,7 @@ class LivePush implements DisposableBean {
         // Cleared before the snapshot, so a change made while it is taken schedules the next one.
         queueSendPending.set(false);
         try {
-            messaging.convertAndSend("/topic/supervisor/queue", router.snapshot());
+            messaging.convertAndSend("/topic/supervisor/queue", view.snapshot());
         } catch (RuntimeException e) {
             log.warn("sending the live queue to supervisors failed: {}", e.toString());
         }

@@ -18,6 +18,7 @@ import org.tiphotline.operators.Operators;
 import org.tiphotline.routing.AwayReason;
 import org.tiphotline.routing.Presence;
 import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 
 /**
  * Operators set themselves available or away over the live channel. When an operator's last console
@@ -32,6 +33,7 @@ class PresenceMessages {
     record PresenceRequest(String presence, String reason) {}
 
     private final Router router;
+    private final RoutingView view;
     private final Operators operators;
     private final EveryTab tabs;
     private final PresenceWords words;
@@ -39,9 +41,10 @@ class PresenceMessages {
     /** Set once this node starts stopping; its own closing of every socket then sets nobody away. */
     private volatile boolean stopping;
 
-    PresenceMessages(Router router, Operators operators, EveryTab tabs, PresenceWords words) {
+    PresenceMessages(Router router, RoutingView view, Operators operators, EveryTab tabs, PresenceWords words) {
         this.words = words;
         this.router = router;
+        this.view = view;
         this.operators = operators;
         this.tabs = tabs;
     }
@@ -69,7 +72,7 @@ class PresenceMessages {
         Operator me = operators.byUsername(principal.getName()).orElseThrow();
         router.setPresence(me.id(), wanted, reason);
         // Every tab hears the change itself (LivePush); a choice that changed nothing is answered here.
-        tabs.send(principal.getName(), "/queue/presence", words.of(router, me.id()));
+        tabs.send(principal.getName(), "/queue/presence", words.of(view, me.id()));
     }
 
     @MessageExceptionHandler

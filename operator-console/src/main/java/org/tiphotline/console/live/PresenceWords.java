@@ -10,6 +10,7 @@ import org.tiphotline.operators.Operators;
 import org.tiphotline.routing.AwayReason;
 import org.tiphotline.routing.Presence;
 import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 import org.tiphotline.routing.RoutingSettings;
 import org.tiphotline.routing.StateCause;
 
@@ -30,8 +31,8 @@ public class PresenceWords {
     }
 
     /** As the last decision left the operator (a console opening, an answer to a choice that changed nothing). */
-    public Map<String, Object> of(Router router, OperatorId operator) {
-        return router.seat(operator)
+    public Map<String, Object> of(RoutingView routing, OperatorId operator) {
+        return routing.seat(operator)
                 .map(s -> words(s.presence(), s.reason(), s.cause(), s.byUser(), s.since()))
                 .orElseGet(() -> words(Presence.AWAY, null, null, null, null));
     }

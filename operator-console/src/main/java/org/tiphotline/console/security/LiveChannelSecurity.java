@@ -26,7 +26,8 @@ class LiveChannelSecurity {
         messages.nullDestMatcher().authenticated()
                 .simpSubscribeDestMatchers("/user/queue/**").authenticated()
                 .simpSubscribeDestMatchers("/topic/supervisor/**").hasAnyRole("SUPERVISOR", "DATA_MANAGER")
-                .simpSubscribeDestMatchers(org.tiphotline.console.floor.FloorAccess.TOPIC)
+                .simpSubscribeDestMatchers(org.tiphotline.console.floor.FloorAccess.TOPIC,
+                        org.tiphotline.console.floor.FloorAccess.ALERTS_TOPIC)
                 .hasAnyRole(org.tiphotline.console.floor.FloorAccess.ROLES)
                 // The callback queue's changes, masked numbers only: those who work it.
                 .simpSubscribeDestMatchers("/topic/callbacks").hasAnyRole("OPERATOR", "SUPERVISOR")

@@ -19,6 +19,7 @@ public class RoleLanding implements AuthenticationSuccessHandler {
             case "ROLE_LIAISON" -> "/liaison.html";
             case "ROLE_AGENCY_REPORTER" -> "/screening.html";
             case "ROLE_ADMIN" -> "/admin.html";
+            case "ROLE_WALLBOARD" -> "/wallboard.html";
             default -> "/account.html";
         };
     }

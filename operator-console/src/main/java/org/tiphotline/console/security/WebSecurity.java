@@ -110,10 +110,19 @@ class WebSecurity {
                         .requestMatchers("/admin.html", "/js/admin.js", "/api/admin/**").hasRole("ADMIN")
                         .requestMatchers("/api/screenings", "/api/screenings/**", "/api/forms/screening",
                                 "/screening.html", "/js/screening.js").hasRole("AGENCY_REPORTER")
+                        // The floor (issue 20): staff data only; who sees it is FloorAccess's to say. The wall display
+                        // (its role is in FloorAccess): the wallboard and the floor (FloorAccess), its own account
+                        // above, and nothing else: no call, no log, no report, no name of a caller.
+                        .requestMatchers("/wallboard.html", "/js/wallboard.js")
+                        .hasAnyRole(org.tiphotline.console.floor.FloorAccess.ROLES)
+                        .requestMatchers(org.tiphotline.console.floor.FloorAccess.API,
+                                org.tiphotline.console.floor.FloorAccess.ALERTS_API)
+                        .hasAnyRole(org.tiphotline.console.floor.FloorAccess.ROLES)
                         // Liaison users (police, child protection) see their agency's escalations and nothing else;
                         // agency reporters submit screening forms and nothing else.
                         .requestMatchers(request -> request.isUserInRole("LIAISON")
-                                || request.isUserInRole("AGENCY_REPORTER")).denyAll()
+                                || request.isUserInRole("AGENCY_REPORTER") || request.isUserInRole("WALLBOARD"))
+                        .denyAll()
                         // Operators' states (issue 20), staff data: supervisors set an operator away; the shift
                         // report (who was available when) for supervisors and administrators.
                         .requestMatchers(HttpMethod.POST, "/api/operator-states/*/away").hasRole("SUPERVISOR")
@@ -144,9 +153,11 @@ class WebSecurity {
                         // Statistics publish no person, but they are the task force's to release: the same people.
                         .requestMatchers("/statistics.html", "/js/statistics.js", "/api/statistics",
                                 "/api/statistics/**").hasAnyRole("DATA_MANAGER", "DATA_MANAGEMENT_LEADER")
-                        // The floor (issue 20): staff data only; who sees it is FloorAccess's to say.
-                        .requestMatchers(org.tiphotline.console.floor.FloorAccess.API)
-                        .hasAnyRole(org.tiphotline.console.floor.FloorAccess.ROLES)
+                        // Floor reports (issue 20): the floor's figures over a day, week or month and operators'
+                        // working time; staff data, nothing about callers. Who reads them is FloorReportApi's to say.
+                        .requestMatchers("/floor-report.html", "/js/floor-report.js",
+                                org.tiphotline.console.floorreport.FloorReportAccess.API)
+                        .hasAnyRole(org.tiphotline.console.floorreport.FloorReportAccess.ROLES)
                         // Listening in, coaching, joining (issue 20): a supervisor's own phone on a live call.
                         .requestMatchers("/api/supervision/**", "/js/supervise-calls.js").hasRole("SUPERVISOR")
                         .requestMatchers("/supervisor.html", "/js/supervisor.js", "/api/calllog/**", "/api/live/**",

@@ -30,8 +30,9 @@ import org.tiphotline.cluster.Leadership;
 import org.tiphotline.console.online.AddressRateLimit;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.Operators;
+import org.tiphotline.operators.Role;
 import org.tiphotline.routing.Presence;
-import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 import org.tiphotline.signin.SignInEvents;
 
 /**
@@ -42,6 +43,9 @@ import org.tiphotline.signin.SignInEvents;
  * sessions live in PostgreSQL (Spring Session JDBC) and either node serves them. Spring Session's own timeout
  * (server.servlet.session.timeout) stays at least the absolute limit, so these are the limits that apply; being
  * kept in the session, they hold across a restart too (a restart neither ends a session nor extends it).
+ * The wall display (role WALLBOARD, issue 20) is the one exception: no personal data is behind it and it must stay
+ * signed in on a screen nobody touches, so its idle limit is {@link WallDisplaySessions#sessionTimeout()} (its page
+ * renews the session while it is open) and the absolute limit does not apply to it.
  * Spring Security has no per-role idle limit of its own; its {@link #filter()} sits in the security chain right
  * after the security context is loaded. Not a Filter bean itself: Boot would also run that outside the chain.
  */
@@ -65,14 +69,17 @@ public class SessionLimits {
 
     /**
      * Who the session's clock started for (signing in as someone else in the same session starts it again), and
-     * their role's idle limit, looked up once rather than on every request.
+     * their role's idle limit, looked up once rather than on every request. {@code wallDisplay}: the wall display's
+     * long session (no absolute limit); a session started by an older version reads as false.
      */
-    private record Started(String username, Instant at, java.time.Duration idle) implements java.io.Serializable {}
+    private record Started(String username, Instant at, java.time.Duration idle, boolean wallDisplay)
+            implements java.io.Serializable {}
 
     private final SessionSettings settings;
+    private final WallDisplaySessions wallDisplay;
     private final Clock clock;
     private final Operators operators;
-    private final Router router;
+    private final RoutingView routing;
     private final SignInEvents events;
     private final DSLContext db;
     private final FindByIndexNameSessionRepository<? extends Session> sessions;
@@ -80,13 +87,15 @@ public class SessionLimits {
     private final Leadership leadership;
     private final DeserializingConverter attributes = new DeserializingConverter(getClass().getClassLoader());
 
-    SessionLimits(SessionSettings settings, Clock clock, Operators operators, Router router, SignInEvents events,
+    SessionLimits(SessionSettings settings, WallDisplaySessions wallDisplay, Clock clock, Operators operators,
+            RoutingView routing, SignInEvents events,
             DSLContext db, FindByIndexNameSessionRepository<? extends Session> sessions, LiveSockets sockets,
             Leadership leadership) {
         this.settings = settings;
+        this.wallDisplay = wallDisplay;
         this.clock = clock;
         this.operators = operators;
-        this.router = router;
+        this.routing = routing;
         this.events = events;
         this.db = db;
         this.sessions = sessions;
@@ -119,8 +128,16 @@ public class SessionLimits {
         Instant lastActive = (Instant) session.getAttribute(LAST_ACTIVE);
         if (started == null || !started.username().equals(auth.getName())) {
             // The first request after a sign-in (the landing page): the session's clocks start now.
-            started = new Started(auth.getName(), now, idleLimit(auth));
+            Role role = operators.byUsername(auth.getName()).map(Operator::role).orElse(null);
+            boolean wall = role == Role.WALLBOARD;
+            started = new Started(auth.getName(), now, wall ? wallDisplay.sessionTimeout() : settings.idleFor(role),
+                    wall);
             session.setAttribute(STARTED, started);
+            if (wall) {
+                // The container's own expiry (server.servlet.session.timeout) must not end it first.
+                session.setMaxInactiveInterval((int) Math.min(Integer.MAX_VALUE,
+                        wallDisplay.sessionTimeout().plusMinutes(1).toSeconds()));
+            }
             lastActive = now;
         }
         SignInEvents.Outcome ended = lapsed(started, lastActive, now);
@@ -143,13 +160,9 @@ public class SessionLimits {
         chain.doFilter(request, response);
     }
 
-    private java.time.Duration idleLimit(Authentication auth) {
-        return settings.idleFor(operators.byUsername(auth.getName()).map(Operator::role).orElse(null));
-    }
-
     /** Why the session has ended by now, or null while it may go on. */
     private SignInEvents.Outcome lapsed(Started started, Instant lastActive, Instant now) {
-        if (!now.isBefore(started.at().plus(settings.absolute()))) {
+        if (!started.wallDisplay() && !now.isBefore(started.at().plus(settings.absolute()))) {
             return SignInEvents.Outcome.SESSION_LIMIT;
         }
         if (lastActive != null && !now.isBefore(lastActive.plus(started.idle())) && !onDuty(started.username())) {
@@ -210,6 +223,6 @@ public class SessionLimits {
 
     private boolean onDuty(String username) {
         Optional<Operator> operator = operators.byUsername(username);
-        return operator.isPresent() && ON_DUTY.contains(router.presence(operator.get().id()));
+        return operator.isPresent() && ON_DUTY.contains(routing.presence(operator.get().id()));
     }
 }

@@ -25,6 +25,7 @@ import org.tiphotline.operators.Role;
 import org.tiphotline.protection.AuditTrail;
 import org.tiphotline.routing.AwayReason;
 import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 import org.tiphotline.routing.StateLog;
 
 /**
@@ -48,14 +49,16 @@ class OperatorStatesApi {
     record AwayRequest(String reason) {}
 
     private final Router router;
+    private final RoutingView routing;
     private final Operators operators;
     private final AuditTrail audit;
     private final StateLog log;
     private final ZoneId zone;
 
-    OperatorStatesApi(Router router, Operators operators, AuditTrail audit, StateLog log,
+    OperatorStatesApi(Router router, RoutingView routing, Operators operators, AuditTrail audit, StateLog log,
             JurisdictionSettings jurisdiction) {
         this.router = router;
+        this.routing = routing;
         this.operators = operators;
         this.audit = audit;
         this.log = log;
@@ -85,7 +88,7 @@ class OperatorStatesApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("operator", who.id().value());
         body.put("name", who.displayName());
-        body.put("presence", router.presence(who.id()));
+        body.put("presence", routing.presence(who.id()));
         body.put("reason", reason);
         return body;
     }

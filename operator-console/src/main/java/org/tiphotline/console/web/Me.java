@@ -13,7 +13,7 @@ import org.tiphotline.escalation.Directory;
 import org.tiphotline.intake.JurisdictionSettings;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.Operators;
-import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 
 /**
  * Who is signed in, with the CSRF token the console's scripts send on writes and on the STOMP CONNECT.
@@ -22,19 +22,19 @@ import org.tiphotline.routing.Router;
 class Me {
 
     private final Operators operators;
-    private final Router router;
+    private final RoutingView routing;
     private final CallSettings calls;
     private final JurisdictionSettings jurisdiction;
 
     private final Directory directory;
     private final org.tiphotline.console.live.PresenceWords presenceWords;
 
-    Me(Operators operators, Router router, CallSettings calls, JurisdictionSettings jurisdiction,
+    Me(Operators operators, RoutingView routing, CallSettings calls, JurisdictionSettings jurisdiction,
             Directory directory, org.tiphotline.console.live.PresenceWords presenceWords) {
         this.presenceWords = presenceWords;
         this.directory = directory;
         this.operators = operators;
-        this.router = router;
+        this.routing = routing;
         this.calls = calls;
         this.jurisdiction = jurisdiction;
     }
@@ -49,9 +49,9 @@ class Me {
         body.put("displayName", me.displayName());
         body.put("role", me.role());
         body.put("languages", me.languages());
-        body.put("presence", router.presence(me.id()));
+        body.put("presence", routing.presence(me.id()));
         // Why, by whom and since when (issue 20): the console says "Your supervisor set you away: In a meeting".
-        body.put("presenceDetail", presenceWords.of(router, me.id()));
+        body.put("presenceDetail", presenceWords.of(routing, me.id()));
         body.put("hotlineLanguages", calls.languages());
         operators.agencyOf(me.id()).ifPresent(agency -> body.put("agency", agency));
         // A liaison reads their agency by name (issue 17), which their role cannot look up in the directory.

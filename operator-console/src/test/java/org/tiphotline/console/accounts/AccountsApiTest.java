@@ -21,7 +21,7 @@ import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.console.testing.TestDirectory;
 import org.tiphotline.operators.OperatorId;
 import org.tiphotline.routing.Presence;
-import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -150,6 +150,20 @@ class AccountsApiTest {
         assertThat(options.get("roles").toString()).contains("Data management leader");
     }
 
+    /** Issue 20: the administrator creates the wall display's account; it reaches the floor and not the call log. */
+    @Test
+    void aWallDisplayAccountIsCreatedByNameAndSeesTheFloorOnly() {
+        assertThat(admin.get("/api/admin/options").body().get("roles").valueStream()
+                .filter(r -> r.get("id").asString().equals("WALLBOARD")).map(r -> r.get("name").asString()))
+                .containsExactly("Wall display");
+        JsonNode created = created("test-wall", "WALLBOARD", Map.of());
+        assertThat(created.get("user").get("roleName").asString()).isEqualTo("Wall display");
+        ConsoleClient wall = signedInWithOwnPassword(created, "a passphrase for the floor's screen");
+        assertThat(wall.get("/api/floor").status()).isEqualTo(200);
+        assertThat(wall.get("/api/calllog").status()).isEqualTo(403);
+        assertThat(wall.get("/api/live/queue").status()).isEqualTo(403);
+    }
+
     @Test
     void anEditIsAuditedWithBeforeAndAfterAndARoleChangeSignsTheUserOut() {
         JsonNode created = created("test-edited", "OPERATOR", Map.of());
@@ -249,7 +263,7 @@ class AccountsApiTest {
             }
             assertThat(live.isConnected()).as("the live channel is closed").isFalse();
         }
-        assertThat(hotline.bean(Router.class).presence(new OperatorId(id))).as("no call is offered to them")
+        assertThat(hotline.bean(RoutingView.class).presence(new OperatorId(id))).as("no call is offered to them")
                 .isEqualTo(Presence.AWAY);
         assertThat(user.get("/api/me").status()).isEqualTo(401);
         assertThat(otherSession.get("/api/me").status()).isEqualTo(401);

@@ -28,7 +28,7 @@ import org.tiphotline.console.testing.TestClock;
 import org.tiphotline.operators.OperatorId;
 import org.tiphotline.operators.Operators;
 import org.tiphotline.routing.Presence;
-import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 import org.tiphotline.telephony.asterisk.testing.AgiPort;
 import org.tiphotline.telephony.asterisk.testing.FakeAmiPeer;
 import org.tiphotline.telephony.asterisk.testing.FastAgiClient;
@@ -96,9 +96,9 @@ class AsteriskDialFaultsTest {
                     TestClock.DEFAULT_START.plusSeconds(1));
             await(presenceOfOne, p -> p.get("presence").asString().equals("PHONE_NOT_CONNECTED"), 5);
             await(callsOfOne, c -> c.get("event").asString().equals("OfferUnanswered"), 5);
-            Router router = hotline.bean(Router.class);
-            assertThat(router.presence(id("operator"))).isEqualTo(Presence.PHONE_NOT_CONNECTED);
-            assertThat(router.snapshot().operators()).as("the supervisor's live view")
+            RoutingView routing = hotline.bean(RoutingView.class);
+            assertThat(routing.presence(id("operator"))).isEqualTo(Presence.PHONE_NOT_CONNECTED);
+            assertThat(routing.snapshot().operators()).as("the supervisor's live view")
                     .anyMatch(seat -> seat.operator().equals(id("operator"))
                             && seat.presence() == Presence.PHONE_NOT_CONNECTED);
 
@@ -148,7 +148,7 @@ class AsteriskDialFaultsTest {
 
             await(presenceOfOne, p -> p.get("presence").asString().equals("AWAY"), 5);
             Thread.sleep(300);
-            assertThat(hotline.bean(Router.class).presence(id("operator"))).isEqualTo(Presence.AWAY);
+            assertThat(hotline.bean(RoutingView.class).presence(id("operator"))).isEqualTo(Presence.AWAY);
             assertThat(presenceOfOne.stream().map(p -> p.get("presence").asString()))
                     .doesNotContain("PHONE_NOT_CONNECTED");
         }

@@ -24,7 +24,7 @@ import org.tiphotline.console.testing.LiveClient;
 import org.tiphotline.console.testing.RunningHotline;
 import org.tiphotline.operators.Operators;
 import org.tiphotline.routing.Presence;
-import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -57,7 +57,7 @@ class RoutingAcrossNodesTest {
             BlockingQueue<JsonNode> presence = live.subscribe("/user/queue/presence");
             live.send("/app/presence", Map.of("presence", "AVAILABLE"));
             await(presence, p -> p.get("presence").asString().equals("AVAILABLE"), 5);
-            assertThat(a.bean(Router.class).presence(operator.id())).as("node A sees the choice made on B")
+            assertThat(a.bean(RoutingView.class).presence(operator.id())).as("node A sees the choice made on B")
                     .isEqualTo(Presence.AVAILABLE);
 
             // A caller reaches node A's line: node A routes it to the operator who came in through node B.
@@ -66,7 +66,7 @@ class RoutingAcrossNodesTest {
             Call offered = awaitCall(a, onFirst, c -> has(c, CallEventType.OFFERED), 10);
             assertThat(events(offered, CallEventType.OFFERED)).singleElement()
                     .satisfies(e -> assertThat(e.operator()).isEqualTo(operator.id()));
-            assertThat(b.bean(Router.class).snapshot().operators()).as("node B sees the offer node A made")
+            assertThat(b.bean(RoutingView.class).snapshot().operators()).as("node B sees the offer node A made")
                     .anySatisfy(seat -> {
                         assertThat(seat.operator()).isEqualTo(operator.id());
                         assertThat(seat.presence()).isEqualTo(Presence.RINGING);
@@ -97,8 +97,8 @@ class RoutingAcrossNodesTest {
             assertThat(withdrawn.at()).as("withdrawn by the new leader's tick").isAfter(firstStoppedLeading);
             assertThat(events(rangOut, CallEventType.OFFERED)).hasSize(1);
             awaitPresence(b, operator.id(), Presence.AWAY);
-            assertThat(a.bean(Router.class).presence(operator.id())).isEqualTo(Presence.AWAY);
-            assertThat(b.bean(Router.class).snapshot().waiting()).extracting(Router.Snapshot.WaitingCall::call)
+            assertThat(a.bean(RoutingView.class).presence(operator.id())).isEqualTo(Presence.AWAY);
+            assertThat(b.bean(RoutingView.class).snapshot().waiting()).extracting(RoutingView.Snapshot.WaitingCall::call)
                     .containsExactly(onSecond);
             live.close();
         }
@@ -127,9 +127,9 @@ class RoutingAcrossNodesTest {
     private static void awaitPresence(RunningHotline node, org.tiphotline.operators.OperatorId operator,
             Presence wanted) throws InterruptedException {
         long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (node.bean(Router.class).presence(operator) != wanted && System.nanoTime() < until) {
+        while (node.bean(RoutingView.class).presence(operator) != wanted && System.nanoTime() < until) {
             Thread.sleep(50);
         }
-        assertThat(node.bean(Router.class).presence(operator)).isEqualTo(wanted);
+        assertThat(node.bean(RoutingView.class).presence(operator)).isEqualTo(wanted);
     }
 }

@@ -41,6 +41,7 @@ import org.tiphotline.operators.OperatorId;
 import org.tiphotline.operators.Operators;
 import org.tiphotline.routing.Presence;
 import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -212,7 +213,7 @@ class StompFramesFuzzTest {
                 "SUBSCRIBE\nid:sub-1\ndestination:/user/queue/presence\n\n\0",
                 "SEND\ndestination:/app/presence\ncontent-type:application/json\n\n{\"presence\":\"AVAILABLE\"}\0",
                 "DISCONNECT\nreceipt:end\n\n\0"), Set.of(), Set.of(), false));
-        assertThat(router.presence(me)).isEqualTo(Presence.AWAY);
+        assertThat(hotline.bean(RoutingView.class).presence(me)).isEqualTo(Presence.AWAY);
         // The pipelined DISCONNECT's RECEIPT may come first (it is harmless); nothing may come after the ERROR.
         assertThat(seen.frames()).as("%s", seen).extracting(StompFramesFuzzTest::command)
                 .doesNotContain("CONNECTED", "MESSAGE").last().isEqualTo("ERROR");

@@ -69,7 +69,8 @@ class EveryPageInBrowserTest {
                 Arguments.of("system-status", "admin", "admin-demo", "/status.html", "main"),
                 Arguments.of("account", "operator", "operator-demo", "/account.html", "main"),
                 Arguments.of("second-factors", "operator", "operator-demo", "/factors.html", "main"),
-                Arguments.of("record-a-contact", "operator", "operator-demo", "/contact.html", "contact-section"));
+                Arguments.of("record-a-contact", "operator", "operator-demo", "/contact.html", "contact-section"),
+                Arguments.of("wallboard", "wallboard", "wallboard-demo", "/wallboard.html", "operator-groups"));
     }
 
     @ParameterizedTest(name = "{0}")

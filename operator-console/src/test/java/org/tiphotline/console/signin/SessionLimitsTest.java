@@ -38,7 +38,8 @@ class SessionLimitsTest {
         hotline = RunningHotline.start(data, Map.of(
                 "hotline.sessions.idle", "30m",
                 "hotline.sessions.idle-by-role.SUPERVISOR", "10m",
-                "hotline.sessions.absolute", "2h"), clock);
+                "hotline.sessions.absolute", "2h",
+                "hotline.wallboard.session-timeout", "3h"), clock);
     }
 
     @AfterAll
@@ -123,6 +124,34 @@ class SessionLimitsTest {
             assertThat(hotline.bean(SessionLimits.class).sweep()).isPositive();
         }
         assertThat(operator.get("/api/me").status()).isEqualTo(401);
+    }
+
+    /**
+     * The wall display (issue 20) stays signed in while its page renews the session, well past every other role's
+     * absolute limit, and is ended by its own idle limit once nothing renews it: by a sweep, with no request.
+     */
+    @Test
+    void theWallDisplayStaysSignedInWhileItsPageRenewsTheSessionAndNoLonger() {
+        ConsoleClient wall = ConsoleClient.login(hotline.base(), "wallboard", "wallboard-demo");
+        assertThat(wall.get("/api/floor").status()).isEqualTo(200);
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofMinutes(170));
+            assertThat(wall.get("/api/me").status()).as("%d min after sign-in", (i + 1) * 170).isEqualTo(200);
+        }
+        // Others keep their limits: a data manager idle for 31 minutes meanwhile is ended.
+        ConsoleClient dataManager = ConsoleClient.login(hotline.base(), "datamanager", "datamanager-demo");
+        assertThat(dataManager.get("/api/me").status()).isEqualTo(200);
+        clock.advance(Duration.ofMinutes(31));
+        assertThat(dataManager.get("/api/me").status()).isEqualTo(401);
+        assertThat(wall.get("/api/floor").status()).as("14 h 41 min after sign-in").isEqualTo(200);
+        // The page is closed: nothing renews the session, and 3 h later the sweep ends it.
+        clock.advance(Duration.ofMinutes(179));
+        hotline.bean(SessionLimits.class).sweep();
+        assertThat(lastOutcome("wallboard")).isEqualTo("SIGNED_IN");
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(hotline.bean(SessionLimits.class).sweep()).isPositive();
+        assertThat(lastOutcome("wallboard")).isEqualTo("IDLE_TIMEOUT");
+        assertThat(wall.get("/api/floor").status()).isEqualTo(401);
     }
 
     @Test

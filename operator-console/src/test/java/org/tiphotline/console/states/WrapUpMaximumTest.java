@@ -26,7 +26,7 @@ import org.tiphotline.console.testing.TestClock;
 import org.tiphotline.console.testing.TestTwilio;
 import org.tiphotline.operators.OperatorId;
 import org.tiphotline.routing.Presence;
-import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -92,7 +92,7 @@ class WrapUpMaximumTest {
             clock.advance(Duration.ofSeconds(30));
             assertThat(alerts.poll(1500, TimeUnit.MILLISECONDS)).as("once, not on every tick").isNull();
         }
-        assertThat(hotline.bean(Router.class).presence(new OperatorId(operatorId))).isEqualTo(Presence.WRAP_UP);
+        assertThat(hotline.bean(RoutingView.class).presence(new OperatorId(operatorId))).isEqualTo(Presence.WRAP_UP);
         List<LoggedRequest> sms = twilio.findAll(postRequestedFor(urlEqualTo(
                 "/2010-04-01/Accounts/" + ACCOUNT + "/Messages.json")));
         assertThat(sms).hasSize(1);

@@ -97,7 +97,7 @@ final class AsteriskResync {
         // Callbacks Asterisk still carries are no callers of the hotline's contexts, but live all the same.
         Set<String> keep = new HashSet<>(callers);
         keep.addAll(callbacks.stillLive(byUniqueId));
-        calls.router.get().reconcile(PROVIDER, new LiveOrNewer(keep, listed, listedShared));
+        calls.switchboard.reconcile(PROVIDER, new LiveOrNewer(keep, listed, listedShared));
         learnEndpoints();
         for (String uniqueId : callers) {
             CoreShowChannelEvent ch = byUniqueId.get(uniqueId);

@@ -23,7 +23,7 @@ import org.tiphotline.calls.IvrQuestion;
 import org.tiphotline.calls.PendingReports;
 import org.tiphotline.calls.Switchboard;
 import org.tiphotline.operators.OperatorId;
-import org.tiphotline.routing.Router;
+import org.tiphotline.routing.RoutingView;
 import org.tiphotline.telephony.ivr.IvrMenu;
 
 /**
@@ -50,7 +50,7 @@ class TwilioWebhooks {
     private final TwilioIvr ivr;
     private final TwilioSettings settings;
     private final TwilioLine line;
-    private final Router router;
+    private final RoutingView routing;
     private final CallbackTasks callbacks;
     private final PendingReports pending;
     private final Clock clock;
@@ -58,14 +58,14 @@ class TwilioWebhooks {
     private final Map<String, String> rendered = new java.util.concurrent.ConcurrentHashMap<>();
 
     TwilioWebhooks(Switchboard switchboard, Calls calls, TwilioIvr ivr,
-            TwilioSettings settings, TwilioLine line, Router router, CallbackTasks callbacks, PendingReports pending,
+            TwilioSettings settings, TwilioLine line, RoutingView routing, CallbackTasks callbacks, PendingReports pending,
             Clock clock) {
         this.switchboard = switchboard;
         this.calls = calls;
         this.ivr = ivr;
         this.settings = settings;
         this.line = line;
-        this.router = router;
+        this.routing = routing;
         this.callbacks = callbacks;
         this.pending = pending;
         this.clock = clock;
@@ -309,7 +309,7 @@ class TwilioWebhooks {
      */
     private boolean nobodySignedIn() {
         try {
-            return !router.someoneCanAnswer();
+            return !routing.someoneCanAnswer();
         } catch (org.springframework.dao.DataAccessException | org.springframework.transaction.TransactionException e) {
             return false;
         }
