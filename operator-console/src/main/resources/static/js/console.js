@@ -34,7 +34,9 @@ async function init() {
   $('esc-raise').onclick = () => App.busy($('esc-raise'), escalate);
   const agencies = await App.api('GET', '/api/directory');
   if (agencies.ok) {
-    $('esc-agency').replaceChildren(...agencies.body.map((a) => App.el('option', { value: a.id }, a.name)));
+    // Interpreter lines are brought in from "Ask a colleague" (consult.js), never escalated to.
+    $('esc-agency').replaceChildren(...agencies.body.filter((a) => a.roles.some((r) => r !== 'INTERPRETING'))
+      .map((a) => App.el('option', { value: a.id }, a.name)));
   }
   await resumeCall();
   await loadDrafts(true);
@@ -240,8 +242,15 @@ async function refreshSimCalls() {
   const r = await App.api('GET', '/api/sim/calls');
   if (!r.ok) return;
   $('sim-calls').replaceChildren(...r.body.map((c) => App.el('tr', {},
-    App.el('td', {}, c.providerCallId), App.el('td', {}, App.label(c.status)),
+    App.el('td', {}, c.providerCallId), App.el('td', { class: 'sim-parties' }, simParties(c)),
     App.el('td', {}, App.el('button', { onclick: async () => { await App.api('POST', '/api/sim/calls/' + c.providerCallId + '/caller-hangup'); refreshSimCalls(); } }, 'Caller hangs up')))));
+}
+
+// Who is on a simulated call, as a PBX's channel list would show it: the caller held during a consult, the colleague
+// asked, an interpreter line (issue 20 F).
+function simParties(c) {
+  return [App.label(c.status), c.callerHeld ? 'caller on hold' : '', c.consulting ? 'colleague on the line' : '',
+    c.interpreter ? 'interpreter on the line' : ''].filter((p) => p).join(' · ');
 }
 
 init();

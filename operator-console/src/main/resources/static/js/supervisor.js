@@ -219,7 +219,9 @@ function eventDetail(e, names) {
   for (const [k, v] of Object.entries(d)) {
     if (shown.has(k)) continue;
     let value = v;
-    if (k === 'operator' || k === 'to' && names[v]) value = names[v] || Sup.names[v] || 'another user';
+    if (k === 'operator' || (k === 'to' || k === 'from' || k === 'askedBy') && names[v]) {
+      value = names[v] || Sup.names[v] || 'another user';
+    } else if (k === 'agency') value = agencyName(v);
     else if (UUID.test(String(v))) value = App.shortId(v);
     else if (/^[A-Z][A-Z_]+$/.test(String(v))) value = App.label(v).toLowerCase();
     else if (v === 'true' || v === 'false') value = App.label(v === 'true');

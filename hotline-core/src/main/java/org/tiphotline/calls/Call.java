@@ -146,6 +146,19 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
         return on;
     }
 
+    /**
+     * The colleague the operator is consulting now (the caller held), or null: set by {@code CONSULTED}, cleared by
+     * {@code CONSULT_ENDED}, a warm transfer or the call's end.
+     */
+    public OperatorId consulting() {
+        return fold().consulting;
+    }
+
+    /** Whether an interpreter line joined the call and it has not ended. */
+    public boolean interpreted() {
+        return fold().interpreted;
+    }
+
     public CallOutcome outcome() {
         return fold().outcome;
     }
@@ -200,7 +213,10 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
                     && !f.ringConfirmed;
             case NO_ANSWER -> f.state == CallState.RINGING && operator != null && operator.equals(f.operator);
             case ANSWERED -> f.state == CallState.RINGING && operator != null && operator.equals(f.operator);
-            case ESCALATED, TRANSFERRED -> f.state != CallState.ENDED;
+            // A warm transfer (an operator named) goes only to the colleague being consulted.
+            case ESCALATED -> f.state != CallState.ENDED;
+            case TRANSFERRED -> f.state != CallState.ENDED && (operator == null
+                    || f.state == CallState.TALKING && operator.equals(f.consulting));
             case ENDED -> f.state != CallState.ENDED;
             case ABANDONED -> f.state != CallState.ENDED && f.state != CallState.TALKING;
             case ESCALATION_STEP -> true;
@@ -208,6 +224,11 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
             // A supervisor listens in on a call being talked on, never on their own.
             case SUPERVISED -> f.state == CallState.TALKING && operator != null && !operator.equals(f.operator);
             case SUPERVISION_ENDED -> operator != null && supervisors().containsKey(operator);
+            // One consult at a time, with a colleague other than the operator on the call.
+            case CONSULTED -> f.state == CallState.TALKING && f.consulting == null && operator != null
+                    && !operator.equals(f.operator);
+            case CONSULT_ENDED -> operator != null && operator.equals(f.consulting);
+            case INTERPRETER_ADDED -> f.state == CallState.TALKING && !f.interpreted;
             case FROM_NEWER_VERSION -> false;
         };
     }
@@ -255,7 +276,18 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
                 case ESCALATED, ESCALATION_STEP -> { }
                 case QUIET_MODE -> f.quiet = true;
                 case SUPERVISED, SUPERVISION_ENDED, FROM_NEWER_VERSION -> { }
-                case TRANSFERRED -> f.transferred = true;
+                case TRANSFERRED -> {
+                    if (e.operator() != null) {
+                        // Handed over to a colleague: the call is theirs, and it stays an answered call.
+                        f.operator = e.operator();
+                        f.consulting = null;
+                    } else {
+                        f.transferred = true;
+                    }
+                }
+                case CONSULTED -> f.consulting = e.operator();
+                case CONSULT_ENDED -> f.consulting = null;
+                case INTERPRETER_ADDED -> f.interpreted = true;
                 case ENDED -> {
                     // A call handed to another line (the fallback line when nobody can answer) was not lost.
                     f.outcome = f.transferred ? CallOutcome.TRANSFERRED
@@ -263,6 +295,8 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
                             : direction() == CallDirection.CALLBACK ? CallOutcome.NOT_REACHED : CallOutcome.LOST;
                     f.state = CallState.ENDED;
                     f.endedAt = e.at();
+                    f.consulting = null;
+                    f.interpreted = false;
                 }
                 case ABANDONED -> {
                     // Nobody handled a call abandoned while it rang; lastOffered() still names who it rang at.
@@ -295,6 +329,8 @@ public record Call(CallId id, CallRef ref, String callerMask, String dialled, Li
         OperatorId operator;
         boolean ringConfirmed;
         boolean transferred;
+        OperatorId consulting;
+        boolean interpreted;
         CallOutcome outcome;
     }
 }

@@ -96,7 +96,11 @@ public class Calls {
         return read(CALL.PROVIDER.eq(ref.provider()).and(CALL.PROVIDER_CALL_ID.eq(ref.providerCallId())), true);
     }
 
-    Optional<Call> lock(CallId id) {
+    /**
+     * The call under its row lock for the rest of the transaction: services that record a step of a call outside the
+     * providers' reports (supervision, consults) append under it, so their steps and the provider's never cross.
+     */
+    public Optional<Call> lock(CallId id) {
         return read(CALL.ID.eq(id.value()), true).map(Locked::call);
     }
 
@@ -187,8 +191,8 @@ public class Calls {
         known.put(ref, id);
     }
 
-    /** Appends to a call already locked in this transaction and rewrites its projection. */
-    Call append(Call call, CallEventType type, Instant at, OperatorId operator, Map<String, String> detail) {
+    /** Appends to a call already locked in this transaction ({@link #lock(CallId)}) and rewrites its projection. */
+    public Call append(Call call, CallEventType type, Instant at, OperatorId operator, Map<String, String> detail) {
         return append(call, type, at, operator, detail, null);
     }
 

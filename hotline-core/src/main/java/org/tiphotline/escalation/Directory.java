@@ -17,8 +17,10 @@ public record Directory(@DefaultValue({}) List<Agency> agencies) {
     /**
      * What an agency does, for the rules that pick one: a minor → {@code CHILD_PROTECTION} (Jamaica: CPFSA),
      * and a minor in sexual exploitation also → {@code CHILD_SEXUAL_OFFENCES} (Jamaica: CISOCA).
+     * {@code INTERPRETING}: an interpreter line an operator conferences into a call (issue 20 F); the console offers
+     * an agency with only this role for that, not for escalations.
      */
-    public enum Role { POLICE, CHILD_PROTECTION, CHILD_SEXUAL_OFFENCES, VICTIM_SERVICES, IMMIGRATION, LABOUR }
+    public enum Role { POLICE, CHILD_PROTECTION, CHILD_SEXUAL_OFFENCES, VICTIM_SERVICES, IMMIGRATION, LABOUR, INTERPRETING }
 
     /** How an alert reaches an agency. */
     public enum Channel { WEBHOOK, EMAIL, SMS }

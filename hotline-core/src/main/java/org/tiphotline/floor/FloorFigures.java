@@ -27,8 +27,8 @@ import org.tiphotline.calls.CallEventType;
  *     this way; the count stays visible, so a rise (callers giving up at once) is not hidden.
  * <li><b>Handed over</b>: transferred before anyone answered (the fallback line when nobody could take the call).
  *     They stay in the service level's denominator and never in its numerator: the hotline did not answer them.
- *     A call transferred <em>after</em> an operator answered (an escalation) is an answered call; its handling time
- *     runs until it ended on our line.
+ *     A call transferred <em>after</em> an operator answered (an escalation, or a warm transfer to a colleague: a
+ *     {@code TRANSFERRED} event naming them) is an answered call; its handling time runs until it ended on our line.
  * <li><b>Lost</b>: ended without an answer for any other reason (the provider lost it, reconciliation closed it).
  * <li><b>Service level</b> at a threshold = answered within the threshold (inclusive) / (offered − short abandons −
  *     calls still waiting that have not yet waited the threshold). A call still waiting past the threshold has

@@ -209,6 +209,38 @@ public class Router implements DisposableBean {
                 }).orElse(false);
     }
 
+    /**
+     * Reserves a colleague for {@code asking}'s consult on {@code call}: {@code colleague}, or with null the longest
+     * idle available speaker of {@code language}. Returns who was reserved; empty when nobody can be asked (the
+     * colleague is not available, nobody available speaks it, or the asker is not on that call). The rules are
+     * {@link RoutingBrain#colleagueFor} and {@link RoutingBrain#consulted}.
+     */
+    public java.util.Optional<OperatorId> consulting(CallId call, OperatorId asking, OperatorId colleague,
+            String language) {
+        OperatorId[] reserved = {null};
+        decide(brain -> {
+            brain.colleagueFor(asking, colleague, language).filter(c -> brain.consulted(call, asking, c,
+                    clock.instant())).ifPresent(c -> reserved[0] = c);
+            return List.of();
+        });
+        return java.util.Optional.ofNullable(reserved[0]);
+    }
+
+    /** The consult on {@code call} is over without a hand-over (called off, or it could not be made). */
+    public void consultEnded(CallId call) {
+        decide(brain -> brain.consultEnded(call, clock.instant()));
+    }
+
+    /** A warm transfer: {@code call} is the consulted {@code colleague}'s, the one who asked goes to after-call work. */
+    public boolean handedOver(CallId call, OperatorId colleague) {
+        boolean[] done = {false};
+        decide(brain -> {
+            done[0] = brain.handedOver(call, colleague, clock.instant());
+            return List.of();
+        });
+        return done[0];
+    }
+
     /** A dial-out reserved with {@link #dialling} could not be made: the operator is as before. */
     public void notDialled(CallId call) {
         decide(brain -> brain.ended(call, clock.instant()));

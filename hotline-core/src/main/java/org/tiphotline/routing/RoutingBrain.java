@@ -22,6 +22,12 @@ import org.tiphotline.operators.OperatorId;
  * within the offer timeout goes back to the queue at its old place and the silent operator becomes away. An
  * operator whose phone the provider reports unreachable is offered nothing until it is reachable again, and an
  * offer that failed for that reason is not held against them: they did not ignore a call.
+ *
+ * <p>Consults: a colleague asked by an operator on a call is reserved (on a call, cause {@code CONSULTED}, the
+ * caller's call as theirs) so nothing is offered to them meanwhile. Only an available colleague whose phone can be
+ * reached may be asked; asked by language, the longest idle speaker of it. A hand-over gives them the call and sends
+ * the operator who asked to after-call work; a consult called off, or ended by the caller hanging up, returns them to
+ * taking calls, at the end of the line (they just talked).
  */
 final class RoutingBrain {
 
@@ -283,7 +289,11 @@ final class RoutingBrain {
         }
         Presence beforeDialling = dialled.remove(call);
         for (Seat seat : seats.values()) {
-            if (call.equals(seat.call) && seat.presence == Presence.ON_CALL) {
+            if (consulting(seat, call)) {
+                // Asked about a call whose caller hung up: the colleague did no call of their own.
+                seat.idleSince = now;
+                ready(seat, now, StateCause.CALL_ENDED);
+            } else if (call.equals(seat.call) && seat.presence == Presence.ON_CALL) {
                 move(seat, Presence.WRAP_UP, null, now, StateCause.CALL_ENDED);
             } else if (call.equals(seat.call) && beforeDialling != null) {
                 // A callback nobody answered: the operator did no call and is as they were before taking it.
@@ -312,6 +322,68 @@ final class RoutingBrain {
         dialled.put(call, seat.presence);
         move(seat, Presence.RINGING, call, now, StateCause.DIALLING);
         return true;
+    }
+
+    /**
+     * The colleague an operator may ask on {@code call}: {@code wanted} if they are available and their phone can be
+     * reached, else empty; with {@code wanted} null, the available speaker of {@code language} idle the longest.
+     * Nobody is ever their own colleague.
+     */
+    Optional<OperatorId> colleagueFor(OperatorId asking, OperatorId wanted, String language) {
+        return seats.values().stream().filter(s -> s.presence == Presence.AVAILABLE && !s.id.equals(asking))
+                .filter(s -> wanted != null ? s.id.equals(wanted) : language != null && s.languages.contains(language))
+                .min(Comparator.comparing((Seat s) -> s.idleSince).thenComparing(s -> s.id.value()))
+                .map(s -> s.id);
+    }
+
+    /**
+     * Reserves {@code colleague} for a consult on {@code call}, which {@code asking} talks on. Refused (false, nothing
+     * changes) unless the asker is on that call and the colleague can be asked ({@link #colleagueFor}).
+     */
+    boolean consulted(CallId call, OperatorId asking, OperatorId colleague, Instant now) {
+        // Still ringing for it here when routing has not yet decided the answer the call's record already holds.
+        Optional<Seat> asker = seat(asking).filter(s -> call.equals(s.call)
+                && (s.presence == Presence.ON_CALL || s.presence == Presence.RINGING));
+        if (asker.isEmpty() || colleagueFor(asking, colleague, null).isEmpty()
+                || seats.values().stream().anyMatch(s -> consulting(s, call))) {
+            return false;
+        }
+        move(seats.get(colleague), Presence.ON_CALL, call, now, StateCause.CONSULTED);
+        return true;
+    }
+
+    /** The consult on {@code call} is over without a hand-over: the colleague takes calls again. */
+    List<Decision> consultEnded(CallId call, Instant now) {
+        for (Seat seat : seats.values()) {
+            if (consulting(seat, call)) {
+                seat.idleSince = now;
+                ready(seat, now, StateCause.CONSULT_ENDED);
+            }
+        }
+        return dispatch(now);
+    }
+
+    /**
+     * A warm transfer of {@code call} to the colleague consulted on it: the call is theirs, and whoever else was on
+     * it goes to after-call work. Nothing changes (false) when no colleague is consulted on it.
+     */
+    boolean handedOver(CallId call, OperatorId colleague, Instant now) {
+        Optional<Seat> to = seat(colleague).filter(s -> consulting(s, call));
+        if (to.isEmpty()) {
+            return false;
+        }
+        for (Seat seat : seats.values()) {
+            if (call.equals(seat.call) && seat.presence == Presence.ON_CALL && !seat.id.equals(colleague)) {
+                move(seat, Presence.WRAP_UP, null, now, StateCause.HANDED_OVER);
+            }
+        }
+        move(to.get(), Presence.ON_CALL, call, now, StateCause.HANDED_OVER);
+        return true;
+    }
+
+    private static boolean consulting(Seat seat, CallId call) {
+        return call.equals(seat.call) && seat.presence == Presence.ON_CALL
+                && seat.why.cause() == StateCause.CONSULTED;
     }
 
     /**

@@ -23,6 +23,12 @@ public enum StateCause {
     WRAP_UP_MAXIMUM(SetBy.SYSTEM),
     /** The hotline dials out for the operator (a callback), or that dial-out is over. */
     DIALLING(SetBy.SYSTEM),
+    /** A colleague on a call asked this operator (a consult): they talk with the colleague, the caller held. */
+    CONSULTED(SetBy.OPERATOR),
+    /** The consult is over without a hand-over (called off, or the caller hung up): back to taking calls. */
+    CONSULT_ENDED(SetBy.OPERATOR),
+    /** A warm transfer: the operator who handed the caller over goes to after-call work, the colleague keeps them. */
+    HANDED_OVER(SetBy.OPERATOR),
     /** The operator's last console closed, or they were signed out: no screen is watching for calls. */
     CONSOLE_CLOSED(SetBy.SYSTEM),
     /** No node was running: everyone seated chooses again after the restart. */

@@ -66,4 +66,32 @@ public interface TelephonyPort {
 
     /** Takes the supervisor off the call (their leg hangs up); nothing happens when they are no longer on it. */
     void endSupervision(CallRef call, Operator supervisor, SupervisionMode mode);
+
+    /**
+     * Why {@code colleague}'s phone cannot be rung for a consult on calls of this provider now (no phone of theirs
+     * known to the provider, the link down), in words; empty when it can. Asked before anything is recorded.
+     */
+    Optional<String> cannotConsult(Operator colleague);
+
+    /**
+     * A consult: the caller is held (hears the hotline's music, hears nobody) and {@code colleague}'s phone rings;
+     * once they answer, {@code operator} and the colleague talk. Returns once the provider has the command; refuses
+     * with an {@link IllegalStateException} that says why, in words.
+     */
+    void consult(CallRef call, Operator operator, Operator colleague);
+
+    /**
+     * The consult ends in a warm transfer: the caller is put through to {@code colleague} and {@code operator}'s
+     * leg leaves the call. From now on the colleague's leg is the call's operator leg (their hang-up ends it).
+     */
+    void handOver(CallRef call, Operator operator, Operator colleague);
+
+    /** The consult is called off: the colleague's leg hangs up and {@code operator} is back with the caller. */
+    void endConsult(CallRef call, Operator operator, Operator colleague);
+
+    /**
+     * An interpreter line ({@code number}, from the agency directory) joins the call: caller, operator and
+     * interpreter all hear each other. Refuses with an {@link IllegalStateException} in words when it cannot.
+     */
+    void addInterpreter(CallRef call, Operator operator, String number);
 }

@@ -138,6 +138,44 @@ class CallTest {
         assertThat(call.talked(T0.plusSeconds(999))).isEqualTo(Duration.ofSeconds(61));
     }
 
+    /** Issue 20 F: a consult, then the warm transfer: the call is the colleague's and stays a completed call. */
+    @Test
+    void aWarmTransferGivesTheCallToTheColleagueConsultedAndItStaysCompleted() {
+        Timeline t = talking();
+        Call talking = t.call();
+        assertThat(talking.accepts(CallEventType.CONSULTED, OPERATOR)).as("not oneself").isFalse();
+        assertThat(talking.accepts(CallEventType.TRANSFERRED, OTHER_OPERATOR)).as("only to whom is consulted")
+                .isFalse();
+        Call consulting = t.add(50, CallEventType.CONSULTED, OTHER_OPERATOR, Map.of("askedBy", "7")).call();
+        assertThat(consulting.consulting()).isEqualTo(OTHER_OPERATOR);
+        assertThat(consulting.operator()).isEqualTo(OPERATOR);
+        assertThat(consulting.accepts(CallEventType.CONSULTED, new OperatorId(9))).as("one at a time").isFalse();
+        assertThat(consulting.accepts(CallEventType.TRANSFERRED, OTHER_OPERATOR)).isTrue();
+
+        Call handedOver = t.add(70, CallEventType.TRANSFERRED, OTHER_OPERATOR, Map.of("to", "8", "from", "7"))
+                .call();
+        assertThat(handedOver.operator()).isEqualTo(OTHER_OPERATOR);
+        assertThat(handedOver.consulting()).isNull();
+        assertThat(handedOver.state()).isEqualTo(CallState.TALKING);
+        Call ended = t.add(100, CallEventType.ENDED, null, Map.of("by", "operator")).call();
+        assertThat(ended.outcome()).isEqualTo(CallOutcome.COMPLETED);
+        assertThat(ended.operator()).isEqualTo(OTHER_OPERATOR);
+        assertThat(ended.talked(T0.plusSeconds(999))).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void aConsultCalledOffLeavesTheCallWithItsOperatorAndTheEndClosesAnOpenOne() {
+        Timeline t = talking().add(50, CallEventType.CONSULTED, OTHER_OPERATOR, Map.of("askedBy", "7"));
+        assertThat(t.call().accepts(CallEventType.CONSULT_ENDED, new OperatorId(9))).isFalse();
+        Call back = t.add(60, CallEventType.CONSULT_ENDED, OTHER_OPERATOR, Map.of("how", "CANCELLED")).call();
+        assertThat(back.consulting()).isNull();
+        assertThat(back.operator()).isEqualTo(OPERATOR);
+        Call again = t.add(70, CallEventType.CONSULTED, OTHER_OPERATOR, Map.of("askedBy", "7"))
+                .add(80, CallEventType.ENDED, null, Map.of("by", "caller")).call();
+        assertThat(again.consulting()).isNull();
+        assertThat(again.accepts(CallEventType.CONSULTED, OTHER_OPERATOR)).isFalse();
+    }
+
     @Test
     void aWaitingCallHandedToTheFallbackLineIsTransferredNotLost() {
         Call call = new Timeline().queued(10).add(12, CallEventType.TRANSFERRED, null, Map.of("to", "fallback line"))

@@ -222,6 +222,27 @@ class FloorFiguresTest {
                 FloorSettings.defaults(), at("09:20:00")));
     }
 
+    /**
+     * A warm transfer (issue 20 F): the colleague consulted takes the caller over (TRANSFERRED naming them). One
+     * offered, one answered call, not handed over; its speed of answer is the first operator's and its handling time
+     * runs from that answer to the end with the colleague: 09:05:00 → 09:05:10 is 10 s, 09:05:10 → 09:09:10 is 240 s.
+     */
+    @Test
+    void aWarmTransferToAColleagueIsOneAnsweredCallHandledUntilItsEnd() {
+        Timeline warm = new Log("09:04:50").queued("09:05:00").offered("09:05:01", ANN).answered("09:05:10", ANN)
+                .add(CallEventType.CONSULTED, "09:06:00", BEN, Map.of("askedBy", "1"))
+                .add(CallEventType.TRANSFERRED, "09:07:00", BEN, Map.of("to", "2", "from", "1"))
+                .ended("09:09:10").timeline();
+        Figures f = FloorFigures.compute(QUARTER, List.of(warm), List.of(), FloorSettings.defaults(), at("09:20:00"));
+
+        assertThat(f.offered()).isEqualTo(1);
+        assertThat(f.answered()).isEqualTo(1);
+        assertThat(f.handedOver()).isZero();
+        assertThat(f.averageSpeedOfAnswerMs()).isEqualTo(10_000L);
+        assertThat(f.averageHandlingMs()).isEqualTo(240_000L);
+        assertThat(f.serviceLevelFirst().percent()).isEqualTo(100.0);
+    }
+
     @Test
     void anEmptyQuarterHasNoLevelAndNoAverages() {
         Figures f = FloorFigures.compute(QUARTER, List.of(), List.of(), FloorSettings.defaults(), at("09:20:00"));

@@ -60,4 +60,27 @@ abstract class TestPbx implements TelephonyPort {
 
     @Override
     public void endSupervision(CallRef call, Operator supervisor, org.tiphotline.telephony.SupervisionMode mode) {}
+
+    @Override
+    public Optional<String> cannotConsult(Operator colleague) {
+        return Optional.of("this test PBX does not consult");
+    }
+
+    @Override
+    public void consult(CallRef call, Operator operator, Operator colleague) {
+        throw new IllegalStateException("this test PBX does not consult");
+    }
+
+    @Override
+    public void handOver(CallRef call, Operator operator, Operator colleague) {
+        throw new IllegalStateException("this test PBX does not consult");
+    }
+
+    @Override
+    public void endConsult(CallRef call, Operator operator, Operator colleague) {}
+
+    @Override
+    public void addInterpreter(CallRef call, Operator operator, String number) {
+        throw new IllegalStateException("this test PBX has no interpreter line");
+    }
 }

@@ -56,4 +56,10 @@ public final class AsteriskTestCalls {
         }
         return e;
     }
+
+    /** Asterisk's Hangup event of a channel. */
+    public static Map<String, String> hangup(String channel, String uniqueId) {
+        return event("Hangup", "Channel", channel, "Uniqueid", uniqueId, "Linkedid", uniqueId, "Cause", "16",
+                "Cause-txt", "Normal Clearing");
+    }
 }

@@ -193,6 +193,46 @@ class AsteriskTwoNodesTest {
     }
 
     /**
+     * A consult and its hand-over asked on the follower (issue 20 F): handed over as V60's kinds, carried out by the
+     * leader's link as the colleague's Originate into the consult conference, then that leg Redirected into the
+     * caller's conference and the operator's channel hung up.
+     */
+    @Test
+    void aConsultAndItsHandOverAskedOnTheFollowerGoOutThroughTheLeadersAmi() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(leader.base(), "operator", "operator-demo");
+        ConsoleClient colleague = ConsoleClient.login(leader.base(), "operator2", "operator2-demo");
+        try (LiveClient live = LiveClient.connect(operator); LiveClient liveTwo = LiveClient.connect(colleague)) {
+            BlockingQueue<JsonNode> pops = live.subscribe("/user/queue/pop");
+            BlockingQueue<JsonNode> calls = live.subscribe("/user/queue/call");
+            goAvailable(live);
+            agi(leaderAgi, "1761000100.61", "PJSIP/hotline-trunk-00000161").run(caller("1", "2", "1", "1"));
+            ami.awaitAction("Redirect", h -> "hotline-connect".equals(h.get("Context")), WAIT);
+            ami.sendEvent(dial("DialBegin", "1761000100.61", "1761000100.62", null));
+            String call = await(pops, p -> true, 5).get("call").asString();
+            ami.sendEvent(dial("DialEnd", "1761000100.61", "1761000100.62", "ANSWER"));
+            await(calls, c -> c.get("state").asString().equals("TALKING"), 5);
+            goAvailable(liveTwo);
+            long colleagueId = colleague.get("/api/me").body().get("id").asLong();
+            String leg = "consult-" + colleagueId + "-1761000100.61";
+
+            ConsoleClient onFollower = ConsoleClient.login(follower.base(), "operator", "operator-demo");
+            assertThat(onFollower.post("/api/console/calls/" + call + "/consult", Map.of("colleague", colleagueId))
+                    .status()).isEqualTo(200);
+            assertThat(ami.awaitAction("Originate", h -> leg.equals(h.get("ChannelId")), WAIT))
+                    .containsEntry("Channel", "PJSIP/operator2").containsEntry("Exten", "consult");
+            assertThat(onFollower.post("/api/console/calls/" + call + "/consult/hand-over", null).status())
+                    .isEqualTo(200);
+            assertThat(ami.awaitAction("Redirect", h -> leg.equals(h.get("Channel")), WAIT))
+                    .containsEntry("Exten", "operator");
+            ami.awaitAction("Hangup", h -> "PJSIP/operator1-00000062".equals(h.get("Channel")), WAIT);
+            assertThat(db().select(ASTERISK_COMMAND.KIND, ASTERISK_COMMAND.OUTCOME).from(ASTERISK_COMMAND)
+                    .where(ASTERISK_COMMAND.CALL_REF.eq("1761000100.61")).orderBy(ASTERISK_COMMAND.SEQ)
+                    .fetch(r -> r.value1() + ": " + r.value2()))
+                    .containsExactly("CONSULT: carried out", "HAND_OVER: carried out");
+        }
+    }
+
+    /**
      * What the follower's routing would do: record an offer and connect the call through its own port. The command
      * reaches the leader (NOTIFY) and goes out once, however often the leader looks for pending commands after.
      */

@@ -780,6 +780,30 @@ class NeedToKnowTest {
                             return json("POST", "/api/console/calls/" + quietCall + "/safe-end", null);
                         }),
 
+                // Consults and warm transfers (issue 20 F): an operator's own call. The door lets operators in; the
+                // call's rules refuse one who is not talking on it (409 in words), as the fixture's call has ended.
+                row("GET /api/console/colleagues", "operators: the others at their seats, names and languages only")
+                        .allow(OPERATORS).send(getReq("/api/console/colleagues")),
+                row("POST /api/console/calls/{callId}/consult", "operators; only the one talking on the call gets "
+                        + "past its rules").allow(OPERATORS).answers(409, "not their call, or nobody to ask")
+                        // An operator who is never available: the try can start no consult, whoever makes it.
+                        .send(json("POST", "/api/console/calls/" + call + "/consult", Map.of("colleague",
+                                awayOperator))),
+                row("POST /api/console/calls/{callId}/consult/hand-over", "operators; only the one asking a colleague "
+                        + "about the call hands it over").allow(OPERATORS).answers(409, "nobody is being asked")
+                        .send(json("POST", "/api/console/calls/" + call + "/consult/hand-over", null)),
+                row("DELETE /api/console/calls/{callId}/consult", "operators; nothing changes unless they ask a "
+                        + "colleague about the call").allow(OPERATORS)
+                        .send(json("DELETE", "/api/console/calls/" + call + "/consult", null)),
+
+                row("GET /api/console/interpreters", "operators: the directory's interpreter lines by name, no number")
+                        .allow(OPERATORS).send(getReq("/api/console/interpreters")),
+                row("POST /api/console/calls/{callId}/interpreter", "operators; the fixture's directory has no "
+                        + "interpreter line, so the try is refused in words").allow(OPERATORS)
+                        .answers(400, "no such interpreter line")
+                        .send(json("POST", "/api/console/calls/" + call + "/interpreter", Map.of("agency",
+                                "test-police"))),
+
                 // Listening in (issue 20): a supervisor's own phone on a call; the answer says only the mode. The
                 // fixture's call is talked on (200, the simulated line bridges the supervisor in) or has ended (409).
                 row("POST /api/supervision/calls/{callId}", "supervisors alone: listening in reads the call")

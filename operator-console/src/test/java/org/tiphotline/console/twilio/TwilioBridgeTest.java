@@ -62,6 +62,7 @@ class TwilioBridgeTest {
     private static final String FALLBACK_LINE = "+15550100911";
     private static final String OPERATOR2_PHONE = "+15550100777";
     private static final String SUPERVISOR_PHONE = "+15550100778";
+    private static final String INTERPRETER_LINE = "+15550100150";
     private static final String API_KEY = "SK" + "0".repeat(31) + "2";
     private static final String API_SECRET = "test-only-api-key-secret-0123456789";
 
@@ -93,6 +94,8 @@ class TwilioBridgeTest {
         settings.put("hotline.telephony.twilio.api-key-sid", API_KEY);
         settings.put("hotline.telephony.twilio.operator-phones.operator2", OPERATOR2_PHONE);
         settings.put("hotline.telephony.twilio.operator-phones.supervisor", SUPERVISOR_PHONE);
+        org.tiphotline.console.testing.TestDirectory.agency(settings, 0, "test-interpreters",
+                "Test Interpreters (fake)", "INTERPRETING", INTERPRETER_LINE, "EMAIL interpreters@example.test");
         settings.put("hotline.telephony.twilio.api-key-secret", API_SECRET);
         settings.put("hotline.telephony.twilio.max-wait", MAX_WAIT.toMillis() + "ms");
         // Short, so that a test with the database away does not wait HikariCP's 30 s per request.
@@ -758,6 +761,85 @@ class TwilioBridgeTest {
             twilio.post("/twilio/conference-status?call=" + t.sid(), with(SignedWebhooks.call(t.leg(), ACCOUNT),
                     "StatusCallbackEvent", "participant-leave"));
             assertThat(form(awaitApiRequest(t.sid(), 2).getBodyAsString())).containsEntry("Status", "completed");
+        }
+    }
+
+    /**
+     * A consult and the warm transfer on Twilio (issue 20 F): the call moves into its conference, the colleague's
+     * phone is added as a participant, and the caller is held by an update of their participant, addressed by the
+     * conference's SID once Twilio reports it with the caller's join; the hand-over takes the caller off hold and
+     * ends the operator's leg, whose leaving then leaves the caller with the colleague.
+     */
+    @Test
+    void aConsultHoldsTheCallerAndAddsTheColleagueThenTheHandOverLetsTheOperatorGo() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        ConsoleClient colleague = ConsoleClient.login(hotline.base(), "operator2", "operator2-demo");
+        try (LiveClient live = LiveClient.connect(operator); LiveClient liveTwo = LiveClient.connect(colleague)) {
+            Talking t = talking(live);
+            goAvailable(liveTwo);
+            String colleagueLeg = "CA" + "6".repeat(32);
+            String conference = "CF" + "7".repeat(32);
+            twilioApi.stubFor(post(urlPathMatching(".*/Participants\\.json")).willReturn(aResponse().withStatus(201)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"call_sid\": \"" + colleagueLeg + "\", \"status\": \"queued\"}")));
+            twilioApi.stubFor(post(urlPathMatching(".*/Conferences/CF[0-9a-f]{32}/Participants/CA[0-9a-f]{32}\\.json"))
+                    .willReturn(okJson("{\"hold\": true}")));
+            long colleagueId = colleague.get("/api/me").body().get("id").asLong();
+
+            ConsoleClient.Response asked = operator.post("/api/console/calls/" + t.callId() + "/consult",
+                    Map.of("colleague", colleagueId));
+            assertThat(asked.status()).as(asked.body().toString()).isEqualTo(200);
+            assertThat(form(awaitApiRequest(t.leg()).getBodyAsString())).containsEntry("Url",
+                    PUBLIC + "/twilio/conference?call=" + t.sid() + "&role=operator");
+            assertThat(form(awaitRequest(".*/Conferences/hotline-" + t.sid() + "/Participants\\.json")
+                    .getBodyAsString())).containsEntry("From", "+15550100000").containsEntry("To", OPERATOR2_PHONE)
+                    .containsEntry("Label", "colleague").doesNotContainKey("Coaching");
+            Document callerJoins = twilio.post("/twilio/dial-done?operator=" + t.operatorId(), with(with(t.form(),
+                    "DialCallStatus", "completed"), "DialCallSid", t.leg())).twiml();
+            assertThat(text(callerJoins, "/Response/Dial/Conference")).isEqualTo("hotline-" + t.sid());
+            for (String who : List.of(t.leg(), t.sid(), colleagueLeg)) {
+                twilio.post("/twilio/conference-status?call=" + t.sid(), with(with(with(SignedWebhooks.call(who,
+                        ACCOUNT), "StatusCallbackEvent", "participant-join"), "FriendlyName", "hotline-" + t.sid()),
+                        "ConferenceSid", conference));
+            }
+            String callerInConference = ".*/Conferences/" + conference + "/Participants/" + t.sid() + "\\.json";
+            assertThat(form(awaitRequest(callerInConference).getBodyAsString())).containsEntry("Hold", "true");
+
+            assertThat(operator.post("/api/console/calls/" + t.callId() + "/consult/hand-over", null).status())
+                    .isEqualTo(200);
+            assertThat(form(awaitRequest(callerInConference, 2).getBodyAsString())).containsEntry("Hold", "false");
+            assertThat(form(awaitApiRequest(t.leg(), 2).getBodyAsString())).containsEntry("Status", "completed");
+            twilio.post("/twilio/conference-status?call=" + t.sid(), with(SignedWebhooks.call(t.leg(), ACCOUNT),
+                    "StatusCallbackEvent", "participant-leave"));
+            Thread.sleep(300);
+            assertThat(twilioApi.findAll(postRequestedFor(urlPathMatching(".*/Calls/" + t.sid() + "\\.json"))))
+                    .as("the caller stays, with the colleague").noneMatch(r -> r.getBodyAsString()
+                            .contains("Status=completed"));
+            assertThat(types(supervisor().get("/api/calllog/" + t.callId()).body()))
+                    .endsWith("ANSWERED", "CONSULTED", "TRANSFERRED");
+        }
+    }
+
+    /** An interpreter line of the directory: the call in its conference, the line added as a participant, nobody held. */
+    @Test
+    void anInterpreterLineIsAddedToTheCallsConferenceAsAParticipant() throws Exception {
+        ConsoleClient operator = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        try (LiveClient live = LiveClient.connect(operator)) {
+            Talking t = talking(live);
+            twilioApi.stubFor(post(urlPathMatching(".*/Participants\\.json")).willReturn(aResponse().withStatus(201)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"call_sid\": \"CA" + "8".repeat(32) + "\", \"status\": \"queued\"}")));
+            assertThat(operator.post("/api/console/calls/" + t.callId() + "/interpreter",
+                    Map.of("agency", "test-interpreters")).status()).isEqualTo(200);
+            assertThat(form(awaitApiRequest(t.leg()).getBodyAsString())).containsEntry("Url",
+                    PUBLIC + "/twilio/conference?call=" + t.sid() + "&role=operator");
+            assertThat(form(awaitRequest(".*/Conferences/hotline-" + t.sid() + "/Participants\\.json")
+                    .getBodyAsString())).containsEntry("To", INTERPRETER_LINE).containsEntry("Label", "interpreter")
+                    .containsEntry("From", "+15550100000").doesNotContainKey("Muted");
+            Thread.sleep(200);
+            assertThat(twilioApi.findAll(postRequestedFor(urlPathMatching(".*/Participants/CA[0-9a-f]{32}\\.json"))))
+                    .as("nobody is held").isEmpty();
+            assertThat(types(supervisor().get("/api/calllog/" + t.callId()).body())).endsWith("INTERPRETER_ADDED");
         }
     }
 

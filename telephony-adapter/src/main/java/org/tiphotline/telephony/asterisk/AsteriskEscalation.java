@@ -55,17 +55,29 @@ final class AsteriskEscalation {
         originate.setAsync(true);
         originate.setTimeout(45_000L);
         originate.setVariable("HOTLINE_CONFERENCE", conference);
-        ami.send(new SetVarAction(c.channel, "HOTLINE_CONFERENCE", conference))
-                .thenCompose(r -> ami.send(new SetVarAction(operatorChannel, "HOTLINE_CONFERENCE", conference)))
-                // The operator joins as a marked user (exten "operator"), so the caller is never left alone in
-                // the conference: see ops/asterisk/confbridge.conf.
-                .thenCompose(r -> ami.send(new RedirectAction(c.channel, operatorChannel, context, "s", 1, context,
-                        "operator", 1)))
+        intoConference(calls, c, operatorChannel)
                 .thenCompose(r -> ami.sendCollecting(originate, ESCALATION_TIMEOUT_MS))
                 .whenComplete((events, failure) -> {
                     String reason = failure != null ? rootMessage(failure) : originateFailure(events.getEvents());
                     ami.onEventThread(() -> escalationDone(c, mode, reason, operatorChannel));
                 });
+    }
+
+    /**
+     * Caller and operator Redirected together into the call's conference, after the SetVars its dialplan reads (an
+     * escalation line or an interpreter line is then Originated into it).
+     */
+    static java.util.concurrent.CompletableFuture<org.asteriskjava.manager.response.ManagerResponse> intoConference(
+            AsteriskCalls calls, LiveCall c, String operatorChannel) {
+        AmiLink ami = calls.ami;
+        String conference = CONFERENCE_PREFIX + c.uniqueId;
+        String context = calls.settings.dialplan().conference();
+        return ami.send(new SetVarAction(c.channel, "HOTLINE_CONFERENCE", conference))
+                .thenCompose(r -> ami.send(new SetVarAction(operatorChannel, "HOTLINE_CONFERENCE", conference)))
+                // The operator joins as a marked user (exten "operator"), so the caller is never left alone in
+                // the conference: see ops/asterisk/confbridge.conf.
+                .thenCompose(r -> ami.send(new RedirectAction(c.channel, operatorChannel, context, "s", 1, context,
+                        "operator", 1)));
     }
 
     /** Refused before anything is sent or handed over. */

@@ -59,6 +59,7 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
     private final AsteriskResync resync;
     private final AsteriskCallbacks callbacks;
     private final AsteriskSupervision supervision;
+    private final AsteriskConsults consults;
     private final AmiLink ami;
     private final CommandHandover handover;
     private final CommandCarrier carrier;
@@ -75,6 +76,7 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
         this.escalation = new AsteriskEscalation(calls);
         this.callbacks = new AsteriskCallbacks(calls, callbackSettings);
         this.supervision = new AsteriskSupervision(calls);
+        this.consults = new AsteriskConsults(calls);
         this.handover = new CommandHandover(cluster.db(), cluster.tx(), cluster.cipher(), cluster.audit(),
                 cluster.node());
         this.carrier = new CommandCarrier(this, calls, handover, cluster.operators());
@@ -275,8 +277,13 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
 
     @Override
     public Optional<String> cannotSupervise(Operator supervisor) {
-        if (calls.endpointOf(supervisor) == null) {
-            return Optional.of("you have no phone on Asterisk (an administrator sets it on the administration page)");
+        return cannotRing(supervisor, "you have");
+    }
+
+    /** Why {@code who}'s phone cannot be rung for a supervision or a consult now; {@code whose}: "you have", "they have". */
+    private Optional<String> cannotRing(Operator who, String whose) {
+        if (calls.endpointOf(who) == null) {
+            return Optional.of(whose + " no phone on Asterisk (an administrator sets it on the administration page)");
         }
         boolean linkUp = acting() || !ami.held() && calls.shared.linkSynced();
         return linkUp ? Optional.empty() : Optional.of("the link to Asterisk is down");
@@ -306,6 +313,65 @@ public final class AsteriskLine implements TelephonyPort, AutoCloseable {
             return;
         }
         supervision.stop(call.providerCallId(), supervisor.id(), mode);
+    }
+
+    @Override
+    public Optional<String> cannotConsult(Operator colleague) {
+        return cannotRing(colleague, "they have");
+    }
+
+    /** See {@link AsteriskConsults}: the caller to their conference's music, operator and colleague to another. */
+    @Override
+    public void consult(CallRef call, Operator operator, Operator colleague) {
+        String endpoint = calls.endpointOf(colleague);
+        if (endpoint == null) {
+            throw new IllegalStateException("the colleague has no phone on Asterisk");
+        }
+        if (!acting()) {
+            handover.handOver(CommandHandover.Kind.CONSULT, call.providerCallId(), colleague.id(), null);
+            return;
+        }
+        consults.consult(calls.require(call), colleague, endpoint);
+    }
+
+    @Override
+    public void handOver(CallRef call, Operator operator, Operator colleague) {
+        if (!acting()) {
+            handover.handOver(CommandHandover.Kind.HAND_OVER, call.providerCallId(), colleague.id(), null);
+            return;
+        }
+        consults.handOver(requireTalked(call), colleague.id());
+    }
+
+    @Override
+    public void endConsult(CallRef call, Operator operator, Operator colleague) {
+        if (!acting()) {
+            handover.handOver(CommandHandover.Kind.CALL_OFF_CONSULT, call.providerCallId(), colleague.id(), null);
+            return;
+        }
+        LiveCall c = calls.find(call.providerCallId());
+        if (c != null) {
+            consults.callOff(c, colleague.id());
+        }
+    }
+
+    @Override
+    public void addInterpreter(CallRef call, Operator operator, String number) {
+        AsteriskEscalation.requireNumber(number);
+        if (!acting()) {
+            handover.handOver(CommandHandover.Kind.INTERPRETER, call.providerCallId(), null, number);
+            return;
+        }
+        consults.interpreter(requireTalked(call), number);
+    }
+
+    private LiveCall requireTalked(CallRef call) {
+        LiveCall c = calls.require(call);
+        String why = AsteriskConsults.whyNot(c);
+        if (why != null) {
+            throw new IllegalStateException(why);
+        }
+        return c;
     }
 
     /**

@@ -198,6 +198,9 @@ final class CallTracking {
                         log.warn("closing the conference of asterisk call {} failed: {}", uniqueId, rootMessage(e));
                         return null;
                     });
+            // A consult under way: the operator and the colleague asked have no caller left to talk about.
+            calls.ami.send(new ConfbridgeKickAction(AsteriskConsults.CONSULT_PREFIX + uniqueId, "all"))
+                    .exceptionally(e -> null);
         }
         callerLeft(caller, false);
     }

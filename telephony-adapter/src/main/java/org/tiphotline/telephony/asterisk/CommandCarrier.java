@@ -98,8 +98,11 @@ final class CommandCarrier {
             case SUPERVISE_LISTEN, SUPERVISE_WHISPER, SUPERVISE_JOIN -> {
                 return AsteriskSupervision.whyNot(calls.find(command.callRef()));
             }
-            case END_LISTEN, END_WHISPER, END_JOIN -> {
+            case END_LISTEN, END_WHISPER, END_JOIN, CALL_OFF_CONSULT -> {
                 return null;
+            }
+            case CONSULT, HAND_OVER, INTERPRETER -> {
+                return AsteriskConsults.whyNot(calls.find(command.callRef()));
             }
             default -> throw new IllegalStateException("unknown command " + command.kind());
         }
@@ -121,6 +124,13 @@ final class CommandCarrier {
                         command.kind().supervision());
                 case END_LISTEN, END_WHISPER, END_JOIN -> line.endSupervision(ref, operator(command.operator()),
                         command.kind().supervision());
+                case CONSULT -> line.consult(ref, operator(talkingOn(command.callRef())),
+                        operator(command.operator()));
+                case HAND_OVER -> line.handOver(ref, operator(talkingOn(command.callRef())),
+                        operator(command.operator()));
+                case CALL_OFF_CONSULT -> line.endConsult(ref, null, operator(command.operator()));
+                case INTERPRETER -> line.addInterpreter(ref, operator(talkingOn(command.callRef())),
+                        command.number());
                 default -> throw new IllegalStateException("unknown command " + command.kind());
             }
         } catch (RuntimeException e) {

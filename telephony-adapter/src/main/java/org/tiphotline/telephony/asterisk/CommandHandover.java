@@ -29,10 +29,14 @@ final class CommandHandover {
     static final String CARRIED_OUT = "carried out";
     private static final int BATCH = 50;
 
-    /** {@code SUPERVISE_*} and {@code END_*}: a supervisor's leg (V58); the operator is the supervisor. */
+    /**
+     * {@code SUPERVISE_*} and {@code END_*}: a supervisor's leg (V58); the operator is the supervisor. {@code CONSULT},
+     * {@code HAND_OVER}, {@code CALL_OFF_CONSULT}: a consult's steps (V60), the operator is the colleague asked;
+     * {@code INTERPRETER}: an interpreter line, its number as an escalation's.
+     */
     enum Kind {
         CONNECT, WITHDRAW, CONFERENCE, TRANSFER, HANG_UP, CALL_BACK, SUPERVISE_LISTEN, SUPERVISE_WHISPER,
-        SUPERVISE_JOIN, END_LISTEN, END_WHISPER, END_JOIN;
+        SUPERVISE_JOIN, END_LISTEN, END_WHISPER, END_JOIN, CONSULT, HAND_OVER, CALL_OFF_CONSULT, INTERPRETER;
 
         /** The supervision mode of a {@code SUPERVISE_*} or {@code END_*} command, else null. */
         org.tiphotline.telephony.SupervisionMode supervision() {

@@ -37,9 +37,14 @@ public class SimulatedLine implements TelephonyPort, DisposableBean {
 
     public static final String PROVIDER = "sim";
 
-    /** What the simulated PBX knows about one of its calls. */
+    /**
+     * What the simulated PBX knows about one of its calls, as a PBX's channel list would show it: who rings or talks,
+     * the supervisors bridged in, and during a consult the colleague asked ({@code consulting}) with the caller held
+     * ({@code callerHeld}: hearing music, heard by nobody); {@code interpreter}: an interpreter line is bridged in.
+     */
     public record SimCall(String providerCallId, CallId call, Status status, OperatorId ringingAt,
-            OperatorId talkingTo, List<Supervisor> supervisors) {
+            OperatorId talkingTo, List<Supervisor> supervisors, OperatorId consulting, boolean callerHeld,
+            boolean interpreter) {
 
         /** {@code DIALLING}: a callback whose operator picked up, while the person called is being rung. */
         public enum Status { IVR, WAITING, RINGING, TALKING, DIALLING }
@@ -48,8 +53,28 @@ public class SimulatedLine implements TelephonyPort, DisposableBean {
             supervisors = List.copyOf(supervisors);
         }
 
+        SimCall(String providerCallId, CallId call, Status status, OperatorId ringingAt, OperatorId talkingTo,
+                List<Supervisor> supervisors) {
+            this(providerCallId, call, status, ringingAt, talkingTo, supervisors, null, false, false);
+        }
+
         SimCall(String providerCallId, CallId call, Status status, OperatorId ringingAt, OperatorId talkingTo) {
             this(providerCallId, call, status, ringingAt, talkingTo, List.of());
+        }
+
+        SimCall withConsult(OperatorId colleague, boolean held) {
+            return new SimCall(providerCallId, call, status, ringingAt, talkingTo, supervisors, colleague, held,
+                    interpreter);
+        }
+
+        SimCall talkingTo(OperatorId operator) {
+            return new SimCall(providerCallId, call, status, ringingAt, operator, supervisors, null, false,
+                    interpreter);
+        }
+
+        SimCall withInterpreter() {
+            return new SimCall(providerCallId, call, status, ringingAt, talkingTo, supervisors, consulting,
+                    callerHeld, true);
         }
     }
 
@@ -221,14 +246,65 @@ public class SimulatedLine implements TelephonyPort, DisposableBean {
             List<Supervisor> next = new ArrayList<>(c.supervisors());
             next.removeIf(s -> s.supervisor().equals(supervisor.id()));
             next.add(new Supervisor(supervisor.id(), mode));
-            return new SimCall(id, c.call(), c.status(), c.ringingAt(), c.talkingTo(), next);
+            return new SimCall(id, c.call(), c.status(), c.ringingAt(), c.talkingTo(), next, c.consulting(),
+                    c.callerHeld(), c.interpreter());
         });
     }
 
     @Override
     public void endSupervision(CallRef call, Operator supervisor, SupervisionMode mode) {
         calls.computeIfPresent(call.providerCallId(), (id, c) -> new SimCall(id, c.call(), c.status(), c.ringingAt(),
-                c.talkingTo(), c.supervisors().stream().filter(s -> !s.supervisor().equals(supervisor.id())).toList()));
+                c.talkingTo(), c.supervisors().stream().filter(s -> !s.supervisor().equals(supervisor.id())).toList(),
+                c.consulting(), c.callerHeld(), c.interpreter()));
+    }
+
+    /** Every operator's simulated phone is their console: a colleague can always be rung. */
+    @Override
+    public Optional<String> cannotConsult(Operator colleague) {
+        return Optional.empty();
+    }
+
+    /**
+     * The caller is held and the colleague's simulated phone answers itself: the call's listing shows the caller
+     * held, the operator and the colleague, as a PBX's channel list would show the three legs.
+     */
+    @Override
+    public void consult(CallRef call, Operator operator, Operator colleague) {
+        requireTalking(call, operator);
+        calls.computeIfPresent(call.providerCallId(), (id, c) -> c.withConsult(colleague.id(), true));
+    }
+
+    /** The caller is bridged to the colleague and the operator's leg leaves: the colleague is now the one talking. */
+    @Override
+    public void handOver(CallRef call, Operator operator, Operator colleague) {
+        SimCall on = requireTalking(call, operator);
+        if (!colleague.id().equals(on.consulting())) {
+            throw new IllegalStateException("that colleague is not on the line");
+        }
+        calls.computeIfPresent(call.providerCallId(), (id, c) -> c.talkingTo(colleague.id()));
+    }
+
+    @Override
+    public void endConsult(CallRef call, Operator operator, Operator colleague) {
+        calls.computeIfPresent(call.providerCallId(), (id, c) -> c.withConsult(null, false));
+    }
+
+    /** The simulated interpreter line answers at once; the number is checked and not kept (it is the directory's). */
+    @Override
+    public void addInterpreter(CallRef call, Operator operator, String number) {
+        requireTalking(call, operator);
+        if (number == null || !number.matches("\\+?[0-9]{2,20}")) {
+            throw new IllegalArgumentException("an interpreter line is 2-20 digits, optionally after +");
+        }
+        calls.computeIfPresent(call.providerCallId(), (id, c) -> c.withInterpreter());
+    }
+
+    private SimCall requireTalking(CallRef call, Operator operator) {
+        SimCall on = require(call.providerCallId());
+        if (on.status() != SimCall.Status.TALKING || !operator.id().equals(on.talkingTo())) {
+            throw new IllegalStateException("the operator is not talking on this call");
+        }
+        return on;
     }
 
     /**

@@ -98,18 +98,40 @@ final class TwilioApi {
      * conference's own joins and leaves report them. Returns the new participant's CallSid.
      */
     String addSupervisor(String conference, String from, String to, Map<String, String> mode, int timeoutSeconds) {
+        return addLeg(conference, from, to, "supervisor", mode, timeoutSeconds);
+    }
+
+    /**
+     * Rings {@code to} into the conference as a participant labelled {@code label} (a supervisor, a colleague asked,
+     * an interpreter line), with Twilio's parameters {@code how}; the conference's joins and leaves report it.
+     * Returns the new participant's CallSid.
+     */
+    String addLeg(String conference, String from, String to, String label, Map<String, String> how,
+            int timeoutSeconds) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("From", from);
         form.put("To", to);
-        form.put("Label", "supervisor");
+        form.put("Label", label);
         form.put("Timeout", Integer.toString(timeoutSeconds));
         form.put("EarlyMedia", "false");
         form.put("Beep", "false");
         form.put("EndConferenceOnExit", "false");
-        form.putAll(mode);
+        form.putAll(how);
         String body = post("/Conferences/" + URLEncoder.encode(conference, StandardCharsets.UTF_8)
                 + "/Participants.json", form);
         return sid(JSON.readTree(body).path("call_sid").asString(""));
+    }
+
+    /**
+     * Holds a participant of a conference (they hear Twilio's hold music, nobody hears them) or takes them off hold.
+     * Twilio addresses the participant by the conference's SID here, not its name.
+     */
+    void hold(String conferenceSid, String callSid, boolean hold) {
+        if (conferenceSid == null || !conferenceSid.matches("CF[0-9a-fA-F]{32}")) {
+            throw new IllegalArgumentException("not a Twilio conference SID");
+        }
+        post("/Conferences/" + conferenceSid + "/Participants/" + sid(callSid) + ".json",
+                Map.of("Hold", Boolean.toString(hold)));
     }
 
     /**

@@ -44,8 +44,8 @@ class TwilioBridge {
 
     @Bean(destroyMethod = "close")
     TwilioLine twilioLine(TwilioApi api, Switchboard switchboard, Calls calls, TwilioCallbacks callbacks,
-            TwilioEscalationState state) {
-        return new TwilioLine(api, switchboard, calls, callbacks, state);
+            TwilioEscalationState state, DSLContext db) {
+        return new TwilioLine(api, switchboard, calls, callbacks, state, new TwilioConsults(api, db));
     }
 
     @Bean

@@ -94,7 +94,7 @@ class TwilioEscalationWebhooks {
         if (participant != null && (event.equals("participant-join") || event.equals("participant-leave"))) {
             // Participants are kept in the database: only a call SID goes there.
             line.conferenceChanged(TwilioForms.callSid(call), TwilioForms.callSid(participant),
-                    event.equals("participant-join"));
+                    event.equals("participant-join"), form.get("ConferenceSid"));
         }
         return EMPTY;
     }

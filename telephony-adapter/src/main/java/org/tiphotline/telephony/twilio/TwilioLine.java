@@ -39,13 +39,15 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
     private final Calls calls;
     /** The operator's leg, the escalation under way, who is in the conference: shared by every node. */
     private final TwilioEscalationState state;
+    private final TwilioConsults consults;
     /** REST requests for escalations leave the caller's thread: the core's commands return at once. */
     private final ExecutorService commands = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("twilio-commands").daemon().factory());
 
     TwilioLine(TwilioApi api, Switchboard switchboard, Calls calls, TwilioCallbacks callbacks,
-            TwilioEscalationState state) {
+            TwilioEscalationState state, TwilioConsults consults) {
         this.callbacks = callbacks;
+        this.consults = consults;
         this.state = state;
         this.api = api;
         this.switchboard = switchboard;
@@ -138,16 +140,7 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
             throw new IllegalStateException("the supervisor has no phone on Twilio");
         }
         String sid = ref.providerCallId();
-        Call call = calls.idOf(ref).flatMap(calls::load).orElseThrow();
-        String move = switch (state.conferenceForSupervision(sid)) {
-            case TwilioEscalationState.Claim.Claimed claimed -> claimed.operatorLeg();
-            case TwilioEscalationState.Claim.Refused refused when refused.why() != null ->
-                    throw new IllegalStateException(refused.why());
-            case TwilioEscalationState.Claim.Refused inConference -> null;
-        };
-        if (move != null) {
-            api.redirect(move, "/twilio/conference?call=" + sid + "&role=operator");
-        }
+        Call call = intoConference(ref);
         Map<String, String> how = new LinkedHashMap<>();
         switch (mode) {
             case LISTEN -> how.put("Muted", "true");
@@ -173,6 +166,60 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
                         e.getMessage());
             }
         });
+    }
+
+    /**
+     * The call moved into its conference, as for an escalation, the first time something needs it there (the
+     * operator's leg is redirected into it, which ends the caller's Dial, whose action joins the caller).
+     */
+    private Call intoConference(CallRef ref) {
+        String sid = ref.providerCallId();
+        Call call = calls.idOf(ref).flatMap(calls::load).orElseThrow();
+        String move = switch (state.conferenceForSupervision(sid)) {
+            case TwilioEscalationState.Claim.Claimed claimed -> claimed.operatorLeg();
+            case TwilioEscalationState.Claim.Refused refused when refused.why() != null ->
+                    throw new IllegalStateException(refused.why());
+            case TwilioEscalationState.Claim.Refused inConference -> null;
+        };
+        if (move != null) {
+            api.redirect(move, "/twilio/conference?call=" + sid + "&role=operator");
+        }
+        return call;
+    }
+
+    @Override
+    public Optional<String> cannotConsult(Operator colleague) {
+        return callbacks.phoneOf(colleague) == null ? Optional.of("they have no phone on Twilio") : Optional.empty();
+    }
+
+    /** See {@link TwilioConsults}: in the call's conference, the caller held, the colleague added as a participant. */
+    @Override
+    public void consult(CallRef ref, Operator operator, Operator colleague) {
+        String to = callbacks.phoneOf(colleague);
+        if (to == null) {
+            throw new IllegalStateException("the colleague has no phone on Twilio");
+        }
+        Call call = intoConference(ref);
+        consults.consult(ref.providerCallId(), call.dialled(), to);
+    }
+
+    @Override
+    public void handOver(CallRef ref, Operator operator, Operator colleague) {
+        consults.handOver(ref.providerCallId());
+    }
+
+    @Override
+    public void endConsult(CallRef ref, Operator operator, Operator colleague) {
+        consults.callOff(ref.providerCallId());
+    }
+
+    @Override
+    public void addInterpreter(CallRef ref, Operator operator, String number) {
+        if (number == null || !number.matches("\\+?[0-9]{2,20}")) {
+            throw new IllegalArgumentException("an interpreter line is 2-20 digits, optionally after +");
+        }
+        Call call = intoConference(ref);
+        consults.interpreter(ref.providerCallId(), call.dialled(), number);
     }
 
     /** What Twilio carries now; empty (nothing is closed on a guess) when Twilio cannot be asked. */
@@ -214,9 +261,14 @@ final class TwilioLine implements TelephonyPort, AutoCloseable {
      * Someone joined or left the call's conference. When the caller is the only one left (the operator and the
      * escalation line have gone), the conference is over for them too, rather than leave them alone on hold.
      */
-    void conferenceChanged(String callerSid, String participantSid, boolean joined) {
+    void conferenceChanged(String callerSid, String participantSid, boolean joined, String conferenceSid) {
         if (joined) {
             state.joined(callerSid, participantSid);
+            try {
+                consults.joined(callerSid, participantSid, conferenceSid);
+            } catch (RuntimeException e) {
+                log.warn("holding the caller of twilio call {} for a consult failed: {}", callerSid, e.getMessage());
+            }
             return;
         }
         if (state.leftAlone(callerSid, participantSid)) {
