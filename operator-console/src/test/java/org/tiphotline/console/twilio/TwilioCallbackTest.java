@@ -273,7 +273,12 @@ class TwilioCallbackTest {
                 assertThat(refused.status()).as(String.valueOf(refused.body())).isEqualTo(409);
             }
             Thread.sleep(300);
-            assertThat(twilioApi.findAll(postRequestedFor(urlPathMatching(".*")))).as("no dial-out").isEmpty();
+            // A dial-out creates a call or a conference participant. The offer of the caller who hung up while it
+            // rang may still be moved to operator2 after the reset (an update of that call, decided on the routing
+            // thread): not a dial-out.
+            assertThat(twilioApi.findAll(postRequestedFor(urlPathMatching(".*/(Calls|Participants)\\.json"))))
+                    .as("no dial-out")
+                    .isEmpty();
         }
     }
 
