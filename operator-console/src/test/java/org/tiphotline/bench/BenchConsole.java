@@ -102,6 +102,28 @@ final class BenchConsole implements AutoCloseable {
     /** Messages a watcher received, by topic: the run shows the watchers were fed, not merely connected. */
     final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> received =
             new java.util.concurrent.ConcurrentHashMap<>();
+    /** The largest message a watcher received, in bytes, by topic. */
+    final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> largest =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The watchers' client. A browser takes a message of any size; Tomcat's WebSocket client buffers 8 KB and
+     * Spring's STOMP client takes 64 KB by default, and the floor's figures and the queue with 100 operators seated
+     * are larger: with the consoles' client, the first watchers were closed after their first dozen messages
+     * (2026-12-07) and the rest of the run had nobody watching.
+     */
+    static WebSocketStompClient watcherClient(
+            org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler heartbeats) {
+        jakarta.websocket.WebSocketContainer container = jakarta.websocket.ContainerProvider.getWebSocketContainer();
+        container.setDefaultMaxTextMessageBufferSize(4 << 20);
+        container.setDefaultMaxBinaryMessageBufferSize(4 << 20);
+        WebSocketStompClient stomp = new WebSocketStompClient(
+                new org.springframework.web.socket.client.standard.StandardWebSocketClient(container));
+        stomp.setTaskScheduler(heartbeats);
+        stomp.setDefaultHeartbeat(new long[] {10_000, 10_000});
+        stomp.setInboundMessageSizeLimit(4 << 20);
+        return stomp;
+    }
 
     /** A console that only watches {@code topics} (a wall display, a supervisor), counting what arrives. */
     static BenchConsole watcher(WebSocketStompClient stomp, String base, String username, String password,
@@ -110,7 +132,12 @@ final class BenchConsole implements AutoCloseable {
         for (String topic : topics) {
             java.util.concurrent.atomic.AtomicLong count = console.received.computeIfAbsent(topic,
                     t -> new java.util.concurrent.atomic.AtomicLong());
-            console.subscribe(topic, a -> count.incrementAndGet());
+            java.util.concurrent.atomic.AtomicLong max = console.largest.computeIfAbsent(topic,
+                    t -> new java.util.concurrent.atomic.AtomicLong());
+            console.subscribeRaw(topic, bytes -> {
+                count.incrementAndGet();
+                max.accumulateAndGet(bytes.length, Math::max);
+            });
         }
         return console;
     }
@@ -185,6 +212,21 @@ final class BenchConsole implements AutoCloseable {
         headers.setDestination("/app/presence");
         headers.setContentType(MimeTypeUtils.APPLICATION_JSON);
         session.send(headers, json);
+    }
+
+    /** The frames' bytes as they arrive, not parsed: a watcher only counts them. */
+    private void subscribeRaw(String destination, Consumer<byte[]> sink) {
+        session.subscribe(destination, new StompFrameHandler() {
+            @Override
+            public Type getPayloadType(StompHeaders headers) {
+                return byte[].class;
+            }
+
+            @Override
+            public void handleFrame(StompHeaders headers, Object payload) {
+                sink.accept((byte[]) payload);
+            }
+        });
     }
 
     private void subscribe(String destination, Consumer<Arrival> sink) {

@@ -170,13 +170,14 @@ public final class EndToEndBenchmark {
         WebSocketStompClient stomp = ScreenPopBenchmark.stompClient(heartbeats);
         List<BenchConsole> operators = new ArrayList<>();
         List<BenchConsole> watchers = new ArrayList<>();
+        WebSocketStompClient watcherStomp = BenchConsole.watcherClient(heartbeats);
         ExecutorService callers = null;
         try {
             if (settings.watchers()) {
-                watchers.add(BenchConsole.watcher(stomp, nodes.base(0), BenchServer.WALL_USER, password,
+                watchers.add(BenchConsole.watcher(watcherStomp, nodes.base(0), BenchServer.WALL_USER, password,
                         BenchConsole.WALLBOARD_TOPICS));
                 for (int i = 1; i <= BenchServer.SUPERVISORS; i++) {
-                    watchers.add(BenchConsole.watcher(stomp, nodes.base(i % nodes.count()),
+                    watchers.add(BenchConsole.watcher(watcherStomp, nodes.base(i % nodes.count()),
                             BenchServer.supervisorName(i), password, BenchConsole.SUPERVISOR_TOPICS));
                 }
                 System.out.printf(Locale.ROOT, "watching: a wall display and %d supervisors (their page and the "
@@ -232,11 +233,18 @@ public final class EndToEndBenchmark {
             }
             traffic.stopLoad(callers);
             for (BenchConsole w : watchers) {
-                System.out.printf(Locale.ROOT, "%s received %s%n", w.username, new TreeMap<>(w.received));
+                System.out.printf(Locale.ROOT, "%s received %s, largest (bytes) %s%s%n", w.username,
+                        new TreeMap<>(w.received), new TreeMap<>(w.largest),
+                        w.isConnected() ? "" : "; DISCONNECTED before the end");
+                if (!w.isConnected()) {
+                    // A watcher that stopped watching makes the "with watchers" figures a run without them.
+                    allErrors++;
+                }
             }
             return results;
         } finally {
             watchers.forEach(BenchConsole::close);
+            watcherStomp.stop();
             traffic.stop();
             if (callers != null) {
                 callers.shutdownNow();
