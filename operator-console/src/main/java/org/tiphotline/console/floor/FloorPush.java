@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.event.EventListener;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.stereotype.Component;
@@ -23,8 +24,12 @@ import org.tiphotline.routing.Router;
  * publish), and every {@link #REFRESH} from the leader, for what changes without an event (a new quarter, a waiting
  * call passing a threshold) and for events the other node saw when this one saw none. Both nodes may publish:
  * the figures come from the same rows, so they send the same figures.
+ *
+ * <p>{@code hotline.floor.live=false} leaves it out, for measuring what the floor costs the calls
+ * (docs/benchmarks.md); the wallboard then shows its figures as of the page's loading.
  */
 @Component
+@ConditionalOnProperty(name = "hotline.floor.live", havingValue = "true", matchIfMissing = true)
 class FloorPush implements DisposableBean {
 
     /** About a second: a supervisor's eye does not need less, and each publish costs two statements. */

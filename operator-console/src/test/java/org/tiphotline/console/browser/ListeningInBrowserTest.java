@@ -105,6 +105,8 @@ class ListeningInBrowserTest {
     private WebDriverWait signIn(WebDriver browser, String user, String password) {
         HeadlessChromium.signIn(browser, hotline.base(), user, password);
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        // Every live snapshot draws the operators' table anew; an element found just before a redraw is stale.
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("link-status"), "live"));
         return wait;
     }
