@@ -114,7 +114,7 @@ public class Router implements DisposableBean {
 
     /** The operator's own choice of AVAILABLE or AWAY ({@code reason}: why they are away; null for none). */
     public Presence setPresence(OperatorId operator, Presence wanted, AwayReason reason) {
-        return set(operator, wanted, new RoutingBrain.Why(reason, StateCause.CHOSEN, null));
+        return set(operator, wanted, new RoutingState.Why(reason, StateCause.CHOSEN, null));
     }
 
     /**
@@ -124,7 +124,7 @@ public class Router implements DisposableBean {
     public void consoleClosed(OperatorId operator) {
         Presence now = store.presence(operator).orElse(Presence.AWAY);
         if (now == Presence.AVAILABLE || now == Presence.RINGING || now == Presence.PHONE_NOT_CONNECTED) {
-            set(operator, Presence.AWAY, RoutingBrain.Why.of(StateCause.CONSOLE_CLOSED));
+            set(operator, Presence.AWAY, RoutingState.Why.of(StateCause.CONSOLE_CLOSED));
         }
     }
 
@@ -159,7 +159,7 @@ public class Router implements DisposableBean {
         }
     }
 
-    private Presence set(OperatorId operator, Presence wanted, RoutingBrain.Why why) {
+    private Presence set(OperatorId operator, Presence wanted, RoutingState.Why why) {
         Operator who = operators.byId(operator).orElseThrow(() -> new IllegalArgumentException("unknown operator"));
         log.debug("operator {} to be {} ({})", operator, wanted, why.cause());
         decide(brain -> brain.setPresence(operator, who.languages(), wanted, why, clock.instant()));
@@ -297,7 +297,7 @@ public class Router implements DisposableBean {
     }
 
     public void on(Call.Queued queued) {
-        decide(brain -> brain.enqueue(new RoutingBrain.Waiting(queued.call(), queued.urgent(), queued.language(),
+        decide(brain -> brain.enqueue(new RoutingState.Waiting(queued.call(), queued.urgent(), queued.language(),
                 queued.queuedAt()), clock.instant()));
     }
 
@@ -363,25 +363,25 @@ public class Router implements DisposableBean {
      * <p>The node's own monitor keeps this node's threads from each holding a pooled connection while they wait
      * for the lock, and publishes presence changes in the order they were decided.
      */
-    void decide(Function<RoutingBrain, List<RoutingBrain.Decision>> step) {
-        List<RoutingBrain.Decision> decisions;
+    void decide(Function<RoutingBrain, List<RoutingDecision>> step) {
+        List<RoutingDecision> decisions;
         synchronized (this) {
-            RoutingStore.Step<List<RoutingBrain.Decision>> done = store.underLock(settings, step);
+            RoutingStore.Step<List<RoutingDecision>> done = store.underLock(settings, step);
             decisions = done.result();
             publishChanges(done.before(), done.after());
         }
-        for (RoutingBrain.Decision decision : decisions) {
+        for (RoutingDecision decision : decisions) {
             log.debug("routing decision {}", decision);
             switch (decision) {
-                case RoutingBrain.Offer offer -> offer(offer);
-                case RoutingBrain.Withdraw withdraw -> withdraw(withdraw);
-                case RoutingBrain.WrapUpOverdue overdue ->
+                case RoutingDecision.Offer offer -> offer(offer);
+                case RoutingDecision.Withdraw withdraw -> withdraw(withdraw);
+                case RoutingDecision.WrapUpOverdue overdue ->
                     events.publishEvent(new WrapUpOverdue(overdue.operator(), overdue.since()));
             }
         }
     }
 
-    private void offer(RoutingBrain.Offer offer) {
+    private void offer(RoutingDecision.Offer offer) {
         if (!switchboard.offered(offer.call(), offer.operator())) {
             // The caller hung up between the decision and the offer: the operator is free for the next one.
             decide(brain -> brain.ended(offer.call(), clock.instant()));
@@ -399,7 +399,7 @@ public class Router implements DisposableBean {
         });
     }
 
-    private void withdraw(RoutingBrain.Withdraw withdraw) {
+    private void withdraw(RoutingDecision.Withdraw withdraw) {
         withdraw(withdraw.call(), withdraw.operator(), withdraw.rangOut()
                 ? RANG_OUT_REASON + settings.offerTimeout().toSeconds() + " s" : WENT_AWAY_REASON);
     }
@@ -418,14 +418,14 @@ public class Router implements DisposableBean {
         }
     }
 
-    private static Map<OperatorId, RoutingBrain.SeatState> seats(RoutingBrain.State state) {
-        return state.seats().stream().collect(Collectors.toMap(RoutingBrain.SeatState::id, Function.identity()));
+    private static Map<OperatorId, RoutingState.Seat> seats(RoutingState state) {
+        return state.seats().stream().collect(Collectors.toMap(RoutingState.Seat::id, Function.identity()));
     }
 
-    private void publishChanges(RoutingBrain.State before, RoutingBrain.State after) {
-        Map<OperatorId, RoutingBrain.SeatState> was = seats(before);
+    private void publishChanges(RoutingState before, RoutingState after) {
+        Map<OperatorId, RoutingState.Seat> was = seats(before);
         seats(after).forEach((id, seat) -> {
-            RoutingBrain.SeatState old = was.get(id);
+            RoutingState.Seat old = was.get(id);
             if (old == null || old.presence() != seat.presence()
                     || !java.util.Objects.equals(old.why().reason(), seat.why().reason())) {
                 events.publishEvent(new PresenceChanged(id, seat.presence(), seat.why().reason(), seat.why().cause(),

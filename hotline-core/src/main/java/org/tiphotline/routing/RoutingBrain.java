@@ -11,6 +11,12 @@ import java.util.Map;
 import java.util.Optional;
 import org.tiphotline.calls.CallId;
 import org.tiphotline.operators.OperatorId;
+import org.tiphotline.routing.RoutingDecision.Offer;
+import org.tiphotline.routing.RoutingDecision.Withdraw;
+import org.tiphotline.routing.RoutingDecision.WrapUpOverdue;
+import org.tiphotline.routing.RoutingState.Ring;
+import org.tiphotline.routing.RoutingState.Waiting;
+import org.tiphotline.routing.RoutingState.Why;
 
 /**
  * The routing decisions, and nothing else: no I/O, no clock of its own, no threads, so every rule is
@@ -31,42 +37,12 @@ import org.tiphotline.operators.OperatorId;
  */
 final class RoutingBrain {
 
-    record Waiting(CallId call, boolean urgent, String language, Instant queuedAt) {}
-
-    sealed interface Decision permits Offer, Withdraw, WrapUpOverdue {}
-
-    /** The operator's after-call work has run past its maximum and they stay in it: the supervisors are alerted. */
-    record WrapUpOverdue(OperatorId operator, Instant since) implements Decision {}
-
     /**
      * One change of an operator's state, as the state log keeps it: appended in the transaction of the decision
      * that made it ({@link RoutingStore}). {@code byUser}: the supervisor who set it, else null.
      */
     record StateChange(OperatorId operator, Presence presence, AwayReason reason, StateCause cause, Long byUser,
             Instant at) {}
-
-    /** Why an operator's state is what it is: kept beside their presence, for their screen and the floor. */
-    record Why(AwayReason reason, StateCause cause, Long byUser) {
-
-        static final Why NONE = new Why(null, null, null);
-
-        static Why of(StateCause cause) {
-            return new Why(null, cause, null);
-        }
-    }
-
-    record Offer(CallId call, OperatorId operator) implements Decision {}
-
-    /**
-     * Stop ringing {@code operator}: the call is back in the queue. {@code rangOut}: the offer timed out (else the
-     * operator went away while it rang), which the operator is told in those words.
-     */
-    record Withdraw(CallId call, OperatorId operator, boolean rangOut) implements Decision {
-
-        Withdraw(CallId call, OperatorId operator) {
-            this(call, operator, true);
-        }
-    }
 
     record OperatorView(OperatorId id, Presence presence, Instant since, CallId call, Why why) {}
 
@@ -83,8 +59,6 @@ final class RoutingBrain {
     private final java.util.Set<OperatorId> phoneless = new java.util.HashSet<>();
     /** The changes of state this brain made, in order: what the decision appends to the state log. */
     private final List<StateChange> changes = new ArrayList<>();
-
-    private record Ring(Waiting call, OperatorId operator, Instant since) {}
 
     private static final class Seat {
         final OperatorId id;
@@ -109,40 +83,20 @@ final class RoutingBrain {
         this.settings = settings;
     }
 
-    /** An operator's seat as stored between decisions. */
-    record SeatState(OperatorId id, List<String> languages, Presence presence, Instant since, Instant idleSince,
-            CallId call, Why why, boolean overdue) {
-
-        SeatState(OperatorId id, List<String> languages, Presence presence, Instant since, Instant idleSince,
-                CallId call) {
-            this(id, languages, presence, since, idleSince, call, Why.NONE, false);
-        }
-    }
-
-    /** An offer as stored between decisions: the call, whom it rings, since when. */
-    record RingState(Waiting call, OperatorId operator, Instant since) {}
-
-    /**
-     * Everything the brain knows, as plain values: what {@link Router} keeps in PostgreSQL between two decisions,
-     * so any node can take the next one. {@code queue} in arrival order.
-     */
-    record State(List<Waiting> queue, List<RingState> ringing, List<SeatState> seats, Map<CallId, Presence> dialled,
-            java.util.Set<OperatorId> phoneless) {}
-
-    State state() {
-        return new State(List.copyOf(queue.values()),
-                ringing.values().stream().map(r -> new RingState(r.call(), r.operator(), r.since())).toList(),
-                seats.values().stream().map(s -> new SeatState(s.id, List.copyOf(s.languages), s.presence, s.since,
-                        s.idleSince, s.call, s.why, s.overdue)).toList(),
+    RoutingState state() {
+        return new RoutingState(List.copyOf(queue.values()),
+                List.copyOf(ringing.values()),
+                seats.values().stream().map(s -> new RoutingState.Seat(s.id, List.copyOf(s.languages), s.presence,
+                        s.since, s.idleSince, s.call, s.why, s.overdue)).toList(),
                 Map.copyOf(dialled), java.util.Set.copyOf(phoneless));
     }
 
     /** A brain that continues from {@code state}, as the decision before left it (on this node or another). */
-    static RoutingBrain of(RoutingSettings settings, State state) {
+    static RoutingBrain of(RoutingSettings settings, RoutingState state) {
         RoutingBrain brain = new RoutingBrain(settings);
         state.queue().forEach(w -> brain.queue.put(w.call(), w));
-        state.ringing().forEach(r -> brain.ringing.put(r.call().call(), new Ring(r.call(), r.operator(), r.since())));
-        for (SeatState s : state.seats()) {
+        state.ringing().forEach(r -> brain.ringing.put(r.call().call(), r));
+        for (RoutingState.Seat s : state.seats()) {
             Seat seat = new Seat(s.id(), List.copyOf(s.languages()), s.since());
             seat.presence = s.presence();
             seat.idleSince = s.idleSince();
@@ -156,7 +110,7 @@ final class RoutingBrain {
         return brain;
     }
 
-    List<Decision> enqueue(Waiting call, Instant now) {
+    List<RoutingDecision> enqueue(Waiting call, Instant now) {
         if (!ringing.containsKey(call.call())) {
             queue.put(call.call(), call);
         }
@@ -164,7 +118,7 @@ final class RoutingBrain {
     }
 
     /** The operator chose AVAILABLE or AWAY (no reason given). Returns what follows from it. */
-    List<Decision> setPresence(OperatorId operator, List<String> languages, Presence wanted, Instant now) {
+    List<RoutingDecision> setPresence(OperatorId operator, List<String> languages, Presence wanted, Instant now) {
         return setPresence(operator, languages, wanted, Why.of(StateCause.CHOSEN), now);
     }
 
@@ -172,13 +126,14 @@ final class RoutingBrain {
      * AVAILABLE or AWAY, for the reason and by whom {@code why} says (the operator, the system when their console
      * closed). A reason other than the one they are away for is a change too. Returns what follows from it.
      */
-    List<Decision> setPresence(OperatorId operator, List<String> languages, Presence wanted, Why why, Instant now) {
+    List<RoutingDecision> setPresence(OperatorId operator, List<String> languages, Presence wanted, Why why,
+            Instant now) {
         if (wanted != Presence.AVAILABLE && wanted != Presence.AWAY) {
             throw new IllegalArgumentException("an operator can only choose AVAILABLE or AWAY");
         }
         Seat seat = seats.computeIfAbsent(operator, id -> new Seat(id, languages, now));
         seat.languages = List.copyOf(languages);
-        List<Decision> decisions = new ArrayList<>();
+        List<RoutingDecision> decisions = new ArrayList<>();
         if (seat.call != null && dialled.containsKey(seat.call)) {
             // Dialling out: the phone rings for the callback whatever is chosen now; the choice holds once it is over.
             dialled.put(seat.call, wanted);
@@ -207,7 +162,7 @@ final class RoutingBrain {
         return decisions;
     }
 
-    List<Decision> wrapUpDone(OperatorId operator, Instant now) {
+    List<RoutingDecision> wrapUpDone(OperatorId operator, Instant now) {
         seat(operator).filter(s -> s.presence == Presence.WRAP_UP).ifPresent(s -> {
             s.idleSince = now;
             ready(s, now, StateCause.REPORT_SUBMITTED);
@@ -237,7 +192,7 @@ final class RoutingBrain {
      * operator out of the pool (a ringing one is settled by the failed offer's own report); a reachable one puts
      * them back as they chose.
      */
-    List<Decision> phoneReachable(OperatorId operator, boolean reachable, Instant now) {
+    List<RoutingDecision> phoneReachable(OperatorId operator, boolean reachable, Instant now) {
         if (reachable ? !phoneless.remove(operator) : !phoneless.add(operator)) {
             return List.of();
         }
@@ -267,7 +222,7 @@ final class RoutingBrain {
      * The offer failed (no answer, busy): the call waits again, the operator is set away; unless their phone is
      * known to be unreachable, which is no fault of theirs: they wait for it instead.
      */
-    List<Decision> unanswered(CallId call, OperatorId operator, Instant now) {
+    List<RoutingDecision> unanswered(CallId call, OperatorId operator, Instant now) {
         Ring ring = ringing.get(call);
         if (ring == null || !ring.operator().equals(operator)) {
             return dispatch(now);
@@ -280,7 +235,7 @@ final class RoutingBrain {
     }
 
     /** The call is over, however it ended. */
-    List<Decision> ended(CallId call, Instant now) {
+    List<RoutingDecision> ended(CallId call, Instant now) {
         queue.remove(call);
         Ring ring = ringing.remove(call);
         if (ring != null) {
@@ -353,7 +308,7 @@ final class RoutingBrain {
     }
 
     /** The consult on {@code call} is over without a hand-over: the colleague takes calls again. */
-    List<Decision> consultEnded(CallId call, Instant now) {
+    List<RoutingDecision> consultEnded(CallId call, Instant now) {
         for (Seat seat : seats.values()) {
             if (consulting(seat, call)) {
                 seat.idleSince = now;
@@ -390,8 +345,8 @@ final class RoutingBrain {
      * Offers that rang too long are withdrawn; waiting calls whose language wait expired can now go anywhere;
      * after-call work past its maximum ends, or is reported once to the supervisors (see {@link RoutingSettings}).
      */
-    List<Decision> tick(Instant now) {
-        List<Decision> decisions = new ArrayList<>();
+    List<RoutingDecision> tick(Instant now) {
+        List<RoutingDecision> decisions = new ArrayList<>();
         for (Ring ring : List.copyOf(ringing.values())) {
             if (!ring.since().plus(settings.offerTimeout()).isAfter(now)) {
                 decisions.add(requeueRinging(ring.call().call(), now, true));
@@ -435,8 +390,8 @@ final class RoutingBrain {
         return new Withdraw(call, ring.operator(), rangOut);
     }
 
-    private List<Decision> dispatch(Instant now) {
-        List<Decision> offers = new ArrayList<>();
+    private List<RoutingDecision> dispatch(Instant now) {
+        List<RoutingDecision> offers = new ArrayList<>();
         for (Waiting call : queue()) {
             List<Seat> free = seats.values().stream().filter(s -> s.presence == Presence.AVAILABLE).toList();
             if (free.isEmpty()) {

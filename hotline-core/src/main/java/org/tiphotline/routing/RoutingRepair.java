@@ -67,13 +67,13 @@ public class RoutingRepair {
     /** One round; returns how many calls it repaired. */
     public int repair() {
         Instant settled = clock.instant().minus(every);
-        RoutingBrain.State state = store.read();
+        RoutingState state = store.read();
         Set<CallId> held = new HashSet<>();
         state.queue().forEach(w -> held.add(w.call()));
         state.ringing().forEach(r -> held.add(r.call().call()));
         Set<CallId> known = new HashSet<>(held);
         known.addAll(state.dialled().keySet());
-        state.seats().stream().map(RoutingBrain.SeatState::call).filter(java.util.Objects::nonNull)
+        state.seats().stream().map(RoutingState.Seat::call).filter(java.util.Objects::nonNull)
                 .forEach(held::add);
         known.addAll(held);
         int repaired = 0;

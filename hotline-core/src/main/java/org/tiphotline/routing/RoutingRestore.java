@@ -91,7 +91,7 @@ public class RoutingRestore implements DisposableBean {
         store.read().seats().stream()
                 .filter(s -> s.presence() == Presence.AVAILABLE || s.presence() == Presence.PHONE_NOT_CONNECTED)
                 .forEach(s -> router.decide(brain -> brain.setPresence(s.id(), s.languages(), Presence.AWAY,
-                        RoutingBrain.Why.of(StateCause.RESTART), clock.instant())));
+                        RoutingState.Why.of(StateCause.RESTART), clock.instant())));
     }
 
     /**
@@ -109,11 +109,11 @@ public class RoutingRestore implements DisposableBean {
             List<CallRef> ours = switchboard.unfinished(port.provider());
             port.liveCalls().ifPresent(live -> switchboard.reconcile(ours, port.provider(), live));
         }
-        RoutingBrain.State state = store.read();
+        RoutingState state = store.read();
         Set<CallId> routed = new HashSet<>();
         state.queue().forEach(w -> routed.add(w.call()));
         Map<CallId, OperatorId> rings = state.ringing().stream()
-                .collect(Collectors.toMap(r -> r.call().call(), RoutingBrain.RingState::operator));
+                .collect(Collectors.toMap(r -> r.call().call(), RoutingState.Ring::operator));
         routed.addAll(rings.keySet());
         for (Call call : calls.waiting()) {
             if (call.direction() == CallDirection.CALLBACK) {
@@ -132,7 +132,7 @@ public class RoutingRestore implements DisposableBean {
         }
         Set<CallId> mentioned = new HashSet<>(routed);
         mentioned.addAll(state.dialled().keySet());
-        state.seats().stream().map(RoutingBrain.SeatState::call).filter(Objects::nonNull).forEach(mentioned::add);
+        state.seats().stream().map(RoutingState.Seat::call).filter(Objects::nonNull).forEach(mentioned::add);
         for (CallId call : mentioned) {
             calls.load(call).filter(c -> c.state() == CallState.ENDED)
                     .ifPresent(c -> router.decide(brain -> brain.ended(call, clock.instant())));

@@ -74,7 +74,7 @@ class RoutingStore {
     }
 
     /** The outcome of one step under the lock: the state before and after it, and what the step returned. */
-    record Step<T>(RoutingBrain.State before, RoutingBrain.State after, T result) {}
+    record Step<T>(RoutingState before, RoutingState after, T result) {}
 
     /**
      * Runs {@code step} on the stored state under the routing lock and stores what it changed, with every change of
@@ -85,10 +85,10 @@ class RoutingStore {
         return tx.execute(status -> {
             db.resultQuery("select set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(?)",
                     LOCK_KEY).fetch();
-            RoutingBrain.State before = read();
+            RoutingState before = read();
             RoutingBrain brain = RoutingBrain.of(settings, before);
             T result = step.apply(brain);
-            RoutingBrain.State after = brain.state();
+            RoutingState after = brain.state();
             List<Query> changes = changes(before, after);
             for (RoutingBrain.StateChange c : brain.changes()) {
                 changes.add(db.insertInto(OPERATOR_STATE_EVENT)
@@ -108,10 +108,10 @@ class RoutingStore {
     }
 
     /** The state the last decision committed, in one statement (one snapshot). */
-    RoutingBrain.State read() {
-        List<RoutingBrain.Waiting> queue = new ArrayList<>();
-        List<RoutingBrain.RingState> ringing = new ArrayList<>();
-        List<RoutingBrain.SeatState> seats = new ArrayList<>();
+    RoutingState read() {
+        List<RoutingState.Waiting> queue = new ArrayList<>();
+        List<RoutingState.Ring> ringing = new ArrayList<>();
+        List<RoutingState.Seat> seats = new ArrayList<>();
         Map<CallId, Presence> dialled = new HashMap<>();
         Set<OperatorId> phoneless = new HashSet<>();
         List<Record> rows = new ArrayList<>(db.resultQuery(LOAD).fetch());
@@ -125,7 +125,7 @@ class RoutingStore {
                 switch (kind) {
                     case "DIALLING" -> dialled.put(call, Presence.valueOf((String) r.get(8)));
                     case "WAITING" -> queue.add(waiting(call, r));
-                    default -> ringing.add(new RoutingBrain.RingState(waiting(call, r),
+                    default -> ringing.add(new RoutingState.Ring(waiting(call, r),
                             new OperatorId(((Number) r.get(6)).longValue()), time(r.get(7))));
                 }
             } else {
@@ -134,14 +134,14 @@ class RoutingStore {
                     phoneless.add(id);
                 }
                 if (Boolean.TRUE.equals(r.get(11))) {
-                    seats.add(new RoutingBrain.SeatState(id, strings(r.get(10)),
+                    seats.add(new RoutingState.Seat(id, strings(r.get(10)),
                             Presence.valueOf((String) r.get(8)), time(r.get(7)), time(r.get(9)),
                             r.get(1) == null ? null : new CallId((UUID) r.get(1)), why(r),
                             Boolean.TRUE.equals(r.get(16))));
                 }
             }
         }
-        return new RoutingBrain.State(queue, ringing, seats, dialled, phoneless);
+        return new RoutingState(queue, ringing, seats, dialled, phoneless);
     }
 
     /** One operator's presence as the last decision left it; empty when they never had a seat. */
@@ -175,11 +175,11 @@ class RoutingStore {
     }
 
     /** Urgent calls waiting in the queue (not ringing) since {@code cutoff} or earlier, oldest first. */
-    List<RoutingBrain.Waiting> urgentWaitingSince(Instant cutoff) {
+    List<RoutingState.Waiting> urgentWaitingSince(Instant cutoff) {
         return db.select(ROUTING_CALL.CALL_ID, ROUTING_CALL.LANGUAGE, ROUTING_CALL.QUEUED_AT).from(ROUTING_CALL)
                 .where(ROUTING_CALL.KIND.eq("WAITING")).and(ROUTING_CALL.URGENT)
                 .and(ROUTING_CALL.QUEUED_AT.le(utc(cutoff))).orderBy(ROUTING_CALL.QUEUED_AT)
-                .fetch(r -> new RoutingBrain.Waiting(new CallId(r.value1()), true, r.value2(), time(r.value3())));
+                .fetch(r -> new RoutingState.Waiting(new CallId(r.value1()), true, r.value2(), time(r.value3())));
     }
 
     private static List<String> strings(Object joined) {
@@ -187,21 +187,21 @@ class RoutingStore {
     }
 
     /** Null columns (an older node's writes, a seat from before issue 20) read as no reason and no cause. */
-    private static RoutingBrain.Why why(Record r) {
+    private static RoutingState.Why why(Record r) {
         String reason = (String) r.get(13);
         String cause = (String) r.get(14);
         Presence presence = Presence.valueOf((String) r.get(8));
-        return new RoutingBrain.Why(reason == null || presence != Presence.AWAY ? null : AwayReason.valueOf(reason),
+        return new RoutingState.Why(reason == null || presence != Presence.AWAY ? null : AwayReason.valueOf(reason),
                 cause == null ? null : StateCause.valueOf(cause),
                 r.get(15) == null ? null : ((Number) r.get(15)).longValue());
     }
 
-    private static RoutingBrain.Waiting waiting(CallId call, Record r) {
-        return new RoutingBrain.Waiting(call, Boolean.TRUE.equals(r.get(3)), (String) r.get(4), time(r.get(5)));
+    private static RoutingState.Waiting waiting(CallId call, Record r) {
+        return new RoutingState.Waiting(call, Boolean.TRUE.equals(r.get(3)), (String) r.get(4), time(r.get(5)));
     }
 
     /** The rows that differ between the two states, as statements with inlined values (nothing personal). */
-    private List<Query> changes(RoutingBrain.State before, RoutingBrain.State after) {
+    private List<Query> changes(RoutingState before, RoutingState after) {
         List<Query> queries = new ArrayList<>();
         Map<CallId, CallRow> was = callRows(before);
         Map<CallId, CallRow> is = callRows(after);
@@ -229,7 +229,7 @@ class RoutingStore {
                 db.deleteFrom(ROUTING_OPERATOR).where(ROUTING_OPERATOR.OPERATOR_ID.eq(id.value()))));
         isSeated.forEach((id, row) -> {
             if (!row.equals(wasSeated.get(id))) {
-                RoutingBrain.SeatState s = row.seat();
+                RoutingState.Seat s = row.seat();
                 String[] languages = s == null ? new String[0] : s.languages().toArray(String[]::new);
                 queries.add(db.insertInto(ROUTING_OPERATOR)
                         .set(ROUTING_OPERATOR.OPERATOR_ID, id.value()).set(ROUTING_OPERATOR.SEATED, s != null)
@@ -260,20 +260,20 @@ class RoutingStore {
         return queries;
     }
 
-    private static String reason(RoutingBrain.SeatState s) {
+    private static String reason(RoutingState.Seat s) {
         return s == null || s.why().reason() == null ? null : s.why().reason().name();
     }
 
-    private static String cause(RoutingBrain.SeatState s) {
+    private static String cause(RoutingState.Seat s) {
         return s == null || s.why().cause() == null ? null : s.why().cause().name();
     }
 
     private record CallRow(String kind, boolean urgent, String language, Instant queuedAt, OperatorId operator,
             Instant since, String returnTo) {}
 
-    private record OperatorRow(RoutingBrain.SeatState seat, boolean phoneless) {}
+    private record OperatorRow(RoutingState.Seat seat, boolean phoneless) {}
 
-    private static Map<CallId, CallRow> callRows(RoutingBrain.State state) {
+    private static Map<CallId, CallRow> callRows(RoutingState state) {
         Map<CallId, CallRow> rows = new LinkedHashMap<>();
         state.queue().forEach(w -> rows.put(w.call(),
                 new CallRow("WAITING", w.urgent(), w.language(), w.queuedAt(), null, null, null)));
@@ -284,7 +284,7 @@ class RoutingStore {
         return rows;
     }
 
-    private static Map<OperatorId, OperatorRow> operatorRows(RoutingBrain.State state) {
+    private static Map<OperatorId, OperatorRow> operatorRows(RoutingState state) {
         Map<OperatorId, OperatorRow> rows = new LinkedHashMap<>();
         state.seats().forEach(s -> rows.put(s.id(), new OperatorRow(s, state.phoneless().contains(s.id()))));
         state.phoneless().stream().filter(id -> !rows.containsKey(id))

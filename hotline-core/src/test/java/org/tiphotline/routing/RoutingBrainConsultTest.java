@@ -8,8 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tiphotline.calls.CallId;
 import org.tiphotline.operators.OperatorId;
-import org.tiphotline.routing.RoutingBrain.Offer;
-import org.tiphotline.routing.RoutingBrain.Waiting;
+import org.tiphotline.routing.RoutingDecision.Offer;
+import org.tiphotline.routing.RoutingState.Waiting;
 
 /**
  * Issue 20 F: a colleague consulted about a call is reserved (offered nothing meanwhile); a hand-over gives them the

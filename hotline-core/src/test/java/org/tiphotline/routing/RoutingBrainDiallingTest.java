@@ -8,8 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tiphotline.calls.CallId;
 import org.tiphotline.operators.OperatorId;
-import org.tiphotline.routing.RoutingBrain.Offer;
-import org.tiphotline.routing.RoutingBrain.Waiting;
+import org.tiphotline.routing.RoutingDecision.Offer;
+import org.tiphotline.routing.RoutingState.Waiting;
 
 /** An operator the hotline dials out for (a callback) is offered no incoming call until that call is over. */
 class RoutingBrainDiallingTest {

@@ -10,10 +10,9 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.tiphotline.calls.CallId;
 import org.tiphotline.operators.OperatorId;
-import org.tiphotline.routing.RoutingBrain.Decision;
-import org.tiphotline.routing.RoutingBrain.Offer;
-import org.tiphotline.routing.RoutingBrain.Waiting;
-import org.tiphotline.routing.RoutingBrain.Withdraw;
+import org.tiphotline.routing.RoutingDecision.Offer;
+import org.tiphotline.routing.RoutingState.Waiting;
+import org.tiphotline.routing.RoutingDecision.Withdraw;
 
 /** The routing rules, decision by decision, with plain values and a hand-moved time. */
 class RoutingBrainTest {
@@ -36,11 +35,11 @@ class RoutingBrainTest {
         return new Waiting(CallId.random(), urgent, language, at(queuedAtSecond));
     }
 
-    private List<Decision> available(OperatorId operator, int second, String... languages) {
+    private List<RoutingDecision> available(OperatorId operator, int second, String... languages) {
         return brain.setPresence(operator, List.of(languages), Presence.AVAILABLE, at(second));
     }
 
-    private List<Decision> enqueue(Waiting call, int second) {
+    private List<RoutingDecision> enqueue(Waiting call, int second) {
         return brain.enqueue(call, at(second));
     }
 
