@@ -4,7 +4,10 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
-const Console = { formDef: [], report: null, call: null, timers: {}, pending: new Set(), ringing: null };
+// timers: the form's saves waiting for the typing to pause, by field name, nothing else (Submit saves each first);
+// saving: the saves on their way to the server.
+const Console = { formDef: [], report: null, call: null, timers: {}, saving: new Map(), pending: new Set(),
+  ringing: null, wrapUpTimer: null };
 
 async function init() {
   if (!await App.start()) return;
@@ -49,7 +52,7 @@ async function init() {
 // The presence in words, with why (issue 20): who set them away and for what, and the after-call work's time left.
 function showPresence(m) {
   const p = m.presence;
-  clearInterval(Console.timers.wrapUp);
+  clearInterval(Console.wrapUpTimer);
   $('presence').className = 'presence-' + p;
   if (p === 'PHONE_NOT_CONNECTED') {
     // Not a choice of theirs: the PBX cannot reach their phone, so calls wait until it is back.
@@ -68,7 +71,7 @@ function showPresence(m) {
         : m.wrapUpOverdue === 'ALERT' ? ' · past the maximum: your supervisor has been told' : '');
     };
     tick();
-    Console.timers.wrapUp = setInterval(tick, 1000);
+    Console.wrapUpTimer = setInterval(tick, 1000);
   } else {
     $('presence').textContent = App.label(p, 'presence');
   }
@@ -153,7 +156,12 @@ async function openReport(id) {
   $('esc-list').replaceChildren();
   $('esc-status').textContent = '';
   const r = await App.api('GET', '/api/reports/' + id);
-  if (!r.ok) { $('call-header').textContent = r.body.message; return; }
+  if (!r.ok) {
+    // A 404 names the report's id: the operator is told what it means instead.
+    $('call-header').textContent = r.status === 404 ? 'This report is not yours to see: another operator has it.'
+      : r.body.message;
+    return;
+  }
   Console.report = r.body.report;
   Console.call = r.body.call;
   renderCallHeader();

@@ -125,7 +125,10 @@ function schedule(f, delay) {
 
 function saveNow(f) {
   clearTimeout(Console.timers[f.name]);
-  return save(f, HotlineForm.reads[f.name]());
+  const saving = save(f, HotlineForm.reads[f.name]());
+  Console.saving.set(f.name, saving);
+  saving.finally(() => { if (Console.saving.get(f.name) === saving) Console.saving.delete(f.name); });
+  return saving;
 }
 
 async function save(f, value) {
@@ -242,11 +245,18 @@ function editing(f) {
   return Console.pending.has(f.name) || Boolean(input && input.contains(document.activeElement));
 }
 
+// Saves at once what waits for the typing to pause; true when no field is left unsaved.
+async function saveAll() {
+  await Promise.all(Object.keys(Console.timers).map((name) => saveNow(HotlineForm.fields[name])));
+  // A save already on its way when the button was pressed (its pause had passed) decides as much as these.
+  await Promise.all([...Console.saving.values()]);
+  return Console.pending.size === 0;
+}
+
 // Idempotent on the server too: a repeat answers as the first submission did.
 function submit() {
   return App.busy($('submit'), async () => {
-    await Promise.all(Object.keys(Console.timers).map((name) => saveNow(HotlineForm.fields[name])));
-    if (Console.pending.size) {
+    if (!await saveAll()) {
       $('submit-status').textContent = 'Not sent: a field is not saved yet (see its message).';
       const first = Console.formDef.find((f) => Console.pending.has(f.name));
       if (first) focusField(first.name);
