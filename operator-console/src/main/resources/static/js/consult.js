@@ -1,6 +1,6 @@
 // On the operator's console (issue 20 F): during a call, ask a colleague (by name, or anyone who speaks a language)
 // while the caller is on hold, then hand the caller over or go back to them; and, asked by a colleague, be told so in
-// words and get the call once it is handed over. Self-contained (one script tag), like supervised.js: the page
+// words and get the call, with its report, once it is handed over. Self-contained (one script tag), like supervised.js: the page
 // draws the section, the server says what happened on /user/queue/consult.
 'use strict';
 
@@ -90,6 +90,11 @@ const Consult = {
   },
 
   async handOver() {
+    // The report goes with the caller: what was typed is saved first, so the colleague gets every word of it.
+    if (Console.report && !await saveAll()) {
+      Consult.status('Not handed over yet: a field of the report is not saved (see its message).', true);
+      return;
+    }
     const r = await App.api('POST', '/api/console/calls/' + encodeURIComponent(Console.call.id)
       + '/consult/hand-over');
     if (!r.ok) { Consult.status(r.body.message, true); return; }
@@ -125,11 +130,15 @@ const Consult = {
   async on(m) {
     if (m.role === 'ASKER') {
       Consult.status(m.words, false);
-      if (m.what === 'HANDED_OVER') {
+      if (m.what === 'HANDED_OVER' && (!Console.call || Console.call.id === m.call)) {
         Consult.el('consult').hidden = true;
-        if (Console.call && Console.call.id === m.call) Console.call.state = 'ENDED';
+        // The report went with the caller (the server moved it): nothing of it stays on this screen.
+        leaveUnansweredCall();
         CallBar.setState('ENDED');
-        CallBar.notice('You handed the caller over to ' + m.colleague + '. Finish the report and submit it.');
+        const words = 'You handed the caller over to ' + m.colleague + '. The report went with the call: '
+          + m.colleague + ' finishes it.';
+        CallBar.notice(words);
+        Consult.el('call-header').textContent = words;
       }
       return;
     }
@@ -141,11 +150,8 @@ const Consult = {
       const current = r.ok && r.body.current;
       if (!current) return;
       showCall(current, current.state, current.sinceSeconds);
-      // The report stays with the colleague who took the call first; the call is this operator's to talk on.
-      Console.call = Console.call && Console.call.id === current.call ? Console.call : {
-        id: current.call, provider: current.provider, providerCallId: current.providerCallId,
-        callerMask: current.callerMask, state: current.state,
-      };
+      // The report came with the caller: what the colleague typed is on screen, and this operator goes on with it.
+      if (current.report) await openReport(current.report);
     }
   },
 };

@@ -14,6 +14,7 @@ import org.tiphotline.calls.CallState;
 import org.tiphotline.calls.Calls;
 import org.tiphotline.calls.UnknownCall;
 import org.tiphotline.escalation.Directory;
+import org.tiphotline.intake.Intake;
 import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.OperatorId;
 import org.tiphotline.operators.Operators;
@@ -48,10 +49,13 @@ public class Consults {
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final Directory directory;
+    private final Intake intake;
 
     public Consults(Calls calls, TelephonyPorts ports, Operators operators, Router router, AuditTrail audit,
-            TransactionTemplate tx, Clock clock, ApplicationEventPublisher events, Directory directory) {
+            TransactionTemplate tx, Clock clock, ApplicationEventPublisher events, Directory directory,
+            Intake intake) {
         this.directory = directory;
+        this.intake = intake;
         this.calls = calls;
         this.ports = ports;
         this.operators = operators;
@@ -118,7 +122,8 @@ public class Consults {
 
     /**
      * A warm transfer: the caller is put through to the colleague being consulted, who owns the call from now on
-     * (its record's operator, a {@code TRANSFERRED} event naming them); {@code operator} goes to after-call work.
+     * (its record's operator, a {@code TRANSFERRED} event naming them, its unfinished report); {@code operator} goes
+     * to after-call work.
      *
      * @throws IllegalStateException not your call, or no colleague is being asked about it
      */
@@ -132,6 +137,7 @@ public class Consults {
                             Long.toString(operator.id().value())));
             audit.record(operator.username(), AuditTrail.Action.CHANGE, "call", id,
                     List.of("handed-over:" + colleague.username()));
+            intake.handDraftOver(id, operator, colleague);
             return colleague;
         });
         router.handedOver(id, to.id());

@@ -236,6 +236,27 @@ public class Intake {
     }
 
     /**
+     * A warm transfer (issue 20 F): the call's unfinished report goes with the caller to the colleague, who hears
+     * what comes next and finishes it; the operator who handed over no longer has it. Runs in the transaction that
+     * records the transfer, so the call and its draft never belong to two people, and is audited: the colleague comes
+     * to read what was typed. A report already submitted stays its author's. Empty when no draft of {@code from}'s
+     * goes.
+     */
+    public java.util.Optional<ReportId> handDraftOver(CallId call, org.tiphotline.operators.Operator from,
+            org.tiphotline.operators.Operator to) {
+        return tx.execute(status -> reports.forCall(call)
+                .filter(r -> r.getStatus().equals(HotlineReport.Status.DRAFT.name())
+                        && r.getOperatorId() == from.id().value())
+                .map(draft -> {
+                    draft.setOperatorId(to.id().value()).store();
+                    ReportId id = new ReportId(draft.getId());
+                    audit.record(from.username(), AuditTrail.Action.CHANGE, "hotline_report", id,
+                            List.of("handed-over:" + to.username()));
+                    return id;
+                }));
+    }
+
+    /**
      * The report for someone who may see it; its personal fields only for those who may read them (then audited),
      * else {@code personalHidden} says they exist. Anyone else is told it does not exist.
      */

@@ -24,11 +24,14 @@ import tools.jackson.databind.JsonNode;
 /**
  * A warm transfer between two operators on the simulated line, as both see it in real chromium (issue 20 F): the
  * first answers a call and asks the second by name; the second's console says who asks, in words; the simulated
- * line's panel shows the caller on hold and the colleague on the line; the first hands over and is told so (and
- * goes to after-call work); the second's console has the call, talking, and hangs it up. The call log then holds the
+ * line's panel shows the caller on hold and the colleague on the line; the first types a last line into the report
+ * and hands over at once, and is told so (and goes to after-call work, the report off their screen); the second's
+ * console has the call, talking, and the report with that line in it, hangs up and submits it. The call log then holds the
  * consult and the transfer to the second operator, and the call is a completed one.
  */
 class ConsultInBrowserTest {
+
+    private static final String TYPED = "Said to the first operator: works at a fake farm (test)";
 
     @TempDir
     Path data;
@@ -94,15 +97,24 @@ class ConsultInBrowserTest {
                 "document.getElementById('consult').scrollIntoView({block: 'center'})");
         HeadlessChromium.screenshot(one, "consult-asking-a-colleague");
 
+        // Typed just before the hand-over, still waiting for the typing to pause: handing over saves it first.
+        one.findElement(By.id("f-victimDetails")).sendKeys(TYPED);
+        // Typing scrolled the form into view; the call bar stays on top of the page, over what is above the form.
+        ((org.openqa.selenium.JavascriptExecutor) one).executeScript(
+                "document.getElementById('consult-hand-over').scrollIntoView({block: 'center'})");
         one.findElement(By.id("consult-hand-over")).click();
-        oneWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("call-notice"),
-                "You handed the caller over to Demo Operator Two. Finish the report and submit it."));
+        String handedOver = "You handed the caller over to Demo Operator Two. The report went with the call: "
+                + "Demo Operator Two finishes it.";
+        oneWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("call-notice"), handedOver));
+        oneWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("call-header"), handedOver));
+        assertThat(one.findElement(By.id("report-form")).isDisplayed()).as("nothing of the report stays").isFalse();
         oneWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("presence"), "After-call work"));
         oneWait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("consult")));
         twoWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("consult-told"),
                 "Demo Operator One handed the caller over to you: you are on the call"));
         twoWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cb-state"), "Talking"));
         twoWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("presence"), "On a call"));
+        twoWait.until(ExpectedConditions.attributeToBe(By.id("f-victimDetails"), "value", TYPED));
         HeadlessChromium.screenshot(two, "consult-handed-over-colleague");
         String page = one.findElement(By.tagName("body")).getText();
         assertThat(page).as("words, not codes").doesNotContain("ON_CALL").doesNotContain("HANDED_OVER")
@@ -111,6 +123,10 @@ class ConsultInBrowserTest {
         twoWait.until(ExpectedConditions.elementToBeClickable(By.id("hangup"))).click();
         twoWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cb-state"), "Call ended"));
         assertThat(api.get("/api/sim/calls").body().toString()).doesNotContain(sim);
+        new Select(two.findElement(By.id("f-situation"))).selectByValue("POTENTIAL");
+        two.findElement(By.id("submit")).click();
+        twoWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("submit-status"),
+                "Report submitted."));
 
         ConsoleClient supervisor = ConsoleClient.login(hotline.base(), "supervisor", "supervisor-demo");
         JsonNode detail = supervisor.get("/api/calllog/" + call).body();
@@ -124,6 +140,8 @@ class ConsultInBrowserTest {
     private WebDriverWait signIn(WebDriver browser, String user, String password) {
         HeadlessChromium.signIn(browser, hotline.base(), user, password);
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        // The colleagues' list is drawn anew when asked again: an option found just before is then stale.
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("link-status"), "live"));
         return wait;
     }

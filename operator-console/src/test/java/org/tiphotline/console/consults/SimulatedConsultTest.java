@@ -24,8 +24,8 @@ import tools.jackson.databind.JsonNode;
  * Issue 20 F on the simulated line (the demo's phone line), through the real HTTP and STOMP stack: the line's own
  * listing shows the three parties of a consult (the caller held, the operator, the colleague) and, after the hand-over,
  * the colleague alone with the caller; routing offers the colleague nothing while asked; the call becomes the
- * colleague's (TRANSFERRED naming them, the call log's operator) and the operator who handed over goes to after-call
- * work; a consult called off frees the colleague for the next call.
+ * colleague's (TRANSFERRED naming them, the call log's operator, its draft report, audited) and the operator who
+ * handed over goes to after-call work; a consult called off frees the colleague for the next call.
  */
 class SimulatedConsultTest {
 
@@ -80,6 +80,10 @@ class SimulatedConsultTest {
             one.post("/api/sim/calls", Map.of("callerNumber", "+1 555 0100 172", "language", "en"));
             assertThat(popsTwo.poll(1500, TimeUnit.MILLISECONDS)).as("no offer to a colleague being asked").isNull();
 
+            String report = pop.get("report").asString();
+            assertThat(one.put("/api/reports/" + report + "/fields/victimDetails",
+                    Map.of("value", "Told operator one before the transfer (fake)")).status()).isEqualTo(200);
+
             ConsoleClient.Response handed = one.post("/api/console/calls/" + call + "/consult/hand-over", null);
             assertThat(handed.status()).isEqualTo(200);
             assertThat(handed.body().get("operator").asString()).isEqualTo("Demo Operator Two");
@@ -87,7 +91,21 @@ class SimulatedConsultTest {
             await(presenceOne, p -> p.get("presence").asString().equals("WRAP_UP"), 5);
             assertThat(await(toldTwo, m -> m.get("what").asString().equals("HANDED_OVER"), 5).get("words").asString())
                     .isEqualTo("Demo Operator One handed the caller over to you: you are on the call");
-            assertThat(two.get("/api/console/call").body().get("current").get("call").asString()).isEqualTo(call);
+            JsonNode current = two.get("/api/console/call").body().get("current");
+            assertThat(current.get("call").asString()).isEqualTo(call);
+            // The report went with the caller: the colleague goes on with what was typed; the first operator no
+            // longer has it (their drafts, their reads).
+            assertThat(current.get("report").asString()).isEqualTo(report);
+            ConsoleClient.Response theirs = two.get("/api/reports/" + report);
+            assertThat(theirs.status()).isEqualTo(200);
+            assertThat(theirs.body().get("report").get("operatorName").asString()).isEqualTo("Demo Operator Two");
+            assertThat(theirs.body().toString()).contains("Told operator one before the transfer (fake)");
+            assertThat(one.get("/api/reports/" + report).status()).isEqualTo(404);
+            assertThat(one.get("/api/reports/drafts").body().toString()).doesNotContain(report);
+            assertThat(one.put("/api/reports/" + report + "/fields/situation", Map.of("value", "POTENTIAL"))
+                    .status()).as("a late save of the first operator's").isEqualTo(404);
+            assertThat(two.put("/api/reports/" + report + "/fields/situation", Map.of("value", "POTENTIAL"))
+                    .status()).isEqualTo(200);
             assertThat(one.post("/api/sim/calls/" + sim + "/operator-hangup", null).status())
                     .as("the operator who handed over is off the line").isEqualTo(409);
 
@@ -106,6 +124,11 @@ class SimulatedConsultTest {
                     .where(AUDIT_LOG.ACTOR.eq("operator"), AUDIT_LOG.ENTITY.eq("call"), AUDIT_LOG.ENTITY_ID.eq(call))
                     .orderBy(AUDIT_LOG.ID).fetch(r -> String.join(",", r.value1()));
             assertThat(audited).containsSubsequence("consult:operator2", "handed-over:operator2");
+            assertThat(hotline.bean(DSLContext.class).select(AUDIT_LOG.FIELDS).from(AUDIT_LOG)
+                    .where(AUDIT_LOG.ACTOR.eq("operator"), AUDIT_LOG.ENTITY.eq("hotline_report"),
+                            AUDIT_LOG.ENTITY_ID.eq(report))
+                    .fetch(r -> String.join(",", r.value1()))).as("the report's change of hands")
+                    .contains("handed-over:operator2");
         }
     }
 
