@@ -34,9 +34,28 @@ public class FloorFacts {
      * planner would otherwise hash-join a sequential scan of every event ever recorded, a cost that grows with the
      * hotline's whole history rather than with the span (docs/reliability.md, FloorReportsTest prints the plan).
      */
-    static final String SPAN = """
+    static final String SPAN = span("", "");
+
+    /**
+     * As {@link #SPAN}, only the calls still in progress or ended at or after a time, and how many of the span's
+     * calls ended before it (a row {@code 'C'}): what {@link Floor} checks the timelines it kept against.
+     */
+    static final String SPAN_UNSETTLED = span(" and (c.ended_at is null or c.ended_at >= cast(? as timestamptz))", """
+            union all
+            select 'C', null, null, null, null, null, null, null, null, count(*)
+              from hotline.call c
+             where c.direction = 'INBOUND'
+               and ((c.queued_at >= cast(? as timestamptz) and c.queued_at < cast(? as timestamptz))
+                    or (c.queued_at is null
+                        and c.arrived_at >= cast(? as timestamptz) and c.arrived_at < cast(? as timestamptz)))
+               and c.ended_at < cast(? as timestamptz)
+            """);
+
+    private static String span(String ended, String settled) {
+        return """
             select 'E' as what, c.id::text as call, e.seq, e.type, %s as at, e.detail ->> 'stage' as stage,
-                   null::bigint as acknowledged, null::bigint as deadline, e.operator_id as operator
+                   null::bigint as acknowledged, null::bigint as deadline, e.operator_id as operator,
+                   %s as ended
               from hotline.call c
              cross join lateral (select seq, type, at, detail, operator_id from hotline.call_event
                                   where call_id = c.id
@@ -45,16 +64,18 @@ public class FloorFacts {
              where c.direction = 'INBOUND'
                and ((c.queued_at >= cast(? as timestamptz) and c.queued_at < cast(? as timestamptz))
                     or (c.queued_at is null
-                        and c.arrived_at >= cast(? as timestamptz) and c.arrived_at < cast(? as timestamptz)))
+                        and c.arrived_at >= cast(? as timestamptz) and c.arrived_at < cast(? as timestamptz)))%s
             union all
             select 'X', null, null, null, %s, null, %s,
-                   %s, null
+                   %s, null, null
               from hotline.escalation where raised_at >= cast(? as timestamptz) and raised_at < cast(? as timestamptz)
+            %s
             order by 1, 2, 3
-            """.formatted(micros("e.at"), micros("raised_at"), micros("acknowledged_at"),
-            // Raised by an older node (no deadline stored): in time if acknowledged before a second alert round.
-            micros("coalesce(acknowledge_deadline,"
-                    + " case when alert_round <= 1 then acknowledged_at else raised_at end)"));
+            """.formatted(micros("e.at"), micros("c.ended_at"), ended, micros("raised_at"), micros("acknowledged_at"),
+                // Raised by an older node (no deadline stored): in time if acknowledged before a second alert round.
+                micros("coalesce(acknowledge_deadline,"
+                        + " case when alert_round <= 1 then acknowledged_at else raised_at end)"), settled);
+    }
 
     static final String NOW = """
             select 'O' as what, o.operator_id, u.display_name, o.presence, %s as since,
@@ -80,26 +101,59 @@ public class FloorFacts {
     /** The calls and escalations of {@code [from, to)}: see {@link FloorFigures} for what counts where. */
     public record Span(List<Timeline> calls, List<EscalationFact> escalations) {}
 
+    /** A call of a span with when it ended (the call's {@code ended_at}; null while in progress). */
+    public record SpanCall(String id, Instant endedAt, Timeline timeline) {}
+
+    /**
+     * The calls of a span still in progress or ended lately (see {@link #unsettled}), all its escalations, and how
+     * many of its calls ended before the bound ({@code settled}; 0 when every call was read).
+     */
+    public record Unsettled(List<SpanCall> calls, List<EscalationFact> escalations, long settled) {}
+
     /** Incoming calls that reached the queue in the span, or arrived in it and never did, and its escalations. */
     public Span span(Instant from, Instant to) {
+        Unsettled read = read(SPAN, from, to, new Object[] {at(from), at(to), at(from), at(to), at(from), at(to)});
+        return new Span(read.calls().stream().map(SpanCall::timeline).toList(), read.escalations());
+    }
+
+    /**
+     * As {@link #span}, without the calls that ended before {@code endedBefore} (only counted): what {@link Floor}
+     * reads again each second while it keeps the timelines of calls long over, which no longer change.
+     */
+    public Unsettled unsettled(Instant from, Instant to, Instant endedBefore) {
         Field<OffsetDateTime> f = at(from);
         Field<OffsetDateTime> t = at(to);
+        Field<OffsetDateTime> e = at(endedBefore);
+        return read(SPAN_UNSETTLED, from, to, new Object[] {f, t, f, t, e, f, t, f, t, f, t, e});
+    }
+
+    private Unsettled read(String statement, Instant from, Instant to, Object[] binds) {
+        long settled = 0;
         Map<String, List<CallEvent>> calls = new LinkedHashMap<>();
+        Map<String, Instant> ended = new java.util.HashMap<>();
         List<EscalationFact> escalations = new ArrayList<>();
-        for (Record r : db.resultQuery(SPAN, f, t, f, t, f, t).fetch()) {
+        for (Record r : db.resultQuery(statement, binds).fetch()) {
             if ("X".equals(r.get(0))) {
                 escalations.add(new EscalationFact(time(r.get(4)), time(r.get(6)), time(r.get(7))));
+            } else if ("C".equals(r.get(0))) {
+                settled = ((Number) r.get(9)).longValue();
             } else {
+                String call = (String) r.get(1);
                 String stage = (String) r.get(5);
                 // Who answered: the floor reports credit each answered call to its operator (FloorReport).
                 Number operator = (Number) r.get(8);
-                calls.computeIfAbsent((String) r.get(1), k -> new ArrayList<>()).add(new CallEvent(
+                calls.computeIfAbsent(call, k -> new ArrayList<>()).add(new CallEvent(
                         ((Number) r.get(2)).intValue(), CallEventType.read((String) r.get(3)), time(r.get(4)),
                         operator == null ? null : new OperatorId(operator.longValue()),
                         stage == null ? Map.of() : Map.of("stage", stage)));
+                Instant endedAt = time(r.get(9));
+                if (endedAt != null) {
+                    ended.put(call, endedAt);
+                }
             }
         }
-        return new Span(calls.values().stream().map(Timeline::new).toList(), escalations);
+        return new Unsettled(calls.entrySet().stream().map(e -> new SpanCall(e.getKey(), ended.get(e.getKey()),
+                new Timeline(e.getValue()))).toList(), escalations, settled);
     }
 
     /** The floor as the last routing decision and the call table left it. */
