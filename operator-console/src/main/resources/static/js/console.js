@@ -4,10 +4,9 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
-// timers: the form's saves waiting for the typing to pause, by field name, nothing else (Submit saves each first);
-// saving: the saves on their way to the server.
-const Console = { formDef: [], report: null, call: null, timers: {}, saving: new Map(), pending: new Set(),
-  ringing: null, wrapUpTimer: null };
+// timers: the form's saves waiting for the typing to pause, by field name, nothing else (Submit saves each first).
+const Console = { formDef: [], report: null, call: null, timers: {}, pending: new Set(), ringing: null,
+  wrapUpTimer: null };
 
 async function init() {
   if (!await App.start()) return;

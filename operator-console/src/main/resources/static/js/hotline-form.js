@@ -10,7 +10,8 @@
 // tab) is answered 409 with the stored value, and the operator chooses which of the two to keep.
 'use strict';
 
-const HotlineForm = { versions: {}, fields: {}, reads: {}, submitKey: null, listening: false };
+// saving: the saves on their way to the server, by field name (both pages that use the form wait for them).
+const HotlineForm = { versions: {}, fields: {}, reads: {}, submitKey: null, listening: false, saving: new Map() };
 
 function renderForm() {
   const form = $('report-form');
@@ -126,8 +127,8 @@ function schedule(f, delay) {
 function saveNow(f) {
   clearTimeout(Console.timers[f.name]);
   const saving = save(f, HotlineForm.reads[f.name]());
-  Console.saving.set(f.name, saving);
-  saving.finally(() => { if (Console.saving.get(f.name) === saving) Console.saving.delete(f.name); });
+  HotlineForm.saving.set(f.name, saving);
+  saving.finally(() => { if (HotlineForm.saving.get(f.name) === saving) HotlineForm.saving.delete(f.name); });
   return saving;
 }
 
@@ -249,7 +250,7 @@ function editing(f) {
 async function saveAll() {
   await Promise.all(Object.keys(Console.timers).map((name) => saveNow(HotlineForm.fields[name])));
   // A save already on its way when the button was pressed (its pause had passed) decides as much as these.
-  await Promise.all([...Console.saving.values()]);
+  await Promise.all([...HotlineForm.saving.values()]);
   return Console.pending.size === 0;
 }
 
