@@ -1,7 +1,7 @@
 // On the operator's console (issue 20 F): during a call, ask a colleague (by name, or anyone who speaks a language)
 // while the caller is on hold, then hand the caller over or go back to them; and, asked by a colleague, be told so in
-// words and get the call, with its report, once it is handed over. Self-contained (one script tag), like supervised.js: the page
-// draws the section, the server says what happened on /user/queue/consult.
+// words and get the call, with its report, once it is handed over. Self-contained (one script tag), like
+// supervised.js: the page draws the section, the server says what happened on /user/queue/consult.
 'use strict';
 
 const Consult = {

@@ -112,7 +112,9 @@ public class FloorFacts {
 
     /** Incoming calls that reached the queue in the span, or arrived in it and never did, and its escalations. */
     public Span span(Instant from, Instant to) {
-        Unsettled read = read(SPAN, from, to, new Object[] {at(from), at(to), at(from), at(to), at(from), at(to)});
+        Field<OffsetDateTime> f = at(from);
+        Field<OffsetDateTime> t = at(to);
+        Unsettled read = read(SPAN, new Object[] {f, t, f, t, f, t});
         return new Span(read.calls().stream().map(SpanCall::timeline).toList(), read.escalations());
     }
 
@@ -124,10 +126,10 @@ public class FloorFacts {
         Field<OffsetDateTime> f = at(from);
         Field<OffsetDateTime> t = at(to);
         Field<OffsetDateTime> e = at(endedBefore);
-        return read(SPAN_UNSETTLED, from, to, new Object[] {f, t, f, t, e, f, t, f, t, f, t, e});
+        return read(SPAN_UNSETTLED, new Object[] {f, t, f, t, e, f, t, f, t, f, t, e});
     }
 
-    private Unsettled read(String statement, Instant from, Instant to, Object[] binds) {
+    private Unsettled read(String statement, Object[] binds) {
         long settled = 0;
         Map<String, List<CallEvent>> calls = new LinkedHashMap<>();
         Map<String, Instant> ended = new java.util.HashMap<>();

@@ -20,6 +20,7 @@ import org.tiphotline.calls.CallId;
 import org.tiphotline.calls.Calls;
 import org.tiphotline.db.tables.records.HotlineReportRecord;
 import org.tiphotline.operators.Actor;
+import org.tiphotline.operators.Operator;
 import org.tiphotline.operators.OperatorId;
 import org.tiphotline.operators.Operators;
 import org.tiphotline.operators.Role;
@@ -242,8 +243,7 @@ public class Intake {
      * to read what was typed. A report already submitted stays its author's. Empty when no draft of {@code from}'s
      * goes.
      */
-    public java.util.Optional<ReportId> handDraftOver(CallId call, org.tiphotline.operators.Operator from,
-            org.tiphotline.operators.Operator to) {
+    public java.util.Optional<ReportId> handDraftOver(CallId call, Operator from, Operator to) {
         return tx.execute(status -> reports.forCall(call)
                 .filter(r -> r.getStatus().equals(HotlineReport.Status.DRAFT.name())
                         && r.getOperatorId() == from.id().value())
