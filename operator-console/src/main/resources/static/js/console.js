@@ -126,7 +126,9 @@ function onCallUpdate(u) {
     return;
   } else if (u.state === 'ENDED') {
     CallBar.setState('ENDED');
-    CallBar.notice('The call has ended. Finish the report and submit it.');
+    // A report submitted while the caller was still on the line needs nothing more.
+    CallBar.notice(Console.report && Console.report.status !== 'DRAFT'
+      ? 'The call has ended and its report is submitted.' : 'The call has ended. Finish the report and submit it.');
   }
   renderCallHeader();
 }

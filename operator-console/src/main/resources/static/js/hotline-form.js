@@ -270,6 +270,10 @@ function submit() {
       renderForm();
       $('submit-status').textContent = submittedWords(r.body);
       $('submit-status').scrollIntoView({ block: 'center' });
+      // The call bar asked for this report once the call ended; it must not go on asking (the walk-in page has no bar).
+      if (typeof CallBar !== 'undefined' && CallBar.state === 'ENDED') {
+        CallBar.notice('The call has ended and its report is submitted.');
+      }
       loadDrafts(false);
     } else {
       $('submit-status').textContent = 'Not submitted: ' + r.body.message + '.';

@@ -69,6 +69,10 @@ class AfterCallWorkInBrowserTest {
                 .selectByValue("POTENTIAL");
         browser.findElement(By.id("submit")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("submit-status"), "Report submitted."));
+        // The call bar asked to finish the report while it was a draft; once submitted it must not ask any more.
+        assertThat(browser.findElement(By.id("call-notice")).getText())
+                .doesNotContain("Finish the report")
+                .contains("report is submitted");
         HeadlessChromium.screenshot(browser, "submitted-during-after-call-work");
     }
 }
