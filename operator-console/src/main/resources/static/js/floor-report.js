@@ -98,7 +98,7 @@ function summary(f) {
     l.percent !== null && !l.meetsTarget);
   $('summary').append(
     figure('offered', f.offered), figure('answered', f.answered),
-    figure('abandoned waiting or ringing', abandoned(f)), figure('short abandons', f.shortAbandons),
+    figure('abandoned waiting or ringing', abandoned(f)), figure('short abandons (hung up within ' + f.shortAbandonSeconds + ' s)', f.shortAbandons),
     figure('hung up in the phone menu', f.abandonedInIvr), level(f.serviceLevelFirst), level(f.serviceLevelSecond),
     figure('average speed of answer', seconds(f.averageSpeedOfAnswerMs)),
     figure('average handling time', seconds(f.averageHandlingMs)));

@@ -106,6 +106,8 @@ function showInterval(interval) {
   set('abandoned-detail', f.abandonedInIvr + ' in the menu · ' + f.abandonedInQueue + ' waiting · '
     + f.abandonedRinging + ' while ringing');
   set('short-abandons', f.shortAbandons);
+  // The limit is a setting (hotline.floor.short-abandon): the wall says which one it counts by.
+  set('short-abandons-caption', 'hung up within ' + f.shortAbandonSeconds + ' s (counted apart, not in the service level)');
   level('first', f.serviceLevelFirst);
   level('second', f.serviceLevelSecond);
   set('asa', f.averageSpeedOfAnswerMs == null ? '–' : App.duration(f.averageSpeedOfAnswerMs / 1000));

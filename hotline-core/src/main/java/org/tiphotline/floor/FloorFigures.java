@@ -68,7 +68,7 @@ public final class FloorFigures {
 
     /** The figures of one interval; durations in whole milliseconds, null when there is nothing to average. */
     public record Figures(int offered, int answered, int abandonedInIvr, int abandonedInQueue, int abandonedRinging,
-            int shortAbandons, int handedOver, int lost, int waiting, ServiceLevel serviceLevelFirst,
+            int shortAbandons, long shortAbandonSeconds, int handedOver, int lost, int waiting, ServiceLevel serviceLevelFirst,
             ServiceLevel serviceLevelSecond, Long averageSpeedOfAnswerMs, Long speedOfAnswerP90Ms,
             Long averageHandlingMs, int escalationsRaised, int escalationsAcknowledgedInTime) {}
 
@@ -129,6 +129,7 @@ public final class FloorFigures {
         }
         return new Figures(offered, fates[Fate.ANSWERED.ordinal()], abandonedInIvr,
                 fates[Fate.ABANDONED_IN_QUEUE.ordinal()], fates[Fate.ABANDONED_RINGING.ordinal()], shortAbandons,
+                settings.shortAbandon().toSeconds(),
                 fates[Fate.HANDED_OVER.ordinal()], fates[Fate.LOST.ordinal()], fates[Fate.WAITING.ordinal()],
                 level(settings.serviceLevelFirst(), settings.serviceLevelFirstTarget(), speeds, stillWaiting,
                         offered - shortAbandons),

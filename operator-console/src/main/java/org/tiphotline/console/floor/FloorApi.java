@@ -23,6 +23,7 @@ import org.tiphotline.floor.FloorInterval;
  *   "interval": { "kind": QUARTER|HOUR|SHIFT|DAY, "from": instant, "to": instant (exclusive), "label": text,
  *     "figures": { "offered", "answered", "abandonedInIvr", "abandonedInQueue", "abandonedRinging",
  *                  "shortAbandons", "handedOver", "lost", "waiting": counts,
+ *                  "shortAbandonSeconds": the short-abandon limit these figures count by,
  *                  "serviceLevelFirst", "serviceLevelSecond": { "thresholdSeconds", "target" (percent),
  *                      "within", "counted", "percent" (one decimal, null when nothing counted),
  *                      "meetsTarget" },

@@ -137,6 +137,8 @@ class WallboardInBrowserTest {
             assertThat(text(wall, "answered")).isEqualTo("2");
             assertThat(text(wall, "abandoned-detail")).isEqualTo("1 in the menu · 1 waiting · 0 while ringing");
             assertThat(text(wall, "short-abandons")).isEqualTo("1");
+            assertThat(text(wall, "short-abandons-caption"))
+                    .isEqualTo("hung up within " + SHORT_ABANDON.toSeconds() + " s (counted apart, not in the service level)");
             assertThat(text(wall, "level-first")).isEqualTo("33.3 %");
             assertThat(text(wall, "level-first-detail")).isEqualTo("1 of 3 · target 90 %");
             assertThat(text(wall, "level-first-caption")).isEqualTo("answered within 15 s");
