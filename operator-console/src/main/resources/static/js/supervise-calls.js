@@ -30,6 +30,15 @@ const Supervise = {
     return App.el('span', { class: 'supervise', 'data-call': seat.call }, ...buttons);
   },
 
+  // A page opened again while its supervisor is on a call (reloaded, another tab) shows it and can stop it: the
+  // call's timeline knows, not the page that started it.
+  async restore(names) {
+    const r = await App.api('GET', '/api/supervision/mine');
+    if (!r.ok || !r.body.length || Supervise.on) return;
+    const on = r.body[0];
+    Supervise.show({ call: on.call, operator: on.operator, mode: on.mode, name: names[on.operator] || 'another user' });
+  },
+
   async start(seat, name, mode) {
     if (Supervise.on && Supervise.on.call !== seat.call) await Supervise.stop();
     const r = await App.api('POST', '/api/supervision/calls/' + seat.call, { mode });

@@ -31,6 +31,7 @@ async function init() {
   if (App.me.role === 'SUPERVISOR') {
     link.subscribe('/topic/floor.alerts', (a) => showFloorAlerts(a.alerts));
     App.api('GET', '/api/floor/alerts').then((a) => { if (a.ok) showFloorAlerts(a.body.alerts); });
+    if (typeof Supervise !== 'undefined') Supervise.restore(Sup.names);
   } else {
     $('open-wallboard').hidden = true;
   }

@@ -245,6 +245,21 @@ public class Calls {
                 .fetch(r -> new CallId(r.value1())));
     }
 
+    /**
+     * The calls being talked on that {@code supervisor} is on now (listening, coaching or joined), for a supervisor's
+     * page opened again while they are on one: the timeline says so, not the page that started it.
+     */
+    public List<Call> supervisedBy(OperatorId supervisor) {
+        List<Call> on = new ArrayList<>();
+        for (UUID id : db.selectDistinct(CALL.ID).from(CALL).join(CALL_EVENT).on(CALL_EVENT.CALL_ID.eq(CALL.ID))
+                .where(CALL.STATE.eq(CallState.TALKING.name()))
+                .and(CALL_EVENT.TYPE.eq(CallEventType.SUPERVISED.name()))
+                .and(CALL_EVENT.OPERATOR_ID.eq(supervisor.value())).fetch(CALL.ID)) {
+            load(new CallId(id)).filter(c -> c.supervisors().containsKey(supervisor)).ifPresent(on::add);
+        }
+        return on;
+    }
+
     /** Calls waiting for an operator, oldest first, to rebuild the queue after a restart. */
     public List<Call> waiting() {
         List<Call> calls = new ArrayList<>();

@@ -65,6 +65,22 @@ class SupervisionApi {
         return state(CallId.parse(callId), principal);
     }
 
+    /**
+     * The calls the signed-in supervisor is on now, each {@code {"call","operator","mode"}}: a page opened again
+     * (reloaded, a second tab) shows them as on, and Stop works from there.
+     */
+    @GetMapping("/mine")
+    java.util.List<Map<String, Object>> mine(Principal principal) {
+        Operator me = me(principal);
+        return calls.supervisedBy(me.id()).stream().map(call -> {
+            Map<String, Object> on = new LinkedHashMap<>();
+            on.put("call", call.id());
+            on.put("operator", call.operator() == null ? null : call.operator().value());
+            on.put("mode", call.supervisors().get(me.id()));
+            return on;
+        }).toList();
+    }
+
     private Map<String, Object> state(CallId id, Principal principal) {
         Call call = calls.load(id).orElseThrow(() -> new UnknownCall(id));
         Map<String, Object> state = new LinkedHashMap<>();

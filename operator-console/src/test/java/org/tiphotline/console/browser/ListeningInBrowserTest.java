@@ -81,6 +81,14 @@ class ListeningInBrowserTest {
         supervisorWait.until(ExpectedConditions.attributeToBe(By.cssSelector("#seats .supervise-listen"),
                 "aria-pressed", "false"));
 
+        // The page opened again (a reload, a second tab) knows the supervisor is still coaching, and Stop works.
+        supervisorBrowser.navigate().refresh();
+        supervisorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("link-status"), "live"));
+        supervisorWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("supervising"),
+                "You are coaching Demo Operator One"));
+        supervisorWait.until(ExpectedConditions.attributeToBe(By.cssSelector("#seats .supervise-whisper"),
+                "aria-pressed", "true"));
+
         click(supervisorWait, ".supervise-stop");
         supervisorWait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("supervising")));
         operatorWait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("supervised")));

@@ -72,11 +72,17 @@ class SimulatedSupervisionTest {
             ConsoleClient.Response join = supervisor.post("/api/supervision/calls/" + call, Map.of("mode", "JOIN"));
             assertThat(join.body().get("mode").asString()).isEqualTo("JOIN");
             assertThat(supervisors(operator, sim)).containsExactly(supervisorId + ":JOIN");
+            // What a page opened again reads: this call, in the mode it is in now.
+            JsonNode mine = supervisor.get("/api/supervision/mine").body();
+            assertThat(mine).hasSize(1);
+            assertThat(mine.get(0).get("call").asString()).isEqualTo(call);
+            assertThat(mine.get(0).get("mode").asString()).isEqualTo("JOIN");
             assertThat(await(told, t -> t.path("mode").asString("").equals("JOIN"), 5).get("words").asString())
                     .isEqualTo("Your supervisor is on the call");
 
             assertThat(supervisor.delete("/api/supervision/calls/" + call).body().hasNonNull("mode")).isFalse();
             assertThat(supervisors(operator, sim)).isEmpty();
+            assertThat(supervisor.get("/api/supervision/mine").body()).isEmpty();
             await(told, t -> !t.hasNonNull("mode"), 5);
 
             assertThat(supervisor.post("/api/supervision/calls/" + call, Map.of("mode", "WHISPER")).status())
@@ -84,6 +90,7 @@ class SimulatedSupervisionTest {
             assertThat(supervisors(operator, sim)).containsExactly(supervisorId + ":WHISPER");
             operator.post("/api/sim/calls/" + sim + "/operator-hangup", null);
             await(updates, u -> u.get("state").asString().equals("ENDED"), 5);
+            assertThat(supervisor.get("/api/supervision/mine").body()).as("the call over takes them off it").isEmpty();
 
             ConsoleClient.Response over = supervisor.post("/api/supervision/calls/" + call, Map.of("mode", "LISTEN"));
             assertThat(over.status()).isEqualTo(409);
