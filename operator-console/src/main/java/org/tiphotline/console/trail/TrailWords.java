@@ -215,7 +215,8 @@ class TrailWords {
                     });
             callIds.addAll(of(ids, "call"));
             callIds.addAll(of(ids, "caller_history"));
-            db.select(CALL.ID, CALL.ARRIVED_AT, CALL.DIALLED_NUMBER, CALL.DIRECTION).from(CALL).where(CALL.ID.in(callIds))
+            db.select(CALL.ID, CALL.ARRIVED_AT, CALL.DIALLED_NUMBER, CALL.DIRECTION).from(CALL)
+                    .where(CALL.ID.in(callIds))
                     .forEach(r -> calls.put(r.value1(), new CallFacts(r.value2(), r.value3(), r.value4())));
         }
 
@@ -378,7 +379,8 @@ class TrailWords {
             }
             JsonNode before = change.get("before");
             JsonNode after = change.get("after");
-            words.add(name + ": " + (before == null ? "" : value(before) + " → ") + (after == null ? "" : value(after)));
+            words.add(name + ": " + (before == null ? "" : value(before) + " → ")
+                    + (after == null ? "" : value(after)));
         }
         return words;
     }
