@@ -109,14 +109,14 @@ class TrailAtScaleTest {
         String weekAgo = LocalDate.now(HOTLINE_ZONE).minusDays(7).toString();
         Map<String, String> filters = new LinkedHashMap<>();
         filters.put("everything", "");
-        filters.put("one person", "person=scale-user-7");
-        filters.put("one person's reads", "person=scale-user-7&action=read");
+        filters.put("one person", "person=scale-user-13");
+        filters.put("one person's reads", "person=scale-user-13&action=read");
         filters.put("changes", "action=change");
         filters.put("exports", "action=export");
         filters.put("one case", "case=" + caseReference);
         filters.put("a day a week ago", "from=" + weekAgo + "&to=" + weekAgo);
         filters.put("today", "from=" + today);
-        filters.put("one person's sign-ins", "person=scale-user-7&action=sign_in");
+        filters.put("one person's sign-ins", "person=scale-user-13&action=sign_in");
         long[] before = scans();
         List<String> lines = new ArrayList<>();
         for (Map.Entry<String, String> f : filters.entrySet()) {
