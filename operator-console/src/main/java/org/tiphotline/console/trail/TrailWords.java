@@ -35,8 +35,6 @@ import org.tiphotline.labels.Labels;
 import org.tiphotline.online.OnlineForm;
 import org.tiphotline.registry.CaseForm;
 import org.tiphotline.screening.ScreeningForm;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A page of the trail in the words people use: a person by name (not their user id), a record as people name it (a
@@ -54,10 +52,6 @@ class TrailWords {
 
     private static final Pattern UUID_TEXT = Pattern.compile(
             "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    private static final Pattern CODE = Pattern.compile("[A-Z][A-Z0-9_]+");
-    /** Records whose before-and-after values are staff data, shown; any other record's values never are. */
-    private static final Set<String> STAFF_RECORDS = Set.of("app_user", "operator_presence");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final DSLContext db;
     private final Directory directory;
@@ -109,8 +103,7 @@ class TrailWords {
             TrailAction action = TrailAction.valueOf(e.action());
             Described d = look.record(e.entity(), e.entityId());
             List<String> fields = e.fields().stream().map(f -> look.field(e.entity(), f)).toList();
-            List<String> changes = STAFF_RECORDS.contains(e.entity()) && e.changes() != null
-                    ? changes(e.changes()) : List.of();
+            List<String> changes = StaffChanges.words(e.entity(), e.changes());
             rows.add(new Row(e.at().atOffset(java.time.ZoneOffset.UTC), e.actor(), personName, action.name(),
                     action.words, d.words(), d.caseReference(), d.call(), fields, changes, null));
         }
@@ -364,41 +357,6 @@ class TrailWords {
             return form.get(name);
         }
         return Labels.of("field", name);
-    }
-
-    /** An account's or an availability's change, field by field: "Role: Operator → Supervisor". */
-    private List<String> changes(String json) {
-        List<String> words = new ArrayList<>();
-        JsonNode changes = JSON.readTree(json);
-        for (String field : changes.propertyNames()) {
-            JsonNode change = changes.get(field);
-            String name = Labels.of("field", field);
-            if (change == null || !change.isObject()) {
-                words.add(name);
-                continue;
-            }
-            JsonNode before = change.get("before");
-            JsonNode after = change.get("after");
-            words.add(name + ": " + (before == null ? "" : value(before) + " → ")
-                    + (after == null ? "" : value(after)));
-        }
-        return words;
-    }
-
-    private static String value(JsonNode v) {
-        if (v == null || v.isNull()) {
-            return "none";
-        }
-        if (v.isBoolean()) {
-            return v.asBoolean() ? "yes" : "no";
-        }
-        if (v.isArray()) {
-            List<String> items = new ArrayList<>();
-            v.forEach(item -> items.add(value(item)));
-            return items.isEmpty() ? "none" : String.join(", ", items);
-        }
-        String text = v.asString();
-        return CODE.matcher(text).matches() ? Labels.of(null, text) : text;
     }
 
     private static Map<String, String> labels(Collection<FormField> fields) {
