@@ -1370,10 +1370,23 @@ class NeedToKnowTest {
     @Test
     @Order(5)
     void theWallDisplayOpensNoPageButTheWallboardAndItsOwnAccount() throws Exception {
-        Set<String> open = Set.of("/wallboard.html", "/js/wallboard.js", "/account.html", "/js/account.js",
+        opensExactly(WALL_DISPLAY, Set.of("/wallboard.html", "/js/wallboard.js"));
+    }
+
+    /** Issue 21: the auditor opens the trail's page and its own account, nothing of cases, calls or accounts. */
+    @Test
+    @Order(5)
+    void theAuditorOpensNoPageButTheTrailAndItsOwnAccount() throws Exception {
+        opensExactly(AUDITOR, Set.of("/trail.html", "/js/trail.js"));
+    }
+
+    /** The pages and scripts that {@code who} reaches (200) are exactly its own, its account's and the public ones. */
+    private static void opensExactly(Who who, Set<String> own) throws Exception {
+        Set<String> open = new java.util.HashSet<>(own);
+        open.addAll(Set.of("/account.html", "/js/account.js",
                 "/factors.html", "/js/factors.js", "/js/common.js", "/js/stomp.js",
                 // Public: the sign-in and error pages' script, the online form, the quick exit's page.
-                "/js/ui.js", "/report.html", "/js/report.js", "/weather.html");
+                "/js/ui.js", "/report.html", "/js/report.js", "/weather.html"));
         List<String> failures = new ArrayList<>();
         int tried = 0;
         org.springframework.core.io.support.PathMatchingResourcePatternResolver files =
@@ -1385,14 +1398,14 @@ class NeedToKnowTest {
             String url = file.getURL().toString();
             String path = url.substring(url.lastIndexOf("/static/") + "/static".length());
             tried++;
-            Answer answer = send(WALL_DISPLAY, getReq(path).asPage());
+            Answer answer = send(who, getReq(path).asPage());
             boolean reached = answer.status() == 200;
             if (reached != open.contains(path)) {
                 failures.add(path + ": " + answer.status());
             }
         }
         assertThat(tried).as("pages and scripts tried").isGreaterThan(30);
-        assertThat(failures).as("the wall display reached (200) exactly these: " + open).isEmpty();
+        assertThat(failures).as(who + " reached (200) exactly these: " + open).isEmpty();
     }
 
     // ---------------------------------------------------------------------------------------------------------
