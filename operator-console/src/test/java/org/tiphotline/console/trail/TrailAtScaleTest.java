@@ -89,7 +89,7 @@ class TrailAtScaleTest {
     private static long[] scans() throws InterruptedException {
         long[] last = null;
         for (int i = 0; i < 20; i++) {
-            db.execute("select pg_stat_clear_snapshot()");
+            db.fetch("select pg_stat_clear_snapshot()");
             Record r = db.fetchOne("select seq_scan, idx_scan from pg_stat_user_tables where schemaname = 'hotline' "
                     + "and relname = 'audit_log'");
             long[] now = {r.get(0, Long.class), r.get(1, Long.class)};
