@@ -120,14 +120,14 @@ class TrailWords {
         final Map<String, String> namesByUsername = new HashMap<>();
         final Map<String, String> namesById = new HashMap<>();
         final Map<UUID, String> caseReferences = new HashMap<>();
-        final Map<UUID, String[]> documents = new HashMap<>();
+        final Map<UUID, UUID> documentCases = new HashMap<>();
         final Map<UUID, UUID> reportCalls = new HashMap<>();
         final Map<UUID, String> sourceCases = new HashMap<>();
         final Map<UUID, String> onlineReferences = new HashMap<>();
         final Map<UUID, String> screeningReferences = new HashMap<>();
         final Map<UUID, Object[]> escalations = new HashMap<>();
         final Map<UUID, UUID> taskCalls = new HashMap<>();
-        final Map<UUID, Object[]> flags = new HashMap<>();
+        final Map<UUID, UUID> flagCalls = new HashMap<>();
         final Map<UUID, CallFacts> calls = new HashMap<>();
 
         Lookup(List<TrailQuery.Entry> entries) {
@@ -157,10 +157,10 @@ class TrailWords {
             db.select(APP_USER.ID, APP_USER.DISPLAY_NAME).from(APP_USER).where(APP_USER.ID.in(userIds))
                     .forEach(r -> namesById.put(String.valueOf(r.value1()), r.value2()));
             Set<UUID> cases = new HashSet<>(of(ids, "registry_case"));
-            db.select(CASE_DOCUMENT.ID, CASE_DOCUMENT.KIND, CASE_DOCUMENT.CASE_ID).from(CASE_DOCUMENT)
+            db.select(CASE_DOCUMENT.ID, CASE_DOCUMENT.CASE_ID).from(CASE_DOCUMENT)
                     .where(CASE_DOCUMENT.ID.in(of(ids, "case_document"))).forEach(r -> {
-                        documents.put(r.value1(), new String[] {r.value2(), r.value3().toString()});
-                        cases.add(r.value3());
+                        documentCases.put(r.value1(), r.value2());
+                        cases.add(r.value2());
                     });
             Set<UUID> sources = new HashSet<>();
             sources.addAll(of(ids, "hotline_report"));
@@ -201,9 +201,9 @@ class TrailWords {
                     });
             Set<UUID> flagIds = new HashSet<>(of(ids, "caller_flag"));
             flagIds.addAll(callIds);
-            db.select(CALLER_FLAG.ID, CALLER_FLAG.CALL_ID, CALLER_FLAG.KIND).from(CALLER_FLAG)
+            db.select(CALLER_FLAG.ID, CALLER_FLAG.CALL_ID).from(CALLER_FLAG)
                     .where(CALLER_FLAG.ID.in(flagIds)).forEach(r -> {
-                        flags.put(r.value1(), new Object[] {r.value2(), r.value3()});
+                        flagCalls.put(r.value1(), r.value2());
                         callIds.add(r.value2());
                     });
             callIds.addAll(of(ids, "call"));
@@ -230,11 +230,11 @@ class TrailWords {
                     yield new Described(ref != null ? "Case " + ref : "A case no longer in the registry", ref, null);
                 }
                 case "case_document" -> {
-                    String[] d = documents.get(id);
-                    String ref = d == null ? null : caseReferences.get(UUID.fromString(d[1]));
-                    yield new Described(d == null ? "A document no longer in the registry"
-                            : "A document (" + Labels.of(null, d[0]).toLowerCase(Locale.ROOT) + ") of case " + ref,
-                            ref, null);
+                    UUID holder = documentCases.get(id);
+                    String ref = holder == null ? null : caseReferences.get(holder);
+                    // Not its kind: "a medical report" would already say something of the person.
+                    yield new Described(holder == null ? "A document no longer in the registry" : "A document of case "
+                            + ref, ref, null);
                 }
                 case "hotline_report" -> {
                     UUID call = reportCalls.get(id);
@@ -269,10 +269,9 @@ class TrailWords {
                     if (id == null) {
                         yield new Described("The caller flags in force on a ringing call", null, null);
                     }
-                    Object[] f = flags.get(id);
-                    UUID call = f == null ? null : (UUID) f[0];
-                    yield new Described("Caller flag" + (f == null ? "" : " (" + Labels.of(null, (String) f[1])
-                            .toLowerCase(Locale.ROOT) + ")") + " set on the " + call(call), null, call);
+                    UUID call = flagCalls.get(id);
+                    // Not its kind (abusive, high risk): that is said of the caller.
+                    yield new Described("Caller flag set on the " + call(call), null, call);
                 }
                 case "app_user" -> new Described("Account of " + orUnknown(namesById.get(entityId)), null, null);
                 case "operator_presence" -> new Described("Availability of " + orUnknown(namesById.get(entityId)),
@@ -311,7 +310,7 @@ class TrailWords {
                 String part = parts[i];
                 UUID id = uuid(part).orElse(null);
                 if (id != null) {
-                    words.add(calls.containsKey(id) ? "the " + call(id) : flags.containsKey(id) ? "a caller flag"
+                    words.add(calls.containsKey(id) ? "the " + call(id) : flagCalls.containsKey(id) ? "a caller flag"
                             : "another record");
                 } else if (i == 0) {
                     words.add(label(entity, part));
