@@ -62,6 +62,7 @@ async function init() {
   $('assign-box').hidden = App.me.role !== 'DATA_MANAGEMENT_LEADER';
   // Floor reports are the leader's among the registry's users (FloorReportAccess).
   $('floor-reports-link').hidden = App.me.role !== 'DATA_MANAGEMENT_LEADER';
+  $('trail-link').hidden = App.me.role !== 'DATA_MANAGEMENT_LEADER';
   if (App.me.role === 'DATA_MANAGEMENT_LEADER') loadAssignees();
   loadRequests();
   loadList();

@@ -13,5 +13,10 @@ public enum Role {
     /** A public agent (police, health, school, immigration) who submits screening forms and sees receipts only. */
     AGENCY_REPORTER,
     /** A wall display of the floor: sees the floor's figures, operators' states and alerts, nothing else. */
-    WALLBOARD
+    WALLBOARD,
+    /**
+     * Reads the audit trail (who read, created, changed or exported which record, and the sign-ins) and nothing
+     * else: no case, call or report, so no personal data of any case.
+     */
+    AUDITOR
 }

@@ -14,7 +14,8 @@ final class RoleNames {
             Role.AGENCY_REPORTER, "Agency reporter",
             Role.LIAISON, "Agency liaison",
             Role.ADMIN, "Administrator",
-            Role.WALLBOARD, "Wall display");
+            Role.WALLBOARD, "Wall display",
+            Role.AUDITOR, "Auditor");
 
     private RoleNames() {
     }

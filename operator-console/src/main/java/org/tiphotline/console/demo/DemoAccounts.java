@@ -35,7 +35,8 @@ class DemoAccounts implements ApplicationRunner {
             new Account("leader", "Demo Data Management Leader", Role.DATA_MANAGEMENT_LEADER, List.of("en")),
             new Account("reporter", "Demo Agency Reporter (school nurse)", Role.AGENCY_REPORTER, List.of("en")),
             new Account("admin", "Demo Administrator", Role.ADMIN, List.of()),
-            new Account("wallboard", "Demo Wall Display", Role.WALLBOARD, List.of()));
+            new Account("wallboard", "Demo Wall Display", Role.WALLBOARD, List.of()),
+            new Account("auditor", "Demo Auditor", Role.AUDITOR, List.of()));
 
     private final Operators operators;
     private final PasswordEncoder passwords;

@@ -16,8 +16,9 @@ import org.tiphotline.operators.Role;
 @ConfigurationProperties("hotline.security.second-factor")
 public record SecondFactorSettings(Set<Role> requiredRoles, String issuer) {
 
+    // The auditor reads who opened which victim's file: as sensitive a view as the files' own readers'.
     public static final Set<Role> PRIVILEGED = EnumSet.of(Role.SUPERVISOR, Role.DATA_MANAGER,
-            Role.DATA_MANAGEMENT_LEADER, Role.ADMIN);
+            Role.DATA_MANAGEMENT_LEADER, Role.ADMIN, Role.AUDITOR);
 
     public SecondFactorSettings {
         requiredRoles = requiredRoles == null ? PRIVILEGED : Set.copyOf(requiredRoles);

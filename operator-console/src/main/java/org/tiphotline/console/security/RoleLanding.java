@@ -20,6 +20,7 @@ public class RoleLanding implements AuthenticationSuccessHandler {
             case "ROLE_AGENCY_REPORTER" -> "/screening.html";
             case "ROLE_ADMIN" -> "/admin.html";
             case "ROLE_WALLBOARD" -> "/wallboard.html";
+            case "ROLE_AUDITOR" -> "/trail.html";
             default -> "/account.html";
         };
     }

@@ -104,6 +104,11 @@ class WebSecurity {
                         .requestMatchers("/api/admin/users/*/factors/reset").hasRole("ADMIN")
                         // --- end second factor ---
                         .requestMatchers("/api/liaison/**", "/liaison.html", "/js/liaison.js").hasRole("LIAISON")
+                        // --- Who read what (issue 21, item 3): the audit trail, for the auditor and the data
+                        // management leader; not administrators (they manage the accounts the trail watches). ---
+                        .requestMatchers(org.tiphotline.console.trail.TrailAccess.PATHS)
+                        .hasAnyRole(org.tiphotline.console.trail.TrailAccess.ROLES)
+                        // --- end who read what ---
                         .requestMatchers("/api/me", "/account.html", "/js/account.js", "/js/common.js", "/js/stomp.js",
                                 "/ws", "/ws/**", "/api/account", "/api/account/password").authenticated()
                         // Accounts are the administrators' alone; nothing of callers or victims is behind these.
@@ -119,9 +124,11 @@ class WebSecurity {
                                 org.tiphotline.console.floor.FloorAccess.ALERTS_API)
                         .hasAnyRole(org.tiphotline.console.floor.FloorAccess.ROLES)
                         // Liaison users (police, child protection) see their agency's escalations and nothing else;
-                        // agency reporters submit screening forms and nothing else.
+                        // agency reporters submit screening forms and nothing else; the auditor reads the trail
+                        // (above) and nothing else.
                         .requestMatchers(request -> request.isUserInRole("LIAISON")
-                                || request.isUserInRole("AGENCY_REPORTER") || request.isUserInRole("WALLBOARD"))
+                                || request.isUserInRole("AGENCY_REPORTER") || request.isUserInRole("WALLBOARD")
+                                || request.isUserInRole("AUDITOR"))
                         .denyAll()
                         // Operators' states (issue 20), staff data: supervisors set an operator away; the shift
                         // report (who was available when) for supervisors and administrators.

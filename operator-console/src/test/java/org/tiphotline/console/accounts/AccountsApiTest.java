@@ -164,6 +164,24 @@ class AccountsApiTest {
         assertThat(wall.get("/api/live/queue").status()).isEqualTo(403);
     }
 
+    /**
+     * Issue 21: the administrator creates an auditor's account by its name; it reads the trail and nothing else, and
+     * the administrator does not read the trail (least privilege: the watchers apart from the watched).
+     */
+    @Test
+    void anAuditorAccountIsCreatedByNameAndReadsTheTrailWhichTheAdministratorDoesNot() {
+        assertThat(admin.get("/api/admin/options").body().get("roles").valueStream()
+                .filter(r -> r.get("id").asString().equals("AUDITOR")).map(r -> r.get("name").asString()))
+                .containsExactly("Auditor");
+        JsonNode created = created("test-auditor", "AUDITOR", Map.of());
+        assertThat(created.get("user").get("roleName").asString()).isEqualTo("Auditor");
+        ConsoleClient auditor = signedInWithOwnPassword(created, "a passphrase for reading the trail");
+        assertThat(auditor.get("/api/trail?limit=5").status()).isEqualTo(200);
+        assertThat(auditor.get("/api/admin/users").status()).isEqualTo(403);
+        assertThat(auditor.get("/api/cases").status()).isEqualTo(403);
+        assertThat(admin.get("/api/trail").status()).isEqualTo(403);
+    }
+
     @Test
     void anEditIsAuditedWithBeforeAndAfterAndARoleChangeSignsTheUserOut() {
         JsonNode created = created("test-edited", "OPERATOR", Map.of());

@@ -27,7 +27,7 @@ class DemoSignInTest {
             ConsoleClient.Text login = ConsoleClient.login(demo.base(), "operator", "operator-demo")
                     .getText("/login");
             assertThat(login.body()).contains("id=\"no-second-factor\"").contains("password only");
-            for (String user : new String[] {"supervisor", "datamanager", "leader", "admin"}) {
+            for (String user : new String[] {"supervisor", "datamanager", "leader", "admin", "auditor"}) {
                 ConsoleClient client = ConsoleClient.login(demo.base(), user, user + "-demo");
                 assertThat(client.get("/api/factors").body().get("required").asBoolean()).as(user).isFalse();
             }
@@ -41,8 +41,9 @@ class DemoSignInTest {
     @Test
     void unsetTheRolesThatReadPersonalDataOrManageUsersNeedASecondFactor() {
         SecondFactorSettings unset = bind(Map.of());
+        // The auditor too (issue 21): who opened which victim's file is as sensitive as the files.
         assertThat(unset.requiredRoles()).containsExactlyInAnyOrder(Role.SUPERVISOR, Role.DATA_MANAGER,
-                Role.DATA_MANAGEMENT_LEADER, Role.ADMIN);
+                Role.DATA_MANAGEMENT_LEADER, Role.ADMIN, Role.AUDITOR);
         assertThat(bind(Map.of("hotline.security.second-factor.required-roles", "")).requiredRoles()).isEmpty();
         assertThat(bind(Map.of("hotline.security.second-factor.required-roles", "SUPERVISOR,ADMIN,OPERATOR"))
                 .requiredRoles()).containsExactlyInAnyOrder(Role.SUPERVISOR, Role.ADMIN, Role.OPERATOR);

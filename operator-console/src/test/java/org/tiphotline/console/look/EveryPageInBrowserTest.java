@@ -70,7 +70,8 @@ class EveryPageInBrowserTest {
                 Arguments.of("account", "operator", "operator-demo", "/account.html", "main"),
                 Arguments.of("second-factors", "operator", "operator-demo", "/factors.html", "main"),
                 Arguments.of("record-a-contact", "operator", "operator-demo", "/contact.html", "contact-section"),
-                Arguments.of("wallboard", "wallboard", "wallboard-demo", "/wallboard.html", "operator-groups"));
+                Arguments.of("wallboard", "wallboard", "wallboard-demo", "/wallboard.html", "operator-groups"),
+                Arguments.of("audit-trail", "auditor", "auditor-demo", "/trail.html", "trail"));
     }
 
     @ParameterizedTest(name = "{0}")

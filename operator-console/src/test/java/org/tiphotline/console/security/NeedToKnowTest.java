@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.tiphotline.console.security.NeedToKnowTest.Who.ADMIN;
 import static org.tiphotline.console.security.NeedToKnowTest.Who.AGENCY_REPORTER;
 import static org.tiphotline.console.security.NeedToKnowTest.Who.ANONYMOUS;
+import static org.tiphotline.console.security.NeedToKnowTest.Who.AUDITOR;
 import static org.tiphotline.console.security.NeedToKnowTest.Who.DATA_MANAGER_OF_CASE;
 import static org.tiphotline.console.security.NeedToKnowTest.Who.LEADER;
 import static org.tiphotline.console.security.NeedToKnowTest.Who.OPERATOR_ON_CALL;
@@ -110,7 +111,9 @@ class NeedToKnowTest {
         POLICE_LIAISON("testpolice", "testpolice-demo"),
         OTHER_AGENCY_LIAISON("testchildprotection", "testchildprotection-demo"),
         // The floor's wallboard (issue 20): a demo account like the others.
-        WALL_DISPLAY("wallboard", "wallboard-demo");
+        WALL_DISPLAY("wallboard", "wallboard-demo"),
+        // Reads the audit trail and nothing else (issue 21): a demo account like the others.
+        AUDITOR("auditor", "auditor-demo");
 
         final String username;
         final String password;
@@ -130,15 +133,15 @@ class NeedToKnowTest {
     private static final Set<Who> OPERATORS = EnumSet.of(OPERATOR_ON_CALL, OTHER_OPERATOR);
     /** Who may try the simulated line: the hotline's staff, never the administrator nor the wall display. */
     private static final Set<Who> SIMULATED_LINE = EnumSet.complementOf(EnumSet.of(ANONYMOUS, ADMIN, AGENCY_REPORTER,
-            POLICE_LIAISON, OTHER_AGENCY_LIAISON, WALL_DISPLAY));
+            POLICE_LIAISON, OTHER_AGENCY_LIAISON, WALL_DISPLAY, AUDITOR));
     /** Who sees the floor (issue 20): staff data, nothing about callers; the wall display sees nothing else. */
     private static final Set<Who> FLOOR = EnumSet.of(SUPERVISOR, ADMIN, WALL_DISPLAY);
     private static final Set<Who> REGISTRY = EnumSet.of(DATA_MANAGER_OF_CASE, OTHER_DATA_MANAGER, LEADER);
     private static final Set<Who> CASE_WORKERS = EnumSet.of(DATA_MANAGER_OF_CASE, LEADER);
     /** The users whose role needs a second factor (every role that reads personal data or manages users). */
     private static final Set<Who> PRIVILEGED = EnumSet.of(SUPERVISOR, ADMIN, DATA_MANAGER_OF_CASE, OTHER_DATA_MANAGER,
-            LEADER);
-    private static final String PRIVILEGED_ROLES = "SUPERVISOR,DATA_MANAGER,DATA_MANAGEMENT_LEADER,ADMIN";
+            LEADER, AUDITOR);
+    private static final String PRIVILEGED_ROLES = "SUPERVISOR,DATA_MANAGER,DATA_MANAGEMENT_LEADER,ADMIN,AUDITOR";
     /** What a half-signed-in user (password only) reaches: the enrolment page's APIs and who they are. */
     private static final Set<String> ENROLMENT = Set.of("GET /api/me", "GET /api/factors", "POST /api/factors/totp",
             "POST /api/factors/totp/confirm", "POST /api/factors/totp/verify", "POST /api/factors/recovery",
@@ -765,6 +768,12 @@ class NeedToKnowTest {
                 // management leader produces reports, data managers and operators do not read colleagues' times.
                 row("GET /api/floor-reports", "floor reports (staff data): supervisors, administrators, the leader")
                         .allow(SUPERVISOR, ADMIN, LEADER).send(getReq("/api/floor-reports?period=WEEK")),
+                // Who read what (issue 21): the auditor and the leader; never administrators (least privilege).
+                row("GET /api/trail", "the audit trail (who did what to which record, no contents): the auditor and "
+                        + "the leader; each look is itself audited").allow(AUDITOR, LEADER)
+                        .send(getReq("/api/trail?limit=20")),
+                row("GET /api/trail/options", "the trail's filters (people by name, actions): the auditor and the "
+                        + "leader").allow(AUDITOR, LEADER).send(getReq("/api/trail/options")),
                 row("GET /api/console/call", "an operator's own call (their seat only), for a reloaded console")
                         .allow(OPERATORS).send(getReq("/api/console/call")),
                 row("GET /api/console/quiet-script", "operators: the yes/no script and cover story, no data")
@@ -1200,7 +1209,7 @@ class NeedToKnowTest {
         Operators operators = hotline.bean(Operators.class);
         PasswordEncoder passwords = hotline.bean(PasswordEncoder.class);
         Map<Who, Role> roles = Map.of(SUPERVISOR, Role.SUPERVISOR, ADMIN, Role.ADMIN, DATA_MANAGER_OF_CASE,
-                Role.DATA_MANAGER, LEADER, Role.DATA_MANAGEMENT_LEADER);
+                Role.DATA_MANAGER, LEADER, Role.DATA_MANAGEMENT_LEADER, AUDITOR, Role.AUDITOR);
         for (Map.Entry<Who, Role> role : roles.entrySet()) {
             String username = "unenrolled-" + role.getValue().name().toLowerCase().replace('_', '-');
             operators.create(username, "Unenrolled Fakename", passwords.encode(username + "-pass"), role.getValue(),
@@ -1361,10 +1370,23 @@ class NeedToKnowTest {
     @Test
     @Order(5)
     void theWallDisplayOpensNoPageButTheWallboardAndItsOwnAccount() throws Exception {
-        Set<String> open = Set.of("/wallboard.html", "/js/wallboard.js", "/account.html", "/js/account.js",
+        opensExactly(WALL_DISPLAY, Set.of("/wallboard.html", "/js/wallboard.js"));
+    }
+
+    /** Issue 21: the auditor opens the trail's page and its own account, nothing of cases, calls or accounts. */
+    @Test
+    @Order(5)
+    void theAuditorOpensNoPageButTheTrailAndItsOwnAccount() throws Exception {
+        opensExactly(AUDITOR, Set.of("/trail.html", "/js/trail.js"));
+    }
+
+    /** The pages and scripts that {@code who} reaches (200) are exactly its own, its account's and the public ones. */
+    private static void opensExactly(Who who, Set<String> own) throws Exception {
+        Set<String> open = new java.util.HashSet<>(own);
+        open.addAll(Set.of("/account.html", "/js/account.js",
                 "/factors.html", "/js/factors.js", "/js/common.js", "/js/stomp.js",
                 // Public: the sign-in and error pages' script, the online form, the quick exit's page.
-                "/js/ui.js", "/report.html", "/js/report.js", "/weather.html");
+                "/js/ui.js", "/report.html", "/js/report.js", "/weather.html"));
         List<String> failures = new ArrayList<>();
         int tried = 0;
         org.springframework.core.io.support.PathMatchingResourcePatternResolver files =
@@ -1376,14 +1398,14 @@ class NeedToKnowTest {
             String url = file.getURL().toString();
             String path = url.substring(url.lastIndexOf("/static/") + "/static".length());
             tried++;
-            Answer answer = send(WALL_DISPLAY, getReq(path).asPage());
+            Answer answer = send(who, getReq(path).asPage());
             boolean reached = answer.status() == 200;
             if (reached != open.contains(path)) {
                 failures.add(path + ": " + answer.status());
             }
         }
         assertThat(tried).as("pages and scripts tried").isGreaterThan(30);
-        assertThat(failures).as("the wall display reached (200) exactly these: " + open).isEmpty();
+        assertThat(failures).as(who + " reached (200) exactly these: " + open).isEmpty();
     }
 
     // ---------------------------------------------------------------------------------------------------------
