@@ -10,13 +10,15 @@
 do $$
 begin
   if '${application_role}' = current_user then
-    raise exception 'the application role (${application_role}) must not be the role that runs the migrations: give Flyway the schema owner (spring.flyway.user) and the application its own role (docs/operations.md)';
+    raise exception 'the application role (%) must not be the role that runs the migrations: %',
+      '${application_role}', 'give Flyway the owner (spring.flyway.user), the application its own role';
   end if;
   if not exists (select from pg_catalog.pg_roles where rolname = '${application_role}') then
     begin
       create role ${application_role} nologin;
     exception when insufficient_privilege then
-      raise exception 'the application role ${application_role} does not exist: create it first (docs/operations.md, "Database roles")';
+      raise exception 'the application role % does not exist: create it first (%)', '${application_role}',
+        'docs/operations.md, "Database roles"';
     end;
   end if;
 end $$;

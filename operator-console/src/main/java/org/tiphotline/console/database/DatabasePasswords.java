@@ -46,7 +46,8 @@ record DatabasePasswords(String superuser, String owner, String application) {
                 fresh.setProperty(APPLICATION, random(random));
                 Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
                 Files.deleteIfExists(tmp);
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(tmp,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                     fresh.store(out, "Passwords of the embedded PostgreSQL's roles: keep with the data directory");
                 }

@@ -19,7 +19,8 @@ import org.tiphotline.telephony.TelephonyStatus;
 
 /**
  * The administrators' system status (ADMIN only, by WebSecurity): telephony links as each adapter reports them,
- * the database (and the role the application connects as), alert channels with their last failure, the protection keys' ids, and repeated sign-in failures.
+ * the database (and the role the application connects as), alert channels with their last failure, the protection
+ * keys' ids, and repeated sign-in failures.
  * Nothing about callers or victims; no key material; no alert targets.
  */
 @RestController
