@@ -531,8 +531,8 @@ class SwitchboardTest {
         CallId id = switchboard.arrived(ref, NUMBER, FakeData.HOTLINE_NUMBER);
         TestDatabase test = TestDatabase.get();
         DSLContext owner = DSL.using(test.ownerDataSource(), SQLDialect.POSTGRES);
-        String check = owner.fetchValue("select pg_get_constraintdef(oid) from pg_constraint where conname = "
-                + "'call_event_type_check' and conrelid = 'hotline.call_event'::regclass", String.class);
+        String check = owner.fetchSingle("select pg_get_constraintdef(oid) from pg_constraint where conname = "
+                + "'call_event_type_check' and conrelid = 'hotline.call_event'::regclass").get(0, String.class);
         owner.execute("alter table hotline.call_event drop constraint call_event_type_check");
         try {
             db.insertInto(CALL_EVENT).set(CALL_EVENT.CALL_ID, id.value()).set(CALL_EVENT.SEQ, 2)

@@ -33,7 +33,7 @@ class TestDatabaseTest {
         assertThat(db.fetchSingle("select count(*) from hotline.flyway_schema_history where success").get(0, Long.class))
                 .isPositive();
         assertThat(db.fetchSingle("select version()").get(0, String.class)).startsWith("PostgreSQL");
-        assertThat(db.fetchValue("select current_user", String.class)).as("every test runs as the application")
+        assertThat(db.fetchSingle("select current_user").get(0, String.class)).as("every test runs as the application")
                 .isEqualTo(TestDatabase.APPLICATION);
     }
 
