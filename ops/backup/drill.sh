@@ -11,8 +11,9 @@
 # 4. reads the same case in the restored database and compares the fingerprints;
 # 5. drops the fresh database and the dump (DRILL_KEEP=1 keeps both), and ends with PASS or FAIL.
 #
-# The connection comes from SPRING_DATASOURCE_URL/USERNAME/PASSWORD in TIPHOTLINE_ENV (the nodes' settings, keys
-# included); the user needs CREATEDB for step 3 (or give DRILL_TARGET_* of a scratch server with such a user).
+# The connection comes from SPRING_DATASOURCE_URL and SPRING_FLYWAY_USER/PASSWORD (the schema's owner; without them
+# SPRING_DATASOURCE_USERNAME/PASSWORD) in TIPHOTLINE_ENV (the nodes' settings, keys included); that user needs
+# CREATEDB for step 3 (or give DRILL_TARGET_* of a scratch server with such a user).
 # pg_dump refuses a server of a newer major version than its own: the client tools (PG_BIN, default: those on PATH)
 # must be of the server's major version or newer (Debian 12's postgresql-client-15 fits a PostgreSQL 15 server; for
 # 16-18 install that version's client from the PostgreSQL project's apt repository). The embedded database of the
@@ -40,8 +41,10 @@ source_db="${url#*/}"
 export PGHOST="${hostport%%:*}"
 export PGPORT="5432"
 [ "$hostport" != "$PGHOST" ] && PGPORT="${hostport##*:}"
-export PGUSER="${SPRING_DATASOURCE_USERNAME:-}"
-export PGPASSWORD="${SPRING_DATASOURCE_PASSWORD:-}"
+# The schema's owner when the settings name one (docs/operations.md, "Database roles"): it dumps and restores
+# everything as it is; the application's role only reads (the check in steps 1 and 4 uses it).
+export PGUSER="${SPRING_FLYWAY_USER:-${SPRING_DATASOURCE_USERNAME:-}}"
+export PGPASSWORD="${SPRING_FLYWAY_PASSWORD:-${SPRING_DATASOURCE_PASSWORD:-}}"
 target_host="${DRILL_TARGET_HOST:-$PGHOST}"
 target_port="${DRILL_TARGET_PORT:-$PGPORT}"
 bin="${PG_BIN:+$PG_BIN/}"

@@ -28,7 +28,10 @@
       row(l.name, l.up ? 'Working' : 'Down', App.time(l.since), l.detail || '')));
 
     $('database').textContent = s.database.up
-      ? 'Working (schema version ' + s.database.schemaVersion + ').' : 'Down: ' + s.database.detail + '.';
+      ? 'Working (schema version ' + s.database.schemaVersion + '). The application connects as '
+        + s.database.role + (s.database.leastPrivilege ? ', a role that owns nothing.'
+          : ': least privilege is NOT in force, because ' + s.database.roleProblem + '.')
+      : 'Down: ' + s.database.detail + '.';
 
     if (s.alertChannels.length === 0) empty($('alerts'), 4, 'No alert channel is configured.');
     else $('alerts').replaceChildren(...s.alertChannels.map((c) => row(c.owner,

@@ -19,6 +19,8 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,6 +33,7 @@ import org.tiphotline.protection.ReferenceCodes;
 import org.tiphotline.protection.FieldCipher;
 import org.tiphotline.testing.CoreTestConfiguration;
 import org.tiphotline.testing.MutableClock;
+import org.tiphotline.testing.TestDatabase;
 
 /** The online form on a real PostgreSQL: what is stored (and how), its case, its audit row, and every refusal. */
 @SpringJUnitConfig(CoreTestConfiguration.class)
@@ -212,15 +215,17 @@ class OnlineReportsTest {
         long reportsBefore = db.fetchCount(ONLINE_REPORT);
         long auditBefore = db.fetchCount(AUDIT_LOG, AUDIT_LOG.ACTOR.eq(OnlineReports.ACTOR));
         // A registry that fails after the report and its audit row were written in the same transaction.
-        db.execute("create function hotline.test_refuse_case() returns trigger language plpgsql as $$ "
+        // DDL: the schema's owner's (the application's role has none).
+        DSLContext owner = DSL.using(TestDatabase.get().ownerDataSource(), SQLDialect.POSTGRES);
+        owner.execute("create function hotline.test_refuse_case() returns trigger language plpgsql as $$ "
                 + "begin raise exception 'test: the registry is down'; end $$");
-        db.execute("create trigger test_refuse_case before insert on hotline.registry_case "
+        owner.execute("create trigger test_refuse_case before insert on hotline.registry_case "
                 + "for each row execute function hotline.test_refuse_case()");
         try {
             assertThatThrownBy(() -> reports.submit("en", withContact())).isInstanceOf(RuntimeException.class);
         } finally {
-            db.execute("drop trigger test_refuse_case on hotline.registry_case");
-            db.execute("drop function hotline.test_refuse_case()");
+            owner.execute("drop trigger test_refuse_case on hotline.registry_case");
+            owner.execute("drop function hotline.test_refuse_case()");
         }
         assertThat(db.fetchCount(ONLINE_REPORT)).isEqualTo(reportsBefore);
         assertThat(db.fetchCount(AUDIT_LOG, AUDIT_LOG.ACTOR.eq(OnlineReports.ACTOR))).isEqualTo(auditBefore);

@@ -8,26 +8,43 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 
 /**
  * One real PostgreSQL per test JVM (zonky's embedded binaries, no Docker), migrated with the db module's
  * Flyway scripts ({@code classpath:db/migration}, schema {@code hotline}). Started on first use, stopped
  * by zonky's shutdown hook when the JVM exits.
  *
- * <p>The pooled {@link #dataSource()} is shared by every Spring context of the JVM: register it with
- * {@code @Bean(destroyMethod = "")} so that closing one cached context does not close it for the others.
+ * <p>Roles as in production (docs/operations.md, "Database roles"): Flyway migrates as the schema's owner
+ * {@value #OWNER}, and {@link #dataSource()} connects as the application's role {@value #APPLICATION}, which owns
+ * nothing and may not change the evidence tables, so that every test runs with the application's least privilege.
+ * A fixture that must rewrite history (a row lost in a crash, say) does it through {@link #breakGlass} or
+ * {@link #ownerDataSource()}, as the documented break-glass procedure would.
  *
- * <p>Like any zonky instance it runs with fsync off: fine for tests, never a model for the application's
- * own embedded server.
+ * <p>The pooled data sources are shared by every Spring context of the JVM: register them with
+ * {@code @Bean(destroyMethod = "")} so that closing one cached context does not close them for the others.
+ *
+ * <p>Like any zonky instance it runs with fsync off and lets local connections in without checking passwords:
+ * fine for tests, never a model for the application's own embedded server.
  */
 public final class TestDatabase {
+
+    /** The schema's owner: Flyway's role, and the break-glass one. */
+    public static final String OWNER = "hotline_owner";
+    /** The application's role. */
+    public static final String APPLICATION = "hotline_app";
 
     private static TestDatabase instance;
 
     private final EmbeddedPostgres postgres;
     private final HikariDataSource dataSource;
+    private final HikariDataSource ownerDataSource;
 
     private TestDatabase() {
         try {
@@ -35,15 +52,29 @@ public final class TestDatabase {
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);
         }
+        // As a DBA creates them (docs/operations.md) and as the console's embedded run does.
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("create role " + OWNER + " login password 'owner-test'");
+            s.execute("create role " + APPLICATION + " login noinherit password 'app-test'");
+            s.execute("create schema hotline authorization " + OWNER);
+            s.execute("revoke temporary on database postgres from public");
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create the test database's roles", e);
+        }
+        ownerDataSource = pool(OWNER, "owner-test", 3, "hotline-test-owner");
+        dataSource = pool(APPLICATION, "app-test", 10, "hotline-test-db");
+        Flyway.configure().dataSource(ownerDataSource).schemas("hotline").locations("classpath:db/migration")
+                .placeholders(Map.of("application_role", APPLICATION)).load().migrate();
+    }
+
+    private HikariDataSource pool(String user, String password, int size, String name) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
-        config.setUsername("postgres");
-        config.setPassword("postgres");
-        config.setMaximumPoolSize(10);
-        config.setPoolName("hotline-test-db");
-        dataSource = new HikariDataSource(config);
-        Flyway.configure().dataSource(dataSource).schemas("hotline").locations("classpath:db/migration").load()
-                .migrate();
+        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(size);
+        config.setPoolName(name);
+        return new HikariDataSource(config);
     }
 
     /** The JVM's test database, started and migrated on first call. */
@@ -54,25 +85,43 @@ public final class TestDatabase {
         return instance;
     }
 
-    /** A pooled data source on the migrated database. Do not close it. */
+    /** A pooled data source on the migrated database, as the application's role. Do not close it. */
     public DataSource dataSource() {
         return dataSource;
     }
 
-    public String jdbcUrl() {
+    /**
+     * A pooled data source as the schema's owner, for fixtures that need DDL or must rewrite history (with
+     * {@link #breakGlass}: the append-only guards refuse the owner too otherwise). Do not close it.
+     */
+    public DataSource ownerDataSource() {
+        return ownerDataSource;
+    }
+
+    /** The superuser's address (user {@code postgres}), for tests of what even a superuser cannot do. */
+    public String superuserJdbcUrl() {
         return postgres.getJdbcUrl("postgres", "postgres");
     }
 
     /**
-     * Empties every table of the hotline schema (TRUNCATE does not fire the append-only row triggers), for tests
-     * that count or page over all rows. Tests that only look at rows they created themselves need not call it.
+     * Runs {@code work} as the schema's owner in one transaction with the break-glass setting on
+     * (docs/operations.md): the only way past the append-only guards, for fixtures that imitate a crash or damage.
+     */
+    public void breakGlass(Consumer<DSLContext> work) {
+        DSL.using(ownerDataSource, SQLDialect.POSTGRES).transaction(cfg -> {
+            DSLContext owner = cfg.dsl();
+            owner.execute("set local hotline.break_glass = 'on'");
+            work.accept(owner);
+        });
+    }
+
+    /**
+     * Empties every table of the hotline schema (TRUNCATE ... CASCADE, through the break-glass procedure: the
+     * append-only tables refuse TRUNCATE otherwise), for tests that count or page over all rows. Tests that only
+     * look at rows they created themselves need not call it.
      */
     public void reset() {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("truncate hotline.audit_log, hotline.hotline_report, hotline.call_event, hotline.call, hotline.routing_call, "
-                    + "hotline.app_user restart identity cascade");
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not reset the test database", e);
-        }
+        breakGlass(owner -> owner.execute("truncate hotline.audit_log, hotline.hotline_report, hotline.call_event, "
+                + "hotline.call, hotline.routing_call, hotline.app_user restart identity cascade"));
     }
 }

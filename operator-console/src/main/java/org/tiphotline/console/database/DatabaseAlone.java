@@ -3,7 +3,7 @@ package org.tiphotline.console.database;
 /**
  * The database configuration without the rest of the application, for commands that run once and exit (the
  * first administrator): the embedded PostgreSQL when no external one is configured, exactly as the console runs
- * it.
+ * it, and the roles its migrations grant to.
  */
 public final class DatabaseAlone {
 
@@ -11,6 +11,6 @@ public final class DatabaseAlone {
     }
 
     public static Class<?>[] configuration() {
-        return new Class<?>[] {EmbeddedDatabase.class};
+        return new Class<?>[] {EmbeddedDatabase.class, DatabaseRoles.class};
     }
 }

@@ -11,6 +11,7 @@ import org.flywaydb.core.api.MigrationInfo;
 import org.jooq.DSLContext;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.tiphotline.console.database.ConnectedRole;
 import org.tiphotline.protection.KeyRing;
 import org.tiphotline.signin.SignInEvents;
 import org.tiphotline.signin.SignInSettings;
@@ -18,7 +19,8 @@ import org.tiphotline.telephony.TelephonyStatus;
 
 /**
  * The administrators' system status (ADMIN only, by WebSecurity): telephony links as each adapter reports them,
- * the database, alert channels with their last failure, the protection keys' ids, and repeated sign-in failures.
+ * the database (and the role the application connects as), alert channels with their last failure, the protection
+ * keys' ids, and repeated sign-in failures.
  * Nothing about callers or victims; no key material; no alert targets.
  */
 @RestController
@@ -32,10 +34,12 @@ class StatusApi {
     private final SignInSettings signInSettings;
     private final Clock clock;
     private final Flyway flyway;
+    private final ConnectedRole role;
 
     StatusApi(List<TelephonyStatus> telephony, DSLContext db, AlertChannelHealth alerts, KeyRing keys,
-            SignInEvents signIns, SignInSettings signInSettings, Clock clock, Flyway flyway) {
+            SignInEvents signIns, SignInSettings signInSettings, Clock clock, Flyway flyway, ConnectedRole role) {
         this.flyway = flyway;
+        this.role = role;
         this.telephony = telephony;
         this.db = db;
         this.alerts = alerts;
@@ -67,7 +71,17 @@ class StatusApi {
         try {
             db.selectOne().fetch();
             MigrationInfo current = flyway.info().current();
-            return Map.of("up", true, "schemaVersion", current == null ? "unknown" : current.getVersion().toString());
+            ConnectedRole.Role connected = role.current();
+            Map<String, Object> up = new LinkedHashMap<>();
+            up.put("up", true);
+            up.put("schemaVersion", current == null ? "unknown" : current.getVersion().toString());
+            // The role's name, never its password; and whether it is least privileged (docs/operations.md).
+            up.put("role", connected.name());
+            up.put("leastPrivilege", connected.leastPrivilege());
+            if (!connected.leastPrivilege()) {
+                up.put("roleProblem", connected.problem());
+            }
+            return up;
         } catch (RuntimeException e) {
             return Map.of("up", false, "detail", "the database does not answer");
         }

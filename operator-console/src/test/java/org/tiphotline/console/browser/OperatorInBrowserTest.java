@@ -274,7 +274,8 @@ class OperatorInBrowserTest {
         browser.get(hotline.base() + "/status.html");
         waitForText(By.id("telephony"), "Simulated line (demo and training)");
         assertThat(browser.findElement(By.id("telephony")).getText()).contains("Working");
-        assertThat(browser.findElement(By.id("database")).getText()).startsWith("Working (schema version ");
+        assertThat(browser.findElement(By.id("database")).getText()).startsWith("Working (schema version ")
+                .endsWith("The application connects as hotline_app, a role that owns nothing.");
         assertThat(browser.findElement(By.id("keys")).getText()).isEqualTo(
                 "Keys held: k1. New data is written with key k1.");
         assertThat(browser.findElement(By.id("alerts")).getText()).isEqualTo("No alert channel is configured.");

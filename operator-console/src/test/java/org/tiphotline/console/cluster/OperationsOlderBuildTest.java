@@ -41,10 +41,12 @@ class OperationsOlderBuildTest {
                     alter table call add column newer_build_note text;
                     create table newer_build_thing (id bigint primary key);
                     """);
+            // A newer build migrates as the schema's owner, as this one does.
             Flyway newer = Flyway.configure()
-                    .dataSource(shared.get("spring.datasource.url"), shared.get("spring.datasource.username"),
-                            shared.get("spring.datasource.password"))
+                    .dataSource(shared.get("spring.datasource.url"), shared.get("spring.flyway.user"),
+                            shared.get("spring.flyway.password"))
                     .schemas("hotline").defaultSchema("hotline")
+                    .placeholders(Map.of("application_role", shared.get("spring.datasource.username")))
                     .locations("classpath:db/migration", "filesystem:" + newerMigrations).load();
             assertThat(newer.migrate().migrationsExecuted).as("the newer build's migration").isEqualTo(1);
 

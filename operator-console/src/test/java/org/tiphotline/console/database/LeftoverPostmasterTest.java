@@ -54,7 +54,7 @@ class LeftoverPostmasterTest {
 
     private static void restartAndRead(Path pgData, long leftover) throws Exception {
         try (EmbeddedPostgres restarted = new EmbeddedDatabase()
-                .embeddedPostgres(new EmbeddedDatabaseSettings(pgData, 0, 16, java.time.Duration.ofSeconds(30)));
+                .embeddedPostgres(new EmbeddedDatabaseSettings(pgData, 0, 16, java.time.Duration.ofSeconds(30), null));
                 Connection c = restarted.getPostgresDatabase().getConnection();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select note from survived")) {
@@ -69,7 +69,7 @@ class LeftoverPostmasterTest {
         public static void main(String[] args) throws Exception {
             EmbeddedPostgres postgres = new EmbeddedDatabase()
                     .embeddedPostgres(new EmbeddedDatabaseSettings(Path.of(args[0]), 0, 16,
-                            java.time.Duration.ofSeconds(30)));
+                            java.time.Duration.ofSeconds(30), null));
             try (Connection c = postgres.getPostgresDatabase().getConnection();
                     Statement s = c.createStatement()) {
                 s.execute("create table survived (note text)");

@@ -9,22 +9,29 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.tiphotline.console.database.DatabaseRestart;
 
 /**
  * One freshly initialised PostgreSQL cluster per test JVM, copied into each new node's empty data directory before
  * it starts. initdb costs about a second on these machines and the suite starts some two hundred fresh nodes; a
  * copy of the same 40 MB costs a tenth of that. The application cannot tell the difference: the embedded database
  * runs initdb only when the directory has no {@code postgresql.conf} (the library's rule), and what it finds
- * instead is exactly what initdb left there, started and stopped once cleanly.
+ * instead is exactly what its own first start left there (initdb with passwords, its roles and their passwords in
+ * the password file copied along), started and stopped once cleanly. Every node of a JVM so shares its
+ * passwords: fine for tests, whose databases hold only fake data.
  */
 final class PristineCluster {
 
     private static Path template;
+    private static Path templatePasswords;
 
     private PristineCluster() {}
 
-    /** Fills {@code postgresDir} with a pristine cluster unless it already holds one (a restart on its data). */
-    static synchronized void copyInto(Path postgresDir) {
+    /**
+     * Fills {@code postgresDir} with a pristine cluster, and {@code passwordFile} with its passwords, unless it
+     * already holds one (a restart on its data).
+     */
+    static synchronized void copyInto(Path postgresDir, Path passwordFile) {
         if (Files.exists(postgresDir.resolve("postgresql.conf"))) {
             return;
         }
@@ -32,6 +39,9 @@ final class PristineCluster {
             if (template == null) {
                 template = create();
             }
+            Files.createDirectories(passwordFile.toAbsolutePath().getParent());
+            Files.copy(templatePasswords, passwordFile, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.COPY_ATTRIBUTES);
             Files.createDirectories(postgresDir);
             try (Stream<Path> files = Files.walk(template)) {
                 for (Path from : (Iterable<Path>) files::iterator) {
@@ -53,9 +63,9 @@ final class PristineCluster {
     private static Path create() throws IOException {
         Path root = Files.createTempDirectory("pristine-postgres");
         Path dir = root.resolve("postgres");
+        templatePasswords = root.resolve("database-passwords.properties");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(root)));
-        try (EmbeddedPostgres started = EmbeddedPostgres.builder().setDataDirectory(dir)
-                .setCleanDataDirectory(false).start()) {
+        try (EmbeddedPostgres started = DatabaseRestart.start(dir, 0, templatePasswords)) {
             started.getPort();
         }
         // The template's last command line (its port), which pg_ctl would reuse; no copy should start with it.

@@ -50,7 +50,9 @@ public final class RunningHotline implements AutoCloseable {
         props.putAll(overrides);
         if (!props.containsKey("spring.datasource.url")) {
             PristineCluster.copyInto(Path.of(String.valueOf(props.getOrDefault(
-                    "hotline.database.embedded.data-directory", dataDir.resolve("postgres").toString()))));
+                    "hotline.database.embedded.data-directory", dataDir.resolve("postgres").toString()))),
+                    Path.of(String.valueOf(props.getOrDefault("hotline.database.embedded.password-file",
+                            dataDir.resolve("database-passwords.properties").toString()))));
         }
         // As command-line arguments: they outrank application.yml, as an operator's own settings would.
         String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
@@ -93,23 +95,23 @@ public final class RunningHotline implements AutoCloseable {
     }
 
     /**
-     * What another node needs to share this node's database: its address and credentials, and the keys the data
-     * is encrypted with (read from this node's key file, as an operator copies them into the second node's
-     * environment).
+     * What another node needs to share this node's database: its address, the application's role and its password
+     * (for the pool) and the schema owner's (for Flyway), as an external database's DBA hands them out
+     * (docs/operations.md, "Database roles"), read from this node's password file; and the keys the data is
+     * encrypted with (read from this node's key file, as an operator copies them into the second node's environment).
      */
     public Map<String, String> sharedDatabaseSettings() {
         Map<String, String> props = new LinkedHashMap<>();
         int port = bean(io.zonky.test.db.postgres.embedded.EmbeddedPostgres.class).getPort();
+        java.util.Properties passwords = properties(Path.of(context.getEnvironment().getProperty(
+                "hotline.database.embedded.password-file")), "the first node's database password file");
         props.put("spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + port + "/postgres");
-        props.put("spring.datasource.username", "postgres");
-        props.put("spring.datasource.password", "postgres");
-        java.util.Properties keys = new java.util.Properties();
+        props.put("spring.datasource.username", "hotline_app");
+        props.put("spring.datasource.password", passwords.getProperty("hotline_app"));
+        props.put("spring.flyway.user", "hotline_owner");
+        props.put("spring.flyway.password", passwords.getProperty("hotline_owner"));
         Path keyFile = Path.of(context.getEnvironment().getProperty("hotline.protection.key-file"));
-        try (java.io.Reader in = java.nio.file.Files.newBufferedReader(keyFile)) {
-            keys.load(in);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("the first node's key file " + keyFile, e);
-        }
+        java.util.Properties keys = properties(keyFile, "the first node's key file");
         for (String name : keys.stringPropertyNames()) {
             if (name.startsWith("key.")) {
                 props.put("hotline.protection.keys." + name.substring(4), keys.getProperty(name));
@@ -117,6 +119,16 @@ public final class RunningHotline implements AutoCloseable {
         }
         props.put("hotline.protection.active-key", keys.getProperty("active-key"));
         props.put("hotline.protection.hash-key", keys.getProperty("hash-key"));
+        return props;
+    }
+
+    private static java.util.Properties properties(Path file, String what) {
+        java.util.Properties props = new java.util.Properties();
+        try (java.io.Reader in = java.nio.file.Files.newBufferedReader(file)) {
+            props.load(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(what + " " + file, e);
+        }
         return props;
     }
 
