@@ -69,8 +69,8 @@ public final class TestDatabase {
      */
     public void reset() {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("truncate hotline.audit_log, hotline.hotline_report, hotline.call_event, hotline.call, hotline.routing_call, "
-                    + "hotline.app_user restart identity cascade");
+            s.execute("truncate hotline.audit_log, hotline.audit_seal, hotline.audit_unsealed, hotline.hotline_report, "
+                    + "hotline.call_event, hotline.call, hotline.routing_call, hotline.app_user restart identity cascade");
         } catch (SQLException e) {
             throw new IllegalStateException("could not reset the test database", e);
         }
