@@ -46,6 +46,27 @@
     else $('signin-addresses').replaceChildren(...f.byAddress.map((a) => row(a.key, a.failures, a.others, App.time(a.last))));
   }
 
+  // The audit trail's check, on demand: in words, the first problem first.
+  $('audit-check').addEventListener('click', async () => {
+    const button = $('audit-check');
+    button.disabled = true;
+    $('audit-findings').replaceChildren();
+    $('audit-result').className = '';
+    $('audit-result').textContent = 'Checking the audit trail…';
+    const r = await App.api('POST', '/api/admin/audit-check');
+    button.disabled = false;
+    if (!r.ok) {
+      $('audit-result').textContent = 'The audit trail could not be checked: '
+        + ((r.body && r.body.message) || ('the server answered ' + r.status)) + '.';
+      return;
+    }
+    $('audit-result').className = 'banner ' + (r.body.intact ? 'ok' : 'danger');
+    $('audit-result').textContent = r.body.summary;
+    if (!r.body.intact) {
+      $('audit-findings').replaceChildren(...r.body.findings.map((f) => App.el('li', {}, f.words)));
+    }
+  });
+
   await refresh();
   setInterval(refresh, 30000);
 })();
