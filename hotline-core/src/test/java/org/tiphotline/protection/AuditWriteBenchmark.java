@@ -46,6 +46,13 @@ public final class AuditWriteBenchmark {
         }
     }
 
+    /**
+     * The audit trail without and with the chain; then call_event's shape without and with what sealing it would
+     * cost its writer (the canonical jsonb drawn from PostgreSQL, a nonce and a MAC, the queue's trigger), not its
+     * sealer: the price of doing item 2 for call_event too.
+     */
+    private static final List<String> MODES = List.of("without", "with", "events-without", "events-with");
+
     private AuditWriteBenchmark() {
     }
 
@@ -85,16 +92,17 @@ public final class AuditWriteBenchmark {
                 List<Phase> phases = new ArrayList<>();
                 List<Long> sealMillis = new ArrayList<>();
                 for (int threads : threadCounts) {
-                    run(db, macs, sealer, "without", threads, warmup, sealMillis);
-                    run(db, macs, sealer, "with", threads, warmup, sealMillis);
+                    for (String mode : MODES) {
+                        run(db, macs, sealer, mode, threads, warmup, sealMillis);
+                    }
                 }
                 sealMillis.clear();
                 for (int round = 1; round <= rounds; round++) {
                     for (int threads : threadCounts) {
-                        for (String mode : List.of("without", "with")) {
+                        for (String mode : MODES) {
                             Phase phase = run(db, macs, sealer, mode, threads, seconds, sealMillis);
                             phases.add(phase);
-                            System.out.printf(Locale.ROOT, "round %d  %-7s %2d thread(s): %8.0f writes/s  p50 %5d us"
+                            System.out.printf(Locale.ROOT, "round %d  %-14s %2d thread(s): %8.0f writes/s  p50 %5d us"
                                     + "  p99 %6d us%n", round, mode, threads, phase.perSecond(), phase.p50Micros(),
                                     phase.p99Micros());
                         }
@@ -104,7 +112,7 @@ public final class AuditWriteBenchmark {
                 System.out.println("summary (median of the rounds; worst = the lowest rate, the highest p99):");
                 for (int threads : threadCounts) {
                     Map<String, Phase> medians = new LinkedHashMap<>();
-                    for (String mode : List.of("without", "with")) {
+                    for (String mode : MODES) {
                         List<Phase> these = phases.stream().filter(p -> p.mode().equals(mode)
                                 && p.threads() == threads).toList();
                         double rate = median(these.stream().mapToDouble(Phase::perSecond).toArray());
@@ -114,14 +122,16 @@ public final class AuditWriteBenchmark {
                         double p50 = median(these.stream().mapToDouble(Phase::p50Micros).toArray());
                         medians.put(mode, new Phase(mode, threads, Math.round(rate), 1, Math.round(p50),
                                 Math.round(p99)));
-                        System.out.printf(Locale.ROOT, "  %-7s %2d thread(s): %8.0f writes/s (worst %8.0f)  p50 %5.0f us"
+                        System.out.printf(Locale.ROOT, "  %-14s %2d thread(s): %8.0f writes/s (worst %8.0f)  p50 %5.0f us"
                                 + "  p99 %6.0f us (worst %6.0f)%n", mode, threads, rate, worst, p50, p99, worstP99);
                     }
-                    double without = medians.get("without").perSecond();
-                    double with = medians.get("with").perSecond();
-                    System.out.printf(Locale.ROOT, "  %2d thread(s): with the MAC and the chain %.1f %% of the rate "
-                            + "without; %+.0f us per write at the median%n", threads, 100 * with / without,
-                            (double) (medians.get("with").p50Micros() - medians.get("without").p50Micros()));
+                    for (String[] pair : new String[][] {{"without", "with"}, {"events-without", "events-with"}}) {
+                        Phase without = medians.get(pair[0]);
+                        Phase with = medians.get(pair[1]);
+                        System.out.printf(Locale.ROOT, "  %2d thread(s), %s: %.1f %% of the rate without; %+d us per "
+                                + "write at the median%n", threads, pair[1], 100 * with.perSecond() / without.perSecond(),
+                                with.p50Micros() - without.p50Micros());
+                    }
                 }
                 long[] seal = sealMillis.stream().mapToLong(Long::longValue).sorted().toArray();
                 if (seal.length > 0) {
@@ -152,6 +162,23 @@ public final class AuditWriteBenchmark {
         db.execute("create index audit_before_by_entity on hotline.audit_log_before (entity, entity_id, at)");
         db.execute("create trigger audit_log_before_append_only before update or delete on hotline.audit_log_before "
                 + "for each row execute function hotline.forbid_change()");
+        // call_event's shape (V1), without a foreign key to call (the benchmark has no calls), and a copy that would
+        // be sealed: nonce, MAC and the queue's trigger, as audit_log has since V62.
+        db.execute("create table hotline.bench_event (call_id uuid not null, seq integer not null check (seq >= 1), "
+                + "type text not null, at timestamptz not null, operator_id bigint, "
+                + "detail jsonb not null default '{}'::jsonb, primary key (call_id, seq))");
+        db.execute("create trigger bench_event_append_only before update or delete on hotline.bench_event "
+                + "for each row execute function hotline.forbid_change()");
+        db.execute("create table hotline.bench_event_sealed (like hotline.bench_event including all, nonce bytea, "
+                + "mac bytea)");
+        db.execute("create trigger bench_event_sealed_append_only before update or delete on "
+                + "hotline.bench_event_sealed for each row execute function hotline.forbid_change()");
+        db.execute("create table hotline.bench_event_unsealed (call_id uuid, seq integer, primary key (call_id, seq))");
+        db.execute("create function hotline.bench_event_to_seal() returns trigger language plpgsql "
+                + "set search_path = hotline as $$ begin insert into bench_event_unsealed values (new.call_id, new.seq);"
+                + " return null; end $$");
+        db.execute("create trigger bench_event_to_seal after insert on hotline.bench_event_sealed "
+                + "for each row execute function hotline.bench_event_to_seal()");
     }
 
     private static Phase run(DSLContext db, AuditMacs macs, AuditSealer sealer, String mode, int threads,
@@ -212,8 +239,40 @@ public final class AuditWriteBenchmark {
                 sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]);
     }
 
+    private static final String DETAIL = "{\"question\": \"language\", \"answer\": \"en\"}";
+    private static final java.security.SecureRandom NONCES = new java.security.SecureRandom();
+    private static final ThreadLocal<UUID> CALL = ThreadLocal.withInitial(UUID::randomUUID);
+
+    /** One call event in a transaction of its own; ten per call, as an IVR's answers come. */
+    private static void event(DSLContext db, AuditMacs macs, boolean sealed, long i) {
+        if (i % 10 == 0) {
+            CALL.set(UUID.randomUUID());
+        }
+        UUID call = CALL.get();
+        int seq = (int) (i % 10) + 1;
+        java.time.OffsetDateTime at = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+        db.transaction(configuration -> {
+            DSLContext tx = configuration.dsl();
+            if (!sealed) {
+                tx.execute("insert into hotline.bench_event (call_id, seq, type, at, detail) values (?, ?, ?, ?, "
+                        + "?::jsonb)", call, seq, "IVR_ANSWER", at, DETAIL);
+                return;
+            }
+            String printed = tx.fetchValue(DSL.field("{0}::jsonb::text", String.class, DETAIL));
+            byte[] nonce = new byte[16];
+            NONCES.nextBytes(nonce);
+            byte[] mac = macs.row(seq, at, call.toString(), "IVR_ANSWER", "call_event", null, null, printed, nonce);
+            tx.execute("insert into hotline.bench_event_sealed (call_id, seq, type, at, detail, nonce, mac) "
+                    + "values (?, ?, ?, ?, ?::jsonb, ?, ?)", call, seq, "IVR_ANSWER", at, printed, nonce, mac);
+        });
+    }
+
     /** One audit row in a transaction of its own; every third with changes, as an account's change writes them. */
     private static void write(DSLContext db, AuditMacs macs, String mode, long i) {
+        if (mode.startsWith("events-")) {
+            event(db, macs, mode.equals("events-with"), i);
+            return;
+        }
         Map<String, Object> changes = i % 3 == 2 ? Map.of("role", Map.of("before", "OPERATOR", "after", "SUPERVISOR"))
                 : null;
         db.transaction(configuration -> {
