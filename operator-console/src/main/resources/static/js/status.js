@@ -37,6 +37,13 @@
 
     $('keys').textContent = 'Keys held: ' + s.keys.ids.join(', ') + '. New data is written with key ' + s.keys.active + '.';
 
+    const a = s.auditChain;
+    $('audit-progress').textContent = a.unknown ? 'Where the sealing stands could not be read.'
+      : (a.lastEntry < 0 ? 'Nothing sealed yet.'
+        : 'Sealed up to entry ' + a.lastEntry.toLocaleString('en') + ', last on ' + App.time(a.lastSealedAt) + '.')
+        + ' ' + (a.waiting === 0 ? 'No row is waiting to be sealed.'
+          : a.waiting.toLocaleString('en') + (a.waiting === 1 ? ' row is' : ' rows are') + ' waiting to be sealed.');
+
     const f = s.signInFailures;
     $('signin-window').textContent = 'Usernames and addresses with at least ' + f.atLeast
       + ' failed or refused sign-ins in the last ' + period(f.window) + '.';

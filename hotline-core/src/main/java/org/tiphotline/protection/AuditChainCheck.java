@@ -83,6 +83,19 @@ public class AuditChainCheck {
         this.heads = heads;
     }
 
+    /**
+     * Where sealing stands, cheaply (for the status page): the chain's last entry and when it was sealed (-1 and null
+     * before the first), and how many committed rows wait to be sealed.
+     */
+    public record Progress(long lastEntry, Instant lastSealedAt, int waiting) {}
+
+    public Progress progress() {
+        var last = db.select(AUDIT_SEAL.SEQ, AUDIT_SEAL.SEALED_AT).from(AUDIT_SEAL).orderBy(AUDIT_SEAL.SEQ.desc())
+                .limit(1).fetchOptional();
+        return new Progress(last.map(r -> r.value1()).orElse(-1L),
+                last.map(r -> r.value2().toInstant()).orElse(null), db.fetchCount(AUDIT_UNSEALED));
+    }
+
     /** Checks the whole trail, its chain and the published heads. */
     public Result check() {
         List<AuditHeads.Published> published = heads.read();
