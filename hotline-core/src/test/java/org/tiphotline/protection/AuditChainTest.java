@@ -220,8 +220,9 @@ class AuditChainTest {
         emptyTrail();
         writeSealAndPublish(10);
         // Two entries of the chain swap places.
-        BreakGlass.asOwner("update hotline.audit_seal set seq = -3 where seq = 3",
-                "update hotline.audit_seal set seq = 3 where seq = 6", "update hotline.audit_seal set seq = 6 where seq = -3");
+        BreakGlass.asOwner("update hotline.audit_seal set seq = 1000003 where seq = 3",
+                "update hotline.audit_seal set seq = 3 where seq = 6",
+                "update hotline.audit_seal set seq = 6 where seq = 1000003");
         assertThat(check.check().first()).get().satisfies(first -> {
             assertThat(first.problem()).isEqualTo(Problem.ENTRY_ALTERED);
             assertThat(first.entry()).isEqualTo(3L);

@@ -35,7 +35,7 @@ import org.tiphotline.testing.FakeData;
  * embedded PostgreSQL (fsync and synchronous commit on, as the application runs it). Not a test: run by
  * {@code -Pbench-audit}.
  *
- * <p>System properties: {@code bench.seconds} per measured phase (10), {@code bench.warmupSeconds} (3),
+ * <p>System properties: {@code bench.seconds} per measured phase (5), {@code bench.warmupSeconds} (2),
  * {@code bench.rounds} (3), {@code bench.threads} (1,8).
  */
 public final class AuditWriteBenchmark {
@@ -57,8 +57,8 @@ public final class AuditWriteBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int seconds = Integer.getInteger("bench.seconds", 10);
-        int warmup = Integer.getInteger("bench.warmupSeconds", 3);
+        int seconds = Integer.getInteger("bench.seconds", 5);
+        int warmup = Integer.getInteger("bench.warmupSeconds", 2);
         int rounds = Integer.getInteger("bench.rounds", 3);
         String threadList = System.getProperty("bench.threads", "");
         int[] threadCounts = Arrays.stream((threadList.isBlank() ? "1,8" : threadList).split(","))
