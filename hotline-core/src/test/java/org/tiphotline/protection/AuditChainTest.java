@@ -95,7 +95,7 @@ class AuditChainTest {
         assertThat(db.fetchCount(db.selectFrom("hotline.audit_unsealed"))).isZero();
         // Every row carries its nonce and MAC; the changes were MACed as PostgreSQL prints them (keys reordered).
         assertThat(db.fetchCount(db.selectFrom("hotline.audit_log").where("nonce is null or mac is null"))).isZero();
-        assertThat(db.fetchValue("select changes::text from hotline.audit_log where id = 3", String.class))
+        assertThat(db.fetchSingle("select changes::text from hotline.audit_log where id = 3").get(0, String.class))
                 .isEqualTo("{\"a\": {\"after\": \"SUPERVISOR\", \"before\": \"OPERATOR\"}, \"zeta\": 1}");
         // The head is a signed line in the directory's file.
         List<String> lines = Files.readAllLines(headsDirectory.resolve(AuditHeads.FILE), StandardCharsets.UTF_8);
@@ -324,7 +324,8 @@ class AuditChainTest {
         assertThat(result.legacyRows()).isEqualTo(2);
         assertThat(result.summary()).contains("2 rows from before the chain began were sealed as they were then, "
                 + "and have not changed since.").contains("No head has been published yet to compare it with.");
-        assertThat(db.fetchValue("select audit_id from hotline.audit_seal where seq = 0", Long.class)).isEqualTo(2L);
+        assertThat(db.fetchSingle("select audit_id from hotline.audit_seal where seq = 0").get(0, Long.class))
+                .isEqualTo(2L);
 
         // After the start, a row without a MAC is not the application's.
         db.execute("insert into hotline.audit_log (actor, action, entity, entity_id) "
@@ -408,7 +409,7 @@ class AuditChainTest {
 
     /** One audit row; every third with changes whose keys PostgreSQL reorders. */
     private void record(String actor) {
-        long n = db.fetchValue("select count(*) from hotline.audit_log", Long.class);
+        long n = db.fetchSingle("select count(*) from hotline.audit_log").get(0, Long.class);
         if (n % 3 == 2) {
             Map<String, Object> changes = new LinkedHashMap<>();
             changes.put("zeta", 1);
