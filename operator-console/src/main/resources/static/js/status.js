@@ -40,6 +40,13 @@
 
     $('keys').textContent = 'Keys held: ' + s.keys.ids.join(', ') + '. New data is written with key ' + s.keys.active + '.';
 
+    const a = s.auditChain;
+    $('audit-progress').textContent = a.unknown ? 'Where the sealing stands could not be read.'
+      : (a.lastEntry < 0 ? 'Nothing sealed yet.'
+        : 'Sealed up to entry ' + a.lastEntry.toLocaleString('en') + ', last on ' + App.time(a.lastSealedAt) + '.')
+        + ' ' + (a.waiting === 0 ? 'No row is waiting to be sealed.'
+          : a.waiting.toLocaleString('en') + (a.waiting === 1 ? ' row is' : ' rows are') + ' waiting to be sealed.');
+
     const f = s.signInFailures;
     $('signin-window').textContent = 'Usernames and addresses with at least ' + f.atLeast
       + ' failed or refused sign-ins in the last ' + period(f.window) + '.';
@@ -48,6 +55,27 @@
     if (f.byAddress.length === 0) empty($('signin-addresses'), 4, 'None.');
     else $('signin-addresses').replaceChildren(...f.byAddress.map((a) => row(a.key, a.failures, a.others, App.time(a.last))));
   }
+
+  // The audit trail's check, on demand: in words, the first problem first.
+  $('audit-check').addEventListener('click', async () => {
+    const button = $('audit-check');
+    button.disabled = true;
+    $('audit-findings').replaceChildren();
+    $('audit-result').className = '';
+    $('audit-result').textContent = 'Checking the audit trail…';
+    const r = await App.api('POST', '/api/admin/audit-check');
+    button.disabled = false;
+    if (!r.ok) {
+      $('audit-result').textContent = 'The audit trail could not be checked: '
+        + ((r.body && r.body.message) || ('the server answered ' + r.status)) + '.';
+      return;
+    }
+    $('audit-result').className = 'banner ' + (r.body.intact ? 'ok' : 'danger');
+    $('audit-result').textContent = r.body.summary;
+    if (!r.body.intact) {
+      $('audit-findings').replaceChildren(...r.body.findings.map((f) => App.el('li', {}, f.words)));
+    }
+  });
 
   await refresh();
   setInterval(refresh, 30000);

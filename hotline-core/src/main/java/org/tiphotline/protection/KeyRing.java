@@ -17,15 +17,23 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The keys that protect personal data: AES-256 keys by id (one active for new ciphertext, older ones kept
- * to read what they wrote, so keys can rotate) and one HMAC key for caller-number matching.
+ * to read what they wrote, so keys can rotate), one HMAC key for caller-number matching, and the audit key (HMAC)
+ * that seals the audit trail ({@link AuditMacs}, {@link AuditSealer}): a key of its own, never the caller-number
+ * key, so that rotating that one leaves the trail's seals as they are.
  */
 public final class KeyRing {
+
+    /** The key file's entry of the audit key. */
+    private static final String AUDIT_KEY = "audit-key";
 
     private final Map<String, SecretKey> encryptionKeys;
     private final String activeKeyId;
     private final SecretKey hashKey;
+    /** Null in a ring built without one (tools that only decrypt, such as the backup drill). */
+    private final SecretKey auditKey;
 
-    private KeyRing(Map<String, SecretKey> encryptionKeys, String activeKeyId, SecretKey hashKey) {
+    private KeyRing(Map<String, SecretKey> encryptionKeys, String activeKeyId, SecretKey hashKey,
+            SecretKey auditKey) {
         if (!encryptionKeys.containsKey(activeKeyId)) {
             throw new IllegalArgumentException("active key id '" + activeKeyId + "' is not among the configured keys "
                     + encryptionKeys.keySet());
@@ -33,6 +41,7 @@ public final class KeyRing {
         this.encryptionKeys = Map.copyOf(encryptionKeys);
         this.activeKeyId = activeKeyId;
         this.hashKey = hashKey;
+        this.auditKey = auditKey;
     }
 
     /** The ids of the encryption keys held (never their material), for the administrators' status page. */
@@ -40,8 +49,26 @@ public final class KeyRing {
         return new java.util.TreeSet<>(encryptionKeys.keySet());
     }
 
-    /** Builds the ring from base64 key material, as configured for production. */
+    /**
+     * Builds a ring without an audit key, for tools that only read encrypted data (the backup drill): it cannot
+     * write or check audit rows ({@link #auditKey()} refuses).
+     */
     public static KeyRing of(Map<String, String> base64Keys, String activeKeyId, String base64HashKey) {
+        return build(base64Keys, activeKeyId, base64HashKey, null);
+    }
+
+    /** Builds the ring from base64 key material, as configured for production. */
+    public static KeyRing of(Map<String, String> base64Keys, String activeKeyId, String base64HashKey,
+            String base64AuditKey) {
+        if (base64AuditKey == null || base64AuditKey.isBlank()) {
+            throw new IllegalArgumentException("no audit key configured: set hotline.protection.audit-key (base64, "
+                    + "32 bytes, not the same as any other key)");
+        }
+        return build(base64Keys, activeKeyId, base64HashKey, base64AuditKey);
+    }
+
+    private static KeyRing build(Map<String, String> base64Keys, String activeKeyId, String base64HashKey,
+            String base64AuditKey) {
         if (base64Keys == null || base64Keys.isEmpty() || base64HashKey == null || base64HashKey.isBlank()) {
             throw new IllegalArgumentException("no encryption keys configured: set hotline.protection.keys.<id>, "
                     + "hotline.protection.active-key and hotline.protection.hash-key (base64, 32 bytes each)");
@@ -53,12 +80,22 @@ public final class KeyRing {
             }
             keys.put(id, new SecretKeySpec(decode32(material, "key " + id), "AES"));
         });
-        return new KeyRing(keys, activeKeyId, new SecretKeySpec(decode32(base64HashKey, "hash key"), "HmacSHA256"));
+        SecretKey audit = null;
+        if (base64AuditKey != null) {
+            byte[] material = decode32(base64AuditKey, "audit key");
+            if (java.util.Arrays.equals(material, decode32(base64HashKey, "hash key"))) {
+                throw new IllegalArgumentException("the audit key must not be the hash key: each key has one use");
+            }
+            audit = new SecretKeySpec(material, "HmacSHA256");
+        }
+        return new KeyRing(keys, activeKeyId, new SecretKeySpec(decode32(base64HashKey, "hash key"), "HmacSHA256"),
+                audit);
     }
 
     /**
-     * Loads the ring from a key file, creating it with fresh random keys when absent. Meant for the embedded
-     * demo run, whose data directory holds both the database and its keys; production configures keys instead.
+     * Loads the ring from a key file, creating it with fresh random keys when absent, and adding an audit key to a
+     * file written before there was one. Meant for the embedded demo run, whose data directory holds both the
+     * database and its keys; production configures keys instead.
      */
     public static KeyRing loadOrCreate(Path keyFile) {
         try {
@@ -69,17 +106,17 @@ public final class KeyRing {
                 fresh.setProperty("active-key", "k1");
                 fresh.setProperty("key.k1", randomKey(random));
                 fresh.setProperty("hash-key", randomKey(random));
-                Path tmp = keyFile.resolveSibling(keyFile.getFileName() + ".tmp");
-                Files.deleteIfExists(tmp);
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                    fresh.store(out, "Hotline data keys: losing this file makes the encrypted data unreadable");
-                }
-                Files.move(tmp, keyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                fresh.setProperty(AUDIT_KEY, randomKey(random));
+                write(keyFile, fresh);
             }
             Properties props = new Properties();
             try (Reader in = Files.newBufferedReader(keyFile, StandardCharsets.UTF_8)) {
                 props.load(in);
+            }
+            if (props.getProperty(AUDIT_KEY) == null) {
+                // A file from before the audit chain: the other keys stay exactly as they are.
+                props.setProperty(AUDIT_KEY, randomKey(new SecureRandom()));
+                write(keyFile, props);
             }
             Map<String, String> keys = new LinkedHashMap<>();
             for (String name : props.stringPropertyNames()) {
@@ -87,10 +124,22 @@ public final class KeyRing {
                     keys.put(name.substring(4), props.getProperty(name));
                 }
             }
-            return of(keys, props.getProperty("active-key"), props.getProperty("hash-key"));
+            return of(keys, props.getProperty("active-key"), props.getProperty("hash-key"),
+                    props.getProperty(AUDIT_KEY));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read or create the key file " + keyFile, e);
         }
+    }
+
+    /** Replaces the file whole (a copy next to it, then an atomic rename), readable by its owner alone. */
+    private static void write(Path keyFile, Properties keys) throws IOException {
+        Path tmp = keyFile.resolveSibling(keyFile.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            keys.store(out, "Hotline data keys: losing this file makes the encrypted data unreadable");
+        }
+        Files.move(tmp, keyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The id of the key new ciphertext is written with (public: the status page shows it). */
@@ -108,6 +157,14 @@ public final class KeyRing {
 
     SecretKey hashKey() {
         return hashKey;
+    }
+
+    /** The key that seals the audit trail; refuses in a ring built without one. */
+    SecretKey auditKey() {
+        if (auditKey == null) {
+            throw new IllegalStateException("no audit key in this key ring: set hotline.protection.audit-key");
+        }
+        return auditKey;
     }
 
     private static String randomKey(SecureRandom random) {

@@ -16,6 +16,7 @@ import org.tiphotline.cluster.ClusterSettings;
 import org.tiphotline.cluster.Leadership;
 import org.tiphotline.exports.ExportSettings;
 import org.tiphotline.intake.JurisdictionSettings;
+import org.tiphotline.protection.AuditChainSettings;
 import org.tiphotline.protection.KeyRing;
 
 /**
@@ -66,6 +67,13 @@ public class CoreTestConfiguration {
     @Bean
     public KeyRing keyRing() {
         return FakeData.keyRing();
+    }
+
+    /** The audit chain's settings; its heads go to a directory of this JVM's own (tests that read heads use theirs). */
+    @Bean
+    public AuditChainSettings auditChainSettings() throws java.io.IOException {
+        return new AuditChainSettings(Duration.ofSeconds(1), 1000, Duration.ofMinutes(1),
+                java.nio.file.Files.createTempDirectory("audit-heads"));
     }
 
     @Bean

@@ -66,13 +66,16 @@ public final class FakeData {
         return new Actor(user.id(), user.username(), user.role());
     }
 
-    /** A key ring with deterministic, test-only keys: {@code active} encrypts, all of {@code keyIds} decrypt. */
+    /**
+     * A key ring with deterministic, test-only keys: {@code active} encrypts, all of {@code keyIds} decrypt; the
+     * audit key is {@code testKey("audit")}.
+     */
     public static KeyRing keyRing(String active, String... keyIds) {
         Map<String, String> keys = new LinkedHashMap<>();
         for (String id : keyIds) {
             keys.put(id, testKey("encryption " + id));
         }
-        return KeyRing.of(keys, active, testKey("hash"));
+        return KeyRing.of(keys, active, testKey("hash"), testKey("audit"));
     }
 
     public static KeyRing keyRing() {

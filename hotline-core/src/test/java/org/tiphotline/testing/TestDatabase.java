@@ -121,7 +121,8 @@ public final class TestDatabase {
      * look at rows they created themselves need not call it.
      */
     public void reset() {
-        breakGlass(owner -> owner.execute("truncate hotline.audit_log, hotline.hotline_report, hotline.call_event, "
-                + "hotline.call, hotline.routing_call, hotline.app_user restart identity cascade"));
+        breakGlass(owner -> owner.execute("truncate hotline.audit_log, hotline.audit_seal, hotline.audit_unsealed, "
+                + "hotline.hotline_report, hotline.call_event, hotline.call, hotline.routing_call, hotline.app_user "
+                + "restart identity cascade"));
     }
 }

@@ -91,7 +91,8 @@ final class E2eNodes implements AutoCloseable {
                 .append(";spring.datasource.url=jdbc:postgresql://127.0.0.1:").append(postgres.getPort())
                 .append("/postgres;spring.datasource.username=postgres;spring.datasource.password=postgres")
                 .append(";hotline.protection.keys.k1=").append(randomKey(random))
-                .append(";hotline.protection.active-key=k1;hotline.protection.hash-key=").append(randomKey(random));
+                .append(";hotline.protection.active-key=k1;hotline.protection.hash-key=").append(randomKey(random))
+                .append(";hotline.protection.audit-key=").append(randomKey(random));
         RabbitMq.get().relaySettings().forEach((k, v) -> p.append(';').append(k).append('=').append(v));
         return p.toString();
     }

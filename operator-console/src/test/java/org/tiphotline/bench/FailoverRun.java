@@ -249,7 +249,8 @@ public final class FailoverRun {
                 "spring.datasource.password=postgres",
                 "hotline.protection.keys.k1=" + randomKey(random),
                 "hotline.protection.active-key=k1",
-                "hotline.protection.hash-key=" + randomKey(random)));
+                "hotline.protection.hash-key=" + randomKey(random),
+                "hotline.protection.audit-key=" + randomKey(random)));
         broker.relaySettings().forEach((k, v) -> p.append(';').append(k).append('=').append(v));
         p.append(';').append(TwilioWebhookBenchmark.serverProperties(authToken, twilioApi));
         p.append(';').append(AgiBenchmark.serverProperties(0, ami, password).replace(

@@ -67,7 +67,9 @@ class DatabaseModesTest {
                     "spring.flyway.password", "owner-test-secret",
                     "hotline.protection.keys.k1", key,
                     "hotline.protection.active-key", "k1",
-                    "hotline.protection.hash-key", key);
+                    "hotline.protection.hash-key", key,
+                    "hotline.protection.audit-key", Base64.getEncoder().encodeToString(new byte[32])
+                            .replace("AAAA", "QUJE"));
             try (RunningHotline hotline = RunningHotline.start(data, settings)) {
                 assertThatThrownBy(() -> hotline.bean(EmbeddedPostgres.class))
                         .isInstanceOf(NoSuchBeanDefinitionException.class);

@@ -21,6 +21,8 @@ import org.tiphotline.accounts.FirstAdministrator;
 import org.tiphotline.accounts.PasswordHashing;
 import org.tiphotline.accounts.PasswordPolicy;
 import org.tiphotline.console.database.DatabaseAlone;
+import org.tiphotline.console.database.ProtectionKeys;
+import org.tiphotline.protection.AuditMacs;
 import org.tiphotline.protection.AuditTrail;
 
 /**
@@ -55,8 +57,9 @@ public final class BootstrapAdmin {
         try {
             context = app.run(args);
         } catch (RuntimeException e) {
-            err.println("The database could not be reached or migrated: " + e.getClass().getSimpleName()
-                    + ". Check spring.datasource.url, its user and password.");
+            err.println(ProtectionKeys.problem(e).map(p -> "The protection keys could not be loaded: " + p)
+                    .orElse("The database could not be reached or migrated: " + e.getClass().getSimpleName()
+                            + ". Check spring.datasource.url, its user and password."));
             return FAILED;
         }
         try (context) {
@@ -80,10 +83,13 @@ public final class BootstrapAdmin {
                 .map(a -> a.contains("=") ? a.substring(a.indexOf('=') + 1).strip() : "").findFirst();
     }
 
-    /** The database, its migrations and what creating an account needs; no web server, no phone lines. */
+    /**
+     * The database, its migrations and what creating an account needs, the protection keys included (its audit row
+     * carries a MAC under the audit key); no web server, no phone lines.
+     */
     @ImportAutoConfiguration({DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
             TransactionAutoConfiguration.class, FlywayAutoConfiguration.class, JooqAutoConfiguration.class})
-    @Import({FirstAdministrator.class, PasswordPolicy.class, AuditTrail.class})
+    @Import({FirstAdministrator.class, PasswordPolicy.class, AuditTrail.class, AuditMacs.class, ProtectionKeys.class})
     static class Context {
 
         @Bean

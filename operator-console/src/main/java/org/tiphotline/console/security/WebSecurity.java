@@ -91,9 +91,10 @@ class WebSecurity {
                         // own staff may try it, never an administrator, a liaison or a reporter.
                         .requestMatchers("/api/sim/**").hasAnyRole("OPERATOR", "SUPERVISOR", "DATA_MANAGER",
                                 "DATA_MANAGEMENT_LEADER")
-                        // The system status: links, database, alert channels, key ids, sign-in failures; no one's
-                        // personal data, and for administrators alone.
-                        .requestMatchers("/status.html", "/js/status.js", "/api/admin/status").hasRole("ADMIN")
+                        // The system status: links, database, alert channels, key ids, sign-in failures, the audit
+                        // trail's check (row ids and times only); no one's personal data, and for administrators alone.
+                        .requestMatchers("/status.html", "/js/status.js", "/api/admin/status", "/api/admin/audit-check")
+                        .hasRole("ADMIN")
                         // --- end production posture ---
                         // --- Second factor (issue 16, part 4) ---
                         // One's own factors, whatever the role (liaisons and reporters may be required one too).

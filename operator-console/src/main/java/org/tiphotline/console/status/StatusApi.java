@@ -12,6 +12,7 @@ import org.jooq.DSLContext;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.tiphotline.console.database.ConnectedRole;
+import org.tiphotline.protection.AuditChainCheck;
 import org.tiphotline.protection.KeyRing;
 import org.tiphotline.signin.SignInEvents;
 import org.tiphotline.signin.SignInSettings;
@@ -20,7 +21,7 @@ import org.tiphotline.telephony.TelephonyStatus;
 /**
  * The administrators' system status (ADMIN only, by WebSecurity): telephony links as each adapter reports them,
  * the database (and the role the application connects as), alert channels with their last failure, the protection
- * keys' ids, and repeated sign-in failures.
+ * keys' ids, where the audit trail's sealing stands, and repeated sign-in failures.
  * Nothing about callers or victims; no key material; no alert targets.
  */
 @RestController
@@ -35,11 +36,14 @@ class StatusApi {
     private final Clock clock;
     private final Flyway flyway;
     private final ConnectedRole role;
+    private final AuditChainCheck auditChain;
 
     StatusApi(List<TelephonyStatus> telephony, DSLContext db, AlertChannelHealth alerts, KeyRing keys,
-            SignInEvents signIns, SignInSettings signInSettings, Clock clock, Flyway flyway, ConnectedRole role) {
+            SignInEvents signIns, SignInSettings signInSettings, Clock clock, Flyway flyway, ConnectedRole role,
+            AuditChainCheck auditChain) {
         this.flyway = flyway;
         this.role = role;
+        this.auditChain = auditChain;
         this.telephony = telephony;
         this.db = db;
         this.alerts = alerts;
@@ -59,12 +63,27 @@ class StatusApi {
         body.put("database", database());
         body.put("alertChannels", alerts.channels());
         body.put("keys", Map.of("ids", keys.keyIds(), "active", keys.activeKeyId()));
+        body.put("auditChain", auditChain());
         Duration window = signInSettings.forgetAfter();
         body.put("signInFailures", Map.of("window", window.toString(),
                 "atLeast", signInSettings.alertAfter(),
                 "byUsername", signIns.repeatedByUsername(window, signInSettings.alertAfter()),
                 "byAddress", signIns.repeatedByAddress(window, signInSettings.alertAfter())));
         return body;
+    }
+
+    /** Where the audit trail's sealing stands; the full check is the button's (AuditCheckApi). */
+    private Map<String, Object> auditChain() {
+        try {
+            AuditChainCheck.Progress progress = auditChain.progress();
+            Map<String, Object> chain = new LinkedHashMap<>();
+            chain.put("lastEntry", progress.lastEntry());
+            chain.put("lastSealedAt", progress.lastSealedAt());
+            chain.put("waiting", progress.waiting());
+            return chain;
+        } catch (RuntimeException e) {
+            return Map.of("unknown", true);
+        }
     }
 
     private Map<String, Object> database() {

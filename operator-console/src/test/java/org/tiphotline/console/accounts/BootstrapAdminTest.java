@@ -32,6 +32,10 @@ import org.tiphotline.console.testing.RunningHotline;
 @ExtendWith(OutputCaptureExtension.class)
 class BootstrapAdminTest {
 
+    /** Test-only keys (never used outside tests): the audit key differs from the hash key, as it must. */
+    private static final String ZEROS = Base64.getEncoder().encodeToString(new byte[32]);
+    private static final String AUDIT = ZEROS.replace("AAAA", "QUJE");
+
     @TempDir
     Path data;
 
@@ -49,8 +53,14 @@ class BootstrapAdminTest {
     void createsTheFirstAdministratorOnceOnAnEmptyDatabase(CapturedOutput log) throws Exception {
         try (EmbeddedPostgres external = EmbeddedPostgres.builder().start()) {
             String url = external.getJdbcUrl("postgres", "postgres");
+            String key = Base64.getEncoder().encodeToString(new byte[32]).replace("AAAA", "QUJD");
+            String auditKey = Base64.getEncoder().encodeToString(new byte[32]).replace("AAAA", "QUJE");
+            // The same settings as the nodes': the database and the keys (the administrator's creation is audited,
+            // and an audit row carries a MAC under the audit key).
             String[] datasource = {"--spring.datasource.url=" + url, "--spring.datasource.username=postgres",
-                "--spring.datasource.password=postgres"};
+                "--spring.datasource.password=postgres", "--hotline.protection.keys.k1=" + key,
+                "--hotline.protection.active-key=k1", "--hotline.protection.hash-key=" + key,
+                "--hotline.protection.audit-key=" + auditKey};
             assertThat(count(external, "select count(*) from pg_namespace where nspname = 'hotline'")).isZero();
 
             Run first = bootstrap(with(datasource, "--hotline.bootstrap-admin=chief"));
@@ -74,11 +84,10 @@ class BootstrapAdminTest {
             assertThat(second.out()).isEmpty();
             assertThat(count(external, "select count(*) from hotline.app_user")).isEqualTo(1);
 
-            String key = Base64.getEncoder().encodeToString(new byte[32]).replace("AAAA", "QUJD");
             Map<String, String> settings = Map.of("spring.datasource.url", url,
                     "spring.datasource.username", "postgres", "spring.datasource.password", "postgres",
                     "hotline.protection.keys.k1", key, "hotline.protection.active-key", "k1",
-                    "hotline.protection.hash-key", key);
+                    "hotline.protection.hash-key", key, "hotline.protection.audit-key", auditKey);
             try (RunningHotline hotline = RunningHotline.start(data, settings)) {
                 ConsoleClient chief = ConsoleClient.login(hotline.base(), "chief", oneTime);
                 assertThat(chief.get("/api/admin/users").status()).isEqualTo(403);
@@ -97,12 +106,25 @@ class BootstrapAdminTest {
         try (EmbeddedPostgres external = EmbeddedPostgres.builder().start()) {
             Run bad = bootstrap("--spring.datasource.url=" + external.getJdbcUrl("postgres", "postgres"),
                     "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
-                    "--hotline.bootstrap-admin=Not Valid");
+                    "--hotline.bootstrap-admin=Not Valid", "--hotline.protection.keys.k1=" + ZEROS,
+                    "--hotline.protection.active-key=k1", "--hotline.protection.hash-key=" + ZEROS,
+                    "--hotline.protection.audit-key=" + AUDIT);
             assertThat(bad.status()).isEqualTo(BootstrapAdmin.REFUSED);
             assertThat(bad.err()).contains("lower-case letters");
         }
+        try (EmbeddedPostgres external = EmbeddedPostgres.builder().start()) {
+            Run noAuditKey = bootstrap("--spring.datasource.url=" + external.getJdbcUrl("postgres", "postgres"),
+                    "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
+                    "--hotline.protection.keys.k1=" + ZEROS, "--hotline.protection.active-key=k1",
+                    "--hotline.protection.hash-key=" + ZEROS, "--hotline.bootstrap-admin=chief");
+            assertThat(noAuditKey.status()).isEqualTo(BootstrapAdmin.FAILED);
+            assertThat(noAuditKey.err()).isEqualTo("The protection keys could not be loaded: no audit key configured: "
+                    + "set hotline.protection.audit-key (base64, 32 bytes, not the same as any other key)\n");
+        }
         Run unreachable = bootstrap("--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/none",
-                "--spring.datasource.username=postgres", "--hotline.bootstrap-admin=chief");
+                "--spring.datasource.username=postgres", "--hotline.bootstrap-admin=chief",
+                "--hotline.protection.keys.k1=" + ZEROS, "--hotline.protection.active-key=k1",
+                "--hotline.protection.hash-key=" + ZEROS, "--hotline.protection.audit-key=" + AUDIT);
         assertThat(unreachable.status()).isEqualTo(BootstrapAdmin.FAILED);
         assertThat(unreachable.err()).contains("could not be reached");
         assertThatThrownBy(() -> BootstrapAdmin.run(new String[] {"--other"}, System.out, System.err))

@@ -77,10 +77,14 @@ class FirstAdministratorWithPasskeyInBrowserTest {
         String url = external.getJdbcUrl("postgres", "postgres");
         assertThat(count("select count(*) from pg_namespace where nspname = 'hotline'")).isZero();
 
-        // The bootstrap command, as an operator of the deployment runs it once.
+        // The bootstrap command, as an operator of the deployment runs it once, with the nodes' database and keys.
+        String key = Base64.getEncoder().encodeToString(new byte[32]).replace("AAAA", "QUJD");
+        String auditKey = Base64.getEncoder().encodeToString(new byte[32]).replace("AAAA", "QUJE");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int status = BootstrapAdmin.run(new String[] {"--spring.datasource.url=" + url,
             "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
+            "--hotline.protection.keys.k1=" + key, "--hotline.protection.active-key=k1",
+            "--hotline.protection.hash-key=" + key, "--hotline.protection.audit-key=" + auditKey,
             "--hotline.bootstrap-admin=chief"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         assertThat(status).isZero();
         Matcher printed = Pattern.compile("\\n {4}([a-z2-9]{5}(?:-[a-z2-9]{5}){3})\\n")
@@ -90,7 +94,6 @@ class FirstAdministratorWithPasskeyInBrowserTest {
 
         // The console on that database. A passkey is bound to the exact origin, so the port is chosen first.
         int port = freePort();
-        String key = Base64.getEncoder().encodeToString(new byte[32]).replace("AAAA", "QUJD");
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("spring.datasource.url", url);
         settings.put("spring.datasource.username", "postgres");
@@ -98,6 +101,7 @@ class FirstAdministratorWithPasskeyInBrowserTest {
         settings.put("hotline.protection.keys.k1", key);
         settings.put("hotline.protection.active-key", "k1");
         settings.put("hotline.protection.hash-key", key);
+        settings.put("hotline.protection.audit-key", auditKey);
         settings.put("server.port", String.valueOf(port));
         settings.put("hotline.security.webauthn.rp-id", "localhost");
         settings.put("hotline.security.webauthn.allowed-origins", "http://localhost:" + port);

@@ -1021,6 +1021,9 @@ class NeedToKnowTest {
                 // none of the fixtures' personal data may appear in it (checked for every allowed answer).
                 row("GET /api/admin/status", "administrators alone; no personal data").allow(ADMIN)
                         .send(getReq("/api/admin/status")),
+                // The audit trail's check: row ids, entry numbers and times in words; the look itself is audited.
+                row("POST /api/admin/audit-check", "administrators alone; no personal data").allow(ADMIN)
+                        .send(json("POST", "/api/admin/audit-check", null)),
 
                 // Twilio: the browser phone's token, and the webhooks, whose only authority is Twilio's signature.
                 row("GET /api/twilio/token", "operators' browser phones").allow(OPERATORS)

@@ -119,6 +119,7 @@ public final class RunningHotline implements AutoCloseable {
         }
         props.put("hotline.protection.active-key", keys.getProperty("active-key"));
         props.put("hotline.protection.hash-key", keys.getProperty("hash-key"));
+        props.put("hotline.protection.audit-key", keys.getProperty("audit-key"));
         return props;
     }
 
