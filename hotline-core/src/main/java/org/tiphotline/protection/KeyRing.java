@@ -17,22 +17,39 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The keys that protect personal data: AES-256 keys by id (one active for new ciphertext, older ones kept
- * to read what they wrote, so keys can rotate) and one HMAC key for caller-number matching.
+ * to read what they wrote, so keys can rotate) and HMAC keys by id for caller-number matching (one active; an
+ * older one is held only while its hashes are recomputed, see {@code protection.rotation}).
  */
 public final class KeyRing {
+
+    /** The id of the hash key configured the original way ({@code hash-key}), before hash keys had ids. */
+    public static final String FIRST_HASH_KEY = "h1";
 
     private final Map<String, SecretKey> encryptionKeys;
     private final String activeKeyId;
     private final SecretKey hashKey;
+    private final Map<String, SecretKey> hashKeys;
+    private final String activeHashKeyId;
 
-    private KeyRing(Map<String, SecretKey> encryptionKeys, String activeKeyId, SecretKey hashKey) {
+    private KeyRing(Map<String, SecretKey> encryptionKeys, String activeKeyId, Map<String, SecretKey> hashKeys,
+            String activeHashKeyId) {
         if (!encryptionKeys.containsKey(activeKeyId)) {
             throw new IllegalArgumentException("active key id '" + activeKeyId + "' is not among the configured keys "
                     + encryptionKeys.keySet());
         }
+        if (!hashKeys.containsKey(activeHashKeyId)) {
+            throw new IllegalArgumentException("active hash key id '" + activeHashKeyId + "' is not among the "
+                    + "configured hash keys " + hashKeys.keySet());
+        }
         this.encryptionKeys = Map.copyOf(encryptionKeys);
         this.activeKeyId = activeKeyId;
-        this.hashKey = hashKey;
+        this.hashKey = hashKeys.get(activeHashKeyId);
+        // The active one first: lookups try it first, and it is the one new hashes are made with.
+        Map<String, SecretKey> ordered = new LinkedHashMap<>();
+        ordered.put(activeHashKeyId, hashKey);
+        ordered.putAll(hashKeys);
+        this.hashKeys = java.util.Collections.unmodifiableMap(ordered);
+        this.activeHashKeyId = activeHashKeyId;
     }
 
     /** The ids of the encryption keys held (never their material), for the administrators' status page. */
@@ -42,18 +59,41 @@ public final class KeyRing {
 
     /** Builds the ring from base64 key material, as configured for production. */
     public static KeyRing of(Map<String, String> base64Keys, String activeKeyId, String base64HashKey) {
-        if (base64Keys == null || base64Keys.isEmpty() || base64HashKey == null || base64HashKey.isBlank()) {
+        if (base64HashKey == null || base64HashKey.isBlank()) {
+            throw new IllegalArgumentException("no encryption keys configured: set hotline.protection.keys.<id>, "
+                    + "hotline.protection.active-key and hotline.protection.hash-key (base64, 32 bytes each)");
+        }
+        return of(base64Keys, activeKeyId, Map.of(FIRST_HASH_KEY, base64HashKey), FIRST_HASH_KEY);
+    }
+
+    /**
+     * As {@link #of(Map, String, String)}, with hash keys by id: during a rotation of the caller-number hash key the
+     * ring holds the old one and the new, active one.
+     */
+    public static KeyRing of(Map<String, String> base64Keys, String activeKeyId, Map<String, String> base64HashKeys,
+            String activeHashKeyId) {
+        if (base64Keys == null || base64Keys.isEmpty() || base64HashKeys == null || base64HashKeys.isEmpty()
+                || base64HashKeys.values().stream().anyMatch(k -> k == null || k.isBlank())) {
             throw new IllegalArgumentException("no encryption keys configured: set hotline.protection.keys.<id>, "
                     + "hotline.protection.active-key and hotline.protection.hash-key (base64, 32 bytes each)");
         }
         Map<String, SecretKey> keys = new LinkedHashMap<>();
         base64Keys.forEach((id, material) -> {
-            if (!id.matches("[A-Za-z0-9_-]{1,32}")) {
-                throw new IllegalArgumentException("key id '" + id + "' must be 1-32 letters, digits, '-' or '_'");
-            }
+            checkId(id);
             keys.put(id, new SecretKeySpec(decode32(material, "key " + id), "AES"));
         });
-        return new KeyRing(keys, activeKeyId, new SecretKeySpec(decode32(base64HashKey, "hash key"), "HmacSHA256"));
+        Map<String, SecretKey> hashKeys = new LinkedHashMap<>();
+        base64HashKeys.forEach((id, material) -> {
+            checkId(id);
+            hashKeys.put(id, new SecretKeySpec(decode32(material, "hash key " + id), "HmacSHA256"));
+        });
+        return new KeyRing(keys, activeKeyId, hashKeys, activeHashKeyId);
+    }
+
+    private static void checkId(String id) {
+        if (!id.matches("[A-Za-z0-9_-]{1,32}")) {
+            throw new IllegalArgumentException("key id '" + id + "' must be 1-32 letters, digits, '-' or '_'");
+        }
     }
 
     /**
@@ -82,12 +122,25 @@ public final class KeyRing {
                 props.load(in);
             }
             Map<String, String> keys = new LinkedHashMap<>();
+            Map<String, String> hashKeys = new LinkedHashMap<>();
+            if (props.getProperty("hash-key") != null) {
+                hashKeys.put(FIRST_HASH_KEY, props.getProperty("hash-key"));
+            }
             for (String name : props.stringPropertyNames()) {
                 if (name.startsWith("key.")) {
                     keys.put(name.substring(4), props.getProperty(name));
+                } else if (name.startsWith("hash-key.")) {
+                    // A rotation adds hash-key.<id> and active-hash-key; the first key stays plain hash-key (h1).
+                    String id = name.substring("hash-key.".length());
+                    if (hashKeys.containsKey(id)) {
+                        throw new IllegalArgumentException("hash key id '" + id + "' is given twice in " + keyFile
+                                + " (hash-key is " + FIRST_HASH_KEY + ")");
+                    }
+                    hashKeys.put(id, props.getProperty(name));
                 }
             }
-            return of(keys, props.getProperty("active-key"), props.getProperty("hash-key"));
+            return of(keys, props.getProperty("active-key"), hashKeys,
+                    props.getProperty("active-hash-key", FIRST_HASH_KEY));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read or create the key file " + keyFile, e);
         }
@@ -108,6 +161,21 @@ public final class KeyRing {
 
     SecretKey hashKey() {
         return hashKey;
+    }
+
+    /** The hash keys held, the active one first (ids only, for the status page and the rotation). */
+    public java.util.List<String> hashKeyIds() {
+        return java.util.List.copyOf(hashKeys.keySet());
+    }
+
+    /** The id of the hash key new caller-number hashes are made with. */
+    public String activeHashKeyId() {
+        return activeHashKeyId;
+    }
+
+    /** Every hash key held, the active one first: lookups during a rotation try each. */
+    java.util.Collection<SecretKey> hashKeys() {
+        return hashKeys.values();
     }
 
     private static String randomKey(SecureRandom random) {
