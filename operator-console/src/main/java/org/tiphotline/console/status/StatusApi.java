@@ -12,13 +12,15 @@ import org.jooq.DSLContext;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.tiphotline.protection.KeyRing;
+import org.tiphotline.protection.rotation.KeyRotation;
 import org.tiphotline.signin.SignInEvents;
 import org.tiphotline.signin.SignInSettings;
 import org.tiphotline.telephony.TelephonyStatus;
 
 /**
  * The administrators' system status (ADMIN only, by WebSecurity): telephony links as each adapter reports them,
- * the database, alert channels with their last failure, the protection keys' ids, and repeated sign-in failures.
+ * the database, alert channels with their last failure, the protection keys' ids and where their rotation stands,
+ * and repeated sign-in failures.
  * Nothing about callers or victims; no key material; no alert targets.
  */
 @RestController
@@ -32,10 +34,12 @@ class StatusApi {
     private final SignInSettings signInSettings;
     private final Clock clock;
     private final Flyway flyway;
+    private final KeyRotation rotation;
 
     StatusApi(List<TelephonyStatus> telephony, DSLContext db, AlertChannelHealth alerts, KeyRing keys,
-            SignInEvents signIns, SignInSettings signInSettings, Clock clock, Flyway flyway) {
+            SignInEvents signIns, SignInSettings signInSettings, Clock clock, Flyway flyway, KeyRotation rotation) {
         this.flyway = flyway;
+        this.rotation = rotation;
         this.telephony = telephony;
         this.db = db;
         this.alerts = alerts;
@@ -54,7 +58,9 @@ class StatusApi {
         body.put("telephony", links);
         body.put("database", database());
         body.put("alertChannels", alerts.channels());
-        body.put("keys", Map.of("ids", keys.keyIds(), "active", keys.activeKeyId()));
+        body.put("keys", Map.of("ids", keys.keyIds(), "active", keys.activeKeyId(), "hashIds", keys.hashKeyIds(),
+                "activeHash", keys.activeHashKeyId()));
+        body.put("keyRotation", rotation.report());
         Duration window = signInSettings.forgetAfter();
         body.put("signInFailures", Map.of("window", window.toString(),
                 "atLeast", signInSettings.alertAfter(),
