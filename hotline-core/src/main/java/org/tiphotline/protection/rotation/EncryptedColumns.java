@@ -63,11 +63,14 @@ public class EncryptedColumns {
         Map<Column, Map<String, Long>> use = new LinkedHashMap<>();
         for (Column c : ALL) {
             Map<String, Long> byKey = new LinkedHashMap<>();
-            // Format byte 1, then the id's length, then the id (FieldCipher's layout).
-            db.fetch("select case when get_byte(" + c.column() + ", 0) = 1 and length(" + c.column() + ") > 2 "
-                            + "then convert_from(substring(" + c.column() + " from 3 for get_byte(" + c.column()
-                            + ", 1)), 'SQL_ASCII') else '?' end as key_id, count(*) as n from " + c.qualifiedTable()
-                            + " where " + c.column() + " is not null and length(" + c.column() + ") > 0 group by 1")
+            // Format byte 1, then the id's length, then the id (FieldCipher's layout). Only substrings of the value:
+            // PostgreSQL then reads the first chunk of a large document, not all of it (get_byte on the whole
+            // value would).
+            String col = c.column();
+            db.fetch("select case when substring(" + col + " from 1 for 1) = decode('01', 'hex') and length(" + col
+                            + ") > 2 then convert_from(substring(" + col + " from 3 for get_byte(substring(" + col
+                            + " from 2 for 1), 0)), 'SQL_ASCII') else '?' end as key_id, count(*) as n from "
+                            + c.qualifiedTable() + " where " + col + " is not null group by 1")
                     .forEach(r -> byKey.put(r.get("key_id", String.class), r.get("n", Long.class)));
             use.put(c, byKey);
         }

@@ -32,6 +32,7 @@ public class KeyRotation implements DisposableBean {
     public record Report(List<String> sentences, List<String> retirable, boolean working) {}
 
     private static final Logger log = LoggerFactory.getLogger(KeyRotation.class);
+    private static final java.time.Duration QUIET = java.time.Duration.ofHours(1);
 
     private final Reencryption reencryption;
     private final CallerHashRotation hashes;
@@ -42,6 +43,8 @@ public class KeyRotation implements DisposableBean {
             Thread.ofPlatform().name("key-rotation").daemon().factory());
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean stopping;
+    /** System.nanoTime() before which the AES walk is not repeated (it found nothing to do). */
+    private volatile long quietUntil = System.nanoTime();
 
     public KeyRotation(Reencryption reencryption, CallerHashRotation hashes, EncryptedColumns columns, KeyRing keys,
             Leadership leadership) {
@@ -69,11 +72,20 @@ public class KeyRotation implements DisposableBean {
         }
     }
 
-    /** One walk of both rotations while this node leads; returns the rows and calls moved or looked at. */
+    /**
+     * One walk of both rotations while this node leads; returns the rows and calls moved or looked at. The AES
+     * walk reads every encrypted row: once one found nothing to do, the next waits an hour (new rows are written
+     * with the active key; only a node still on older settings, during a rolling restart, adds any).
+     */
     public long runOnce() {
-        long n = reencryption.run(() -> leadership.leads() && !stopping);
-        if (n > 0) {
-            log.info("key rotation: {} encrypted values moved to key {}", n, keys.activeKeyId());
+        long n = 0;
+        if (System.nanoTime() - quietUntil >= 0) {
+            n = reencryption.run(() -> leadership.leads() && !stopping);
+            if (n > 0) {
+                log.info("key rotation: {} encrypted values moved to key {}", n, keys.activeKeyId());
+            } else if (reencryption.unreadable().isEmpty() && leadership.leads()) {
+                quietUntil = System.nanoTime() + QUIET.toNanos();
+            }
         }
         return n + hashes.run(() -> leadership.leads() && !stopping);
     }
