@@ -15,7 +15,12 @@ import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
+import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.tiphotline.protection.CallerNumbers;
 import org.tiphotline.protection.FieldCipher;
 import org.tiphotline.protection.KeyRing;
@@ -85,10 +90,26 @@ final class RotationFixture implements AutoCloseable {
     /** The core's services on this database with these keys. Close it after use. */
     AnnotationConfigApplicationContext node(KeyRing keys) {
         AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
-        // Registered before the configuration is read: these win over CoreTestConfiguration's own beans of the name.
-        context.registerBean("keyRing", KeyRing.class, () -> keys);
-        context.registerBean("dataSource", DataSource.class, () -> dataSource, d -> d.setDestroyMethodName(""));
         context.register(CoreTestConfiguration.class);
+        // Once the configuration's beans are defined, its key ring and database are swapped for these. The data
+        // source is wrapped: closing a node must not close the database the next node uses.
+        DataSource shared = new DelegatingDataSource(dataSource);
+        context.registerBean("rotationFixtureBeans", BeanDefinitionRegistryPostProcessor.class,
+                () -> new BeanDefinitionRegistryPostProcessor() {
+                    @Override
+                    public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
+                        registry.removeBeanDefinition("keyRing");
+                        registry.registerBeanDefinition("keyRing",
+                                new RootBeanDefinition(KeyRing.class, () -> keys));
+                        registry.removeBeanDefinition("dataSource");
+                        registry.registerBeanDefinition("dataSource",
+                                new RootBeanDefinition(DataSource.class, () -> shared));
+                    }
+
+                    @Override
+                    public void postProcessBeanFactory(ConfigurableListableBeanFactory factory) {
+                    }
+                });
         context.refresh();
         return context;
     }
