@@ -96,11 +96,11 @@ public class CallerHashRotation {
         int n = db.update(CALL).set(CALL.CALLER_HASH, now).where(CALL.CALLER_HASH.in(old)).execute();
         n += db.update(CALLER_FLAG).set(CALLER_FLAG.CALLER_HASH, now).where(CALLER_FLAG.CALLER_HASH.in(old)).execute();
         // One open task per number: an open task under the new hash already (made between two steps) keeps the old
-        // one where it is rather than failing the whole step; the status page counts what is left.
+        // one where it is rather than failing the whole step (a supervisor sees two tasks for the caller).
         var open = CALLBACK_TASK.as("open");
         n += db.update(CALLBACK_TASK).set(CALLBACK_TASK.CALLER_HASH, now).where(CALLBACK_TASK.CALLER_HASH.in(old))
                 .and(CALLBACK_TASK.DONE_AT.isNotNull().or(DSL.notExists(DSL.selectOne().from(open)
-                        .where(open.CALLER_HASH.eq(now)).and(open.DONE_AT.isNull())))))
+                        .where(open.CALLER_HASH.eq(now)).and(open.DONE_AT.isNull()))))
                 .execute();
         // A refusal is keyed by the hash: one already under the new hash makes the old one redundant.
         if (db.fetchExists(CALLBACK_REFUSAL, CALLBACK_REFUSAL.CALLER_HASH.eq(now))) {
