@@ -38,7 +38,10 @@
       App.label(c.kind) + ' (' + c.position + ')',
       c.lastFailureAt ? App.time(c.lastFailureAt) : 'No failure', c.lastFailure || '')));
 
-    $('keys').textContent = 'Keys held: ' + s.keys.ids.join(', ') + '. New data is written with key ' + s.keys.active + '.';
+    $('keys').textContent = 'Keys held: ' + s.keys.ids.join(', ') + '. New data is written with key ' + s.keys.active
+      + '. Hash keys held: ' + s.keys.hashIds.join(', ') + '; caller numbers are hashed with ' + s.keys.activeHash + '.';
+    // The server words where the rotation stands: counts of rows, which keys can be retired.
+    $('key-rotation').replaceChildren(...s.keyRotation.sentences.map((line) => App.el('li', {}, line)));
 
     const a = s.auditChain;
     $('audit-progress').textContent = a.unknown ? 'Where the sealing stands could not be read.'

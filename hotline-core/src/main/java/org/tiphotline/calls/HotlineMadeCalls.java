@@ -11,6 +11,7 @@ import org.tiphotline.operators.OperatorId;
 import org.tiphotline.protection.AuditTrail;
 import org.tiphotline.protection.CallerNumbers;
 import org.tiphotline.protection.FieldCipher;
+import org.tiphotline.protection.rotation.CallerHashRotation;
 
 /**
  * Calls no provider reported arriving: those the hotline dials itself (a callback) and those an operator records by
@@ -24,16 +25,19 @@ public class HotlineMadeCalls {
     private final Calls calls;
     private final FieldCipher cipher;
     private final CallerNumbers numbers;
+    private final CallerHashRotation hashRotation;
     private final AuditTrail audit;
     private final TransactionTemplate tx;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    public HotlineMadeCalls(Calls calls, FieldCipher cipher, CallerNumbers numbers, AuditTrail audit,
+    public HotlineMadeCalls(Calls calls, FieldCipher cipher, CallerNumbers numbers,
+            CallerHashRotation hashRotation, AuditTrail audit,
             TransactionTemplate tx, ApplicationEventPublisher events, Clock clock) {
         this.calls = calls;
         this.cipher = cipher;
         this.numbers = numbers;
+        this.hashRotation = hashRotation;
         this.audit = audit;
         this.tx = tx;
         this.events = events;
@@ -56,6 +60,8 @@ public class HotlineMadeCalls {
         CallId id = CallId.random();
         CallRef ref = new CallRef(OFFLINE_PROVIDER, id.value().toString());
         return tx.execute(status -> {
+            // During a rotation of the hash key: the caller's earlier rows first, so this call matches them.
+            hashRotation.adopt(number);
             Call call = calls.insert(id, ref, cipher.encrypt(number, "call.caller_number:" + id),
                     numbers.hash(number), CallerNumbers.mask(number), OFFLINE_PROVIDER, at, CallDirection.OFFLINE,
                     Map.of("channel", channel));

@@ -16,6 +16,7 @@ import org.tiphotline.operators.OperatorId;
 import org.tiphotline.protection.AuditTrail;
 import org.tiphotline.protection.CallerNumbers;
 import org.tiphotline.protection.FieldCipher;
+import org.tiphotline.protection.rotation.CallerHashRotation;
 
 /**
  * Where every telephony provider reports what happens to its calls, in provider-neutral terms. Each report is
@@ -35,17 +36,20 @@ public class Switchboard {
     private final Calls calls;
     private final FieldCipher cipher;
     private final CallerNumbers numbers;
+    private final CallerHashRotation hashRotation;
     private final AuditTrail audit;
     private final TransactionTemplate tx;
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final CallSettings settings;
 
-    public Switchboard(Calls calls, FieldCipher cipher, CallerNumbers numbers, AuditTrail audit,
+    public Switchboard(Calls calls, FieldCipher cipher, CallerNumbers numbers,
+            CallerHashRotation hashRotation, AuditTrail audit,
             TransactionTemplate tx, ApplicationEventPublisher events, Clock clock, CallSettings settings) {
         this.calls = calls;
         this.cipher = cipher;
         this.numbers = numbers;
+        this.hashRotation = hashRotation;
         this.audit = audit;
         this.tx = tx;
         this.events = events;
@@ -67,6 +71,8 @@ public class Switchboard {
         CallId id = CallId.random();
         try {
             tx.executeWithoutResult(status -> {
+                // During a rotation of the hash key: the caller's earlier rows first, so this call matches them.
+                hashRotation.adopt(number);
                 calls.insert(id, ref, cipher.encrypt(number, "call.caller_number:" + id), numbers.hash(number),
                         CallerNumbers.mask(number), dialled.strip(), clock.instant());
                 if (number != null) {

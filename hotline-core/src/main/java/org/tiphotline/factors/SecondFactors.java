@@ -186,9 +186,10 @@ public class SecondFactors {
         if (app != null && locked(app)) {
             return false;
         }
-        String hash = hashes.of(RECOVERY_PURPOSE, normalise(code));
+        // Every hash key held: a code made before a rotation of the hash key works until the old key is retired.
+        List<String> hashed = hashes.candidates(RECOVERY_PURPOSE, normalise(code));
         int used = db.update(RECOVERY_CODE).set(RECOVERY_CODE.USED_AT, OffsetDateTime.now(clock))
-                .where(RECOVERY_CODE.USER_ID.eq(user)).and(RECOVERY_CODE.CODE_HASH.eq(hash))
+                .where(RECOVERY_CODE.USER_ID.eq(user)).and(RECOVERY_CODE.CODE_HASH.in(hashed))
                 .and(RECOVERY_CODE.USED_AT.isNull()).execute();
         if (used == 1) {
             audit.record(username, Action.CHANGE, AUDIT_ENTITY, username, List.of("recovery_code_used"));

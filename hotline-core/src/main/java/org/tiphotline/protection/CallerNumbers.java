@@ -53,13 +53,23 @@ public class CallerNumbers {
 
     public byte[] hash(String number) {
         String n = normalise(number);
-        if (n == null) {
-            return null;
-        }
+        return n == null ? null : hash(keys.hashKey(), n);
+    }
+
+    /**
+     * The number's hash under every hash key held, the active one first: one element except during a rotation of
+     * the hash key, when a lookup by number must find rows not yet rehashed too. Empty for no usable number.
+     */
+    public java.util.List<byte[]> hashes(String number) {
+        String n = normalise(number);
+        return n == null ? java.util.List.of() : keys.hashKeys().stream().map(k -> hash(k, n)).toList();
+    }
+
+    private static byte[] hash(javax.crypto.SecretKey key, String normalised) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(keys.hashKey());
-            return mac.doFinal(n.getBytes(StandardCharsets.UTF_8));
+            mac.init(key);
+            return mac.doFinal(normalised.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC unavailable", e);
         }

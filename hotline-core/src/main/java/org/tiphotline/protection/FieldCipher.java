@@ -59,6 +59,32 @@ public class FieldCipher {
         }
     }
 
+    /**
+     * The same plaintext, bound to the same place, under the active key: what a key rotation writes back. Throws
+     * as {@link #decryptBytes} does when the stored ciphertext cannot be read.
+     */
+    public byte[] reencrypt(byte[] stored, String boundTo) {
+        return encryptBytes(decryptBytes(stored, boundTo), boundTo);
+    }
+
+    /**
+     * The leading bytes every ciphertext under this key starts with (format, id length, id): a row is under
+     * another key exactly when its first bytes differ, which SQL can test without any key.
+     */
+    public static byte[] headerOf(String keyId) {
+        byte[] id = keyId.getBytes(StandardCharsets.US_ASCII);
+        return ByteBuffer.allocate(2 + id.length).put(FORMAT).put((byte) id.length).put(id).array();
+    }
+
+    /** The key id a stored ciphertext names, or null when it is not in this format. */
+    public static String keyIdOf(byte[] stored) {
+        if (stored == null || stored.length < 2 || stored[0] != FORMAT || stored.length < 2 + stored[1]
+                || stored[1] < 0) {
+            return null;
+        }
+        return new String(stored, 2, stored[1], StandardCharsets.US_ASCII);
+    }
+
     public byte[] decryptBytes(byte[] stored, String boundTo) {
         if (stored == null) {
             return null;

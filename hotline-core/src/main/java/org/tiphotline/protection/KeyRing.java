@@ -17,30 +17,46 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The keys that protect personal data: AES-256 keys by id (one active for new ciphertext, older ones kept
- * to read what they wrote, so keys can rotate), one HMAC key for caller-number matching, and the audit key (HMAC)
- * that seals the audit trail ({@link AuditMacs}, {@link AuditSealer}): a key of its own, never the caller-number
- * key, so that rotating that one leaves the trail's seals as they are.
+ * to read what they wrote, so keys can rotate) and HMAC keys by id for caller-number matching (one active; an
+ * older one is held only while its hashes are recomputed, see {@code protection.rotation}), and the audit key
+ * (HMAC) that seals the audit trail ({@link AuditMacs}, {@link AuditSealer}): a key of its own, never a caller-number
+ * key, so that rotating those leaves the trail's seals as they are.
  */
 public final class KeyRing {
 
     /** The key file's entry of the audit key. */
     private static final String AUDIT_KEY = "audit-key";
 
+    /** The id of the hash key configured the original way ({@code hash-key}), before hash keys had ids. */
+    public static final String FIRST_HASH_KEY = "h1";
+
     private final Map<String, SecretKey> encryptionKeys;
     private final String activeKeyId;
     private final SecretKey hashKey;
+    private final Map<String, SecretKey> hashKeys;
+    private final String activeHashKeyId;
     /** Null in a ring built without one (tools that only decrypt, such as the backup drill). */
     private final SecretKey auditKey;
 
-    private KeyRing(Map<String, SecretKey> encryptionKeys, String activeKeyId, SecretKey hashKey,
-            SecretKey auditKey) {
+    private KeyRing(Map<String, SecretKey> encryptionKeys, String activeKeyId, Map<String, SecretKey> hashKeys,
+            String activeHashKeyId, SecretKey auditKey) {
         if (!encryptionKeys.containsKey(activeKeyId)) {
             throw new IllegalArgumentException("active key id '" + activeKeyId + "' is not among the configured keys "
                     + encryptionKeys.keySet());
         }
+        if (!hashKeys.containsKey(activeHashKeyId)) {
+            throw new IllegalArgumentException("active hash key id '" + activeHashKeyId + "' is not among the "
+                    + "configured hash keys " + hashKeys.keySet());
+        }
         this.encryptionKeys = Map.copyOf(encryptionKeys);
         this.activeKeyId = activeKeyId;
-        this.hashKey = hashKey;
+        this.hashKey = hashKeys.get(activeHashKeyId);
+        // The active one first: lookups try it first, and it is the one new hashes are made with.
+        Map<String, SecretKey> ordered = new LinkedHashMap<>();
+        ordered.put(activeHashKeyId, hashKey);
+        ordered.putAll(hashKeys);
+        this.hashKeys = java.util.Collections.unmodifiableMap(ordered);
+        this.activeHashKeyId = activeHashKeyId;
         this.auditKey = auditKey;
     }
 
@@ -54,42 +70,74 @@ public final class KeyRing {
      * write or check audit rows ({@link #auditKey()} refuses).
      */
     public static KeyRing of(Map<String, String> base64Keys, String activeKeyId, String base64HashKey) {
-        return build(base64Keys, activeKeyId, base64HashKey, null);
+        return build(base64Keys, activeKeyId, firstHashKey(base64HashKey), FIRST_HASH_KEY, null);
     }
 
     /** Builds the ring from base64 key material, as configured for production. */
     public static KeyRing of(Map<String, String> base64Keys, String activeKeyId, String base64HashKey,
             String base64AuditKey) {
+        return of(base64Keys, activeKeyId, firstHashKey(base64HashKey), FIRST_HASH_KEY, base64AuditKey);
+    }
+
+    /**
+     * As {@link #of(Map, String, String)} (no audit key), with hash keys by id: during a rotation of the
+     * caller-number hash key the ring holds the old one and the new, active one.
+     */
+    public static KeyRing of(Map<String, String> base64Keys, String activeKeyId, Map<String, String> base64HashKeys,
+            String activeHashKeyId) {
+        return build(base64Keys, activeKeyId, base64HashKeys, activeHashKeyId, null);
+    }
+
+    /** Builds the ring with hash keys by id and the audit key, as configured for production. */
+    public static KeyRing of(Map<String, String> base64Keys, String activeKeyId, Map<String, String> base64HashKeys,
+            String activeHashKeyId, String base64AuditKey) {
         if (base64AuditKey == null || base64AuditKey.isBlank()) {
             throw new IllegalArgumentException("no audit key configured: set hotline.protection.audit-key (base64, "
                     + "32 bytes, not the same as any other key)");
         }
-        return build(base64Keys, activeKeyId, base64HashKey, base64AuditKey);
+        return build(base64Keys, activeKeyId, base64HashKeys, activeHashKeyId, base64AuditKey);
     }
 
-    private static KeyRing build(Map<String, String> base64Keys, String activeKeyId, String base64HashKey,
-            String base64AuditKey) {
-        if (base64Keys == null || base64Keys.isEmpty() || base64HashKey == null || base64HashKey.isBlank()) {
+    private static Map<String, String> firstHashKey(String base64HashKey) {
+        if (base64HashKey == null || base64HashKey.isBlank()) {
+            throw new IllegalArgumentException("no encryption keys configured: set hotline.protection.keys.<id>, "
+                    + "hotline.protection.active-key and hotline.protection.hash-key (base64, 32 bytes each)");
+        }
+        return Map.of(FIRST_HASH_KEY, base64HashKey);
+    }
+
+    private static KeyRing build(Map<String, String> base64Keys, String activeKeyId,
+            Map<String, String> base64HashKeys, String activeHashKeyId, String base64AuditKey) {
+        if (base64Keys == null || base64Keys.isEmpty() || base64HashKeys == null || base64HashKeys.isEmpty()
+                || base64HashKeys.values().stream().anyMatch(k -> k == null || k.isBlank())) {
             throw new IllegalArgumentException("no encryption keys configured: set hotline.protection.keys.<id>, "
                     + "hotline.protection.active-key and hotline.protection.hash-key (base64, 32 bytes each)");
         }
         Map<String, SecretKey> keys = new LinkedHashMap<>();
         base64Keys.forEach((id, material) -> {
-            if (!id.matches("[A-Za-z0-9_-]{1,32}")) {
-                throw new IllegalArgumentException("key id '" + id + "' must be 1-32 letters, digits, '-' or '_'");
-            }
+            checkId(id);
             keys.put(id, new SecretKeySpec(decode32(material, "key " + id), "AES"));
+        });
+        Map<String, SecretKey> hashKeys = new LinkedHashMap<>();
+        base64HashKeys.forEach((id, material) -> {
+            checkId(id);
+            hashKeys.put(id, new SecretKeySpec(decode32(material, "hash key " + id), "HmacSHA256"));
         });
         SecretKey audit = null;
         if (base64AuditKey != null) {
             byte[] material = decode32(base64AuditKey, "audit key");
-            if (java.util.Arrays.equals(material, decode32(base64HashKey, "hash key"))) {
-                throw new IllegalArgumentException("the audit key must not be the hash key: each key has one use");
+            if (hashKeys.values().stream().anyMatch(h -> java.util.Arrays.equals(material, h.getEncoded()))) {
+                throw new IllegalArgumentException("the audit key must not be a hash key: each key has one use");
             }
             audit = new SecretKeySpec(material, "HmacSHA256");
         }
-        return new KeyRing(keys, activeKeyId, new SecretKeySpec(decode32(base64HashKey, "hash key"), "HmacSHA256"),
-                audit);
+        return new KeyRing(keys, activeKeyId, hashKeys, activeHashKeyId, audit);
+    }
+
+    private static void checkId(String id) {
+        if (!id.matches("[A-Za-z0-9_-]{1,32}")) {
+            throw new IllegalArgumentException("key id '" + id + "' must be 1-32 letters, digits, '-' or '_'");
+        }
     }
 
     /**
@@ -119,13 +167,25 @@ public final class KeyRing {
                 write(keyFile, props);
             }
             Map<String, String> keys = new LinkedHashMap<>();
+            Map<String, String> hashKeys = new LinkedHashMap<>();
+            if (props.getProperty("hash-key") != null) {
+                hashKeys.put(FIRST_HASH_KEY, props.getProperty("hash-key"));
+            }
             for (String name : props.stringPropertyNames()) {
                 if (name.startsWith("key.")) {
                     keys.put(name.substring(4), props.getProperty(name));
+                } else if (name.startsWith("hash-key.")) {
+                    // A rotation adds hash-key.<id> and active-hash-key; the first key stays plain hash-key (h1).
+                    String id = name.substring("hash-key.".length());
+                    if (hashKeys.containsKey(id)) {
+                        throw new IllegalArgumentException("hash key id '" + id + "' is given twice in " + keyFile
+                                + " (hash-key is " + FIRST_HASH_KEY + ")");
+                    }
+                    hashKeys.put(id, props.getProperty(name));
                 }
             }
-            return of(keys, props.getProperty("active-key"), props.getProperty("hash-key"),
-                    props.getProperty(AUDIT_KEY));
+            return of(keys, props.getProperty("active-key"), hashKeys,
+                    props.getProperty("active-hash-key", FIRST_HASH_KEY), props.getProperty(AUDIT_KEY));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read or create the key file " + keyFile, e);
         }
@@ -157,6 +217,21 @@ public final class KeyRing {
 
     SecretKey hashKey() {
         return hashKey;
+    }
+
+    /** The hash keys held, the active one first (ids only, for the status page and the rotation). */
+    public java.util.List<String> hashKeyIds() {
+        return java.util.List.copyOf(hashKeys.keySet());
+    }
+
+    /** The id of the hash key new caller-number hashes are made with. */
+    public String activeHashKeyId() {
+        return activeHashKeyId;
+    }
+
+    /** Every hash key held, the active one first: lookups during a rotation try each. */
+    java.util.Collection<SecretKey> hashKeys() {
+        return hashKeys.values();
     }
 
     /** The key that seals the audit trail; refuses in a ring built without one. */

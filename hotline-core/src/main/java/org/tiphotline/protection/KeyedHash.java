@@ -21,9 +21,21 @@ public class KeyedHash {
 
     /** {@code purpose} separates uses, so one use's hash is never valid for another. */
     public String of(String purpose, String value) {
+        return of(keys.hashKey(), purpose, value);
+    }
+
+    /**
+     * The value's hash under every hash key held, the active one first: what a stored hash is compared with, so a
+     * recovery code made before a rotation of the hash key still works until the old key is retired.
+     */
+    public java.util.List<String> candidates(String purpose, String value) {
+        return keys.hashKeys().stream().map(k -> of(k, purpose, value)).toList();
+    }
+
+    private static String of(javax.crypto.SecretKey key, String purpose, String value) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(keys.hashKey());
+            mac.init(key);
             mac.update((purpose + "\0").getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {

@@ -25,7 +25,10 @@ public class NameKeys {
         this.keys = keys;
     }
 
-    /** The keys of every word of these names (two letters or more), without repeats. */
+    /**
+     * The keys of every word of these names (two letters or more), without repeats. During a rotation of the hash
+     * key, under both keys: a record written now still shares keys with one not yet recomputed.
+     */
     public List<byte[]> of(String... names) {
         Set<String> codes = new LinkedHashSet<>();
         for (String name : names) {
@@ -40,7 +43,7 @@ public class NameKeys {
                 }
             }
         }
-        return codes.stream().map(this::hash).toList();
+        return keys.hashKeys().stream().flatMap(key -> codes.stream().map(code -> hash(key, code))).toList();
     }
 
     /** American Soundex: the first letter and three digits for the consonant groups that follow. */
@@ -65,10 +68,10 @@ public class NameKeys {
         return code.toString();
     }
 
-    private byte[] hash(String code) {
+    private static byte[] hash(javax.crypto.SecretKey key, String code) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(keys.hashKey());
+            mac.init(key);
             return mac.doFinal(("name:" + code).getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC unavailable", e);

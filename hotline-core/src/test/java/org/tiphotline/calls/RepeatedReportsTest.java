@@ -20,6 +20,7 @@ import org.tiphotline.operators.Operators;
 import org.tiphotline.operators.Role;
 import org.tiphotline.protection.AuditTrail;
 import org.tiphotline.protection.CallerNumbers;
+import org.tiphotline.protection.rotation.CallerHashRotation;
 import org.tiphotline.protection.FieldCipher;
 import org.tiphotline.testing.CoreTestConfiguration;
 import org.tiphotline.testing.FakeData;
@@ -54,6 +55,8 @@ class RepeatedReportsTest {
     private FieldCipher cipher;
     @Autowired
     private CallerNumbers numbers;
+    @Autowired
+    private CallerHashRotation hashRotation;
     @Autowired
     private AuditTrail audit;
     @Autowired
@@ -157,8 +160,8 @@ class RepeatedReportsTest {
         CallRef ref = offered();
         assertThat(switchboard.once("op:leg-4:ringing").ringing(ref, operator)).isTrue();
         CountedTransactions counted = new CountedTransactions(dataSource);
-        Switchboard other = new Switchboard(new Calls(db), cipher, numbers, audit, new TransactionTemplate(counted),
-                publisher, clock, settings);
+        Switchboard other = new Switchboard(new Calls(db), cipher, numbers, hashRotation, audit,
+                new TransactionTemplate(counted), publisher, clock, settings);
 
         assertThat(other.once("op:leg-4:ringing").ringingImplied(ref, operator)).isFalse();
         assertThat(other.once("end-before-answer").answered(ref, new OperatorId(operator.value() + 999)))
@@ -197,7 +200,7 @@ class RepeatedReportsTest {
 
     /** The other node: the same database, a memory of its own. */
     private Switchboard otherNode() {
-        return new Switchboard(new Calls(db), cipher, numbers, audit, tx, publisher, clock, settings);
+        return new Switchboard(new Calls(db), cipher, numbers, hashRotation, audit, tx, publisher, clock, settings);
     }
 
     /** A caller through the menu and offered to the operator; the events so far are cleared. */

@@ -79,9 +79,16 @@ public final class BackupCheck {
                         + "production keys, from the same settings as the nodes.");
                 return 1;
             }
+            // Hash keys as the nodes read them (h1 plus any added by a rotation): the drill only decrypts, but the
+            // ring wants the hash keys the nodes hold.
+            Map<String, String> hashKeys = new java.util.LinkedHashMap<>();
+            binder.bind("hotline.protection.hash-key", String.class)
+                    .ifBound(k -> hashKeys.put(KeyRing.FIRST_HASH_KEY, k));
+            hashKeys.putAll(binder.bind("hotline.protection.hash-keys", Bindable.mapOf(String.class, String.class))
+                    .orElse(Map.of()));
             FieldCipher cipher = new FieldCipher(KeyRing.of(keys,
-                    binder.bind("hotline.protection.active-key", String.class).orElse(null),
-                    binder.bind("hotline.protection.hash-key", String.class).orElse(null)));
+                    binder.bind("hotline.protection.active-key", String.class).orElse(null), hashKeys,
+                    binder.bind("hotline.protection.active-hash-key", String.class).orElse(KeyRing.FIRST_HASH_KEY)));
             return read(context.getBean(DSLContext.class), cipher, wanted, salt, out, err);
         } catch (RuntimeException e) {
             // The class only: a driver's or cipher's message could quote what it was reading.

@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.tiphotline.console.database.ConnectedRole;
 import org.tiphotline.protection.AuditChainCheck;
 import org.tiphotline.protection.KeyRing;
+import org.tiphotline.protection.rotation.KeyRotation;
 import org.tiphotline.signin.SignInEvents;
 import org.tiphotline.signin.SignInSettings;
 import org.tiphotline.telephony.TelephonyStatus;
@@ -21,7 +22,7 @@ import org.tiphotline.telephony.TelephonyStatus;
 /**
  * The administrators' system status (ADMIN only, by WebSecurity): telephony links as each adapter reports them,
  * the database (and the role the application connects as), alert channels with their last failure, the protection
- * keys' ids, where the audit trail's sealing stands, and repeated sign-in failures.
+ * keys' ids and where their rotation stands, where the audit trail's sealing stands, and repeated sign-in failures.
  * Nothing about callers or victims; no key material; no alert targets.
  */
 @RestController
@@ -37,13 +38,15 @@ class StatusApi {
     private final Flyway flyway;
     private final ConnectedRole role;
     private final AuditChainCheck auditChain;
+    private final KeyRotation rotation;
 
     StatusApi(List<TelephonyStatus> telephony, DSLContext db, AlertChannelHealth alerts, KeyRing keys,
             SignInEvents signIns, SignInSettings signInSettings, Clock clock, Flyway flyway, ConnectedRole role,
-            AuditChainCheck auditChain) {
+            AuditChainCheck auditChain, KeyRotation rotation) {
         this.flyway = flyway;
         this.role = role;
         this.auditChain = auditChain;
+        this.rotation = rotation;
         this.telephony = telephony;
         this.db = db;
         this.alerts = alerts;
@@ -62,7 +65,9 @@ class StatusApi {
         body.put("telephony", links);
         body.put("database", database());
         body.put("alertChannels", alerts.channels());
-        body.put("keys", Map.of("ids", keys.keyIds(), "active", keys.activeKeyId()));
+        body.put("keys", Map.of("ids", keys.keyIds(), "active", keys.activeKeyId(), "hashIds", keys.hashKeyIds(),
+                "activeHash", keys.activeHashKeyId()));
+        body.put("keyRotation", rotation.report());
         body.put("auditChain", auditChain());
         Duration window = signInSettings.forgetAfter();
         body.put("signInFailures", Map.of("window", window.toString(),

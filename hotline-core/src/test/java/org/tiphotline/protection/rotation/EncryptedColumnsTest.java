@@ -1,0 +1,41 @@
+package org.tiphotline.protection.rotation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.Test;
+import org.tiphotline.testing.TestDatabase;
+
+/** The rotation's list of encrypted columns against the schema: a column left off would keep an old key alive. */
+class EncryptedColumnsTest {
+
+    /** Binary columns that hold no {@code FieldCipher} ciphertext, and why. */
+    private static final Map<String, String> NOT_CIPHERTEXT = Map.of(
+            "call.caller_hash", "a keyed hash, moved by CallerHashRotation",
+            "caller_flag.caller_hash", "a keyed hash, moved by CallerHashRotation",
+            "callback_task.caller_hash", "a keyed hash, moved by CallerHashRotation",
+            "callback_refusal.caller_hash", "a keyed hash, moved by CallerHashRotation",
+            "user_credentials.public_key", "a passkey's public key",
+            "user_credentials.attestation_object", "what the authenticator sent at enrolment, public",
+            "user_credentials.attestation_client_data_json", "what the browser sent at enrolment, public",
+            "spring_session_attributes.attribute_bytes", "the HTTP session's serialised attributes (no personal data)");
+
+    @Test
+    void everyBinaryColumnOfTheSchemaIsListedAsCiphertextOrSaysWhyNot() {
+        Set<String> binary = DSL.using(TestDatabase.get().dataSource(), org.jooq.SQLDialect.POSTGRES)
+                .fetch("select table_name || '.' || column_name as name from information_schema.columns "
+                        + "where table_schema = 'hotline' and data_type = 'bytea'")
+                .stream().map(r -> r.get("name", String.class)).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> listed = EncryptedColumns.ALL.stream().map(EncryptedColumns.Column::name)
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> accounted = new TreeSet<>(listed);
+        accounted.addAll(NOT_CIPHERTEXT.keySet());
+        assertThat(binary).as("binary columns neither listed as ciphertext nor explained")
+                .isSubsetOf(accounted);
+        assertThat(listed).as("listed columns the schema does not have").isSubsetOf(binary);
+    }
+}
