@@ -1,42 +1,25 @@
 package org.tiphotline.testing;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-
 /**
- * Rewrites history as the schema's owner could in a break-glass procedure, to show that the audit chain names what
- * was done: the one way tests change or delete rows of the append-only audit tables. It switches their append-only
- * triggers off for one transaction (as an owner may), runs the statements, and switches them on again. Today it uses
- * the test database's only user; once the application runs as a role of its own, this is the place that connects as
- * the owner instead.
+ * Rewrites history as the schema's owner could in the break-glass procedure (docs/operations.md), to show that the
+ * audit chain names what was done: the one way tests change or delete rows of the append-only audit tables. It runs
+ * as the owner with {@code hotline.break_glass} on for one transaction ({@link TestDatabase#breakGlass}): the
+ * append-only triggers stay as they are (switching them off and on again would lose their ALWAYS).
  */
 public final class BreakGlass {
 
     private BreakGlass() {
     }
 
-    /** Runs {@code statements} in one transaction with the audit tables' append-only triggers off. */
+    /** Runs {@code statements} in one transaction as the owner, past the append-only guards. */
     public static void asOwner(String... statements) {
-        try (Connection c = TestDatabase.get().dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("alter table hotline.audit_log disable trigger audit_log_append_only");
-                s.execute("alter table hotline.audit_seal disable trigger audit_seal_append_only");
+        // Through JDBC as written: jOOQ's plain SQL would read '?' and braces in the statements as its own syntax.
+        TestDatabase.get().breakGlass(owner -> owner.connection(c -> {
+            try (java.sql.Statement s = c.createStatement()) {
                 for (String statement : statements) {
                     s.execute(statement);
                 }
-                s.execute("alter table hotline.audit_log enable trigger audit_log_append_only");
-                s.execute("alter table hotline.audit_seal enable trigger audit_seal_append_only");
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("break-glass statements failed: " + e.getMessage(), e);
-        }
+        }));
     }
 }
