@@ -24,9 +24,9 @@ async function init() {
   for (const id of ['person', 'case', 'action', 'from', 'to']) if (asked.get(id)) $(id).value = asked.get(id);
   $('filters').addEventListener('submit', (e) => { e.preventDefault(); App.busy($('show'), () => load([null])); });
   $('any-call').addEventListener('click', () => { Trail.call = null; load([null]); });
-  $('first').addEventListener('click', () => App.busy($('first'), () => load([null])));
-  $('next').addEventListener('click', () => App.busy($('next'), () => load(Trail.cursors.concat([Trail.next]))));
-  $('previous').addEventListener('click', () => App.busy($('previous'), () => load(Trail.cursors.slice(0, -1))));
+  $('first').addEventListener('click', () => turn([null]));
+  $('next').addEventListener('click', () => turn(Trail.cursors.concat([Trail.next])));
+  $('previous').addEventListener('click', () => turn(Trail.cursors.slice(0, -1)));
   await load([null]);
 }
 
@@ -58,6 +58,20 @@ function query(cursor) {
   return q;
 }
 
+// The pager's buttons are off while a page is on its way (a double click turns one page), and then say where the
+// reader is: App.busy would switch "Next page" back on at the last page.
+async function turn(cursors) {
+  for (const id of ['first', 'previous', 'next']) $(id).disabled = true;
+  await load(cursors);
+  pager();
+}
+
+function pager() {
+  $('next').disabled = !Trail.next;
+  $('previous').disabled = Trail.cursors.length < 2;
+  $('first').disabled = Trail.cursors.length < 2;
+}
+
 async function load(cursors) {
   if (!valid()) return;
   const q = query(cursors[cursors.length - 1]);
@@ -72,9 +86,7 @@ async function load(cursors) {
   $('call-words').textContent = Trail.call ? Trail.call.words : '';
   $('trail').replaceChildren(...(r.body.rows.length ? r.body.rows.map(row)
     : [App.el('tr', {}, App.el('td', { colspan: '5' }, 'Nothing in the trail matches these filters.'))]));
-  $('next').disabled = !Trail.next;
-  $('previous').disabled = Trail.cursors.length < 2;
-  $('first').disabled = Trail.cursors.length < 2;
+  pager();
   $('page-number').textContent = 'Page ' + Trail.cursors.length;
   say(r.body.rows.length + (r.body.rows.length === 1 ? ' row' : ' rows') + (Trail.next ? ', more on the next page'
     : ''));

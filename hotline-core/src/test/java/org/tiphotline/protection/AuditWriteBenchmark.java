@@ -254,7 +254,7 @@ public final class AuditWriteBenchmark {
         db.transaction(configuration -> {
             DSLContext tx = configuration.dsl();
             if (!sealed) {
-                tx.execute("insert into hotline.bench_event (call_id, seq, type, at, detail) values (?, ?, ?, ?, "
+                tx.execute("insert into hotline.bench_event (call_id, seq, type, at, detail) values (?, ?, ?, ?::timestamptz, "
                         + "?::jsonb)", call, seq, "IVR_ANSWER", at, DETAIL);
                 return;
             }
@@ -263,7 +263,7 @@ public final class AuditWriteBenchmark {
             NONCES.nextBytes(nonce);
             byte[] mac = macs.row(seq, at, call.toString(), "IVR_ANSWER", "call_event", null, null, printed, nonce);
             tx.execute("insert into hotline.bench_event_sealed (call_id, seq, type, at, detail, nonce, mac) "
-                    + "values (?, ?, ?, ?, ?::jsonb, ?, ?)", call, seq, "IVR_ANSWER", at, printed, nonce, mac);
+                    + "values (?, ?, ?, ?::timestamptz, ?::jsonb, ?, ?)", call, seq, "IVR_ANSWER", at, printed, nonce, mac);
         });
     }
 

@@ -63,6 +63,8 @@ class AuditCheckInBrowserTest {
         browser.findElement(By.cssSelector("button[type=submit]")).click();
         wait.until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
         browser.get(hotline.base() + "/status.html");
+        // The page's script has set its button up once it has read the status (a click before is lost).
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("database"), "Working"));
 
         // The first look is itself audited; once that row is sealed, a head is published.
         check();
