@@ -196,6 +196,57 @@ class LeastPrivilegeTest {
         }
     }
 
+    /**
+     * A key rotation must move who asked a consent question to the new key (V66): that column alone, and only to
+     * another key; every other change of the answer stays refused, to the application and to the owner.
+     */
+    @Test
+    void aConsentAnswerMayOnlyBeReencryptedUnderAnotherKey() throws SQLException {
+        UUID caseId = UUID.randomUUID();
+        UUID answer = UUID.randomUUID();
+        long user;
+        try (Connection app = database.dataSource().getConnection(); Statement s = app.createStatement()) {
+            try (ResultSet r = s.executeQuery("insert into hotline.app_user (username, display_name, password_hash, "
+                    + "role) values ('lp-" + answer.toString().substring(0, 8) + "', 'Fake Recorder', 'x', "
+                    + "'DATA_MANAGER') returning id")) {
+                r.next();
+                user = r.getLong(1);
+            }
+            s.executeUpdate("insert into hotline.registry_case (id, reference, status, form_version, created_at, "
+                    + "updated_at) values ('" + caseId + "', 'C-2099-" + (900000 + (int) (Math.random() * 99999))
+                    + "', 'POTENTIAL', 1, now(), now())");
+            // Ciphertexts as FieldCipher lays them out: 0x01, the key id's length, the key id, then the sealed bytes.
+            s.executeUpdate("insert into hotline.case_consent_answer (id, case_id, question, answer, asked_by_enc, "
+                    + "asked_on, recorded_by, recorded_at) values ('" + answer + "', '" + caseId + "', '1.1', true, "
+                    + "'\\x01026b31aabbccdd', current_date, " + user + ", now())");
+
+            String table = "hotline.case_consent_answer";
+            refused(s, "update " + table + " set asked_by_enc = '\\x01026b31eeff0011' where id = '" + answer + "'")
+                    .hasMessageContaining("case_consent_answer is append-only");
+            refused(s, "update " + table + " set answer = false where id = '" + answer + "'")
+                    .hasMessageContaining("permission denied for table case_consent_answer");
+            refused(s, "update " + table + " set asked_by_enc = 'garbage'::bytea where id = '" + answer + "'")
+                    .hasMessageContaining("case_consent_answer is append-only");
+            assertThat(s.executeUpdate("update " + table + " set asked_by_enc = '\\x01026b32eeff0011' where id = '"
+                    + answer + "'")).isEqualTo(1);
+            assertThat(text(app, "select encode(asked_by_enc, 'hex') from " + table + " where id = '" + answer + "'"))
+                    .isEqualTo("01026b32eeff0011");
+            refused(s, "delete from " + table + " where id = '" + answer + "'")
+                    .hasMessageContaining("permission denied for table case_consent_answer");
+        }
+        try (Connection owner = database.ownerDataSource().getConnection(); Statement s = owner.createStatement()) {
+            refused(s, "update hotline.case_consent_answer set answer = false, asked_by_enc = '\\x01026b31eeff0011' "
+                    + "where id = '" + answer + "'").hasMessageContaining("case_consent_answer is append-only");
+            refused(s, "delete from hotline.case_consent_answer where id = '" + answer + "'")
+                    .hasMessageContaining("case_consent_answer is append-only");
+        }
+        database.breakGlass(owner -> {
+            owner.execute("delete from hotline.case_consent_answer where id = ?", answer);
+            owner.execute("delete from hotline.registry_case where id = ?", caseId);
+            owner.execute("delete from hotline.app_user where id = ?", user);
+        });
+    }
+
     private static AbstractThrowableAssert<?, ? extends Throwable> refused(Statement s, String sql) {
         return assertThatThrownBy(() -> s.execute(sql)).as(sql).isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).as(sql + ": " + e.getMessage())
