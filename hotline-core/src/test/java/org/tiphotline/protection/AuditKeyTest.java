@@ -57,7 +57,7 @@ class AuditKeyTest {
                 .hasMessageContaining("hotline.protection.audit-key");
         assertThatThrownBy(() -> KeyRing.of(Map.of("k1", FakeData.testKey("encryption k1")), "k1",
                 FakeData.testKey("hash"), FakeData.testKey("hash"))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("must not be the hash key");
+                .hasMessageContaining("must not be a hash key");
         assertThatThrownBy(() -> KeyRing.of(Map.of("k1", FakeData.testKey("encryption k1")), "k1",
                 FakeData.testKey("hash"), " ")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("hotline.protection.audit-key");

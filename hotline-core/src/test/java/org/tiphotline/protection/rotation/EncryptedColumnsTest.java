@@ -14,15 +14,21 @@ import org.tiphotline.testing.TestDatabase;
 class EncryptedColumnsTest {
 
     /** Binary columns that hold no {@code FieldCipher} ciphertext, and why. */
-    private static final Map<String, String> NOT_CIPHERTEXT = Map.of(
-            "call.caller_hash", "a keyed hash, moved by CallerHashRotation",
-            "caller_flag.caller_hash", "a keyed hash, moved by CallerHashRotation",
-            "callback_task.caller_hash", "a keyed hash, moved by CallerHashRotation",
-            "callback_refusal.caller_hash", "a keyed hash, moved by CallerHashRotation",
-            "user_credentials.public_key", "a passkey's public key",
-            "user_credentials.attestation_object", "what the authenticator sent at enrolment, public",
-            "user_credentials.attestation_client_data_json", "what the browser sent at enrolment, public",
-            "spring_session_attributes.attribute_bytes", "the HTTP session's serialised attributes (no personal data)");
+    private static final Map<String, String> NOT_CIPHERTEXT = Map.ofEntries(
+            Map.entry("call.caller_hash", "a keyed hash, moved by CallerHashRotation"),
+            Map.entry("caller_flag.caller_hash", "a keyed hash, moved by CallerHashRotation"),
+            Map.entry("callback_task.caller_hash", "a keyed hash, moved by CallerHashRotation"),
+            Map.entry("callback_refusal.caller_hash", "a keyed hash, moved by CallerHashRotation"),
+            Map.entry("user_credentials.public_key", "a passkey's public key"),
+            Map.entry("user_credentials.attestation_object", "what the authenticator sent at enrolment, public"),
+            Map.entry("user_credentials.attestation_client_data_json", "what the browser sent at enrolment, public"),
+            Map.entry("spring_session_attributes.attribute_bytes",
+                    "the HTTP session's serialised attributes (no personal data)"),
+            Map.entry("audit_log.nonce", "the audit row's random nonce, not secret"),
+            Map.entry("audit_log.mac", "the audit row's HMAC under the audit key, never rotated with the data keys"),
+            Map.entry("audit_seal.row_mac", "a copy of the sealed row's HMAC"),
+            Map.entry("audit_seal.prev_hash", "the chain's previous link (HMAC under the audit key)"),
+            Map.entry("audit_seal.chain_hash", "the chain's link (HMAC under the audit key)"));
 
     @Test
     void everyBinaryColumnOfTheSchemaIsListedAsCiphertextOrSaysWhyNot() {

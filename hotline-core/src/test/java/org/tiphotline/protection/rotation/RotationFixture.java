@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -26,6 +27,7 @@ import org.tiphotline.protection.FieldCipher;
 import org.tiphotline.protection.KeyRing;
 import org.tiphotline.testing.CoreTestConfiguration;
 import org.tiphotline.testing.FakeData;
+import org.tiphotline.testing.TestDatabase;
 
 /**
  * A PostgreSQL of the rotation tests' own (a rotation walks every row of every table: on the JVM's shared test
@@ -43,15 +45,30 @@ final class RotationFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);
         }
+        // The roles as TestDatabase makes them: the rotation runs as the application's role, which owns nothing and
+        // may not rewrite the evidence tables (a ciphertext in one of them must still move to the new key: V66).
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("create role " + TestDatabase.OWNER + " login password 'owner-test'");
+            s.execute("create role " + TestDatabase.APPLICATION + " login noinherit password 'app-test'");
+            s.execute("create schema hotline authorization " + TestDatabase.OWNER);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create the rotation database's roles", e);
+        }
+        try (HikariDataSource owner = pool(TestDatabase.OWNER, "owner-test", 2, "rotation-test-owner")) {
+            Flyway.configure().dataSource(owner).schemas("hotline").locations("classpath:db/migration")
+                    .placeholders(Map.of("application_role", TestDatabase.APPLICATION)).load().migrate();
+        }
+        dataSource = pool(TestDatabase.APPLICATION, "app-test", 12, "rotation-test-db");
+    }
+
+    private HikariDataSource pool(String user, String password, int size, String name) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
-        config.setUsername("postgres");
-        config.setPassword("postgres");
-        config.setMaximumPoolSize(12);
-        config.setPoolName("rotation-test-db");
-        dataSource = new HikariDataSource(config);
-        Flyway.configure().dataSource(dataSource).schemas("hotline").locations("classpath:db/migration").load()
-                .migrate();
+        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(size);
+        config.setPoolName(name);
+        return new HikariDataSource(config);
     }
 
     DataSource dataSource() {
@@ -84,7 +101,8 @@ final class RotationFixture implements AutoCloseable {
                 keys.put(id, FakeData.testKey("encryption " + id));
             }
         }
-        return KeyRing.of(keys, activeKey, hashKeys, activeHashKey);
+        // The audit key as FakeData's: it stays through a rotation of the data keys.
+        return KeyRing.of(keys, activeKey, hashKeys, activeHashKey, FakeData.testKey("audit"));
     }
 
     /** The core's services on this database with these keys. Close it after use. */
