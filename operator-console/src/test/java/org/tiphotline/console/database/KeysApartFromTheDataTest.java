@@ -140,7 +140,8 @@ class KeysApartFromTheDataTest {
     private static Path keyFile(Path file) throws Exception {
         Files.createDirectories(file.getParent());
         Files.writeString(file, "hotline.protection.keys.k1=" + KEY + "\nhotline.protection.active-key=k1\n"
-                + "hotline.protection.hash-key=" + KEY + "\n", StandardCharsets.UTF_8);
+                + "hotline.protection.hash-key=" + KEY + "\nhotline.protection.audit-key=" + OTHER_KEY + "\n",
+                StandardCharsets.UTF_8);
         return file;
     }
 }
