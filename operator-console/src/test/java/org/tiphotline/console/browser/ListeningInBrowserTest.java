@@ -97,17 +97,15 @@ class ListeningInBrowserTest {
                 .doesNotContain("WHISPER").doesNotContain("LISTEN").doesNotContain("ON_CALL");
     }
 
-    /** Clicks a button of the operators' table, looking it up again if a live snapshot drew the table anew. */
+    /**
+     * Clicks a button of the operators' table. Every live snapshot draws the table anew, and on a loaded machine a
+     * look-up and a click from the test took longer than the time between two snapshots, so every click met a stale
+     * button (ci53); found and clicked in one script, nothing can draw the table in between.
+     */
     private static void click(WebDriverWait wait, String css) {
-        wait.until(d -> {
-            try {
-                d.findElement(By.cssSelector("#seats " + css)).click();
-                return true;
-            } catch (org.openqa.selenium.StaleElementReferenceException
-                    | org.openqa.selenium.NoSuchElementException redrawn) {
-                return false;
-            }
-        });
+        wait.until(d -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                "const b = document.querySelector(arguments[0]); if (!b || b.disabled) return false; b.click(); "
+                        + "return true;", "#seats " + css)));
     }
 
     private WebDriverWait signIn(WebDriver browser, String user, String password) {
