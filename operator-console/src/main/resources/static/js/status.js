@@ -38,8 +38,9 @@
       App.label(c.kind) + ' (' + c.position + ')',
       c.lastFailureAt ? App.time(c.lastFailureAt) : 'No failure', c.lastFailure || '')));
 
-    $('keys').textContent = 'Keys held: ' + s.keys.ids.join(', ') + '. New data is written with key ' + s.keys.active
-      + '. Hash keys held: ' + s.keys.hashIds.join(', ') + '; caller numbers are hashed with ' + s.keys.activeHash + '.';
+    // Which keys are in use is said once, in the rotation's sentences below; here only what is held.
+    $('keys').textContent = 'Keys held: ' + s.keys.ids.join(', ') + ' to encrypt personal data; '
+      + s.keys.hashIds.join(', ') + ' to match caller numbers.';
     // The server words where the rotation stands: counts of rows, which keys can be retired.
     $('key-rotation').replaceChildren(...s.keyRotation.sentences.map((line) => App.el('li', {}, line)));
 

@@ -277,8 +277,7 @@ class OperatorInBrowserTest {
         assertThat(browser.findElement(By.id("database")).getText()).startsWith("Working (schema version ")
                 .endsWith("The application connects as hotline_app, a role that owns nothing.");
         assertThat(browser.findElement(By.id("keys")).getText()).isEqualTo(
-                "Keys held: k1. New data is written with key k1. Hash keys held: h1; caller numbers are hashed "
-                        + "with h1.");
+                "Keys held: k1 to encrypt personal data; h1 to match caller numbers.");
         // Where a key rotation stands, in words: nothing to rotate on a fresh demo.
         assertThat(browser.findElement(By.id("key-rotation")).getText()).startsWith(
                 "New personal data is encrypted with key k1.\n").endsWith("Caller numbers are matched with hash key h1.")
