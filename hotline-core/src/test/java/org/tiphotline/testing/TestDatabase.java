@@ -52,7 +52,16 @@ public final class TestDatabase {
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);
         }
-        // As a DBA creates them (docs/operations.md) and as the console's embedded run does.
+        ownerDataSource = prepare(postgres, 3, "hotline-test-owner");
+        dataSource = pool(postgres, APPLICATION, 10, "hotline-test-db");
+    }
+
+    /**
+     * Makes the two roles and the schema on a fresh server, as a DBA does (docs/operations.md) and as the console's
+     * embedded run does, and migrates it as the owner: for this database and for tests that need one of their own.
+     * Answers the owner's pool.
+     */
+    public static HikariDataSource prepare(EmbeddedPostgres postgres, int ownerPoolSize, String ownerPoolName) {
         try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             s.execute("create role " + OWNER + " login password 'owner-test'");
             s.execute("create role " + APPLICATION + " login noinherit password 'app-test'");
@@ -61,17 +70,18 @@ public final class TestDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException("could not create the test database's roles", e);
         }
-        ownerDataSource = pool(OWNER, "owner-test", 3, "hotline-test-owner");
-        dataSource = pool(APPLICATION, "app-test", 10, "hotline-test-db");
-        Flyway.configure().dataSource(ownerDataSource).schemas("hotline").locations("classpath:db/migration")
+        HikariDataSource owner = pool(postgres, OWNER, ownerPoolSize, ownerPoolName);
+        Flyway.configure().dataSource(owner).schemas("hotline").locations("classpath:db/migration")
                 .placeholders(Map.of("application_role", APPLICATION)).load().migrate();
+        return owner;
     }
 
-    private HikariDataSource pool(String user, String password, int size, String name) {
+    /** A pool on {@code postgres} as {@code role}: {@link #OWNER} or {@link #APPLICATION}, made by {@link #prepare}. */
+    public static HikariDataSource pool(EmbeddedPostgres postgres, String role, int size, String name) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
-        config.setUsername(user);
-        config.setPassword(password);
+        config.setUsername(role);
+        config.setPassword(OWNER.equals(role) ? "owner-test" : "app-test");
         config.setMaximumPoolSize(size);
         config.setPoolName(name);
         return new HikariDataSource(config);

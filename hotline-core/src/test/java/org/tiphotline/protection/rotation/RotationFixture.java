@@ -1,6 +1,5 @@
 package org.tiphotline.protection.rotation;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -8,14 +7,12 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
@@ -47,28 +44,8 @@ final class RotationFixture implements AutoCloseable {
         }
         // The roles as TestDatabase makes them: the rotation runs as the application's role, which owns nothing and
         // may not rewrite the evidence tables (a ciphertext in one of them must still move to the new key: V66).
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("create role " + TestDatabase.OWNER + " login password 'owner-test'");
-            s.execute("create role " + TestDatabase.APPLICATION + " login noinherit password 'app-test'");
-            s.execute("create schema hotline authorization " + TestDatabase.OWNER);
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not create the rotation database's roles", e);
-        }
-        try (HikariDataSource owner = pool(TestDatabase.OWNER, "owner-test", 2, "rotation-test-owner")) {
-            Flyway.configure().dataSource(owner).schemas("hotline").locations("classpath:db/migration")
-                    .placeholders(Map.of("application_role", TestDatabase.APPLICATION)).load().migrate();
-        }
-        dataSource = pool(TestDatabase.APPLICATION, "app-test", 12, "rotation-test-db");
-    }
-
-    private HikariDataSource pool(String user, String password, int size, String name) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
-        config.setUsername(user);
-        config.setPassword(password);
-        config.setMaximumPoolSize(size);
-        config.setPoolName(name);
-        return new HikariDataSource(config);
+        TestDatabase.prepare(postgres, 2, "rotation-test-owner").close();
+        dataSource = TestDatabase.pool(postgres, TestDatabase.APPLICATION, 12, "rotation-test-db");
     }
 
     DataSource dataSource() {
