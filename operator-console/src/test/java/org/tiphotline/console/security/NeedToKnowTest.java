@@ -822,6 +822,8 @@ class NeedToKnowTest {
                         .allow(SUPERVISOR).send(getReq("/api/supervision/calls/" + call)),
                 row("DELETE /api/supervision/calls/{callId}", "supervisors alone: their own leg off the call")
                         .allow(SUPERVISOR).send(json("DELETE", "/api/supervision/calls/" + call, null)),
+                row("GET /api/supervision/mine", "supervisors alone: the calls they are on now, for a page "
+                        + "opened again").allow(SUPERVISOR).send(getReq("/api/supervision/mine")),
 
                 // Repeat callers (issue 18, item 6): earlier contacts and flags are personal data.
                 row("GET /api/calls/{callId}/earlier-contacts", "supervisors; an operator only while the call rings at "
