@@ -25,7 +25,17 @@ async function init() {
     : phone('operator-hangup'));
   $('submit').onclick = submit;
   Console.link = App.live({
-    onConnected: () => { $('link-status').textContent = 'live'; },
+    onConnected: () => {
+      $('link-status').textContent = 'live';
+      // Back after the link dropped: what the presence became meanwhile (away, if the console stayed gone too long)
+      // was pushed while nobody listened, and a stale "Available" would let an operator wait for calls that never come.
+      // A call offered while the link was down popped for nobody: the same look-up as a page opened afresh.
+      if (Console.linkedBefore) {
+        refreshPresence();
+        if (!Console.call && !Console.ringing) resumeCall();
+      }
+      Console.linkedBefore = true;
+    },
     onDisconnected: () => { $('link-status').textContent = 'reconnecting…'; },
   });
   Console.link.subscribe('/user/queue/pop', onPop);
@@ -48,6 +58,11 @@ async function init() {
   window.addEventListener('beforeunload', (e) => { if (Console.pending.size) { e.preventDefault(); } });
 }
 
+async function refreshPresence() {
+  const me = await App.api('GET', '/api/me');
+  if (me.ok) showPresence(me.body.presenceDetail || { presence: me.body.presence });
+}
+
 // The presence in words, with why (issue 20): who set them away and for what, and the after-call work's time left.
 function showPresence(m) {
   const p = m.presence;
@@ -59,6 +74,9 @@ function showPresence(m) {
   } else if (p === 'AWAY' && m.setBy === 'SUPERVISOR') {
     $('presence').textContent = 'Your supervisor' + (m.byName ? ' (' + m.byName + ')' : '') + ' set you away: '
       + App.label(m.reason || 'OTHER', 'away');
+  } else if (p === 'AWAY' && m.cause === 'CONSOLE_CLOSED') {
+    // Set by the system, not chosen: say so, or the operator may think they are taking calls.
+    $('presence').textContent = 'Away since your console lost its connection: choose Available to take calls again';
   } else if (p === 'AWAY' && m.reason) {
     $('presence').textContent = App.label(m.reason, 'away');
   } else if (p === 'WRAP_UP' && m.wrapUpMaxSeconds) {

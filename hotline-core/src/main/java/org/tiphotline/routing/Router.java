@@ -122,9 +122,34 @@ public class Router implements DisposableBean {
      * the system, if they could be offered a call; otherwise as they are.
      */
     public void consoleClosed(OperatorId operator) {
+        away(operator, StateCause.CONSOLE_CLOSED);
+    }
+
+    /** Signed out everywhere: away as {@link #consoleClosed}, and a console opened later does not undo it. */
+    public void signedOut(OperatorId operator) {
+        away(operator, StateCause.SIGNED_OUT);
+    }
+
+    private void away(OperatorId operator, StateCause cause) {
         Presence now = store.presence(operator).orElse(Presence.AWAY);
         if (now == Presence.AVAILABLE || now == Presence.RINGING || now == Presence.PHONE_NOT_CONNECTED) {
-            set(operator, Presence.AWAY, RoutingState.Why.of(StateCause.CONSOLE_CLOSED));
+            set(operator, Presence.AWAY, RoutingState.Why.of(cause));
+        }
+    }
+
+    /**
+     * A console of the operator opened: a tab, or a console coming back by itself after its live channel dropped (a
+     * broker restart, a network blip, a node going). Set away by their last console closing less than
+     * {@code hotline.routing.console-return} ago, they take calls again as before; anything else stays as it is.
+     */
+    public void consoleOpened(OperatorId operator) {
+        if (settings.consoleReturn().isZero() || store.seat(operator)
+                .filter(s -> s.presence() == Presence.AWAY && s.cause() == StateCause.CONSOLE_CLOSED).isEmpty()) {
+            return;
+        }
+        Operator who = operators.byId(operator).orElse(null);
+        if (who != null) {
+            decide(brain -> brain.consoleBack(operator, who.languages(), clock.instant(), settings.consoleReturn()));
         }
     }
 
@@ -319,7 +344,7 @@ public class Router implements DisposableBean {
     /** A submitted report ends the operator's wrap-up: they are ready for the next call. */
     @EventListener
     public void on(org.tiphotline.intake.HotlineReport.Submitted submitted) {
-        decide(brain -> brain.wrapUpDone(submitted.operator(), clock.instant()));
+        decide(brain -> brain.wrapUpDone(submitted.operator(), submitted.call(), clock.instant()));
     }
 
     /** Offers that rang out and language waits that expired: the leading node's work. */

@@ -163,11 +163,50 @@ final class RoutingBrain {
     }
 
     List<RoutingDecision> wrapUpDone(OperatorId operator, Instant now) {
-        seat(operator).filter(s -> s.presence == Presence.WRAP_UP).ifPresent(s -> {
-            s.idleSince = now;
-            ready(s, now, StateCause.REPORT_SUBMITTED);
+        return wrapUpDone(operator, null, now);
+    }
+
+    /**
+     * The operator submitted the report of {@code call}: their after-call work is over. Submitted while the call is
+     * still theirs (the caller still talking, or its end reported but not yet decided: routing decides reports on a
+     * thread of its own), it is remembered on the seat, persisted with it, so that the call's end leaves them no
+     * after-call work: nothing else would ever end it.
+     */
+    List<RoutingDecision> wrapUpDone(OperatorId operator, CallId call, Instant now) {
+        seat(operator).ifPresent(s -> {
+            if (s.presence == Presence.WRAP_UP) {
+                s.idleSince = now;
+                ready(s, now, StateCause.REPORT_SUBMITTED);
+            } else if (s.presence == Presence.ON_CALL && call != null && call.equals(s.call)
+                    && s.why.cause() != StateCause.CONSULTED) {
+                s.why = Why.of(StateCause.REPORT_SUBMITTED);
+            }
         });
         return dispatch(now);
+    }
+
+    /** The call the seat talked on is over for them: after-call work, unless its report is already submitted. */
+    private void afterCall(Seat seat, Instant now, StateCause cause) {
+        if (seat.why.cause() == StateCause.REPORT_SUBMITTED) {
+            seat.idleSince = now;
+            ready(seat, now, StateCause.REPORT_SUBMITTED);
+        } else {
+            move(seat, Presence.WRAP_UP, null, now, cause);
+        }
+    }
+
+    /**
+     * A console of the operator opened again. Away only because their last console closed, and that less than
+     * {@code window} ago, they take calls again (or wait for their phone, if it is not connected). The check is made
+     * here, under the routing lock, because another node may have changed the seat since the caller looked.
+     */
+    List<RoutingDecision> consoleBack(OperatorId operator, List<String> languages, Instant now, Duration window) {
+        Seat seat = seats.get(operator);
+        if (seat == null || seat.presence != Presence.AWAY || seat.why.cause() != StateCause.CONSOLE_CLOSED
+                || seat.since.isBefore(now.minus(window))) {
+            return List.of();
+        }
+        return setPresence(operator, languages, Presence.AVAILABLE, Why.of(StateCause.CONSOLE_BACK), now);
     }
 
     /**
@@ -249,7 +288,7 @@ final class RoutingBrain {
                 seat.idleSince = now;
                 ready(seat, now, StateCause.CALL_ENDED);
             } else if (call.equals(seat.call) && seat.presence == Presence.ON_CALL) {
-                move(seat, Presence.WRAP_UP, null, now, StateCause.CALL_ENDED);
+                afterCall(seat, now, StateCause.CALL_ENDED);
             } else if (call.equals(seat.call) && beforeDialling != null) {
                 // A callback nobody answered: the operator did no call and is as they were before taking it.
                 if (beforeDialling == Presence.AVAILABLE) {
@@ -329,7 +368,7 @@ final class RoutingBrain {
         }
         for (Seat seat : seats.values()) {
             if (call.equals(seat.call) && seat.presence == Presence.ON_CALL && !seat.id.equals(colleague)) {
-                move(seat, Presence.WRAP_UP, null, now, StateCause.HANDED_OVER);
+                afterCall(seat, now, StateCause.HANDED_OVER);
             }
         }
         move(to.get(), Presence.ON_CALL, call, now, StateCause.HANDED_OVER);

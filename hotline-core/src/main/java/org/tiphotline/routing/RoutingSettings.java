@@ -17,11 +17,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param wrapUpOverdue what follows after-call work past its maximum: {@code AVAILABLE} (the operator is given
  *     calls again, as if they had submitted) or {@code ALERT} (they stay in after-call work and the supervisors are
  *     alerted, once, on their page and through their alert channels)
+ * @param consoleReturn how soon a console must come back, after the operator's last one closed, for them to take
+ *     calls again as before without a click (0: never; they choose again): a broker restart or a network blip closes
+ *     every console at once, and each comes back by itself within seconds
  */
 @ConfigurationProperties("hotline.routing")
 public record RoutingSettings(@DefaultValue("20s") Duration offerTimeout, @DefaultValue("30s") Duration languageWait,
         @DefaultValue("60s") Duration urgentAlarmAfter, @DefaultValue("0s") Duration wrapUpMax,
-        @DefaultValue("AVAILABLE") WrapUpOverdue wrapUpOverdue) {
+        @DefaultValue("AVAILABLE") WrapUpOverdue wrapUpOverdue, @DefaultValue("2m") Duration consoleReturn) {
 
     /** What follows after-call work past {@link #wrapUpMax}. */
     public enum WrapUpOverdue {
@@ -38,6 +41,12 @@ public record RoutingSettings(@DefaultValue("20s") Duration offerTimeout, @Defau
         this(offerTimeout, languageWait, urgentAlarmAfter, Duration.ZERO, WrapUpOverdue.AVAILABLE);
     }
 
+    /** A console must come back within two minutes, the default. */
+    public RoutingSettings(Duration offerTimeout, Duration languageWait, Duration urgentAlarmAfter, Duration wrapUpMax,
+            WrapUpOverdue wrapUpOverdue) {
+        this(offerTimeout, languageWait, urgentAlarmAfter, wrapUpMax, wrapUpOverdue, Duration.ofMinutes(2));
+    }
+
     @ConstructorBinding
     public RoutingSettings {
         if (urgentAlarmAfter.isNegative() || urgentAlarmAfter.toHours() > 1) {
@@ -45,6 +54,9 @@ public record RoutingSettings(@DefaultValue("20s") Duration offerTimeout, @Defau
         }
         if (wrapUpMax.isNegative() || wrapUpMax.toHours() > 8) {
             throw new IllegalArgumentException("hotline.routing.wrap-up-max must be between 0 s (no maximum) and 8 h");
+        }
+        if (consoleReturn.isNegative() || consoleReturn.toMinutes() > 30) {
+            throw new IllegalArgumentException("hotline.routing.console-return must be between 0 s (never) and 30 min");
         }
     }
 

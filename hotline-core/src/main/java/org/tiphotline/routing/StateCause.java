@@ -29,8 +29,15 @@ public enum StateCause {
     CONSULT_ENDED(SetBy.OPERATOR),
     /** A warm transfer: the operator who handed the caller over goes to after-call work, the colleague keeps them. */
     HANDED_OVER(SetBy.OPERATOR),
-    /** The operator's last console closed, or they were signed out: no screen is watching for calls. */
+    /** The operator's last console closed: no screen is watching for calls. */
     CONSOLE_CLOSED(SetBy.SYSTEM),
+    /**
+     * A console of theirs came back soon after ({@code hotline.routing.console-return}): they take calls again as
+     * before the blip that closed it (a broker restart, a network drop, a node going).
+     */
+    CONSOLE_BACK(SetBy.SYSTEM),
+    /** They were signed out everywhere (disabled, a role taken, password or factors reset): away until they choose. */
+    SIGNED_OUT(SetBy.SYSTEM),
     /** No node was running: everyone seated chooses again after the restart. */
     RESTART(SetBy.SYSTEM);
 

@@ -66,6 +66,17 @@ class RoutingBrainConsultTest {
     }
 
     @Test
+    void whoSubmittedTheirReportBeforeHandingTheCallerOverTakesCallsAtOnce() {
+        CallId call = annTalking();
+        assertThat(brain.consulted(call, ANN, BEN, T0.plusSeconds(10))).isTrue();
+        brain.wrapUpDone(ANN, call, T0.plusSeconds(15));
+        assertThat(brain.handedOver(call, BEN, T0.plusSeconds(20))).isTrue();
+        assertThat(brain.presence(ANN)).as("nothing left to write").contains(Presence.AVAILABLE);
+        assertThat(brain.presence(BEN)).contains(Presence.ON_CALL);
+        assertThat(brain.consultEnded(call, T0.plusSeconds(21))).isEmpty();
+    }
+
+    @Test
     void aConsultCalledOffOrEndedByTheCallerFreesTheColleagueForTheNextCall() {
         CallId call = annTalking();
         assertThat(brain.consulted(call, ANN, CAT, T0.plusSeconds(10))).isTrue();

@@ -52,6 +52,37 @@ class RoutingBrainTest {
     }
 
     @Test
+    void aConsoleBackSoonAfterItClosedTakesCallsAgainAndTheWaitingCallIsOfferedAtOnce() {
+        available(EN_1, 0, "en");
+        brain.setPresence(EN_1, List.of("en"), Presence.AWAY, RoutingState.Why.of(StateCause.CONSOLE_CLOSED), at(10));
+        Waiting waiting = call("en", false, 12);
+        assertThat(enqueue(waiting, 12)).isEmpty();
+
+        assertThat(brain.consoleBack(EN_1, List.of("en"), at(40), Duration.ofMinutes(2)))
+                .containsExactly(new Offer(waiting.call(), EN_1));
+        assertThat(presenceOf(EN_1)).isEqualTo(Presence.RINGING);
+    }
+
+    @Test
+    void aConsoleBackLateOrAfterAnotherReasonToBeAwayChangesNothing() {
+        Duration window = Duration.ofMinutes(2);
+        available(EN_1, 0, "en");
+        brain.setPresence(EN_1, List.of("en"), Presence.AWAY, RoutingState.Why.of(StateCause.CONSOLE_CLOSED), at(10));
+        assertThat(brain.consoleBack(EN_1, List.of("en"), at(10 + 121), window)).isEmpty();
+        assertThat(presenceOf(EN_1)).isEqualTo(Presence.AWAY);
+
+        available(EN_2, 0, "en");
+        brain.setPresence(EN_2, List.of("en"), Presence.AWAY, RoutingState.Why.of(StateCause.SIGNED_OUT), at(10));
+        assertThat(brain.consoleBack(EN_2, List.of("en"), at(11), window)).isEmpty();
+        assertThat(presenceOf(EN_2)).isEqualTo(Presence.AWAY);
+
+        // Away by their own choice, then their console blinked: still away, as they chose.
+        brain.setPresence(ES_1, List.of("es"), Presence.AWAY, at(0));
+        assertThat(brain.consoleBack(ES_1, List.of("es"), at(1), window)).isEmpty();
+        assertThat(presenceOf(ES_1)).isEqualTo(Presence.AWAY);
+    }
+
+    @Test
     void urgentCallsAreOfferedBeforeOlderNonUrgentOnes() {
         Waiting older = call("en", false, 0);
         Waiting urgent = call("en", true, 5);
@@ -272,6 +303,36 @@ class RoutingBrainTest {
 
         assertThat(brain.wrapUpDone(EN_1, at(90))).containsExactly(new Offer(second.call(), EN_1));
         assertThat(presenceOf(EN_1)).isEqualTo(Presence.RINGING);
+    }
+
+    @Test
+    void aReportSubmittedBeforeTheCallEndedLeavesNoAfterCallWork() {
+        available(EN_1, 0, "en");
+        Waiting first = call("en", false, 1);
+        enqueue(first, 1);
+        brain.answered(first.call(), EN_1, at(2));
+        Waiting second = call("en", false, 5);
+        enqueue(second, 5);
+
+        // Submitted while the caller is still on the line (or before routing decided the end it was told of).
+        assertThat(brain.wrapUpDone(EN_1, first.call(), at(30))).isEmpty();
+        assertThat(presenceOf(EN_1)).isEqualTo(Presence.ON_CALL);
+
+        assertThat(brain.ended(first.call(), at(40))).containsExactly(new Offer(second.call(), EN_1));
+        assertThat(presenceOf(EN_1)).isEqualTo(Presence.RINGING);
+    }
+
+    @Test
+    void aReportOfAnotherCallSubmittedDuringACallLeavesThatCallsAfterCallWork() {
+        available(EN_1, 0, "en");
+        Waiting first = call("en", false, 1);
+        enqueue(first, 1);
+        brain.answered(first.call(), EN_1, at(2));
+
+        // An older draft finished between two sentences: this call's report is still to be written.
+        brain.wrapUpDone(EN_1, CallId.random(), at(30));
+        brain.ended(first.call(), at(40));
+        assertThat(presenceOf(EN_1)).isEqualTo(Presence.WRAP_UP);
     }
 
     @Test

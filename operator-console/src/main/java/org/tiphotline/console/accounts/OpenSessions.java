@@ -36,7 +36,7 @@ class OpenSessions {
     void on(Account.SessionsRevoked revoked) {
         // No call is offered to someone signed out. The live channel's own "vanished operator" rule cannot do it for
         // a disabled user: it finds operators among the enabled ones.
-        router.consoleClosed(new OperatorId(revoked.userId()));
+        router.signedOut(new OperatorId(revoked.userId()));
         int ended = sockets.closeUser(revoked.username(), revoked.why());
         for (String id : sessions.findByPrincipalName(revoked.username()).keySet()) {
             sessions.deleteById(id);

@@ -89,6 +89,8 @@ class PresenceMessages {
         if (user != null) {
             sessions.computeIfAbsent(user.getName(), u -> ConcurrentHashMap.newKeySet())
                     .add(String.valueOf(connected.getMessage().getHeaders().get("simpSessionId")));
+            // A console coming back by itself after a broker or network blip: nobody should have to notice it.
+            operators.byUsername(user.getName()).ifPresent(op -> router.consoleOpened(op.id()));
         }
     }
 

@@ -75,4 +75,41 @@ class AfterCallWorkInBrowserTest {
                 .contains("report is submitted");
         HeadlessChromium.screenshot(browser, "submitted-during-after-call-work");
     }
+
+    /**
+     * The operator submits the report while the caller is still on the line, and then the caller hangs up: there is
+     * no after-call work left, so they take the next call at once. Routing decided the call's end after the
+     * submission and put them in after-call work anyway, where nothing would ever end it (the console does not ask
+     * for a report already submitted): an operator lost to the hotline until they noticed (the screen-pop
+     * benchmark of 2026-12-07: every operator's first call was their last).
+     */
+    @Test
+    void aReportSubmittedDuringTheCallLeavesNoAfterCallWork() {
+        browser = HeadlessChromium.start("1280,900");
+        HeadlessChromium.signIn(browser, hotline.base(), "operator", "operator-demo");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("link-status"), "live"));
+        browser.findElement(By.id("go-available")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("presence"), "Available"));
+        ConsoleClient api = ConsoleClient.login(hotline.base(), "operator", "operator-demo");
+        ConsoleClient.Response placed = api.post("/api/sim/calls", Map.of("callerNumber", "+1 555 0100 192",
+                "language", "en"));
+        assertThat(placed.status()).isEqualTo(201);
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("answer"))).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cb-state"), "Talking"));
+        new Select(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("f-situation"))))
+                .selectByValue("POTENTIAL");
+        browser.findElement(By.id("submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("submit-status"), "Report submitted."));
+
+        assertThat(api.post("/api/sim/calls/" + placed.body().get("providerCallId").asString() + "/caller-hangup",
+                null).status()).isEqualTo(204);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("presence"), "Available"));
+        HeadlessChromium.screenshot(browser, "submitted-during-the-call-then-hung-up");
+
+        // And the next caller rings at them.
+        assertThat(api.post("/api/sim/calls", Map.of("callerNumber", "+1 555 0100 193", "language", "en"))
+                .status()).isEqualTo(201);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("presence"), "Ringing"));
+    }
 }

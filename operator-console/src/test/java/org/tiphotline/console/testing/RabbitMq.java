@@ -32,6 +32,8 @@ public final class RabbitMq {
     private static RabbitMq instance;
 
     private final Path dir;
+    private final Path home;
+    private final String nodeName;
     private final Process process;
     private final int stompPort;
     private final int epmdPort;
@@ -42,7 +44,7 @@ public final class RabbitMq {
                     + "(apt-get install rabbitmq-server), as .ci/run does");
         }
         dir = Files.createTempDirectory("hotline-rabbitmq-");
-        Path home = Files.createDirectories(dir.resolve("home"));
+        home = Files.createDirectories(dir.resolve("home"));
         // Erlang refuses a cookie file others may read; a cookie of our own keeps other Erlang nodes out.
         Path cookie = home.resolve(".erlang.cookie");
         Files.writeString(cookie, UUID.randomUUID().toString().replace("-", ""));
@@ -68,7 +70,8 @@ public final class RabbitMq {
         env.put("RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString());
         env.put("RABBITMQ_MNESIA_BASE", Files.createDirectories(dir.resolve("mnesia")).toString());
         env.put("RABBITMQ_LOG_BASE", Files.createDirectories(dir.resolve("log")).toString());
-        env.put("RABBITMQ_NODENAME", "hotline-test-" + stompPort + "@localhost");
+        nodeName = "hotline-test-" + stompPort + "@localhost";
+        env.put("RABBITMQ_NODENAME", nodeName);
         env.put("RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1");
         env.put("RABBITMQ_NODE_PORT", String.valueOf(amqpPort));
         env.put("RABBITMQ_DIST_PORT", String.valueOf(distPort));
@@ -104,6 +107,42 @@ public final class RabbitMq {
         return Map.of("hotline.live.relay.host", "127.0.0.1", "hotline.live.relay.port", String.valueOf(stompPort));
     }
 
+    /**
+     * The broker closes every client connection at once, as a restart or a network blip does to its clients: the
+     * nodes' relays (their system session and every browser's) must find their way back by themselves.
+     */
+    public void closeAllConnections() {
+        try {
+            ProcessBuilder ctl = new ProcessBuilder("/usr/lib/rabbitmq/bin/rabbitmqctl", "-n", nodeName,
+                    "close_all_connections", "closed by a test: a broker blip").redirectErrorStream(true);
+            ctl.environment().put("HOME", home.toString());
+            ctl.environment().put("ERL_EPMD_PORT", String.valueOf(epmdPort));
+            ctl.environment().put("RABBITMQ_CONF_ENV_FILE", dir.resolve("rabbitmq-env.conf").toString());
+            Process run = ctl.start();
+            String said = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!run.waitFor(60, TimeUnit.SECONDS) || run.exitValue() != 0) {
+                throw new IllegalStateException("rabbitmqctl close_all_connections failed: " + said);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("rabbitmqctl did not run", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while closing RabbitMQ's connections", e);
+        }
+    }
+
+    /**
+     * The broker's log so far (warnings and worse: missed heart-beats, alarms, closed connections), for a benchmark
+     * to keep next to its own figures before the broker's directory is deleted at exit.
+     */
+    public String log() {
+        try {
+            return Files.readString(dir.resolve("server.log"));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
     /** Ready when its STOMP listener answers a CONNECT with CONNECTED (the plugin starts after the node). */
     private void awaitStomp() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
@@ -137,12 +176,8 @@ public final class RabbitMq {
     }
 
     private String logTail() {
-        try {
-            String log = Files.readString(dir.resolve("server.log"));
-            return log.substring(Math.max(0, log.length() - 2_000));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        String log = log();
+        return log.substring(Math.max(0, log.length() - 2_000));
     }
 
     private synchronized void stop() {
