@@ -1,6 +1,5 @@
 package org.tiphotline.protection;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.SQLDialect;
@@ -26,6 +24,7 @@ import org.jooq.impl.DSL;
 import org.tiphotline.cluster.ClusterSettings;
 import org.tiphotline.cluster.Leadership;
 import org.tiphotline.testing.FakeData;
+import org.tiphotline.testing.TestDatabase;
 
 /**
  * The audit trail's append cost (docs/benchmarks.md, "Audit writes"): audit rows per second, each in a transaction of
@@ -68,16 +67,14 @@ public final class AuditWriteBenchmark {
                 .setCleanDataDirectory(true).setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
                 .setServerConfig("full_page_writes", "on").start()) {
-            HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
-            config.setUsername("postgres");
-            config.setPassword("postgres");
-            config.setMaximumPoolSize(Arrays.stream(threadCounts).max().orElse(8) + 2);
-            try (HikariDataSource dataSource = new HikariDataSource(config)) {
-                Flyway.configure().dataSource(dataSource).schemas("hotline").locations("classpath:db/migration")
-                        .load().migrate();
+            // Roles and schema as production has them (V61): migrated and given its comparison tables by the owner,
+            // written by the application's role, whose rights are what every audit row really goes through.
+            int poolSize = Arrays.stream(threadCounts).max().orElse(8) + 2;
+            try (HikariDataSource owner = TestDatabase.prepare(postgres, 2, "bench-owner");
+                    HikariDataSource dataSource = TestDatabase.pool(postgres, TestDatabase.APPLICATION, poolSize,
+                            "bench-app")) {
+                beforeTheChain(DSL.using(owner, SQLDialect.POSTGRES));
                 DSLContext db = DSL.using(dataSource, SQLDialect.POSTGRES);
-                beforeTheChain(db);
                 AuditMacs macs = new AuditMacs(FakeData.keyRing());
                 AuditChainSettings settings = new AuditChainSettings(Duration.ofSeconds(1), 1000,
                         Duration.ofMinutes(1), dir.resolve("heads"));
@@ -179,6 +176,10 @@ public final class AuditWriteBenchmark {
                 + " return null; end $$");
         db.execute("create trigger bench_event_to_seal after insert on hotline.bench_event_sealed "
                 + "for each row execute function hotline.bench_event_to_seal()");
+        // The application's rights on them, as V61 and V62 give it on audit_log, call_event and audit_unsealed.
+        db.execute("grant select, insert on hotline.audit_log_before, hotline.bench_event, hotline.bench_event_sealed "
+                + "to " + TestDatabase.APPLICATION);
+        db.execute("grant select, insert, delete on hotline.bench_event_unsealed to " + TestDatabase.APPLICATION);
     }
 
     private static Phase run(DSLContext db, AuditMacs macs, AuditSealer sealer, String mode, int threads,
