@@ -4,12 +4,17 @@ import java.lang.reflect.Type;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.springframework.messaging.simp.stomp.StompFrameHandler;
 import org.springframework.messaging.simp.stomp.StompHeaders;
@@ -48,25 +53,36 @@ final class BenchConsole implements AutoCloseable {
     private volatile Consumer<Long> pingReplies = rtt -> {};
     /** Presence updates are kept only while someone waits for one (a console gets several per call). */
     private volatile boolean awaitingPresence = true;
-    private final StompSession session;
+    private volatile StompSession session;
+    private volatile boolean closing;
+    private final WebSocketStompClient stomp;
+    private final String base;
+    /** Each subscription made, made again on a new session after a reconnection, as {@code stomp.js} does. */
+    private final List<Consumer<StompSession>> subscriptions = new CopyOnWriteArrayList<>();
 
-    private BenchConsole(String username, ConsoleClient http, StompSession session) {
+    /** Live channels the server or its broker closed under a console during the run, and how many came back. */
+    static final AtomicInteger LOST = new AtomicInteger();
+    static final AtomicInteger BACK = new AtomicInteger();
+    /** When the first and the last channel were lost, and why the first: printed when calls stop reaching operators. */
+    static final AtomicReference<String> FIRST_LOSS = new AtomicReference<>();
+    static final AtomicReference<Instant> LAST_LOSS = new AtomicReference<>();
+    private static final ScheduledExecutorService RECONNECTS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "bench-console-reconnect");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private BenchConsole(String username, ConsoleClient http, WebSocketStompClient stomp, String base) {
         this.username = username;
         this.http = http;
-        this.session = session;
+        this.stomp = stomp;
+        this.base = base;
     }
 
     static BenchConsole open(WebSocketStompClient stomp, String base, String username, String password,
             boolean operator, boolean watchQueue) throws Exception {
-        ConsoleClient http = ConsoleClient.login(base, username, password);
-        WebSocketHttpHeaders handshake = new WebSocketHttpHeaders();
-        handshake.add("Cookie", "JSESSIONID=" + http.sessionCookie());
-        handshake.add("Origin", base);
-        StompHeaders connect = new StompHeaders();
-        connect.add(http.csrfHeader(), http.csrfToken());
-        StompSession session = stomp.connectAsync(URI.create(base.replace("http://", "ws://") + "/ws"), handshake,
-                connect, new StompSessionHandlerAdapter() {}).get(10, TimeUnit.SECONDS);
-        BenchConsole console = new BenchConsole(username, http, session);
+        BenchConsole console = new BenchConsole(username, ConsoleClient.login(base, username, password), stomp, base);
+        console.session = console.connect().get(10, TimeUnit.SECONDS);
         if (operator) {
             console.subscribe("/user/queue/pop", console.pops::add);
             console.subscribe("/user/queue/presence", a -> {
@@ -85,6 +101,54 @@ final class BenchConsole implements AutoCloseable {
             console.subscribe("/topic/supervisor/queue", a -> {});
         }
         return console;
+    }
+
+    /** A STOMP session on the console's HTTP session, as the page opens one (cookie, Origin, CSRF token). */
+    private java.util.concurrent.CompletableFuture<StompSession> connect() {
+        WebSocketHttpHeaders handshake = new WebSocketHttpHeaders();
+        handshake.add("Cookie", "JSESSIONID=" + http.sessionCookie());
+        handshake.add("Origin", base);
+        StompHeaders connect = new StompHeaders();
+        connect.add(http.csrfHeader(), http.csrfToken());
+        return stomp.connectAsync(URI.create(base.replace("http://", "ws://") + "/ws"), handshake, connect,
+                new StompSessionHandlerAdapter() {
+                    @Override
+                    public void handleTransportError(StompSession lost, Throwable why) {
+                        if (!closing && lost == session) {
+                            lost(why);
+                        }
+                    }
+                });
+    }
+
+    /**
+     * The live channel went (the server closed it after its broker relay lost the session's connection, a node
+     * stopped): opened again a second later and every subscription made again, as the browser's console does, so
+     * that a run measures what operators would live through, and says it happened.
+     */
+    private void lost(Throwable why) {
+        Instant now = Instant.now();
+        LOST.incrementAndGet();
+        LAST_LOSS.set(now);
+        if (FIRST_LOSS.compareAndSet(null, now + " " + username + ": " + why)) {
+            System.err.println("[bench] " + now + " " + username + "'s live channel was lost (" + why + "); it "
+                    + "reconnects as the browser's console does");
+        }
+        RECONNECTS.schedule(this::reconnect, 1, TimeUnit.SECONDS);
+    }
+
+    private void reconnect() {
+        if (closing) {
+            return;
+        }
+        try {
+            StompSession again = connect().get(10, TimeUnit.SECONDS);
+            session = again;
+            subscriptions.forEach(s -> s.accept(again));
+            BACK.incrementAndGet();
+        } catch (Exception e) {
+            RECONNECTS.schedule(this::reconnect, 1, TimeUnit.SECONDS);
+        }
     }
 
     /** The wall display's topics ({@code wallboard.js}). */
@@ -216,7 +280,7 @@ final class BenchConsole implements AutoCloseable {
 
     /** The frames' bytes as they arrive, not parsed: a watcher only counts them. */
     private void subscribeRaw(String destination, Consumer<byte[]> sink) {
-        session.subscribe(destination, new StompFrameHandler() {
+        subscribe(on -> on.subscribe(destination, new StompFrameHandler() {
             @Override
             public Type getPayloadType(StompHeaders headers) {
                 return byte[].class;
@@ -226,11 +290,16 @@ final class BenchConsole implements AutoCloseable {
             public void handleFrame(StompHeaders headers, Object payload) {
                 sink.accept((byte[]) payload);
             }
-        });
+        }));
+    }
+
+    private void subscribe(Consumer<StompSession> subscription) {
+        subscriptions.add(subscription);
+        subscription.accept(session);
     }
 
     private void subscribe(String destination, Consumer<Arrival> sink) {
-        session.subscribe(destination, new StompFrameHandler() {
+        subscribe(on -> on.subscribe(destination, new StompFrameHandler() {
             @Override
             public Type getPayloadType(StompHeaders headers) {
                 return byte[].class;
@@ -243,11 +312,12 @@ final class BenchConsole implements AutoCloseable {
                 sink.accept(new Arrival(ConsoleClient.parse(new String((byte[]) payload, StandardCharsets.UTF_8)),
                         at, nanos));
             }
-        });
+        }));
     }
 
     @Override
     public void close() {
+        closing = true;
         if (session.isConnected()) {
             session.disconnect();
         }

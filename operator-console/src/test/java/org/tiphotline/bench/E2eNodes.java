@@ -94,6 +94,8 @@ final class E2eNodes implements AutoCloseable {
                 .append(";hotline.protection.active-key=k1;hotline.protection.hash-key=").append(randomKey(random))
                 .append(";hotline.protection.audit-key=").append(randomKey(random));
         RabbitMq.get().relaySettings().forEach((k, v) -> p.append(';').append(k).append('=').append(v));
+        // The relay's own account of its broker connections (system session up or down), above the WARN of the rest.
+        p.append(";logging.level.org.springframework.messaging.simp.stomp=INFO");
         return p.toString();
     }
 

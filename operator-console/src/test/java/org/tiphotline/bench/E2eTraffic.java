@@ -167,6 +167,22 @@ final class E2eTraffic implements AutoCloseable {
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean STALL_TOLD =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * The first call that waited in vain for an operator: what the consoles lived through until then, once (an
+     * invocation of 2026-12-07 had every later call stall with nothing in the servers' warnings to say why).
+     */
+    private static void stalled() {
+        if (STALL_TOLD.compareAndSet(false, true)) {
+            System.err.printf(Locale.ROOT, "[bench] %s first call that never reached an operator; the consoles' live "
+                    + "channels lost so far: %d, reconnected: %d, first lost: %s, last lost: %s%n",
+                    java.time.Instant.now(), BenchConsole.LOST.get(), BenchConsole.BACK.get(),
+                    BenchConsole.FIRST_LOSS.get(), BenchConsole.LAST_LOSS.get());
+        }
+    }
+
     // ---- Twilio: the caller's webhooks, in the order Twilio sends them ----
 
     private void twilioCall() throws Exception {
@@ -188,6 +204,7 @@ final class E2eTraffic implements AutoCloseable {
             while (true) {
                 String url = moved.poll(settings.callTimeoutSeconds(), TimeUnit.SECONDS);
                 if (url == null) {
+                    stalled();
                     throw new IllegalStateException("call never moved to an operator");
                 }
                 connect = url.startsWith(TwilioWebhookBenchmark.PUBLIC_BASE)
@@ -259,6 +276,7 @@ final class E2eTraffic implements AutoCloseable {
             while (true) {
                 Map<String, String> redirect = moved.poll(settings.callTimeoutSeconds(), TimeUnit.SECONDS);
                 if (redirect == null) {
+                    stalled();
                     throw new IllegalStateException("caller never redirected to an operator");
                 }
                 if ("hotline-connect".equals(redirect.get("Context"))) {

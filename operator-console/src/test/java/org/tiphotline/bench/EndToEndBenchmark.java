@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.web.socket.messaging.WebSocketStompClient;
+import org.tiphotline.console.testing.RabbitMq;
 import org.tiphotline.telephony.asterisk.testing.FakeAmiPeer;
 
 /**
@@ -160,7 +161,32 @@ public final class EndToEndBenchmark {
             List<RunResult> results = measure(traffic, nodes, report, password, data);
             return report.report(results, allErrors);
         } finally {
+            System.out.printf(Locale.ROOT, "consoles' live channels lost during the run: %d, reconnected: %d%s%n",
+                    BenchConsole.LOST.get(), BenchConsole.BACK.get(), BenchConsole.FIRST_LOSS.get() == null ? ""
+                            : " (first " + BenchConsole.FIRST_LOSS.get() + ", last " + BenchConsole.LAST_LOSS.get()
+                            + ")");
+            if (count > 1) {
+                keepBrokerLog();
+            }
             ScreenPopBenchmark.deleteQuietly(data);
+        }
+    }
+
+    /**
+     * RabbitMQ's warnings (missed heart-beats, alarms, connections it closed) kept next to the run's figures: its own
+     * directory is deleted when the benchmark's JVM exits.
+     */
+    private static void keepBrokerLog() {
+        try {
+            Path kept = Path.of("target", "bench-e2e-rabbitmq-" + java.time.LocalDateTime.now().format(
+                    java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".log");
+            Files.createDirectories(kept.getParent());
+            String log = RabbitMq.get().log();
+            Files.writeString(kept, log);
+            System.out.printf(Locale.ROOT, "RabbitMQ's log (warnings and worse): %d lines, kept in %s%n",
+                    log.lines().count(), kept.toAbsolutePath());
+        } catch (java.io.IOException e) {
+            System.err.println("[bench] RabbitMQ's log could not be kept: " + e);
         }
     }
 
