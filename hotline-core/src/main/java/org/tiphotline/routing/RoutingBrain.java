@@ -185,9 +185,22 @@ final class RoutingBrain {
         return dispatch(now);
     }
 
+    /**
+     * Who has submitted their report of a call, read when the call ends for someone on it. Routing decides the
+     * providers' reports on a thread of its own, so the submission may come before the answer and the end are
+     * decided: remembering it on the seat alone misses a submission made while routing still sees the call ringing.
+     * The store reads it from the reports; none by default (the brain's tests set their own).
+     */
+    void reportsSubmitted(java.util.function.Function<CallId, java.util.Set<OperatorId>> lookup) {
+        this.submittedReports = lookup;
+    }
+
+    private java.util.function.Function<CallId, java.util.Set<OperatorId>> submittedReports =
+            call -> java.util.Set.of();
+
     /** The call the seat talked on is over for them: after-call work, unless its report is already submitted. */
-    private void afterCall(Seat seat, Instant now, StateCause cause) {
-        if (seat.why.cause() == StateCause.REPORT_SUBMITTED) {
+    private void afterCall(Seat seat, CallId call, Instant now, StateCause cause) {
+        if (seat.why.cause() == StateCause.REPORT_SUBMITTED || submittedReports.apply(call).contains(seat.id)) {
             seat.idleSince = now;
             ready(seat, now, StateCause.REPORT_SUBMITTED);
         } else {
@@ -288,7 +301,7 @@ final class RoutingBrain {
                 seat.idleSince = now;
                 ready(seat, now, StateCause.CALL_ENDED);
             } else if (call.equals(seat.call) && seat.presence == Presence.ON_CALL) {
-                afterCall(seat, now, StateCause.CALL_ENDED);
+                afterCall(seat, call, now, StateCause.CALL_ENDED);
             } else if (call.equals(seat.call) && beforeDialling != null) {
                 // A callback nobody answered: the operator did no call and is as they were before taking it.
                 if (beforeDialling == Presence.AVAILABLE) {
@@ -368,7 +381,7 @@ final class RoutingBrain {
         }
         for (Seat seat : seats.values()) {
             if (call.equals(seat.call) && seat.presence == Presence.ON_CALL && !seat.id.equals(colleague)) {
-                afterCall(seat, now, StateCause.HANDED_OVER);
+                afterCall(seat, call, now, StateCause.HANDED_OVER);
             }
         }
         move(to.get(), Presence.ON_CALL, call, now, StateCause.HANDED_OVER);

@@ -1,5 +1,6 @@
 package org.tiphotline.routing;
 
+import static org.tiphotline.db.Tables.HOTLINE_REPORT;
 import static org.tiphotline.db.Tables.OPERATOR_STATE_EVENT;
 import static org.tiphotline.db.Tables.ROUTING_CALL;
 import static org.tiphotline.db.Tables.ROUTING_OPERATOR;
@@ -87,6 +88,12 @@ class RoutingStore {
                     LOCK_KEY).fetch();
             RoutingState before = read();
             RoutingBrain brain = RoutingBrain.of(settings, before);
+            // Read under the lock, when a call ends for someone on it: a submission committed before this decision is
+            // seen here, one committed after it is decided after it (Submitted is published once committed).
+            brain.reportsSubmitted(call -> new HashSet<>(db.select(HOTLINE_REPORT.OPERATOR_ID).from(HOTLINE_REPORT)
+                    .where(HOTLINE_REPORT.CALL_ID.eq(call.value()))
+                    .and(HOTLINE_REPORT.STATUS.eq("SUBMITTED"))
+                    .fetch(r -> new OperatorId(r.value1()))));
             T result = step.apply(brain);
             RoutingState after = brain.state();
             List<Query> changes = changes(before, after);
@@ -161,7 +168,7 @@ class RoutingStore {
                     Presence presence = Presence.valueOf(r.value1());
                     return new RoutingView.SeatNow(presence, r.value2().toInstant(),
                             r.value3() == null || presence != Presence.AWAY ? null : AwayReason.valueOf(r.value3()),
-                            r.value4() == null ? null : StateCause.valueOf(r.value4()), r.value5());
+                            StateCause.read(r.value4()), r.value5());
                 });
     }
 
@@ -192,7 +199,7 @@ class RoutingStore {
         String cause = (String) r.get(14);
         Presence presence = Presence.valueOf((String) r.get(8));
         return new RoutingState.Why(reason == null || presence != Presence.AWAY ? null : AwayReason.valueOf(reason),
-                cause == null ? null : StateCause.valueOf(cause),
+                StateCause.read(cause),
                 r.get(15) == null ? null : ((Number) r.get(15)).longValue());
     }
 

@@ -41,6 +41,21 @@ public enum StateCause {
     /** No node was running: everyone seated chooses again after the restart. */
     RESTART(SetBy.SYSTEM);
 
+    /**
+     * The cause stored as {@code name}: null for none, and for a name a newer build wrote that this one does not know
+     * (a rolling upgrade: this node keeps routing, reading it as no cause, instead of failing every decision).
+     */
+    public static StateCause read(String name) {
+        if (name == null) {
+            return null;
+        }
+        try {
+            return valueOf(name);
+        } catch (IllegalArgumentException newer) {
+            return null;
+        }
+    }
+
     /** Who a change is counted as made by. */
     public enum SetBy {
         OPERATOR, SUPERVISOR, SYSTEM

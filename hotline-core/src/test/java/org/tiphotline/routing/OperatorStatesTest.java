@@ -67,6 +67,30 @@ class OperatorStatesTest {
         published.clear();
     }
 
+    /**
+     * A rolling upgrade: the other node, of a newer build, wrote a cause this build does not know. Routing here still
+     * decides (it reads no cause) instead of failing every decision on the name.
+     */
+    @Test
+    void aCauseWrittenByANewerBuildReadsAsNoneAndRoutingGoesOn() {
+        Operator operator = FakeData.user(operators, Role.OPERATOR, "en");
+        Router router = router(Duration.ZERO, RoutingSettings.WrapUpOverdue.AVAILABLE);
+        try {
+            router.setPresence(operator.id(), Presence.AVAILABLE);
+            db.update(ROUTING_OPERATOR).set(ROUTING_OPERATOR.STATE_CAUSE, "A_CAUSE_OF_A_NEWER_BUILD")
+                    .where(ROUTING_OPERATOR.OPERATOR_ID.eq(operator.id().value())).execute();
+            assertThat(view().seat(operator.id())).hasValueSatisfying(s -> assertThat(s.cause()).isNull());
+
+            router.setPresence(operator.id(), Presence.AWAY);
+            assertThat(view().seat(operator.id())).hasValueSatisfying(s -> {
+                assertThat(s.presence()).isEqualTo(Presence.AWAY);
+                assertThat(s.cause()).isEqualTo(StateCause.CHOSEN);
+            });
+        } finally {
+            router.destroy();
+        }
+    }
+
     @Test
     void everyChangeOfAnOperatorsStateIsLoggedWithWhoSetItAndWhy() {
         Operator operator = FakeData.user(operators, Role.OPERATOR, "en");

@@ -323,6 +323,19 @@ class RoutingBrainTest {
     }
 
     @Test
+    void aReportSubmittedBeforeRoutingSawTheAnswerStillLeavesNoAfterCallWork() {
+        available(EN_1, 0, "en");
+        Waiting first = call("en", false, 1);
+        enqueue(first, 1);
+        // Routing is behind: the submission is decided while the call still rings here, then the answer and end.
+        assertThat(brain.wrapUpDone(EN_1, first.call(), at(3))).isEmpty();
+        brain.reportsSubmitted(c -> c.equals(first.call()) ? java.util.Set.of(EN_1) : java.util.Set.of());
+        brain.answered(first.call(), EN_1, at(4));
+        brain.ended(first.call(), at(5));
+        assertThat(presenceOf(EN_1)).isEqualTo(Presence.AVAILABLE);
+    }
+
+    @Test
     void aReportOfAnotherCallSubmittedDuringACallLeavesThatCallsAfterCallWork() {
         available(EN_1, 0, "en");
         Waiting first = call("en", false, 1);
