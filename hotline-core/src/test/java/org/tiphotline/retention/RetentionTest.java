@@ -88,7 +88,8 @@ class RetentionTest {
         UUID closedTask = task(old1, true);
         task(withOpenTask, false);
         db.execute("insert into hotline.caller_flag (id, caller_hash, call_id, kind, set_by, set_at, expires_at) "
-                + "select ?, caller_hash, id, 'PRANK', ?, ?, ? from hotline.call where id = ?", UUID.randomUUID(),
+                + "select ?::uuid, caller_hash, id, 'PRANK', ?::bigint, ?::timestamptz, ?::timestamptz "
+                + "from hotline.call where id = ?::uuid", UUID.randomUUID(),
                 leader.id().value(), START.atOffset(ZoneOffset.UTC), START.plusSeconds(86_400).atOffset(ZoneOffset.UTC),
                 flagged.value());
         clock.set(Instant.parse("2026-06-20T10:00:00Z"));
@@ -296,8 +297,9 @@ class RetentionTest {
         UUID id = UUID.randomUUID();
         OffsetDateTime at = clock.instant().atOffset(ZoneOffset.UTC);
         db.execute("insert into hotline.callback_task (id, call_id, reason, created_at, done_at, closed_as, "
-                + "caller_hash, caller_mask, latest_call_id, last_call_at) select ?, id, 'ABANDONED_IN_IVR', ?, ?, ?, "
-                + "caller_hash, caller_mask, id, ? from hotline.call where id = ?", id, at, closed ? at : null,
+                + "caller_hash, caller_mask, latest_call_id, last_call_at) select ?::uuid, id, 'ABANDONED_IN_IVR', "
+                + "?::timestamptz, ?::timestamptz, ?::text, caller_hash, caller_mask, id, ?::timestamptz "
+                + "from hotline.call where id = ?::uuid", id, at, closed ? at : null,
                 closed ? "NOTED" : null, at, call.value());
         db.execute("insert into hotline.callback_task_call (call_id, reason, task_id, at) values (?, "
                 + "'ABANDONED_IN_IVR', ?, ?)", call.value(), id, at);

@@ -107,7 +107,8 @@ class RetentionInBrowserTest {
                 + "state, ended_at, outcome, last_seq) values (?, 'sim', ?, 'withheld', '+15550100', ?, 'ENDED', ?, "
                 + "'COMPLETED', 1)", call, "retention-test-" + call, at, at.plusMinutes(5));
         db.execute("insert into hotline.hotline_report (id, call_id, operator_id, status, created_at, updated_at) "
-                + "select ?, ?, id, 'DRAFT', ?, ? from hotline.app_user where username = 'operator'", report, call, at,
+                + "select ?::uuid, ?::uuid, id, 'DRAFT', ?::timestamptz, ?::timestamptz from hotline.app_user "
+                + "where username = 'operator'", report, call, at,
                 at);
         return report;
     }
