@@ -301,8 +301,8 @@ class RetentionTest {
                 + "?::timestamptz, ?::timestamptz, ?::text, caller_hash, caller_mask, id, ?::timestamptz "
                 + "from hotline.call where id = ?::uuid", id, at, closed ? at : null,
                 closed ? "NOTED" : null, at, call.value());
-        db.execute("insert into hotline.callback_task_call (call_id, reason, task_id, at) values (?, "
-                + "'ABANDONED_IN_IVR', ?, ?)", call.value(), id, at);
+        db.execute("insert into hotline.callback_task_call (call_id, reason, task_id, at) values (?::uuid, "
+                + "'ABANDONED_IN_IVR', ?::uuid, ?::timestamptz)", call.value(), id, at);
         return id;
     }
 

@@ -61,14 +61,17 @@ class DemoRetention implements ApplicationRunner {
             // A call as the switchboard records one, timeline included: answered, then ended.
             db.execute("insert into hotline.call (id, provider, provider_call_id, caller_mask, dialled_number, "
                     + "arrived_at, state, language, answered_at, ended_at, operator_id, outcome, last_seq) values "
-                    + "(?, 'sim', ?, 'withheld', '+15550100', ?, 'ENDED', 'en', ?, ?, ?, 'COMPLETED', 3)", call,
-                    CALL_REF, at, at.plusSeconds(40), at.plusMinutes(6), operator);
-            db.execute("insert into hotline.call_event (call_id, seq, type, at, operator_id) values (?, 1, 'ARRIVED', "
-                    + "?, null), (?, 2, 'ANSWERED', ?, ?), (?, 3, 'ENDED', ?, null)", call, at, call,
-                    at.plusSeconds(40), operator, call, at.plusMinutes(6));
+                    + "(?::uuid, 'sim', ?, 'withheld', '+15550100', ?::timestamptz, 'ENDED', 'en', ?::timestamptz, "
+                    + "?::timestamptz, ?::bigint, 'COMPLETED', 3)", call, CALL_REF, at, at.plusSeconds(40),
+                    at.plusMinutes(6), operator);
+            db.execute("insert into hotline.call_event (call_id, seq, type, at, operator_id) values "
+                    + "(?::uuid, 1, 'ARRIVED', ?::timestamptz, null), "
+                    + "(?::uuid, 2, 'ANSWERED', ?::timestamptz, ?::bigint), "
+                    + "(?::uuid, 3, 'ENDED', ?::timestamptz, null)", call, at, call, at.plusSeconds(40), operator,
+                    call, at.plusMinutes(6));
             db.execute("insert into hotline.hotline_report (id, call_id, operator_id, status, created_at, updated_at) "
-                    + "values (?, ?, ?, 'DRAFT', ?, ?)", UUID.randomUUID(), call, operator, at.plusSeconds(40),
-                    at.plusMinutes(6));
+                    + "values (?::uuid, ?::uuid, ?::bigint, 'DRAFT', ?::timestamptz, ?::timestamptz)",
+                    UUID.randomUUID(), call, operator, at.plusSeconds(40), at.plusMinutes(6));
             return true;
         });
         if (Boolean.TRUE.equals(made)) {

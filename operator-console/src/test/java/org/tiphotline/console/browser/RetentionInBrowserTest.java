@@ -103,13 +103,13 @@ class RetentionInBrowserTest {
         UUID call = UUID.randomUUID();
         UUID report = UUID.randomUUID();
         OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC).minusDays(daysAgo);
-        db.execute("insert into hotline.call (id, provider, provider_call_id, caller_mask, dialled_number, arrived_at, "
-                + "state, ended_at, outcome, last_seq) values (?, 'sim', ?, 'withheld', '+15550100', ?, 'ENDED', ?, "
-                + "'COMPLETED', 1)", call, "retention-test-" + call, at, at.plusMinutes(5));
+        db.execute("insert into hotline.call (id, provider, provider_call_id, caller_mask, dialled_number, "
+                + "arrived_at, state, ended_at, outcome, last_seq) values (?::uuid, 'sim', ?, 'withheld', '+15550100', "
+                + "?::timestamptz, 'ENDED', ?::timestamptz, 'COMPLETED', 1)", call, "retention-test-" + call, at,
+                at.plusMinutes(5));
         db.execute("insert into hotline.hotline_report (id, call_id, operator_id, status, created_at, updated_at) "
                 + "select ?::uuid, ?::uuid, id, 'DRAFT', ?::timestamptz, ?::timestamptz from hotline.app_user "
-                + "where username = 'operator'", report, call, at,
-                at);
+                + "where username = 'operator'", report, call, at, at);
         return report;
     }
 
