@@ -1,5 +1,8 @@
 package org.tiphotline.console.demo;
 
+import static org.tiphotline.db.Tables.APP_USER;
+import static org.tiphotline.db.Tables.CALL;
+
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -48,13 +51,14 @@ class DemoRetention implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
-        if (db.fetchExists(db.selectOne().from("hotline.call").where("provider_call_id = ?", CALL_REF))) {
+        if (db.fetchExists(CALL, CALL.PROVIDER_CALL_ID.eq(CALL_REF))) {
             return;
         }
         UUID call = UUID.randomUUID();
         OffsetDateTime at = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).minusDays(40);
         Boolean made = tx.execute(status -> {
-            Long operator = db.fetchValue("select id from hotline.app_user where username = 'operator'", Long.class);
+            Long operator = db.select(APP_USER.ID).from(APP_USER).where(APP_USER.USERNAME.eq("operator"))
+                    .fetchOne(APP_USER.ID);
             if (operator == null) {
                 return false;
             }
