@@ -278,8 +278,8 @@ public class RetentionBatches {
                 case PROPOSED -> batch + ", proposed for erasure";
                 case APPROVED -> batch + ", erasure approved";
                 case REJECTED -> batch + ", erasure rejected";
-                case DONE -> batch + ", erased: " + facts.get("erased") + " erased, " + facts.get("skipped")
-                        + " skipped as no longer under the rule";
+                case DONE -> batch + ", done: " + facts.get("erased") + " erased, " + facts.get("skipped")
+                        + " kept as no longer under the rule";
             };
         } catch (RuntimeException e) {
             return null;

@@ -144,7 +144,7 @@ class RetentionTest {
                 List.of(FakeData.phone(1), "+1555"));
         assertThat(RetentionBatches.auditWords(Map.of("kind", "ABANDONED_CALLS", "rule", "P6M", "records", 2,
                 "erased", 2, "skipped", 0, "status", "DONE"))).isEqualTo("Retention: Abandoned calls with no report, "
-                + "ended more than 6 months ago (2 calls), erased: 2 erased, 0 skipped as no longer under the rule");
+                + "ended more than 6 months ago (2 calls), done: 2 erased, 0 kept as no longer under the rule");
     }
 
     @Test

@@ -27,7 +27,8 @@ import org.tiphotline.retention.RetentionKind;
 
 /**
  * Issue 21, item 5: the data management leader reads a proposed retention batch in words, approves it in the page's
- * own dialog, and sees it erased; the draft is gone from the database. A data manager cannot open the page.
+ * own dialog, and sees it erased; the draft is gone from the database, and the trail says so in words. A data
+ * manager cannot use the page's API.
  * Screenshots: {@code target/screenshots/retention-*.png}.
  */
 class RetentionInBrowserTest {
@@ -95,6 +96,15 @@ class RetentionInBrowserTest {
                 .contains("Approved by Demo Data Management Leader");
         HeadlessChromium.screenshot(browser, "retention-done");
         assertThat(drafts()).doesNotContain(draft).contains(young);
+
+        // The trail says what happened in words: kind, rule, how many; who decided; never which draft.
+        browser.get(hotline.base() + "/trail.html");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("trail"), "done: 1 erased"));
+        String trail = browser.findElement(By.id("trail")).getText();
+        assertThat(trail).contains("Retention (automatic)", "Retention: Report drafts never submitted, last saved "
+                + "more than 30 days ago (1 draft), proposed for erasure", "erasure approved", "Demo Data Management "
+                + "Leader").doesNotContain(draft.toString());
+        HeadlessChromium.screenshot(browser, "retention-in-the-trail");
     }
 
     /** A draft of the demo operator's, on a call that ended, last saved {@code daysAgo} days ago. */
