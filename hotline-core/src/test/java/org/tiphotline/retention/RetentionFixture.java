@@ -22,6 +22,7 @@ final class RetentionFixture implements AutoCloseable {
 
     private final EmbeddedPostgres postgres;
     private final HikariDataSource dataSource;
+    private final HikariDataSource ownerDataSource;
     final AnnotationConfigApplicationContext node;
 
     RetentionFixture() {
@@ -31,7 +32,7 @@ final class RetentionFixture implements AutoCloseable {
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);
         }
         // The roles as in production: retention runs as the application's role, with only the rights V67 leaves it.
-        TestDatabase.prepare(postgres, 2, "retention-test-owner").close();
+        ownerDataSource = TestDatabase.prepare(postgres, 2, "retention-test-owner");
         dataSource = TestDatabase.pool(postgres, TestDatabase.APPLICATION, 6, "retention-test-db");
         node = new AnnotationConfigApplicationContext();
         node.register(CoreTestConfiguration.class);
@@ -51,6 +52,11 @@ final class RetentionFixture implements AutoCloseable {
         node.refresh();
     }
 
+    /** The schema's owner, for a fixture that imitates a failure with DDL. */
+    org.jooq.DSLContext owner() {
+        return org.jooq.impl.DSL.using(ownerDataSource, org.jooq.SQLDialect.POSTGRES);
+    }
+
     <T> T get(Class<T> type) {
         return node.getBean(type);
     }
@@ -59,6 +65,7 @@ final class RetentionFixture implements AutoCloseable {
     public void close() throws IOException {
         node.close();
         dataSource.close();
+        ownerDataSource.close();
         postgres.close();
     }
 }

@@ -281,6 +281,31 @@ class RetentionTest {
         assertThat(audit(batch.id())).hasSize(3);
     }
 
+    @Test
+    void aFailureInTheMiddleOfARecordsErasureLeavesThatRecordWhole() {
+        CallId call = abandoned(41);
+        UUID task = task(call, true);
+        clock.set(Instant.parse("2026-09-01T10:00:00Z"));
+        RetentionBatches.Batch batch = batches.propose(RetentionKind.ABANDONED_CALLS).orElseThrow();
+        batches.approve(leader, batch.id());
+        // The call's own update fails after its task's was made, as a crash between the two statements would end the
+        // transaction: neither may stay.
+        fixture.owner().execute("alter table hotline.call add constraint retention_test_crash "
+                + "check (caller_mask <> 'erased') not valid");
+        assertThatThrownBy(() -> batches.runApproved(() -> true)).hasMessageContaining("retention_test_crash");
+        assertThat(personal(call)).doesNotContainNull();
+        assertThat(db.select(CALLBACK_TASK.CALLER_HASH).from(CALLBACK_TASK).where(CALLBACK_TASK.ID.eq(task))
+                .fetchSingle().value1()).as("the task's erasure rolled back with the call's").isNotNull();
+        assertThat(batches.list(leader).getFirst().remaining()).isEqualTo(1);
+
+        fixture.owner().execute("alter table hotline.call drop constraint retention_test_crash");
+        batches.runApproved(() -> true);
+        assertThat(personal(call).getFirst()).isNull();
+        assertThat(db.select(CALLBACK_TASK.CALLER_HASH).from(CALLBACK_TASK).where(CALLBACK_TASK.ID.eq(task))
+                .fetchSingle().value1()).isNull();
+        assertThat(batches.list(leader).getFirst().status()).isEqualTo(RetentionBatches.Status.DONE);
+    }
+
     /** A call from a fictional number that hangs up in the IVR after choosing English: abandoned. */
     private CallId abandoned(int phone) {
         Switchboard switchboard = fixture.get(Switchboard.class);
