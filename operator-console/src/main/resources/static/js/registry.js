@@ -63,6 +63,7 @@ async function init() {
   // Floor reports are the leader's among the registry's users (FloorReportAccess).
   $('floor-reports-link').hidden = App.me.role !== 'DATA_MANAGEMENT_LEADER';
   $('trail-link').hidden = App.me.role !== 'DATA_MANAGEMENT_LEADER';
+  $('retention-link').hidden = App.me.role !== 'DATA_MANAGEMENT_LEADER';
   if (App.me.role === 'DATA_MANAGEMENT_LEADER') loadAssignees();
   loadRequests();
   loadList();

@@ -2,6 +2,7 @@ package org.tiphotline.registry;
 
 import static org.tiphotline.db.Tables.APP_USER;
 import static org.tiphotline.db.Tables.CASE_DOCUMENT;
+import static org.tiphotline.db.Tables.CASE_DOCUMENT_KEY;
 import static org.tiphotline.db.Tables.REGISTRY_CASE;
 
 import java.time.Clock;
@@ -18,13 +19,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.tiphotline.db.tables.records.RegistryCaseRecord;
 import org.tiphotline.operators.Actor;
 import org.tiphotline.protection.AuditTrail;
+import org.tiphotline.protection.DataKeys;
 import org.tiphotline.protection.FieldCipher;
 
 /**
  * Documents attached to a case. Only PDF, PNG and JPEG, recognised by their first bytes (a declared type that
- * does not match what the bytes are is refused), within a size limit; stored encrypted; listed to every data
- * manager (kind, type, size, who, when: nothing of the content), opened only by those who may work on the case,
- * each download with an audit row in the same transaction as the read.
+ * does not match what the bytes are is refused), within a size limit; stored encrypted under a key of the
+ * document's own ({@link DataKeys}: erasing it under the retention rules destroys that key); listed to every
+ * data manager (kind, type, size, who, when: nothing of the content), opened only by those who may work on the
+ * case, each download with an audit row in the same transaction as the read.
  */
 @Service
 public class Documents {
@@ -61,16 +64,19 @@ public class Documents {
     private final Clock clock;
     private final Registry registry;
     private final FieldCipher cipher;
+    private final DataKeys dataKeys;
     private final AuditTrail audit;
     private final int maxBytes;
 
     public Documents(DSLContext db, TransactionTemplate tx, Clock clock, Registry registry, FieldCipher cipher,
-            AuditTrail audit, @Value("${hotline.registry.max-document-bytes:10485760}") int maxBytes) {
+            DataKeys dataKeys, AuditTrail audit,
+            @Value("${hotline.registry.max-document-bytes:10485760}") int maxBytes) {
         this.db = db;
         this.tx = tx;
         this.clock = clock;
         this.registry = registry;
         this.cipher = cipher;
+        this.dataKeys = dataKeys;
         this.audit = audit;
         this.maxBytes = maxBytes;
     }
@@ -98,6 +104,7 @@ public class Documents {
         }
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
+        DataKeys.DataKey key = dataKeys.generate(boundKey(id));
         tx.executeWithoutResult(status -> {
             registry.records.lockToWork(caseId, actor);
             db.insertInto(CASE_DOCUMENT)
@@ -106,10 +113,12 @@ public class Documents {
                     .set(CASE_DOCUMENT.KIND, kind.name())
                     .set(CASE_DOCUMENT.MEDIA_TYPE, type)
                     .set(CASE_DOCUMENT.SIZE_BYTES, content.length)
-                    .set(CASE_DOCUMENT.CONTENT_ENC, cipher.encryptBytes(content, bound(id)))
+                    .set(CASE_DOCUMENT.CONTENT_SEALED, dataKeys.seal(content, key.key(), bound(id)))
                     .set(CASE_DOCUMENT.UPLOADED_BY, actor.id().value())
                     .set(CASE_DOCUMENT.UPLOADED_AT, now.atOffset(ZoneOffset.UTC))
                     .execute();
+            db.insertInto(CASE_DOCUMENT_KEY).set(CASE_DOCUMENT_KEY.DOCUMENT_ID, id)
+                    .set(CASE_DOCUMENT_KEY.WRAPPED_KEY, key.wrapped()).execute();
             audit.record(actor.username(), AuditTrail.Action.CREATE, "case_document", id, List.of("content"));
             registry.records.event(caseId, "DOCUMENT", actor.id(), Map.of("document", id, "kind", kind.name(),
                     "mediaType", type, "sizeBytes", content.length));
@@ -137,7 +146,7 @@ public class Documents {
             var row = db.selectFrom(CASE_DOCUMENT).where(CASE_DOCUMENT.ID.eq(documentId))
                     .and(CASE_DOCUMENT.CASE_ID.eq(caseId.value())).fetchOptional()
                     .orElseThrow(() -> new CaseNotFound("this case has no such document"));
-            byte[] content = cipher.decryptBytes(row.getContentEnc(), bound(documentId));
+            byte[] content = content(row);
             audit.record(actor.username(), AuditTrail.Action.EXPORT, "case_document", documentId,
                     List.of("content"));
             Document d = list(caseId, actor).stream().filter(x -> x.id().equals(documentId)).findFirst()
@@ -146,6 +155,25 @@ public class Documents {
                     .replace('_', '-') + "-" + documentId.toString().substring(0, 8) + "."
                     + EXTENSIONS.get(d.mediaType()));
         });
+    }
+
+    /** A document stored before documents had keys of their own is under the ring's key, as it was written. */
+    private byte[] content(org.tiphotline.db.tables.records.CaseDocumentRecord row) {
+        if (row.getContentEnc() != null) {
+            return cipher.decryptBytes(row.getContentEnc(), bound(row.getId()));
+        }
+        byte[] wrapped = db.select(CASE_DOCUMENT_KEY.WRAPPED_KEY).from(CASE_DOCUMENT_KEY)
+                .where(CASE_DOCUMENT_KEY.DOCUMENT_ID.eq(row.getId())).fetchOne(CASE_DOCUMENT_KEY.WRAPPED_KEY);
+        if (wrapped == null) {
+            throw new CaseNotFound("this document's key was destroyed: its content can no longer be read");
+        }
+        return dataKeys.open(row.getContentSealed(), dataKeys.unwrap(wrapped, boundKey(row.getId())),
+                bound(row.getId()));
+    }
+
+    /** Where a document's wrapped key is bound: as {@code EncryptedColumns} names it, so a rotation re-wraps it. */
+    public static String boundKey(UUID document) {
+        return "case_document_key.wrapped_key:" + document;
     }
 
     private static boolean startsWith(byte[] content, byte[] prefix) {

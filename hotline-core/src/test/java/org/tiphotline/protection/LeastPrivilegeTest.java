@@ -129,6 +129,12 @@ class LeastPrivilegeTest {
             }
             refused(s, "delete from hotline.export_request where false")
                     .hasMessageContaining("permission denied for table export_request");
+            // Retention's record of what was erased under which rule (V67): decided and counted, never deleted.
+            for (String table : List.of("retention_batch", "retention_batch_item")) {
+                refused(s, "delete from hotline." + table + " where false")
+                        .hasMessageContaining("permission denied for table " + table);
+                refused(s, "truncate hotline." + table).hasMessageContaining("permission denied for table " + table);
+            }
             refused(s, "delete from hotline.flyway_schema_history where false")
                     .hasMessageContaining("permission denied for table flyway_schema_history");
 

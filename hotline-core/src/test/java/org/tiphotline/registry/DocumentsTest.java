@@ -55,9 +55,14 @@ class DocumentsTest {
     void aDocumentIsStoredEncryptedAndEveryDownloadIsAudited() {
         Documents.Document doc = documents.attach(caseId, Documents.Kind.POLICE_OR_OFFICIAL_REPORT, "application/pdf",
                 PDF, dataManager);
-        byte[] stored = db.select(CASE_DOCUMENT.CONTENT_ENC).from(CASE_DOCUMENT).where(CASE_DOCUMENT.ID.eq(doc.id()))
-                .fetchOne(CASE_DOCUMENT.CONTENT_ENC);
-        assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain("Fakevictim").doesNotContain("%PDF");
+        var stored = db.select(CASE_DOCUMENT.CONTENT_ENC, CASE_DOCUMENT.CONTENT_SEALED).from(CASE_DOCUMENT)
+                .where(CASE_DOCUMENT.ID.eq(doc.id())).fetchSingle();
+        // A new document is sealed under a key of its own (crypto-shredding), not under the ring's key.
+        assertThat(stored.value1()).isNull();
+        assertThat(new String(stored.value2(), StandardCharsets.ISO_8859_1)).doesNotContain("Fakevictim")
+                .doesNotContain("%PDF");
+        assertThat(db.fetchExists(org.tiphotline.db.Tables.CASE_DOCUMENT_KEY,
+                org.tiphotline.db.Tables.CASE_DOCUMENT_KEY.DOCUMENT_ID.eq(doc.id()))).isTrue();
 
         assertThat(documents.list(caseId, otherDataManager)).extracting(Documents.Document::kind)
                 .containsExactly(Documents.Kind.POLICE_OR_OFFICIAL_REPORT);

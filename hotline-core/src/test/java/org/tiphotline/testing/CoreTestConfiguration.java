@@ -35,7 +35,8 @@ import org.tiphotline.protection.KeyRing;
         JooqAutoConfiguration.class})
 @ComponentScan(basePackages = {"org.tiphotline.calls", "org.tiphotline.intake", "org.tiphotline.protection",
         "org.tiphotline.operators", "org.tiphotline.calllog", "org.tiphotline.registry", "org.tiphotline.screening",
-        "org.tiphotline.online", "org.tiphotline.exports", "org.tiphotline.statistics", "org.tiphotline.factors"},
+        "org.tiphotline.online", "org.tiphotline.exports", "org.tiphotline.statistics", "org.tiphotline.factors",
+        "org.tiphotline.retention"},
         // Supervision drives the telephony ports, which are not included (see above).
         excludeFilters = @ComponentScan.Filter(type = org.springframework.context.annotation.FilterType.ASSIGNABLE_TYPE,
                 classes = org.tiphotline.calls.Supervision.class))
@@ -89,6 +90,15 @@ public class CoreTestConfiguration {
     @Bean
     public ExportSettings exportSettings() {
         return ExportSettings.defaults();
+    }
+
+    /** Every retention rule on, at its default period: nothing erases without a test approving a batch. */
+    @Bean
+    public org.tiphotline.retention.RetentionSettings retentionSettings() {
+        return new org.tiphotline.retention.RetentionSettings(
+                new org.tiphotline.retention.RetentionSettings.Rule(true, null),
+                new org.tiphotline.retention.RetentionSettings.Rule(true, null),
+                new org.tiphotline.retention.RetentionSettings.Rule(true, null), Duration.ofHours(24), 5000);
     }
 
     @Bean

@@ -40,6 +40,8 @@ public class EncryptedColumns {
             new Column("registry_case", "refused_enc", "id", "uuid", "registry_case.refused:"),
             new Column("case_consent_answer", "asked_by_enc", "id", "uuid", "case_consent_answer.asked_by:"),
             new Column("case_document", "content_enc", "id", "uuid", "case_document.content:"),
+            // A document's own key, wrapped: a rotation re-wraps it and never reads the content it seals.
+            new Column("case_document_key", "wrapped_key", "document_id", "uuid", "case_document_key.wrapped_key:"),
             new Column("escalation", "reason_enc", "id", "uuid", "escalation.reason:"),
             new Column("escalation", "outcome_note_enc", "id", "uuid", "escalation.outcome_note:"),
             new Column("callback_task", "recording_enc", "id", "uuid", "callback_task.recording:"),

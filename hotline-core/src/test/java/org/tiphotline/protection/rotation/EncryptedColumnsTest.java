@@ -24,6 +24,8 @@ class EncryptedColumnsTest {
             Map.entry("user_credentials.attestation_client_data_json", "what the browser sent at enrolment, public"),
             Map.entry("spring_session_attributes.attribute_bytes",
                     "the HTTP session's serialised attributes (no personal data)"),
+            Map.entry("case_document.content_sealed", "under the document's own key, which "
+                    + "case_document_key.wrapped_key holds (listed): a rotation re-wraps that key, not the content"),
             Map.entry("audit_log.nonce", "the audit row's random nonce, not secret"),
             Map.entry("audit_log.mac", "the audit row's HMAC under the audit key, never rotated with the data keys"),
             Map.entry("audit_seal.row_mac", "a copy of the sealed row's HMAC"),

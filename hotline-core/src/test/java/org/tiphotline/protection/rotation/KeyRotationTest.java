@@ -147,6 +147,49 @@ class KeyRotationTest {
         }
     }
 
+    @Test
+    void aDocumentsOwnKeyIsRewrappedAndItsContentLeftAsItIs() {
+        byte[] pdf = "%PDF-1.4\n% fake identity document of Testfirst Fakename\n%%EOF\n"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.util.UUID document;
+        org.tiphotline.registry.CaseId caseId;
+        Actor leader;
+        try (AnnotationConfigApplicationContext node = fixture.node(RotationFixture.before())) {
+            Operators operators = node.getBean(Operators.class);
+            leader = FakeData.actor(FakeData.user(operators, Role.DATA_MANAGEMENT_LEADER));
+            caseId = org.tiphotline.registry.ScreenedCases.newCase(
+                    node.getBean(org.tiphotline.screening.Screenings.class),
+                    node.getBean(org.tiphotline.registry.Registry.class), node.getBean(DSLContext.class),
+                    FakeData.actor(FakeData.user(operators, Role.AGENCY_REPORTER)));
+            document = node.getBean(org.tiphotline.registry.Documents.class).attach(caseId,
+                    org.tiphotline.registry.Documents.Kind.IDENTITY_DOCUMENT, "application/pdf", pdf, leader).id();
+        }
+        byte[] sealedBefore = sealed(document);
+        assertThat(FieldCipher.keyIdOf(wrappedKey(document))).isEqualTo("k1");
+        try (AnnotationConfigApplicationContext node = fixture.node(RotationFixture.during())) {
+            node.getBean(Reencryption.class).run(() -> true);
+        }
+        // Re-wrapped under k2; the content's bytes are the very same (never read, never re-encrypted).
+        assertThat(FieldCipher.keyIdOf(wrappedKey(document))).isEqualTo("k2");
+        assertThat(sealed(document)).isEqualTo(sealedBefore);
+        try (AnnotationConfigApplicationContext node = fixture.node(RotationFixture.retired())) {
+            assertThat(node.getBean(org.tiphotline.registry.Documents.class).download(caseId, document, leader)
+                    .content()).isEqualTo(pdf);
+        }
+    }
+
+    private static byte[] sealed(java.util.UUID document) {
+        return org.jooq.impl.DSL.using(fixture.dataSource(), org.jooq.SQLDialect.POSTGRES)
+                .fetchOne("select content_sealed from hotline.case_document where id = ?", document)
+                .get(0, byte[].class);
+    }
+
+    private static byte[] wrappedKey(java.util.UUID document) {
+        return org.jooq.impl.DSL.using(fixture.dataSource(), org.jooq.SQLDialect.POSTGRES)
+                .fetchOne("select wrapped_key from hotline.case_document_key where document_id = ?", document)
+                .get(0, byte[].class);
+    }
+
     private static CallId arrive(AnnotationConfigApplicationContext node, String number) {
         node.getBean(MutableClock.class).advance(java.time.Duration.ofMinutes(1));
         return node.getBean(Switchboard.class).arrived(FakeData.newCallRef(), number, FakeData.HOTLINE_NUMBER);

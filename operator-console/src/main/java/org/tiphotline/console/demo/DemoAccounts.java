@@ -21,6 +21,8 @@ import org.tiphotline.operators.Role;
 @Component
 @Conditional(NoExternalDatabase.class)
 @ConditionalOnProperty(prefix = "hotline.demo", name = "accounts", havingValue = "true", matchIfMissing = true)
+// Before the demo's retention batch, which is a draft of the demo operator's.
+@org.springframework.core.annotation.Order(1)
 class DemoAccounts implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(DemoAccounts.class);

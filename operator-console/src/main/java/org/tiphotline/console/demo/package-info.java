@@ -1,2 +1,2 @@
-/** Demo accounts for the embedded single-machine run; never created against an external database. */
+/** Demo accounts and a retention batch to decide, for the embedded run; never against an external database. */
 package org.tiphotline.console.demo;

@@ -110,6 +110,10 @@ class WebSecurity {
                         .requestMatchers(org.tiphotline.console.trail.TrailAccess.PATHS)
                         .hasAnyRole(org.tiphotline.console.trail.TrailAccess.ROLES)
                         // --- end who read what ---
+                        // Retention (issue 21, item 5): batches proposed for erasure, decided by the data management
+                        // leader alone; they name no one, but approving one erases records for good.
+                        .requestMatchers(org.tiphotline.console.retention.RetentionAccess.PATHS)
+                        .hasRole(org.tiphotline.console.retention.RetentionAccess.ROLE)
                         .requestMatchers("/api/me", "/account.html", "/js/account.js", "/js/common.js", "/js/stomp.js",
                                 "/ws", "/ws/**", "/api/account", "/api/account/password").authenticated()
                         // Accounts are the administrators' alone; nothing of callers or victims is behind these.

@@ -89,7 +89,8 @@ class TrailApi {
                 .forEach(r -> people.add(Map.of("username", r.value1(), "name", r.value2(), "role",
                         Labels.of(null, r.value3()))));
         for (String system : List.of("online-form", "consent-sealing", "bootstrap-command", "system:sim",
-                "system:twilio", "system:asterisk", "system:offline")) {
+                "system:twilio", "system:asterisk", "system:offline",
+                org.tiphotline.retention.RetentionBatches.ACTOR)) {
             people.add(Map.of("username", system, "name", TrailWords.systemActor(system), "role", "System"));
         }
         Map<String, Object> body = new LinkedHashMap<>();

@@ -77,6 +77,9 @@ class TrailWords {
 
     /** Who may appear as the one who acted, besides people: the system's own writers, in words. */
     static String systemActor(String actor) {
+        if (actor.equals(org.tiphotline.retention.RetentionBatches.ACTOR)) {
+            return "Retention (automatic)";
+        }
         if (actor.startsWith("system:")) {
             return "The phone line (" + actor.substring("system:".length()) + ")";
         }
@@ -101,7 +104,9 @@ class TrailWords {
                 continue;
             }
             TrailAction action = TrailAction.valueOf(e.action());
-            Described d = look.record(e.entity(), e.entityId());
+            Described d = org.tiphotline.retention.RetentionBatches.ENTITY.equals(e.entity())
+                    ? new Described(RetentionRows.words(e.changes()), null, null)
+                    : look.record(e.entity(), e.entityId());
             List<String> fields = e.fields().stream().map(f -> look.field(e.entity(), f)).toList();
             List<String> changes = StaffChanges.words(e.entity(), e.changes());
             rows.add(new Row(e.at().atOffset(java.time.ZoneOffset.UTC), e.actor(), personName, action.name(),

@@ -81,7 +81,8 @@ class ApiErrors {
             org.tiphotline.escalation.EscalationNotFound.class, org.tiphotline.registry.CaseNotFound.class,
             org.tiphotline.exports.ExportRequestNotFound.class, org.tiphotline.accounts.AccountNotFound.class,
             org.tiphotline.callers.CallerFlagNotFound.class,
-            org.tiphotline.callbacks.CallbackTaskNotFound.class})
+            org.tiphotline.callbacks.CallbackTaskNotFound.class,
+            org.tiphotline.retention.RetentionBatchNotFound.class})
     ResponseEntity<Map<String, Object>> notFound(Exception e) {
         return body(HttpStatus.NOT_FOUND, "not_found", e instanceof NoResourceFoundException ? "no such resource"
                 : e.getMessage(), Map.of());

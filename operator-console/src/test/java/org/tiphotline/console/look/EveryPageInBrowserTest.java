@@ -71,7 +71,9 @@ class EveryPageInBrowserTest {
                 Arguments.of("second-factors", "operator", "operator-demo", "/factors.html", "main"),
                 Arguments.of("record-a-contact", "operator", "operator-demo", "/contact.html", "contact-section"),
                 Arguments.of("wallboard", "wallboard", "wallboard-demo", "/wallboard.html", "operator-groups"),
-                Arguments.of("audit-trail", "auditor", "auditor-demo", "/trail.html", "trail"));
+                Arguments.of("audit-trail", "auditor", "auditor-demo", "/trail.html", "trail"),
+                // The demo's batch (DemoRetention) waits there for the leader's decision.
+                Arguments.of("retention", "leader", "leader-demo", "/retention.html", "proposed"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -774,6 +774,18 @@ class NeedToKnowTest {
                         .send(getReq("/api/trail?limit=20")),
                 row("GET /api/trail/options", "the trail's filters (people by name, actions): the auditor and the "
                         + "leader").allow(AUDITOR, LEADER).send(getReq("/api/trail/options")),
+                // Retention (issue 21, item 5): batches name no one, but approving erases for good: the leader alone.
+                // No batch is proposed here (every rule is off): the leader's approval and rejection of an unknown
+                // batch are answered 404, past the rules; the service's own checks are RetentionTest's.
+                row("GET /api/retention", "the retention rules and batches, in words: the leader alone")
+                        .allow(LEADER).send(getReq("/api/retention")),
+                row("POST /api/retention/batches/{id}/approve", "the leader alone").allow(LEADER)
+                        .send(json("POST", "/api/retention/batches/" + UUID.randomUUID() + "/approve", Map.of()))
+                        .answers(404, "no such batch"),
+                row("POST /api/retention/batches/{id}/reject", "the leader alone").allow(LEADER)
+                        .send(json("POST", "/api/retention/batches/" + UUID.randomUUID() + "/reject",
+                                Map.of("note", "kept (test)")))
+                        .answers(404, "no such batch"),
                 row("GET /api/console/call", "an operator's own call (their seat only), for a reloaded console")
                         .allow(OPERATORS).send(getReq("/api/console/call")),
                 row("GET /api/console/quiet-script", "operators: the yes/no script and cover story, no data")
