@@ -80,6 +80,12 @@ class TrailWords {
         if (actor.equals(org.tiphotline.retention.RetentionBatches.ACTOR)) {
             return "Retention (automatic)";
         }
+        if (actor.equals(org.tiphotline.protection.rotation.Reencryption.ACTOR)) {
+            return "Key rotation (automatic)";
+        }
+        if (actor.equals("system:callbacks")) {
+            return "Callbacks (automatic)";
+        }
         if (actor.startsWith("system:")) {
             return "The phone line (" + actor.substring("system:".length()) + ")";
         }
