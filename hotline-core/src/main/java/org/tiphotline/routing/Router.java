@@ -344,7 +344,7 @@ public class Router implements DisposableBean {
     /** A submitted report ends the operator's wrap-up: they are ready for the next call. */
     @EventListener
     public void on(org.tiphotline.intake.HotlineReport.Submitted submitted) {
-        decide(brain -> brain.wrapUpDone(submitted.operator(), submitted.call(), clock.instant()));
+        decide(brain -> brain.wrapUpDone(submitted.operator(), clock.instant()));
     }
 
     /** Offers that rang out and language waits that expired: the leading node's work. */

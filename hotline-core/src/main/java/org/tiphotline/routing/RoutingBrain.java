@@ -163,24 +163,9 @@ final class RoutingBrain {
     }
 
     List<RoutingDecision> wrapUpDone(OperatorId operator, Instant now) {
-        return wrapUpDone(operator, null, now);
-    }
-
-    /**
-     * The operator submitted the report of {@code call}: their after-call work is over. Submitted while the call is
-     * still theirs (the caller still talking, or its end reported but not yet decided: routing decides reports on a
-     * thread of its own), it is remembered on the seat, persisted with it, so that the call's end leaves them no
-     * after-call work: nothing else would ever end it.
-     */
-    List<RoutingDecision> wrapUpDone(OperatorId operator, CallId call, Instant now) {
-        seat(operator).ifPresent(s -> {
-            if (s.presence == Presence.WRAP_UP) {
-                s.idleSince = now;
-                ready(s, now, StateCause.REPORT_SUBMITTED);
-            } else if (s.presence == Presence.ON_CALL && call != null && call.equals(s.call)
-                    && s.why.cause() != StateCause.CONSULTED) {
-                s.why = Why.of(StateCause.REPORT_SUBMITTED);
-            }
+        seat(operator).filter(s -> s.presence == Presence.WRAP_UP).ifPresent(s -> {
+            s.idleSince = now;
+            ready(s, now, StateCause.REPORT_SUBMITTED);
         });
         return dispatch(now);
     }
@@ -188,8 +173,8 @@ final class RoutingBrain {
     /**
      * Who has submitted their report of a call, read when the call ends for someone on it. Routing decides the
      * providers' reports on a thread of its own, so the submission may come before the answer and the end are
-     * decided: remembering it on the seat alone misses a submission made while routing still sees the call ringing.
-     * The store reads it from the reports; none by default (the brain's tests set their own).
+     * decided: {@link #wrapUpDone} then finds them on the call, or still ringing, and changes nothing. The store reads it
+     * from the reports under the routing lock; none by default (the brain's tests set their own).
      */
     void reportsSubmitted(java.util.function.Function<CallId, java.util.Set<OperatorId>> lookup) {
         this.submittedReports = lookup;
@@ -200,7 +185,7 @@ final class RoutingBrain {
 
     /** The call the seat talked on is over for them: after-call work, unless its report is already submitted. */
     private void afterCall(Seat seat, CallId call, Instant now, StateCause cause) {
-        if (seat.why.cause() == StateCause.REPORT_SUBMITTED || submittedReports.apply(call).contains(seat.id)) {
+        if (submittedReports.apply(call).contains(seat.id)) {
             seat.idleSince = now;
             ready(seat, now, StateCause.REPORT_SUBMITTED);
         } else {

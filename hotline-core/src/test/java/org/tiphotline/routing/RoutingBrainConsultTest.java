@@ -69,7 +69,8 @@ class RoutingBrainConsultTest {
     void whoSubmittedTheirReportBeforeHandingTheCallerOverTakesCallsAtOnce() {
         CallId call = annTalking();
         assertThat(brain.consulted(call, ANN, BEN, T0.plusSeconds(10))).isTrue();
-        brain.wrapUpDone(ANN, call, T0.plusSeconds(15));
+        brain.reportsSubmitted(c -> c.equals(call) ? java.util.Set.of(ANN) : java.util.Set.of());
+        brain.wrapUpDone(ANN, T0.plusSeconds(15));
         assertThat(brain.handedOver(call, BEN, T0.plusSeconds(20))).isTrue();
         assertThat(brain.presence(ANN)).as("nothing left to write").contains(Presence.AVAILABLE);
         assertThat(brain.presence(BEN)).contains(Presence.ON_CALL);

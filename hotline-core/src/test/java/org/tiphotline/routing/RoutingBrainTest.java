@@ -315,7 +315,8 @@ class RoutingBrainTest {
         enqueue(second, 5);
 
         // Submitted while the caller is still on the line (or before routing decided the end it was told of).
-        assertThat(brain.wrapUpDone(EN_1, first.call(), at(30))).isEmpty();
+        brain.reportsSubmitted(c -> c.equals(first.call()) ? java.util.Set.of(EN_1) : java.util.Set.of());
+        assertThat(brain.wrapUpDone(EN_1, at(30))).isEmpty();
         assertThat(presenceOf(EN_1)).isEqualTo(Presence.ON_CALL);
 
         assertThat(brain.ended(first.call(), at(40))).containsExactly(new Offer(second.call(), EN_1));
@@ -328,7 +329,7 @@ class RoutingBrainTest {
         Waiting first = call("en", false, 1);
         enqueue(first, 1);
         // Routing is behind: the submission is decided while the call still rings here, then the answer and end.
-        assertThat(brain.wrapUpDone(EN_1, first.call(), at(3))).isEmpty();
+        assertThat(brain.wrapUpDone(EN_1, at(3))).isEmpty();
         brain.reportsSubmitted(c -> c.equals(first.call()) ? java.util.Set.of(EN_1) : java.util.Set.of());
         brain.answered(first.call(), EN_1, at(4));
         brain.ended(first.call(), at(5));
@@ -343,7 +344,9 @@ class RoutingBrainTest {
         brain.answered(first.call(), EN_1, at(2));
 
         // An older draft finished between two sentences: this call's report is still to be written.
-        brain.wrapUpDone(EN_1, CallId.random(), at(30));
+        CallId older = CallId.random();
+        brain.reportsSubmitted(c -> c.equals(older) ? java.util.Set.of(EN_1) : java.util.Set.of());
+        brain.wrapUpDone(EN_1, at(30));
         brain.ended(first.call(), at(40));
         assertThat(presenceOf(EN_1)).isEqualTo(Presence.WRAP_UP);
     }
